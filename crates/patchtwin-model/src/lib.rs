@@ -1,0 +1,82 @@
+//! Domain types of patchtwin: the validated, fully resolved description of a plant, its
+//! vulnerabilities, candidate patches and controls, the threat and the plans to compare.
+//!
+//! This crate is what the simulation consumes. It does **not** read files, parse text or know
+//! about YAML; `patchtwin-scenario` builds a [`Scenario`] from files and guarantees its
+//! invariants: every index is in range, every distribution is well formed, every flow is
+//! routable, every window occurrence lies within the horizon.
+
+pub mod dist;
+pub mod plan;
+pub mod plant;
+pub mod security;
+pub mod time;
+
+pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
+pub use plan::{Action, MaintenanceWindow, Plan, Staging, When};
+pub use plant::*;
+pub use security::*;
+pub use time::{Duration, SimTime};
+
+/// A validated scenario. Vectors are indexed by the matching `*Idx` types.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Scenario name.
+    pub name: String,
+    /// What the scenario is about, for reports.
+    pub description: String,
+    /// Horizon over which every plan is judged.
+    pub horizon: Duration,
+    /// Currency of every cost.
+    pub currency: String,
+    /// Zones.
+    pub zones: Vec<Zone>,
+    /// Conduits.
+    pub conduits: Vec<Conduit>,
+    /// Assets.
+    pub assets: Vec<Asset>,
+    /// Links.
+    pub links: Vec<Link>,
+    /// Flows.
+    pub flows: Vec<Flow>,
+    /// Functions.
+    pub functions: Vec<Function>,
+    /// Process units.
+    pub process_units: Vec<ProcessUnit>,
+    /// Vulnerabilities.
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// Patches.
+    pub patches: Vec<Patch>,
+    /// Compensating controls.
+    pub controls: Vec<Control>,
+    /// Maintenance windows.
+    pub windows: Vec<MaintenanceWindow>,
+    /// The threat.
+    pub threat: Threat,
+    /// Plans, the baseline first.
+    pub plans: Vec<Plan>,
+    /// For every flow, the assets a message crosses from consumer to producer, both ends
+    /// included, and the links between them (`links.len() == hops.len() - 1`).
+    pub routes: Vec<Route>,
+}
+
+/// A precomputed path through the network.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// Assets along the path, consumer first.
+    pub hops: Vec<AssetIdx>,
+    /// Links between consecutive hops, with the direction of travel (`true`: from `ends[0]`
+    /// to `ends[1]`).
+    pub links: Vec<(LinkIdx, bool)>,
+}
+
+impl Scenario {
+    /// Looks up an asset by id.
+    pub fn asset_by_id(&self, id: &str) -> Option<AssetIdx> {
+        self.assets.iter().position(|a| a.id == id).map(|i| AssetIdx(i as u32))
+    }
+    /// Looks up a plan by id.
+    pub fn plan_by_id(&self, id: &str) -> Option<usize> {
+        self.plans.iter().position(|p| p.id == id)
+    }
+}

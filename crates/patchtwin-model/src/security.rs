@@ -1,0 +1,264 @@
+//! Vulnerabilities, patches, compensating controls and the threat.
+
+use crate::dist::{DurationDist, Probability};
+use crate::plant::{AssetIdx, ConduitIdx, UnitIdx, ZoneIdx};
+use crate::time::Duration;
+use serde::Serialize;
+
+/// Index of a vulnerability in [`crate::Scenario::vulnerabilities`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct VulnIdx(pub u32);
+/// Index of a patch in [`crate::Scenario::patches`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct PatchIdx(pub u32);
+/// Index of a control in [`crate::Scenario::controls`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ControlIdx(pub u32);
+/// Index of an entry point in [`crate::Threat::entry_points`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct EntryIdx(pub u32);
+
+/// How mature public exploitation is (CVSS v3 Exploit Code Maturity / SSVC "exploitation").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExploitMaturity {
+    /// No public exploit known.
+    Unproven,
+    /// Proof of concept public.
+    ProofOfConcept,
+    /// Working exploit code public.
+    Functional,
+    /// Exploited in the wild (the SSVC "active" value).
+    Active,
+}
+
+/// A known vulnerability and where it lives.
+#[derive(Clone, Debug)]
+pub struct Vulnerability {
+    /// CVE or other identifier.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// Assets that carry it (direct list and software matches, deduplicated, sorted).
+    pub assets: Vec<AssetIdx>,
+    /// CVSS vector as written (v3.x), if given.
+    pub cvss_vector: Option<String>,
+    /// CVSS base score, if a vector was given.
+    pub cvss_base_score: Option<f64>,
+    /// Public exploit maturity.
+    pub exploit_maturity: ExploitMaturity,
+    /// Listed in the CISA KEV catalog.
+    pub kev: bool,
+    /// EPSS probability of exploitation activity in the next 30 days, if known.
+    pub epss: Option<f64>,
+    /// Protocol or service through which it is exploited (lowercase), if network-reachable;
+    /// `None` means any service the attacker can reach the asset on.
+    pub service: Option<String>,
+    /// Whether exploitation needs the attacker to be on the asset's network segment
+    /// (CVSS AV:A/L/P) rather than anywhere a conduit allows.
+    pub local_only: bool,
+    /// Time to compromise, per exploit step, if the scenario gives one (otherwise the exposure
+    /// model derives it from the fields above).
+    pub ttc: Option<DurationDist>,
+}
+
+/// CSAF `restart_required` categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestartScope {
+    /// No restart.
+    None,
+    /// The affected service restarts.
+    Service,
+    /// The machine reboots.
+    Machine,
+    /// Every asset of the zone restarts.
+    Zone,
+    /// The whole system restarts.
+    System,
+}
+
+/// Changes to timing behaviour after a patch or control is in place.
+#[derive(Clone, Debug, Default)]
+pub struct SideEffects {
+    /// Added processing time per request.
+    pub added_service_time: Duration,
+    /// Added CPU load (fraction).
+    pub added_cpu_load: f64,
+    /// New scan cycle, if changed.
+    pub scan_cycle: Option<DurationDist>,
+}
+
+/// A candidate patch.
+#[derive(Clone, Debug)]
+pub struct Patch {
+    /// Scenario id.
+    pub id: String,
+    /// What it fixes.
+    pub fixes: Vec<VulnIdx>,
+    /// Assets it can be applied to.
+    pub applies_to: Vec<AssetIdx>,
+    /// Time to deploy on one asset (before any restart).
+    pub deploy_time: DurationDist,
+    /// What restarts afterwards.
+    pub restart: RestartScope,
+    /// Restart duration, if it differs from the asset model's reboot time.
+    pub restart_time: Option<DurationDist>,
+    /// Base failure probability per asset.
+    pub failure_probability: Probability,
+    /// Vendor certified the patch for this control-system baseline.
+    pub vendor_certified: bool,
+    /// Validated in the plant's test environment.
+    pub validated_in_test: bool,
+    /// Added failure probability when not vendor certified.
+    pub extra_failure_if_uncertified: f64,
+    /// Added failure probability when not validated in test.
+    pub extra_failure_if_unvalidated: f64,
+    /// Time to roll back after a failure (the asset is down meanwhile).
+    pub rollback_time: DurationDist,
+    /// Timing side effects after successful deployment.
+    pub side_effects: SideEffects,
+}
+
+impl Patch {
+    /// Mean failure probability per asset, certification and validation included.
+    pub fn mean_failure_probability(&self) -> f64 {
+        let mut p = self.failure_probability.mean();
+        if !self.vendor_certified {
+            p += self.extra_failure_if_uncertified;
+        }
+        if !self.validated_in_test {
+            p += self.extra_failure_if_unvalidated;
+        }
+        p.min(1.0)
+    }
+}
+
+/// What a compensating control does.
+#[derive(Clone, Debug)]
+pub enum ControlEffect {
+    /// Close a conduit, or restrict it to the listed protocols.
+    Segmentation {
+        /// The conduit.
+        conduit: ConduitIdx,
+        /// Protocols still allowed; empty closes it.
+        allow_protocols: Vec<String>,
+    },
+    /// Disable an attacker entry point (vendor VPN off, USB blocked).
+    RemoteAccessRestriction {
+        /// The entry point.
+        entry_point: EntryIdx,
+        /// Fraction of attempts still succeeding through it (0 disables it).
+        residual: f64,
+    },
+    /// Application allowlisting on assets: scales exploit success.
+    Allowlisting {
+        /// Protected assets.
+        assets: Vec<AssetIdx>,
+        /// Probability that an exploit attempt still succeeds (0–1).
+        exploit_success: f64,
+    },
+    /// OT network monitoring: detection per attacker step and response.
+    Monitoring {
+        /// Zones watched.
+        zones: Vec<ZoneIdx>,
+        /// Probability of detecting one attacker step.
+        detection_probability: Probability,
+        /// Time from detection to eviction.
+        time_to_respond: DurationDist,
+    },
+    /// Virtual patching / IPS on a conduit: blocks named exploits, adds inspection latency.
+    VirtualPatch {
+        /// The conduit.
+        conduit: ConduitIdx,
+        /// Vulnerabilities whose exploits it blocks.
+        blocks: Vec<VulnIdx>,
+        /// Probability that a blocked exploit still gets through.
+        miss_probability: f64,
+        /// Latency added to every message crossing the conduit.
+        inspection_latency: Duration,
+    },
+}
+
+/// A compensating control.
+#[derive(Clone, Debug)]
+pub struct Control {
+    /// Scenario id.
+    pub id: String,
+    /// What it does.
+    pub effect: ControlEffect,
+    /// Time from the enable action to being effective.
+    pub deploy_time: DurationDist,
+    /// Probability that enabling it fails (it then has no effect).
+    pub failure_probability: Probability,
+}
+
+/// How an attacker gets in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[expect(missing_docs, reason = "the entry-point kinds of DESIGN §2")]
+pub enum EntryKind {
+    EnterpriseIt,
+    VendorRemoteAccess,
+    InternetService,
+    RemovableMedia,
+}
+
+/// An attacker entry point.
+#[derive(Clone, Debug)]
+pub struct EntryPoint {
+    /// Scenario id.
+    pub id: String,
+    /// Kind of entry.
+    pub kind: EntryKind,
+    /// The asset where the attacker lands.
+    pub asset: AssetIdx,
+    /// Mean time between attack attempts through this entry (Poisson arrivals).
+    pub mean_time_between_attempts: Duration,
+    /// Probability that an attempt establishes a foothold on the landing asset.
+    pub foothold_probability: Probability,
+}
+
+/// Attacker skill: scales times to compromise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[expect(missing_docs, reason = "ordinary capability grades")]
+pub enum Capability {
+    Low,
+    Medium,
+    High,
+    NationState,
+}
+
+/// What the attacker is after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum AttackTarget {
+    /// Compromising this asset counts.
+    Asset(AssetIdx),
+    /// Compromising a controller this unit depends on counts.
+    Unit(UnitIdx),
+}
+
+/// The threat the plant faces.
+#[derive(Clone, Debug)]
+pub struct Threat {
+    /// Entry points.
+    pub entry_points: Vec<EntryPoint>,
+    /// Attacker capability.
+    pub capability: Capability,
+    /// Targets; reaching any one is a compromise.
+    pub targets: Vec<Target>,
+}
+
+/// One attacker target and what its compromise costs.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The asset or unit.
+    pub what: AttackTarget,
+    /// Cost when compromised (for a unit: its `compromise_impact_cost` unless overridden).
+    pub impact_cost: f64,
+}

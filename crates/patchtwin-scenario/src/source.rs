@@ -1,0 +1,274 @@
+//! Reading YAML or JSON text into a plain value tree plus a source map.
+//!
+//! serde-saphyr parses the text (with budgets against alias bombs, deep nesting and huge inputs)
+//! into a tree whose every node carries its location. We split that into a `serde_json::Value`
+//! — which the typed structs of `raw` are then deserialized from, section by section, so one
+//! bad asset does not hide the problems of the next — and a [`SourceMap`] from field paths
+//! (`assets[3].zone`) to locations, which every later diagnostic uses. JSON input is YAML too.
+//!
+//! This module knows nothing about scenarios.
+
+use crate::diag::Loc;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use serde_saphyr::Spanned;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Largest input accepted, in bytes. Real plants are far below (the 2,000-asset generated plant
+/// is about 1.5 MB); anything bigger is a mistake or an attack.
+pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
+
+/// Where each field path's key and value are in the source.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    values: HashMap<String, Loc>,
+    keys: HashMap<String, Loc>,
+}
+
+impl SourceMap {
+    /// Location of the value at `path`, or of the nearest enclosing node that has one.
+    pub fn value(&self, path: &str) -> Option<Loc> {
+        let mut p = path;
+        loop {
+            if let Some(l) = self.values.get(p) {
+                return Some(*l);
+            }
+            p = parent(p)?;
+        }
+    }
+    /// Location of the key that introduces `path` (for "unknown field" errors), falling back
+    /// to the value's location.
+    pub fn key(&self, path: &str) -> Option<Loc> {
+        self.keys.get(path).copied().or_else(|| self.value(path))
+    }
+}
+
+/// `a.b[2].c` → `a.b[2]` → `a.b` → `a` → `` → None.
+fn parent(path: &str) -> Option<&str> {
+    if path.is_empty() {
+        return None;
+    }
+    let cut = path.rfind(['.', '[']).unwrap_or(0);
+    Some(&path[..cut])
+}
+
+/// Joins a key onto a path.
+pub fn join_key(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+/// Joins an index onto a path.
+pub fn join_index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// A YAML node with locations, as serde-saphyr hands it over.
+enum Node {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Node>>),
+    Map(Vec<(Spanned<Node>, Spanned<Node>)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Int(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Int(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+        Ok(Node::Int(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+        i128::try_from(v).map(Node::Int).map_err(|_| E::custom("integer too large"))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<Node>>()? {
+            let value = map.next_value::<Spanned<Node>>()?;
+            items.push((key, value));
+        }
+        Ok(Node::Map(items))
+    }
+}
+
+/// A problem found while reading the text itself (syntax, budgets, non-finite numbers).
+#[derive(Debug, Clone)]
+pub struct ReadError {
+    /// Where, if known.
+    pub loc: Option<Loc>,
+    /// Field path, if known.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn loc_of(l: &serde_saphyr::Location) -> Option<Loc> {
+    let (line, column) = (l.line(), l.column());
+    (line > 0).then(|| Loc { line: line.min(u32::MAX as u64) as u32, column: column.clamp(1, u32::MAX as u64) as u32 })
+}
+
+/// Parses `text` (YAML or JSON) into a value and its source map.
+pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(vec![ReadError {
+            loc: None,
+            path: String::new(),
+            message: format!("the file is {} bytes; the largest accepted is {MAX_INPUT_BYTES} bytes", text.len()),
+        }]);
+    }
+    if text.trim().is_empty() {
+        return Err(vec![ReadError { loc: None, path: String::new(), message: "the file is empty: expected a scenario mapping with `name`, `horizon`, `zones`, `assets` and `plans`".into() }]);
+    }
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_depth: 48,
+            max_nodes: 4_000_000,
+            max_events: 8_000_000,
+            max_aliases: 10_000,
+        },
+    };
+    let root: Spanned<Node> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let loc = e.location().as_ref().and_then(loc_of);
+        let message = e.without_snippet().to_string();
+        // serde-saphyr appends its own location; keep only the message, we print ours.
+        let message = message.split(" at line ").next().unwrap_or(&message).trim().to_string();
+        vec![ReadError { loc, path: String::new(), message: format!("cannot read the file: {message}") }]
+    })?;
+    let mut map = SourceMap::default();
+    let mut errors = Vec::new();
+    let value = convert(root, String::new(), &mut map, &mut errors);
+    if errors.is_empty() { Ok((value, map)) } else { Err(errors) }
+}
+
+fn convert(node: Spanned<Node>, path: String, map: &mut SourceMap, errors: &mut Vec<ReadError>) -> Value {
+    let loc = loc_of(&node.referenced);
+    if let Some(l) = loc {
+        map.values.entry(path.clone()).or_insert(l);
+    }
+    match node.value {
+        Node::Null => Value::Null,
+        Node::Bool(b) => Value::Bool(b),
+        Node::Int(i) => {
+            if let Ok(v) = i64::try_from(i) {
+                Value::Number(v.into())
+            } else if let Ok(v) = u64::try_from(i) {
+                Value::Number(v.into())
+            } else {
+                errors.push(ReadError { loc, path: path.clone(), message: format!("the number {i} is too large") });
+                Value::Null
+            }
+        }
+        Node::Float(f) => match Number::from_f64(f) {
+            Some(n) => Value::Number(n),
+            None => {
+                errors.push(ReadError { loc, path: path.clone(), message: format!("the number {f} is not finite; expected an ordinary number") });
+                Value::Null
+            }
+        },
+        Node::Str(s) => Value::String(s),
+        Node::Seq(items) => Value::Array(
+            items.into_iter().enumerate().map(|(i, item)| convert(item, join_index(&path, i), map, errors)).collect(),
+        ),
+        Node::Map(entries) => {
+            let mut out = Map::new();
+            for (k, v) in entries {
+                let key_loc = loc_of(&k.referenced);
+                let key = match k.value {
+                    Node::Str(s) => s,
+                    Node::Int(i) => i.to_string(),
+                    Node::Bool(b) => b.to_string(),
+                    Node::Float(f) => f.to_string(),
+                    Node::Null => "null".to_string(),
+                    Node::Seq(_) | Node::Map(_) => {
+                        errors.push(ReadError { loc: key_loc, path: path.clone(), message: "a mapping key must be plain text, not a list or mapping".into() });
+                        continue;
+                    }
+                };
+                let child = join_key(&path, &key);
+                if let Some(l) = key_loc {
+                    map.keys.insert(child.clone(), l);
+                }
+                let value = convert(v, child, map, errors);
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_lines_and_columns() {
+        let text = "name: x\nassets:\n  - id: plc-1\n    zone: control\n  - id: plc-2\n    zone:  cell\n";
+        let (value, map) = read(text).unwrap();
+        assert_eq!(value["assets"][1]["zone"], "cell");
+        assert_eq!(map.value("assets[1].zone"), Some(Loc { line: 6, column: 12 }));
+        assert_eq!(map.key("assets[1].zone"), Some(Loc { line: 6, column: 5 }));
+        // Unknown paths fall back to the nearest enclosing node.
+        assert_eq!(map.value("assets[1].zone.nothing"), Some(Loc { line: 6, column: 12 }));
+    }
+
+    #[test]
+    fn yes_and_no_stay_text() {
+        let (value, _) = read("a: yes\nb: no\nc: true\n").unwrap();
+        assert_eq!(value["a"], "yes");
+        assert_eq!(value["c"], true);
+    }
+
+    #[test]
+    fn json_is_read_too() {
+        let (value, map) = read("{\"name\": \"x\",\n \"horizon\": \"90d\"}").unwrap();
+        assert_eq!(value["horizon"], "90d");
+        assert_eq!(map.value("horizon").unwrap().line, 2);
+    }
+}

@@ -1,0 +1,282 @@
+//! Quantities written with units in scenario files: durations (`250us`, `8m`, `45d`), sizes
+//! (`64B`, `1.5kB`), bandwidths (`100Mbps`) and money. Parsing only; no validation of ranges.
+
+use patchtwin_model::Duration;
+use patchtwin_model::time::unit;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// A quantity that can appear as a constant or as a distribution parameter.
+pub trait Quantity: Sized + Clone {
+    /// Reads the quantity from a JSON value (already converted from YAML).
+    fn from_value(v: &Value) -> Result<Self, String>;
+    /// The quantity in its base unit (nanoseconds for durations).
+    fn base(&self) -> f64;
+    /// JSON Schema of one quantity.
+    fn schema() -> Schema;
+    /// What a reader should write, for messages.
+    fn expected() -> &'static str;
+}
+
+/// A duration written with a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DurationText(pub Duration);
+
+const DURATION_UNITS: &[(&str, u64)] = &[
+    ("ns", 1),
+    ("us", unit::US),
+    ("µs", unit::US),
+    ("ms", unit::MS),
+    ("s", unit::S),
+    ("min", unit::MIN),
+    ("m", unit::MIN),
+    ("h", unit::H),
+    ("d", unit::D),
+    ("w", 7 * unit::D),
+];
+
+/// Splits `"1.5kB"` into `(1.5, "kB")`, refusing anything but a plain decimal number.
+fn split_number(text: &str) -> Option<(f64, &str)> {
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
+        .map_or(text.len(), |(i, _)| i);
+    let (num, rest) = text.split_at(end);
+    if num.is_empty() || num.len() > 40 || num.chars().filter(|c| *c == '.').count() > 1 {
+        return None;
+    }
+    let value: f64 = num.parse().ok()?;
+    Some((value, rest.trim()))
+}
+
+/// Parses `250us`, `1.5s`, `8m`, `2h`, `45d`, `0` (zero needs no unit).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || {
+        format!(
+            "invalid duration `{}`: expected a number with a unit (ns, us, ms, s, m, h, d, w), e.g. `250ms` or `45d`",
+            truncate(text)
+        )
+    };
+    let (value, suffix) = split_number(text).ok_or_else(bad)?;
+    if suffix.is_empty() {
+        return if value == 0.0 {
+            Ok(Duration::ZERO)
+        } else {
+            Err(format!(
+                "duration `{}` has no unit: write e.g. `{}ms` or `{}s`",
+                truncate(text),
+                truncate(text),
+                truncate(text)
+            ))
+        };
+    }
+    let scale = DURATION_UNITS
+        .iter()
+        .find(|(name, _)| *name == suffix)
+        .map(|(_, s)| *s)
+        .ok_or_else(bad)?;
+    let ns = value * scale as f64;
+    // 100 years is far beyond any horizon; anything larger is a typo, not a plan.
+    if ns > 100.0 * 365.0 * unit::D as f64 {
+        return Err(format!("duration `{}` is longer than 100 years", truncate(text)));
+    }
+    Ok(Duration(ns.round() as u64))
+}
+
+fn truncate(text: &str) -> String {
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+impl Quantity for DurationText {
+    fn from_value(v: &Value) -> Result<Self, String> {
+        match v {
+            Value::String(s) => parse_duration(s).map(DurationText),
+            Value::Number(n) if n.as_f64() == Some(0.0) => Ok(DurationText(Duration::ZERO)),
+            Value::Number(n) => Err(format!("duration `{n}` has no unit: write e.g. `{n}ms` or `{n}s`")),
+            other => Err(format!("expected a duration such as `250ms`, found {}", describe(other))),
+        }
+    }
+    fn base(&self) -> f64 {
+        self.0.as_nanos() as f64
+    }
+    fn schema() -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]+(\\.[0-9]+)?\\s*(ns|us|µs|ms|s|min|m|h|d|w)$",
+            "description": "A duration with a unit: ns, us, ms, s, m (minutes), h, d, w. Example: `250ms`, `45d`."
+        })
+    }
+    fn expected() -> &'static str {
+        "a duration such as `250ms`"
+    }
+}
+
+impl<'de> Deserialize<'de> for DurationText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        DurationText::from_value(&v).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for DurationText {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        <DurationText as Quantity>::schema()
+    }
+}
+
+/// A plain non-unit number (loads, costs, shape parameters).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number(pub f64);
+
+impl Quantity for Number {
+    fn from_value(v: &Value) -> Result<Self, String> {
+        match v {
+            Value::Number(n) => n
+                .as_f64()
+                .filter(|f| f.is_finite())
+                .map(Number)
+                .ok_or_else(|| format!("number `{n}` is out of range")),
+            other => Err(format!("expected a number, found {}", describe(other))),
+        }
+    }
+    fn base(&self) -> f64 {
+        self.0
+    }
+    fn schema() -> Schema {
+        json_schema!({ "type": "number" })
+    }
+    fn expected() -> &'static str {
+        "a number"
+    }
+}
+
+/// A message size in bytes: `64B`, `1.5kB` (1000), `4KiB` (1024), or a bare integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeText(pub u32);
+
+impl<'de> Deserialize<'de> for SizeText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let text = match &v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            other => return Err(serde::de::Error::custom(format!("expected a size such as `256B`, found {}", describe(other)))),
+        };
+        let bad = || format!("invalid size `{}`: expected bytes with a unit (B, kB, KiB, MB, MiB), e.g. `256B`", truncate(&text));
+        let (value, suffix) = split_number(&text).ok_or_else(bad).map_err(serde::de::Error::custom)?;
+        let scale = match suffix {
+            "" | "B" => 1.0,
+            "kB" | "KB" => 1e3,
+            "KiB" => 1024.0,
+            "MB" => 1e6,
+            "MiB" => 1_048_576.0,
+            _ => return Err(serde::de::Error::custom(bad())),
+        };
+        let bytes = (value * scale).round();
+        if bytes > 64.0 * 1_048_576.0 {
+            return Err(serde::de::Error::custom(format!("size `{}` is larger than 64 MiB, too large for one message", truncate(&text))));
+        }
+        Ok(SizeText(bytes as u32))
+    }
+}
+
+impl JsonSchema for SizeText {
+    fn schema_name() -> Cow<'static, str> {
+        "Size".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?\\s*(B|kB|KB|KiB|MB|MiB)?$" }
+            ],
+            "description": "Bytes, optionally with a unit: B, kB (1000), KiB (1024), MB, MiB. Example: `256B`."
+        })
+    }
+}
+
+/// A bandwidth: `10Mbps`, `1Gbps`, `9600bps`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BandwidthText(pub u64);
+
+impl<'de> Deserialize<'de> for BandwidthText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let Value::String(text) = &v else {
+            return Err(serde::de::Error::custom(format!("expected a bandwidth such as `100Mbps`, found {}", describe(&v))));
+        };
+        let bad = || format!("invalid bandwidth `{}`: expected bits per second with a unit (bps, kbps, Mbps, Gbps), e.g. `100Mbps`", truncate(text));
+        let (value, suffix) = split_number(text).ok_or_else(bad).map_err(serde::de::Error::custom)?;
+        let scale = match suffix {
+            "bps" => 1.0,
+            "kbps" => 1e3,
+            "Mbps" => 1e6,
+            "Gbps" => 1e9,
+            _ => return Err(serde::de::Error::custom(bad())),
+        };
+        let bps = (value * scale).round();
+        if bps < 1.0 || bps > 1e12 {
+            return Err(serde::de::Error::custom(format!("bandwidth `{}` must be between 1bps and 1000Gbps", truncate(text))));
+        }
+        Ok(BandwidthText(bps as u64))
+    }
+}
+
+impl JsonSchema for BandwidthText {
+    fn schema_name() -> Cow<'static, str> {
+        "Bandwidth".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]+(\\.[0-9]+)?\\s*(bps|kbps|Mbps|Gbps)$",
+            "description": "Bits per second with a unit: bps, kbps, Mbps, Gbps. Example: `100Mbps`."
+        })
+    }
+}
+
+/// Describes a JSON value's type for messages.
+pub fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(b) => format!("the boolean `{b}` (quote it if you meant text: YAML reads bare yes/no/true/false as booleans)"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the text `{}`", truncate(s)),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_in_every_unit() {
+        assert_eq!(parse_duration("250us").unwrap(), Duration(250_000));
+        assert_eq!(parse_duration("100ms").unwrap(), Duration(100_000_000));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration(1_500_000_000));
+        assert_eq!(parse_duration("8m").unwrap(), Duration(8 * unit::MIN));
+        assert_eq!(parse_duration("2h").unwrap(), Duration(2 * unit::H));
+        assert_eq!(parse_duration("45d").unwrap(), Duration(45 * unit::D));
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+    }
+
+    #[test]
+    fn bad_durations_say_what_is_expected() {
+        assert!(parse_duration("10").unwrap_err().contains("no unit"));
+        assert!(parse_duration("ten seconds").unwrap_err().contains("expected a number with a unit"));
+        assert!(parse_duration("1e300d").is_err());
+        assert!(parse_duration("9999999999999999999999999d").unwrap_err().contains("100 years"));
+    }
+}

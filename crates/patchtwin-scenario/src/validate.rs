@@ -1,0 +1,1227 @@
+//! From the typed input structs of `raw` to the domain types of `patchtwin_model`: resolve
+//! every reference, check every number and distribution, route every flow, expand windows —
+//! recording every problem with its field path rather than stopping at the first.
+//!
+//! Rules that are not obvious from the types:
+//! - ids are unique per section; a reference to an unknown id suggests the nearest one;
+//! - messages are routed only *through* network devices (switch, router, firewall, ips):
+//!   PLCs and servers are endpoints, they do not forward traffic;
+//! - a window that never occurs within the horizon is a warning, and an error when a plan
+//!   waits for it;
+//! - a dependency names exactly one of asset, flow, function, or `k` of `of`;
+//!   function-to-function dependencies must not form a cycle.
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::raw::*;
+use crate::source::{SourceMap, join_index, join_key};
+use crate::units::{DurationText, Quantity};
+use crate::library::ModelLibrary;
+use patchtwin_model::time::unit;
+use patchtwin_model::*;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+/// Collects diagnostics for one file.
+pub struct Ctx<'a> {
+    file: &'a str,
+    map: &'a SourceMap,
+    /// Errors so far.
+    pub diags: Vec<Diagnostic>,
+    /// Warnings so far.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for `file` with its source map.
+    pub fn new(file: &'a str, map: &'a SourceMap) -> Self {
+        Ctx { file, map, diags: Vec::new(), warnings: Vec::new() }
+    }
+    fn diag(&self, path: &str, message: String, help: Option<String>) -> Diagnostic {
+        Diagnostic { file: self.file.into(), loc: self.map.value(path), path: path.into(), message, help }
+    }
+    /// Records an error at `path`.
+    pub fn err_at(&mut self, path: &str, message: String) {
+        let d = self.diag(path, message, None);
+        self.diags.push(d);
+    }
+    fn err_help(&mut self, path: &str, message: String, help: String) {
+        let d = self.diag(path, message, Some(help));
+        self.diags.push(d);
+    }
+    fn warn(&mut self, path: &str, message: String) {
+        let d = self.diag(path, message, None);
+        self.warnings.push(d);
+    }
+}
+
+/// Name → index for one section, plus every id written in the file (including items that
+/// failed to parse, so that references to them are not reported twice).
+struct Ids {
+    section: &'static str,
+    index: BTreeMap<String, u32>,
+    written: BTreeSet<String>,
+}
+
+impl Ids {
+    fn new(section: &'static str, written: BTreeSet<String>) -> Self {
+        Ids { section, index: BTreeMap::new(), written }
+    }
+    /// Registers a definition; reports duplicates.
+    fn define(&mut self, ctx: &mut Ctx, id: &str, path: &str, what: &str) -> Option<u32> {
+        if id.trim().is_empty() {
+            ctx.err_at(&join_key(path, "id"), format!("the {what} id is empty"));
+            return None;
+        }
+        if self.index.contains_key(id) {
+            ctx.err_at(&join_key(path, "id"), format!("duplicate {what} id `{id}`: every {what} needs its own id"));
+            return None;
+        }
+        let i = self.index.len() as u32;
+        self.index.insert(id.to_string(), i);
+        Some(i)
+    }
+    /// Resolves a reference, reporting an unknown id with a suggestion.
+    fn resolve(&self, ctx: &mut Ctx, id: &str, path: &str, what: &str) -> Option<u32> {
+        if let Some(i) = self.index.get(id) {
+            return Some(*i);
+        }
+        if !self.written.contains(id) {
+            let hint = did_you_mean(id, self.index.keys().map(String::as_str));
+            let known = if self.index.is_empty() {
+                format!("the scenario defines no {}", self.section)
+            } else if hint.is_empty() {
+                format!("expected the id of one of the {} {} defined under `{}`", self.index.len(), self.section, self.section)
+            } else {
+                format!("expected one of the {} under `{}`", self.section, self.section)
+            };
+            ctx.err_help(path, format!("unknown {what} `{id}`{hint}"), known);
+        }
+        None
+    }
+}
+
+fn written_ids(root: &serde_json::Value, key: &str) -> BTreeSet<String> {
+    root.get(key)
+        .and_then(|v| v.as_array())
+        .map(|items| items.iter().filter_map(|i| i.get("id").and_then(|s| s.as_str()).map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn written_ids_nested(root: &serde_json::Value, outer: &str, key: &str) -> BTreeSet<String> {
+    root.get(outer).map(|o| written_ids(o, key)).unwrap_or_default()
+}
+
+/// Checks a duration distribution.
+pub fn duration_dist(ctx: &mut Ctx, raw: &DistRaw<DurationText>, path: &str) -> Option<DurationDist> {
+    dist(ctx, raw, path).map(DurationDist)
+}
+
+/// Checks a distribution of any quantity, converting parameters to the base unit.
+pub fn dist<Q: Quantity>(ctx: &mut Ctx, raw: &DistRaw<Q>, path: &str) -> Option<Dist> {
+    let b = |q: &Q| q.base();
+    let result = match raw {
+        DistRaw::Constant(q) => Dist::new(DistSpec::Constant(b(q))),
+        DistRaw::Uniform { min, max } => Dist::new(DistSpec::Uniform { min: b(min), max: b(max) }),
+        DistRaw::Triangular { min, mode, max } => Dist::new(DistSpec::Triangular { min: b(min), mode: b(mode), max: b(max) }),
+        DistRaw::Pert { min, mode, max } => Dist::new(DistSpec::Pert { min: b(min), mode: b(mode), max: b(max) }),
+        DistRaw::Normal { mean, sd } => Dist::new(DistSpec::Normal { mean: b(mean), sd: b(sd) }),
+        DistRaw::LogNormal { median: Some(m), p95, .. } => Dist::new(DistSpec::LogNormal { median: b(m), p95: b(p95) }),
+        DistRaw::LogNormal { p5: Some(p5), p95, .. } => Dist::lognormal_interval(b(p5), b(p95)),
+        DistRaw::LogNormal { .. } => Err(DistError("lognormal needs `median` or `p5`".into())),
+        DistRaw::Exponential { mean } => Dist::new(DistSpec::Exponential { mean: b(mean) }),
+        DistRaw::Weibull { shape, scale } => Dist::new(DistSpec::Weibull { shape: *shape, scale: b(scale) }),
+        DistRaw::Empirical(v) => Dist::new(DistSpec::Empirical(v.iter().map(b).collect())),
+    };
+    match result {
+        Ok(d) => Some(d),
+        Err(e) => {
+            ctx.err_at(path, format!("invalid distribution: {e}"));
+            None
+        }
+    }
+}
+
+fn probability(ctx: &mut Ctx, raw: &ProbabilityRaw, path: &str) -> Option<Probability> {
+    let r = match raw {
+        ProbabilityRaw::Fixed(p) => Probability::fixed(*p),
+        ProbabilityRaw::Beta { alpha, beta } => Probability::beta(*alpha, *beta),
+    };
+    r.map_err(|e| ctx.err_at(path, e.0)).ok()
+}
+
+fn fraction(ctx: &mut Ctx, v: f64, path: &str, what: &str, max: f64) -> f64 {
+    if !(0.0..=max).contains(&v) || v.is_nan() {
+        ctx.err_at(path, format!("{what} must be between 0 and {max}, got {v}"));
+        0.0
+    } else {
+        v
+    }
+}
+
+fn money(ctx: &mut Ctx, v: f64, path: &str) -> f64 {
+    if !(v.is_finite() && v >= 0.0) {
+        ctx.err_at(path, format!("a cost must be zero or positive, got {v}"));
+        0.0
+    } else {
+        v
+    }
+}
+
+/// Parses an asset kind name.
+pub fn parse_kind(ctx: &mut Ctx, name: &str, path: &str) -> Option<AssetKind> {
+    let found = AssetKind::ALL.iter().copied().find(|k| k.name() == name);
+    if found.is_none() {
+        let hint = did_you_mean(name, AssetKind::ALL.iter().map(|k| k.name()));
+        let all = AssetKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
+        ctx.err_help(path, format!("unknown asset kind `{name}`{hint}"), format!("expected one of: {all}"));
+    }
+    found
+}
+
+/// Checks behaviour fields (a model's defaults or a scenario's overrides).
+pub fn behaviour(ctx: &mut Ctx, raw: &BehaviourRaw, path: &str, controller: bool) -> bool {
+    let before = ctx.diags.len();
+    if let Some(d) = &raw.scan_cycle {
+        let p = join_key(path, "scan_cycle");
+        if !controller {
+            ctx.err_at(&p, "`scan_cycle` applies only to controllers (plc, rtu, ied, safety_controller)".into());
+        } else if let Some(dd) = duration_dist(ctx, d, &p)
+            && dd.0.mean() < 1000.0
+        {
+            ctx.err_at(&p, "a scan cycle must be at least 1us".into());
+        }
+    }
+    for (name, d) in [("service_time", &raw.service_time), ("reboot_time", &raw.reboot_time), ("service_restart_time", &raw.service_restart_time)] {
+        if let Some(d) = d {
+            duration_dist(ctx, d, &join_key(path, name));
+        }
+    }
+    if let Some(l) = raw.cpu_load {
+        fraction(ctx, l, &join_key(path, "cpu_load"), "`cpu_load`", 0.95);
+    }
+    if let Some(f) = raw.fault_rate_per_day
+        && !(f.is_finite() && (0.0..=100.0).contains(&f))
+    {
+        ctx.err_at(&join_key(path, "fault_rate_per_day"), format!("`fault_rate_per_day` must be between 0 and 100, got {f}"));
+    }
+    ctx.diags.len() == before
+}
+
+fn merge(model: &BehaviourRaw, over: Option<&BehaviourRaw>) -> BehaviourRaw {
+    let Some(o) = over else { return model.clone() };
+    BehaviourRaw {
+        scan_cycle: o.scan_cycle.clone().or_else(|| model.scan_cycle.clone()),
+        service_time: o.service_time.clone().or_else(|| model.service_time.clone()),
+        cpu_load: o.cpu_load.or(model.cpu_load),
+        reboot_time: o.reboot_time.clone().or_else(|| model.reboot_time.clone()),
+        service_restart_time: o.service_restart_time.clone().or_else(|| model.service_restart_time.clone()),
+        buffer: o.buffer.or(model.buffer),
+        fault_rate_per_day: o.fault_rate_per_day.or(model.fault_rate_per_day),
+    }
+}
+
+/// Everything validation produced.
+pub struct Validated {
+    /// The scenario, when there were no errors.
+    pub scenario: Option<Scenario>,
+}
+
+/// Sections of the file, typed. Items keep their index in the file for paths.
+pub struct Sections {
+    /// `name`.
+    pub name: Option<String>,
+    /// `description`.
+    pub description: String,
+    /// `horizon`.
+    pub horizon: Option<DurationText>,
+    /// `currency`.
+    pub currency: Option<String>,
+    /// `zones`.
+    pub zones: Vec<(usize, ZoneRaw)>,
+    /// `conduits`.
+    pub conduits: Vec<(usize, ConduitRaw)>,
+    /// `assets`.
+    pub assets: Vec<(usize, AssetRaw)>,
+    /// `links`.
+    pub links: Vec<(usize, LinkRaw)>,
+    /// `flows`.
+    pub flows: Vec<(usize, FlowRaw)>,
+    /// `functions`.
+    pub functions: Vec<(usize, FunctionRaw)>,
+    /// `process_units`.
+    pub process_units: Vec<(usize, ProcessUnitRaw)>,
+    /// `vulnerabilities`.
+    pub vulnerabilities: Vec<(usize, VulnerabilityRaw)>,
+    /// `patches`.
+    pub patches: Vec<(usize, PatchRaw)>,
+    /// `controls`.
+    pub controls: Vec<(usize, ControlRaw)>,
+    /// `maintenance_windows`.
+    pub windows: Vec<(usize, WindowRaw)>,
+    /// `threat`.
+    pub threat: Option<ThreatRaw>,
+    /// `plans`.
+    pub plans: Vec<(usize, PlanRaw)>,
+}
+
+/// Validates the typed sections into a scenario.
+pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &ModelLibrary) -> Option<Scenario> {
+    let horizon = s.horizon.map(|h| h.0).unwrap_or(Duration::ZERO);
+    if s.horizon.is_some() && horizon < Duration(unit::H) {
+        ctx.err_at("horizon", format!("the horizon must be at least 1h, got {horizon}"));
+    }
+
+    // Zones.
+    let mut zone_ids = Ids::new("zones", written_ids(root, "zones"));
+    let mut zones = Vec::new();
+    for (i, z) in &s.zones {
+        let path = join_index("zones", *i);
+        zone_ids.define(ctx, &z.id, &path, "zone");
+        let tenths = (z.purdue_level * 10.0).round();
+        let ok = z.purdue_level.is_finite() && (tenths - z.purdue_level * 10.0).abs() < 1e-9 && ((0.0..=50.0).contains(&tenths) && (tenths % 10.0 == 0.0 || tenths == 35.0));
+        if !ok {
+            ctx.err_at(&join_key(&path, "purdue_level"), format!("a Purdue level is 0, 1, 2, 3, 3.5 (DMZ), 4 or 5, got {}", z.purdue_level));
+        }
+        if let Some(sl) = z.security_level_target
+            && !(1..=4).contains(&sl)
+        {
+            ctx.err_at(&join_key(&path, "security_level_target"), format!("a target security level (SL-T) is 1 to 4, got {sl}"));
+        }
+        zones.push(Zone { id: z.id.clone(), purdue_level: PurdueLevel(tenths.clamp(0.0, 50.0) as u8), security_level_target: z.security_level_target });
+    }
+
+    // Conduits.
+    let mut conduit_ids = Ids::new("conduits", written_ids(root, "conduits"));
+    let mut conduits = Vec::new();
+    for (i, c) in &s.conduits {
+        let path = join_index("conduits", *i);
+        conduit_ids.define(ctx, &c.id, &path, "conduit");
+        if c.zones.len() != 2 {
+            ctx.err_at(&join_key(&path, "zones"), format!("a conduit connects exactly 2 zones, got {}", c.zones.len()));
+            continue;
+        }
+        let a = zone_ids.resolve(ctx, &c.zones[0], &join_index(&join_key(&path, "zones"), 0), "zone");
+        let b = zone_ids.resolve(ctx, &c.zones[1], &join_index(&join_key(&path, "zones"), 1), "zone");
+        if c.zones[0] == c.zones[1] {
+            ctx.err_at(&join_key(&path, "zones"), format!("a conduit connects two different zones, got `{}` twice", c.zones[0]));
+        }
+        let direction = match c.direction.unwrap_or(DirectionRaw::Both) {
+            DirectionRaw::Both => ConduitDirection::Both,
+            DirectionRaw::FirstToSecond => ConduitDirection::FirstToSecond,
+            DirectionRaw::SecondToFirst => ConduitDirection::SecondToFirst,
+        };
+        if let (Some(a), Some(b)) = (a, b) {
+            conduits.push(Conduit { id: c.id.clone(), zones: [ZoneIdx(a), ZoneIdx(b)], protocols: c.protocols.iter().map(|p| p.to_lowercase()).collect(), direction });
+        }
+    }
+
+    // Assets (two passes: ids first, so redundancy partners may point forward).
+    let mut asset_ids = Ids::new("assets", written_ids(root, "assets"));
+    for (i, a) in &s.assets {
+        asset_ids.define(ctx, &a.id, &join_index("assets", *i), "asset");
+    }
+    let mut assets = Vec::new();
+    for (i, a) in &s.assets {
+        let path = join_index("assets", *i);
+        let zone = zone_ids.resolve(ctx, &a.zone, &join_key(&path, "zone"), "zone");
+        let model = lib.get(&a.model);
+        if model.is_none() {
+            let hint = did_you_mean(&a.model, lib.ids());
+            let list = lib.ids().collect::<Vec<_>>().join(", ");
+            ctx.err_help(&join_key(&path, "model"), format!("unknown asset model `{}`{hint}", a.model), format!("the model library has: {list}"));
+        }
+        let model_kind = model.and_then(|m| AssetKind::ALL.iter().copied().find(|k| k.name() == m.kind));
+        let kind = match &a.kind {
+            Some(k) => {
+                let kind = parse_kind(ctx, k, &join_key(&path, "kind"));
+                if let (Some(kind), Some(mk)) = (kind, model_kind)
+                    && kind != mk
+                {
+                    ctx.err_at(&join_key(&path, "kind"), format!("asset kind `{}` does not match model `{}`, which is a `{}`", kind.name(), a.model, mk.name()));
+                }
+                kind
+            }
+            None => model_kind,
+        };
+        let controller = kind.is_some_and(AssetKind::is_controller);
+        if let Some(o) = &a.overrides {
+            behaviour(ctx, o, &join_key(&path, "overrides"), controller);
+        }
+        let partner = a.redundancy_partner.as_ref().and_then(|p| {
+            let r = asset_ids.resolve(ctx, p, &join_key(&path, "redundancy_partner"), "asset");
+            if p == &a.id {
+                ctx.err_at(&join_key(&path, "redundancy_partner"), "an asset cannot be its own redundancy partner".into());
+            }
+            r
+        });
+        let (Some(zone), Some(model), Some(kind)) = (zone, model, kind) else { continue };
+        let merged = merge(&model.behaviour, a.overrides.as_ref());
+        let b = build_behaviour(ctx, &merged, &path, controller);
+        let Some(behaviour) = b else { continue };
+        let criticality = match a.criticality.unwrap_or(CriticalityRaw::Medium) {
+            CriticalityRaw::Low => Criticality::Low,
+            CriticalityRaw::Medium => Criticality::Medium,
+            CriticalityRaw::High => Criticality::High,
+            CriticalityRaw::Critical => Criticality::Critical,
+        };
+        assets.push(Asset {
+            id: a.id.clone(),
+            kind,
+            zone: ZoneIdx(zone),
+            criticality,
+            model: a.model.clone(),
+            software: a.software.iter().map(|s| Software { vendor: s.vendor.clone(), product: s.product.clone(), version: s.version.0.clone() }).collect(),
+            behaviour,
+            redundancy_partner: partner.map(AssetIdx),
+        });
+    }
+
+    // Links.
+    let mut links = Vec::new();
+    let mut link_ids = Ids::new("links", BTreeSet::new());
+    for (i, l) in &s.links {
+        let path = join_index("links", *i);
+        if l.between.len() != 2 {
+            ctx.err_at(&join_key(&path, "between"), format!("a link connects exactly 2 assets, got {}", l.between.len()));
+            continue;
+        }
+        let a = asset_ids.resolve(ctx, &l.between[0], &join_index(&join_key(&path, "between"), 0), "asset");
+        let b = asset_ids.resolve(ctx, &l.between[1], &join_index(&join_key(&path, "between"), 1), "asset");
+        if l.between[0] == l.between[1] {
+            ctx.err_at(&join_key(&path, "between"), format!("a link connects two different assets, got `{}` twice", l.between[0]));
+            continue;
+        }
+        let id = l.id.clone().unwrap_or_else(|| format!("{}--{}", l.between[0], l.between[1]));
+        link_ids.define(ctx, &id, &path, "link");
+        let jitter = l.jitter.as_ref().and_then(|j| duration_dist(ctx, j, &join_key(&path, "jitter")));
+        let loss = l.loss.map_or(0.0, |v| fraction(ctx, v, &join_key(&path, "loss"), "`loss`", 0.99));
+        if let (Some(a), Some(b)) = (a, b) {
+            links.push(Link {
+                id,
+                ends: [AssetIdx(a), AssetIdx(b)],
+                bandwidth_bps: l.bandwidth.0,
+                latency: l.latency.map_or(Duration(5 * unit::US), |d| d.0),
+                jitter,
+                loss,
+            });
+        }
+    }
+
+    // Flows.
+    let mut flow_ids = Ids::new("flows", written_ids(root, "flows"));
+    let mut flows = Vec::new();
+    let mut flow_paths = Vec::new();
+    for (i, f) in &s.flows {
+        let path = join_index("flows", *i);
+        flow_ids.define(ctx, &f.id, &path, "flow");
+        let consumer = asset_ids.resolve(ctx, &f.consumer, &join_key(&path, "consumer"), "asset");
+        let producer = asset_ids.resolve(ctx, &f.producer, &join_key(&path, "producer"), "asset");
+        if f.consumer == f.producer {
+            ctx.err_at(&join_key(&path, "producer"), format!("a flow needs two different assets, got `{}` as both consumer and producer", f.consumer));
+        }
+        let period = f.period.0;
+        if period < Duration(100 * unit::US) {
+            ctx.err_at(&join_key(&path, "period"), format!("a flow period must be at least 100us, got {period}"));
+        } else if period > Duration(unit::D) {
+            ctx.err_at(&join_key(&path, "period"), format!("a flow period must be at most 1d, got {period}"));
+        }
+        let phase = f.phase.map_or(Duration::ZERO, |d| d.0);
+        if phase >= period && period > Duration::ZERO {
+            ctx.err_at(&join_key(&path, "phase"), format!("the phase must be shorter than the period ({period}), got {phase}"));
+        }
+        let poll = matches!(f.kind, FlowKindRaw::Poll);
+        if !poll {
+            for (name, given) in [("request_size", f.request_size.is_some()), ("timeout", f.timeout.is_some()), ("retries", f.retries.is_some())] {
+                if given {
+                    ctx.err_at(&join_key(&path, name), format!("`{name}` applies only to poll flows; a publish flow has no request"));
+                }
+            }
+        }
+        let timeout = f.timeout.map_or(period, |d| d.0);
+        if poll && timeout == Duration::ZERO {
+            ctx.err_at(&join_key(&path, "timeout"), "a poll timeout must be longer than 0".into());
+        }
+        let retries = f.retries.unwrap_or(0);
+        if retries > 10 {
+            ctx.err_at(&join_key(&path, "retries"), format!("at most 10 retries are modelled, got {retries}"));
+        }
+        let (fail_after, watchdog) = match &f.on_loss {
+            Some(o) => (o.after_timeouts.unwrap_or(3), o.watchdog.map(|w| w.0)),
+            None => (3, None),
+        };
+        if fail_after == 0 || fail_after > 1000 {
+            ctx.err_at("on_loss.after_timeouts", format!("`after_timeouts` must be between 1 and 1000, got {fail_after}"));
+        }
+        if let Some(w) = watchdog
+            && w < period
+        {
+            ctx.err_at(&join_key(&join_key(&path, "on_loss"), "watchdog"), format!("a watchdog shorter than the period ({period}) would always fire, got {w}"));
+        }
+        if !poll && watchdog.is_none() {
+            ctx.warn(&path, format!("publish flow `{}` has no `on_loss.watchdog`: its loss is never detected", f.id));
+        }
+        let deadline = f.deadline.map_or(if poll { timeout } else { period }, |d| d.0);
+        if let (Some(c), Some(p)) = (consumer, producer) {
+            flows.push(Flow {
+                id: f.id.clone(),
+                kind: if poll { FlowKind::Poll } else { FlowKind::Publish },
+                protocol: f.protocol.to_lowercase(),
+                consumer: AssetIdx(c),
+                producer: AssetIdx(p),
+                period,
+                phase,
+                request_bytes: if poll { f.request_size.map_or(64, |s| s.0) } else { 0 },
+                response_bytes: f.response_size.map_or(256, |s| s.0),
+                timeout,
+                retries,
+                deadline,
+                fail_after,
+                watchdog,
+            });
+            flow_paths.push(path);
+        }
+    }
+
+    // Routes: one Dijkstra per distinct consumer, through network devices only.
+    let routes = if ctx.diags.is_empty() { route_flows(ctx, &assets, &links, &flows, &flow_paths) } else { Vec::new() };
+
+    // Functions.
+    let mut function_ids = Ids::new("functions", written_ids(root, "functions"));
+    for (i, f) in &s.functions {
+        function_ids.define(ctx, &f.id, &join_index("functions", *i), "function");
+    }
+    let mut functions = Vec::new();
+    let refs = Refs { assets: &asset_ids, flows: &flow_ids, functions: &function_ids };
+    for (i, f) in &s.functions {
+        let path = join_index("functions", *i);
+        let deps = dependencies(ctx, &refs, &f.depends_on, &join_key(&path, "depends_on"));
+        let kind = match f.kind {
+            FunctionKindRaw::View => FunctionKind::View,
+            FunctionKindRaw::Control => FunctionKind::Control,
+            FunctionKindRaw::History => FunctionKind::History,
+            FunctionKindRaw::Interlock => FunctionKind::Interlock,
+            FunctionKindRaw::Safety => FunctionKind::Safety,
+            FunctionKindRaw::Telemetry => FunctionKind::Telemetry,
+        };
+        if f.depends_on.is_empty() {
+            ctx.err_at(&join_key(&path, "depends_on"), "a function must depend on at least one asset, flow or function".into());
+        }
+        functions.push(Function { id: f.id.clone(), kind, depends_on: deps });
+    }
+    check_function_cycles(ctx, &functions, s);
+
+    // Process units.
+    let mut unit_ids = Ids::new("process_units", written_ids(root, "process_units"));
+    let mut process_units = Vec::new();
+    for (i, u) in &s.process_units {
+        let path = join_index("process_units", *i);
+        unit_ids.define(ctx, &u.id, &path, "process unit");
+        let deps = dependencies(ctx, &refs, &u.depends_on, &join_key(&path, "depends_on"));
+        if u.depends_on.is_empty() {
+            ctx.err_at(&join_key(&path, "depends_on"), "a process unit must depend on at least one asset, flow or function".into());
+        }
+        let restart = duration_dist(ctx, &u.restart_time, &join_key(&path, "restart_time"));
+        let cost = money(ctx, u.downtime_cost_per_hour, &join_key(&path, "downtime_cost_per_hour"));
+        let impact = money(ctx, u.compromise_impact_cost.unwrap_or(0.0), &join_key(&path, "compromise_impact_cost"));
+        let trip = match &u.attack_trip_probability {
+            Some(p) => probability(ctx, p, &join_key(&path, "attack_trip_probability")),
+            None => Some(Probability::Fixed(0.5)),
+        };
+        if let (Some(restart_time), Some(attack_trip_probability)) = (restart, trip) {
+            process_units.push(ProcessUnit { id: u.id.clone(), depends_on: deps, restart_time, downtime_cost_per_hour: cost, compromise_impact_cost: impact, attack_trip_probability });
+        }
+    }
+
+    // Vulnerabilities.
+    let mut vuln_ids = Ids::new("vulnerabilities", written_ids(root, "vulnerabilities"));
+    let mut vulnerabilities = Vec::new();
+    for (i, v) in &s.vulnerabilities {
+        let path = join_index("vulnerabilities", *i);
+        vuln_ids.define(ctx, &v.id, &path, "vulnerability");
+        let affected = affects(ctx, &asset_ids, &assets, &v.affects, &join_key(&path, "affects"));
+        if affected.is_empty() && ctx.diags.is_empty() {
+            ctx.warn(&join_key(&path, "affects"), format!("vulnerability `{}` affects no asset of this plant", v.id));
+        }
+        let (score, local_only) = match &v.cvss {
+            Some(vector) => match vector.parse::<cvss::v3::Vector>() {
+                Ok(parsed) => {
+                    use cvss::v3::metric::base::AttackVector;
+                    let local = matches!(parsed.av, Some(AttackVector::Local | AttackVector::Physical | AttackVector::Adjacent));
+                    (Some(parsed.base_score().value()), local)
+                }
+                Err(e) => {
+                    ctx.err_help(&join_key(&path, "cvss"), format!("invalid CVSS v3 vector `{vector}`: {e}"), "expected e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`".into());
+                    (None, false)
+                }
+            },
+            None => (None, false),
+        };
+        let epss = v.epss.map(|e| fraction(ctx, e, &join_key(&path, "epss"), "`epss`", 1.0));
+        let ttc = v.ttc.as_ref().and_then(|t| duration_dist(ctx, t, &join_key(&path, "ttc")));
+        if let Some(t) = &ttc
+            && t.0.mean() <= 0.0
+        {
+            ctx.err_at(&join_key(&path, "ttc"), "a time to compromise must be longer than 0".into());
+        }
+        let maturity = match v.exploit_maturity {
+            Some(MaturityRaw::Unproven) => ExploitMaturity::Unproven,
+            Some(MaturityRaw::ProofOfConcept) => ExploitMaturity::ProofOfConcept,
+            Some(MaturityRaw::Functional) => ExploitMaturity::Functional,
+            Some(MaturityRaw::Active) => ExploitMaturity::Active,
+            None if v.kev => ExploitMaturity::Active,
+            None => ExploitMaturity::Unproven,
+        };
+        if v.kev && matches!(v.exploit_maturity, Some(m) if !matches!(m, MaturityRaw::Active)) {
+            ctx.warn(&join_key(&path, "exploit_maturity"), format!("`{}` is listed in KEV (exploited in the wild) but its maturity is not `active`", v.id));
+        }
+        vulnerabilities.push(Vulnerability {
+            id: v.id.clone(),
+            title: v.title.clone().unwrap_or_default(),
+            assets: affected,
+            cvss_vector: v.cvss.clone(),
+            cvss_base_score: score,
+            exploit_maturity: maturity,
+            kev: v.kev,
+            epss,
+            service: v.service.as_ref().map(|s| s.to_lowercase()),
+            local_only,
+            ttc,
+        });
+    }
+
+    // Patches.
+    let mut patch_ids = Ids::new("patches", written_ids(root, "patches"));
+    let mut patches = Vec::new();
+    for (i, p) in &s.patches {
+        let path = join_index("patches", *i);
+        patch_ids.define(ctx, &p.id, &path, "patch");
+        let fixes: Vec<VulnIdx> = p.fixes.iter().enumerate().filter_map(|(j, v)| vuln_ids.resolve(ctx, v, &join_index(&join_key(&path, "fixes"), j), "vulnerability").map(VulnIdx)).collect();
+        if p.fixes.is_empty() {
+            ctx.err_at(&join_key(&path, "fixes"), "a patch must fix at least one vulnerability".into());
+        }
+        let applies_to = match &p.applies_to {
+            Some(a) => affects(ctx, &asset_ids, &assets, a, &join_key(&path, "applies_to")),
+            None => {
+                let set: BTreeSet<AssetIdx> = fixes.iter().filter_map(|v| vulnerabilities.get(v.0 as usize)).flat_map(|v| v.assets.iter().copied()).collect();
+                set.into_iter().collect()
+            }
+        };
+        let deploy = duration_dist(ctx, &p.deploy_time, &join_key(&path, "deploy_time"));
+        let restart_time = p.restart_time.as_ref().and_then(|d| duration_dist(ctx, d, &join_key(&path, "restart_time")));
+        let fpath = join_key(&path, "failure");
+        let failure = probability(ctx, &p.failure.probability, &join_key(&fpath, "probability"));
+        let extra_u = fraction(ctx, p.failure.extra_if_uncertified.unwrap_or(0.0), &join_key(&fpath, "extra_if_uncertified"), "`extra_if_uncertified`", 1.0);
+        let extra_v = fraction(ctx, p.failure.extra_if_unvalidated.unwrap_or(0.0), &join_key(&fpath, "extra_if_unvalidated"), "`extra_if_unvalidated`", 1.0);
+        let rollback = duration_dist(ctx, &p.failure.rollback_time, &join_key(&fpath, "rollback_time"));
+        let side = p.side_effects.as_ref().map(|s| {
+            let sp = join_key(&path, "side_effects");
+            SideEffects {
+                added_service_time: s.added_service_time.map_or(Duration::ZERO, |d| d.0),
+                added_cpu_load: s.added_cpu_load.map_or(0.0, |l| fraction(ctx, l, &join_key(&sp, "added_cpu_load"), "`added_cpu_load`", 0.9)),
+                scan_cycle: s.scan_cycle.as_ref().and_then(|d| duration_dist(ctx, d, &join_key(&sp, "scan_cycle"))),
+            }
+        });
+        if let (Some(deploy_time), Some(failure_probability), Some(rollback_time)) = (deploy, failure, rollback) {
+            let restart = match p.restart {
+                RestartRaw::None => RestartScope::None,
+                RestartRaw::Service => RestartScope::Service,
+                RestartRaw::Machine => RestartScope::Machine,
+                RestartRaw::Zone => RestartScope::Zone,
+                RestartRaw::System => RestartScope::System,
+            };
+            patches.push(Patch {
+                id: p.id.clone(),
+                fixes,
+                applies_to,
+                deploy_time,
+                restart,
+                restart_time,
+                failure_probability,
+                vendor_certified: p.vendor_certified,
+                validated_in_test: p.validated_in_test,
+                extra_failure_if_uncertified: extra_u,
+                extra_failure_if_unvalidated: extra_v,
+                rollback_time,
+                side_effects: side.unwrap_or_default(),
+            });
+        }
+    }
+
+    // Threat (before controls: remote-access restrictions name entry points).
+    let mut entry_ids = Ids::new("entry points", written_ids_nested(root, "threat", "entry_points"));
+    let threat = match &s.threat {
+        None => Threat { entry_points: Vec::new(), capability: Capability::Medium, targets: Vec::new() },
+        Some(t) => {
+            let mut entry_points = Vec::new();
+            for (j, e) in t.entry_points.iter().enumerate() {
+                let path = join_index("threat.entry_points", j);
+                entry_ids.define(ctx, &e.id, &path, "entry point");
+                let asset = asset_ids.resolve(ctx, &e.asset, &join_key(&path, "asset"), "asset");
+                if e.mean_time_between_attempts.0 < Duration(unit::MIN) {
+                    ctx.err_at(&join_key(&path, "mean_time_between_attempts"), format!("attempts at most every minute are modelled, got {}", e.mean_time_between_attempts.0));
+                }
+                let foothold = match &e.foothold_probability {
+                    Some(p) => probability(ctx, p, &join_key(&path, "foothold_probability")),
+                    None => Some(Probability::Fixed(1.0)),
+                };
+                let kind = match e.kind {
+                    EntryKindRaw::EnterpriseIt => EntryKind::EnterpriseIt,
+                    EntryKindRaw::VendorRemoteAccess => EntryKind::VendorRemoteAccess,
+                    EntryKindRaw::InternetService => EntryKind::InternetService,
+                    EntryKindRaw::RemovableMedia => EntryKind::RemovableMedia,
+                };
+                if let (Some(a), Some(foothold_probability)) = (asset, foothold) {
+                    entry_points.push(EntryPoint { id: e.id.clone(), kind, asset: AssetIdx(a), mean_time_between_attempts: e.mean_time_between_attempts.0, foothold_probability });
+                }
+            }
+            let mut targets = Vec::new();
+            for (j, tr) in t.targets.iter().enumerate() {
+                let path = join_index("threat.targets", j);
+                let what = match (&tr.asset, &tr.process_unit) {
+                    (Some(a), None) => asset_ids.resolve(ctx, a, &join_key(&path, "asset"), "asset").map(|a| AttackTarget::Asset(AssetIdx(a))),
+                    (None, Some(u)) => unit_ids.resolve(ctx, u, &join_key(&path, "process_unit"), "process unit").map(|u| AttackTarget::Unit(UnitIdx(u))),
+                    _ => {
+                        ctx.err_at(&path, "a target names exactly one of `asset` or `process_unit`".into());
+                        None
+                    }
+                };
+                let impact = tr.impact_cost.map(|c| money(ctx, c, &join_key(&path, "impact_cost")));
+                if let Some(what) = what {
+                    let impact_cost = impact.unwrap_or(match what {
+                        AttackTarget::Unit(u) => process_units.get(u.ix()).map_or(0.0, |p| p.compromise_impact_cost),
+                        AttackTarget::Asset(_) => 0.0,
+                    });
+                    targets.push(Target { what, impact_cost });
+                }
+            }
+            if t.entry_points.is_empty() {
+                ctx.warn("threat.entry_points", "the threat has no entry points: no attack will be simulated".into());
+            }
+            let capability = match t.capability.unwrap_or(CapabilityRaw::Medium) {
+                CapabilityRaw::Low => Capability::Low,
+                CapabilityRaw::Medium => Capability::Medium,
+                CapabilityRaw::High => Capability::High,
+                CapabilityRaw::NationState => Capability::NationState,
+            };
+            Threat { entry_points, capability, targets }
+        }
+    };
+
+    // Controls.
+    let mut control_ids = Ids::new("controls", written_ids(root, "controls"));
+    let mut controls = Vec::new();
+    for (i, c) in &s.controls {
+        let path = join_index("controls", *i);
+        control_ids.define(ctx, &c.id, &path, "control");
+        if let Some(control) = control(ctx, c, &path, &conduit_ids, &entry_ids, &asset_ids, &zone_ids, &vuln_ids) {
+            controls.push(control);
+        }
+    }
+
+    // Maintenance windows.
+    let mut window_ids = Ids::new("maintenance_windows", written_ids(root, "maintenance_windows"));
+    let mut windows = Vec::new();
+    for (i, w) in &s.windows {
+        let path = join_index("maintenance_windows", *i);
+        window_ids.define(ctx, &w.id, &path, "maintenance window");
+        let mut starts = Vec::new();
+        match (&w.first, &w.every, &w.at) {
+            (Some(first), every, None) => {
+                if let Some(e) = every
+                    && e.0 < Duration(unit::H)
+                {
+                    ctx.err_at(&join_key(&path, "every"), format!("windows recur at most every hour, got {}", e.0));
+                } else {
+                    let mut t = first.0;
+                    while t < horizon {
+                        starts.push(SimTime(t.0));
+                        match every {
+                            Some(e) => t = t.saturating_add(e.0),
+                            None => break,
+                        }
+                    }
+                }
+            }
+            (None, None, Some(at)) => {
+                for (j, a) in at.iter().enumerate() {
+                    if a.0 < horizon {
+                        starts.push(SimTime(a.0.0));
+                    } else {
+                        ctx.warn(&join_index(&join_key(&path, "at"), j), format!("this occurrence ({}) is after the horizon ({horizon})", a.0));
+                    }
+                }
+                starts.sort();
+                for pair in starts.windows(2) {
+                    if pair[1].since(pair[0]) < w.duration.0 {
+                        ctx.err_at(&join_key(&path, "at"), "window occurrences overlap".into());
+                        break;
+                    }
+                }
+            }
+            _ => ctx.err_help(&path, "a maintenance window needs either `first` (with optional `every`) or `at`".into(), "e.g. `first: 45d` and `every: 90d`, or `at: [45d, 135d]`".into()),
+        }
+        if w.duration.0 == Duration::ZERO {
+            ctx.err_at(&join_key(&path, "duration"), "a window must last longer than 0".into());
+        }
+        if let Some(e) = &w.every
+            && e.0 <= w.duration.0
+        {
+            ctx.err_at(&join_key(&path, "every"), format!("a window of {} repeating every {} would never end", w.duration.0, e.0));
+        }
+        if starts.is_empty() && w.duration.0 > Duration::ZERO && (w.first.is_some() || w.at.is_some()) {
+            ctx.warn(&path, format!("maintenance window `{}` never occurs within the horizon ({horizon})", w.id));
+        }
+        let zones_in = w.zones.as_ref().map(|zs| zs.iter().enumerate().filter_map(|(j, z)| zone_ids.resolve(ctx, z, &join_index(&join_key(&path, "zones"), j), "zone").map(ZoneIdx)).collect()).unwrap_or_default();
+        windows.push(MaintenanceWindow { id: w.id.clone(), starts, duration: w.duration.0, zones: zones_in });
+    }
+
+    // Plans.
+    let mut plan_ids = Ids::new("plans", written_ids(root, "plans"));
+    let mut plans = Vec::new();
+    if s.plans.is_empty() && root.get("plans").and_then(|p| p.as_array()).is_some_and(|a| a.is_empty()) {
+        ctx.err_at("plans", "at least one plan is needed (usually `defer` first, as the baseline)".into());
+    }
+    for (i, p) in &s.plans {
+        let path = join_index("plans", *i);
+        plan_ids.define(ctx, &p.id, &path, "plan");
+        let mut actions = Vec::new();
+        for (j, a) in p.actions.iter().enumerate() {
+            let apath = join_index(&join_key(&path, "actions"), j);
+            let at = when(ctx, &a.at, &join_key(&apath, "at"), horizon, &window_ids, &windows);
+            match (&a.patch, &a.control) {
+                (Some(pid), None) => {
+                    let patch = patch_ids.resolve(ctx, pid, &join_key(&apath, "patch"), "patch");
+                    let applicable: Option<&[AssetIdx]> = patch.and_then(|x| patches.get(x as usize)).map(|p| p.applies_to.as_slice());
+                    let targets = match &a.assets {
+                        Some(list) => list
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(k, id)| {
+                                let ap = join_index(&join_key(&apath, "assets"), k);
+                                let r = asset_ids.resolve(ctx, id, &ap, "asset").map(AssetIdx);
+                                if let (Some(r), Some(ok)) = (r, applicable)
+                                    && !ok.contains(&r)
+                                {
+                                    ctx.err_at(&ap, format!("patch `{pid}` does not apply to asset `{id}`"));
+                                }
+                                r
+                            })
+                            .collect(),
+                        None => applicable.map(<[AssetIdx]>::to_vec).unwrap_or_default(),
+                    };
+                    let staging = a.staged.as_ref().map(|st| {
+                        let sp = join_key(&apath, "staged");
+                        let first: Vec<AssetIdx> = st.first.iter().enumerate().filter_map(|(k, id)| asset_ids.resolve(ctx, id, &join_index(&join_key(&sp, "first"), k), "asset").map(AssetIdx)).collect();
+                        for (k, f) in first.iter().enumerate() {
+                            if !targets.contains(f) {
+                                ctx.err_at(&join_index(&join_key(&sp, "first"), k), format!("`{}` is not among the assets this action patches", st.first[k]));
+                            }
+                        }
+                        if st.first.is_empty() {
+                            ctx.err_at(&join_key(&sp, "first"), "a staged rollout names at least one asset to patch first".into());
+                        }
+                        Staging { first, soak: st.soak.0, rest_at_next_window: st.rest_at_next_window }
+                    });
+                    if targets.is_empty() && patch.is_some() {
+                        ctx.err_at(&apath, format!("patch `{pid}` applies to no asset here"));
+                    }
+                    if let (Some(patch), Some(at)) = (patch, at) {
+                        actions.push(Action::ApplyPatch { patch: PatchIdx(patch), assets: targets, at, staging });
+                    }
+                }
+                (None, Some(cid)) => {
+                    if a.assets.is_some() || a.staged.is_some() {
+                        ctx.err_at(&apath, "`assets` and `staged` apply only to patch actions".into());
+                    }
+                    let control = control_ids.resolve(ctx, cid, &join_key(&apath, "control"), "control");
+                    if let (Some(c), Some(at)) = (control, at) {
+                        actions.push(Action::EnableControl { control: ControlIdx(c), at });
+                    }
+                }
+                _ => ctx.err_help(&apath, "a plan action names exactly one of `patch` or `control`".into(), "e.g. `- patch: kb5034441` with `at: next_window`".into()),
+            }
+        }
+        plans.push(Plan { id: p.id.clone(), description: p.description.clone().unwrap_or_default(), actions });
+    }
+
+    let name = s.name.clone().unwrap_or_default();
+    if s.name.is_some() && name.trim().is_empty() {
+        ctx.err_at("name", "the scenario name is empty".into());
+    }
+    if !ctx.diags.is_empty() || s.horizon.is_none() || s.name.is_none() {
+        return None;
+    }
+    Some(Scenario {
+        name,
+        description: s.description.clone(),
+        horizon,
+        currency: s.currency.clone().unwrap_or_else(|| "EUR".into()),
+        zones,
+        conduits,
+        assets,
+        links,
+        flows,
+        functions,
+        process_units,
+        vulnerabilities,
+        patches,
+        controls,
+        windows,
+        threat,
+        plans,
+        routes,
+    })
+}
+
+fn build_behaviour(ctx: &mut Ctx, b: &BehaviourRaw, path: &str, controller: bool) -> Option<Behaviour> {
+    let mut ok = true;
+    let mut req = |ctx: &mut Ctx, d: &Option<DistRaw<DurationText>>, name: &str| match d {
+        Some(d) => duration_dist(ctx, d, &join_key(&join_key(path, "overrides"), name)),
+        None => {
+            ok = false;
+            ctx.err_at(path, format!("no `{name}`: neither the asset model nor `overrides` gives it"));
+            None
+        }
+    };
+    let service_time = req(ctx, &b.service_time, "service_time");
+    let reboot_time = req(ctx, &b.reboot_time, "reboot_time");
+    let scan_cycle = if controller {
+        match &b.scan_cycle {
+            Some(d) => duration_dist(ctx, d, &join_key(&join_key(path, "overrides"), "scan_cycle")),
+            None => {
+                ctx.err_at(path, "a controller needs a `scan_cycle` from its model or `overrides`".into());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let service_restart_time = match &b.service_restart_time {
+        Some(d) => duration_dist(ctx, d, &join_key(&join_key(path, "overrides"), "service_restart_time")),
+        None => Some(DurationDist::constant(Duration::from_secs(30))),
+    };
+    if !ok || (controller && scan_cycle.is_none()) {
+        return None;
+    }
+    Some(Behaviour {
+        scan_cycle,
+        service_time: service_time?,
+        cpu_load: b.cpu_load.unwrap_or(0.0).clamp(0.0, 0.95),
+        reboot_time: reboot_time?,
+        service_restart_time: service_restart_time?,
+        buffer: b.buffer.map(|d| d.0),
+        fault_rate_per_day: b.fault_rate_per_day.unwrap_or(0.0),
+    })
+}
+
+struct Refs<'a> {
+    assets: &'a Ids,
+    flows: &'a Ids,
+    functions: &'a Ids,
+}
+
+fn dependencies(ctx: &mut Ctx, refs: &Refs, raw: &[DependencyRaw], path: &str) -> Vec<Dependency> {
+    raw.iter().enumerate().filter_map(|(i, d)| dependency(ctx, refs, d, &join_index(path, i), 0)).collect()
+}
+
+fn dependency(ctx: &mut Ctx, refs: &Refs, d: &DependencyRaw, path: &str, depth: usize) -> Option<Dependency> {
+    let tolerate = d.tolerate.map_or(Duration::ZERO, |t| t.0);
+    let named = [d.asset.is_some(), d.flow.is_some(), d.function.is_some(), d.k.is_some() || d.of.is_some()].iter().filter(|b| **b).count();
+    if named != 1 {
+        ctx.err_help(path, format!("a dependency names exactly one of `asset`, `flow`, `function`, or `k` with `of`; this one names {named}"), "e.g. `- flow: scada-poll-plc-1` or `- {k: 1, of: [{asset: scada-a}, {asset: scada-b}]}`".into());
+        return None;
+    }
+    let target = if let Some(a) = &d.asset {
+        DependencyTarget::Asset(AssetIdx(refs.assets.resolve(ctx, a, &join_key(path, "asset"), "asset")?))
+    } else if let Some(f) = &d.flow {
+        DependencyTarget::Flow(FlowIdx(refs.flows.resolve(ctx, f, &join_key(path, "flow"), "flow")?))
+    } else if let Some(f) = &d.function {
+        DependencyTarget::Function(FunctionIdx(refs.functions.resolve(ctx, f, &join_key(path, "function"), "function")?))
+    } else {
+        let (Some(k), Some(of)) = (d.k, &d.of) else {
+            ctx.err_at(path, "k-of-n redundancy needs both `k` and `of`".into());
+            return None;
+        };
+        if depth > 8 {
+            ctx.err_at(path, "k-of-n dependencies nest at most 8 deep".into());
+            return None;
+        }
+        if k == 0 || k as usize > of.len() {
+            ctx.err_at(&join_key(path, "k"), format!("`k` must be between 1 and the number of alternatives ({}), got {k}", of.len()));
+            return None;
+        }
+        let inner: Vec<Dependency> = of.iter().enumerate().filter_map(|(i, x)| dependency(ctx, refs, x, &join_index(&join_key(path, "of"), i), depth + 1)).collect();
+        if inner.len() != of.len() {
+            return None;
+        }
+        DependencyTarget::KOfN { k, of: inner }
+    };
+    Some(Dependency { target, tolerate })
+}
+
+fn check_function_cycles(ctx: &mut Ctx, functions: &[Function], s: &Sections) {
+    use petgraph::graph::DiGraph;
+    let mut g = DiGraph::<usize, ()>::new();
+    let nodes: Vec<_> = (0..functions.len()).map(|i| g.add_node(i)).collect();
+    fn walk(deps: &[Dependency], out: &mut Vec<usize>) {
+        for d in deps {
+            match &d.target {
+                DependencyTarget::Function(f) => out.push(f.ix()),
+                DependencyTarget::KOfN { of, .. } => walk(of, out),
+                _ => {}
+            }
+        }
+    }
+    for (i, f) in functions.iter().enumerate() {
+        let mut out = Vec::new();
+        walk(&f.depends_on, &mut out);
+        for j in out {
+            if j < nodes.len() {
+                g.add_edge(nodes[i], nodes[j], ());
+            }
+        }
+    }
+    if let Err(cycle) = petgraph::algo::toposort(&g, None) {
+        let i = g[cycle.node_id()];
+        let file_index = s.functions.get(i).map_or(i, |(fi, _)| *fi);
+        ctx.err_at(&join_key(&join_index("functions", file_index), "depends_on"), format!("function `{}` depends on itself through a cycle of functions", functions[i].id));
+    }
+}
+
+fn affects(ctx: &mut Ctx, ids: &Ids, assets: &[Asset], a: &AffectsRaw, path: &str) -> Vec<AssetIdx> {
+    let mut set = BTreeSet::new();
+    for (i, id) in a.assets.iter().enumerate() {
+        if let Some(x) = ids.resolve(ctx, id, &join_index(&join_key(path, "assets"), i), "asset") {
+            set.insert(AssetIdx(x));
+        }
+    }
+    for m in &a.software {
+        let norm = |s: &str| s.trim().to_lowercase();
+        for (i, asset) in assets.iter().enumerate() {
+            let hit = asset.software.iter().any(|sw| {
+                norm(&sw.vendor) == norm(&m.vendor)
+                    && norm(&sw.product) == norm(&m.product)
+                    && m.versions.as_ref().is_none_or(|vs| vs.iter().any(|v| norm(&v.0) == norm(&sw.version)))
+            });
+            if hit {
+                set.insert(AssetIdx(i as u32));
+            }
+        }
+    }
+    if a.assets.is_empty() && a.software.is_empty() {
+        ctx.err_at(path, "name the affected `assets`, or a `software` match, or both".into());
+    }
+    set.into_iter().collect()
+}
+
+#[expect(clippy::too_many_arguments, reason = "a control may reference any of these sections")]
+fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, conduits: &Ids, entries: &Ids, assets: &Ids, zones: &Ids, vulns: &Ids) -> Option<Control> {
+    let kind_name = match c.kind {
+        ControlKindRaw::Segmentation => "segmentation",
+        ControlKindRaw::RemoteAccessRestriction => "remote_access_restriction",
+        ControlKindRaw::Allowlisting => "allowlisting",
+        ControlKindRaw::Monitoring => "monitoring",
+        ControlKindRaw::VirtualPatch => "virtual_patch",
+    };
+    let allowed: &[&str] = match c.kind {
+        ControlKindRaw::Segmentation => &["conduit", "allow_protocols"],
+        ControlKindRaw::RemoteAccessRestriction => &["entry_point", "residual"],
+        ControlKindRaw::Allowlisting => &["assets", "exploit_success"],
+        ControlKindRaw::Monitoring => &["zones", "detection_probability", "time_to_respond"],
+        ControlKindRaw::VirtualPatch => &["conduit", "blocks", "miss_probability", "inspection_latency"],
+    };
+    let given = [
+        ("conduit", c.conduit.is_some()),
+        ("allow_protocols", c.allow_protocols.is_some()),
+        ("entry_point", c.entry_point.is_some()),
+        ("residual", c.residual.is_some()),
+        ("assets", c.assets.is_some()),
+        ("exploit_success", c.exploit_success.is_some()),
+        ("zones", c.zones.is_some()),
+        ("detection_probability", c.detection_probability.is_some()),
+        ("time_to_respond", c.time_to_respond.is_some()),
+        ("blocks", c.blocks.is_some()),
+        ("miss_probability", c.miss_probability.is_some()),
+        ("inspection_latency", c.inspection_latency.is_some()),
+    ];
+    for (name, is_given) in given {
+        if is_given && !allowed.contains(&name) {
+            ctx.err_at(&join_key(path, name), format!("`{name}` does not apply to a {kind_name} control; it takes {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+        }
+    }
+    let need = |ctx: &mut Ctx, name: &str, present: bool| {
+        if !present {
+            ctx.err_at(path, format!("a {kind_name} control needs `{name}`"));
+        }
+        present
+    };
+    let effect = match c.kind {
+        ControlKindRaw::Segmentation => {
+            if !need(ctx, "conduit", c.conduit.is_some()) {
+                return None;
+            }
+            let conduit = conduits.resolve(ctx, c.conduit.as_deref()?, &join_key(path, "conduit"), "conduit")?;
+            ControlEffect::Segmentation { conduit: ConduitIdx(conduit), allow_protocols: c.allow_protocols.clone().unwrap_or_default().iter().map(|p| p.to_lowercase()).collect() }
+        }
+        ControlKindRaw::RemoteAccessRestriction => {
+            if !need(ctx, "entry_point", c.entry_point.is_some()) {
+                return None;
+            }
+            let e = entries.resolve(ctx, c.entry_point.as_deref()?, &join_key(path, "entry_point"), "entry point")?;
+            let residual = fraction(ctx, c.residual.unwrap_or(0.0), &join_key(path, "residual"), "`residual`", 1.0);
+            ControlEffect::RemoteAccessRestriction { entry_point: EntryIdx(e), residual }
+        }
+        ControlKindRaw::Allowlisting => {
+            let ok_a = need(ctx, "assets", c.assets.is_some());
+            let ok_e = need(ctx, "exploit_success", c.exploit_success.is_some());
+            if !(ok_a && ok_e) {
+                return None;
+            }
+            let list: Vec<AssetIdx> = c.assets.as_ref()?.iter().enumerate().filter_map(|(i, a)| assets.resolve(ctx, a, &join_index(&join_key(path, "assets"), i), "asset").map(AssetIdx)).collect();
+            let exploit_success = fraction(ctx, c.exploit_success?, &join_key(path, "exploit_success"), "`exploit_success`", 1.0);
+            ControlEffect::Allowlisting { assets: list, exploit_success }
+        }
+        ControlKindRaw::Monitoring => {
+            let ok = [need(ctx, "zones", c.zones.is_some()), need(ctx, "detection_probability", c.detection_probability.is_some()), need(ctx, "time_to_respond", c.time_to_respond.is_some())];
+            if ok.contains(&false) {
+                return None;
+            }
+            let zs: Vec<ZoneIdx> = c.zones.as_ref()?.iter().enumerate().filter_map(|(i, z)| zones.resolve(ctx, z, &join_index(&join_key(path, "zones"), i), "zone").map(ZoneIdx)).collect();
+            let dp = probability(ctx, c.detection_probability.as_ref()?, &join_key(path, "detection_probability"))?;
+            let ttr = duration_dist(ctx, c.time_to_respond.as_ref()?, &join_key(path, "time_to_respond"))?;
+            ControlEffect::Monitoring { zones: zs, detection_probability: dp, time_to_respond: ttr }
+        }
+        ControlKindRaw::VirtualPatch => {
+            let ok = [need(ctx, "conduit", c.conduit.is_some()), need(ctx, "blocks", c.blocks.is_some()), need(ctx, "inspection_latency", c.inspection_latency.is_some())];
+            if ok.contains(&false) {
+                return None;
+            }
+            let conduit = conduits.resolve(ctx, c.conduit.as_deref()?, &join_key(path, "conduit"), "conduit");
+            let blocks: Vec<VulnIdx> = c.blocks.as_ref()?.iter().enumerate().filter_map(|(i, v)| vulns.resolve(ctx, v, &join_index(&join_key(path, "blocks"), i), "vulnerability").map(VulnIdx)).collect();
+            let miss = fraction(ctx, c.miss_probability.unwrap_or(0.05), &join_key(path, "miss_probability"), "`miss_probability`", 1.0);
+            ControlEffect::VirtualPatch { conduit: ConduitIdx(conduit?), blocks, miss_probability: miss, inspection_latency: c.inspection_latency?.0 }
+        }
+    };
+    let deploy_time = match &c.deploy_time {
+        Some(d) => duration_dist(ctx, d, &join_key(path, "deploy_time"))?,
+        None => DurationDist::constant(Duration::ZERO),
+    };
+    let failure_probability = match &c.failure_probability {
+        Some(p) => probability(ctx, p, &join_key(path, "failure_probability"))?,
+        None => Probability::Fixed(0.0),
+    };
+    Some(Control { id: c.id.clone(), effect, deploy_time, failure_probability })
+}
+
+fn when(ctx: &mut Ctx, text: &str, path: &str, horizon: Duration, window_ids: &Ids, windows: &[MaintenanceWindow]) -> Option<When> {
+    let t = text.trim();
+    if t == "now" {
+        return Some(When::Now);
+    }
+    if let Some(rest) = t.strip_prefix("next_window") {
+        let named = match rest.strip_prefix(':') {
+            Some(id) => Some(window_ids.resolve(ctx, id.trim(), path, "maintenance window")? as usize),
+            None if rest.is_empty() => None,
+            None => {
+                ctx.err_at(path, format!("invalid time `{t}`: expected `now`, an offset such as `3d`, `next_window` or `next_window:<window id>`"));
+                return None;
+            }
+        };
+        let occurs = match named {
+            Some(i) => windows.get(i).is_some_and(|w| !w.starts.is_empty()),
+            None => windows.iter().any(|w| !w.starts.is_empty()),
+        };
+        if !occurs && (named.is_some() || !windows.is_empty() || window_ids.written.is_empty()) {
+            let what = named.map_or("no maintenance window".to_string(), |i| format!("window `{}`", windows[i].id));
+            ctx.err_at(path, format!("this action waits for the next window, but {what} occurs within the horizon ({horizon})"));
+            return None;
+        }
+        return Some(When::NextWindow(named));
+    }
+    match crate::units::parse_duration(t) {
+        Ok(d) if d < horizon => Some(When::At(SimTime(d.0))),
+        Ok(d) => {
+            ctx.err_at(path, format!("this action is at {d}, after the horizon ({horizon}): it would never happen"));
+            None
+        }
+        Err(_) => {
+            ctx.err_at(path, format!("invalid time `{t}`: expected `now`, an offset such as `3d`, `next_window` or `next_window:<window id>`"));
+            None
+        }
+    }
+}
+
+/// Routes every flow along the path of least latency through network devices. One Dijkstra
+/// per distinct consumer; ties resolve to the lower asset index, so routes are deterministic.
+fn route_flows(ctx: &mut Ctx, assets: &[Asset], links: &[Link], flows: &[Flow], flow_paths: &[String]) -> Vec<Route> {
+    let n = assets.len();
+    let mut adjacency: Vec<Vec<(u32, u32, bool)>> = vec![Vec::new(); n];
+    for (li, l) in links.iter().enumerate() {
+        let [a, b] = l.ends;
+        adjacency[a.ix()].push((b.0, li as u32, true));
+        adjacency[b.ix()].push((a.0, li as u32, false));
+    }
+    for adj in &mut adjacency {
+        adj.sort_unstable();
+    }
+    let mut by_source: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (fi, f) in flows.iter().enumerate() {
+        by_source.entry(f.consumer.0).or_default().push(fi);
+    }
+    let mut routes = vec![Route { hops: Vec::new(), links: Vec::new() }; flows.len()];
+    let mut dist = vec![u64::MAX; n];
+    let mut prev: Vec<Option<(u32, u32, bool)>> = vec![None; n];
+    for (src, fis) in by_source {
+        dist.iter_mut().for_each(|d| *d = u64::MAX);
+        prev.iter_mut().for_each(|p| *p = None);
+        let mut heap = BinaryHeap::new();
+        dist[src as usize] = 0;
+        heap.push(Reverse((0u64, src)));
+        while let Some(Reverse((d, u))) = heap.pop() {
+            if d > dist[u as usize] {
+                continue;
+            }
+            // Only the source and network devices forward.
+            if u != src && !assets[u as usize].kind.is_network_device() {
+                continue;
+            }
+            for &(v, li, forward) in &adjacency[u as usize] {
+                // Cost: latency plus one microsecond per hop, so equal-latency paths prefer
+                // fewer hops.
+                let nd = d.saturating_add(links[li as usize].latency.0).saturating_add(1_000);
+                if nd < dist[v as usize] {
+                    dist[v as usize] = nd;
+                    prev[v as usize] = Some((u, li, forward));
+                    heap.push(Reverse((nd, v)));
+                }
+            }
+        }
+        for fi in fis {
+            let f = &flows[fi];
+            let dst = f.producer.0;
+            if dist[dst as usize] == u64::MAX {
+                ctx.err_help(
+                    &flow_paths[fi],
+                    format!("flow `{}` cannot be routed: no path of links from `{}` to `{}`", f.id, assets[f.consumer.ix()].id, assets[dst as usize].id),
+                    "messages travel over `links` and are forwarded only by network devices (switch, router, firewall, ips); add the missing link".into(),
+                );
+                continue;
+            }
+            let mut hops = vec![AssetIdx(dst)];
+            let mut route_links = Vec::new();
+            let mut at = dst;
+            while let Some((p, li, fwd)) = prev[at as usize] {
+                route_links.push((LinkIdx(li), fwd));
+                hops.push(AssetIdx(p));
+                at = p;
+                if at == src {
+                    break;
+                }
+            }
+            hops.reverse();
+            route_links.reverse();
+            routes[fi] = Route { hops, links: route_links };
+        }
+    }
+    routes
+}
