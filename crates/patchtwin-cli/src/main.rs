@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "patchtwin", version, about = "Rehearse OT patch plans in a digital twin before they touch production.")]
+#[command(
+    name = "patchtwin",
+    version,
+    about = "Rehearse OT patch plans in a digital twin before they touch production."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,6 +25,58 @@ enum Command {
     Validate {
         /// Scenario file (YAML or JSON).
         file: PathBuf,
+    },
+    /// Rehearse every plan: Monte Carlo replications, a comparison table, summary.json.
+    Run {
+        /// Scenario file (YAML or JSON).
+        file: PathBuf,
+        /// Replications per plan.
+        #[arg(long, default_value_t = 200)]
+        runs: u64,
+        /// Master seed: the same seed gives bit-identical results.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Only these plans (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        plans: Vec<String>,
+        /// Observation window for message-level timing, e.g. `60s` (see ARCHITECTURE.md).
+        #[arg(long, default_value = "60s")]
+        observe: String,
+        /// Output directory.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Rows per plan in the table.
+        #[arg(long, default_value_t = 8)]
+        rows: usize,
+    },
+    /// Narrate one replication of one plan as a timeline, with causes.
+    Trace {
+        /// Scenario file (YAML or JSON).
+        file: PathBuf,
+        /// Plan id.
+        #[arg(long)]
+        plan: String,
+        /// Replication index.
+        #[arg(long, default_value_t = 0)]
+        run: u64,
+        /// Master seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Observation window for message-level timing, e.g. `60s`.
+        #[arg(long, default_value = "60s")]
+        observe: String,
+        /// Only lines about this entity (asset or flow id).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Only these event kinds (comma-separated: timeout, comm_fail, comm_restored, stale).
+        #[arg(long, value_delimiter = ',')]
+        kind: Vec<String>,
+        /// JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
@@ -38,7 +94,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -57,6 +117,35 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
     match cli.command {
         Command::Validate { file } => Ok(validate(&file)),
+        Command::Run {
+            file,
+            runs,
+            seed,
+            threads,
+            plans,
+            observe,
+            out,
+            rows,
+        } => run_plans(&file, runs, seed, threads, &plans, &observe, &out, rows),
+        Command::Trace {
+            file,
+            plan,
+            run,
+            seed,
+            observe,
+            entity,
+            kind,
+            json,
+        } => Ok(trace(
+            &file,
+            &plan,
+            run,
+            seed,
+            &observe,
+            entity.as_deref(),
+            &kind,
+            json,
+        )),
         Command::Schema { models } => {
             if models {
                 println!("{}", patchtwin_scenario::schema::model_schema());
@@ -85,25 +174,260 @@ fn summary(s: &Scenario, file: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let _ = writeln!(out, "{file}: valid scenario `{}`", s.name);
-    let _ = writeln!(out, "  horizon      {} ({:.0} days)", s.horizon, s.horizon.as_days_f64());
+    let _ = writeln!(
+        out,
+        "  horizon      {} ({:.0} days)",
+        s.horizon,
+        s.horizon.as_days_f64()
+    );
     let mut kinds: BTreeMap<AssetKind, usize> = BTreeMap::new();
     for a in &s.assets {
         *kinds.entry(a.kind).or_default() += 1;
     }
-    let kinds = kinds.iter().map(|(k, n)| format!("{n} {}", k.name())).collect::<Vec<_>>().join(", ");
+    let kinds = kinds
+        .iter()
+        .map(|(k, n)| format!("{n} {}", k.name()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let _ = writeln!(out, "  assets       {} ({kinds})", s.assets.len());
-    let zones = s.zones.iter().map(|z| format!("{} (L{})", z.id, z.purdue_level)).collect::<Vec<_>>().join(", ");
+    let zones = s
+        .zones
+        .iter()
+        .map(|z| format!("{} (L{})", z.id, z.purdue_level))
+        .collect::<Vec<_>>()
+        .join(", ");
     let _ = writeln!(out, "  zones        {}: {zones}", s.zones.len());
     let _ = writeln!(out, "  conduits     {}", s.conduits.len());
     let _ = writeln!(out, "  links        {}", s.links.len());
-    let polls = s.flows.iter().filter(|f| f.kind == patchtwin_model::FlowKind::Poll).count();
-    let _ = writeln!(out, "  flows        {} ({polls} poll, {} publish)", s.flows.len(), s.flows.len() - polls);
+    let polls = s
+        .flows
+        .iter()
+        .filter(|f| f.kind == patchtwin_model::FlowKind::Poll)
+        .count();
+    let _ = writeln!(
+        out,
+        "  flows        {} ({polls} poll, {} publish)",
+        s.flows.len(),
+        s.flows.len() - polls
+    );
     let _ = writeln!(out, "  functions    {}", s.functions.len());
     let _ = writeln!(out, "  process units {}", s.process_units.len());
-    let _ = writeln!(out, "  vulnerabilities {}, patches {}, controls {}", s.vulnerabilities.len(), s.patches.len(), s.controls.len());
-    let windows = s.windows.iter().map(|w| format!("{} ({} in horizon)", w.id, w.starts.len())).collect::<Vec<_>>().join(", ");
-    let _ = writeln!(out, "  windows      {}", if windows.is_empty() { "none".into() } else { windows });
-    let _ = writeln!(out, "  entry points {}, targets {}", s.threat.entry_points.len(), s.threat.targets.len());
-    let _ = writeln!(out, "  plans        {}", s.plans.iter().map(|p| format!("{} ({} actions)", p.id, p.actions.len())).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        out,
+        "  vulnerabilities {}, patches {}, controls {}",
+        s.vulnerabilities.len(),
+        s.patches.len(),
+        s.controls.len()
+    );
+    let windows = s
+        .windows
+        .iter()
+        .map(|w| format!("{} ({} in horizon)", w.id, w.starts.len()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(
+        out,
+        "  windows      {}",
+        if windows.is_empty() {
+            "none".into()
+        } else {
+            windows
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  entry points {}, targets {}",
+        s.threat.entry_points.len(),
+        s.threat.targets.len()
+    );
+    let _ = writeln!(
+        out,
+        "  plans        {}",
+        s.plans
+            .iter()
+            .map(|p| format!("{} ({} actions)", p.id, p.actions.len()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     out
+}
+
+fn observe_ns(text: &str, horizon: patchtwin_model::Duration) -> Result<u64, BadInput> {
+    let d = patchtwin_scenario::units::parse_duration(text)
+        .map_err(|e| BadInput(format!("error: --observe: {e}")))?;
+    if d.as_nanos() == 0 {
+        return Err(BadInput("error: --observe must be longer than 0".into()));
+    }
+    Ok(d.as_nanos().min(horizon.as_nanos()))
+}
+
+fn select_plans(s: &Scenario, wanted: &[String]) -> Result<Vec<usize>, BadInput> {
+    if wanted.is_empty() {
+        return Ok((0..s.plans.len()).collect());
+    }
+    wanted
+        .iter()
+        .map(|w| {
+            s.plan_by_id(w).ok_or_else(|| {
+                let ids: Vec<&str> = s.plans.iter().map(|p| p.id.as_str()).collect();
+                let hint = patchtwin_scenario::diag::did_you_mean(w, ids.iter().copied());
+                BadInput(format!(
+                    "error: --plans: unknown plan `{w}`{hint}; the scenario has: {}",
+                    ids.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per command-line option"
+)]
+fn run_plans(
+    file: &std::path::Path,
+    runs: u64,
+    seed: u64,
+    threads: Option<usize>,
+    plans: &[String],
+    observe: &str,
+    out: &std::path::Path,
+    rows: usize,
+) -> anyhow::Result<Result<(), BadInput>> {
+    let loaded = match patchtwin_scenario::load_file(file) {
+        Ok(l) => l,
+        Err(d) => return Ok(Err(bad(d))),
+    };
+    let s = std::sync::Arc::new(loaded.scenario);
+    if runs == 0 {
+        return Ok(Err(BadInput("error: --runs must be at least 1".into())));
+    }
+    let observe_ns = match observe_ns(observe, s.horizon) {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(e)),
+    };
+    let plan_ix = match select_plans(&s, plans) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 {
+        return Ok(Err(BadInput("error: --threads must be at least 1".into())));
+    }
+    let model = patchtwin_sim::Compiled::new(s.clone());
+    let total = runs * plan_ix.len() as u64;
+    let bar = progress_bar(total);
+    let started = std::time::Instant::now();
+    let settings = patchtwin_mc::McSettings {
+        runs,
+        seed,
+        threads,
+        observe_ns,
+    };
+    let results = patchtwin_mc::run(&model, &plan_ix, settings, &|done| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    })?;
+    let wall_s = started.elapsed().as_secs_f64();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let events = results.iter().map(|r| r.events).sum();
+    let summary = patchtwin_report::summary(
+        &s,
+        &loaded.sha256,
+        patchtwin_report::SettingsInfo {
+            runs,
+            seed,
+            horizon_s: s.horizon.as_secs_f64(),
+            observe_s: observe_ns as f64 / 1e9,
+        },
+        patchtwin_report::EngineInfo {
+            events,
+            wall_s,
+            threads,
+        },
+        &results,
+    );
+    patchtwin_report::write_summary(out, &summary)?;
+    print!("{}", patchtwin_report::table(&summary, rows));
+    println!(
+        "
+{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",
+        out.join("summary.json").display()
+    );
+    Ok(Ok(()))
+}
+
+fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal as _;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} replications {pos}/{len} [{bar:30}] {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per command-line option"
+)]
+fn trace(
+    file: &std::path::Path,
+    plan: &str,
+    run: u64,
+    seed: u64,
+    observe: &str,
+    entity: Option<&str>,
+    kinds: &[String],
+    json: bool,
+) -> Result<(), BadInput> {
+    let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
+    let s = std::sync::Arc::new(loaded.scenario);
+    select_plans(&s, &[plan.to_string()])?;
+    let observe_ns = observe_ns(observe, s.horizon)?;
+    let model = patchtwin_sim::Compiled::new(s.clone());
+    let settings = patchtwin_sim::RunSettings {
+        observe_ns,
+        horizon_ns: s.horizon.as_nanos(),
+    };
+    let (outcome, lines) =
+        patchtwin_sim::Replication::new(&model, settings, patchtwin_mc::stream(seed, run))
+            .with_trace()
+            .run();
+    let mut shown = 0usize;
+    for l in lines.iter().filter(|l| {
+        entity.is_none_or(|e| l.entity == e)
+            && (kinds.is_empty() || kinds.iter().any(|k| k == l.kind))
+    }) {
+        shown += 1;
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({ "time_ns": l.time, "time": patchtwin_model::SimTime(l.time).to_string(), "entity": l.entity, "kind": l.kind, "text": l.text })
+            );
+        } else {
+            println!(
+                "t={}  {:<18} {}",
+                patchtwin_model::SimTime(l.time),
+                l.entity,
+                l.text
+            );
+        }
+    }
+    if !json {
+        println!(
+            "— plan {plan}, run {run}, seed {seed}: {} events, {shown} of {} trace lines shown",
+            outcome.events,
+            lines.len()
+        );
+    }
+    Ok(())
 }

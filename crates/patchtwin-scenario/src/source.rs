@@ -55,7 +55,11 @@ fn parent(path: &str) -> Option<&str> {
 
 /// Joins a key onto a path.
 pub fn join_key(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// Joins an index onto a path.
@@ -109,7 +113,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Int(v))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        i128::try_from(v).map(Node::Int).map_err(|_| E::custom("integer too large"))
+        i128::try_from(v)
+            .map(Node::Int)
+            .map_err(|_| E::custom("integer too large"))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
         Ok(Node::Float(v))
@@ -150,7 +156,10 @@ pub struct ReadError {
 
 fn loc_of(l: &serde_saphyr::Location) -> Option<Loc> {
     let (line, column) = (l.line(), l.column());
-    (line > 0).then(|| Loc { line: line.min(u32::MAX as u64) as u32, column: column.clamp(1, u32::MAX as u64) as u32 })
+    (line > 0).then(|| Loc {
+        line: line.min(u32::MAX as u64) as u32,
+        column: column.clamp(1, u32::MAX as u64) as u32,
+    })
 }
 
 /// Parses `text` (YAML or JSON) into a value and its source map.
@@ -159,7 +168,10 @@ pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
         return Err(vec![ReadError {
             loc: None,
             path: String::new(),
-            message: format!("the file is {} bytes; the largest accepted is {MAX_INPUT_BYTES} bytes", text.len()),
+            message: format!(
+                "the file is {} bytes; the largest accepted is {MAX_INPUT_BYTES} bytes",
+                text.len()
+            ),
         }]);
     }
     if text.trim().is_empty() {
@@ -172,22 +184,46 @@ pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
             max_nodes: 4_000_000,
             max_events: 8_000_000,
             max_aliases: 10_000,
+            // An alias bomb is rejected when this many events have been copied or replayed
+            // for anchors; the default (1,000,000) takes seconds to reach in a debug build.
+            max_recorded_anchor_events: 100_000,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
         },
     };
     let root: Spanned<Node> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let loc = e.location().as_ref().and_then(loc_of);
         let message = e.without_snippet().to_string();
         // serde-saphyr appends its own location; keep only the message, we print ours.
-        let message = message.split(" at line ").next().unwrap_or(&message).trim().to_string();
-        vec![ReadError { loc, path: String::new(), message: format!("cannot read the file: {message}") }]
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .trim()
+            .to_string();
+        vec![ReadError {
+            loc,
+            path: String::new(),
+            message: format!("cannot read the file: {message}"),
+        }]
     })?;
     let mut map = SourceMap::default();
     let mut errors = Vec::new();
     let value = convert(root, String::new(), &mut map, &mut errors);
-    if errors.is_empty() { Ok((value, map)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((value, map))
+    } else {
+        Err(errors)
+    }
 }
 
-fn convert(node: Spanned<Node>, path: String, map: &mut SourceMap, errors: &mut Vec<ReadError>) -> Value {
+fn convert(
+    node: Spanned<Node>,
+    path: String,
+    map: &mut SourceMap,
+    errors: &mut Vec<ReadError>,
+) -> Value {
     let loc = loc_of(&node.referenced);
     if let Some(l) = loc {
         map.values.entry(path.clone()).or_insert(l);
@@ -201,20 +237,32 @@ fn convert(node: Spanned<Node>, path: String, map: &mut SourceMap, errors: &mut 
             } else if let Ok(v) = u64::try_from(i) {
                 Value::Number(v.into())
             } else {
-                errors.push(ReadError { loc, path: path.clone(), message: format!("the number {i} is too large") });
+                errors.push(ReadError {
+                    loc,
+                    path: path.clone(),
+                    message: format!("the number {i} is too large"),
+                });
                 Value::Null
             }
         }
         Node::Float(f) => match Number::from_f64(f) {
             Some(n) => Value::Number(n),
             None => {
-                errors.push(ReadError { loc, path: path.clone(), message: format!("the number {f} is not finite; expected an ordinary number") });
+                errors.push(ReadError {
+                    loc,
+                    path: path.clone(),
+                    message: format!("the number {f} is not finite; expected an ordinary number"),
+                });
                 Value::Null
             }
         },
         Node::Str(s) => Value::String(s),
         Node::Seq(items) => Value::Array(
-            items.into_iter().enumerate().map(|(i, item)| convert(item, join_index(&path, i), map, errors)).collect(),
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| convert(item, join_index(&path, i), map, errors))
+                .collect(),
         ),
         Node::Map(entries) => {
             let mut out = Map::new();
@@ -227,7 +275,12 @@ fn convert(node: Spanned<Node>, path: String, map: &mut SourceMap, errors: &mut 
                     Node::Float(f) => f.to_string(),
                     Node::Null => "null".to_string(),
                     Node::Seq(_) | Node::Map(_) => {
-                        errors.push(ReadError { loc: key_loc, path: path.clone(), message: "a mapping key must be plain text, not a list or mapping".into() });
+                        errors.push(ReadError {
+                            loc: key_loc,
+                            path: path.clone(),
+                            message: "a mapping key must be plain text, not a list or mapping"
+                                .into(),
+                        });
                         continue;
                     }
                 };
@@ -249,13 +302,26 @@ mod tests {
 
     #[test]
     fn paths_map_to_lines_and_columns() {
-        let text = "name: x\nassets:\n  - id: plc-1\n    zone: control\n  - id: plc-2\n    zone:  cell\n";
+        let text =
+            "name: x\nassets:\n  - id: plc-1\n    zone: control\n  - id: plc-2\n    zone:  cell\n";
         let (value, map) = read(text).unwrap();
         assert_eq!(value["assets"][1]["zone"], "cell");
-        assert_eq!(map.value("assets[1].zone"), Some(Loc { line: 6, column: 12 }));
+        assert_eq!(
+            map.value("assets[1].zone"),
+            Some(Loc {
+                line: 6,
+                column: 12
+            })
+        );
         assert_eq!(map.key("assets[1].zone"), Some(Loc { line: 6, column: 5 }));
         // Unknown paths fall back to the nearest enclosing node.
-        assert_eq!(map.value("assets[1].zone.nothing"), Some(Loc { line: 6, column: 12 }));
+        assert_eq!(
+            map.value("assets[1].zone.nothing"),
+            Some(Loc {
+                line: 6,
+                column: 12
+            })
+        );
     }
 
     #[test]

@@ -1,0 +1,332 @@
+//! patchtwin's outputs: the `summary.json` contract (DESIGN §4), the comparison table printed
+//! on stdout, and atomic writes (temporary file, then rename) so that an interrupted run never
+//! leaves a half-written or clobbered output behind.
+//!
+//! This crate formats results it is given; it runs no simulation and computes no statistics
+//! beyond reading quantiles off merged histograms.
+
+use patchtwin_mc::PlanResult;
+use patchtwin_model::{FlowKind, Scenario};
+use patchtwin_sim::FlowStats;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+/// `scenario` block.
+#[derive(Debug, Serialize)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub name: String,
+    /// SHA-256 of the scenario file.
+    pub sha256: String,
+}
+
+/// `settings` block.
+#[derive(Debug, Serialize)]
+pub struct SettingsInfo {
+    /// Replications per plan.
+    pub runs: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Horizon in seconds.
+    pub horizon_s: f64,
+    /// Observation window for message-level timing, seconds.
+    pub observe_s: f64,
+}
+
+/// `engine` block.
+#[derive(Debug, Serialize)]
+pub struct EngineInfo {
+    /// Events processed over all plans and replications.
+    pub events: u64,
+    /// Wall-clock seconds of the simulation (measured by the caller, not the engine).
+    pub wall_s: f64,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+/// Latency quantiles in milliseconds.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct LatencyMs {
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Largest observed.
+    pub max: f64,
+}
+
+/// One flow's timing.
+#[derive(Debug, Serialize)]
+pub struct FlowTiming {
+    /// Flow id.
+    pub id: String,
+    /// `poll` or `publish`.
+    pub kind: FlowKind,
+    /// Consumer asset id.
+    pub consumer: String,
+    /// Producer asset id.
+    pub producer: String,
+    /// Latency quantiles (null when nothing completed).
+    pub latency_ms: Option<LatencyMs>,
+    /// Deadline in milliseconds.
+    pub deadline_ms: f64,
+    /// Share of polls/publications that missed the deadline or never completed.
+    pub deadline_miss_rate: f64,
+    /// Attempts that timed out (all replications).
+    pub timeouts: u64,
+    /// Polls issued or publications sent.
+    pub sent: u64,
+    /// Completed.
+    pub completed: u64,
+    /// Comm-fail declarations.
+    pub comm_fail_events: u64,
+    /// Stale-data declarations.
+    pub stale_events: u64,
+}
+
+/// `timing` block of a plan.
+#[derive(Debug, Serialize)]
+pub struct Timing {
+    /// Per flow, scenario order.
+    pub flows: Vec<FlowTiming>,
+}
+
+/// One plan.
+#[derive(Debug, Serialize)]
+pub struct PlanSummary {
+    /// Plan id.
+    pub id: String,
+    /// Plain-words description.
+    pub description: String,
+    /// Communication timing.
+    pub timing: Timing,
+}
+
+/// The whole `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Format version of this file.
+    pub format: &'static str,
+    /// Scenario.
+    pub scenario: ScenarioInfo,
+    /// Settings.
+    pub settings: SettingsInfo,
+    /// Engine.
+    pub engine: EngineInfo,
+    /// Plans.
+    pub plans: Vec<PlanSummary>,
+}
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
+/// Timing of one flow from merged statistics.
+pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
+    let f = &s.flows[i];
+    let h = &st.latency_us;
+    let latency_ms = (st.completed > 0).then(|| LatencyMs {
+        p50: ms(h.value_at_quantile(0.50)),
+        p95: ms(h.value_at_quantile(0.95)),
+        p99: ms(h.value_at_quantile(0.99)),
+        max: ms(h.max()),
+    });
+    // Denominator: everything that should have completed — completed ones plus failed polls
+    // (poll) or sent publications (publish, where undelivered ones are the difference).
+    let (misses, total) = match f.kind {
+        FlowKind::Poll => (
+            st.deadline_misses + st.failed_polls,
+            st.completed + st.failed_polls,
+        ),
+        FlowKind::Publish => (
+            st.deadline_misses + st.sent.saturating_sub(st.completed),
+            st.sent,
+        ),
+    };
+    FlowTiming {
+        id: f.id.clone(),
+        kind: f.kind,
+        consumer: s.assets[f.consumer.ix()].id.clone(),
+        producer: s.assets[f.producer.ix()].id.clone(),
+        latency_ms,
+        deadline_ms: f.deadline.as_nanos() as f64 / 1e6,
+        deadline_miss_rate: if total == 0 {
+            0.0
+        } else {
+            misses as f64 / total as f64
+        },
+        timeouts: st.timeouts,
+        sent: st.sent,
+        completed: st.completed,
+        comm_fail_events: st.comm_fail_events,
+        stale_events: st.stale_events,
+    }
+}
+
+/// Builds the summary.
+pub fn summary(
+    s: &Scenario,
+    sha256: &str,
+    settings: SettingsInfo,
+    engine: EngineInfo,
+    results: &[PlanResult],
+) -> Summary {
+    let plans = results
+        .iter()
+        .map(|r| {
+            let plan = s.plans.iter().find(|p| p.id == r.plan);
+            PlanSummary {
+                id: r.plan.clone(),
+                description: plan.map(|p| p.description.clone()).unwrap_or_default(),
+                timing: Timing {
+                    flows: r
+                        .flows
+                        .iter()
+                        .enumerate()
+                        .map(|(i, st)| flow_timing(s, i, st))
+                        .collect(),
+                },
+            }
+        })
+        .collect();
+    Summary {
+        format: "patchtwin-summary/0.1",
+        scenario: ScenarioInfo {
+            name: s.name.clone(),
+            sha256: sha256.into(),
+        },
+        settings,
+        engine,
+        plans,
+    }
+}
+
+/// The comparison table for stdout: per plan, the flows with the worst p99 latency.
+pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "scenario {}  ·  {} runs per plan  ·  seed {}  ·  timing observed over {}s per run",
+        summary.scenario.name,
+        summary.settings.runs,
+        summary.settings.seed,
+        summary.settings.observe_s
+    );
+    for p in &summary.plans {
+        let _ = writeln!(
+            out,
+            "\nplan {}{}",
+            p.id,
+            if p.description.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", p.description)
+            }
+        );
+        let _ = writeln!(
+            out,
+            "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}",
+            "flow (worst p99 first)",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "max ms",
+            "deadline",
+            "miss %",
+            "timeouts"
+        );
+        let mut flows: Vec<&FlowTiming> = p.timing.flows.iter().collect();
+        flows.sort_by(|a, b| {
+            let key = |f: &FlowTiming| {
+                f.latency_ms
+                    .as_ref()
+                    .map_or(f64::INFINITY, |l| l.p99 / f.deadline_ms.max(1e-9))
+            };
+            key(b).total_cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
+        });
+        for f in flows.iter().take(rows_per_plan) {
+            let q = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.3}"));
+            let l = f.latency_ms.as_ref();
+            let _ = writeln!(
+                out,
+                "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9.3} {:>7.2}% {:>9}",
+                truncate(&f.id, 34),
+                q(l.map(|l| l.p50)),
+                q(l.map(|l| l.p95)),
+                q(l.map(|l| l.p99)),
+                q(l.map(|l| l.max)),
+                f.deadline_ms,
+                100.0 * f.deadline_miss_rate,
+                f.timeouts
+            );
+        }
+        if flows.len() > rows_per_plan {
+            let _ = writeln!(
+                out,
+                "  … {} more flows in summary.json",
+                flows.len() - rows_per_plan
+            );
+        }
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
+/// Writing outputs failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// An I/O error on a named path.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let io = |e| WriteError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// Writes `summary.json` under `dir`.
+pub fn write_summary(dir: &Path, summary: &Summary) -> Result<(), WriteError> {
+    let mut text = serde_json::to_string_pretty(summary).expect("summary serializes");
+    text.push('\n');
+    write_atomic(&dir.join("summary.json"), text.as_bytes())
+}
