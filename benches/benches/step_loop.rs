@@ -1,0 +1,73 @@
+//! The simulation step loop in events per second, against a bare `BinaryHeap` loop with the
+//! same number of pending events and the same number of events, measured in the same run.
+//!
+//! Read the result as a ratio: `step_loop/<plant>` throughput divided by
+//! `bare_heap/<plant>` throughput. Absolute rates on shared machines do not carry.
+//!
+//! Run: `cargo bench -p patchtwin-benches --bench step_loop`
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use patchtwin_scenario::load_file;
+use patchtwin_sim::{Compiled, Replication, RunSettings};
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+fn compiled(name: &str) -> Compiled {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(format!("{name}.yaml"));
+    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
+    Compiled::new(Arc::new(loaded.scenario))
+}
+
+/// PHOLD-style bare loop: `pending` events in a min-heap keyed by (time, seq); each pop
+/// schedules one successor at now + a pseudo-random delay. No state, no dispatch.
+fn bare_heap(pending: usize, events: u64) -> u64 {
+    let mut heap = BinaryHeap::with_capacity(pending + 1);
+    let mut seq = 0u64;
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..pending {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        heap.push(Reverse((x % 1_000_000, seq)));
+        seq += 1;
+    }
+    let mut checksum = 0u64;
+    for _ in 0..events {
+        let Reverse((t, _)) = heap.pop().expect("never empty");
+        checksum = checksum.wrapping_add(t);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        heap.push(Reverse((t + 1 + x % 1_000_000, seq)));
+        seq += 1;
+    }
+    checksum
+}
+
+fn step_loop(c: &mut Criterion) {
+    for (name, observe_s) in [("water-treatment", 20u64), ("large-plant", 2)] {
+        let model = compiled(name);
+        let settings = RunSettings { observe_ns: observe_s * 1_000_000_000, horizon_ns: model.scenario.horizon.as_nanos() };
+        // One probe run tells the event count (deterministic for the seed) and mean pending.
+        let (probe, _) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(7)).run();
+        let pending = probe.mean_pending.round().max(1.0) as usize;
+        let mut group = c.benchmark_group(format!("events/{name}"));
+        group.sample_size(10);
+        group.throughput(Throughput::Elements(probe.events));
+        group.bench_function(BenchmarkId::new("step_loop", format!("{} events, {pending} pending", probe.events)), |b| {
+            b.iter(|| black_box(Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(7)).run().0.events))
+        });
+        group.bench_function(BenchmarkId::new("bare_heap", format!("{} events, {pending} pending", probe.events)), |b| {
+            b.iter(|| black_box(bare_heap(pending, probe.events)))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, step_loop);
+criterion_main!(benches);

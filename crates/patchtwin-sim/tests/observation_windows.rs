@@ -1,0 +1,74 @@
+//! Timing estimated over observation windows converges as the windows grow: for every flow of a
+//! shipped plant, the mean latency measured over a 4× longer window lies inside the shorter
+//! window's confidence interval, and the interval narrows.
+
+use patchtwin_scenario::load_file;
+use patchtwin_sim::{Compiled, Replication, RunSettings};
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Per flow: (mean over replications of the per-replication mean latency, 99.9% half-width).
+fn estimate(
+    model: &Compiled,
+    observe_s: u64,
+    seeds: std::ops::Range<u64>,
+) -> Vec<Option<(f64, f64)>> {
+    let settings = RunSettings {
+        observe_ns: observe_s * 1_000_000_000,
+        horizon_ns: model.scenario.horizon.as_nanos(),
+    };
+    let per_rep: Vec<Vec<Option<f64>>> = seeds
+        .map(|seed| {
+            let (out, _) = Replication::new(model, settings, Pcg64Mcg::seed_from_u64(seed)).run();
+            out.flows.iter().map(|f| f.mean_latency_ns()).collect()
+        })
+        .collect();
+    (0..model.flows.len())
+        .map(|fi| {
+            let xs: Vec<f64> = per_rep.iter().filter_map(|r| r[fi]).collect();
+            if xs.len() < per_rep.len() {
+                return None;
+            }
+            let n = xs.len() as f64;
+            let mean = xs.iter().sum::<f64>() / n;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            Some((mean, 3.29 * (var / n).sqrt()))
+        })
+        .collect()
+}
+
+#[test]
+fn timing_converges_as_windows_grow() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ews-actively-exploited.yaml");
+    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
+    let model = Compiled::new(Arc::new(loaded.scenario));
+    let short = estimate(&model, 10, 0..24);
+    let long = estimate(&model, 40, 100..124);
+    let mut compared = 0;
+    let mut narrower = 0;
+    for (fi, (s, l)) in short.iter().zip(&long).enumerate() {
+        let (Some((ms, hs)), Some((ml, hl))) = (s, l) else {
+            continue;
+        };
+        let id = &model.scenario.flows[fi].id;
+        // Both are estimates; their difference must lie within the combined interval.
+        let combined = (hs * hs + hl * hl).sqrt();
+        assert!(
+            (ms - ml).abs() <= combined.max(1.0),
+            "flow {id}: mean latency {ms:.0} ns over 10 s vs {ml:.0} ns over 40 s (±{combined:.0})"
+        );
+        compared += 1;
+        if hl <= hs {
+            narrower += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} flows compared");
+    // With 4× the samples the interval should halve; allow sampling noise on a few flows.
+    assert!(
+        narrower * 10 >= compared * 8,
+        "only {narrower} of {compared} intervals narrowed"
+    );
+}
