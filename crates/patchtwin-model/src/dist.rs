@@ -31,12 +31,17 @@ fn check(ok: bool, msg: impl FnOnce() -> String) -> Result<(), DistError> {
 }
 
 fn finite(name: &str, v: f64) -> Result<(), DistError> {
-    check(v.is_finite(), || format!("`{name}` must be a finite number, got {v}"))
+    check(v.is_finite(), || {
+        format!("`{name}` must be a finite number, got {v}")
+    })
 }
 
 /// The parameters a distribution was written with, kept for reports and schema round trips.
 #[derive(Clone, Debug, PartialEq)]
-#[expect(missing_docs, reason = "parameters carry the standard names of their distribution")]
+#[expect(
+    missing_docs,
+    reason = "parameters carry the standard names of their distribution"
+)]
 pub enum DistSpec {
     /// Always the same value.
     Constant(f64),
@@ -87,7 +92,10 @@ impl PartialEq for Dist {
 impl Dist {
     /// A constant.
     pub fn constant(v: f64) -> Self {
-        Dist { spec: DistSpec::Constant(v), sampler: Sampler::Constant(v) }
+        Dist {
+            spec: DistSpec::Constant(v),
+            sampler: Sampler::Constant(v),
+        }
     }
 
     /// Builds a distribution, checking its parameters. All quantities here are non-negative
@@ -96,24 +104,41 @@ impl Dist {
         let sampler = match &spec {
             DistSpec::Constant(v) => {
                 finite("value", *v)?;
-                check(*v >= 0.0, || format!("the value must not be negative, got {v}"))?;
+                check(*v >= 0.0, || {
+                    format!("the value must not be negative, got {v}")
+                })?;
                 Sampler::Constant(*v)
             }
             DistSpec::Uniform { min, max } => {
                 finite("min", *min)?;
                 finite("max", *max)?;
-                check(*min >= 0.0, || format!("`min` must not be negative, got {min}"))?;
-                check(min <= max, || format!("uniform needs min <= max, got min {min} > max {max}"))?;
-                Sampler::Uniform { min: *min, width: max - min }
+                check(*min >= 0.0, || {
+                    format!("`min` must not be negative, got {min}")
+                })?;
+                check(min <= max, || {
+                    format!("uniform needs min <= max, got min {min} > max {max}")
+                })?;
+                Sampler::Uniform {
+                    min: *min,
+                    width: max - min,
+                }
             }
             DistSpec::Triangular { min, mode, max } | DistSpec::Pert { min, mode, max } => {
                 for (n, v) in [("min", min), ("mode", mode), ("max", max)] {
                     finite(n, *v)?;
                 }
-                let family = if matches!(spec, DistSpec::Pert { .. }) { "pert" } else { "triangular" };
-                check(*min >= 0.0, || format!("`min` must not be negative, got {min}"))?;
+                let family = if matches!(spec, DistSpec::Pert { .. }) {
+                    "pert"
+                } else {
+                    "triangular"
+                };
+                check(*min >= 0.0, || {
+                    format!("`min` must not be negative, got {min}")
+                })?;
                 check(min <= mode && mode <= max, || {
-                    format!("{family} needs min <= mode <= max, got min {min}, mode {mode}, max {max}")
+                    format!(
+                        "{family} needs min <= mode <= max, got min {min}, mode {mode}, max {max}"
+                    )
                 })?;
                 if min == max {
                     Sampler::Constant(*min)
@@ -135,37 +160,62 @@ impl Dist {
                 finite("sd", *sd)?;
                 // A mean at or above zero keeps the truncation's rejection rate below one half,
                 // so sampling always terminates quickly.
-                check(*mean >= 0.0, || format!("normal (truncated at 0) needs mean >= 0, got {mean}"))?;
-                check(*sd >= 0.0, || format!("`sd` must not be negative, got {sd}"))?;
-                Sampler::Normal(Normal::new(*mean, *sd).map_err(|e| DistError(format!("normal: {e}")))?)
+                check(*mean >= 0.0, || {
+                    format!("normal (truncated at 0) needs mean >= 0, got {mean}")
+                })?;
+                check(*sd >= 0.0, || {
+                    format!("`sd` must not be negative, got {sd}")
+                })?;
+                Sampler::Normal(
+                    Normal::new(*mean, *sd).map_err(|e| DistError(format!("normal: {e}")))?,
+                )
             }
             DistSpec::LogNormal { median, p95 } => {
                 finite("median", *median)?;
                 finite("p95", *p95)?;
-                check(*median > 0.0, || format!("lognormal needs median > 0, got {median}"))?;
-                check(p95 >= median, || format!("lognormal needs p95 >= median, got p95 {p95} < median {median}"))?;
+                check(*median > 0.0, || {
+                    format!("lognormal needs median > 0, got {median}")
+                })?;
+                check(p95 >= median, || {
+                    format!("lognormal needs p95 >= median, got p95 {p95} < median {median}")
+                })?;
                 let sigma = (p95 / median).ln() / Z95;
                 Sampler::LogNormal(
-                    LogNormal::new(median.ln(), sigma).map_err(|e| DistError(format!("lognormal: {e}")))?,
+                    LogNormal::new(median.ln(), sigma)
+                        .map_err(|e| DistError(format!("lognormal: {e}")))?,
                 )
             }
             DistSpec::Exponential { mean } => {
                 finite("mean", *mean)?;
-                check(*mean > 0.0, || format!("exponential needs mean > 0, got {mean}"))?;
-                Sampler::Exponential(Exp::new(1.0 / mean).map_err(|e| DistError(format!("exponential: {e}")))?)
+                check(*mean > 0.0, || {
+                    format!("exponential needs mean > 0, got {mean}")
+                })?;
+                Sampler::Exponential(
+                    Exp::new(1.0 / mean).map_err(|e| DistError(format!("exponential: {e}")))?,
+                )
             }
             DistSpec::Weibull { shape, scale } => {
                 finite("shape", *shape)?;
                 finite("scale", *scale)?;
-                check(*shape > 0.0, || format!("weibull needs shape > 0, got {shape}"))?;
-                check(*scale > 0.0, || format!("weibull needs scale > 0, got {scale}"))?;
-                Sampler::Weibull(Weibull::new(*scale, *shape).map_err(|e| DistError(format!("weibull: {e}")))?)
+                check(*shape > 0.0, || {
+                    format!("weibull needs shape > 0, got {shape}")
+                })?;
+                check(*scale > 0.0, || {
+                    format!("weibull needs scale > 0, got {scale}")
+                })?;
+                Sampler::Weibull(
+                    Weibull::new(*scale, *shape).map_err(|e| DistError(format!("weibull: {e}")))?,
+                )
             }
             DistSpec::Empirical(values) => {
-                check(!values.is_empty(), || "empirical needs at least one sample".to_string())?;
+                check(!values.is_empty(), || {
+                    "empirical needs at least one sample".to_string()
+                })?;
                 for v in values {
                     finite("sample", *v)?;
-                    check(*v >= 0.0, || format!("empirical samples must not be negative, got {v}"))?;
+                    check(*v >= 0.0, || {
+                        format!("empirical samples must not be negative, got {v}")
+                    })?;
                 }
                 Sampler::Empirical(values.clone().into_boxed_slice())
             }
@@ -178,8 +228,13 @@ impl Dist {
         finite("p5", p5)?;
         finite("p95", p95)?;
         check(p5 > 0.0, || format!("lognormal needs p5 > 0, got {p5}"))?;
-        check(p95 >= p5, || format!("lognormal needs p5 <= p95, got p5 {p5} > p95 {p95}"))?;
-        Dist::new(DistSpec::LogNormal { median: (p5 * p95).sqrt(), p95 })
+        check(p95 >= p5, || {
+            format!("lognormal needs p5 <= p95, got p5 {p5} > p95 {p95}")
+        })?;
+        Dist::new(DistSpec::LogNormal {
+            median: (p5 * p95).sqrt(),
+            p95,
+        })
     }
 
     /// The parameters as written.
@@ -274,7 +329,8 @@ fn erfc(x: f64) -> f64 {
                         + t * (-0.186_288_06
                             + t * (0.278_868_07
                                 + t * (-1.135_203_98
-                                    + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
             .exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
@@ -318,7 +374,11 @@ impl DurationDist {
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Duration {
         let v = self.0.sample(rng);
-        if v >= u64::MAX as f64 { Duration(u64::MAX) } else { Duration(v.round() as u64) }
+        if v >= u64::MAX as f64 {
+            Duration(u64::MAX)
+        } else {
+            Duration(v.round() as u64)
+        }
     }
     /// Mean duration.
     pub fn mean(&self) -> Duration {
@@ -346,16 +406,24 @@ pub enum Probability {
 impl Probability {
     /// A known probability; rejects values outside `[0, 1]`.
     pub fn fixed(p: f64) -> Result<Self, DistError> {
-        check((0.0..=1.0).contains(&p), || format!("a probability must be between 0 and 1, got {p}"))?;
+        check((0.0..=1.0).contains(&p), || {
+            format!("a probability must be between 0 and 1, got {p}")
+        })?;
         Ok(Probability::Fixed(p))
     }
     /// An uncertain probability `Beta(alpha, beta)`.
     pub fn beta(alpha: f64, beta: f64) -> Result<Self, DistError> {
         finite("alpha", alpha)?;
         finite("beta", beta)?;
-        check(alpha > 0.0 && beta > 0.0, || format!("beta needs alpha > 0 and beta > 0, got alpha {alpha}, beta {beta}"))?;
+        check(alpha > 0.0 && beta > 0.0, || {
+            format!("beta needs alpha > 0 and beta > 0, got alpha {alpha}, beta {beta}")
+        })?;
         let sampler = Beta::new(alpha, beta).map_err(|e| DistError(format!("beta: {e}")))?;
-        Ok(Probability::Beta { alpha, beta, sampler })
+        Ok(Probability::Beta {
+            alpha,
+            beta,
+            sampler,
+        })
     }
     /// The expected probability.
     pub fn mean(&self) -> f64 {
@@ -390,25 +458,59 @@ mod tests {
         // of the sample mean, computed from the family's own variance bound.
         let cases = [
             (DistSpec::Uniform { min: 1.0, max: 3.0 }, 0.58),
-            (DistSpec::Triangular { min: 0.0, mode: 1.0, max: 4.0 }, 0.85),
-            (DistSpec::Pert { min: 0.0, mode: 1.0, max: 4.0 }, 0.7),
+            (
+                DistSpec::Triangular {
+                    min: 0.0,
+                    mode: 1.0,
+                    max: 4.0,
+                },
+                0.85,
+            ),
+            (
+                DistSpec::Pert {
+                    min: 0.0,
+                    mode: 1.0,
+                    max: 4.0,
+                },
+                0.7,
+            ),
             (DistSpec::Normal { mean: 1.0, sd: 2.0 }, 2.0),
-            (DistSpec::LogNormal { median: 1.0, p95: 3.0 }, 1.5),
+            (
+                DistSpec::LogNormal {
+                    median: 1.0,
+                    p95: 3.0,
+                },
+                1.5,
+            ),
             (DistSpec::Exponential { mean: 2.0 }, 2.0),
-            (DistSpec::Weibull { shape: 1.5, scale: 2.0 }, 1.3),
+            (
+                DistSpec::Weibull {
+                    shape: 1.5,
+                    scale: 2.0,
+                },
+                1.3,
+            ),
         ];
         let n = 200_000;
         for (spec, sd) in cases {
             let d = Dist::new(spec.clone()).unwrap();
             let m = sample_mean(&d, n);
             let tol = 5.0 * sd / (n as f64).sqrt();
-            assert!((m - d.mean()).abs() < tol, "{spec:?}: sample mean {m} vs closed form {}", d.mean());
+            assert!(
+                (m - d.mean()).abs() < tol,
+                "{spec:?}: sample mean {m} vs closed form {}",
+                d.mean()
+            );
         }
     }
 
     #[test]
     fn lognormal_median_and_p95_hold() {
-        let d = Dist::new(DistSpec::LogNormal { median: 10.0, p95: 40.0 }).unwrap();
+        let d = Dist::new(DistSpec::LogNormal {
+            median: 10.0,
+            p95: 40.0,
+        })
+        .unwrap();
         let mut rng = Pcg64Mcg::seed_from_u64(1);
         let mut v: Vec<f64> = (0..100_001).map(|_| d.sample(&mut rng)).collect();
         v.sort_by(f64::total_cmp);
@@ -420,7 +522,12 @@ mod tests {
 
     #[test]
     fn malformed_parameters_are_rejected_with_reasons() {
-        let e = Dist::new(DistSpec::Triangular { min: 5.0, mode: 1.0, max: 9.0 }).unwrap_err();
+        let e = Dist::new(DistSpec::Triangular {
+            min: 5.0,
+            mode: 1.0,
+            max: 9.0,
+        })
+        .unwrap_err();
         assert!(e.0.contains("min <= mode <= max"), "{e}");
         assert!(Dist::new(DistSpec::Uniform { min: 2.0, max: 1.0 }).is_err());
         assert!(Dist::new(DistSpec::Exponential { mean: 0.0 }).is_err());

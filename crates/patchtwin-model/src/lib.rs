@@ -73,7 +73,10 @@ pub struct Route {
 impl Scenario {
     /// Looks up an asset by id.
     pub fn asset_by_id(&self, id: &str) -> Option<AssetIdx> {
-        self.assets.iter().position(|a| a.id == id).map(|i| AssetIdx(i as u32))
+        self.assets
+            .iter()
+            .position(|a| a.id == id)
+            .map(|i| AssetIdx(i as u32))
     }
     /// Looks up a plan by id.
     pub fn plan_by_id(&self, id: &str) -> Option<usize> {

@@ -43,7 +43,11 @@ pub struct PurdueLevel(pub u8);
 
 impl std::fmt::Display for PurdueLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0 % 10 == 0 { write!(f, "{}", self.0 / 10) } else { write!(f, "{}.{}", self.0 / 10, self.0 % 10) }
+        if self.0.is_multiple_of(10) {
+            write!(f, "{}", self.0 / 10)
+        } else {
+            write!(f, "{}.{}", self.0 / 10, self.0 % 10)
+        }
     }
 }
 
@@ -85,7 +89,10 @@ pub struct Conduit {
 /// What an asset is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the variant names are the asset kinds of DESIGN §2")]
+#[expect(
+    missing_docs,
+    reason = "the variant names are the asset kinds of DESIGN §2"
+)]
 pub enum AssetKind {
     Plc,
     Rtu,
@@ -154,11 +161,17 @@ impl AssetKind {
     }
     /// Controllers serve requests at scan-cycle boundaries.
     pub fn is_controller(self) -> bool {
-        matches!(self, AssetKind::Plc | AssetKind::Rtu | AssetKind::Ied | AssetKind::SafetyController)
+        matches!(
+            self,
+            AssetKind::Plc | AssetKind::Rtu | AssetKind::Ied | AssetKind::SafetyController
+        )
     }
     /// Network devices forward traffic (they add processing latency to messages crossing them).
     pub fn is_network_device(self) -> bool {
-        matches!(self, AssetKind::Switch | AssetKind::Router | AssetKind::Firewall | AssetKind::Ips)
+        matches!(
+            self,
+            AssetKind::Switch | AssetKind::Router | AssetKind::Firewall | AssetKind::Ips
+        )
     }
 }
 

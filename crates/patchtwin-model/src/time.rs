@@ -84,11 +84,11 @@ impl fmt::Display for Duration {
         let ns = self.0;
         let (value, name) = if ns == 0 {
             return f.write_str("0s");
-        } else if ns >= unit::D && ns % unit::H == 0 {
+        } else if ns >= unit::D && ns.is_multiple_of(unit::H) {
             (ns as f64 / unit::D as f64, "d")
-        } else if ns >= unit::H && ns % unit::MIN == 0 {
+        } else if ns >= unit::H && ns.is_multiple_of(unit::MIN) {
             (ns as f64 / unit::H as f64, "h")
-        } else if ns >= unit::MIN && ns % unit::S == 0 {
+        } else if ns >= unit::MIN && ns.is_multiple_of(unit::S) {
             (ns as f64 / unit::MIN as f64, "m")
         } else if ns >= unit::S {
             (ns as f64 / unit::S as f64, "s")

@@ -538,7 +538,6 @@ impl Step<'_, '_> {
         let entity = self.handles.assets[asset as usize];
         let mut node = self.world.get_mut::<Node>(entity).expect("asset entity");
         if !node.up {
-            drop(node);
             self.flow_state(flow).stats.lost += 1;
             return;
         }
@@ -549,7 +548,6 @@ impl Step<'_, '_> {
             } else {
                 node.service.sample(self.rng).as_nanos()
             };
-            drop(node);
             let leave = now + proc;
             if leave == now {
                 self.send(q, now, flow, pos, back, tag);
@@ -572,7 +570,6 @@ impl Step<'_, '_> {
             q.schedule(start + service, Event::Respond { flow, tag });
             return;
         }
-        drop(node);
         // A response or publication reached the consumer.
         let deadline = f.deadline_ns;
         let kind = f.kind;
@@ -589,7 +586,6 @@ impl Step<'_, '_> {
                 st.consecutive_failures = 0;
                 if st.comm_failed {
                     st.comm_failed = false;
-                    drop(st);
                     let id = &self.model.scenario.flows[flow as usize].id;
                     self.note(now, id, "comm_restored", || {
                         format!("poll answered again after comm-fail ({})", fmt_ns(latency))
@@ -630,7 +626,6 @@ impl Step<'_, '_> {
             st.attempt += 1;
             st.tag = st.tag.wrapping_add(1);
             let tag = st.tag;
-            drop(st);
             q.schedule(now + timeout_ns, Event::Timeout { flow, tag });
             self.send(q, now, flow, 0, false, tag);
             return;
@@ -644,7 +639,6 @@ impl Step<'_, '_> {
             st.comm_failed = true;
             st.stats.comm_fail_events += 1;
         }
-        drop(st);
         let s = &self.model.scenario;
         let fl = &s.flows[flow as usize];
         let (consumer, producer) = (
@@ -670,7 +664,6 @@ impl Step<'_, '_> {
         }
         st.stale = true;
         st.stats.stale_events += 1;
-        drop(st);
         let s = &self.model.scenario;
         let fl = &s.flows[flow as usize];
         let w = fl.watchdog.unwrap_or_default();

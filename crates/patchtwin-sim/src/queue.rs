@@ -150,7 +150,7 @@ mod tests {
                 }
                 last = Some((t, l));
                 seen_at_time.push((t, l));
-                if lcg(&mut s) % 3 == 0 && label < 2000 {
+                if lcg(&mut s).is_multiple_of(3) && label < 2000 {
                     // Schedule at now or later, as handlers do; labels grow, so FIFO holds.
                     q.schedule(t + lcg(&mut s) % 5, label);
                     label += 1;
