@@ -298,6 +298,13 @@ impl<'m> Replication<'m> {
             if f.phase_ns < settings.observe_ns {
                 queue.schedule(f.phase_ns, Event::Fire { flow: i as u32 });
             }
+            // The consumer arms its watchdog when it starts listening, so a publisher that
+            // never delivers is noticed too.
+            if let Some(w) = f.watchdog_ns
+                && f.phase_ns + w <= settings.observe_ns
+            {
+                queue.schedule(f.phase_ns + w, Event::Watchdog { flow: i as u32, arrivals: 0 });
+            }
         }
         world.insert_resource(Handles {
             assets,
@@ -598,7 +605,11 @@ impl Step<'_, '_> {
                 st.arrivals = st.arrivals.wrapping_add(1);
                 st.stale = false;
                 let arrivals = st.arrivals;
-                if let Some(w) = watchdog {
+                // Watchdogs run only inside the observation window: outside it no message-level
+                // traffic is simulated, so silence there means nothing.
+                if let Some(w) = watchdog
+                    && now + w <= self.settings.observe_ns
+                {
                     q.schedule(now + w, Event::Watchdog { flow, arrivals });
                 }
             }

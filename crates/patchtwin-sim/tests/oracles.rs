@@ -166,31 +166,25 @@ fn answers_slower_than_the_timeout_always_time_out_and_comm_fail_follows() {
 }
 
 #[test]
-fn publish_flows_go_stale_when_the_publisher_stops() {
+fn publish_flows_deliver_and_go_stale_when_the_publisher_is_down() {
     let s = scenario(&two_hop(
         "  - {id: server, zone: z, model: fast-plc}",
-        "  - {id: il, kind: publish, protocol: cip, consumer: client, producer: server, period: 20ms, on_loss: {watchdog: 60ms}}",
+        "  - {id: il, kind: publish, protocol: cip, consumer: client, producer: server, period: 20ms, phase: 5ms, on_loss: {watchdog: 60ms}}",
     ));
     let model = Compiled::new(s);
-    let settings = RunSettings {
-        observe_ns: S,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
-    let (out, trace) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(3))
-        .with_trace()
-        .run();
-    let st = &out.flows[0];
-    assert_eq!(st.sent, 50);
-    assert_eq!(st.completed, 50);
-    // Publication stops with the observation window: the watchdog fires once, 60 ms after the
-    // last arrival.
-    assert_eq!(st.stale_events, 1);
-    let stale = trace
-        .iter()
-        .find(|l| l.kind == "stale")
-        .expect("stale line");
-    assert!(
-        stale.time > 980_000_000 + 60_000_000 && stale.time < 980_000_000 + 61_000_000,
-        "{stale:?}"
-    );
+    let settings = RunSettings { observe_ns: S, horizon_ns: model.scenario.horizon.as_nanos() };
+    // Healthy: 50 publications in one second, all delivered, never stale (the watchdog does
+    // not fire at the end of the observation window either).
+    let (out, _) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(3)).run();
+    assert_eq!((out.flows[0].sent, out.flows[0].completed, out.flows[0].stale_events), (50, 50, 0));
+    // Publisher down from the start: the consumer's watchdog, armed when it starts
+    // listening at the flow's phase, fires exactly one watchdog period later.
+    let mut rep = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(3)).with_trace();
+    let server = model.scenario.asset_by_id("server").unwrap();
+    let entity = rep.world_mut().resource::<patchtwin_sim::engine::Handles>().assets[server.ix()];
+    rep.world_mut().get_mut::<patchtwin_sim::engine::Node>(entity).unwrap().up = false;
+    let (out, trace) = rep.run();
+    assert_eq!((out.flows[0].completed, out.flows[0].stale_events), (0, 1));
+    let stale = trace.iter().find(|l| l.kind == "stale").expect("stale line");
+    assert_eq!(stale.time, 65_000_000, "{stale:?}");
 }
