@@ -18,7 +18,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 fn compiled(name: &str) -> Compiled {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(format!("{name}.yaml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios")
+        .join(format!("{name}.yaml"));
     let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
     Compiled::new(Arc::new(loaded.scenario))
 }
@@ -52,19 +54,39 @@ fn bare_heap(pending: usize, events: u64) -> u64 {
 fn step_loop(c: &mut Criterion) {
     for (name, observe_s) in [("water-treatment", 20u64), ("large-plant", 2)] {
         let model = compiled(name);
-        let settings = RunSettings { observe_ns: observe_s * 1_000_000_000, horizon_ns: model.scenario.horizon.as_nanos() };
+        let settings = RunSettings {
+            observe_ns: observe_s * 1_000_000_000,
+            horizon_ns: model.scenario.horizon.as_nanos(),
+        };
         // One probe run tells the event count (deterministic for the seed) and mean pending.
         let (probe, _) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(7)).run();
         let pending = probe.mean_pending.round().max(1.0) as usize;
         let mut group = c.benchmark_group(format!("events/{name}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(probe.events));
-        group.bench_function(BenchmarkId::new("step_loop", format!("{} events, {pending} pending", probe.events)), |b| {
-            b.iter(|| black_box(Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(7)).run().0.events))
-        });
-        group.bench_function(BenchmarkId::new("bare_heap", format!("{} events, {pending} pending", probe.events)), |b| {
-            b.iter(|| black_box(bare_heap(pending, probe.events)))
-        });
+        group.bench_function(
+            BenchmarkId::new(
+                "step_loop",
+                format!("{} events, {pending} pending", probe.events),
+            ),
+            |b| {
+                b.iter(|| {
+                    black_box(
+                        Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(7))
+                            .run()
+                            .0
+                            .events,
+                    )
+                })
+            },
+        );
+        group.bench_function(
+            BenchmarkId::new(
+                "bare_heap",
+                format!("{} events, {pending} pending", probe.events),
+            ),
+            |b| b.iter(|| black_box(bare_heap(pending, probe.events))),
+        );
         group.finish();
     }
 }

@@ -14,11 +14,20 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut out = String::from("/// Shipped asset models: (file name, text).\npub static BUILTIN_MODELS: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Shipped asset models: (file name, text).\npub static BUILTIN_MODELS: &[(&str, &str)] = &[\n",
+    );
     for n in &names {
         let path = dir.join(n);
         println!("cargo:rerun-if-changed={}", path.display());
-        let _ = writeln!(out, "    ({n:?}, include_str!({:?})),", path.canonicalize().unwrap_or(path.clone()).display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({n:?}, include_str!({:?})),",
+            path.canonicalize()
+                .unwrap_or(path.clone())
+                .display()
+                .to_string()
+        );
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_models.rs");

@@ -49,7 +49,11 @@ impl Diagnostic {
             let number = loc.line.to_string();
             let pad = " ".repeat(number.len());
             let caret_at = (loc.column.saturating_sub(1) as usize).min(shown.chars().count());
-            let _ = write!(out, "\n {pad} |\n {number} | {shown}\n {pad} | {}^", " ".repeat(caret_at));
+            let _ = write!(
+                out,
+                "\n {pad} |\n {number} | {shown}\n {pad} | {}^",
+                " ".repeat(caret_at)
+            );
         }
         if let Some(help) = &self.help {
             let _ = write!(out, "\n  help: {help}");
@@ -128,7 +132,9 @@ pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 
 /// `" (did you mean `x`?)"` or nothing.
 pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    nearest(wanted, candidates).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+    nearest(wanted, candidates)
+        .map(|c| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -153,7 +159,10 @@ mod tests {
             help: Some("did you mean `control`?".into()),
         };
         let text = d.render(Some("assets:\n  zone:  ctrl\n"));
-        assert!(text.contains(" 2 |   zone:  ctrl\n   |         ^"), "{text}");
+        assert!(
+            text.contains(" 2 |   zone:  ctrl\n   |         ^"),
+            "{text}"
+        );
         assert!(text.contains("--> s.yaml:2:9"), "{text}");
     }
 }

@@ -12,6 +12,7 @@
 //! never writes. It knows nothing of the simulation.
 
 pub mod diag;
+pub mod generate;
 pub mod library;
 pub mod raw;
 pub mod schema;
@@ -62,13 +63,28 @@ const REQUIRED: &[&str] = &["name", "horizon", "zones", "assets", "plans"];
 /// `models/` directory beside the scenario or one level up, when there is one.
 pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
     let file = path.display().to_string();
-    let one = |message: String| Diagnostics { items: vec![Diagnostic { file: file.clone(), loc: None, path: String::new(), message, help: None }], source: None };
+    let one = |message: String| Diagnostics {
+        items: vec![Diagnostic {
+            file: file.clone(),
+            loc: None,
+            path: String::new(),
+            message,
+            help: None,
+        }],
+        source: None,
+    };
     let meta = std::fs::metadata(path).map_err(|e| one(format!("cannot read the file: {e}")))?;
     if meta.is_dir() {
-        return Err(one("this is a directory; expected a scenario file (.yaml or .json)".into()));
+        return Err(one(
+            "this is a directory; expected a scenario file (.yaml or .json)".into(),
+        ));
     }
     if meta.len() > source::MAX_INPUT_BYTES as u64 {
-        return Err(one(format!("the file is {} bytes; the largest accepted is {} bytes", meta.len(), source::MAX_INPUT_BYTES)));
+        return Err(one(format!(
+            "the file is {} bytes; the largest accepted is {} bytes",
+            meta.len(),
+            source::MAX_INPUT_BYTES
+        )));
     }
     let bytes = std::fs::read(path).map_err(|e| one(format!("cannot read the file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| one(format!("the file is not UTF-8 text (invalid byte at offset {}); expected a YAML or JSON scenario", e.utf8_error().valid_up_to())))?;
@@ -89,17 +105,33 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
     let fail = |items: Vec<Diagnostic>| {
         let mut items = items;
         items.sort_by_key(|d| d.loc.map(|l| (l.line, l.column)).unwrap_or((u32::MAX, 0)));
-        Diagnostics { items, source: Some(text.to_string()) }
+        Diagnostics {
+            items,
+            source: Some(text.to_string()),
+        }
     };
     let (root, map) = source::read(text).map_err(|errs| {
-        fail(errs.into_iter().map(|e| Diagnostic { file: file.into(), loc: e.loc, path: e.path, message: e.message, help: None }).collect())
+        fail(
+            errs.into_iter()
+                .map(|e| Diagnostic {
+                    file: file.into(),
+                    loc: e.loc,
+                    path: e.path,
+                    message: e.message,
+                    help: None,
+                })
+                .collect(),
+        )
     })?;
     let Value::Object(top) = &root else {
         return Err(fail(vec![Diagnostic {
             file: file.into(),
             loc: map.value(""),
             path: String::new(),
-            message: format!("expected a scenario mapping with `name`, `horizon`, `zones`, `assets` and `plans`, found {}", units::describe(&root)),
+            message: format!(
+                "expected a scenario mapping with `name`, `horizon`, `zones`, `assets` and `plans`, found {}",
+                units::describe(&root)
+            ),
             help: None,
         }]));
     };
@@ -111,28 +143,67 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
                 loc: map.key(key),
                 path: key.clone(),
                 message: format!("unknown field `{key}`"),
-                help: Some(diag::nearest(key, TOP_LEVEL.iter().copied()).map_or_else(|| format!("the top level takes: {}", TOP_LEVEL.join(", ")), |n| format!("did you mean `{n}`?"))),
+                help: Some(diag::nearest(key, TOP_LEVEL.iter().copied()).map_or_else(
+                    || format!("the top level takes: {}", TOP_LEVEL.join(", ")),
+                    |n| format!("did you mean `{n}`?"),
+                )),
             });
         }
     }
     for key in REQUIRED {
         if !top.contains_key(*key) {
-            diags.push(Diagnostic { file: file.into(), loc: Some(Loc { line: 1, column: 1 }), path: String::new(), message: format!("missing field `{key}`"), help: None });
+            diags.push(Diagnostic {
+                file: file.into(),
+                loc: Some(Loc { line: 1, column: 1 }),
+                path: String::new(),
+                message: format!("missing field `{key}`"),
+                help: None,
+            });
         }
     }
     let one = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<Value> {
         let v = top.get(key)?;
-        Some(v.clone()).filter(|v| !v.is_null() || {
-            diags.push(Diagnostic { file: file.into(), loc: map.value(key), path: key.into(), message: format!("`{key}` is empty"), help: None });
-            false
+        Some(v.clone()).filter(|v| {
+            !v.is_null() || {
+                diags.push(Diagnostic {
+                    file: file.into(),
+                    loc: map.value(key),
+                    path: key.into(),
+                    message: format!("`{key}` is empty"),
+                    help: None,
+                });
+                false
+            }
         })
     };
     let scalar = |key: &str, diags: &mut Vec<Diagnostic>| -> Option<Value> { one(key, diags) };
-    let name = scalar("name", &mut diags).and_then(|v| structure::typed::<String>(&v, "name", file, &map).map_err(|d| diags.push(d)).ok());
-    let description = scalar("description", &mut diags).and_then(|v| structure::typed::<String>(&v, "description", file, &map).map_err(|d| diags.push(d)).ok()).unwrap_or_default();
-    let horizon = scalar("horizon", &mut diags).and_then(|v| structure::typed::<units::DurationText>(&v, "horizon", file, &map).map_err(|d| diags.push(d)).ok());
-    let currency = scalar("currency", &mut diags).and_then(|v| structure::typed::<String>(&v, "currency", file, &map).map_err(|d| diags.push(d)).ok());
-    let threat = scalar("threat", &mut diags).and_then(|v| structure::typed::<raw::ThreatRaw>(&v, "threat", file, &map).map_err(|d| diags.push(d)).ok());
+    let name = scalar("name", &mut diags).and_then(|v| {
+        structure::typed::<String>(&v, "name", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
+    let description = scalar("description", &mut diags)
+        .and_then(|v| {
+            structure::typed::<String>(&v, "description", file, &map)
+                .map_err(|d| diags.push(d))
+                .ok()
+        })
+        .unwrap_or_default();
+    let horizon = scalar("horizon", &mut diags).and_then(|v| {
+        structure::typed::<units::DurationText>(&v, "horizon", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
+    let currency = scalar("currency", &mut diags).and_then(|v| {
+        structure::typed::<String>(&v, "currency", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
+    let threat = scalar("threat", &mut diags).and_then(|v| {
+        structure::typed::<raw::ThreatRaw>(&v, "threat", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
     let sections = validate::Sections {
         name,
         description,
@@ -156,7 +227,11 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
     let scenario = validate::validate(&mut ctx, &root, &sections, lib);
     diags.extend(ctx.diags);
     match scenario {
-        Some(scenario) if diags.is_empty() => Ok(Loaded { scenario, warnings: ctx.warnings, sha256: sha256_hex(text.as_bytes()) }),
+        Some(scenario) if diags.is_empty() => Ok(Loaded {
+            scenario,
+            warnings: ctx.warnings,
+            sha256: sha256_hex(text.as_bytes()),
+        }),
         _ => Err(fail(diags)),
     }
 }
@@ -164,12 +239,21 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
 /// SHA-256 of `data` as lowercase hex (FIPS 180-4; small and dependency-free).
 pub fn sha256_hex(data: &[u8]) -> String {
     const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
     ];
-    let mut h: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
     let mut msg = data.to_vec();
     let bit_len = (data.len() as u64).wrapping_mul(8);
     msg.push(0x80);
@@ -185,17 +269,33 @@ pub fn sha256_hex(data: &[u8]) -> String {
         for i in 16..64 {
             let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
             let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
         }
         let mut v = h;
         for i in 0..64 {
             let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
             let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
-            let t1 = v[7].wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+            let t1 = v[7]
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
             let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
             let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
             let t2 = s0.wrapping_add(maj);
-            v = [t1.wrapping_add(t2), v[0], v[1], v[2], v[3].wrapping_add(t1), v[4], v[5], v[6]];
+            v = [
+                t1.wrapping_add(t2),
+                v[0],
+                v[1],
+                v[2],
+                v[3].wrapping_add(t1),
+                v[4],
+                v[5],
+                v[6],
+            ];
         }
         for (a, b) in h.iter_mut().zip(v) {
             *a = a.wrapping_add(b);
@@ -208,7 +308,13 @@ pub fn sha256_hex(data: &[u8]) -> String {
 mod tests {
     #[test]
     fn sha256_matches_known_vectors() {
-        assert_eq!(super::sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assert_eq!(super::sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            super::sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

@@ -54,7 +54,13 @@ impl ModelLibrary {
             Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
             Err(e) => {
                 return Err(Diagnostics {
-                    items: vec![Diagnostic { file: dir.display().to_string(), loc: None, path: String::new(), message: format!("cannot read the model directory: {e}"), help: None }],
+                    items: vec![Diagnostic {
+                        file: dir.display().to_string(),
+                        loc: None,
+                        path: String::new(),
+                        message: format!("cannot read the model directory: {e}"),
+                        help: None,
+                    }],
                     source: None,
                 });
             }
@@ -76,25 +82,63 @@ impl ModelLibrary {
                             i
                         })),
                     },
-                    Err(_) => problems.push(Diagnostic { file, loc: None, path: String::new(), message: "the file is not UTF-8 text".into(), help: None }),
+                    Err(_) => problems.push(Diagnostic {
+                        file,
+                        loc: None,
+                        path: String::new(),
+                        message: "the file is not UTF-8 text".into(),
+                        help: None,
+                    }),
                 },
-                Err(e) => problems.push(Diagnostic { file, loc: None, path: String::new(), message: format!("cannot read: {e}"), help: None }),
+                Err(e) => problems.push(Diagnostic {
+                    file,
+                    loc: None,
+                    path: String::new(),
+                    message: format!("cannot read: {e}"),
+                    help: None,
+                }),
             }
         }
-        if problems.is_empty() { Ok(added) } else { Err(Diagnostics { items: problems, source: None }) }
+        if problems.is_empty() {
+            Ok(added)
+        } else {
+            Err(Diagnostics {
+                items: problems,
+                source: None,
+            })
+        }
     }
 
     /// Parses one model file and adds it.
     pub fn add_text(&mut self, file: &str, text: &str) -> Result<(), Diagnostics> {
-        let fail = |items: Vec<Diagnostic>| Diagnostics { items, source: Some(text.to_string()) };
+        let fail = |items: Vec<Diagnostic>| Diagnostics {
+            items,
+            source: Some(text.to_string()),
+        };
         let (value, map) = source::read(text).map_err(|errs| {
-            fail(errs.into_iter().map(|e| Diagnostic { file: file.into(), loc: e.loc, path: e.path, message: e.message, help: None }).collect())
+            fail(
+                errs.into_iter()
+                    .map(|e| Diagnostic {
+                        file: file.into(),
+                        loc: e.loc,
+                        path: e.path,
+                        message: e.message,
+                        help: None,
+                    })
+                    .collect(),
+            )
         })?;
-        let model: AssetModelFile = crate::structure::typed(&value, "", file, &map).map_err(|d| fail(vec![d]))?;
+        let model: AssetModelFile =
+            crate::structure::typed(&value, "", file, &map).map_err(|d| fail(vec![d]))?;
         let mut ctx = crate::validate::Ctx::new(file, &map);
         // Check the defaults now, so a broken model is reported against its own file.
         let kind = crate::validate::parse_kind(&mut ctx, &model.kind, "kind");
-        let _ = crate::validate::behaviour(&mut ctx, &model.behaviour, "behaviour", kind.is_some_and(|k| k.is_controller()));
+        let _ = crate::validate::behaviour(
+            &mut ctx,
+            &model.behaviour,
+            "behaviour",
+            kind.is_some_and(|k| k.is_controller()),
+        );
         if model.behaviour.service_time.is_none() {
             ctx.err_at("behaviour", "a model must give `service_time`".into());
         }
@@ -107,7 +151,14 @@ impl ModelLibrary {
         let _ = &SourceMap::default;
         self.models.insert(
             model.id.clone(),
-            AssetModel { id: model.id, kind: model.kind, description: model.description, behaviour: model.behaviour, sources: model.sources, file: file.into() },
+            AssetModel {
+                id: model.id,
+                kind: model.kind,
+                description: model.description,
+                behaviour: model.behaviour,
+                sources: model.sources,
+                file: file.into(),
+            },
         );
         Ok(())
     }

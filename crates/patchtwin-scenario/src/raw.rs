@@ -129,7 +129,10 @@ impl<'de> Deserialize<'de> for VersionText {
         match Value::deserialize(d)? {
             Value::String(s) => Ok(VersionText(s)),
             Value::Number(n) => Ok(VersionText(n.to_string())),
-            other => Err(serde::de::Error::custom(format!("expected a version such as `V2.9.4`, found {}", describe(&other)))),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a version such as `V2.9.4`, found {}",
+                describe(&other)
+            ))),
         }
     }
 }
@@ -759,10 +762,17 @@ impl<'de> Deserialize<'de> for ProbabilityRaw {
         use serde::de::Error;
         let v = Value::deserialize(d)?;
         match &v {
-            Value::Number(n) => n.as_f64().map(ProbabilityRaw::Fixed).ok_or_else(|| D::Error::custom("probability out of range")),
+            Value::Number(n) => n
+                .as_f64()
+                .map(ProbabilityRaw::Fixed)
+                .ok_or_else(|| D::Error::custom("probability out of range")),
             Value::Object(m) if m.len() == 1 && m.contains_key("beta") => {
-                let p: BetaParams = serde_json::from_value(m["beta"].clone()).map_err(|e| D::Error::custom(format!("beta: {e}")))?;
-                Ok(ProbabilityRaw::Beta { alpha: p.alpha, beta: p.beta })
+                let p: BetaParams = serde_json::from_value(m["beta"].clone())
+                    .map_err(|e| D::Error::custom(format!("beta: {e}")))?;
+                Ok(ProbabilityRaw::Beta {
+                    alpha: p.alpha,
+                    beta: p.beta,
+                })
             }
             other => Err(D::Error::custom(format!(
                 "expected a probability (a number from 0 to 1, or `beta: {{alpha: .., beta: ..}}`), found {}",
@@ -798,16 +808,42 @@ impl JsonSchema for ProbabilityRaw {
 /// A distribution of a quantity `Q`, as written: a bare constant (`100ms`) or a one-key
 /// mapping naming the family (`{triangular: {min: 1s, mode: 2s, max: 5s}}`).
 #[derive(Debug, Clone, PartialEq)]
-#[expect(missing_docs, reason = "parameters carry the standard names of their distribution")]
+#[expect(
+    missing_docs,
+    reason = "parameters carry the standard names of their distribution"
+)]
 pub enum DistRaw<Q> {
     Constant(Q),
-    Uniform { min: Q, max: Q },
-    Triangular { min: Q, mode: Q, max: Q },
-    Pert { min: Q, mode: Q, max: Q },
-    Normal { mean: Q, sd: Q },
-    LogNormal { median: Option<Q>, p5: Option<Q>, p95: Q },
-    Exponential { mean: Q },
-    Weibull { shape: f64, scale: Q },
+    Uniform {
+        min: Q,
+        max: Q,
+    },
+    Triangular {
+        min: Q,
+        mode: Q,
+        max: Q,
+    },
+    Pert {
+        min: Q,
+        mode: Q,
+        max: Q,
+    },
+    Normal {
+        mean: Q,
+        sd: Q,
+    },
+    LogNormal {
+        median: Option<Q>,
+        p5: Option<Q>,
+        p95: Q,
+    },
+    Exponential {
+        mean: Q,
+    },
+    Weibull {
+        shape: f64,
+        scale: Q,
+    },
     Empirical(Vec<Q>),
 }
 
@@ -823,13 +859,27 @@ pub const DIST_FAMILIES: &[(&str, &[&str])] = &[
     ("empirical", &[]),
 ];
 
-fn param<Q: Quantity>(family: &str, params: &serde_json::Map<String, Value>, name: &str) -> Result<Q, String> {
-    let v = params.get(name).ok_or_else(|| format!("{family} needs `{name}`"))?;
+fn param<Q: Quantity>(
+    family: &str,
+    params: &serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Q, String> {
+    let v = params
+        .get(name)
+        .ok_or_else(|| format!("{family} needs `{name}`"))?;
     Q::from_value(v).map_err(|e| format!("{family}.{name}: {e}"))
 }
 
-fn opt_param<Q: Quantity>(family: &str, params: &serde_json::Map<String, Value>, name: &str) -> Result<Option<Q>, String> {
-    if params.contains_key(name) { param(family, params, name).map(Some) } else { Ok(None) }
+fn opt_param<Q: Quantity>(
+    family: &str,
+    params: &serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<Q>, String> {
+    if params.contains_key(name) {
+        param(family, params, name).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 impl<Q: Quantity> DistRaw<Q> {
@@ -840,42 +890,81 @@ impl<Q: Quantity> DistRaw<Q> {
                 format!("{e}; a distribution is {} or a mapping such as `triangular: {{min, mode, max}}`", Q::expected())
             });
         };
-        let families = DIST_FAMILIES.iter().map(|(f, _)| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+        let families = DIST_FAMILIES
+            .iter()
+            .map(|(f, _)| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         if m.len() != 1 {
-            return Err(format!("a distribution mapping has exactly one key naming the family ({families})"));
+            return Err(format!(
+                "a distribution mapping has exactly one key naming the family ({families})"
+            ));
         }
         let (family, params) = m.iter().next().expect("one key");
         let Some((_, names)) = DIST_FAMILIES.iter().find(|(f, _)| f == family) else {
             let hint = crate::diag::did_you_mean(family, DIST_FAMILIES.iter().map(|(f, _)| *f));
-            return Err(format!("unknown distribution `{family}`{hint}; expected one of {families}"));
+            return Err(format!(
+                "unknown distribution `{family}`{hint}; expected one of {families}"
+            ));
         };
         if *family == "empirical" {
             let Value::Array(items) = params else {
                 return Err("empirical needs a list of samples".into());
             };
-            return items.iter().map(Q::from_value).collect::<Result<Vec<_>, _>>().map(DistRaw::Empirical).map_err(|e| format!("empirical: {e}"));
+            return items
+                .iter()
+                .map(Q::from_value)
+                .collect::<Result<Vec<_>, _>>()
+                .map(DistRaw::Empirical)
+                .map_err(|e| format!("empirical: {e}"));
         }
         let Value::Object(p) = params else {
             return Err(format!("{family} needs a mapping of {}", names.join(", ")));
         };
         if let Some(unknown) = p.keys().find(|k| !names.contains(&k.as_str())) {
-            return Err(format!("unknown parameter `{unknown}` of {family}; expected {}", names.join(", ")));
+            return Err(format!(
+                "unknown parameter `{unknown}` of {family}; expected {}",
+                names.join(", ")
+            ));
         }
         Ok(match family.as_str() {
-            "uniform" => DistRaw::Uniform { min: param(family, p, "min")?, max: param(family, p, "max")? },
-            "triangular" => DistRaw::Triangular { min: param(family, p, "min")?, mode: param(family, p, "mode")?, max: param(family, p, "max")? },
-            "pert" => DistRaw::Pert { min: param(family, p, "min")?, mode: param(family, p, "mode")?, max: param(family, p, "max")? },
-            "normal" => DistRaw::Normal { mean: param(family, p, "mean")?, sd: param(family, p, "sd")? },
+            "uniform" => DistRaw::Uniform {
+                min: param(family, p, "min")?,
+                max: param(family, p, "max")?,
+            },
+            "triangular" => DistRaw::Triangular {
+                min: param(family, p, "min")?,
+                mode: param(family, p, "mode")?,
+                max: param(family, p, "max")?,
+            },
+            "pert" => DistRaw::Pert {
+                min: param(family, p, "min")?,
+                mode: param(family, p, "mode")?,
+                max: param(family, p, "max")?,
+            },
+            "normal" => DistRaw::Normal {
+                mean: param(family, p, "mean")?,
+                sd: param(family, p, "sd")?,
+            },
             "lognormal" => {
                 let median = opt_param(family, p, "median")?;
                 let p5 = opt_param(family, p, "p5")?;
                 if median.is_some() == p5.is_some() {
                     return Err("lognormal needs `p95` with exactly one of `median` or `p5`".into());
                 }
-                DistRaw::LogNormal { median, p5, p95: param(family, p, "p95")? }
+                DistRaw::LogNormal {
+                    median,
+                    p5,
+                    p95: param(family, p, "p95")?,
+                }
             }
-            "exponential" => DistRaw::Exponential { mean: param(family, p, "mean")? },
-            "weibull" => DistRaw::Weibull { shape: param::<Number>(family, p, "shape")?.0, scale: param(family, p, "scale")? },
+            "exponential" => DistRaw::Exponential {
+                mean: param(family, p, "mean")?,
+            },
+            "weibull" => DistRaw::Weibull {
+                shape: param::<Number>(family, p, "shape")?.0,
+                scale: param(family, p, "scale")?,
+            },
             _ => unreachable!("families are matched above"),
         })
     }
@@ -890,14 +979,29 @@ impl<'de, Q: Quantity> Deserialize<'de> for DistRaw<Q> {
 
 impl<Q: Quantity> JsonSchema for DistRaw<Q> {
     fn schema_name() -> Cow<'static, str> {
-        format!("DistributionOf{}", if Q::expected().contains("duration") { "Duration" } else { "Number" }).into()
+        format!(
+            "DistributionOf{}",
+            if Q::expected().contains("duration") {
+                "Duration"
+            } else {
+                "Number"
+            }
+        )
+        .into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let q = Q::schema();
         let obj = |props: &[&str], required: &[&str]| {
             let mut p = serde_json::Map::new();
             for name in props {
-                p.insert((*name).into(), if *name == "shape" { json_schema!({"type": "number"}).into() } else { q.clone().into() });
+                p.insert(
+                    (*name).into(),
+                    if *name == "shape" {
+                        json_schema!({"type": "number"}).into()
+                    } else {
+                        q.clone().into()
+                    },
+                );
             }
             json_schema!({ "type": "object", "additionalProperties": false, "properties": p, "required": required })
         };

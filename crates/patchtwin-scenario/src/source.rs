@@ -12,18 +12,38 @@ use crate::diag::Loc;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::Spanned;
-use std::collections::HashMap;
-use std::fmt;
+use std::cmp::Ordering;
+use std::fmt::{self, Write as _};
+use std::sync::OnceLock;
 
-/// Largest input accepted, in bytes. Real plants are far below (the 2,000-asset generated plant
-/// is about 1.5 MB); anything bigger is a mistake or an attack.
-pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
+/// Largest input accepted, in bytes (16 MiB). Real plants are far below (the 2,000-asset generated plant
+/// is about 2 MB); anything bigger is a mistake or an attack.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Where each field path's key and value are in the source.
+///
+/// A large scenario has hundreds of thousands of paths, and they are looked up only when
+/// something is reported. So they are recorded cheaply — appended to one text buffer, with no
+/// allocation or hashing per node — and the index that finds them is sorted on the first
+/// lookup. For a path recorded more than once, the first value location and the last key
+/// location count.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    values: HashMap<String, Loc>,
-    keys: HashMap<String, Loc>,
+    /// Every recorded path, concatenated.
+    text: String,
+    /// One per recorded location, in recording order.
+    entries: Vec<Entry>,
+    /// Indices into `entries`, ordered by (path, is key, recording order); built on first use.
+    index: OnceLock<Vec<usize>>,
+}
+
+/// A recorded location: `text[start..end]` is its path.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    start: usize,
+    end: usize,
+    loc: Loc,
+    key: bool,
 }
 
 impl SourceMap {
@@ -31,8 +51,8 @@ impl SourceMap {
     pub fn value(&self, path: &str) -> Option<Loc> {
         let mut p = path;
         loop {
-            if let Some(l) = self.values.get(p) {
-                return Some(*l);
+            if let Some(l) = self.find(p, false) {
+                return Some(l);
             }
             p = parent(p)?;
         }
@@ -40,7 +60,49 @@ impl SourceMap {
     /// Location of the key that introduces `path` (for "unknown field" errors), falling back
     /// to the value's location.
     pub fn key(&self, path: &str) -> Option<Loc> {
-        self.keys.get(path).copied().or_else(|| self.value(path))
+        self.find(path, true).or_else(|| self.value(path))
+    }
+
+    fn record(&mut self, path: &str, loc: Loc, key: bool) {
+        let start = self.text.len();
+        self.text.push_str(path);
+        self.entries.push(Entry {
+            start,
+            end: self.text.len(),
+            loc,
+            key,
+        });
+    }
+
+    fn path_of(&self, i: usize) -> &str {
+        let e = &self.entries[i];
+        &self.text[e.start..e.end]
+    }
+
+    /// The first value location, or the last key location, recorded for exactly `path`.
+    fn find(&self, path: &str, key: bool) -> Option<Loc> {
+        let index = self.index.get_or_init(|| {
+            let mut index: Vec<usize> = (0..self.entries.len()).collect();
+            index.sort_unstable_by(|&a, &b| {
+                let (ea, eb) = (&self.entries[a], &self.entries[b]);
+                self.path_of(a)
+                    .cmp(self.path_of(b))
+                    .then(ea.key.cmp(&eb.key))
+                    .then(a.cmp(&b))
+            });
+            index
+        });
+        let order = |i: usize| {
+            self.path_of(i)
+                .cmp(path)
+                .then(self.entries[i].key.cmp(&key))
+        };
+        let from = index.partition_point(|&i| order(i) == Ordering::Less);
+        let to = index.partition_point(|&i| order(i) != Ordering::Greater);
+        if from == to {
+            return None;
+        }
+        Some(self.entries[if key { index[to - 1] } else { index[from] }].loc)
     }
 }
 
@@ -210,7 +272,7 @@ pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
     })?;
     let mut map = SourceMap::default();
     let mut errors = Vec::new();
-    let value = convert(root, String::new(), &mut map, &mut errors);
+    let value = convert(root, &mut String::new(), &mut map, &mut errors);
     if errors.is_empty() {
         Ok((value, map))
     } else {
@@ -218,15 +280,17 @@ pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
     }
 }
 
+/// Converts `node`, found at `path`: one buffer that each child's path is appended to and cut
+/// back from, so that no node allocates its own.
 fn convert(
     node: Spanned<Node>,
-    path: String,
+    path: &mut String,
     map: &mut SourceMap,
     errors: &mut Vec<ReadError>,
 ) -> Value {
     let loc = loc_of(&node.referenced);
     if let Some(l) = loc {
-        map.values.entry(path.clone()).or_insert(l);
+        map.record(path, l, false);
     }
     match node.value {
         Node::Null => Value::Null,
@@ -257,15 +321,20 @@ fn convert(
             }
         },
         Node::Str(s) => Value::String(s),
-        Node::Seq(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| convert(item, join_index(&path, i), map, errors))
-                .collect(),
-        ),
+        Node::Seq(items) => {
+            let len = path.len();
+            let items = items.into_iter().enumerate().map(|(i, item)| {
+                // `join_index`, in place.
+                let _ = write!(path, "[{i}]");
+                let value = convert(item, path, map, errors);
+                path.truncate(len);
+                value
+            });
+            Value::Array(items.collect())
+        }
         Node::Map(entries) => {
             let mut out = Map::new();
+            let len = path.len();
             for (k, v) in entries {
                 let key_loc = loc_of(&k.referenced);
                 let key = match k.value {
@@ -284,11 +353,16 @@ fn convert(
                         continue;
                     }
                 };
-                let child = join_key(&path, &key);
-                if let Some(l) = key_loc {
-                    map.keys.insert(child.clone(), l);
+                // `join_key`, in place.
+                if len > 0 {
+                    path.push('.');
                 }
-                let value = convert(v, child, map, errors);
+                path.push_str(&key);
+                if let Some(l) = key_loc {
+                    map.record(path, l, true);
+                }
+                let value = convert(v, path, map, errors);
+                path.truncate(len);
                 out.insert(key, value);
             }
             Value::Object(out)
@@ -322,6 +396,65 @@ mod tests {
                 column: 12
             })
         );
+    }
+
+    #[test]
+    fn every_node_and_key_is_recorded_under_its_path() {
+        let (_, map) = read("a:\n  - b: 1\n    c: [2, 3]\nd: {}\n").unwrap();
+        let mut values = Vec::new();
+        let mut keys = Vec::new();
+        for (i, e) in map.entries.iter().enumerate() {
+            if e.key { &mut keys } else { &mut values }.push(map.path_of(i));
+        }
+        assert_eq!(
+            values,
+            [
+                "",
+                "a",
+                "a[0]",
+                "a[0].b",
+                "a[0].c",
+                "a[0].c[0]",
+                "a[0].c[1]",
+                "d"
+            ]
+        );
+        assert_eq!(keys, ["a", "a[0].b", "a[0].c", "d"]);
+        assert_eq!(map.value(""), Some(Loc { line: 1, column: 1 }));
+        assert_eq!(map.key("a[0].c"), Some(Loc { line: 3, column: 5 }));
+        assert_eq!(
+            map.key("a[0].c[1]"),
+            Some(Loc {
+                line: 3,
+                column: 12
+            })
+        );
+    }
+
+    #[test]
+    fn lookups_agree_with_a_hash_map_of_the_recorded_paths() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scenarios/ews-actively-exploited.yaml"
+        );
+        let (_, map) = read(&std::fs::read_to_string(path).unwrap()).unwrap();
+        // What the source map was before it was made lazy: first value, last key per path.
+        let mut values = std::collections::HashMap::new();
+        let mut keys = std::collections::HashMap::new();
+        for (i, e) in map.entries.iter().enumerate() {
+            if e.key {
+                keys.insert(map.path_of(i), e.loc);
+            } else {
+                values.entry(map.path_of(i)).or_insert(e.loc);
+            }
+        }
+        assert!(values.len() > 500);
+        for p in values.keys().chain(keys.keys()) {
+            assert_eq!(map.find(p, false), values.get(p).copied(), "value of {p}");
+            assert_eq!(map.find(p, true), keys.get(p).copied(), "key of {p}");
+        }
+        assert_eq!(map.find("assets[999]", false), None);
+        assert_eq!(map.value("assets[999]"), map.value("assets"));
     }
 
     #[test]

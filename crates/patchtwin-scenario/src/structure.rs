@@ -8,7 +8,12 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Deserializes `value` (found at `path`) into `T`, locating any error.
-pub fn typed<T: DeserializeOwned>(value: &Value, path: &str, file: &str, map: &SourceMap) -> Result<T, Diagnostic> {
+pub fn typed<T: DeserializeOwned>(
+    value: &Value,
+    path: &str,
+    file: &str,
+    map: &SourceMap,
+) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let inner = e.path().to_string();
         let mut full = path.to_string();
@@ -33,10 +38,19 @@ fn located(file: &str, map: &SourceMap, path: String, message: String) -> Diagno
     let mut help = None;
     let (loc, path) = if let Some(field) = between(&message, "unknown field `", "`") {
         // serde_path_to_error already ends the path with the unknown key.
-        let key_path = if path == field || path.ends_with(&format!(".{field}")) { path.clone() } else { join_key(&path, field) };
-        if let Some(expected) = message.split("expected one of ").nth(1).or_else(|| message.split("expected ").nth(1)) {
+        let key_path = if path == field || path.ends_with(&format!(".{field}")) {
+            path.clone()
+        } else {
+            join_key(&path, field)
+        };
+        if let Some(expected) = message
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| message.split("expected ").nth(1))
+        {
             let names: Vec<&str> = expected.split(", ").map(|s| s.trim_matches('`')).collect();
-            help = crate::diag::nearest(field, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+            help = crate::diag::nearest(field, names.iter().copied())
+                .map(|n| format!("did you mean `{n}`?"));
         }
         (map.key(&key_path), key_path)
     } else if let Some(field) = between(&message, "missing field `", "`") {
@@ -45,19 +59,29 @@ fn located(file: &str, map: &SourceMap, path: String, message: String) -> Diagno
     } else if let Some(variant) = between(&message, "unknown variant `", "`") {
         if let Some(expected) = message.split("expected one of ").nth(1) {
             let names: Vec<&str> = expected.split(", ").map(|s| s.trim_matches('`')).collect();
-            help = crate::diag::nearest(variant, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+            help = crate::diag::nearest(variant, names.iter().copied())
+                .map(|n| format!("did you mean `{n}`?"));
         }
         (map.value(&path), path)
     } else {
         (map.value(&path), path)
     };
     let message = tidy(&message);
-    Diagnostic { file: file.into(), loc, path, message, help }
+    Diagnostic {
+        file: file.into(),
+        loc,
+        path,
+        message,
+        help,
+    }
 }
 
 /// Friendlier wording for serde's standard messages.
 fn tidy(message: &str) -> String {
-    let m = message.replace("invalid type: string", "invalid type: text").replace("invalid type: map", "invalid type: a mapping").replace("invalid type: sequence", "invalid type: a list");
+    let m = message
+        .replace("invalid type: string", "invalid type: text")
+        .replace("invalid type: map", "invalid type: a mapping")
+        .replace("invalid type: sequence", "invalid type: a list");
     if m.contains("invalid type: null") || m.contains("invalid type: unit") {
         format!("{m} (the field is present but empty)")
     } else {
@@ -73,28 +97,43 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// A list section: each item deserialized on its own. Returns the items that parsed (with
 /// their original index) and records a diagnostic for every one that did not.
-pub fn list<T: DeserializeOwned>(root: &Value, key: &str, file: &str, map: &SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<(usize, T)> {
-    let Some(value) = root.get(key) else { return Vec::new() };
+pub fn list<T: DeserializeOwned>(
+    root: &Value,
+    key: &str,
+    file: &str,
+    map: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(usize, T)> {
+    let Some(value) = root.get(key) else {
+        return Vec::new();
+    };
     match value {
         Value::Null => Vec::new(),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| match typed::<T>(item, &join_index(key, i), file, map) {
-                Ok(v) => Some((i, v)),
-                Err(d) => {
-                    diags.push(d);
-                    None
-                }
-            })
+            .filter_map(
+                |(i, item)| match typed::<T>(item, &join_index(key, i), file, map) {
+                    Ok(v) => Some((i, v)),
+                    Err(d) => {
+                        diags.push(d);
+                        None
+                    }
+                },
+            )
             .collect(),
         other => {
             diags.push(Diagnostic {
                 file: file.into(),
                 loc: map.value(key),
                 path: key.into(),
-                message: format!("`{key}` must be a list, found {}", crate::units::describe(other)),
-                help: Some(format!("write each entry on its own line starting with `- ` under `{key}:`")),
+                message: format!(
+                    "`{key}` must be a list, found {}",
+                    crate::units::describe(other)
+                ),
+                help: Some(format!(
+                    "write each entry on its own line starting with `- ` under `{key}:`"
+                )),
             });
             Vec::new()
         }

@@ -81,7 +81,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let ns = value * scale as f64;
     // 100 years is far beyond any horizon; anything larger is a typo, not a plan.
     if ns > 100.0 * 365.0 * unit::D as f64 {
-        return Err(format!("duration `{}` is longer than 100 years", truncate(text)));
+        return Err(format!(
+            "duration `{}` is longer than 100 years",
+            truncate(text)
+        ));
     }
     Ok(Duration(ns.round() as u64))
 }
@@ -99,8 +102,13 @@ impl Quantity for DurationText {
         match v {
             Value::String(s) => parse_duration(s).map(DurationText),
             Value::Number(n) if n.as_f64() == Some(0.0) => Ok(DurationText(Duration::ZERO)),
-            Value::Number(n) => Err(format!("duration `{n}` has no unit: write e.g. `{n}ms` or `{n}s`")),
-            other => Err(format!("expected a duration such as `250ms`, found {}", describe(other))),
+            Value::Number(n) => Err(format!(
+                "duration `{n}` has no unit: write e.g. `{n}ms` or `{n}s`"
+            )),
+            other => Err(format!(
+                "expected a duration such as `250ms`, found {}",
+                describe(other)
+            )),
         }
     }
     fn base(&self) -> f64 {
@@ -170,10 +178,22 @@ impl<'de> Deserialize<'de> for SizeText {
         let text = match &v {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
-            other => return Err(serde::de::Error::custom(format!("expected a size such as `256B`, found {}", describe(other)))),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a size such as `256B`, found {}",
+                    describe(other)
+                )));
+            }
         };
-        let bad = || format!("invalid size `{}`: expected bytes with a unit (B, kB, KiB, MB, MiB), e.g. `256B`", truncate(&text));
-        let (value, suffix) = split_number(&text).ok_or_else(bad).map_err(serde::de::Error::custom)?;
+        let bad = || {
+            format!(
+                "invalid size `{}`: expected bytes with a unit (B, kB, KiB, MB, MiB), e.g. `256B`",
+                truncate(&text)
+            )
+        };
+        let (value, suffix) = split_number(&text)
+            .ok_or_else(bad)
+            .map_err(serde::de::Error::custom)?;
         let scale = match suffix {
             "" | "B" => 1.0,
             "kB" | "KB" => 1e3,
@@ -184,7 +204,10 @@ impl<'de> Deserialize<'de> for SizeText {
         };
         let bytes = (value * scale).round();
         if bytes > 64.0 * 1_048_576.0 {
-            return Err(serde::de::Error::custom(format!("size `{}` is larger than 64 MiB, too large for one message", truncate(&text))));
+            return Err(serde::de::Error::custom(format!(
+                "size `{}` is larger than 64 MiB, too large for one message",
+                truncate(&text)
+            )));
         }
         Ok(SizeText(bytes as u32))
     }
@@ -213,10 +236,20 @@ impl<'de> Deserialize<'de> for BandwidthText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Value::deserialize(d)?;
         let Value::String(text) = &v else {
-            return Err(serde::de::Error::custom(format!("expected a bandwidth such as `100Mbps`, found {}", describe(&v))));
+            return Err(serde::de::Error::custom(format!(
+                "expected a bandwidth such as `100Mbps`, found {}",
+                describe(&v)
+            )));
         };
-        let bad = || format!("invalid bandwidth `{}`: expected bits per second with a unit (bps, kbps, Mbps, Gbps), e.g. `100Mbps`", truncate(text));
-        let (value, suffix) = split_number(text).ok_or_else(bad).map_err(serde::de::Error::custom)?;
+        let bad = || {
+            format!(
+                "invalid bandwidth `{}`: expected bits per second with a unit (bps, kbps, Mbps, Gbps), e.g. `100Mbps`",
+                truncate(text)
+            )
+        };
+        let (value, suffix) = split_number(text)
+            .ok_or_else(bad)
+            .map_err(serde::de::Error::custom)?;
         let scale = match suffix {
             "bps" => 1.0,
             "kbps" => 1e3,
@@ -225,8 +258,11 @@ impl<'de> Deserialize<'de> for BandwidthText {
             _ => return Err(serde::de::Error::custom(bad())),
         };
         let bps = (value * scale).round();
-        if bps < 1.0 || bps > 1e12 {
-            return Err(serde::de::Error::custom(format!("bandwidth `{}` must be between 1bps and 1000Gbps", truncate(text))));
+        if !(1.0..=1e12).contains(&bps) {
+            return Err(serde::de::Error::custom(format!(
+                "bandwidth `{}` must be between 1bps and 1000Gbps",
+                truncate(text)
+            )));
         }
         Ok(BandwidthText(bps as u64))
     }
@@ -249,7 +285,9 @@ impl JsonSchema for BandwidthText {
 pub fn describe(v: &Value) -> String {
     match v {
         Value::Null => "nothing (null)".into(),
-        Value::Bool(b) => format!("the boolean `{b}` (quote it if you meant text: YAML reads bare yes/no/true/false as booleans)"),
+        Value::Bool(b) => format!(
+            "the boolean `{b}` (quote it if you meant text: YAML reads bare yes/no/true/false as booleans)"
+        ),
         Value::Number(n) => format!("the number `{n}`"),
         Value::String(s) => format!("the text `{}`", truncate(s)),
         Value::Array(_) => "a list".into(),
@@ -275,8 +313,16 @@ mod tests {
     #[test]
     fn bad_durations_say_what_is_expected() {
         assert!(parse_duration("10").unwrap_err().contains("no unit"));
-        assert!(parse_duration("ten seconds").unwrap_err().contains("expected a number with a unit"));
+        assert!(
+            parse_duration("ten seconds")
+                .unwrap_err()
+                .contains("expected a number with a unit")
+        );
         assert!(parse_duration("1e300d").is_err());
-        assert!(parse_duration("9999999999999999999999999d").unwrap_err().contains("100 years"));
+        assert!(
+            parse_duration("9999999999999999999999999d")
+                .unwrap_err()
+                .contains("100 years")
+        );
     }
 }

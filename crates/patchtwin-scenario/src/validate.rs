@@ -12,10 +12,10 @@
 //!   function-to-function dependencies must not form a cycle.
 
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::library::ModelLibrary;
 use crate::raw::*;
 use crate::source::{SourceMap, join_index, join_key};
 use crate::units::{DurationText, Quantity};
-use crate::library::ModelLibrary;
 use patchtwin_model::time::unit;
 use patchtwin_model::*;
 use std::cmp::Reverse;
@@ -34,10 +34,21 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// A context for `file` with its source map.
     pub fn new(file: &'a str, map: &'a SourceMap) -> Self {
-        Ctx { file, map, diags: Vec::new(), warnings: Vec::new() }
+        Ctx {
+            file,
+            map,
+            diags: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
     fn diag(&self, path: &str, message: String, help: Option<String>) -> Diagnostic {
-        Diagnostic { file: self.file.into(), loc: self.map.value(path), path: path.into(), message, help }
+        Diagnostic {
+            file: self.file.into(),
+            loc: self.map.value(path),
+            path: path.into(),
+            message,
+            help,
+        }
     }
     /// Records an error at `path`.
     pub fn err_at(&mut self, path: &str, message: String) {
@@ -64,7 +75,11 @@ struct Ids {
 
 impl Ids {
     fn new(section: &'static str, written: BTreeSet<String>) -> Self {
-        Ids { section, index: BTreeMap::new(), written }
+        Ids {
+            section,
+            index: BTreeMap::new(),
+            written,
+        }
     }
     /// Registers a definition; reports duplicates.
     fn define(&mut self, ctx: &mut Ctx, id: &str, path: &str, what: &str) -> Option<u32> {
@@ -73,7 +88,10 @@ impl Ids {
             return None;
         }
         if self.index.contains_key(id) {
-            ctx.err_at(&join_key(path, "id"), format!("duplicate {what} id `{id}`: every {what} needs its own id"));
+            ctx.err_at(
+                &join_key(path, "id"),
+                format!("duplicate {what} id `{id}`: every {what} needs its own id"),
+            );
             return None;
         }
         let i = self.index.len() as u32;
@@ -90,9 +108,17 @@ impl Ids {
             let known = if self.index.is_empty() {
                 format!("the scenario defines no {}", self.section)
             } else if hint.is_empty() {
-                format!("expected the id of one of the {} {} defined under `{}`", self.index.len(), self.section, self.section)
+                format!(
+                    "expected the id of one of the {} {} defined under `{}`",
+                    self.index.len(),
+                    self.section,
+                    self.section
+                )
             } else {
-                format!("expected one of the {} under `{}`", self.section, self.section)
+                format!(
+                    "expected one of the {} under `{}`",
+                    self.section, self.section
+                )
             };
             ctx.err_help(path, format!("unknown {what} `{id}`{hint}"), known);
         }
@@ -103,16 +129,27 @@ impl Ids {
 fn written_ids(root: &serde_json::Value, key: &str) -> BTreeSet<String> {
     root.get(key)
         .and_then(|v| v.as_array())
-        .map(|items| items.iter().filter_map(|i| i.get("id").and_then(|s| s.as_str()).map(str::to_string)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.get("id").and_then(|s| s.as_str()).map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn written_ids_nested(root: &serde_json::Value, outer: &str, key: &str) -> BTreeSet<String> {
-    root.get(outer).map(|o| written_ids(o, key)).unwrap_or_default()
+    root.get(outer)
+        .map(|o| written_ids(o, key))
+        .unwrap_or_default()
 }
 
 /// Checks a duration distribution.
-pub fn duration_dist(ctx: &mut Ctx, raw: &DistRaw<DurationText>, path: &str) -> Option<DurationDist> {
+pub fn duration_dist(
+    ctx: &mut Ctx,
+    raw: &DistRaw<DurationText>,
+    path: &str,
+) -> Option<DurationDist> {
     dist(ctx, raw, path).map(DurationDist)
 }
 
@@ -121,15 +158,41 @@ pub fn dist<Q: Quantity>(ctx: &mut Ctx, raw: &DistRaw<Q>, path: &str) -> Option<
     let b = |q: &Q| q.base();
     let result = match raw {
         DistRaw::Constant(q) => Dist::new(DistSpec::Constant(b(q))),
-        DistRaw::Uniform { min, max } => Dist::new(DistSpec::Uniform { min: b(min), max: b(max) }),
-        DistRaw::Triangular { min, mode, max } => Dist::new(DistSpec::Triangular { min: b(min), mode: b(mode), max: b(max) }),
-        DistRaw::Pert { min, mode, max } => Dist::new(DistSpec::Pert { min: b(min), mode: b(mode), max: b(max) }),
-        DistRaw::Normal { mean, sd } => Dist::new(DistSpec::Normal { mean: b(mean), sd: b(sd) }),
-        DistRaw::LogNormal { median: Some(m), p95, .. } => Dist::new(DistSpec::LogNormal { median: b(m), p95: b(p95) }),
-        DistRaw::LogNormal { p5: Some(p5), p95, .. } => Dist::lognormal_interval(b(p5), b(p95)),
+        DistRaw::Uniform { min, max } => Dist::new(DistSpec::Uniform {
+            min: b(min),
+            max: b(max),
+        }),
+        DistRaw::Triangular { min, mode, max } => Dist::new(DistSpec::Triangular {
+            min: b(min),
+            mode: b(mode),
+            max: b(max),
+        }),
+        DistRaw::Pert { min, mode, max } => Dist::new(DistSpec::Pert {
+            min: b(min),
+            mode: b(mode),
+            max: b(max),
+        }),
+        DistRaw::Normal { mean, sd } => Dist::new(DistSpec::Normal {
+            mean: b(mean),
+            sd: b(sd),
+        }),
+        DistRaw::LogNormal {
+            median: Some(m),
+            p95,
+            ..
+        } => Dist::new(DistSpec::LogNormal {
+            median: b(m),
+            p95: b(p95),
+        }),
+        DistRaw::LogNormal {
+            p5: Some(p5), p95, ..
+        } => Dist::lognormal_interval(b(p5), b(p95)),
         DistRaw::LogNormal { .. } => Err(DistError("lognormal needs `median` or `p5`".into())),
         DistRaw::Exponential { mean } => Dist::new(DistSpec::Exponential { mean: b(mean) }),
-        DistRaw::Weibull { shape, scale } => Dist::new(DistSpec::Weibull { shape: *shape, scale: b(scale) }),
+        DistRaw::Weibull { shape, scale } => Dist::new(DistSpec::Weibull {
+            shape: *shape,
+            scale: b(scale),
+        }),
         DistRaw::Empirical(v) => Dist::new(DistSpec::Empirical(v.iter().map(b).collect())),
     };
     match result {
@@ -172,8 +235,16 @@ pub fn parse_kind(ctx: &mut Ctx, name: &str, path: &str) -> Option<AssetKind> {
     let found = AssetKind::ALL.iter().copied().find(|k| k.name() == name);
     if found.is_none() {
         let hint = did_you_mean(name, AssetKind::ALL.iter().map(|k| k.name()));
-        let all = AssetKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
-        ctx.err_help(path, format!("unknown asset kind `{name}`{hint}"), format!("expected one of: {all}"));
+        let all = AssetKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ");
+        ctx.err_help(
+            path,
+            format!("unknown asset kind `{name}`{hint}"),
+            format!("expected one of: {all}"),
+        );
     }
     found
 }
@@ -184,14 +255,22 @@ pub fn behaviour(ctx: &mut Ctx, raw: &BehaviourRaw, path: &str, controller: bool
     if let Some(d) = &raw.scan_cycle {
         let p = join_key(path, "scan_cycle");
         if !controller {
-            ctx.err_at(&p, "`scan_cycle` applies only to controllers (plc, rtu, ied, safety_controller)".into());
+            ctx.err_at(
+                &p,
+                "`scan_cycle` applies only to controllers (plc, rtu, ied, safety_controller)"
+                    .into(),
+            );
         } else if let Some(dd) = duration_dist(ctx, d, &p)
             && dd.0.mean() < 1000.0
         {
             ctx.err_at(&p, "a scan cycle must be at least 1us".into());
         }
     }
-    for (name, d) in [("service_time", &raw.service_time), ("reboot_time", &raw.reboot_time), ("service_restart_time", &raw.service_restart_time)] {
+    for (name, d) in [
+        ("service_time", &raw.service_time),
+        ("reboot_time", &raw.reboot_time),
+        ("service_restart_time", &raw.service_restart_time),
+    ] {
         if let Some(d) = d {
             duration_dist(ctx, d, &join_key(path, name));
         }
@@ -202,7 +281,10 @@ pub fn behaviour(ctx: &mut Ctx, raw: &BehaviourRaw, path: &str, controller: bool
     if let Some(f) = raw.fault_rate_per_day
         && !(f.is_finite() && (0.0..=100.0).contains(&f))
     {
-        ctx.err_at(&join_key(path, "fault_rate_per_day"), format!("`fault_rate_per_day` must be between 0 and 100, got {f}"));
+        ctx.err_at(
+            &join_key(path, "fault_rate_per_day"),
+            format!("`fault_rate_per_day` must be between 0 and 100, got {f}"),
+        );
     }
     ctx.diags.len() == before
 }
@@ -211,10 +293,16 @@ fn merge(model: &BehaviourRaw, over: Option<&BehaviourRaw>) -> BehaviourRaw {
     let Some(o) = over else { return model.clone() };
     BehaviourRaw {
         scan_cycle: o.scan_cycle.clone().or_else(|| model.scan_cycle.clone()),
-        service_time: o.service_time.clone().or_else(|| model.service_time.clone()),
+        service_time: o
+            .service_time
+            .clone()
+            .or_else(|| model.service_time.clone()),
         cpu_load: o.cpu_load.or(model.cpu_load),
         reboot_time: o.reboot_time.clone().or_else(|| model.reboot_time.clone()),
-        service_restart_time: o.service_restart_time.clone().or_else(|| model.service_restart_time.clone()),
+        service_restart_time: o
+            .service_restart_time
+            .clone()
+            .or_else(|| model.service_restart_time.clone()),
         buffer: o.buffer.or(model.buffer),
         fault_rate_per_day: o.fault_rate_per_day.or(model.fault_rate_per_day),
     }
@@ -265,10 +353,18 @@ pub struct Sections {
 }
 
 /// Validates the typed sections into a scenario.
-pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &ModelLibrary) -> Option<Scenario> {
+pub fn validate(
+    ctx: &mut Ctx,
+    root: &serde_json::Value,
+    s: &Sections,
+    lib: &ModelLibrary,
+) -> Option<Scenario> {
     let horizon = s.horizon.map(|h| h.0).unwrap_or(Duration::ZERO);
     if s.horizon.is_some() && horizon < Duration(unit::H) {
-        ctx.err_at("horizon", format!("the horizon must be at least 1h, got {horizon}"));
+        ctx.err_at(
+            "horizon",
+            format!("the horizon must be at least 1h, got {horizon}"),
+        );
     }
 
     // Zones.
@@ -278,16 +374,31 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         let path = join_index("zones", *i);
         zone_ids.define(ctx, &z.id, &path, "zone");
         let tenths = (z.purdue_level * 10.0).round();
-        let ok = z.purdue_level.is_finite() && (tenths - z.purdue_level * 10.0).abs() < 1e-9 && ((0.0..=50.0).contains(&tenths) && (tenths % 10.0 == 0.0 || tenths == 35.0));
+        let ok = z.purdue_level.is_finite()
+            && (tenths - z.purdue_level * 10.0).abs() < 1e-9
+            && ((0.0..=50.0).contains(&tenths) && (tenths % 10.0 == 0.0 || tenths == 35.0));
         if !ok {
-            ctx.err_at(&join_key(&path, "purdue_level"), format!("a Purdue level is 0, 1, 2, 3, 3.5 (DMZ), 4 or 5, got {}", z.purdue_level));
+            ctx.err_at(
+                &join_key(&path, "purdue_level"),
+                format!(
+                    "a Purdue level is 0, 1, 2, 3, 3.5 (DMZ), 4 or 5, got {}",
+                    z.purdue_level
+                ),
+            );
         }
         if let Some(sl) = z.security_level_target
             && !(1..=4).contains(&sl)
         {
-            ctx.err_at(&join_key(&path, "security_level_target"), format!("a target security level (SL-T) is 1 to 4, got {sl}"));
+            ctx.err_at(
+                &join_key(&path, "security_level_target"),
+                format!("a target security level (SL-T) is 1 to 4, got {sl}"),
+            );
         }
-        zones.push(Zone { id: z.id.clone(), purdue_level: PurdueLevel(tenths.clamp(0.0, 50.0) as u8), security_level_target: z.security_level_target });
+        zones.push(Zone {
+            id: z.id.clone(),
+            purdue_level: PurdueLevel(tenths.clamp(0.0, 50.0) as u8),
+            security_level_target: z.security_level_target,
+        });
     }
 
     // Conduits.
@@ -297,13 +408,32 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         let path = join_index("conduits", *i);
         conduit_ids.define(ctx, &c.id, &path, "conduit");
         if c.zones.len() != 2 {
-            ctx.err_at(&join_key(&path, "zones"), format!("a conduit connects exactly 2 zones, got {}", c.zones.len()));
+            ctx.err_at(
+                &join_key(&path, "zones"),
+                format!("a conduit connects exactly 2 zones, got {}", c.zones.len()),
+            );
             continue;
         }
-        let a = zone_ids.resolve(ctx, &c.zones[0], &join_index(&join_key(&path, "zones"), 0), "zone");
-        let b = zone_ids.resolve(ctx, &c.zones[1], &join_index(&join_key(&path, "zones"), 1), "zone");
+        let a = zone_ids.resolve(
+            ctx,
+            &c.zones[0],
+            &join_index(&join_key(&path, "zones"), 0),
+            "zone",
+        );
+        let b = zone_ids.resolve(
+            ctx,
+            &c.zones[1],
+            &join_index(&join_key(&path, "zones"), 1),
+            "zone",
+        );
         if c.zones[0] == c.zones[1] {
-            ctx.err_at(&join_key(&path, "zones"), format!("a conduit connects two different zones, got `{}` twice", c.zones[0]));
+            ctx.err_at(
+                &join_key(&path, "zones"),
+                format!(
+                    "a conduit connects two different zones, got `{}` twice",
+                    c.zones[0]
+                ),
+            );
         }
         let direction = match c.direction.unwrap_or(DirectionRaw::Both) {
             DirectionRaw::Both => ConduitDirection::Both,
@@ -311,7 +441,12 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
             DirectionRaw::SecondToFirst => ConduitDirection::SecondToFirst,
         };
         if let (Some(a), Some(b)) = (a, b) {
-            conduits.push(Conduit { id: c.id.clone(), zones: [ZoneIdx(a), ZoneIdx(b)], protocols: c.protocols.iter().map(|p| p.to_lowercase()).collect(), direction });
+            conduits.push(Conduit {
+                id: c.id.clone(),
+                zones: [ZoneIdx(a), ZoneIdx(b)],
+                protocols: c.protocols.iter().map(|p| p.to_lowercase()).collect(),
+                direction,
+            });
         }
     }
 
@@ -328,16 +463,29 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         if model.is_none() {
             let hint = did_you_mean(&a.model, lib.ids());
             let list = lib.ids().collect::<Vec<_>>().join(", ");
-            ctx.err_help(&join_key(&path, "model"), format!("unknown asset model `{}`{hint}", a.model), format!("the model library has: {list}"));
+            ctx.err_help(
+                &join_key(&path, "model"),
+                format!("unknown asset model `{}`{hint}", a.model),
+                format!("the model library has: {list}"),
+            );
         }
-        let model_kind = model.and_then(|m| AssetKind::ALL.iter().copied().find(|k| k.name() == m.kind));
+        let model_kind =
+            model.and_then(|m| AssetKind::ALL.iter().copied().find(|k| k.name() == m.kind));
         let kind = match &a.kind {
             Some(k) => {
                 let kind = parse_kind(ctx, k, &join_key(&path, "kind"));
                 if let (Some(kind), Some(mk)) = (kind, model_kind)
                     && kind != mk
                 {
-                    ctx.err_at(&join_key(&path, "kind"), format!("asset kind `{}` does not match model `{}`, which is a `{}`", kind.name(), a.model, mk.name()));
+                    ctx.err_at(
+                        &join_key(&path, "kind"),
+                        format!(
+                            "asset kind `{}` does not match model `{}`, which is a `{}`",
+                            kind.name(),
+                            a.model,
+                            mk.name()
+                        ),
+                    );
                 }
                 kind
             }
@@ -350,11 +498,16 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         let partner = a.redundancy_partner.as_ref().and_then(|p| {
             let r = asset_ids.resolve(ctx, p, &join_key(&path, "redundancy_partner"), "asset");
             if p == &a.id {
-                ctx.err_at(&join_key(&path, "redundancy_partner"), "an asset cannot be its own redundancy partner".into());
+                ctx.err_at(
+                    &join_key(&path, "redundancy_partner"),
+                    "an asset cannot be its own redundancy partner".into(),
+                );
             }
             r
         });
-        let (Some(zone), Some(model), Some(kind)) = (zone, model, kind) else { continue };
+        let (Some(zone), Some(model), Some(kind)) = (zone, model, kind) else {
+            continue;
+        };
         let merged = merge(&model.behaviour, a.overrides.as_ref());
         let b = build_behaviour(ctx, &merged, &path, controller);
         let Some(behaviour) = b else { continue };
@@ -370,7 +523,15 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
             zone: ZoneIdx(zone),
             criticality,
             model: a.model.clone(),
-            software: a.software.iter().map(|s| Software { vendor: s.vendor.clone(), product: s.product.clone(), version: s.version.0.clone() }).collect(),
+            software: a
+                .software
+                .iter()
+                .map(|s| Software {
+                    vendor: s.vendor.clone(),
+                    product: s.product.clone(),
+                    version: s.version.0.clone(),
+                })
+                .collect(),
             behaviour,
             redundancy_partner: partner.map(AssetIdx),
         });
@@ -382,19 +543,45 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
     for (i, l) in &s.links {
         let path = join_index("links", *i);
         if l.between.len() != 2 {
-            ctx.err_at(&join_key(&path, "between"), format!("a link connects exactly 2 assets, got {}", l.between.len()));
+            ctx.err_at(
+                &join_key(&path, "between"),
+                format!("a link connects exactly 2 assets, got {}", l.between.len()),
+            );
             continue;
         }
-        let a = asset_ids.resolve(ctx, &l.between[0], &join_index(&join_key(&path, "between"), 0), "asset");
-        let b = asset_ids.resolve(ctx, &l.between[1], &join_index(&join_key(&path, "between"), 1), "asset");
+        let a = asset_ids.resolve(
+            ctx,
+            &l.between[0],
+            &join_index(&join_key(&path, "between"), 0),
+            "asset",
+        );
+        let b = asset_ids.resolve(
+            ctx,
+            &l.between[1],
+            &join_index(&join_key(&path, "between"), 1),
+            "asset",
+        );
         if l.between[0] == l.between[1] {
-            ctx.err_at(&join_key(&path, "between"), format!("a link connects two different assets, got `{}` twice", l.between[0]));
+            ctx.err_at(
+                &join_key(&path, "between"),
+                format!(
+                    "a link connects two different assets, got `{}` twice",
+                    l.between[0]
+                ),
+            );
             continue;
         }
-        let id = l.id.clone().unwrap_or_else(|| format!("{}--{}", l.between[0], l.between[1]));
+        let id =
+            l.id.clone()
+                .unwrap_or_else(|| format!("{}--{}", l.between[0], l.between[1]));
         link_ids.define(ctx, &id, &path, "link");
-        let jitter = l.jitter.as_ref().and_then(|j| duration_dist(ctx, j, &join_key(&path, "jitter")));
-        let loss = l.loss.map_or(0.0, |v| fraction(ctx, v, &join_key(&path, "loss"), "`loss`", 0.99));
+        let jitter = l
+            .jitter
+            .as_ref()
+            .and_then(|j| duration_dist(ctx, j, &join_key(&path, "jitter")));
+        let loss = l.loss.map_or(0.0, |v| {
+            fraction(ctx, v, &join_key(&path, "loss"), "`loss`", 0.99)
+        });
         if let (Some(a), Some(b)) = (a, b) {
             links.push(Link {
                 id,
@@ -417,60 +604,112 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         let consumer = asset_ids.resolve(ctx, &f.consumer, &join_key(&path, "consumer"), "asset");
         let producer = asset_ids.resolve(ctx, &f.producer, &join_key(&path, "producer"), "asset");
         if f.consumer == f.producer {
-            ctx.err_at(&join_key(&path, "producer"), format!("a flow needs two different assets, got `{}` as both consumer and producer", f.consumer));
+            ctx.err_at(
+                &join_key(&path, "producer"),
+                format!(
+                    "a flow needs two different assets, got `{}` as both consumer and producer",
+                    f.consumer
+                ),
+            );
         }
         let period = f.period.0;
         if period < Duration(100 * unit::US) {
-            ctx.err_at(&join_key(&path, "period"), format!("a flow period must be at least 100us, got {period}"));
+            ctx.err_at(
+                &join_key(&path, "period"),
+                format!("a flow period must be at least 100us, got {period}"),
+            );
         } else if period > Duration(unit::D) {
-            ctx.err_at(&join_key(&path, "period"), format!("a flow period must be at most 1d, got {period}"));
+            ctx.err_at(
+                &join_key(&path, "period"),
+                format!("a flow period must be at most 1d, got {period}"),
+            );
         }
         let phase = f.phase.map_or(Duration::ZERO, |d| d.0);
         if phase >= period && period > Duration::ZERO {
-            ctx.err_at(&join_key(&path, "phase"), format!("the phase must be shorter than the period ({period}), got {phase}"));
+            ctx.err_at(
+                &join_key(&path, "phase"),
+                format!("the phase must be shorter than the period ({period}), got {phase}"),
+            );
         }
         let poll = matches!(f.kind, FlowKindRaw::Poll);
         if !poll {
-            for (name, given) in [("request_size", f.request_size.is_some()), ("timeout", f.timeout.is_some()), ("retries", f.retries.is_some())] {
+            for (name, given) in [
+                ("request_size", f.request_size.is_some()),
+                ("timeout", f.timeout.is_some()),
+                ("retries", f.retries.is_some()),
+            ] {
                 if given {
-                    ctx.err_at(&join_key(&path, name), format!("`{name}` applies only to poll flows; a publish flow has no request"));
+                    ctx.err_at(
+                        &join_key(&path, name),
+                        format!(
+                            "`{name}` applies only to poll flows; a publish flow has no request"
+                        ),
+                    );
                 }
             }
         }
         let timeout = f.timeout.map_or(period, |d| d.0);
         if poll && timeout == Duration::ZERO {
-            ctx.err_at(&join_key(&path, "timeout"), "a poll timeout must be longer than 0".into());
+            ctx.err_at(
+                &join_key(&path, "timeout"),
+                "a poll timeout must be longer than 0".into(),
+            );
         }
         let retries = f.retries.unwrap_or(0);
         if retries > 10 {
-            ctx.err_at(&join_key(&path, "retries"), format!("at most 10 retries are modelled, got {retries}"));
+            ctx.err_at(
+                &join_key(&path, "retries"),
+                format!("at most 10 retries are modelled, got {retries}"),
+            );
         }
         let (fail_after, watchdog) = match &f.on_loss {
             Some(o) => (o.after_timeouts.unwrap_or(3), o.watchdog.map(|w| w.0)),
             None => (3, None),
         };
         if fail_after == 0 || fail_after > 1000 {
-            ctx.err_at("on_loss.after_timeouts", format!("`after_timeouts` must be between 1 and 1000, got {fail_after}"));
+            ctx.err_at(
+                &join_key(&join_key(&path, "on_loss"), "after_timeouts"),
+                format!("`after_timeouts` must be between 1 and 1000, got {fail_after}"),
+            );
         }
         if let Some(w) = watchdog
             && w < period
         {
-            ctx.err_at(&join_key(&join_key(&path, "on_loss"), "watchdog"), format!("a watchdog shorter than the period ({period}) would always fire, got {w}"));
+            ctx.err_at(
+                &join_key(&join_key(&path, "on_loss"), "watchdog"),
+                format!("a watchdog shorter than the period ({period}) would always fire, got {w}"),
+            );
         }
         if !poll && watchdog.is_none() {
-            ctx.warn(&path, format!("publish flow `{}` has no `on_loss.watchdog`: its loss is never detected", f.id));
+            ctx.warn(
+                &path,
+                format!(
+                    "publish flow `{}` has no `on_loss.watchdog`: its loss is never detected",
+                    f.id
+                ),
+            );
         }
-        let deadline = f.deadline.map_or(if poll { timeout } else { period }, |d| d.0);
+        let deadline = f
+            .deadline
+            .map_or(if poll { timeout } else { period }, |d| d.0);
         if let (Some(c), Some(p)) = (consumer, producer) {
             flows.push(Flow {
                 id: f.id.clone(),
-                kind: if poll { FlowKind::Poll } else { FlowKind::Publish },
+                kind: if poll {
+                    FlowKind::Poll
+                } else {
+                    FlowKind::Publish
+                },
                 protocol: f.protocol.to_lowercase(),
                 consumer: AssetIdx(c),
                 producer: AssetIdx(p),
                 period,
                 phase,
-                request_bytes: if poll { f.request_size.map_or(64, |s| s.0) } else { 0 },
+                request_bytes: if poll {
+                    f.request_size.map_or(64, |s| s.0)
+                } else {
+                    0
+                },
                 response_bytes: f.response_size.map_or(256, |s| s.0),
                 timeout,
                 retries,
@@ -483,7 +722,11 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
     }
 
     // Routes: one Dijkstra per distinct consumer, through network devices only.
-    let routes = if ctx.diags.is_empty() { route_flows(ctx, &assets, &links, &flows, &flow_paths) } else { Vec::new() };
+    let routes = if ctx.diags.is_empty() {
+        route_flows(ctx, &assets, &links, &flows, &flow_paths)
+    } else {
+        Vec::new()
+    };
 
     // Functions.
     let mut function_ids = Ids::new("functions", written_ids(root, "functions"));
@@ -491,7 +734,11 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         function_ids.define(ctx, &f.id, &join_index("functions", *i), "function");
     }
     let mut functions = Vec::new();
-    let refs = Refs { assets: &asset_ids, flows: &flow_ids, functions: &function_ids };
+    let refs = Refs {
+        assets: &asset_ids,
+        flows: &flow_ids,
+        functions: &function_ids,
+    };
     for (i, f) in &s.functions {
         let path = join_index("functions", *i);
         let deps = dependencies(ctx, &refs, &f.depends_on, &join_key(&path, "depends_on"));
@@ -504,9 +751,16 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
             FunctionKindRaw::Telemetry => FunctionKind::Telemetry,
         };
         if f.depends_on.is_empty() {
-            ctx.err_at(&join_key(&path, "depends_on"), "a function must depend on at least one asset, flow or function".into());
+            ctx.err_at(
+                &join_key(&path, "depends_on"),
+                "a function must depend on at least one asset, flow or function".into(),
+            );
         }
-        functions.push(Function { id: f.id.clone(), kind, depends_on: deps });
+        functions.push(Function {
+            id: f.id.clone(),
+            kind,
+            depends_on: deps,
+        });
     }
     check_function_cycles(ctx, &functions, s);
 
@@ -518,17 +772,35 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         unit_ids.define(ctx, &u.id, &path, "process unit");
         let deps = dependencies(ctx, &refs, &u.depends_on, &join_key(&path, "depends_on"));
         if u.depends_on.is_empty() {
-            ctx.err_at(&join_key(&path, "depends_on"), "a process unit must depend on at least one asset, flow or function".into());
+            ctx.err_at(
+                &join_key(&path, "depends_on"),
+                "a process unit must depend on at least one asset, flow or function".into(),
+            );
         }
         let restart = duration_dist(ctx, &u.restart_time, &join_key(&path, "restart_time"));
-        let cost = money(ctx, u.downtime_cost_per_hour, &join_key(&path, "downtime_cost_per_hour"));
-        let impact = money(ctx, u.compromise_impact_cost.unwrap_or(0.0), &join_key(&path, "compromise_impact_cost"));
+        let cost = money(
+            ctx,
+            u.downtime_cost_per_hour,
+            &join_key(&path, "downtime_cost_per_hour"),
+        );
+        let impact = money(
+            ctx,
+            u.compromise_impact_cost.unwrap_or(0.0),
+            &join_key(&path, "compromise_impact_cost"),
+        );
         let trip = match &u.attack_trip_probability {
             Some(p) => probability(ctx, p, &join_key(&path, "attack_trip_probability")),
             None => Some(Probability::Fixed(0.5)),
         };
         if let (Some(restart_time), Some(attack_trip_probability)) = (restart, trip) {
-            process_units.push(ProcessUnit { id: u.id.clone(), depends_on: deps, restart_time, downtime_cost_per_hour: cost, compromise_impact_cost: impact, attack_trip_probability });
+            process_units.push(ProcessUnit {
+                id: u.id.clone(),
+                depends_on: deps,
+                restart_time,
+                downtime_cost_per_hour: cost,
+                compromise_impact_cost: impact,
+                attack_trip_probability,
+            });
         }
     }
 
@@ -538,30 +810,54 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
     for (i, v) in &s.vulnerabilities {
         let path = join_index("vulnerabilities", *i);
         vuln_ids.define(ctx, &v.id, &path, "vulnerability");
-        let affected = affects(ctx, &asset_ids, &assets, &v.affects, &join_key(&path, "affects"));
+        let affected = affects(
+            ctx,
+            &asset_ids,
+            &assets,
+            &v.affects,
+            &join_key(&path, "affects"),
+        );
         if affected.is_empty() && ctx.diags.is_empty() {
-            ctx.warn(&join_key(&path, "affects"), format!("vulnerability `{}` affects no asset of this plant", v.id));
+            ctx.warn(
+                &join_key(&path, "affects"),
+                format!("vulnerability `{}` affects no asset of this plant", v.id),
+            );
         }
         let (score, local_only) = match &v.cvss {
             Some(vector) => match vector.parse::<cvss::v3::Vector>() {
                 Ok(parsed) => {
                     use cvss::v3::metric::base::AttackVector;
-                    let local = matches!(parsed.av, Some(AttackVector::Local | AttackVector::Physical | AttackVector::Adjacent));
+                    let local = matches!(
+                        parsed.av,
+                        Some(AttackVector::Local | AttackVector::Physical | AttackVector::Adjacent)
+                    );
                     (Some(parsed.base_score().value()), local)
                 }
                 Err(e) => {
-                    ctx.err_help(&join_key(&path, "cvss"), format!("invalid CVSS v3 vector `{vector}`: {e}"), "expected e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`".into());
+                    ctx.err_help(
+                        &join_key(&path, "cvss"),
+                        format!("invalid CVSS v3 vector `{vector}`: {e}"),
+                        "expected e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`".into(),
+                    );
                     (None, false)
                 }
             },
             None => (None, false),
         };
-        let epss = v.epss.map(|e| fraction(ctx, e, &join_key(&path, "epss"), "`epss`", 1.0));
-        let ttc = v.ttc.as_ref().and_then(|t| duration_dist(ctx, t, &join_key(&path, "ttc")));
+        let epss = v
+            .epss
+            .map(|e| fraction(ctx, e, &join_key(&path, "epss"), "`epss`", 1.0));
+        let ttc = v
+            .ttc
+            .as_ref()
+            .and_then(|t| duration_dist(ctx, t, &join_key(&path, "ttc")));
         if let Some(t) = &ttc
             && t.0.mean() <= 0.0
         {
-            ctx.err_at(&join_key(&path, "ttc"), "a time to compromise must be longer than 0".into());
+            ctx.err_at(
+                &join_key(&path, "ttc"),
+                "a time to compromise must be longer than 0".into(),
+            );
         }
         let maturity = match v.exploit_maturity {
             Some(MaturityRaw::Unproven) => ExploitMaturity::Unproven,
@@ -595,33 +891,90 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
     for (i, p) in &s.patches {
         let path = join_index("patches", *i);
         patch_ids.define(ctx, &p.id, &path, "patch");
-        let fixes: Vec<VulnIdx> = p.fixes.iter().enumerate().filter_map(|(j, v)| vuln_ids.resolve(ctx, v, &join_index(&join_key(&path, "fixes"), j), "vulnerability").map(VulnIdx)).collect();
+        let fixes: Vec<VulnIdx> = p
+            .fixes
+            .iter()
+            .enumerate()
+            .filter_map(|(j, v)| {
+                vuln_ids
+                    .resolve(
+                        ctx,
+                        v,
+                        &join_index(&join_key(&path, "fixes"), j),
+                        "vulnerability",
+                    )
+                    .map(VulnIdx)
+            })
+            .collect();
         if p.fixes.is_empty() {
-            ctx.err_at(&join_key(&path, "fixes"), "a patch must fix at least one vulnerability".into());
+            ctx.err_at(
+                &join_key(&path, "fixes"),
+                "a patch must fix at least one vulnerability".into(),
+            );
         }
         let applies_to = match &p.applies_to {
             Some(a) => affects(ctx, &asset_ids, &assets, a, &join_key(&path, "applies_to")),
             None => {
-                let set: BTreeSet<AssetIdx> = fixes.iter().filter_map(|v| vulnerabilities.get(v.0 as usize)).flat_map(|v| v.assets.iter().copied()).collect();
+                let set: BTreeSet<AssetIdx> = fixes
+                    .iter()
+                    .filter_map(|v| vulnerabilities.get(v.0 as usize))
+                    .flat_map(|v| v.assets.iter().copied())
+                    .collect();
                 set.into_iter().collect()
             }
         };
         let deploy = duration_dist(ctx, &p.deploy_time, &join_key(&path, "deploy_time"));
-        let restart_time = p.restart_time.as_ref().and_then(|d| duration_dist(ctx, d, &join_key(&path, "restart_time")));
+        let restart_time = p
+            .restart_time
+            .as_ref()
+            .and_then(|d| duration_dist(ctx, d, &join_key(&path, "restart_time")));
         let fpath = join_key(&path, "failure");
-        let failure = probability(ctx, &p.failure.probability, &join_key(&fpath, "probability"));
-        let extra_u = fraction(ctx, p.failure.extra_if_uncertified.unwrap_or(0.0), &join_key(&fpath, "extra_if_uncertified"), "`extra_if_uncertified`", 1.0);
-        let extra_v = fraction(ctx, p.failure.extra_if_unvalidated.unwrap_or(0.0), &join_key(&fpath, "extra_if_unvalidated"), "`extra_if_unvalidated`", 1.0);
-        let rollback = duration_dist(ctx, &p.failure.rollback_time, &join_key(&fpath, "rollback_time"));
+        let failure = probability(
+            ctx,
+            &p.failure.probability,
+            &join_key(&fpath, "probability"),
+        );
+        let extra_u = fraction(
+            ctx,
+            p.failure.extra_if_uncertified.unwrap_or(0.0),
+            &join_key(&fpath, "extra_if_uncertified"),
+            "`extra_if_uncertified`",
+            1.0,
+        );
+        let extra_v = fraction(
+            ctx,
+            p.failure.extra_if_unvalidated.unwrap_or(0.0),
+            &join_key(&fpath, "extra_if_unvalidated"),
+            "`extra_if_unvalidated`",
+            1.0,
+        );
+        let rollback = duration_dist(
+            ctx,
+            &p.failure.rollback_time,
+            &join_key(&fpath, "rollback_time"),
+        );
         let side = p.side_effects.as_ref().map(|s| {
             let sp = join_key(&path, "side_effects");
             SideEffects {
                 added_service_time: s.added_service_time.map_or(Duration::ZERO, |d| d.0),
-                added_cpu_load: s.added_cpu_load.map_or(0.0, |l| fraction(ctx, l, &join_key(&sp, "added_cpu_load"), "`added_cpu_load`", 0.9)),
-                scan_cycle: s.scan_cycle.as_ref().and_then(|d| duration_dist(ctx, d, &join_key(&sp, "scan_cycle"))),
+                added_cpu_load: s.added_cpu_load.map_or(0.0, |l| {
+                    fraction(
+                        ctx,
+                        l,
+                        &join_key(&sp, "added_cpu_load"),
+                        "`added_cpu_load`",
+                        0.9,
+                    )
+                }),
+                scan_cycle: s
+                    .scan_cycle
+                    .as_ref()
+                    .and_then(|d| duration_dist(ctx, d, &join_key(&sp, "scan_cycle"))),
             }
         });
-        if let (Some(deploy_time), Some(failure_probability), Some(rollback_time)) = (deploy, failure, rollback) {
+        if let (Some(deploy_time), Some(failure_probability), Some(rollback_time)) =
+            (deploy, failure, rollback)
+        {
             let restart = match p.restart {
                 RestartRaw::None => RestartScope::None,
                 RestartRaw::Service => RestartScope::Service,
@@ -648,9 +1001,16 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
     }
 
     // Threat (before controls: remote-access restrictions name entry points).
-    let mut entry_ids = Ids::new("entry points", written_ids_nested(root, "threat", "entry_points"));
+    let mut entry_ids = Ids::new(
+        "threat.entry_points",
+        written_ids_nested(root, "threat", "entry_points"),
+    );
     let threat = match &s.threat {
-        None => Threat { entry_points: Vec::new(), capability: Capability::Medium, targets: Vec::new() },
+        None => Threat {
+            entry_points: Vec::new(),
+            capability: Capability::Medium,
+            targets: Vec::new(),
+        },
         Some(t) => {
             let mut entry_points = Vec::new();
             for (j, e) in t.entry_points.iter().enumerate() {
@@ -658,7 +1018,13 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                 entry_ids.define(ctx, &e.id, &path, "entry point");
                 let asset = asset_ids.resolve(ctx, &e.asset, &join_key(&path, "asset"), "asset");
                 if e.mean_time_between_attempts.0 < Duration(unit::MIN) {
-                    ctx.err_at(&join_key(&path, "mean_time_between_attempts"), format!("attempts at most every minute are modelled, got {}", e.mean_time_between_attempts.0));
+                    ctx.err_at(
+                        &join_key(&path, "mean_time_between_attempts"),
+                        format!(
+                            "attempts at most every minute are modelled, got {}",
+                            e.mean_time_between_attempts.0
+                        ),
+                    );
                 }
                 let foothold = match &e.foothold_probability {
                     Some(p) => probability(ctx, p, &join_key(&path, "foothold_probability")),
@@ -671,31 +1037,51 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                     EntryKindRaw::RemovableMedia => EntryKind::RemovableMedia,
                 };
                 if let (Some(a), Some(foothold_probability)) = (asset, foothold) {
-                    entry_points.push(EntryPoint { id: e.id.clone(), kind, asset: AssetIdx(a), mean_time_between_attempts: e.mean_time_between_attempts.0, foothold_probability });
+                    entry_points.push(EntryPoint {
+                        id: e.id.clone(),
+                        kind,
+                        asset: AssetIdx(a),
+                        mean_time_between_attempts: e.mean_time_between_attempts.0,
+                        foothold_probability,
+                    });
                 }
             }
             let mut targets = Vec::new();
             for (j, tr) in t.targets.iter().enumerate() {
                 let path = join_index("threat.targets", j);
                 let what = match (&tr.asset, &tr.process_unit) {
-                    (Some(a), None) => asset_ids.resolve(ctx, a, &join_key(&path, "asset"), "asset").map(|a| AttackTarget::Asset(AssetIdx(a))),
-                    (None, Some(u)) => unit_ids.resolve(ctx, u, &join_key(&path, "process_unit"), "process unit").map(|u| AttackTarget::Unit(UnitIdx(u))),
+                    (Some(a), None) => asset_ids
+                        .resolve(ctx, a, &join_key(&path, "asset"), "asset")
+                        .map(|a| AttackTarget::Asset(AssetIdx(a))),
+                    (None, Some(u)) => unit_ids
+                        .resolve(ctx, u, &join_key(&path, "process_unit"), "process unit")
+                        .map(|u| AttackTarget::Unit(UnitIdx(u))),
                     _ => {
-                        ctx.err_at(&path, "a target names exactly one of `asset` or `process_unit`".into());
+                        ctx.err_at(
+                            &path,
+                            "a target names exactly one of `asset` or `process_unit`".into(),
+                        );
                         None
                     }
                 };
-                let impact = tr.impact_cost.map(|c| money(ctx, c, &join_key(&path, "impact_cost")));
+                let impact = tr
+                    .impact_cost
+                    .map(|c| money(ctx, c, &join_key(&path, "impact_cost")));
                 if let Some(what) = what {
                     let impact_cost = impact.unwrap_or(match what {
-                        AttackTarget::Unit(u) => process_units.get(u.ix()).map_or(0.0, |p| p.compromise_impact_cost),
+                        AttackTarget::Unit(u) => process_units
+                            .get(u.ix())
+                            .map_or(0.0, |p| p.compromise_impact_cost),
                         AttackTarget::Asset(_) => 0.0,
                     });
                     targets.push(Target { what, impact_cost });
                 }
             }
             if t.entry_points.is_empty() {
-                ctx.warn("threat.entry_points", "the threat has no entry points: no attack will be simulated".into());
+                ctx.warn(
+                    "threat.entry_points",
+                    "the threat has no entry points: no attack will be simulated".into(),
+                );
             }
             let capability = match t.capability.unwrap_or(CapabilityRaw::Medium) {
                 CapabilityRaw::Low => Capability::Low,
@@ -703,7 +1089,11 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                 CapabilityRaw::High => Capability::High,
                 CapabilityRaw::NationState => Capability::NationState,
             };
-            Threat { entry_points, capability, targets }
+            Threat {
+                entry_points,
+                capability,
+                targets,
+            }
         }
     };
 
@@ -713,13 +1103,25 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
     for (i, c) in &s.controls {
         let path = join_index("controls", *i);
         control_ids.define(ctx, &c.id, &path, "control");
-        if let Some(control) = control(ctx, c, &path, &conduit_ids, &entry_ids, &asset_ids, &zone_ids, &vuln_ids) {
+        if let Some(control) = control(
+            ctx,
+            c,
+            &path,
+            &conduit_ids,
+            &entry_ids,
+            &asset_ids,
+            &zone_ids,
+            &vuln_ids,
+        ) {
             controls.push(control);
         }
     }
 
     // Maintenance windows.
-    let mut window_ids = Ids::new("maintenance_windows", written_ids(root, "maintenance_windows"));
+    let mut window_ids = Ids::new(
+        "maintenance_windows",
+        written_ids(root, "maintenance_windows"),
+    );
     let mut windows = Vec::new();
     for (i, w) in &s.windows {
         let path = join_index("maintenance_windows", *i);
@@ -730,7 +1132,10 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                 if let Some(e) = every
                     && e.0 < Duration(unit::H)
                 {
-                    ctx.err_at(&join_key(&path, "every"), format!("windows recur at most every hour, got {}", e.0));
+                    ctx.err_at(
+                        &join_key(&path, "every"),
+                        format!("windows recur at most every hour, got {}", e.0),
+                    );
                 } else {
                     let mut t = first.0;
                     while t < horizon {
@@ -747,7 +1152,10 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                     if a.0 < horizon {
                         starts.push(SimTime(a.0.0));
                     } else {
-                        ctx.warn(&join_index(&join_key(&path, "at"), j), format!("this occurrence ({}) is after the horizon ({horizon})", a.0));
+                        ctx.warn(
+                            &join_index(&join_key(&path, "at"), j),
+                            format!("this occurrence ({}) is after the horizon ({horizon})", a.0),
+                        );
                     }
                 }
                 starts.sort();
@@ -758,28 +1166,76 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                     }
                 }
             }
-            _ => ctx.err_help(&path, "a maintenance window needs either `first` (with optional `every`) or `at`".into(), "e.g. `first: 45d` and `every: 90d`, or `at: [45d, 135d]`".into()),
+            _ => ctx.err_help(
+                &path,
+                "a maintenance window needs either `first` (with optional `every`) or `at`".into(),
+                "e.g. `first: 45d` and `every: 90d`, or `at: [45d, 135d]`".into(),
+            ),
         }
         if w.duration.0 == Duration::ZERO {
-            ctx.err_at(&join_key(&path, "duration"), "a window must last longer than 0".into());
+            ctx.err_at(
+                &join_key(&path, "duration"),
+                "a window must last longer than 0".into(),
+            );
         }
         if let Some(e) = &w.every
             && e.0 <= w.duration.0
         {
-            ctx.err_at(&join_key(&path, "every"), format!("a window of {} repeating every {} would never end", w.duration.0, e.0));
+            ctx.err_at(
+                &join_key(&path, "every"),
+                format!(
+                    "a window of {} repeating every {} would never end",
+                    w.duration.0, e.0
+                ),
+            );
         }
-        if starts.is_empty() && w.duration.0 > Duration::ZERO && (w.first.is_some() || w.at.is_some()) {
-            ctx.warn(&path, format!("maintenance window `{}` never occurs within the horizon ({horizon})", w.id));
+        if starts.is_empty()
+            && w.duration.0 > Duration::ZERO
+            && (w.first.is_some() || w.at.is_some())
+        {
+            ctx.warn(
+                &path,
+                format!(
+                    "maintenance window `{}` never occurs within the horizon ({horizon})",
+                    w.id
+                ),
+            );
         }
-        let zones_in = w.zones.as_ref().map(|zs| zs.iter().enumerate().filter_map(|(j, z)| zone_ids.resolve(ctx, z, &join_index(&join_key(&path, "zones"), j), "zone").map(ZoneIdx)).collect()).unwrap_or_default();
-        windows.push(MaintenanceWindow { id: w.id.clone(), starts, duration: w.duration.0, zones: zones_in });
+        let zones_in = w
+            .zones
+            .as_ref()
+            .map(|zs| {
+                zs.iter()
+                    .enumerate()
+                    .filter_map(|(j, z)| {
+                        zone_ids
+                            .resolve(ctx, z, &join_index(&join_key(&path, "zones"), j), "zone")
+                            .map(ZoneIdx)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        windows.push(MaintenanceWindow {
+            id: w.id.clone(),
+            starts,
+            duration: w.duration.0,
+            zones: zones_in,
+        });
     }
 
     // Plans.
     let mut plan_ids = Ids::new("plans", written_ids(root, "plans"));
     let mut plans = Vec::new();
-    if s.plans.is_empty() && root.get("plans").and_then(|p| p.as_array()).is_some_and(|a| a.is_empty()) {
-        ctx.err_at("plans", "at least one plan is needed (usually `defer` first, as the baseline)".into());
+    if s.plans.is_empty()
+        && root
+            .get("plans")
+            .and_then(|p| p.as_array())
+            .is_some_and(|a| a.is_empty())
+    {
+        ctx.err_at(
+            "plans",
+            "at least one plan is needed (usually `defer` first, as the baseline)".into(),
+        );
     }
     for (i, p) in &s.plans {
         let path = join_index("plans", *i);
@@ -787,11 +1243,20 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
         let mut actions = Vec::new();
         for (j, a) in p.actions.iter().enumerate() {
             let apath = join_index(&join_key(&path, "actions"), j);
-            let at = when(ctx, &a.at, &join_key(&apath, "at"), horizon, &window_ids, &windows);
+            let at = when(
+                ctx,
+                &a.at,
+                &join_key(&apath, "at"),
+                horizon,
+                &window_ids,
+                &windows,
+            );
             match (&a.patch, &a.control) {
                 (Some(pid), None) => {
                     let patch = patch_ids.resolve(ctx, pid, &join_key(&apath, "patch"), "patch");
-                    let applicable: Option<&[AssetIdx]> = patch.and_then(|x| patches.get(x as usize)).map(|p| p.applies_to.as_slice());
+                    let applicable: Option<&[AssetIdx]> = patch
+                        .and_then(|x| patches.get(x as usize))
+                        .map(|p| p.applies_to.as_slice());
                     let targets = match &a.assets {
                         Some(list) => list
                             .iter()
@@ -802,7 +1267,10 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                                 if let (Some(r), Some(ok)) = (r, applicable)
                                     && !ok.contains(&r)
                                 {
-                                    ctx.err_at(&ap, format!("patch `{pid}` does not apply to asset `{id}`"));
+                                    ctx.err_at(
+                                        &ap,
+                                        format!("patch `{pid}` does not apply to asset `{id}`"),
+                                    );
                                 }
                                 r
                             })
@@ -811,37 +1279,84 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
                     };
                     let staging = a.staged.as_ref().map(|st| {
                         let sp = join_key(&apath, "staged");
-                        let first: Vec<AssetIdx> = st.first.iter().enumerate().filter_map(|(k, id)| asset_ids.resolve(ctx, id, &join_index(&join_key(&sp, "first"), k), "asset").map(AssetIdx)).collect();
+                        let first: Vec<AssetIdx> = st
+                            .first
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(k, id)| {
+                                asset_ids
+                                    .resolve(
+                                        ctx,
+                                        id,
+                                        &join_index(&join_key(&sp, "first"), k),
+                                        "asset",
+                                    )
+                                    .map(AssetIdx)
+                            })
+                            .collect();
                         for (k, f) in first.iter().enumerate() {
                             if !targets.contains(f) {
-                                ctx.err_at(&join_index(&join_key(&sp, "first"), k), format!("`{}` is not among the assets this action patches", st.first[k]));
+                                ctx.err_at(
+                                    &join_index(&join_key(&sp, "first"), k),
+                                    format!(
+                                        "`{}` is not among the assets this action patches",
+                                        st.first[k]
+                                    ),
+                                );
                             }
                         }
                         if st.first.is_empty() {
-                            ctx.err_at(&join_key(&sp, "first"), "a staged rollout names at least one asset to patch first".into());
+                            ctx.err_at(
+                                &join_key(&sp, "first"),
+                                "a staged rollout names at least one asset to patch first".into(),
+                            );
                         }
-                        Staging { first, soak: st.soak.0, rest_at_next_window: st.rest_at_next_window }
+                        Staging {
+                            first,
+                            soak: st.soak.0,
+                            rest_at_next_window: st.rest_at_next_window,
+                        }
                     });
                     if targets.is_empty() && patch.is_some() {
                         ctx.err_at(&apath, format!("patch `{pid}` applies to no asset here"));
                     }
                     if let (Some(patch), Some(at)) = (patch, at) {
-                        actions.push(Action::ApplyPatch { patch: PatchIdx(patch), assets: targets, at, staging });
+                        actions.push(Action::ApplyPatch {
+                            patch: PatchIdx(patch),
+                            assets: targets,
+                            at,
+                            staging,
+                        });
                     }
                 }
                 (None, Some(cid)) => {
                     if a.assets.is_some() || a.staged.is_some() {
-                        ctx.err_at(&apath, "`assets` and `staged` apply only to patch actions".into());
+                        ctx.err_at(
+                            &apath,
+                            "`assets` and `staged` apply only to patch actions".into(),
+                        );
                     }
-                    let control = control_ids.resolve(ctx, cid, &join_key(&apath, "control"), "control");
+                    let control =
+                        control_ids.resolve(ctx, cid, &join_key(&apath, "control"), "control");
                     if let (Some(c), Some(at)) = (control, at) {
-                        actions.push(Action::EnableControl { control: ControlIdx(c), at });
+                        actions.push(Action::EnableControl {
+                            control: ControlIdx(c),
+                            at,
+                        });
                     }
                 }
-                _ => ctx.err_help(&apath, "a plan action names exactly one of `patch` or `control`".into(), "e.g. `- patch: kb5034441` with `at: next_window`".into()),
+                _ => ctx.err_help(
+                    &apath,
+                    "a plan action names exactly one of `patch` or `control`".into(),
+                    "e.g. `- patch: kb5034441` with `at: next_window`".into(),
+                ),
             }
         }
-        plans.push(Plan { id: p.id.clone(), description: p.description.clone().unwrap_or_default(), actions });
+        plans.push(Plan {
+            id: p.id.clone(),
+            description: p.description.clone().unwrap_or_default(),
+            actions,
+        });
     }
 
     let name = s.name.clone().unwrap_or_default();
@@ -873,13 +1388,21 @@ pub fn validate(ctx: &mut Ctx, root: &serde_json::Value, s: &Sections, lib: &Mod
     })
 }
 
-fn build_behaviour(ctx: &mut Ctx, b: &BehaviourRaw, path: &str, controller: bool) -> Option<Behaviour> {
+fn build_behaviour(
+    ctx: &mut Ctx,
+    b: &BehaviourRaw,
+    path: &str,
+    controller: bool,
+) -> Option<Behaviour> {
     let mut ok = true;
     let mut req = |ctx: &mut Ctx, d: &Option<DistRaw<DurationText>>, name: &str| match d {
         Some(d) => duration_dist(ctx, d, &join_key(&join_key(path, "overrides"), name)),
         None => {
             ok = false;
-            ctx.err_at(path, format!("no `{name}`: neither the asset model nor `overrides` gives it"));
+            ctx.err_at(
+                path,
+                format!("no `{name}`: neither the asset model nor `overrides` gives it"),
+            );
             None
         }
     };
@@ -887,9 +1410,16 @@ fn build_behaviour(ctx: &mut Ctx, b: &BehaviourRaw, path: &str, controller: bool
     let reboot_time = req(ctx, &b.reboot_time, "reboot_time");
     let scan_cycle = if controller {
         match &b.scan_cycle {
-            Some(d) => duration_dist(ctx, d, &join_key(&join_key(path, "overrides"), "scan_cycle")),
+            Some(d) => duration_dist(
+                ctx,
+                d,
+                &join_key(&join_key(path, "overrides"), "scan_cycle"),
+            ),
             None => {
-                ctx.err_at(path, "a controller needs a `scan_cycle` from its model or `overrides`".into());
+                ctx.err_at(
+                    path,
+                    "a controller needs a `scan_cycle` from its model or `overrides`".into(),
+                );
                 None
             }
         }
@@ -897,7 +1427,11 @@ fn build_behaviour(ctx: &mut Ctx, b: &BehaviourRaw, path: &str, controller: bool
         None
     };
     let service_restart_time = match &b.service_restart_time {
-        Some(d) => duration_dist(ctx, d, &join_key(&join_key(path, "overrides"), "service_restart_time")),
+        Some(d) => duration_dist(
+            ctx,
+            d,
+            &join_key(&join_key(path, "overrides"), "service_restart_time"),
+        ),
         None => Some(DurationDist::constant(Duration::from_secs(30))),
     };
     if !ok || (controller && scan_cycle.is_none()) {
@@ -921,22 +1455,54 @@ struct Refs<'a> {
 }
 
 fn dependencies(ctx: &mut Ctx, refs: &Refs, raw: &[DependencyRaw], path: &str) -> Vec<Dependency> {
-    raw.iter().enumerate().filter_map(|(i, d)| dependency(ctx, refs, d, &join_index(path, i), 0)).collect()
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, d)| dependency(ctx, refs, d, &join_index(path, i), 0))
+        .collect()
 }
 
-fn dependency(ctx: &mut Ctx, refs: &Refs, d: &DependencyRaw, path: &str, depth: usize) -> Option<Dependency> {
+fn dependency(
+    ctx: &mut Ctx,
+    refs: &Refs,
+    d: &DependencyRaw,
+    path: &str,
+    depth: usize,
+) -> Option<Dependency> {
     let tolerate = d.tolerate.map_or(Duration::ZERO, |t| t.0);
-    let named = [d.asset.is_some(), d.flow.is_some(), d.function.is_some(), d.k.is_some() || d.of.is_some()].iter().filter(|b| **b).count();
+    let named = [
+        d.asset.is_some(),
+        d.flow.is_some(),
+        d.function.is_some(),
+        d.k.is_some() || d.of.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if named != 1 {
         ctx.err_help(path, format!("a dependency names exactly one of `asset`, `flow`, `function`, or `k` with `of`; this one names {named}"), "e.g. `- flow: scada-poll-plc-1` or `- {k: 1, of: [{asset: scada-a}, {asset: scada-b}]}`".into());
         return None;
     }
     let target = if let Some(a) = &d.asset {
-        DependencyTarget::Asset(AssetIdx(refs.assets.resolve(ctx, a, &join_key(path, "asset"), "asset")?))
+        DependencyTarget::Asset(AssetIdx(refs.assets.resolve(
+            ctx,
+            a,
+            &join_key(path, "asset"),
+            "asset",
+        )?))
     } else if let Some(f) = &d.flow {
-        DependencyTarget::Flow(FlowIdx(refs.flows.resolve(ctx, f, &join_key(path, "flow"), "flow")?))
+        DependencyTarget::Flow(FlowIdx(refs.flows.resolve(
+            ctx,
+            f,
+            &join_key(path, "flow"),
+            "flow",
+        )?))
     } else if let Some(f) = &d.function {
-        DependencyTarget::Function(FunctionIdx(refs.functions.resolve(ctx, f, &join_key(path, "function"), "function")?))
+        DependencyTarget::Function(FunctionIdx(refs.functions.resolve(
+            ctx,
+            f,
+            &join_key(path, "function"),
+            "function",
+        )?))
     } else {
         let (Some(k), Some(of)) = (d.k, &d.of) else {
             ctx.err_at(path, "k-of-n redundancy needs both `k` and `of`".into());
@@ -947,10 +1513,28 @@ fn dependency(ctx: &mut Ctx, refs: &Refs, d: &DependencyRaw, path: &str, depth: 
             return None;
         }
         if k == 0 || k as usize > of.len() {
-            ctx.err_at(&join_key(path, "k"), format!("`k` must be between 1 and the number of alternatives ({}), got {k}", of.len()));
+            ctx.err_at(
+                &join_key(path, "k"),
+                format!(
+                    "`k` must be between 1 and the number of alternatives ({}), got {k}",
+                    of.len()
+                ),
+            );
             return None;
         }
-        let inner: Vec<Dependency> = of.iter().enumerate().filter_map(|(i, x)| dependency(ctx, refs, x, &join_index(&join_key(path, "of"), i), depth + 1)).collect();
+        let inner: Vec<Dependency> = of
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| {
+                dependency(
+                    ctx,
+                    refs,
+                    x,
+                    &join_index(&join_key(path, "of"), i),
+                    depth + 1,
+                )
+            })
+            .collect();
         if inner.len() != of.len() {
             return None;
         }
@@ -984,11 +1568,23 @@ fn check_function_cycles(ctx: &mut Ctx, functions: &[Function], s: &Sections) {
     if let Err(cycle) = petgraph::algo::toposort(&g, None) {
         let i = g[cycle.node_id()];
         let file_index = s.functions.get(i).map_or(i, |(fi, _)| *fi);
-        ctx.err_at(&join_key(&join_index("functions", file_index), "depends_on"), format!("function `{}` depends on itself through a cycle of functions", functions[i].id));
+        ctx.err_at(
+            &join_key(&join_index("functions", file_index), "depends_on"),
+            format!(
+                "function `{}` depends on itself through a cycle of functions",
+                functions[i].id
+            ),
+        );
     }
 }
 
-fn affects(ctx: &mut Ctx, ids: &Ids, assets: &[Asset], a: &AffectsRaw, path: &str) -> Vec<AssetIdx> {
+fn affects(
+    ctx: &mut Ctx,
+    ids: &Ids,
+    assets: &[Asset],
+    a: &AffectsRaw,
+    path: &str,
+) -> Vec<AssetIdx> {
     let mut set = BTreeSet::new();
     for (i, id) in a.assets.iter().enumerate() {
         if let Some(x) = ids.resolve(ctx, id, &join_index(&join_key(path, "assets"), i), "asset") {
@@ -1001,7 +1597,9 @@ fn affects(ctx: &mut Ctx, ids: &Ids, assets: &[Asset], a: &AffectsRaw, path: &st
             let hit = asset.software.iter().any(|sw| {
                 norm(&sw.vendor) == norm(&m.vendor)
                     && norm(&sw.product) == norm(&m.product)
-                    && m.versions.as_ref().is_none_or(|vs| vs.iter().any(|v| norm(&v.0) == norm(&sw.version)))
+                    && m.versions
+                        .as_ref()
+                        .is_none_or(|vs| vs.iter().any(|v| norm(&v.0) == norm(&sw.version)))
             });
             if hit {
                 set.insert(AssetIdx(i as u32));
@@ -1009,13 +1607,28 @@ fn affects(ctx: &mut Ctx, ids: &Ids, assets: &[Asset], a: &AffectsRaw, path: &st
         }
     }
     if a.assets.is_empty() && a.software.is_empty() {
-        ctx.err_at(path, "name the affected `assets`, or a `software` match, or both".into());
+        ctx.err_at(
+            path,
+            "name the affected `assets`, or a `software` match, or both".into(),
+        );
     }
     set.into_iter().collect()
 }
 
-#[expect(clippy::too_many_arguments, reason = "a control may reference any of these sections")]
-fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, conduits: &Ids, entries: &Ids, assets: &Ids, zones: &Ids, vulns: &Ids) -> Option<Control> {
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a control may reference any of these sections"
+)]
+fn control(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    conduits: &Ids,
+    entries: &Ids,
+    assets: &Ids,
+    zones: &Ids,
+    vulns: &Ids,
+) -> Option<Control> {
     let kind_name = match c.kind {
         ControlKindRaw::Segmentation => "segmentation",
         ControlKindRaw::RemoteAccessRestriction => "remote_access_restriction",
@@ -1028,7 +1641,12 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, conduits: &Ids, entries: &
         ControlKindRaw::RemoteAccessRestriction => &["entry_point", "residual"],
         ControlKindRaw::Allowlisting => &["assets", "exploit_success"],
         ControlKindRaw::Monitoring => &["zones", "detection_probability", "time_to_respond"],
-        ControlKindRaw::VirtualPatch => &["conduit", "blocks", "miss_probability", "inspection_latency"],
+        ControlKindRaw::VirtualPatch => &[
+            "conduit",
+            "blocks",
+            "miss_probability",
+            "inspection_latency",
+        ],
     };
     let given = [
         ("conduit", c.conduit.is_some()),
@@ -1046,7 +1664,17 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, conduits: &Ids, entries: &
     ];
     for (name, is_given) in given {
         if is_given && !allowed.contains(&name) {
-            ctx.err_at(&join_key(path, name), format!("`{name}` does not apply to a {kind_name} control; it takes {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+            ctx.err_at(
+                &join_key(path, name),
+                format!(
+                    "`{name}` does not apply to a {kind_name} control; it takes {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
         }
     }
     let need = |ctx: &mut Ctx, name: &str, present: bool| {
@@ -1060,16 +1688,44 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, conduits: &Ids, entries: &
             if !need(ctx, "conduit", c.conduit.is_some()) {
                 return None;
             }
-            let conduit = conduits.resolve(ctx, c.conduit.as_deref()?, &join_key(path, "conduit"), "conduit")?;
-            ControlEffect::Segmentation { conduit: ConduitIdx(conduit), allow_protocols: c.allow_protocols.clone().unwrap_or_default().iter().map(|p| p.to_lowercase()).collect() }
+            let conduit = conduits.resolve(
+                ctx,
+                c.conduit.as_deref()?,
+                &join_key(path, "conduit"),
+                "conduit",
+            )?;
+            ControlEffect::Segmentation {
+                conduit: ConduitIdx(conduit),
+                allow_protocols: c
+                    .allow_protocols
+                    .clone()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| p.to_lowercase())
+                    .collect(),
+            }
         }
         ControlKindRaw::RemoteAccessRestriction => {
             if !need(ctx, "entry_point", c.entry_point.is_some()) {
                 return None;
             }
-            let e = entries.resolve(ctx, c.entry_point.as_deref()?, &join_key(path, "entry_point"), "entry point")?;
-            let residual = fraction(ctx, c.residual.unwrap_or(0.0), &join_key(path, "residual"), "`residual`", 1.0);
-            ControlEffect::RemoteAccessRestriction { entry_point: EntryIdx(e), residual }
+            let e = entries.resolve(
+                ctx,
+                c.entry_point.as_deref()?,
+                &join_key(path, "entry_point"),
+                "entry point",
+            )?;
+            let residual = fraction(
+                ctx,
+                c.residual.unwrap_or(0.0),
+                &join_key(path, "residual"),
+                "`residual`",
+                1.0,
+            );
+            ControlEffect::RemoteAccessRestriction {
+                entry_point: EntryIdx(e),
+                residual,
+            }
         }
         ControlKindRaw::Allowlisting => {
             let ok_a = need(ctx, "assets", c.assets.is_some());
@@ -1077,29 +1733,113 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, conduits: &Ids, entries: &
             if !(ok_a && ok_e) {
                 return None;
             }
-            let list: Vec<AssetIdx> = c.assets.as_ref()?.iter().enumerate().filter_map(|(i, a)| assets.resolve(ctx, a, &join_index(&join_key(path, "assets"), i), "asset").map(AssetIdx)).collect();
-            let exploit_success = fraction(ctx, c.exploit_success?, &join_key(path, "exploit_success"), "`exploit_success`", 1.0);
-            ControlEffect::Allowlisting { assets: list, exploit_success }
+            let list: Vec<AssetIdx> = c
+                .assets
+                .as_ref()?
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| {
+                    assets
+                        .resolve(ctx, a, &join_index(&join_key(path, "assets"), i), "asset")
+                        .map(AssetIdx)
+                })
+                .collect();
+            let exploit_success = fraction(
+                ctx,
+                c.exploit_success?,
+                &join_key(path, "exploit_success"),
+                "`exploit_success`",
+                1.0,
+            );
+            ControlEffect::Allowlisting {
+                assets: list,
+                exploit_success,
+            }
         }
         ControlKindRaw::Monitoring => {
-            let ok = [need(ctx, "zones", c.zones.is_some()), need(ctx, "detection_probability", c.detection_probability.is_some()), need(ctx, "time_to_respond", c.time_to_respond.is_some())];
+            let ok = [
+                need(ctx, "zones", c.zones.is_some()),
+                need(
+                    ctx,
+                    "detection_probability",
+                    c.detection_probability.is_some(),
+                ),
+                need(ctx, "time_to_respond", c.time_to_respond.is_some()),
+            ];
             if ok.contains(&false) {
                 return None;
             }
-            let zs: Vec<ZoneIdx> = c.zones.as_ref()?.iter().enumerate().filter_map(|(i, z)| zones.resolve(ctx, z, &join_index(&join_key(path, "zones"), i), "zone").map(ZoneIdx)).collect();
-            let dp = probability(ctx, c.detection_probability.as_ref()?, &join_key(path, "detection_probability"))?;
-            let ttr = duration_dist(ctx, c.time_to_respond.as_ref()?, &join_key(path, "time_to_respond"))?;
-            ControlEffect::Monitoring { zones: zs, detection_probability: dp, time_to_respond: ttr }
+            let zs: Vec<ZoneIdx> = c
+                .zones
+                .as_ref()?
+                .iter()
+                .enumerate()
+                .filter_map(|(i, z)| {
+                    zones
+                        .resolve(ctx, z, &join_index(&join_key(path, "zones"), i), "zone")
+                        .map(ZoneIdx)
+                })
+                .collect();
+            let dp = probability(
+                ctx,
+                c.detection_probability.as_ref()?,
+                &join_key(path, "detection_probability"),
+            )?;
+            let ttr = duration_dist(
+                ctx,
+                c.time_to_respond.as_ref()?,
+                &join_key(path, "time_to_respond"),
+            )?;
+            ControlEffect::Monitoring {
+                zones: zs,
+                detection_probability: dp,
+                time_to_respond: ttr,
+            }
         }
         ControlKindRaw::VirtualPatch => {
-            let ok = [need(ctx, "conduit", c.conduit.is_some()), need(ctx, "blocks", c.blocks.is_some()), need(ctx, "inspection_latency", c.inspection_latency.is_some())];
+            let ok = [
+                need(ctx, "conduit", c.conduit.is_some()),
+                need(ctx, "blocks", c.blocks.is_some()),
+                need(ctx, "inspection_latency", c.inspection_latency.is_some()),
+            ];
             if ok.contains(&false) {
                 return None;
             }
-            let conduit = conduits.resolve(ctx, c.conduit.as_deref()?, &join_key(path, "conduit"), "conduit");
-            let blocks: Vec<VulnIdx> = c.blocks.as_ref()?.iter().enumerate().filter_map(|(i, v)| vulns.resolve(ctx, v, &join_index(&join_key(path, "blocks"), i), "vulnerability").map(VulnIdx)).collect();
-            let miss = fraction(ctx, c.miss_probability.unwrap_or(0.05), &join_key(path, "miss_probability"), "`miss_probability`", 1.0);
-            ControlEffect::VirtualPatch { conduit: ConduitIdx(conduit?), blocks, miss_probability: miss, inspection_latency: c.inspection_latency?.0 }
+            let conduit = conduits.resolve(
+                ctx,
+                c.conduit.as_deref()?,
+                &join_key(path, "conduit"),
+                "conduit",
+            );
+            let blocks: Vec<VulnIdx> = c
+                .blocks
+                .as_ref()?
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    vulns
+                        .resolve(
+                            ctx,
+                            v,
+                            &join_index(&join_key(path, "blocks"), i),
+                            "vulnerability",
+                        )
+                        .map(VulnIdx)
+                })
+                .collect();
+            let miss = fraction(
+                ctx,
+                c.miss_probability.unwrap_or(0.05),
+                &join_key(path, "miss_probability"),
+                "`miss_probability`",
+                1.0,
+            );
+            ControlEffect::VirtualPatch {
+                conduit: ConduitIdx(conduit?),
+                blocks,
+                miss_probability: miss,
+                inspection_latency: c.inspection_latency?.0,
+            }
         }
     };
     let deploy_time = match &c.deploy_time {
@@ -1110,17 +1850,31 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, conduits: &Ids, entries: &
         Some(p) => probability(ctx, p, &join_key(path, "failure_probability"))?,
         None => Probability::Fixed(0.0),
     };
-    Some(Control { id: c.id.clone(), effect, deploy_time, failure_probability })
+    Some(Control {
+        id: c.id.clone(),
+        effect,
+        deploy_time,
+        failure_probability,
+    })
 }
 
-fn when(ctx: &mut Ctx, text: &str, path: &str, horizon: Duration, window_ids: &Ids, windows: &[MaintenanceWindow]) -> Option<When> {
+fn when(
+    ctx: &mut Ctx,
+    text: &str,
+    path: &str,
+    horizon: Duration,
+    window_ids: &Ids,
+    windows: &[MaintenanceWindow],
+) -> Option<When> {
     let t = text.trim();
     if t == "now" {
         return Some(When::Now);
     }
     if let Some(rest) = t.strip_prefix("next_window") {
         let named = match rest.strip_prefix(':') {
-            Some(id) => Some(window_ids.resolve(ctx, id.trim(), path, "maintenance window")? as usize),
+            Some(id) => {
+                Some(window_ids.resolve(ctx, id.trim(), path, "maintenance window")? as usize)
+            }
             None if rest.is_empty() => None,
             None => {
                 ctx.err_at(path, format!("invalid time `{t}`: expected `now`, an offset such as `3d`, `next_window` or `next_window:<window id>`"));
@@ -1132,7 +1886,9 @@ fn when(ctx: &mut Ctx, text: &str, path: &str, horizon: Duration, window_ids: &I
             None => windows.iter().any(|w| !w.starts.is_empty()),
         };
         if !occurs && (named.is_some() || !windows.is_empty() || window_ids.written.is_empty()) {
-            let what = named.map_or("no maintenance window".to_string(), |i| format!("window `{}`", windows[i].id));
+            let what = named.map_or("no maintenance window".to_string(), |i| {
+                format!("window `{}`", windows[i].id)
+            });
             ctx.err_at(path, format!("this action waits for the next window, but {what} occurs within the horizon ({horizon})"));
             return None;
         }
@@ -1141,7 +1897,12 @@ fn when(ctx: &mut Ctx, text: &str, path: &str, horizon: Duration, window_ids: &I
     match crate::units::parse_duration(t) {
         Ok(d) if d < horizon => Some(When::At(SimTime(d.0))),
         Ok(d) => {
-            ctx.err_at(path, format!("this action is at {d}, after the horizon ({horizon}): it would never happen"));
+            ctx.err_at(
+                path,
+                format!(
+                    "this action is at {d}, after the horizon ({horizon}): it would never happen"
+                ),
+            );
             None
         }
         Err(_) => {
@@ -1153,7 +1914,13 @@ fn when(ctx: &mut Ctx, text: &str, path: &str, horizon: Duration, window_ids: &I
 
 /// Routes every flow along the path of least latency through network devices. One Dijkstra
 /// per distinct consumer; ties resolve to the lower asset index, so routes are deterministic.
-fn route_flows(ctx: &mut Ctx, assets: &[Asset], links: &[Link], flows: &[Flow], flow_paths: &[String]) -> Vec<Route> {
+fn route_flows(
+    ctx: &mut Ctx,
+    assets: &[Asset],
+    links: &[Link],
+    flows: &[Flow],
+    flow_paths: &[String],
+) -> Vec<Route> {
     let n = assets.len();
     let mut adjacency: Vec<Vec<(u32, u32, bool)>> = vec![Vec::new(); n];
     for (li, l) in links.iter().enumerate() {
@@ -1168,7 +1935,13 @@ fn route_flows(ctx: &mut Ctx, assets: &[Asset], links: &[Link], flows: &[Flow], 
     for (fi, f) in flows.iter().enumerate() {
         by_source.entry(f.consumer.0).or_default().push(fi);
     }
-    let mut routes = vec![Route { hops: Vec::new(), links: Vec::new() }; flows.len()];
+    let mut routes = vec![
+        Route {
+            hops: Vec::new(),
+            links: Vec::new()
+        };
+        flows.len()
+    ];
     let mut dist = vec![u64::MAX; n];
     let mut prev: Vec<Option<(u32, u32, bool)>> = vec![None; n];
     for (src, fis) in by_source {
@@ -1188,7 +1961,9 @@ fn route_flows(ctx: &mut Ctx, assets: &[Asset], links: &[Link], flows: &[Flow], 
             for &(v, li, forward) in &adjacency[u as usize] {
                 // Cost: latency plus one microsecond per hop, so equal-latency paths prefer
                 // fewer hops.
-                let nd = d.saturating_add(links[li as usize].latency.0).saturating_add(1_000);
+                let nd = d
+                    .saturating_add(links[li as usize].latency.0)
+                    .saturating_add(1_000);
                 if nd < dist[v as usize] {
                     dist[v as usize] = nd;
                     prev[v as usize] = Some((u, li, forward));
@@ -1220,7 +1995,10 @@ fn route_flows(ctx: &mut Ctx, assets: &[Asset], links: &[Link], flows: &[Flow], 
             }
             hops.reverse();
             route_links.reverse();
-            routes[fi] = Route { hops, links: route_links };
+            routes[fi] = Route {
+                hops,
+                links: route_links,
+            };
         }
     }
     routes

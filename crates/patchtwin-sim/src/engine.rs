@@ -303,7 +303,13 @@ impl<'m> Replication<'m> {
             if let Some(w) = f.watchdog_ns
                 && f.phase_ns + w <= settings.observe_ns
             {
-                queue.schedule(f.phase_ns + w, Event::Watchdog { flow: i as u32, arrivals: 0 });
+                queue.schedule(
+                    f.phase_ns + w,
+                    Event::Watchdog {
+                        flow: i as u32,
+                        arrivals: 0,
+                    },
+                );
             }
         }
         world.insert_resource(Handles {
@@ -377,7 +383,18 @@ impl<'m> Replication<'m> {
                 )
             })
             .collect();
-        (Outcome { flows, events, mean_pending: if events == 0 { 0.0 } else { pending_sum as f64 / events as f64 } }, self.trace.unwrap_or_default())
+        (
+            Outcome {
+                flows,
+                events,
+                mean_pending: if events == 0 {
+                    0.0
+                } else {
+                    pending_sum as f64 / events as f64
+                },
+            },
+            self.trace.unwrap_or_default(),
+        )
     }
 }
 

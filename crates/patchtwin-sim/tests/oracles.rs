@@ -172,19 +172,38 @@ fn publish_flows_deliver_and_go_stale_when_the_publisher_is_down() {
         "  - {id: il, kind: publish, protocol: cip, consumer: client, producer: server, period: 20ms, phase: 5ms, on_loss: {watchdog: 60ms}}",
     ));
     let model = Compiled::new(s);
-    let settings = RunSettings { observe_ns: S, horizon_ns: model.scenario.horizon.as_nanos() };
+    let settings = RunSettings {
+        observe_ns: S,
+        horizon_ns: model.scenario.horizon.as_nanos(),
+    };
     // Healthy: 50 publications in one second, all delivered, never stale (the watchdog does
     // not fire at the end of the observation window either).
     let (out, _) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(3)).run();
-    assert_eq!((out.flows[0].sent, out.flows[0].completed, out.flows[0].stale_events), (50, 50, 0));
+    assert_eq!(
+        (
+            out.flows[0].sent,
+            out.flows[0].completed,
+            out.flows[0].stale_events
+        ),
+        (50, 50, 0)
+    );
     // Publisher down from the start: the consumer's watchdog, armed when it starts
     // listening at the flow's phase, fires exactly one watchdog period later.
     let mut rep = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(3)).with_trace();
     let server = model.scenario.asset_by_id("server").unwrap();
-    let entity = rep.world_mut().resource::<patchtwin_sim::engine::Handles>().assets[server.ix()];
-    rep.world_mut().get_mut::<patchtwin_sim::engine::Node>(entity).unwrap().up = false;
+    let entity = rep
+        .world_mut()
+        .resource::<patchtwin_sim::engine::Handles>()
+        .assets[server.ix()];
+    rep.world_mut()
+        .get_mut::<patchtwin_sim::engine::Node>(entity)
+        .unwrap()
+        .up = false;
     let (out, trace) = rep.run();
     assert_eq!((out.flows[0].completed, out.flows[0].stale_events), (0, 1));
-    let stale = trace.iter().find(|l| l.kind == "stale").expect("stale line");
+    let stale = trace
+        .iter()
+        .find(|l| l.kind == "stale")
+        .expect("stale line");
     assert_eq!(stale.time, 65_000_000, "{stale:?}");
 }

@@ -1,0 +1,30 @@
+//! Integration tests of the `patchtwin` binary, one test binary with a module per concern
+//! (the layout of ripgrep's `tests/tests.rs`):
+//!
+//! - `invalid_corpus`: every file in the repository's `tests/invalid/` is rejected with exit
+//!   code 2, and its diagnostics match the snapshot `tests/invalid/<stem>.expected`;
+//! - `shipped`: every scenario in `scenarios/` validates, every model in `models/` loads,
+//!   `patchtwin schema` prints a draft-07 JSON Schema;
+//! - `schema_acceptance`: that schema accepts every shipped scenario;
+//! - `hostile_input`: binary junk, alias bombs, deep nesting, huge numbers, huge files,
+//!   directories and missing files end quickly with exit code 2 and a clean message.
+//!
+//! Snapshots are plain files. To write or refresh them run
+//! `PATCHTWIN_BLESS=1 cargo test -p patchtwin-cli --test cli`, then read every changed
+//! `.expected` file before committing: a snapshot records what the validator says, not what
+//! it should say.
+
+#[path = "cli/util.rs"]
+mod util;
+
+#[path = "cli/invalid_corpus.rs"]
+mod invalid_corpus;
+
+#[path = "cli/shipped.rs"]
+mod shipped;
+
+#[path = "cli/schema_acceptance.rs"]
+mod schema_acceptance;
+
+#[path = "cli/hostile_input.rs"]
+mod hostile_input;
