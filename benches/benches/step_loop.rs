@@ -59,7 +59,7 @@ fn step_loop(c: &mut Criterion) {
             horizon_ns: model.scenario.horizon.as_nanos(),
         };
         // One probe run tells the event count (deterministic for the seed) and mean pending.
-        let (probe, _) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(7)).run();
+        let (probe, _) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(7)).run();
         let pending = probe.mean_pending.round().max(1.0) as usize;
         let mut group = c.benchmark_group(format!("events/{name}"));
         group.sample_size(10);
@@ -72,7 +72,7 @@ fn step_loop(c: &mut Criterion) {
             |b| {
                 b.iter(|| {
                     black_box(
-                        Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(7))
+                        Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(7))
                             .run()
                             .0
                             .events,

@@ -391,7 +391,7 @@ fn trace(
 ) -> Result<(), BadInput> {
     let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
     let s = std::sync::Arc::new(loaded.scenario);
-    select_plans(&s, &[plan.to_string()])?;
+    let plan_ix = select_plans(&s, &[plan.to_string()])?[0];
     let observe_ns = observe_ns(observe, s.horizon)?;
     let model = patchtwin_sim::Compiled::new(s.clone());
     let settings = patchtwin_sim::RunSettings {
@@ -399,7 +399,7 @@ fn trace(
         horizon_ns: s.horizon.as_nanos(),
     };
     let (outcome, lines) =
-        patchtwin_sim::Replication::new(&model, settings, patchtwin_mc::stream(seed, run))
+        patchtwin_sim::Replication::new(&model, plan_ix, settings, patchtwin_mc::stream(seed, run))
             .with_trace()
             .run();
     let mut shown = 0usize;

@@ -10,7 +10,10 @@
 //!
 //! This crate does no I/O; progress is reported through a callback.
 
-use patchtwin_sim::{Compiled, FlowStats, Replication, RunSettings};
+pub mod estimate;
+
+use estimate::{Estimate, Moments, wilson};
+use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Replication, RunSettings};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -45,13 +48,80 @@ pub struct McSettings {
     pub observe_ns: u64,
 }
 
+/// Operations results of one plan, accumulated exactly over replications.
+#[derive(Debug, Clone, Default)]
+pub struct OpsAcc {
+    /// Replications.
+    pub runs: u64,
+    /// Replications with at least one unplanned trip.
+    pub runs_with_trip: u64,
+    /// Replications with at least one failed deployment.
+    pub runs_with_patch_failure: u64,
+    /// Replications in which work overran a maintenance window.
+    pub runs_with_overrun: u64,
+    /// Deployments attempted, all replications.
+    pub deployments: u64,
+    /// Deployments failed, all replications.
+    pub failed_deployments: u64,
+    /// Replications in which every change of the plan completed within the horizon.
+    pub runs_changes_done: u64,
+    /// Unplanned downtime, hours.
+    pub downtime_h: Moments,
+    /// Downtime cost.
+    pub downtime_cost: Moments,
+    /// Window overrun, hours.
+    pub overrun_h: Moments,
+    /// Loss of view, hours.
+    pub loss_of_view_h: Moments,
+    /// Loss of control, hours.
+    pub loss_of_control_h: Moments,
+    /// Historian data lost, hours.
+    pub historian_gap_h: Moments,
+}
+
+impl OpsAcc {
+    /// Adds one replication.
+    pub fn push(&mut self, o: &OpsOutcome) {
+        let h = |ns: u64| ns as f64 / 3.6e12;
+        self.runs += 1;
+        self.runs_with_trip += u64::from(o.trips > 0);
+        self.runs_with_patch_failure += u64::from(o.failed_deployments > 0);
+        self.runs_with_overrun += u64::from(o.window_overrun_ns > 0);
+        self.deployments += u64::from(o.deployments);
+        self.failed_deployments += u64::from(o.failed_deployments);
+        self.runs_changes_done += u64::from(o.changes_done_at.is_some());
+        self.downtime_h.push(h(o.downtime_ns));
+        self.downtime_cost.push(o.downtime_cost);
+        self.overrun_h.push(h(o.window_overrun_ns));
+        self.loss_of_view_h.push(h(o.loss_of_view_ns));
+        self.loss_of_control_h.push(h(o.loss_of_control_ns));
+        self.historian_gap_h.push(h(o.historian_gap_ns));
+    }
+    /// P(at least one unplanned trip).
+    pub fn p_trip(&self) -> Estimate {
+        wilson(self.runs_with_trip, self.runs)
+    }
+    /// P(at least one deployment fails and is rolled back).
+    pub fn p_patch_failure(&self) -> Estimate {
+        wilson(self.runs_with_patch_failure, self.runs)
+    }
+    /// P(work overruns a maintenance window).
+    pub fn p_overrun(&self) -> Estimate {
+        wilson(self.runs_with_overrun, self.runs)
+    }
+}
+
 /// Merged results of one plan.
 #[derive(Debug, Clone)]
 pub struct PlanResult {
     /// Plan id.
     pub plan: String,
-    /// Per-flow timing, merged over replications.
+    /// Per-flow timing in the baseline window, merged over replications.
     pub flows: Vec<FlowStats>,
+    /// Per-flow timing after the plan's changes, merged over replications.
+    pub flows_after: Vec<FlowStats>,
+    /// Operations.
+    pub ops: OpsAcc,
     /// Events processed over all replications.
     pub events: u64,
     /// Replications run.
@@ -94,6 +164,9 @@ pub fn run(
     let mut done = 0u64;
     for &p in plans {
         let mut flows: Vec<FlowStats> = model.flows.iter().map(|_| FlowStats::new()).collect();
+        let mut flows_after: Vec<FlowStats> =
+            model.flows.iter().map(|_| FlowStats::new()).collect();
+        let mut ops = OpsAcc::default();
         let mut events = 0u64;
         let mut start = 0u64;
         while start < settings.runs {
@@ -102,7 +175,7 @@ pub fn run(
                 (start..end)
                     .into_par_iter()
                     .map(|i| {
-                        Replication::new(model, rs, stream(settings.seed, i))
+                        Replication::new(model, p, rs, stream(settings.seed, i))
                             .run()
                             .0
                     })
@@ -112,6 +185,10 @@ pub fn run(
                 for (acc, f) in flows.iter_mut().zip(&o.flows) {
                     acc.merge(f);
                 }
+                for (acc, f) in flows_after.iter_mut().zip(&o.flows_after) {
+                    acc.merge(f);
+                }
+                ops.push(&o.ops);
                 events += o.events;
             }
             done += end - start;
@@ -121,6 +198,8 @@ pub fn run(
         results.push(PlanResult {
             plan: model.scenario.plans[p].id.clone(),
             flows,
+            flows_after,
+            ops,
             events,
             runs: settings.runs,
         });

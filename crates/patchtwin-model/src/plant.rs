@@ -299,6 +299,10 @@ pub struct Flow {
     pub fail_after: u32,
     /// Data older than this marks the producer failed (stale), if set.
     pub watchdog: Option<Duration>,
+    /// Poisson arrivals (exponential gaps with mean `period`) instead of strictly periodic.
+    pub poisson: bool,
+    /// Exponentially distributed message sizes (means as given) instead of fixed sizes.
+    pub exponential_sizes: bool,
 }
 
 /// What a dependency asks to be healthy.

@@ -22,6 +22,19 @@ pub struct ControlIdx(pub u32);
 #[serde(transparent)]
 pub struct EntryIdx(pub u32);
 
+macro_rules! ix_impl {
+    ($($t:ident),*) => {$(
+        impl $t {
+            /// The index as `usize`, for slices.
+            #[inline]
+            pub const fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+ix_impl!(VulnIdx, PatchIdx, ControlIdx, EntryIdx);
+
 /// How mature public exploitation is (CVSS v3 Exploit Code Maturity / SSVC "exploitation").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

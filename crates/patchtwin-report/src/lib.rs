@@ -91,8 +91,94 @@ pub struct FlowTiming {
 /// `timing` block of a plan.
 #[derive(Debug, Serialize)]
 pub struct Timing {
-    /// Per flow, scenario order.
+    /// Per flow in the baseline observation window, scenario order.
     pub flows: Vec<FlowTiming>,
+    /// Per flow after the plan's changes completed (null when the plan changes nothing or
+    /// its changes did not complete within the horizon).
+    pub after: Option<Vec<FlowTiming>>,
+}
+
+/// An estimate with its 95% interval.
+#[derive(Debug, Serialize, Clone, Copy, PartialEq)]
+pub struct Est {
+    /// Point estimate.
+    pub mean: f64,
+    /// Lower end of the 95% interval.
+    pub lo: f64,
+    /// Upper end of the 95% interval.
+    pub hi: f64,
+}
+
+impl From<patchtwin_mc::estimate::Estimate> for Est {
+    fn from(e: patchtwin_mc::estimate::Estimate) -> Self {
+        // JSON has no infinities: a one-replication interval is reported as unbounded by null
+        // ends would break the contract, so it is clamped to the point estimate's range.
+        let fin = |x: f64, fallback: f64| if x.is_finite() { x } else { fallback };
+        Est {
+            mean: e.mean,
+            lo: fin(e.lo, f64::MIN),
+            hi: fin(e.hi, f64::MAX),
+        }
+    }
+}
+
+/// `operations` block of a plan.
+#[derive(Debug, Serialize)]
+pub struct Operations {
+    /// P(at least one unplanned process trip within the horizon).
+    pub p_trip: Est,
+    /// Unplanned downtime of all process units, hours per replication.
+    pub downtime_h: Est,
+    /// Cost of that downtime per replication (scenario currency).
+    pub downtime_cost: Est,
+    /// P(at least one patch deployment fails and is rolled back).
+    pub p_patch_failure: Est,
+    /// Failed share of deployments (all replications).
+    pub deployment_failure_rate: Est,
+    /// P(work runs past the end of its maintenance window).
+    pub p_window_overrun: Est,
+    /// Window overrun, hours per replication.
+    pub window_overrun_h: Est,
+    /// Loss of view outside windows, hours per replication (summed over view functions).
+    pub loss_of_view_h: Est,
+    /// Loss of control outside windows, hours per replication.
+    pub loss_of_control_h: Est,
+    /// Historian data lost beyond buffers, hours per replication.
+    pub historian_gap_h: Est,
+    /// Deployments per replication.
+    pub deployments_per_run: f64,
+    /// Share of replications in which all the plan's changes completed within the horizon.
+    pub changes_completed: f64,
+}
+
+fn operations(r: &PlanResult) -> Operations {
+    let o = &r.ops;
+    Operations {
+        p_trip: o.p_trip().into(),
+        downtime_h: o.downtime_h.estimate().into(),
+        downtime_cost: o.downtime_cost.estimate().into(),
+        p_patch_failure: o.p_patch_failure().into(),
+        deployment_failure_rate: patchtwin_mc::estimate::wilson(
+            o.failed_deployments,
+            o.deployments,
+        )
+        .into(),
+        p_window_overrun: o.p_overrun().into(),
+        window_overrun_h: o.overrun_h.estimate().into(),
+        loss_of_view_h: o.loss_of_view_h.estimate().into(),
+        loss_of_control_h: o.loss_of_control_h.estimate().into(),
+        historian_gap_h: o.historian_gap_h.estimate().into(),
+        deployments_per_run: if o.runs == 0 {
+            0.0
+        } else {
+            o.deployments as f64 / o.runs as f64
+        },
+        changes_completed: if o.runs == 0 {
+            0.0
+        } else {
+            o.runs_changes_done as f64 / o.runs as f64
+        },
+    }
 }
 
 /// One plan.
@@ -104,6 +190,8 @@ pub struct PlanSummary {
     pub description: String,
     /// Communication timing.
     pub timing: Timing,
+    /// Operations: trips, downtime, patch failures, windows.
+    pub operations: Operations,
 }
 
 /// The whole `summary.json`.
@@ -189,7 +277,15 @@ pub fn summary(
                         .enumerate()
                         .map(|(i, st)| flow_timing(s, i, st))
                         .collect(),
+                    after: r.flows_after.iter().any(|f| f.sent > 0).then(|| {
+                        r.flows_after
+                            .iter()
+                            .enumerate()
+                            .map(|(i, st)| flow_timing(s, i, st))
+                            .collect()
+                    }),
                 },
+                operations: operations(r),
             }
         })
         .collect();
@@ -216,6 +312,39 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         summary.settings.seed,
         summary.settings.observe_s
     );
+    let pct = |e: &Est| {
+        format!(
+            "{:>5.1}% [{:.1}–{:.1}]",
+            100.0 * e.mean,
+            100.0 * e.lo,
+            100.0 * e.hi
+        )
+    };
+    let num = |e: &Est| format!("{:>7.2} [{:.2}–{:.2}]", e.mean, e.lo.max(0.0), e.hi);
+    let _ = writeln!(out, "\noperations per plan (95% intervals)");
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>22} {:>24} {:>14} {:>22} {:>22}",
+        "plan",
+        "P(process trip)",
+        "unplanned downtime h",
+        "cost",
+        "P(patch rollback)",
+        "P(window overrun)"
+    );
+    for p in &summary.plans {
+        let o = &p.operations;
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>22} {:>24} {:>14.0} {:>22} {:>22}",
+            truncate(&p.id, 24),
+            pct(&o.p_trip),
+            num(&o.downtime_h),
+            o.downtime_cost.mean,
+            pct(&o.p_patch_failure),
+            pct(&o.p_window_overrun)
+        );
+    }
     for p in &summary.plans {
         let _ = writeln!(
             out,

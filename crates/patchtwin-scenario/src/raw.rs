@@ -294,6 +294,34 @@ pub struct FlowRaw {
     /// Consequence on loss.
     #[serde(default)]
     pub on_loss: Option<OnLossRaw>,
+    /// `periodic` (default) or `poisson`: exponential gaps with the period as their mean
+    /// (event-driven traffic, alarms, operator requests).
+    #[serde(default)]
+    pub arrivals: Option<ArrivalsRaw>,
+    /// `fixed` (default) or `exponential`: message sizes exponential with the given sizes as
+    /// means (variable-length reads, file transfers).
+    #[serde(default)]
+    pub sizes: Option<SizesRaw>,
+}
+
+/// How a flow's messages are spaced.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalsRaw {
+    /// One message per period.
+    Periodic,
+    /// Poisson arrivals with mean gap `period`.
+    Poisson,
+}
+
+/// How a flow's message sizes vary.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SizesRaw {
+    /// Always the given sizes.
+    Fixed,
+    /// Exponential with the given sizes as means.
+    Exponential,
 }
 
 /// One dependency: exactly one of `asset`, `flow`, `function`, or `k` with `of`.

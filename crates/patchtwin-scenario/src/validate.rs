@@ -716,6 +716,8 @@ pub fn validate(
                 deadline,
                 fail_after,
                 watchdog,
+                poisson: f.arrivals == Some(ArrivalsRaw::Poisson),
+                exponential_sizes: f.sizes == Some(SizesRaw::Exponential),
             });
             flow_paths.push(path);
         }

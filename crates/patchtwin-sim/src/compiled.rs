@@ -42,6 +42,16 @@ pub struct CompiledFlow {
     pub fail_after: u32,
     /// Watchdog (ns), if any.
     pub watchdog_ns: Option<u64>,
+    /// Poisson arrivals with mean gap `period_ns`.
+    pub poisson: bool,
+    /// Exponential message sizes with the given means.
+    pub exponential_sizes: bool,
+    /// Request size in bytes (mean when exponential).
+    pub request_bytes: u32,
+    /// Response or publication size in bytes (mean when exponential).
+    pub response_bytes: u32,
+    /// Conduits this flow's messages cross (zone changes along the route), sorted.
+    pub conduits: Vec<u32>,
 }
 
 /// Serialization delay of `bytes` on a link of `bps` bits per second, rounded up.
@@ -58,6 +68,12 @@ pub struct Compiled {
     pub scenario: Arc<Scenario>,
     /// Flows in scenario order.
     pub flows: Vec<CompiledFlow>,
+    /// For every asset, the flows whose route includes it (sorted).
+    pub asset_flows: Vec<Vec<u32>>,
+    /// Functions in dependency order (a function after every function it depends on).
+    pub function_order: Vec<u32>,
+    /// For every zone, its assets.
+    pub zone_assets: Vec<Vec<u32>>,
 }
 
 impl Compiled {
@@ -90,10 +106,87 @@ impl Compiled {
                 deadline_ns: f.deadline.as_nanos(),
                 fail_after: f.fail_after,
                 watchdog_ns: f.watchdog.map(Duration::as_nanos),
+                poisson: f.poisson,
+                exponential_sizes: f.exponential_sizes,
+                request_bytes: f.request_bytes,
+                response_bytes: f.response_bytes,
+                conduits: crossed_conduits(&scenario, &r.hops),
             })
             .collect();
-        Compiled { scenario, flows }
+        let mut asset_flows = vec![Vec::new(); scenario.assets.len()];
+        for (fi, r) in scenario.routes.iter().enumerate() {
+            for a in &r.hops {
+                let list: &mut Vec<u32> = &mut asset_flows[a.ix()];
+                if list.last() != Some(&(fi as u32)) {
+                    list.push(fi as u32);
+                }
+            }
+        }
+        let mut zone_assets = vec![Vec::new(); scenario.zones.len()];
+        for (ai, a) in scenario.assets.iter().enumerate() {
+            zone_assets[a.zone.ix()].push(ai as u32);
+        }
+        let function_order = function_order(&scenario);
+        Compiled {
+            scenario,
+            flows,
+            asset_flows,
+            function_order,
+            zone_assets,
+        }
     }
+}
+
+/// Conduits whose two zones are adjacent along a route.
+fn crossed_conduits(s: &Scenario, hops: &[patchtwin_model::AssetIdx]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for pair in hops.windows(2) {
+        let (za, zb) = (s.assets[pair[0].ix()].zone, s.assets[pair[1].ix()].zone);
+        if za == zb {
+            continue;
+        }
+        for (ci, c) in s.conduits.iter().enumerate() {
+            if (c.zones[0] == za && c.zones[1] == zb) || (c.zones[0] == zb && c.zones[1] == za) {
+                out.push(ci as u32);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Depth-first topological order of functions (validation guarantees there is no cycle).
+fn function_order(s: &Scenario) -> Vec<u32> {
+    use patchtwin_model::{Dependency, DependencyTarget};
+    fn deps(d: &[Dependency], out: &mut Vec<u32>) {
+        for x in d {
+            match &x.target {
+                DependencyTarget::Function(f) => out.push(f.0),
+                DependencyTarget::KOfN { of, .. } => deps(of, out),
+                _ => {}
+            }
+        }
+    }
+    fn visit(s: &Scenario, f: u32, state: &mut [u8], order: &mut Vec<u32>) {
+        if state[f as usize] != 0 {
+            return;
+        }
+        state[f as usize] = 1;
+        let mut children = Vec::new();
+        deps(&s.functions[f as usize].depends_on, &mut children);
+        for c in children {
+            visit(s, c, state, order);
+        }
+        state[f as usize] = 2;
+        order.push(f);
+    }
+    let mut state = vec![0u8; s.functions.len()];
+    let mut order = Vec::with_capacity(s.functions.len());
+    for f in 0..s.functions.len() as u32 {
+        visit(s, f, &mut state, &mut order);
+    }
+    order
 }
 
 #[cfg(test)]

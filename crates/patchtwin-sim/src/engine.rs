@@ -1,76 +1,101 @@
-//! One replication: the bevy_ecs world, the event handlers and the step loop.
+//! One replication: the bevy_ecs world, the event set and the step loop.
 //!
-//! State lives in a `bevy_ecs::World`: assets ([`Node`]), link directions ([`LinkQueue`]) and
-//! flows ([`FlowState`]) are entities; the event queue, the random stream and the metric
-//! totals are resources. The step loop takes the queue and the random stream out of the world
-//! once per run (not per event — a resource access per event costs ~10 ns), pops events, and
-//! dispatches by `match` to handlers that touch only the components they need. No systems run
-//! per event; no allocation happens per event in steady state.
+//! State lives in a `bevy_ecs::World`: assets ([`Node`]), link directions ([`LinkQueue`]),
+//! flows ([`FlowState`]), functions ([`FunctionState`]) and process units ([`UnitState`]) are
+//! entities; the event queue, the random stream, entity handles and the operations ledger
+//! ([`Ops`]) are resources. The step loop takes those resources out of the world once per run
+//! (not per event — a resource access costs ~10 ns), pops events, and dispatches by `match` to
+//! handlers that touch only the components they need: message-level handlers live in
+//! `net`, operations (plans, deployments, windows, cascades) in `ops`. No systems run per
+//! event; nothing is allocated per message event in steady state.
+//!
+//! Two time scales share one queue. Message-level events (polls, hops, timeouts) happen only
+//! inside observation windows; operations events (deployments, restarts, windows, flow health,
+//! trips) run across the whole horizon. See ARCHITECTURE.md, "Observation windows".
 //!
 //! The loop never reads the wall clock and draws randomness only from the replication's
-//! stream, so a replication is a pure function of (compiled scenario, seed stream, settings).
+//! stream (and from per-deployment streams derived from it), so a replication is a pure
+//! function of (compiled scenario, plan, settings, stream).
 
-use crate::compiled::{Compiled, CompiledFlow};
+use crate::compiled::Compiled;
 use crate::queue::EventQueue;
 use bevy_ecs::prelude::*;
 use hdrhistogram::Histogram;
-use patchtwin_model::{DurationDist, FlowKind};
-use rand::RngExt;
+use patchtwin_model::DurationDist;
+use rand::{Rng, RngExt};
 use rand_pcg::Pcg64Mcg;
 
-/// What happens next. Small and `Copy`: the queue stores events inline.
+/// What happens next. Small and `Copy`: the queue stores events inline (20 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[expect(
+    missing_docs,
+    reason = "fields are indices named by their type, and tags"
+)]
 pub enum Event {
     /// A flow's period starts: a poll is issued or a publication sent.
-    Fire {
-        /// Flow index.
-        flow: u32,
-    },
-    /// A message reaches route position `pos` (counted from its sender).
+    Fire { flow: u32 },
+    /// A message of `bytes` reaches route position `pos` counted from its sender;
+    /// `back` is a response or publication.
     Hop {
-        /// Flow index.
         flow: u32,
-        /// Position along the route from the sender (0 = sender).
         pos: u16,
-        /// `false`: request consumer → producer; `true`: response or publication.
         back: bool,
-        /// Attempt tag (stale tags are ignored).
         tag: u32,
+        bytes: u32,
     },
-    /// The producer starts answering a poll (its scan boundary or service start).
-    Respond {
-        /// Flow index.
-        flow: u32,
-        /// Attempt tag.
-        tag: u32,
-    },
+    /// The producer starts answering a poll.
+    Respond { flow: u32, tag: u32 },
     /// The consumer's wait for an answer ends.
-    Timeout {
-        /// Flow index.
-        flow: u32,
-        /// Attempt tag.
-        tag: u32,
-    },
+    Timeout { flow: u32, tag: u32 },
     /// A publish flow's watchdog: stale unless something arrived since it was set.
-    Watchdog {
-        /// Flow index.
+    Watchdog { flow: u32, arrivals: u32 },
+    /// Message-level observation starts (`phase` 0: baseline, 1: after the plan's changes).
+    ObserveStart { phase: u8 },
+    /// A plan action (stage 0: all or the staged first group; stage 1: the rest) begins.
+    ActionStart { action: u16, stage: u8 },
+    /// The next asset of an action's rollout may start.
+    DeployNext { action: u16 },
+    /// Installation on an asset finished; success or failure is decided now.
+    DeployDone { action: u16, asset: u32 },
+    /// An asset's restart, reboot or rollback ends.
+    AssetBack { asset: u32 },
+    /// A control becomes effective.
+    ControlEffective { control: u32 },
+    /// A maintenance window opens or closes.
+    Window { window: u16, open: bool },
+    /// The coarse health of a flow changes (detection of comm-fail/stale, or recovery).
+    FlowHealth {
         flow: u32,
-        /// Arrivals counted when it was set.
-        arrivals: u32,
+        healthy: bool,
+        generation: u32,
     },
+    /// Re-evaluate functions and process units (a tolerance expired).
+    Reevaluate,
+    /// A tripped process unit finished restarting.
+    UnitRestarted { unit: u32, generation: u32 },
 }
 
 /// An asset's run-time state.
 #[derive(Component, Debug)]
 pub struct Node {
-    /// Whether the asset is up.
+    /// Whether the asset is up (no restart, reboot or rollback in progress).
     pub up: bool,
+    /// Overlapping reasons for being down (own restart, zone restart, …).
+    pub down_count: u32,
+    /// When it last went down.
+    pub down_since: u64,
     /// Scan cycle for controllers; `None` for assets that serve requests as they come.
     pub scan: Option<DurationDist>,
     /// Longest possible scan (ns), for length-biased sampling; `None` when unbounded.
     pub scan_max_ns: Option<f64>,
+    /// Factor stretching every scan (1 at the model's base load; more after added load).
+    pub scan_stretch: f64,
     /// Time to serve one request or forward one message.
     pub service: DurationDist,
+    /// Service time added by patches' side effects (ns).
+    pub extra_service_ns: u64,
+    /// CPU load (base plus what patches added).
+    pub cpu_load: f64,
     /// When the asset's request processing is next free (FIFO service).
     pub busy_until: u64,
 }
@@ -80,6 +105,478 @@ pub struct Node {
 pub struct LinkQueue {
     /// When each direction's transmitter is next free (`[forward, backward]`).
     pub busy_until: [u64; 2],
+}
+
+/// A flow's run-time state.
+#[derive(Component, Debug)]
+pub struct FlowState {
+    /// Tag of the current attempt; events with another tag are stale.
+    pub tag: u32,
+    /// A poll is waiting for an answer.
+    pub outstanding: bool,
+    /// Attempt number within the current poll (0 = first).
+    pub attempt: u32,
+    /// When the current poll's first attempt (or the last publication) was sent.
+    pub poll_started: u64,
+    /// Consecutive failed polls.
+    pub consecutive_failures: u32,
+    /// The consumer currently marks the producer failed (message level).
+    pub comm_failed: bool,
+    /// Publications delivered (for the watchdog).
+    pub arrivals: u32,
+    /// The consumer currently marks the data stale (message level).
+    pub stale: bool,
+    /// Latency added to every message by inspection on crossed conduits (ns).
+    pub extra_ns: u64,
+    /// Statistics per observation phase (0: baseline, 1: after the changes).
+    pub stats: [FlowStats; 2],
+    /// Route assets currently down (operations level).
+    pub route_down: u32,
+    /// Bumped on every route change; stale health events carry an old value.
+    pub generation: u32,
+    /// The flow is failed at the operations level (detected comm-fail or stale data).
+    pub failed: bool,
+    /// When it was last marked failed.
+    pub failed_since: u64,
+}
+
+/// An operational function's state.
+#[derive(Component, Debug)]
+pub struct FunctionState {
+    /// Available.
+    pub ok: bool,
+    /// When it was last lost.
+    pub lost_since: u64,
+}
+
+/// Where a process unit is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitMode {
+    /// Producing.
+    Running,
+    /// Stopped for a maintenance window (planned, costs nothing).
+    Stopped,
+    /// Tripped; waits for its dependencies.
+    Tripped,
+    /// Restarting after a trip, until the given time.
+    Restarting(u64),
+}
+
+/// A process unit's state.
+#[derive(Component, Debug)]
+pub struct UnitState {
+    /// Current mode.
+    pub mode: UnitMode,
+    /// Last time downtime was accounted.
+    pub accounted_to: u64,
+    /// Unplanned downtime so far (ns).
+    pub downtime_ns: u64,
+    /// Unplanned trips so far.
+    pub trips: u32,
+    /// Bumped on every trip; stale restart events carry an old value.
+    pub generation: u32,
+}
+
+/// Entity handles by scenario index.
+#[derive(Resource, Debug)]
+pub struct Handles {
+    /// Asset entities.
+    pub assets: Vec<Entity>,
+    /// Link entities.
+    pub links: Vec<Entity>,
+    /// Flow entities.
+    pub flows: Vec<Entity>,
+    /// Function entities.
+    pub functions: Vec<Entity>,
+    /// Process unit entities.
+    pub units: Vec<Entity>,
+}
+
+/// The replication's random stream (a resource between runs).
+#[derive(Resource, Debug)]
+pub struct Stream(pub Pcg64Mcg);
+
+/// The event queue (a resource between runs).
+#[derive(Resource, Debug)]
+pub struct Queue(pub EventQueue<Event>);
+
+/// Settings of one replication.
+#[derive(Clone, Copy, Debug)]
+pub struct RunSettings {
+    /// Length of each message-level observation window (ns): the baseline at the start, and
+    /// one after the plan's changes are complete (see ARCHITECTURE.md).
+    pub observe_ns: u64,
+    /// Hard stop (the horizon), ns.
+    pub horizon_ns: u64,
+}
+
+/// One line of a narrated replication, for `trace`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceLine {
+    /// When (ns).
+    pub time: u64,
+    /// The entity concerned (asset, flow, function or unit id).
+    pub entity: String,
+    /// Event kind, for filtering.
+    pub kind: &'static str,
+    /// What happened and why.
+    pub text: String,
+}
+
+/// Operations results of one replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpsOutcome {
+    /// Unplanned process trips (outside windows, or at a window's end).
+    pub trips: u32,
+    /// Unplanned downtime of all process units (ns).
+    pub downtime_ns: u64,
+    /// Cost of that downtime (scenario currency).
+    pub downtime_cost: f64,
+    /// Patch deployments attempted.
+    pub deployments: u32,
+    /// Deployments that failed and were rolled back.
+    pub failed_deployments: u32,
+    /// Time work ran past the end of the window it started in (ns), summed over actions.
+    pub window_overrun_ns: u64,
+    /// Loss of view outside windows (ns), summed over view functions.
+    pub loss_of_view_ns: u64,
+    /// Loss of control outside windows (ns), summed over control functions.
+    pub loss_of_control_ns: u64,
+    /// Data lost at historians beyond their store-and-forward buffers (ns).
+    pub historian_gap_ns: u64,
+    /// Plan actions that never started within the horizon.
+    pub actions_not_run: u32,
+    /// When the last of the plan's changes completed, if they did.
+    pub changes_done_at: Option<u64>,
+    /// Per (vulnerability, asset): when it was fixed, for the exposure model.
+    pub fixed: Vec<(u32, u32, u64)>,
+}
+
+/// Results of one replication.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Per-flow timing in the baseline observation window, in scenario order.
+    pub flows: Vec<FlowStats>,
+    /// Per-flow timing in the window after the plan's changes (empty statistics when the plan
+    /// changed nothing or did not finish within the horizon).
+    pub flows_after: Vec<FlowStats>,
+    /// Operations.
+    pub ops: OpsOutcome,
+    /// Events processed.
+    pub events: u64,
+    /// Mean number of pending events seen at each pop (for benchmark baselines).
+    pub mean_pending: f64,
+}
+
+/// One replication in progress.
+pub struct Replication<'m> {
+    model: &'m Compiled,
+    plan: usize,
+    world: World,
+    settings: RunSettings,
+    trace: Option<Vec<TraceLine>>,
+}
+
+impl<'m> Replication<'m> {
+    /// Builds the world for one replication of plan `plan` (an index into the scenario's
+    /// plans). `rng` is the replication's own stream; the same stream under every plan gives
+    /// common random numbers.
+    pub fn new(model: &'m Compiled, plan: usize, settings: RunSettings, mut rng: Pcg64Mcg) -> Self {
+        let s = &model.scenario;
+        // The first draw keys every per-deployment stream, so that plan differences do not
+        // shift the draws of the deployments they share (common random numbers).
+        let key = rng.next_u64();
+        let mut world = World::new();
+        let assets: Vec<Entity> = s
+            .assets
+            .iter()
+            .map(|a| {
+                let b = &a.behaviour;
+                world
+                    .spawn(Node {
+                        up: true,
+                        down_count: 0,
+                        down_since: 0,
+                        scan: b.scan_cycle.clone(),
+                        scan_max_ns: b.scan_cycle.as_ref().and_then(|d| d.0.upper_bound()),
+                        scan_stretch: 1.0,
+                        service: b.service_time.clone(),
+                        extra_service_ns: 0,
+                        cpu_load: b.cpu_load,
+                        busy_until: 0,
+                    })
+                    .id()
+            })
+            .collect();
+        let links: Vec<Entity> = s
+            .links
+            .iter()
+            .map(|_| world.spawn(LinkQueue::default()).id())
+            .collect();
+        let flows: Vec<Entity> = s
+            .flows
+            .iter()
+            .map(|_| {
+                world
+                    .spawn(FlowState {
+                        tag: 0,
+                        outstanding: false,
+                        attempt: 0,
+                        poll_started: 0,
+                        consecutive_failures: 0,
+                        comm_failed: false,
+                        arrivals: 0,
+                        stale: false,
+                        extra_ns: 0,
+                        stats: [FlowStats::new(), FlowStats::empty()],
+                        route_down: 0,
+                        generation: 0,
+                        failed: false,
+                        failed_since: 0,
+                    })
+                    .id()
+            })
+            .collect();
+        let functions: Vec<Entity> = s
+            .functions
+            .iter()
+            .map(|_| {
+                world
+                    .spawn(FunctionState {
+                        ok: true,
+                        lost_since: 0,
+                    })
+                    .id()
+            })
+            .collect();
+        let units: Vec<Entity> = s
+            .process_units
+            .iter()
+            .map(|_| {
+                world
+                    .spawn(UnitState {
+                        mode: UnitMode::Running,
+                        accounted_to: 0,
+                        downtime_ns: 0,
+                        trips: 0,
+                        generation: 0,
+                    })
+                    .id()
+            })
+            .collect();
+        let mut queue = EventQueue::new();
+        queue.schedule(0, Event::ObserveStart { phase: 0 });
+        let ops = crate::ops::Ops::new(model, plan, key, &mut queue, settings);
+        world.insert_resource(Handles {
+            assets,
+            links,
+            flows,
+            functions,
+            units,
+        });
+        world.insert_resource(Queue(queue));
+        world.insert_resource(Stream(rng));
+        world.insert_resource(ops);
+        Replication {
+            model,
+            plan,
+            world,
+            settings,
+            trace: None,
+        }
+    }
+
+    /// Records a narrated timeline while running.
+    pub fn with_trace(mut self) -> Self {
+        self.trace = Some(Vec::new());
+        self
+    }
+
+    /// Mutable access to the world (tests set up outages here).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// Runs to the horizon and returns the outcome (and the trace, if recording).
+    pub fn run(mut self) -> (Outcome, Vec<TraceLine>) {
+        let Queue(mut queue) = self
+            .world
+            .remove_resource::<Queue>()
+            .expect("queue resource");
+        let Stream(mut rng) = self
+            .world
+            .remove_resource::<Stream>()
+            .expect("stream resource");
+        let handles = self
+            .world
+            .remove_resource::<Handles>()
+            .expect("handles resource");
+        let mut ops = self
+            .world
+            .remove_resource::<crate::ops::Ops>()
+            .expect("ops resource");
+        let mut events = 0u64;
+        let mut pending_sum = 0u64;
+        let horizon = self.settings.horizon_ns;
+        let mut step = Step {
+            model: self.model,
+            plan: self.plan,
+            world: &mut self.world,
+            handles: &handles,
+            rng: &mut rng,
+            settings: self.settings,
+            trace: self.trace.as_mut(),
+            ops: &mut ops,
+            observing: None,
+            observe_until: 0,
+        };
+        while let Some((now, event)) = queue.pop() {
+            if now > horizon {
+                break;
+            }
+            events += 1;
+            pending_sum += queue.len() as u64;
+            step.dispatch(&mut queue, now, event);
+        }
+        step.finish(horizon);
+        let mut flows = Vec::with_capacity(handles.flows.len());
+        let mut flows_after = Vec::with_capacity(handles.flows.len());
+        for e in &handles.flows {
+            let mut st = self.world.get_mut::<FlowState>(*e).expect("flow entity");
+            let [before, after] =
+                std::mem::replace(&mut st.stats, [FlowStats::empty(), FlowStats::empty()]);
+            flows.push(before);
+            flows_after.push(after);
+        }
+        let outcome = Outcome {
+            flows,
+            flows_after,
+            ops: ops.outcome,
+            events,
+            mean_pending: if events == 0 {
+                0.0
+            } else {
+                pending_sum as f64 / events as f64
+            },
+        };
+        (outcome, self.trace.unwrap_or_default())
+    }
+}
+
+/// Borrowed state for the handlers of one run.
+pub(crate) struct Step<'a, 'm> {
+    pub(crate) model: &'m Compiled,
+    pub(crate) plan: usize,
+    pub(crate) world: &'a mut World,
+    pub(crate) handles: &'a Handles,
+    pub(crate) rng: &'a mut Pcg64Mcg,
+    pub(crate) settings: RunSettings,
+    pub(crate) trace: Option<&'a mut Vec<TraceLine>>,
+    pub(crate) ops: &'a mut crate::ops::Ops,
+    /// The observation phase running, if any.
+    pub(crate) observing: Option<u8>,
+    /// End of the running observation window.
+    pub(crate) observe_until: u64,
+}
+
+impl Step<'_, '_> {
+    #[inline]
+    fn dispatch(&mut self, q: &mut EventQueue<Event>, now: u64, event: Event) {
+        match event {
+            Event::Fire { flow } => self.fire(q, now, flow),
+            Event::Hop {
+                flow,
+                pos,
+                back,
+                tag,
+                bytes,
+            } => self.hop(q, now, flow, pos, back, tag, bytes),
+            Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
+            Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
+            Event::Watchdog { flow, arrivals } => self.watchdog(now, flow, arrivals),
+            Event::ObserveStart { phase } => self.observe_start(q, now, phase),
+            Event::ActionStart { action, stage } => self.action_start(q, now, action, stage),
+            Event::DeployNext { action } => self.deploy_next(q, now, action),
+            Event::DeployDone { action, asset } => self.deploy_done(q, now, action, asset),
+            Event::AssetBack { asset } => self.asset_back(q, now, asset),
+            Event::ControlEffective { control } => self.control_effective(q, now, control),
+            Event::Window { window, open } => self.window(q, now, window, open),
+            Event::FlowHealth {
+                flow,
+                healthy,
+                generation,
+            } => self.flow_health(q, now, flow, healthy, generation),
+            Event::Reevaluate => self.evaluate(q, now),
+            Event::UnitRestarted { unit, generation } => {
+                self.unit_restarted(q, now, unit, generation)
+            }
+        }
+    }
+
+    /// Records a trace line (only when tracing; the text is built lazily).
+    pub(crate) fn note(
+        &mut self,
+        now: u64,
+        entity: &str,
+        kind: &'static str,
+        text: impl FnOnce() -> String,
+    ) {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.push(TraceLine {
+                time: now,
+                entity: entity.to_string(),
+                kind,
+                text: text(),
+            });
+        }
+    }
+
+    pub(crate) fn flow_state(&mut self, flow: u32) -> Mut<'_, FlowState> {
+        self.world
+            .get_mut::<FlowState>(self.handles.flows[flow as usize])
+            .expect("flow entity")
+    }
+
+    pub(crate) fn node(&mut self, asset: u32) -> Mut<'_, Node> {
+        self.world
+            .get_mut::<Node>(self.handles.assets[asset as usize])
+            .expect("asset entity")
+    }
+
+    fn observe_start(&mut self, q: &mut EventQueue<Event>, now: u64, phase: u8) {
+        self.observing = Some(phase);
+        self.observe_until = now
+            .saturating_add(self.settings.observe_ns)
+            .min(self.settings.horizon_ns);
+        if phase == 1 {
+            for e in &self.handles.flows {
+                if let Some(mut st) = self.world.get_mut::<FlowState>(*e) {
+                    st.stats[1] = FlowStats::new();
+                    st.outstanding = false;
+                }
+            }
+        }
+        for (i, f) in self.model.flows.iter().enumerate() {
+            let first = now + f.phase_ns;
+            if first < self.observe_until {
+                q.schedule(first, Event::Fire { flow: i as u32 });
+            }
+            // The consumer arms its watchdog when it starts listening, so a publisher that
+            // never delivers is noticed too.
+            if let Some(w) = f.watchdog_ns
+                && first + w <= self.observe_until
+            {
+                let arrivals = self.flow_state(i as u32).arrivals;
+                q.schedule(
+                    first + w,
+                    Event::Watchdog {
+                        flow: i as u32,
+                        arrivals,
+                    },
+                );
+            }
+        }
+    }
 }
 
 /// Per-flow timing results of one replication (mergeable, exact).
@@ -134,12 +631,39 @@ impl FlowStats {
         }
     }
 
+    /// Statistics that were never observed: no histogram storage (merging them into a full
+    /// accumulator adds nothing). Used for the "after" phase until it starts.
+    pub fn empty() -> Self {
+        FlowStats::without_histogram()
+    }
+
+    fn without_histogram() -> Self {
+        FlowStats {
+            latency_us: Histogram::new(1).expect("valid histogram"),
+            sent: 0,
+            completed: 0,
+            deadline_misses: 0,
+            timeouts: 0,
+            failed_polls: 0,
+            comm_fail_events: 0,
+            stale_events: 0,
+            lost: 0,
+            latency_sum_ns: 0,
+            latency_sumsq_ns: 0,
+            latency_min_ns: u64::MAX,
+            latency_max_ns: 0,
+        }
+    }
+
     /// Exact mean latency in nanoseconds, if anything completed.
     pub fn mean_latency_ns(&self) -> Option<f64> {
         (self.completed > 0).then(|| self.latency_sum_ns as f64 / self.completed as f64)
     }
     /// Adds another replication's statistics (exact: counts only).
     pub fn merge(&mut self, other: &FlowStats) {
+        if other.sent == 0 && other.completed == 0 && other.timeouts == 0 {
+            return;
+        }
         self.latency_us
             .add(&other.latency_us)
             .expect("same histogram bounds");
@@ -164,547 +688,6 @@ impl Default for FlowStats {
     }
 }
 
-/// A flow's run-time state.
-#[derive(Component, Debug)]
-pub struct FlowState {
-    /// Tag of the current attempt; events with another tag are stale.
-    pub tag: u32,
-    /// A poll is waiting for an answer.
-    pub outstanding: bool,
-    /// Attempt number within the current poll (0 = first).
-    pub attempt: u32,
-    /// When the current poll's first attempt was sent.
-    pub poll_started: u64,
-    /// Consecutive failed polls.
-    pub consecutive_failures: u32,
-    /// The consumer currently marks the producer failed.
-    pub comm_failed: bool,
-    /// Publications delivered (for the watchdog).
-    pub arrivals: u32,
-    /// The consumer currently marks the data stale.
-    pub stale: bool,
-    /// Statistics.
-    pub stats: FlowStats,
-}
-
-/// Entity handles by scenario index.
-#[derive(Resource, Debug)]
-pub struct Handles {
-    /// Asset entities.
-    pub assets: Vec<Entity>,
-    /// Link entities.
-    pub links: Vec<Entity>,
-    /// Flow entities.
-    pub flows: Vec<Entity>,
-}
-
-/// The replication's random stream (a resource between runs).
-#[derive(Resource, Debug)]
-pub struct Stream(pub Pcg64Mcg);
-
-/// The event queue (a resource between runs).
-#[derive(Resource, Debug)]
-pub struct Queue(pub EventQueue<Event>);
-
-/// Settings of one replication.
-#[derive(Clone, Copy, Debug)]
-pub struct RunSettings {
-    /// Message-level traffic is simulated for flows firing before this time (ns): the
-    /// observation window (see ARCHITECTURE.md).
-    pub observe_ns: u64,
-    /// Hard stop (the horizon), ns.
-    pub horizon_ns: u64,
-}
-
-/// What a narrated replication reports, for `trace`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceLine {
-    /// When (ns).
-    pub time: u64,
-    /// The entity concerned (asset or flow id).
-    pub entity: String,
-    /// Event kind, for filtering.
-    pub kind: &'static str,
-    /// What happened and why.
-    pub text: String,
-}
-
-/// Results of one replication.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    /// Per-flow timing statistics, in scenario order.
-    pub flows: Vec<FlowStats>,
-    /// Events processed.
-    pub events: u64,
-    /// Mean number of pending events seen at each pop (for benchmark baselines).
-    pub mean_pending: f64,
-}
-
-/// One replication in progress.
-pub struct Replication<'m> {
-    model: &'m Compiled,
-    world: World,
-    settings: RunSettings,
-    trace: Option<Vec<TraceLine>>,
-}
-
-impl<'m> Replication<'m> {
-    /// Builds the world for one replication. `rng` is the replication's own stream.
-    pub fn new(model: &'m Compiled, settings: RunSettings, rng: Pcg64Mcg) -> Self {
-        let s = &model.scenario;
-        let mut world = World::new();
-        let assets: Vec<Entity> = s
-            .assets
-            .iter()
-            .map(|a| {
-                let b = &a.behaviour;
-                world
-                    .spawn(Node {
-                        up: true,
-                        scan: b.scan_cycle.clone(),
-                        scan_max_ns: b.scan_cycle.as_ref().and_then(|d| d.0.upper_bound()),
-                        service: b.service_time.clone(),
-                        busy_until: 0,
-                    })
-                    .id()
-            })
-            .collect();
-        let links: Vec<Entity> = s
-            .links
-            .iter()
-            .map(|_| world.spawn(LinkQueue::default()).id())
-            .collect();
-        let flows: Vec<Entity> = s
-            .flows
-            .iter()
-            .map(|_| {
-                world
-                    .spawn(FlowState {
-                        tag: 0,
-                        outstanding: false,
-                        attempt: 0,
-                        poll_started: 0,
-                        consecutive_failures: 0,
-                        comm_failed: false,
-                        arrivals: 0,
-                        stale: false,
-                        stats: FlowStats::new(),
-                    })
-                    .id()
-            })
-            .collect();
-        let mut queue = EventQueue::new();
-        for (i, f) in model.flows.iter().enumerate() {
-            if f.phase_ns < settings.observe_ns {
-                queue.schedule(f.phase_ns, Event::Fire { flow: i as u32 });
-            }
-            // The consumer arms its watchdog when it starts listening, so a publisher that
-            // never delivers is noticed too.
-            if let Some(w) = f.watchdog_ns
-                && f.phase_ns + w <= settings.observe_ns
-            {
-                queue.schedule(
-                    f.phase_ns + w,
-                    Event::Watchdog {
-                        flow: i as u32,
-                        arrivals: 0,
-                    },
-                );
-            }
-        }
-        world.insert_resource(Handles {
-            assets,
-            links,
-            flows,
-        });
-        world.insert_resource(Queue(queue));
-        world.insert_resource(Stream(rng));
-        Replication {
-            model,
-            world,
-            settings,
-            trace: None,
-        }
-    }
-
-    /// Records a narrated timeline while running.
-    pub fn with_trace(mut self) -> Self {
-        self.trace = Some(Vec::new());
-        self
-    }
-
-    /// Mutable access to the world (tests and later stages set up outages here).
-    pub fn world_mut(&mut self) -> &mut World {
-        &mut self.world
-    }
-
-    /// Runs to the end and returns the outcome (and the trace, if recording).
-    pub fn run(mut self) -> (Outcome, Vec<TraceLine>) {
-        let Queue(mut queue) = self
-            .world
-            .remove_resource::<Queue>()
-            .expect("queue resource");
-        let Stream(mut rng) = self
-            .world
-            .remove_resource::<Stream>()
-            .expect("stream resource");
-        let handles = self
-            .world
-            .remove_resource::<Handles>()
-            .expect("handles resource");
-        let mut events = 0u64;
-        let mut pending_sum = 0u64;
-        let mut step = Step {
-            model: self.model,
-            world: &mut self.world,
-            handles: &handles,
-            rng: &mut rng,
-            settings: self.settings,
-            trace: self.trace.as_mut(),
-        };
-        while let Some((now, event)) = queue.pop() {
-            if now > step.settings.horizon_ns {
-                break;
-            }
-            events += 1;
-            pending_sum += queue.len() as u64;
-            step.dispatch(&mut queue, now, event);
-        }
-        let flows = handles
-            .flows
-            .iter()
-            .map(|e| {
-                std::mem::take(
-                    &mut self
-                        .world
-                        .get_mut::<FlowState>(*e)
-                        .expect("flow entity")
-                        .stats,
-                )
-            })
-            .collect();
-        (
-            Outcome {
-                flows,
-                events,
-                mean_pending: if events == 0 {
-                    0.0
-                } else {
-                    pending_sum as f64 / events as f64
-                },
-            },
-            self.trace.unwrap_or_default(),
-        )
-    }
-}
-
-/// Borrowed state for the handlers of one run.
-struct Step<'a, 'm> {
-    model: &'m Compiled,
-    world: &'a mut World,
-    handles: &'a Handles,
-    rng: &'a mut Pcg64Mcg,
-    settings: RunSettings,
-    trace: Option<&'a mut Vec<TraceLine>>,
-}
-
-impl Step<'_, '_> {
-    #[inline]
-    fn dispatch(&mut self, q: &mut EventQueue<Event>, now: u64, event: Event) {
-        match event {
-            Event::Fire { flow } => self.fire(q, now, flow),
-            Event::Hop {
-                flow,
-                pos,
-                back,
-                tag,
-            } => self.hop(q, now, flow, pos, back, tag),
-            Event::Respond { flow, tag } => self.send_back(q, now, flow, tag),
-            Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
-            Event::Watchdog { flow, arrivals } => self.watchdog(now, flow, arrivals),
-        }
-    }
-
-    fn note(&mut self, now: u64, entity: &str, kind: &'static str, text: impl FnOnce() -> String) {
-        if let Some(t) = self.trace.as_deref_mut() {
-            t.push(TraceLine {
-                time: now,
-                entity: entity.to_string(),
-                kind,
-                text: text(),
-            });
-        }
-    }
-
-    fn flow_state(&mut self, flow: u32) -> Mut<'_, FlowState> {
-        self.world
-            .get_mut::<FlowState>(self.handles.flows[flow as usize])
-            .expect("flow entity")
-    }
-
-    fn fire(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32) {
-        let f = &self.model.flows[flow as usize];
-        let next = now + f.period_ns;
-        if next < self.settings.observe_ns {
-            q.schedule(next, Event::Fire { flow });
-        }
-        let mut st = self.flow_state(flow);
-        match f.kind {
-            FlowKind::Poll => {
-                if st.outstanding {
-                    // A master waits for its answer before polling again (Modbus/TCP
-                    // clients usually keep one request in flight per server).
-                    return;
-                }
-                st.outstanding = true;
-                st.attempt = 0;
-                st.poll_started = now;
-                st.tag = st.tag.wrapping_add(1);
-                st.stats.sent += 1;
-                let tag = st.tag;
-                q.schedule(now + f.timeout_ns, Event::Timeout { flow, tag });
-                self.send(q, now, flow, 0, false, tag);
-            }
-            FlowKind::Publish => {
-                st.stats.sent += 1;
-                st.tag = st.tag.wrapping_add(1);
-                let tag = st.tag;
-                // The publication leaves the producer now; record its send time by tag.
-                st.poll_started = now;
-                if !self.is_up(f.hops[f.hops.len() - 1]) {
-                    return;
-                }
-                self.send(q, now, flow, 0, true, tag);
-            }
-        }
-    }
-
-    fn is_up(&mut self, asset: u32) -> bool {
-        self.world
-            .get::<Node>(self.handles.assets[asset as usize])
-            .is_some_and(|n| n.up)
-    }
-
-    /// Route position `pos` counted from the sender → index into `hops`.
-    #[inline]
-    fn hop_index(f: &CompiledFlow, pos: u16, back: bool) -> usize {
-        if back {
-            f.hops.len() - 1 - pos as usize
-        } else {
-            pos as usize
-        }
-    }
-
-    /// Transmits a message leaving route position `pos` onto the next link.
-    fn send(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        tag: u32,
-    ) {
-        let f = &self.model.flows[flow as usize];
-        let link_i = if back {
-            f.links.len() - 1 - pos as usize
-        } else {
-            pos as usize
-        };
-        let hl = f.links[link_i];
-        let link = &self.model.scenario.links[hl.link as usize];
-        // Direction of travel on the link: consumer→producer is `forward`; responses reverse.
-        let dir = usize::from(hl.forward == back);
-        let ser = if back {
-            hl.response_ser_ns
-        } else {
-            hl.request_ser_ns
-        };
-        let jitter = link
-            .jitter
-            .as_ref()
-            .map_or(0, |j| j.sample(self.rng).as_nanos());
-        let lost = link.loss > 0.0 && self.rng.random::<f64>() < link.loss;
-        let mut lq = self
-            .world
-            .get_mut::<LinkQueue>(self.handles.links[hl.link as usize])
-            .expect("link entity");
-        let start = now.max(lq.busy_until[dir]);
-        lq.busy_until[dir] = start + ser;
-        if lost {
-            self.flow_state(flow).stats.lost += 1;
-            return;
-        }
-        let arrive = start + ser + link.latency.as_nanos() + jitter;
-        q.schedule(
-            arrive,
-            Event::Hop {
-                flow,
-                pos: pos + 1,
-                back,
-                tag,
-            },
-        );
-    }
-
-    fn hop(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        tag: u32,
-    ) {
-        let f = &self.model.flows[flow as usize];
-        let asset = f.hops[Self::hop_index(f, pos, back)];
-        let last = pos as usize == f.hops.len() - 1;
-        let entity = self.handles.assets[asset as usize];
-        let mut node = self.world.get_mut::<Node>(entity).expect("asset entity");
-        if !node.up {
-            self.flow_state(flow).stats.lost += 1;
-            return;
-        }
-        if !last {
-            // A network device forwards after its processing (store-and-forward, inspection).
-            let proc = if node.service.0.is_constant() {
-                node.service.0.sample(self.rng) as u64
-            } else {
-                node.service.sample(self.rng).as_nanos()
-            };
-            let leave = now + proc;
-            if leave == now {
-                self.send(q, now, flow, pos, back, tag);
-            } else {
-                // Forwarding is pipelined in the device; the link queue serializes the rest.
-                self.send(q, leave, flow, pos, back, tag);
-            }
-            return;
-        }
-        if !back {
-            // A request reached the producer: serve at the next scan boundary (controllers)
-            // or as soon as the FIFO server is free.
-            let service = node.service.sample(self.rng).as_nanos();
-            let ready = match &node.scan {
-                Some(scan) => now + scan_wait_ns(scan, node.scan_max_ns, self.rng),
-                None => now,
-            };
-            let start = ready.max(node.busy_until);
-            node.busy_until = start + service;
-            q.schedule(start + service, Event::Respond { flow, tag });
-            return;
-        }
-        // A response or publication reached the consumer.
-        let deadline = f.deadline_ns;
-        let kind = f.kind;
-        let watchdog = f.watchdog_ns;
-        let mut st = self.flow_state(flow);
-        match kind {
-            FlowKind::Poll => {
-                if !st.outstanding || st.tag != tag {
-                    return; // a late answer to an attempt already given up
-                }
-                st.outstanding = false;
-                let latency = now - st.poll_started;
-                record(&mut st.stats, latency, deadline);
-                st.consecutive_failures = 0;
-                if st.comm_failed {
-                    st.comm_failed = false;
-                    let id = &self.model.scenario.flows[flow as usize].id;
-                    self.note(now, id, "comm_restored", || {
-                        format!("poll answered again after comm-fail ({})", fmt_ns(latency))
-                    });
-                }
-            }
-            FlowKind::Publish => {
-                let latency = now.saturating_sub(st.poll_started);
-                record(&mut st.stats, latency, deadline);
-                st.arrivals = st.arrivals.wrapping_add(1);
-                st.stale = false;
-                let arrivals = st.arrivals;
-                // Watchdogs run only inside the observation window: outside it no message-level
-                // traffic is simulated, so silence there means nothing.
-                if let Some(w) = watchdog
-                    && now + w <= self.settings.observe_ns
-                {
-                    q.schedule(now + w, Event::Watchdog { flow, arrivals });
-                }
-            }
-        }
-    }
-
-    fn send_back(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
-        let f = &self.model.flows[flow as usize];
-        if !self.is_up(f.hops[f.hops.len() - 1]) {
-            self.flow_state(flow).stats.lost += 1;
-            return;
-        }
-        self.send(q, now, flow, 0, true, tag);
-    }
-
-    fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
-        let f = &self.model.flows[flow as usize];
-        let (timeout_ns, retries, fail_after) = (f.timeout_ns, f.retries, f.fail_after);
-        let mut st = self.flow_state(flow);
-        if !st.outstanding || st.tag != tag {
-            return; // answered in time
-        }
-        st.stats.timeouts += 1;
-        if st.attempt < retries {
-            st.attempt += 1;
-            st.tag = st.tag.wrapping_add(1);
-            let tag = st.tag;
-            q.schedule(now + timeout_ns, Event::Timeout { flow, tag });
-            self.send(q, now, flow, 0, false, tag);
-            return;
-        }
-        st.outstanding = false;
-        st.stats.failed_polls += 1;
-        st.consecutive_failures += 1;
-        let n = st.consecutive_failures;
-        let newly_failed = n >= fail_after && !st.comm_failed;
-        if newly_failed {
-            st.comm_failed = true;
-            st.stats.comm_fail_events += 1;
-        }
-        let s = &self.model.scenario;
-        let fl = &s.flows[flow as usize];
-        let (consumer, producer) = (
-            s.assets[fl.consumer.ix()].id.as_str(),
-            s.assets[fl.producer.ix()].id.as_str(),
-        );
-        self.note(now, &fl.id, "timeout", || {
-            format!(
-                "{consumer} poll of {producer} timed out ({}/{})",
-                n.min(fail_after),
-                fail_after
-            )
-        });
-        if newly_failed {
-            self.note(now, consumer, "comm_fail", || format!("{consumer} marks {producer} failed: {fail_after} consecutive polls unanswered ({})", fl.id));
-        }
-    }
-
-    fn watchdog(&mut self, now: u64, flow: u32, arrivals: u32) {
-        let mut st = self.flow_state(flow);
-        if st.arrivals != arrivals || st.stale {
-            return;
-        }
-        st.stale = true;
-        st.stats.stale_events += 1;
-        let s = &self.model.scenario;
-        let fl = &s.flows[flow as usize];
-        let w = fl.watchdog.unwrap_or_default();
-        let consumer = s.assets[fl.consumer.ix()].id.as_str();
-        self.note(now, consumer, "stale", || {
-            format!(
-                "{} data stale: nothing received for {w} ({})",
-                consumer, fl.id
-            )
-        });
-    }
-}
-
 /// Time from a request's arrival to the controller's next scan boundary.
 ///
 /// Scan boundaries form a renewal process whose gaps are the scan cycle `S`. A request arriving
@@ -716,7 +699,7 @@ impl Step<'_, '_> {
 /// For a constant scan `s` this is exactly U[0, s). Each request draws afresh rather than
 /// simulating every scan as an event (one event per scan per controller).
 #[inline]
-fn scan_wait_ns(scan: &DurationDist, max_ns: Option<f64>, rng: &mut Pcg64Mcg) -> u64 {
+pub(crate) fn scan_wait_ns(scan: &DurationDist, max_ns: Option<f64>, rng: &mut Pcg64Mcg) -> u64 {
     let gap = if scan.0.is_constant() {
         scan.0.sample(rng)
     } else {
@@ -745,7 +728,7 @@ fn scan_wait_ns(scan: &DurationDist, max_ns: Option<f64>, rng: &mut Pcg64Mcg) ->
 pub const LATENCY_MAX_US: u64 = 600_000_000;
 
 #[inline]
-fn record(stats: &mut FlowStats, latency_ns: u64, deadline_ns: u64) {
+pub(crate) fn record(stats: &mut FlowStats, latency_ns: u64, deadline_ns: u64) {
     stats.completed += 1;
     stats.latency_sum_ns += u128::from(latency_ns);
     stats.latency_sumsq_ns += u128::from(latency_ns) * u128::from(latency_ns);

@@ -10,7 +10,9 @@
 
 pub mod compiled;
 pub mod engine;
+mod net;
+pub mod ops;
 pub mod queue;
 
 pub use compiled::Compiled;
-pub use engine::{Event, FlowStats, Outcome, Replication, RunSettings, TraceLine};
+pub use engine::{Event, FlowStats, OpsOutcome, Outcome, Replication, RunSettings, TraceLine};

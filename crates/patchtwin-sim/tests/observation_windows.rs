@@ -21,7 +21,8 @@ fn estimate(
     };
     let per_rep: Vec<Vec<Option<f64>>> = seeds
         .map(|seed| {
-            let (out, _) = Replication::new(model, settings, Pcg64Mcg::seed_from_u64(seed)).run();
+            let (out, _) =
+                Replication::new(model, 0, settings, Pcg64Mcg::seed_from_u64(seed)).run();
             out.flows.iter().map(|f| f.mean_latency_ns()).collect()
         })
         .collect();

@@ -45,7 +45,7 @@ fn run(model: &Compiled, observe_s: u64, seed: u64) -> FlowStats {
         observe_ns: observe_s * S,
         horizon_ns: model.scenario.horizon.as_nanos(),
     };
-    let (out, _) = Replication::new(model, settings, Pcg64Mcg::seed_from_u64(seed)).run();
+    let (out, _) = Replication::new(model, 0, settings, Pcg64Mcg::seed_from_u64(seed)).run();
     out.flows.into_iter().next().expect("one flow")
 }
 
@@ -140,7 +140,7 @@ fn answers_slower_than_the_timeout_always_time_out_and_comm_fail_follows() {
         observe_ns: 10 * S,
         horizon_ns: model.scenario.horizon.as_nanos(),
     };
-    let (out, trace) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(9))
+    let (out, trace) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(9))
         .with_trace()
         .run();
     let st = &out.flows[0];
@@ -178,7 +178,7 @@ fn publish_flows_deliver_and_go_stale_when_the_publisher_is_down() {
     };
     // Healthy: 50 publications in one second, all delivered, never stale (the watchdog does
     // not fire at the end of the observation window either).
-    let (out, _) = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(3)).run();
+    let (out, _) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(3)).run();
     assert_eq!(
         (
             out.flows[0].sent,
@@ -189,7 +189,7 @@ fn publish_flows_deliver_and_go_stale_when_the_publisher_is_down() {
     );
     // Publisher down from the start: the consumer's watchdog, armed when it starts
     // listening at the flow's phase, fires exactly one watchdog period later.
-    let mut rep = Replication::new(&model, settings, Pcg64Mcg::seed_from_u64(3)).with_trace();
+    let mut rep = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(3)).with_trace();
     let server = model.scenario.asset_by_id("server").unwrap();
     let entity = rep
         .world_mut()

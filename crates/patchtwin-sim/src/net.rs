@@ -1,0 +1,316 @@
+//! Message-level handlers: polls and publications, hop-by-hop transmission over FIFO link
+//! queues, service at scan boundaries, timeouts, retries, comm-fail and watchdogs.
+//!
+//! These run only inside observation windows and measure timing. They do not drive cascades:
+//! the operations layer (`ops`) decides when a flow counts as failed, using detection delays
+//! derived from the same parameters (see `ops::detection_delay_ns`).
+
+use crate::compiled::{CompiledFlow, serialization_ns};
+use crate::engine::{Event, Step, fmt_ns, record, scan_wait_ns};
+use crate::queue::EventQueue;
+use patchtwin_model::FlowKind;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+impl Step<'_, '_> {
+    /// Stats of the running observation phase.
+    fn phase(&self) -> usize {
+        usize::from(self.observing.unwrap_or(0))
+    }
+
+    fn message_bytes(&mut self, f: &CompiledFlow, response: bool) -> u32 {
+        let mean = if response {
+            f.response_bytes
+        } else {
+            f.request_bytes
+        };
+        if f.exponential_sizes {
+            let x: f64 = Exp1.sample(self.rng);
+            ((x * f64::from(mean)).round() as u32).max(1)
+        } else {
+            mean
+        }
+    }
+
+    pub(crate) fn fire(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32) {
+        let f = &self.model.flows[flow as usize];
+        let gap = if f.poisson {
+            let x: f64 = Exp1.sample(self.rng);
+            ((x * f.period_ns as f64).round() as u64).max(1)
+        } else {
+            f.period_ns
+        };
+        if now + gap < self.observe_until {
+            q.schedule(now + gap, Event::Fire { flow });
+        }
+        let phase = self.phase();
+        let producer = f.hops[f.hops.len() - 1];
+        match f.kind {
+            FlowKind::Poll => {
+                let timeout = f.timeout_ns;
+                let bytes = self.message_bytes(f, false);
+                let mut st = self.flow_state(flow);
+                if st.outstanding {
+                    // A master waits for its answer before polling again (Modbus/TCP
+                    // clients usually keep one request in flight per server).
+                    return;
+                }
+                st.outstanding = true;
+                st.attempt = 0;
+                st.poll_started = now;
+                st.tag = st.tag.wrapping_add(1);
+                st.stats[phase].sent += 1;
+                let (tag, extra) = (st.tag, st.extra_ns);
+                q.schedule(now + timeout, Event::Timeout { flow, tag });
+                self.send(q, now + extra, flow, 0, false, tag, bytes);
+            }
+            FlowKind::Publish => {
+                let bytes = self.message_bytes(f, true);
+                let up = self.node(producer).up;
+                let mut st = self.flow_state(flow);
+                st.stats[phase].sent += 1;
+                st.tag = st.tag.wrapping_add(1);
+                st.poll_started = now;
+                let (tag, extra) = (st.tag, st.extra_ns);
+                if up {
+                    self.send(q, now + extra, flow, 0, true, tag, bytes);
+                }
+            }
+        }
+    }
+
+    /// Transmits a message leaving route position `pos` onto the next link.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the fields of a message in flight"
+    )]
+    fn send(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        flow: u32,
+        pos: u16,
+        back: bool,
+        tag: u32,
+        bytes: u32,
+    ) {
+        let f = &self.model.flows[flow as usize];
+        let link_i = if back {
+            f.links.len() - 1 - pos as usize
+        } else {
+            pos as usize
+        };
+        let hl = f.links[link_i];
+        let link = &self.model.scenario.links[hl.link as usize];
+        // Direction of travel on the link: consumer→producer is `forward`; responses reverse.
+        let dir = usize::from(hl.forward == back);
+        let nominal = if back {
+            (f.response_bytes, hl.response_ser_ns)
+        } else {
+            (f.request_bytes, hl.request_ser_ns)
+        };
+        let ser = if bytes == nominal.0 {
+            nominal.1
+        } else {
+            serialization_ns(bytes, link.bandwidth_bps)
+        };
+        let jitter = link
+            .jitter
+            .as_ref()
+            .map_or(0, |j| j.sample(self.rng).as_nanos());
+        let lost = link.loss > 0.0 && self.rng.random::<f64>() < link.loss;
+        let mut lq = self
+            .world
+            .get_mut::<crate::engine::LinkQueue>(self.handles.links[hl.link as usize])
+            .expect("link entity");
+        let start = now.max(lq.busy_until[dir]);
+        lq.busy_until[dir] = start + ser;
+        if lost {
+            let phase = self.phase();
+            self.flow_state(flow).stats[phase].lost += 1;
+            return;
+        }
+        let arrive = start + ser + link.latency.as_nanos() + jitter;
+        q.schedule(
+            arrive,
+            Event::Hop {
+                flow,
+                pos: pos + 1,
+                back,
+                tag,
+                bytes,
+            },
+        );
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the fields of a message in flight"
+    )]
+    pub(crate) fn hop(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        flow: u32,
+        pos: u16,
+        back: bool,
+        tag: u32,
+        bytes: u32,
+    ) {
+        let f = &self.model.flows[flow as usize];
+        let at = if back {
+            f.hops.len() - 1 - pos as usize
+        } else {
+            pos as usize
+        };
+        let asset = f.hops[at];
+        let last = pos as usize == f.hops.len() - 1;
+        let phase = self.phase();
+        let mut node = self
+            .world
+            .get_mut::<crate::engine::Node>(self.handles.assets[asset as usize])
+            .expect("asset entity");
+        if !node.up {
+            self.flow_state(flow).stats[phase].lost += 1;
+            return;
+        }
+        if !last {
+            // A network device forwards after its processing (store-and-forward, inspection).
+            // Forwarding is pipelined in the device; the link queue serializes the rest.
+            let proc = node.service.sample(self.rng).as_nanos() + node.extra_service_ns;
+            self.send(q, now + proc, flow, pos, back, tag, bytes);
+            return;
+        }
+        if !back {
+            // A request reached the producer: serve at the next scan boundary (controllers)
+            // or as soon as the FIFO server is free. Added CPU load stretches the scan.
+            let service = node.service.sample(self.rng).as_nanos() + node.extra_service_ns;
+            let ready = match &node.scan {
+                Some(scan) => {
+                    now + (scan_wait_ns(scan, node.scan_max_ns, self.rng) as f64
+                        * node.scan_stretch)
+                        .round() as u64
+                }
+                None => now,
+            };
+            let start = ready.max(node.busy_until);
+            node.busy_until = start + service;
+            q.schedule(start + service, Event::Respond { flow, tag });
+            return;
+        }
+        // A response or publication reached the consumer.
+        let (deadline, kind, watchdog) = (f.deadline_ns, f.kind, f.watchdog_ns);
+        let observe_until = self.observe_until;
+        let mut st = self.flow_state(flow);
+        match kind {
+            FlowKind::Poll => {
+                if !st.outstanding || st.tag != tag {
+                    return; // a late answer to an attempt already given up
+                }
+                st.outstanding = false;
+                let latency = now - st.poll_started;
+                record(&mut st.stats[phase], latency, deadline);
+                st.consecutive_failures = 0;
+                if st.comm_failed {
+                    st.comm_failed = false;
+                    let id = &self.model.scenario.flows[flow as usize].id;
+                    self.note(now, id, "comm_restored", || {
+                        format!("poll answered again after comm-fail ({})", fmt_ns(latency))
+                    });
+                }
+            }
+            FlowKind::Publish => {
+                let latency = now.saturating_sub(st.poll_started);
+                record(&mut st.stats[phase], latency, deadline);
+                st.arrivals = st.arrivals.wrapping_add(1);
+                st.stale = false;
+                let arrivals = st.arrivals;
+                // Watchdogs run only inside the observation window: outside it no message-level
+                // traffic is simulated, so silence there means nothing.
+                if let Some(w) = watchdog
+                    && now + w <= observe_until
+                {
+                    q.schedule(now + w, Event::Watchdog { flow, arrivals });
+                }
+            }
+        }
+    }
+
+    pub(crate) fn respond(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
+        let f = &self.model.flows[flow as usize];
+        let producer = f.hops[f.hops.len() - 1];
+        let bytes = self.message_bytes(f, true);
+        let phase = self.phase();
+        if !self.node(producer).up {
+            self.flow_state(flow).stats[phase].lost += 1;
+            return;
+        }
+        let extra = self.flow_state(flow).extra_ns;
+        self.send(q, now + extra, flow, 0, true, tag, bytes);
+    }
+
+    pub(crate) fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
+        let f = &self.model.flows[flow as usize];
+        let (timeout_ns, retries, fail_after) = (f.timeout_ns, f.retries, f.fail_after);
+        let phase = self.phase();
+        let mut st = self.flow_state(flow);
+        if !st.outstanding || st.tag != tag {
+            return; // answered in time
+        }
+        st.stats[phase].timeouts += 1;
+        if st.attempt < retries {
+            st.attempt += 1;
+            st.tag = st.tag.wrapping_add(1);
+            let (tag, extra) = (st.tag, st.extra_ns);
+            q.schedule(now + timeout_ns, Event::Timeout { flow, tag });
+            let bytes = self.message_bytes(f, false);
+            self.send(q, now + extra, flow, 0, false, tag, bytes);
+            return;
+        }
+        st.outstanding = false;
+        st.stats[phase].failed_polls += 1;
+        st.consecutive_failures += 1;
+        let n = st.consecutive_failures;
+        let newly_failed = n >= fail_after && !st.comm_failed;
+        if newly_failed {
+            st.comm_failed = true;
+            st.stats[phase].comm_fail_events += 1;
+        }
+        let s = &self.model.scenario;
+        let fl = &s.flows[flow as usize];
+        let (consumer, producer) = (
+            s.assets[fl.consumer.ix()].id.as_str(),
+            s.assets[fl.producer.ix()].id.as_str(),
+        );
+        self.note(now, &fl.id, "timeout", || {
+            format!(
+                "{consumer} poll of {producer} timed out ({}/{})",
+                n.min(fail_after),
+                fail_after
+            )
+        });
+        if newly_failed {
+            self.note(now, consumer, "comm_fail", || format!("{consumer} marks {producer} failed: {fail_after} consecutive polls unanswered ({})", fl.id));
+        }
+    }
+
+    pub(crate) fn watchdog(&mut self, now: u64, flow: u32, arrivals: u32) {
+        let phase = self.phase();
+        let mut st = self.flow_state(flow);
+        if st.arrivals != arrivals || st.stale {
+            return;
+        }
+        st.stale = true;
+        st.stats[phase].stale_events += 1;
+        let s = &self.model.scenario;
+        let fl = &s.flows[flow as usize];
+        let w = fl.watchdog.unwrap_or_default();
+        let consumer = s.assets[fl.consumer.ix()].id.as_str();
+        self.note(now, consumer, "stale", || {
+            format!(
+                "{consumer} data stale: nothing received for {w} ({})",
+                fl.id
+            )
+        });
+    }
+}
