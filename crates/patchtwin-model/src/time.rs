@@ -79,29 +79,44 @@ impl Duration {
 }
 
 impl fmt::Display for Duration {
-    /// Prints the duration in the largest unit that keeps it readable: `250us`, `1.5s`, `45d`.
+    /// Prints the duration the way people say it: `250us`, `1.5ms`, `42.3s`, `41m 53s`,
+    /// `2h 14m`, `3d 4h`, `45d`. Below a minute it keeps three significant decimals; above,
+    /// it gives two units, rounded to the smaller one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ns = self.0;
-        let (value, name) = if ns == 0 {
-            return f.write_str("0s");
-        } else if ns >= unit::D && ns.is_multiple_of(unit::H) {
-            (ns as f64 / unit::D as f64, "d")
-        } else if ns >= unit::H && ns.is_multiple_of(unit::MIN) {
-            (ns as f64 / unit::H as f64, "h")
-        } else if ns >= unit::MIN && ns.is_multiple_of(unit::S) {
-            (ns as f64 / unit::MIN as f64, "m")
-        } else if ns >= unit::S {
-            (ns as f64 / unit::S as f64, "s")
-        } else if ns >= unit::MS {
-            (ns as f64 / unit::MS as f64, "ms")
-        } else if ns >= unit::US {
-            (ns as f64 / unit::US as f64, "us")
-        } else {
-            (ns as f64, "ns")
+        let trim = |v: f64| {
+            let t = format!("{v:.3}");
+            t.trim_end_matches('0').trim_end_matches('.').to_string()
         };
-        let text = format!("{value:.3}");
-        let text = text.trim_end_matches('0').trim_end_matches('.');
-        write!(f, "{text}{name}")
+        if ns == 0 {
+            f.write_str("0s")
+        } else if ns < unit::US {
+            write!(f, "{ns}ns")
+        } else if ns < unit::MS {
+            write!(f, "{}us", trim(ns as f64 / unit::US as f64))
+        } else if ns < unit::S {
+            write!(f, "{}ms", trim(ns as f64 / unit::MS as f64))
+        } else if ns < unit::MIN {
+            write!(f, "{}s", trim(ns as f64 / unit::S as f64))
+        } else {
+            let two = |f: &mut fmt::Formatter<'_>, big: u64, bn: &str, small: u64, sn: &str| {
+                let total_small = (ns + small / 2) / small;
+                let per = big / small;
+                let (b, s) = (total_small / per, total_small % per);
+                if s == 0 {
+                    write!(f, "{b}{bn}")
+                } else {
+                    write!(f, "{b}{bn} {s}{sn}")
+                }
+            };
+            if ns < unit::H {
+                two(f, unit::MIN, "m", unit::S, "s")
+            } else if ns < unit::D {
+                two(f, unit::H, "h", unit::MIN, "m")
+            } else {
+                two(f, unit::D, "d", unit::H, "h")
+            }
+        }
     }
 }
 
@@ -146,7 +161,13 @@ mod tests {
         assert_eq!(Duration(250 * unit::US).to_string(), "250us");
         assert_eq!(Duration(1500 * unit::MS).to_string(), "1.5s");
         assert_eq!(Duration(45 * unit::D).to_string(), "45d");
-        assert_eq!(Duration(90 * unit::MIN).to_string(), "1.5h");
+        assert_eq!(Duration(90 * unit::MIN).to_string(), "1h 30m");
+        assert_eq!(Duration(2512_772_000_000).to_string(), "41m 53s");
+        assert_eq!(
+            Duration(3 * unit::D + 4 * unit::H + 10 * unit::MIN).to_string(),
+            "3d 4h"
+        );
+        assert_eq!(Duration(42_300 * unit::MS).to_string(), "42.3s");
         assert_eq!(Duration(0).to_string(), "0s");
     }
 
