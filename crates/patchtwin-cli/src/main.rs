@@ -1,6 +1,8 @@
 //! `patchtwin`: the command line. Glue only — parse arguments, call the library crates, print,
 //! and map outcomes to exit codes: 0 success, 2 bad input or usage, 1 internal failure.
 
+mod import;
+
 use clap::{Parser, Subcommand};
 use patchtwin_model::{AssetKind, Scenario};
 use patchtwin_scenario::Diagnostics;
@@ -78,6 +80,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import CSAF advisories (with KEV, EPSS) or a CycloneDX SBOM into a new scenario file.
+    Import(import::ImportArgs),
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
@@ -146,6 +150,7 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
             &kind,
             json,
         )),
+        Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::Schema { models } => {
             if models {
                 println!("{}", patchtwin_scenario::schema::model_schema());
@@ -334,7 +339,7 @@ fn run_plans(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let events = results.iter().map(|r| r.events).sum();
+    let events = results.plans.iter().map(|r| r.events).sum();
     let summary = patchtwin_report::summary(
         &s,
         &loaded.sha256,

@@ -13,6 +13,7 @@
 pub mod estimate;
 
 use estimate::{Estimate, Moments, wilson};
+use patchtwin_sim::attack::ExposureOutcome;
 use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Replication, RunSettings};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -111,6 +112,79 @@ impl OpsAcc {
     }
 }
 
+/// Exposure results of one plan, accumulated exactly over replications.
+#[derive(Debug, Clone)]
+pub struct ExposureAcc {
+    /// Replications.
+    pub runs: u64,
+    /// Replications in which a target was compromised.
+    pub runs_compromised: u64,
+    /// Replications in which the attacker got a foothold.
+    pub runs_with_foothold: u64,
+    /// Replications in which it was detected before reaching a target (of those with a foothold).
+    pub runs_detected_before_impact: u64,
+    /// Time to compromise in minutes, for replications with a compromise (exact counts).
+    pub ttc_minutes: hdrhistogram::Histogram<u64>,
+    /// Exposure, (vulnerability, asset)-days per replication.
+    pub exposure_days: Moments,
+    /// Impact cost per replication.
+    pub impact_cost: Moments,
+    /// Expected loss per replication: downtime cost plus impact cost.
+    pub loss: Moments,
+    /// Replications with no target compromised and no unplanned downtime (no trip, no overrun).
+    pub runs_dual_success: u64,
+}
+
+impl Default for ExposureAcc {
+    fn default() -> Self {
+        ExposureAcc {
+            runs: 0,
+            runs_compromised: 0,
+            runs_with_foothold: 0,
+            runs_detected_before_impact: 0,
+            ttc_minutes: hdrhistogram::Histogram::new_with_bounds(1, 1_000_000_000, 3).expect("valid bounds"),
+            exposure_days: Moments::default(),
+            impact_cost: Moments::default(),
+            loss: Moments::default(),
+            runs_dual_success: 0,
+        }
+    }
+}
+
+impl ExposureAcc {
+    /// Adds one replication.
+    pub fn push(&mut self, e: &ExposureOutcome, o: &OpsOutcome) {
+        self.runs += 1;
+        if let Some(t) = e.compromised_at {
+            self.runs_compromised += 1;
+            self.ttc_minutes.saturating_record((t / 60_000_000_000).max(1));
+        }
+        self.runs_with_foothold += u64::from(e.footholds > 0);
+        self.runs_detected_before_impact += u64::from(e.detected_before_impact);
+        self.exposure_days.push(e.exposure_pair_ns as f64 / 8.64e13);
+        self.impact_cost.push(e.impact_cost);
+        self.loss.push(e.impact_cost + o.downtime_cost);
+        let dual = e.compromised_at.is_none() && o.trips == 0 && o.window_overrun_ns == 0;
+        self.runs_dual_success += u64::from(dual);
+    }
+    /// P(a target is compromised within the horizon).
+    pub fn p_compromise(&self) -> Estimate {
+        wilson(self.runs_compromised, self.runs)
+    }
+    /// P(detected before impact), among replications with a foothold.
+    pub fn p_detected_before_impact(&self) -> Estimate {
+        wilson(self.runs_detected_before_impact, self.runs_with_foothold)
+    }
+    /// P(dual success).
+    pub fn p_dual_success(&self) -> Estimate {
+        wilson(self.runs_dual_success, self.runs)
+    }
+    /// Time-to-compromise quantile in days (of replications with a compromise), if any.
+    pub fn ttc_days(&self, q: f64) -> Option<f64> {
+        (self.runs_compromised > 0).then(|| self.ttc_minutes.value_at_quantile(q) as f64 / 1440.0)
+    }
+}
+
 /// Merged results of one plan.
 #[derive(Debug, Clone)]
 pub struct PlanResult {
@@ -122,6 +196,8 @@ pub struct PlanResult {
     pub flows_after: Vec<FlowStats>,
     /// Operations.
     pub ops: OpsAcc,
+    /// Exposure.
+    pub exposure: ExposureAcc,
     /// Events processed over all replications.
     pub events: u64,
     /// Replications run.
@@ -139,70 +215,103 @@ impl std::fmt::Display for McError {
 }
 impl std::error::Error for McError {}
 
+/// Paired differences of one plan against the baseline, per replication (same `i`, same
+/// random streams: common random numbers).
+#[derive(Debug, Clone, Default)]
+pub struct Paired {
+    /// Plan id.
+    pub plan: String,
+    /// Baseline plan id.
+    pub baseline: String,
+    /// Compromised (0/1), plan minus baseline.
+    pub d_compromise: Moments,
+    /// Tripped (0/1), plan minus baseline.
+    pub d_trip: Moments,
+    /// Unplanned downtime hours, plan minus baseline.
+    pub d_downtime_h: Moments,
+    /// Expected loss, plan minus baseline.
+    pub d_loss: Moments,
+    /// Dual success (0/1), plan minus baseline.
+    pub d_dual_success: Moments,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Per plan, in the order asked.
+    pub plans: Vec<PlanResult>,
+    /// Every plan but the baseline against the baseline.
+    pub comparisons: Vec<Paired>,
+}
+
+fn indicator(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
 /// Runs `settings.runs` replications of each plan in `plans` (indices into the scenario's
-/// plans). `progress` is called with the number of replications finished so far (all plans).
-pub fn run(
-    model: &Compiled,
-    plans: &[usize],
-    settings: McSettings,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<PlanResult>, McError> {
+/// plans; the first is the baseline of comparisons). Replication `i` of every plan uses the
+/// same stream, and the plans of one replication run together so that their differences are
+/// accumulated pairwise. `progress` is called with the number of replications finished (all
+/// plans).
+pub fn run(model: &Compiled, plans: &[usize], settings: McSettings, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResult, McError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads.max(1))
         .build()
-        .map_err(|e| {
-            McError(format!(
-                "cannot start {} worker threads: {e}",
-                settings.threads
-            ))
-        })?;
-    let rs = RunSettings {
-        observe_ns: settings.observe_ns,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
-    let mut results = Vec::with_capacity(plans.len());
-    let mut done = 0u64;
-    for &p in plans {
-        let mut flows: Vec<FlowStats> = model.flows.iter().map(|_| FlowStats::new()).collect();
-        let mut flows_after: Vec<FlowStats> =
-            model.flows.iter().map(|_| FlowStats::new()).collect();
-        let mut ops = OpsAcc::default();
-        let mut events = 0u64;
-        let mut start = 0u64;
-        while start < settings.runs {
-            let end = (start + CHUNK).min(settings.runs);
-            let outcomes: Vec<_> = pool.install(|| {
-                (start..end)
-                    .into_par_iter()
-                    .map(|i| {
-                        Replication::new(model, p, rs, stream(settings.seed, i))
-                            .run()
-                            .0
-                    })
-                    .collect()
-            });
-            for o in &outcomes {
-                for (acc, f) in flows.iter_mut().zip(&o.flows) {
-                    acc.merge(f);
-                }
-                for (acc, f) in flows_after.iter_mut().zip(&o.flows_after) {
-                    acc.merge(f);
-                }
-                ops.push(&o.ops);
-                events += o.events;
-            }
-            done += end - start;
-            progress(done);
-            start = end;
-        }
-        results.push(PlanResult {
-            plan: model.scenario.plans[p].id.clone(),
-            flows,
-            flows_after,
-            ops,
-            events,
+        .map_err(|e| McError(format!("cannot start {} worker threads: {e}", settings.threads)))?;
+    let rs = RunSettings { observe_ns: settings.observe_ns, horizon_ns: model.scenario.horizon.as_nanos() };
+    let s = &model.scenario;
+    let mut results: Vec<PlanResult> = plans
+        .iter()
+        .map(|&p| PlanResult {
+            plan: s.plans[p].id.clone(),
+            flows: model.flows.iter().map(|_| FlowStats::new()).collect(),
+            flows_after: model.flows.iter().map(|_| FlowStats::new()).collect(),
+            ops: OpsAcc::default(),
+            exposure: ExposureAcc::default(),
+            events: 0,
             runs: settings.runs,
+        })
+        .collect();
+    let mut comparisons: Vec<Paired> = plans
+        .iter()
+        .skip(1)
+        .map(|&p| Paired { plan: s.plans[p].id.clone(), baseline: s.plans[plans[0]].id.clone(), ..Paired::default() })
+        .collect();
+    let mut start = 0u64;
+    while start < settings.runs {
+        let end = (start + CHUNK).min(settings.runs);
+        // One item per replication: the outcomes of every plan, in plan order.
+        let outcomes: Vec<Vec<patchtwin_sim::Outcome>> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|i| plans.iter().map(|&p| Replication::new(model, p, rs, stream(settings.seed, i)).run().0).collect())
+                .collect()
         });
+        for per_plan in &outcomes {
+            for (r, o) in results.iter_mut().zip(per_plan) {
+                for (acc, f) in r.flows.iter_mut().zip(&o.flows) {
+                    acc.merge(f);
+                }
+                for (acc, f) in r.flows_after.iter_mut().zip(&o.flows_after) {
+                    acc.merge(f);
+                }
+                r.ops.push(&o.ops);
+                r.exposure.push(&o.exposure, &o.ops);
+                r.events += o.events;
+            }
+            let base = &per_plan[0];
+            let loss = |o: &patchtwin_sim::Outcome| o.exposure.impact_cost + o.ops.downtime_cost;
+            let dual = |o: &patchtwin_sim::Outcome| o.exposure.compromised_at.is_none() && o.ops.trips == 0 && o.ops.window_overrun_ns == 0;
+            for (c, o) in comparisons.iter_mut().zip(&per_plan[1..]) {
+                c.d_compromise.push(indicator(o.exposure.compromised_at.is_some()) - indicator(base.exposure.compromised_at.is_some()));
+                c.d_trip.push(indicator(o.ops.trips > 0) - indicator(base.ops.trips > 0));
+                c.d_downtime_h.push((o.ops.downtime_ns as f64 - base.ops.downtime_ns as f64) / 3.6e12);
+                c.d_loss.push(loss(o) - loss(base));
+                c.d_dual_success.push(indicator(dual(o)) - indicator(dual(base)));
+            }
+        }
+        progress(end * plans.len() as u64);
+        start = end;
     }
-    Ok(results)
+    Ok(RunResult { plans: results, comparisons })
 }

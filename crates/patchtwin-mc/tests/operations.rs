@@ -64,7 +64,7 @@ fn a_reboot_longer_than_the_watchdog_trips_outside_a_window_and_costs_nothing_in
         threads: 2,
         observe_ns: S,
     };
-    let results = run(&model, &[0, 1], settings, &|_| {}).expect("run");
+    let results = run(&model, &[0, 1], settings, &|_| {}).expect("run").plans;
     let (now, window) = (&results[0].ops, &results[1].ops);
     assert_eq!(
         now.runs_with_trip, 200,
@@ -104,7 +104,7 @@ fn the_failure_rate_interval_holds_the_patch_failure_probability() {
         threads: 2,
         observe_ns: S / 10,
     };
-    let r = &run(&model, &[0], settings, &|_| {}).expect("run")[0];
+    let r = &run(&model, &[0], settings, &|_| {}).expect("run").plans[0];
     let e = r.ops.p_patch_failure();
     assert!(
         e.lo <= 0.3 && 0.3 <= e.hi,
@@ -129,7 +129,7 @@ fn uncertified_and_unvalidated_patches_fail_more_by_the_given_amounts() {
         threads: 2,
         observe_ns: S / 10,
     };
-    let e = run(&model, &[0], settings, &|_| {}).expect("run")[0]
+    let e = run(&model, &[0], settings, &|_| {}).expect("run").plans[0]
         .ops
         .p_patch_failure();
     assert!(
@@ -170,7 +170,7 @@ plans:
         threads: 2,
         observe_ns: S / 10,
     };
-    let e = run(&model, &[0], settings, &|_| {}).expect("run")[0]
+    let e = run(&model, &[0], settings, &|_| {}).expect("run").plans[0]
         .ops
         .p_trip();
     assert!(

@@ -24,7 +24,7 @@ fn ops_by_plan(model: &Compiled, runs: u64) -> Vec<(String, OpsAcc)> {
         observe_ns: 1_000_000_000,
     };
     run(model, &plans, settings, &|_| {})
-        .expect("run")
+        .expect("run").plans
         .into_iter()
         .map(|r| (r.plan, r.ops))
         .collect()
@@ -38,42 +38,48 @@ fn plan<'a>(all: &'a [(String, OpsAcc)], id: &str) -> &'a OpsAcc {
 }
 
 #[test]
-fn deferring_changes_nothing_operationally() {
-    for name in [
-        "ews-actively-exploited",
-        "water-treatment",
-        "substation",
-        "packaging-line",
-    ] {
+fn deferring_deploys_nothing() {
+    for name in ["ews-actively-exploited", "water-treatment", "substation", "packaging-line"] {
         let model = compile(name);
         let all = ops_by_plan(&model, 40);
         let defer = plan(&all, "defer");
-        assert_eq!(
-            (
-                defer.runs_with_trip,
-                defer.deployments,
-                defer.runs_with_patch_failure
-            ),
-            (0, 0, 0),
-            "{name}: defer"
-        );
+        assert_eq!((defer.deployments, defer.runs_with_patch_failure, defer.runs_with_overrun), (0, 0, 0), "{name}: defer");
     }
 }
 
 #[test]
-fn ews_patches_fail_sometimes_but_never_stop_the_process() {
+fn ews_patches_fail_sometimes_but_add_no_trips() {
     // The story: the workstations feed SCADA and the PLCs only indirectly, so even an
-    // uncertified patch that fails and rolls back costs no production — its risk is the
-    // rollback, which the certification penalty makes likely enough to matter.
+    // uncertified patch that fails and rolls back stops no process. The trips that remain are
+    // the attacker's (common random numbers: the same attacks in every plan), and patching
+    // only removes some of them.
     let all = ops_by_plan(&compile("ews-actively-exploited"), 200);
+    let defer = plan(&all, "defer").p_trip();
     for id in ["patch-now", "patch-in-window", "controls-then-window"] {
         let o = plan(&all, id);
-        assert_eq!(o.runs_with_trip, 0, "{id}: no trips");
-        assert!(
-            o.p_patch_failure().lo > 0.05,
-            "{id}: uncertified patch fails noticeably: {:?}",
-            o.p_patch_failure()
-        );
+        assert!(o.p_trip().mean <= defer.mean, "{id}: {:?} vs defer {defer:?}", o.p_trip());
+        assert!(o.p_patch_failure().lo > 0.05, "{id}: uncertified patch fails noticeably: {:?}", o.p_patch_failure());
+    }
+}
+
+#[test]
+fn ews_plans_order_by_exposure_as_the_story_says() {
+    // Controls now and the patch in the window beats patching now (the patch can fail and
+    // leave the hole open; the controls close the vendor path at once), which beats waiting
+    // 45 days for the window, which beats deferring.
+    let model = compile("ews-actively-exploited");
+    let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
+    let settings = McSettings { runs: 300, seed: 7, threads: 2, observe_ns: 100_000_000 };
+    let result = run(&model, &plans, settings, &|_| {}).expect("run");
+    let p = |id: &str| result.plans.iter().find(|r| r.plan == id).expect("plan").exposure.p_compromise();
+    let (defer, window, now, controls) = (p("defer"), p("patch-in-window"), p("patch-now"), p("controls-then-window"));
+    assert!(controls.hi < now.lo, "controls-then-window {controls:?} < patch-now {now:?}");
+    assert!(now.hi < window.lo, "patch-now {now:?} < patch-in-window {window:?}");
+    assert!(window.hi < defer.lo, "patch-in-window {window:?} < defer {defer:?}");
+    // And the paired differences against defer say the same with narrower intervals.
+    for c in &result.comparisons {
+        let d = c.d_compromise.estimate();
+        assert!(d.hi < 0.0, "{} lowers P(compromise) against defer: {d:?}", c.plan);
     }
 }
 
@@ -91,7 +97,6 @@ fn substation_ieds_patched_out_of_cycle_trip_the_bays_but_not_in_the_outage() {
         window.p_trip().hi < now.p_trip().lo,
         "in the outage window the bays are de-energised"
     );
-    assert!(window.downtime_h.sum < now.downtime_h.sum);
 }
 
 #[test]
@@ -99,11 +104,9 @@ fn packaging_line_plc_patch_in_the_weekly_window_can_overrun_it() {
     let all = ops_by_plan(&compile("packaging-line"), 200);
     let plcs = plan(&all, "patch-plcs-next-window");
     let hmi = plan(&all, "patch-hmi-now");
-    assert!(
-        plcs.p_overrun().mean > 0.0,
-        "a failed PLC firmware rollback can run past 4 h"
-    );
-    assert_eq!(hmi.runs_with_trip, 0, "HMI reboots cost view, not the line");
+    let defer = plan(&all, "defer");
+    assert!(plcs.p_overrun().mean > 0.0, "a failed PLC firmware rollback can run past 4 h");
+    assert!(hmi.p_trip().mean <= defer.p_trip().mean, "HMI reboots cost view, not the line");
 }
 
 #[test]

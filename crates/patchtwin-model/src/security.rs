@@ -74,9 +74,11 @@ pub struct Vulnerability {
     /// Whether exploitation needs the attacker to be on the asset's network segment
     /// (CVSS AV:A/L/P) rather than anywhere a conduit allows.
     pub local_only: bool,
-    /// Time to compromise, per exploit step, if the scenario gives one (otherwise the exposure
-    /// model derives it from the fields above).
-    pub ttc: Option<DurationDist>,
+    /// Time to compromise for one exploit step by a medium-capability attacker: as given in
+    /// the scenario, or derived from maturity, KEV, EPSS and CVSS (see `ttc_defaulted`).
+    pub ttc: DurationDist,
+    /// The TTC was derived by the default model rather than given.
+    pub ttc_defaulted: bool,
 }
 
 /// CSAF `restart_required` categories.
@@ -265,6 +267,23 @@ pub struct Threat {
     pub capability: Capability,
     /// Targets; reaching any one is a compromise.
     pub targets: Vec<Target>,
+    /// Time to restore a controller the attacker stopped (reload from a known-good image,
+    /// re-commission) before its process can restart.
+    pub recovery_time: DurationDist,
+}
+
+impl Capability {
+    /// Multiplier on times to compromise: a stronger attacker is faster. Low ×2, medium ×1,
+    /// high ×0.5, nation-state ×0.25 (engineering judgement, in the spirit of the attacker
+    /// profiles of MAL/securiCAD; review per threat assessment).
+    pub fn ttc_factor(self) -> f64 {
+        match self {
+            Capability::Low => 2.0,
+            Capability::Medium => 1.0,
+            Capability::High => 0.5,
+            Capability::NationState => 0.25,
+        }
+    }
 }
 
 /// One attacker target and what its compromise costs.

@@ -5,7 +5,7 @@
 //! This crate formats results it is given; it runs no simulation and computes no statistics
 //! beyond reading quantiles off merged histograms.
 
-use patchtwin_mc::PlanResult;
+use patchtwin_mc::{Paired, PlanResult};
 use patchtwin_model::{FlowKind, Scenario};
 use patchtwin_sim::FlowStats;
 use serde::Serialize;
@@ -122,6 +122,77 @@ impl From<patchtwin_mc::estimate::Estimate> for Est {
     }
 }
 
+/// Time-to-compromise percentiles in days (null when no replication was compromised).
+#[derive(Debug, Serialize)]
+pub struct TtcDays {
+    /// 5th percentile.
+    pub p5: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+}
+
+/// `exposure` block of a plan.
+#[derive(Debug, Serialize)]
+pub struct Exposure {
+    /// P(an attacker reaches a target within the horizon).
+    pub p_compromise: Est,
+    /// Time to compromise of the replications where it happened, days from the start.
+    pub ttc_days: TtcDays,
+    /// (vulnerability, asset)-days open and reachable from an entry point, per replication.
+    pub exposure_days: Est,
+    /// P(the attacker is detected before reaching a target), among replications with a foothold.
+    pub p_detected_before_impact: Est,
+    /// Share of replications in which the attacker got a foothold.
+    pub foothold_share: f64,
+    /// Impact cost of compromised targets per replication.
+    pub impact_cost: Est,
+}
+
+fn exposure(r: &PlanResult) -> Exposure {
+    let e = &r.exposure;
+    Exposure {
+        p_compromise: e.p_compromise().into(),
+        ttc_days: TtcDays { p5: e.ttc_days(0.05), p50: e.ttc_days(0.5), p95: e.ttc_days(0.95) },
+        exposure_days: e.exposure_days.estimate().into(),
+        p_detected_before_impact: e.p_detected_before_impact().into(),
+        foothold_share: if e.runs == 0 { 0.0 } else { e.runs_with_foothold as f64 / e.runs as f64 },
+        impact_cost: e.impact_cost.estimate().into(),
+    }
+}
+
+/// One plan against the baseline: paired differences (plan minus baseline) with 95% intervals.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    /// Plan id.
+    pub plan: String,
+    /// Baseline plan id.
+    pub baseline: String,
+    /// Difference in P(compromise).
+    pub delta_p_compromise: Est,
+    /// Difference in P(process trip).
+    pub delta_p_trip: Est,
+    /// Difference in unplanned downtime hours.
+    pub delta_downtime_h: Est,
+    /// Difference in expected loss.
+    pub delta_expected_loss: Est,
+    /// Difference in P(dual success).
+    pub delta_dual_success: Est,
+}
+
+fn comparison(c: &Paired) -> Comparison {
+    Comparison {
+        plan: c.plan.clone(),
+        baseline: c.baseline.clone(),
+        delta_p_compromise: c.d_compromise.estimate().into(),
+        delta_p_trip: c.d_trip.estimate().into(),
+        delta_downtime_h: c.d_downtime_h.estimate().into(),
+        delta_expected_loss: c.d_loss.estimate().into(),
+        delta_dual_success: c.d_dual_success.estimate().into(),
+    }
+}
+
 /// `operations` block of a plan.
 #[derive(Debug, Serialize)]
 pub struct Operations {
@@ -192,6 +263,12 @@ pub struct PlanSummary {
     pub timing: Timing,
     /// Operations: trips, downtime, patch failures, windows.
     pub operations: Operations,
+    /// Residual exposure.
+    pub exposure: Exposure,
+    /// P(no target compromised and no unplanned downtime).
+    pub dual_success: Est,
+    /// Downtime cost plus impact cost, per replication.
+    pub expected_loss: Est,
 }
 
 /// The whole `summary.json`.
@@ -207,6 +284,8 @@ pub struct Summary {
     pub engine: EngineInfo,
     /// Plans.
     pub plans: Vec<PlanSummary>,
+    /// Every plan against the baseline (the first plan).
+    pub comparisons: Vec<Comparison>,
 }
 
 fn ms(us: u64) -> f64 {
@@ -256,13 +335,8 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
 }
 
 /// Builds the summary.
-pub fn summary(
-    s: &Scenario,
-    sha256: &str,
-    settings: SettingsInfo,
-    engine: EngineInfo,
-    results: &[PlanResult],
-) -> Summary {
+pub fn summary(s: &Scenario, sha256: &str, settings: SettingsInfo, engine: EngineInfo, run: &patchtwin_mc::RunResult) -> Summary {
+    let results = &run.plans;
     let plans = results
         .iter()
         .map(|r| {
@@ -286,6 +360,9 @@ pub fn summary(
                     }),
                 },
                 operations: operations(r),
+                exposure: exposure(r),
+                dual_success: r.exposure.p_dual_success().into(),
+                expected_loss: r.exposure.loss.estimate().into(),
             }
         })
         .collect();
@@ -298,6 +375,7 @@ pub fn summary(
         settings,
         engine,
         plans,
+        comparisons: run.comparisons.iter().map(comparison).collect(),
     }
 }
 
@@ -321,6 +399,21 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         )
     };
     let num = |e: &Est| format!("{:>7.2} [{:.2}–{:.2}]", e.mean, e.lo.max(0.0), e.hi);
+    let _ = writeln!(out, "\nper plan (95% intervals)");
+    let _ = writeln!(out, "  {:<24} {:>22} {:>22} {:>22} {:>16}", "plan", "P(compromise)", "P(dual success)", "TTC days p50", "expected loss");
+    for p in &summary.plans {
+        let ttc = p.exposure.ttc_days.p50.map_or("never".to_string(), |d| format!("{d:.1}"));
+        let _ = writeln!(out, "  {:<24} {:>22} {:>22} {:>22} {:>16.0}", truncate(&p.id, 24), pct(&p.exposure.p_compromise), pct(&p.dual_success), ttc, p.expected_loss.mean);
+    }
+    if !summary.comparisons.is_empty() {
+        let base = &summary.comparisons[0].baseline;
+        let sign = |e: &Est, scale: f64, unit: &str| format!("{:+.1}{unit} [{:+.1}, {:+.1}]", scale * e.mean, scale * e.lo, scale * e.hi);
+        let _ = writeln!(out, "\neach plan minus `{base}`, paired over the same replications (95% intervals)");
+        let _ = writeln!(out, "  {:<24} {:>26} {:>26} {:>26}", "plan", "Δ P(compromise)", "Δ P(trip)", "Δ downtime h");
+        for c in &summary.comparisons {
+            let _ = writeln!(out, "  {:<24} {:>26} {:>26} {:>26}", truncate(&c.plan, 24), sign(&c.delta_p_compromise, 100.0, " pt"), sign(&c.delta_p_trip, 100.0, " pt"), sign(&c.delta_downtime_h, 1.0, ""));
+        }
+    }
     let _ = writeln!(out, "\noperations per plan (95% intervals)");
     let _ = writeln!(
         out,

@@ -699,6 +699,10 @@ pub struct ThreatRaw {
     pub capability: Option<CapabilityRaw>,
     /// What they are after.
     pub targets: Vec<TargetRaw>,
+    /// Time to restore a controller the attacker stopped, before its process can restart
+    /// (default: lognormal, median 8h, p95 24h).
+    #[serde(default)]
+    pub recovery_time: Option<DistRaw<DurationText>>,
 }
 
 /// A staged rollout.

@@ -73,6 +73,12 @@ pub enum Event {
     Reevaluate,
     /// A tripped process unit finished restarting.
     UnitRestarted { unit: u32, generation: u32 },
+    /// An attack attempt arrives at an entry point.
+    AttackAttempt { entry: u16 },
+    /// An exploit attempt on `asset` through `vuln` completes.
+    AttackStep { asset: u32, vuln: u32, generation: u32 },
+    /// Incident response evicts the attacker.
+    Evict { generation: u32 },
 }
 
 /// An asset's run-time state.
@@ -262,6 +268,8 @@ pub struct Outcome {
     pub flows_after: Vec<FlowStats>,
     /// Operations.
     pub ops: OpsOutcome,
+    /// Exposure.
+    pub exposure: crate::attack::ExposureOutcome,
     /// Events processed.
     pub events: u64,
     /// Mean number of pending events seen at each pop (for benchmark baselines).
@@ -430,6 +438,7 @@ impl<'m> Replication<'m> {
             observing: None,
             observe_until: 0,
         };
+        step.update_exposure(0);
         while let Some((now, event)) = queue.pop() {
             if now > horizon {
                 break;
@@ -452,6 +461,7 @@ impl<'m> Replication<'m> {
             flows,
             flows_after,
             ops: ops.outcome,
+            exposure: ops.exposure,
             events,
             mean_pending: if events == 0 {
                 0.0
@@ -510,6 +520,9 @@ impl Step<'_, '_> {
             Event::UnitRestarted { unit, generation } => {
                 self.unit_restarted(q, now, unit, generation)
             }
+            Event::AttackAttempt { entry } => self.attack_attempt(q, now, entry),
+            Event::AttackStep { asset, vuln, generation } => self.attack_step(q, now, asset, vuln, generation),
+            Event::Evict { generation } => self.evict(q, now, generation),
         }
     }
 

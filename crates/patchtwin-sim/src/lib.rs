@@ -8,6 +8,7 @@
 //! files, and never reads the wall clock or a global random generator: a replication is a pure
 //! function of the compiled scenario, its settings and the random stream it is handed.
 
+pub mod attack;
 pub mod compiled;
 pub mod engine;
 mod net;

@@ -74,6 +74,10 @@ pub struct Ops {
     pub controls_active: Vec<bool>,
     /// Results so far.
     pub outcome: OpsOutcome,
+    /// The attacker.
+    pub attack: crate::attack::AttackState,
+    /// Exposure results so far.
+    pub exposure: crate::attack::ExposureOutcome,
 }
 
 /// SplitMix64 step, for keyed draws.
@@ -123,6 +127,7 @@ impl Ops {
                 );
             }
         }
+        crate::attack::schedule_first_attempts(model, key, q);
         let actions = &s.plans[plan].actions;
         let mut outcome = OpsOutcome::default();
         let mut pending = 0;
@@ -154,6 +159,8 @@ impl Ops {
             next_wake: None,
             controls_active: vec![false; s.controls.len()],
             outcome,
+            attack: crate::attack::AttackState::new(s),
+            exposure: crate::attack::ExposureOutcome::default(),
         }
     }
 }
@@ -447,8 +454,10 @@ impl Step<'_, '_> {
                     .contains(&patchtwin_model::AssetIdx(asset))
                 {
                     self.ops.outcome.fixed.push((v.0, asset, now + own));
+                    self.ops.attack.fixed.insert((v.0, asset));
                 }
             }
+            self.update_exposure(now);
             // Side effects act on the timing model from now on.
             let fx = &p.side_effects;
             let mut node = self.node(asset);
@@ -679,9 +688,33 @@ impl Step<'_, '_> {
             self.note(now, &c.id, "control", || {
                 format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message)")
             });
+        } else if let ControlEffect::Segmentation { conduit, allow_protocols } = &c.effect {
+            // Flows whose protocol the restricted conduit no longer lets through are cut.
+            let cut: Vec<u32> = (0..self.model.flows.len() as u32)
+                .filter(|f| self.model.flows[*f as usize].conduits.contains(&conduit.0) && !allow_protocols.contains(&self.model.scenario.flows[*f as usize].protocol))
+                .collect();
+            for f in &cut {
+                let u = self.rng.random::<f64>();
+                let delay = detection_delay_ns(&self.model.flows[*f as usize], u);
+                let mut st = self.flow_state(*f);
+                st.route_down += 1;
+                if st.route_down == 1 {
+                    st.generation = st.generation.wrapping_add(1);
+                    let generation = st.generation;
+                    if let Some(d) = delay {
+                        _q.schedule(now + d, Event::FlowHealth { flow: *f, healthy: false, generation });
+                    }
+                }
+            }
+            let names: Vec<String> = cut.iter().map(|f| self.model.scenario.flows[*f as usize].id.clone()).collect();
+            self.note(now, &c.id, "control", || {
+                if names.is_empty() { "in effect: the conduit is restricted; no modelled flow needs what it blocks".to_string() } else { format!("in effect: the conduit no longer carries {}", names.join(", ")) }
+            });
         } else {
             self.note(now, &c.id, "control", || "in effect".to_string());
         }
+        self.update_exposure(now);
+        self.attack_plan(_q, now);
     }
 
     pub(crate) fn window(&mut self, q: &mut EventQueue<Event>, now: u64, window: u16, open: bool) {
@@ -932,6 +965,7 @@ impl Step<'_, '_> {
     /// Closes the books at the horizon.
     pub(crate) fn finish(&mut self, horizon: u64) {
         self.account_units(horizon);
+        self.update_exposure(horizon);
         let s = self.model.scenario.clone();
         let mut downtime = 0;
         let mut cost = 0.0;

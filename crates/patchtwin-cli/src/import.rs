@@ -1,0 +1,367 @@
+//! `patchtwin import`: CSAF advisories (with KEV and EPSS) or a CycloneDX SBOM into a new
+//! scenario file. Glue only: read the files, call `patchtwin-import`, check that the result
+//! validates, write it atomically, print the report. The input scenario is never modified.
+
+use patchtwin_import::{CsafImport, Named, Rejected, SbomImport, csaf, cyclonedx, epss, kev};
+use patchtwin_scenario::ModelLibrary;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `patchtwin import`.
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    source: Source,
+}
+
+#[derive(clap::Subcommand)]
+enum Source {
+    /// Import CSAF 2.0 advisories: vulnerabilities of the matched assets, `vendor_fix`
+    /// remediations as candidate patches, mitigations and workarounds as candidate controls
+    /// where they map to one. Writes a new scenario; exits 2 when an input is unusable (the
+    /// output is still written when only some advisories were rejected).
+    Csaf {
+        /// Advisory files (CSAF 2.0 JSON), or directories of them.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The scenario to import into (read only).
+        #[arg(long, value_name = "SCENARIO")]
+        into: PathBuf,
+        /// The new scenario file to write (YAML).
+        #[arg(long, value_name = "NEW")]
+        out: PathBuf,
+        /// CISA KEV catalog (`known_exploited_vulnerabilities.json`).
+        #[arg(long, value_name = "KEV.json")]
+        kev: Option<PathBuf>,
+        /// EPSS scores (`cve,epss,percentile` CSV after a `#model_version` line).
+        #[arg(long, value_name = "EPSS.csv")]
+        epss: Option<PathBuf>,
+    },
+    /// Fill one asset's software inventory from a CycloneDX 1.5/1.6 JSON SBOM. Writes a new
+    /// scenario.
+    Sbom {
+        /// The SBOM (CycloneDX JSON).
+        #[arg(value_name = "CYCLONEDX.json")]
+        bom: PathBuf,
+        /// The asset whose inventory it describes.
+        #[arg(long, value_name = "ID")]
+        asset: String,
+        /// The scenario to import into (read only).
+        #[arg(long, value_name = "SCENARIO")]
+        into: PathBuf,
+        /// The new scenario file to write (YAML).
+        #[arg(long, value_name = "NEW")]
+        out: PathBuf,
+    },
+}
+
+/// Runs `patchtwin import`. `Ok(Err(message))` is bad input (exit code 2).
+pub fn run(args: ImportArgs) -> anyhow::Result<Result<(), String>> {
+    match args.source {
+        Source::Csaf {
+            files,
+            into,
+            out,
+            kev,
+            epss,
+        } => import_csaf(&files, &into, &out, kev.as_deref(), epss.as_deref()),
+        Source::Sbom {
+            bom,
+            asset,
+            into,
+            out,
+        } => import_sbom(&bom, &asset, &into, &out),
+    }
+}
+
+fn name_of(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Reads a file of at most `max` bytes; the error says why, without the file name.
+fn read_raw(path: &Path, what: &str, max: usize) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the {what}: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("is a directory; expected the {what}"));
+    }
+    if meta.len() > max as u64 {
+        return Err(format!(
+            "the {what} is {} bytes; the largest accepted is {max}",
+            meta.len()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read the {what}: {e}"))
+}
+
+/// [`read_raw`] as UTF-8 text.
+fn read_text_raw(path: &Path, what: &str, max: usize) -> Result<String, String> {
+    String::from_utf8(read_raw(path, what, max)?).map_err(|e| {
+        format!(
+            "the {what} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Reads a text file of at most `max` bytes; the error names the file.
+fn read_text(path: &Path, what: &str, max: usize) -> Result<String, String> {
+    read_text_raw(path, what, max).map_err(|e| format!("error: {}: {e}", path.display()))
+}
+
+/// Reads a file of at most `max` bytes; the error names the file.
+fn read_bytes(path: &Path, what: &str, max: usize) -> Result<Vec<u8>, String> {
+    read_raw(path, what, max).map_err(|e| format!("error: {}: {e}", path.display()))
+}
+
+/// The model library `load_file` would use for `scenario`: the built-in one, extended by a
+/// `models/` directory beside it or one level up.
+fn library_for(scenario: &Path) -> Result<ModelLibrary, String> {
+    let mut lib = ModelLibrary::builtin();
+    if let Some(dir) = scenario.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        for candidate in [dir.join("models"), dir.join("../models")] {
+            if candidate.is_dir() {
+                lib.add_dir(&candidate).map_err(|d| d.render())?;
+                break;
+            }
+        }
+    }
+    Ok(lib)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Checks `--out`, reads and validates `--into`: (text, library, scenario).
+fn load_into(
+    into: &Path,
+    out: &Path,
+    inputs: &[&Path],
+) -> Result<(String, ModelLibrary, patchtwin_model::Scenario), String> {
+    for i in std::iter::once(&into).chain(inputs) {
+        if same_file(i, out) {
+            return Err(format!(
+                "error: --out {} is an input file; write the imported scenario to a new file (the input is never modified)",
+                out.display()
+            ));
+        }
+    }
+    if out.is_dir() {
+        return Err(format!(
+            "error: --out {} is a directory; expected a file name such as {}/imported.yaml",
+            out.display(),
+            out.display()
+        ));
+    }
+    let text = read_text(
+        into,
+        "scenario",
+        patchtwin_scenario::source::MAX_INPUT_BYTES,
+    )?;
+    let lib = library_for(into)?;
+    let loaded = patchtwin_scenario::load_str(&text, &into.display().to_string(), &lib)
+        .map_err(|d| d.render())?;
+    Ok((text, lib, loaded.scenario))
+}
+
+/// Validates the new text, writes it atomically, and says so.
+fn finish(yaml: &str, out: &Path, lib: &ModelLibrary) -> anyhow::Result<Result<(), String>> {
+    if let Err(d) = patchtwin_scenario::load_str(yaml, &out.display().to_string(), lib) {
+        anyhow::bail!(
+            "the imported scenario does not validate (a bug in `patchtwin import`; nothing was written):\n{}",
+            d.render()
+        );
+    }
+    if let Err(e) = patchtwin_report::write_atomic(out, yaml.as_bytes()) {
+        return Ok(Err(format!("error: cannot write --out: {e}")));
+    }
+    println!(
+        "wrote {} (it validates: `patchtwin validate {}`)",
+        out.display(),
+        out.display()
+    );
+    Ok(Ok(()))
+}
+
+/// The advisory files named on the command line, directories expanded to their `*.json`.
+fn advisory_paths(files: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            let entries = std::fs::read_dir(f)
+                .map_err(|e| format!("error: {}: cannot list the directory: {e}", f.display()))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                })
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(format!(
+                    "error: {}: no .json advisory files in this directory",
+                    f.display()
+                ));
+            }
+            out.extend(found);
+        } else {
+            out.push(f.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn import_csaf(
+    files: &[PathBuf],
+    into: &Path,
+    out: &Path,
+    kev_path: Option<&Path>,
+    epss_path: Option<&Path>,
+) -> anyhow::Result<Result<(), String>> {
+    let paths = match advisory_paths(files) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut inputs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    inputs.extend(kev_path);
+    inputs.extend(epss_path);
+    let (text, lib, scenario) = match load_into(into, out, &inputs) {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(e)),
+    };
+    let kev = match kev_path {
+        None => None,
+        Some(p) => {
+            let t = match read_text(p, "KEV catalog", kev::MAX_BYTES) {
+                Ok(t) => t,
+                Err(e) => return Ok(Err(e)),
+            };
+            match kev::Catalog::parse(&t) {
+                Ok(c) => Some((name_of(p), c)),
+                Err(e) => return Ok(Err(format!("error: {}: {e}", p.display()))),
+            }
+        }
+    };
+    let epss = match epss_path {
+        None => None,
+        Some(p) => {
+            let b = match read_bytes(p, "EPSS file", epss::MAX_BYTES) {
+                Ok(b) => b,
+                Err(e) => return Ok(Err(e)),
+            };
+            match epss::Scores::parse_bytes(&b) {
+                Ok(s) => Some((name_of(p), s)),
+                Err(e) => return Ok(Err(format!("error: {}: {e}", p.display()))),
+            }
+        }
+    };
+    let mut advisories: Vec<Named> = Vec::new();
+    let mut rejected: Vec<Rejected> = Vec::new();
+    for p in &paths {
+        let parsed = read_text_raw(p, "advisory", csaf::MAX_BYTES)
+            .and_then(|t| csaf::parse(&t).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(a) => {
+                if let Some(first) = advisories.iter().find(|n| n.advisory.id == a.id) {
+                    eprintln!(
+                        "note: {}: {} was already read from {}; skipped",
+                        p.display(),
+                        a.id,
+                        first.file
+                    );
+                } else {
+                    advisories.push(Named {
+                        file: name_of(p),
+                        advisory: a,
+                    });
+                }
+            }
+            Err(reason) => rejected.push(Rejected {
+                file: p.display().to_string(),
+                reason,
+            }),
+        }
+    }
+    if advisories.is_empty() {
+        let reasons: Vec<String> = rejected
+            .iter()
+            .map(|r| format!("error: {}: {}", r.file, r.reason))
+            .collect();
+        return Ok(Err(format!(
+            "{}\nerror: no advisory could be read; nothing was written",
+            reasons.join("\n")
+        )));
+    }
+    let n_rejected = rejected.len();
+    let into_name = name_of(into);
+    let output = CsafImport {
+        scenario_text: &text,
+        scenario_file: &into_name,
+        scenario: &scenario,
+        advisories: &advisories,
+        rejected,
+        kev: kev.as_ref().map(|(n, c)| (n.as_str(), c)),
+        epss: epss.as_ref().map(|(n, s)| (n.as_str(), s)),
+    }
+    .run();
+    let output = match output {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(format!("error: {}: {e}", into.display()))),
+    };
+    print!("{}", output.report.render());
+    match finish(&output.yaml, out, &lib)? {
+        Ok(()) if n_rejected > 0 => Ok(Err(format!(
+            "error: {n_rejected} advisory file(s) rejected (listed above); the others were imported into {}",
+            out.display()
+        ))),
+        r => Ok(r),
+    }
+}
+
+fn import_sbom(
+    bom_path: &Path,
+    asset: &str,
+    into: &Path,
+    out: &Path,
+) -> anyhow::Result<Result<(), String>> {
+    let (text, lib, scenario) = match load_into(into, out, &[bom_path]) {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(e)),
+    };
+    let bom_text = match read_text(bom_path, "SBOM", cyclonedx::MAX_BYTES) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e)),
+    };
+    let bom = match cyclonedx::parse(&bom_text) {
+        Ok(b) => b,
+        Err(e) => return Ok(Err(format!("error: {}: {e}", bom_path.display()))),
+    };
+    let into_name = name_of(into);
+    let bom_name = name_of(bom_path);
+    let output = SbomImport {
+        scenario_text: &text,
+        scenario_file: &into_name,
+        scenario: &scenario,
+        asset,
+        bom: (&bom_name, &bom),
+    }
+    .run();
+    let output = match output {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(format!("error: --asset: {e}"))),
+    };
+    print!("{}", output.report.render());
+    finish(&output.yaml, out, &lib)
+}
