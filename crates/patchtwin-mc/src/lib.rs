@@ -142,7 +142,8 @@ impl Default for ExposureAcc {
             runs_compromised: 0,
             runs_with_foothold: 0,
             runs_detected_before_impact: 0,
-            ttc_minutes: hdrhistogram::Histogram::new_with_bounds(1, 1_000_000_000, 3).expect("valid bounds"),
+            ttc_minutes: hdrhistogram::Histogram::new_with_bounds(1, 1_000_000_000, 3)
+                .expect("valid bounds"),
             exposure_days: Moments::default(),
             impact_cost: Moments::default(),
             loss: Moments::default(),
@@ -157,7 +158,8 @@ impl ExposureAcc {
         self.runs += 1;
         if let Some(t) = e.compromised_at {
             self.runs_compromised += 1;
-            self.ttc_minutes.saturating_record((t / 60_000_000_000).max(1));
+            self.ttc_minutes
+                .saturating_record((t / 60_000_000_000).max(1));
         }
         self.runs_with_foothold += u64::from(e.footholds > 0);
         self.runs_detected_before_impact += u64::from(e.detected_before_impact);
@@ -253,12 +255,25 @@ fn indicator(b: bool) -> f64 {
 /// same stream, and the plans of one replication run together so that their differences are
 /// accumulated pairwise. `progress` is called with the number of replications finished (all
 /// plans).
-pub fn run(model: &Compiled, plans: &[usize], settings: McSettings, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResult, McError> {
+pub fn run(
+    model: &Compiled,
+    plans: &[usize],
+    settings: McSettings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, McError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads.max(1))
         .build()
-        .map_err(|e| McError(format!("cannot start {} worker threads: {e}", settings.threads)))?;
-    let rs = RunSettings { observe_ns: settings.observe_ns, horizon_ns: model.scenario.horizon.as_nanos() };
+        .map_err(|e| {
+            McError(format!(
+                "cannot start {} worker threads: {e}",
+                settings.threads
+            ))
+        })?;
+    let rs = RunSettings {
+        observe_ns: settings.observe_ns,
+        horizon_ns: model.scenario.horizon.as_nanos(),
+    };
     let s = &model.scenario;
     let mut results: Vec<PlanResult> = plans
         .iter()
@@ -275,7 +290,11 @@ pub fn run(model: &Compiled, plans: &[usize], settings: McSettings, progress: &(
     let mut comparisons: Vec<Paired> = plans
         .iter()
         .skip(1)
-        .map(|&p| Paired { plan: s.plans[p].id.clone(), baseline: s.plans[plans[0]].id.clone(), ..Paired::default() })
+        .map(|&p| Paired {
+            plan: s.plans[p].id.clone(),
+            baseline: s.plans[plans[0]].id.clone(),
+            ..Paired::default()
+        })
         .collect();
     let mut start = 0u64;
     while start < settings.runs {
@@ -284,7 +303,16 @@ pub fn run(model: &Compiled, plans: &[usize], settings: McSettings, progress: &(
         let outcomes: Vec<Vec<patchtwin_sim::Outcome>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map(|i| plans.iter().map(|&p| Replication::new(model, p, rs, stream(settings.seed, i)).run().0).collect())
+                .map(|i| {
+                    plans
+                        .iter()
+                        .map(|&p| {
+                            Replication::new(model, p, rs, stream(settings.seed, i))
+                                .run()
+                                .0
+                        })
+                        .collect()
+                })
                 .collect()
         });
         for per_plan in &outcomes {
@@ -301,17 +329,30 @@ pub fn run(model: &Compiled, plans: &[usize], settings: McSettings, progress: &(
             }
             let base = &per_plan[0];
             let loss = |o: &patchtwin_sim::Outcome| o.exposure.impact_cost + o.ops.downtime_cost;
-            let dual = |o: &patchtwin_sim::Outcome| o.exposure.compromised_at.is_none() && o.ops.trips == 0 && o.ops.window_overrun_ns == 0;
+            let dual = |o: &patchtwin_sim::Outcome| {
+                o.exposure.compromised_at.is_none()
+                    && o.ops.trips == 0
+                    && o.ops.window_overrun_ns == 0
+            };
             for (c, o) in comparisons.iter_mut().zip(&per_plan[1..]) {
-                c.d_compromise.push(indicator(o.exposure.compromised_at.is_some()) - indicator(base.exposure.compromised_at.is_some()));
-                c.d_trip.push(indicator(o.ops.trips > 0) - indicator(base.ops.trips > 0));
-                c.d_downtime_h.push((o.ops.downtime_ns as f64 - base.ops.downtime_ns as f64) / 3.6e12);
+                c.d_compromise.push(
+                    indicator(o.exposure.compromised_at.is_some())
+                        - indicator(base.exposure.compromised_at.is_some()),
+                );
+                c.d_trip
+                    .push(indicator(o.ops.trips > 0) - indicator(base.ops.trips > 0));
+                c.d_downtime_h
+                    .push((o.ops.downtime_ns as f64 - base.ops.downtime_ns as f64) / 3.6e12);
                 c.d_loss.push(loss(o) - loss(base));
-                c.d_dual_success.push(indicator(dual(o)) - indicator(dual(base)));
+                c.d_dual_success
+                    .push(indicator(dual(o)) - indicator(dual(base)));
             }
         }
         progress(end * plans.len() as u64);
         start = end;
     }
-    Ok(RunResult { plans: results, comparisons })
+    Ok(RunResult {
+        plans: results,
+        comparisons,
+    })
 }

@@ -24,7 +24,8 @@ fn ops_by_plan(model: &Compiled, runs: u64) -> Vec<(String, OpsAcc)> {
         observe_ns: 1_000_000_000,
     };
     run(model, &plans, settings, &|_| {})
-        .expect("run").plans
+        .expect("run")
+        .plans
         .into_iter()
         .map(|r| (r.plan, r.ops))
         .collect()
@@ -39,11 +40,24 @@ fn plan<'a>(all: &'a [(String, OpsAcc)], id: &str) -> &'a OpsAcc {
 
 #[test]
 fn deferring_deploys_nothing() {
-    for name in ["ews-actively-exploited", "water-treatment", "substation", "packaging-line"] {
+    for name in [
+        "ews-actively-exploited",
+        "water-treatment",
+        "substation",
+        "packaging-line",
+    ] {
         let model = compile(name);
         let all = ops_by_plan(&model, 40);
         let defer = plan(&all, "defer");
-        assert_eq!((defer.deployments, defer.runs_with_patch_failure, defer.runs_with_overrun), (0, 0, 0), "{name}: defer");
+        assert_eq!(
+            (
+                defer.deployments,
+                defer.runs_with_patch_failure,
+                defer.runs_with_overrun
+            ),
+            (0, 0, 0),
+            "{name}: defer"
+        );
     }
 }
 
@@ -57,8 +71,16 @@ fn ews_patches_fail_sometimes_but_add_no_trips() {
     let defer = plan(&all, "defer").p_trip();
     for id in ["patch-now", "patch-in-window", "controls-then-window"] {
         let o = plan(&all, id);
-        assert!(o.p_trip().mean <= defer.mean, "{id}: {:?} vs defer {defer:?}", o.p_trip());
-        assert!(o.p_patch_failure().lo > 0.05, "{id}: uncertified patch fails noticeably: {:?}", o.p_patch_failure());
+        assert!(
+            o.p_trip().mean <= defer.mean,
+            "{id}: {:?} vs defer {defer:?}",
+            o.p_trip()
+        );
+        assert!(
+            o.p_patch_failure().lo > 0.05,
+            "{id}: uncertified patch fails noticeably: {:?}",
+            o.p_patch_failure()
+        );
     }
 }
 
@@ -69,17 +91,48 @@ fn ews_plans_order_by_exposure_as_the_story_says() {
     // 45 days for the window, which beats deferring.
     let model = compile("ews-actively-exploited");
     let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
-    let settings = McSettings { runs: 300, seed: 7, threads: 2, observe_ns: 100_000_000 };
+    let settings = McSettings {
+        runs: 300,
+        seed: 7,
+        threads: 2,
+        observe_ns: 100_000_000,
+    };
     let result = run(&model, &plans, settings, &|_| {}).expect("run");
-    let p = |id: &str| result.plans.iter().find(|r| r.plan == id).expect("plan").exposure.p_compromise();
-    let (defer, window, now, controls) = (p("defer"), p("patch-in-window"), p("patch-now"), p("controls-then-window"));
-    assert!(controls.hi < now.lo, "controls-then-window {controls:?} < patch-now {now:?}");
-    assert!(now.hi < window.lo, "patch-now {now:?} < patch-in-window {window:?}");
-    assert!(window.hi < defer.lo, "patch-in-window {window:?} < defer {defer:?}");
+    let p = |id: &str| {
+        result
+            .plans
+            .iter()
+            .find(|r| r.plan == id)
+            .expect("plan")
+            .exposure
+            .p_compromise()
+    };
+    let (defer, window, now, controls) = (
+        p("defer"),
+        p("patch-in-window"),
+        p("patch-now"),
+        p("controls-then-window"),
+    );
+    assert!(
+        controls.hi < now.lo,
+        "controls-then-window {controls:?} < patch-now {now:?}"
+    );
+    assert!(
+        now.hi < window.lo,
+        "patch-now {now:?} < patch-in-window {window:?}"
+    );
+    assert!(
+        window.hi < defer.lo,
+        "patch-in-window {window:?} < defer {defer:?}"
+    );
     // And the paired differences against defer say the same with narrower intervals.
     for c in &result.comparisons {
         let d = c.d_compromise.estimate();
-        assert!(d.hi < 0.0, "{} lowers P(compromise) against defer: {d:?}", c.plan);
+        assert!(
+            d.hi < 0.0,
+            "{} lowers P(compromise) against defer: {d:?}",
+            c.plan
+        );
     }
 }
 
@@ -105,8 +158,14 @@ fn packaging_line_plc_patch_in_the_weekly_window_can_overrun_it() {
     let plcs = plan(&all, "patch-plcs-next-window");
     let hmi = plan(&all, "patch-hmi-now");
     let defer = plan(&all, "defer");
-    assert!(plcs.p_overrun().mean > 0.0, "a failed PLC firmware rollback can run past 4 h");
-    assert!(hmi.p_trip().mean <= defer.p_trip().mean, "HMI reboots cost view, not the line");
+    assert!(
+        plcs.p_overrun().mean > 0.0,
+        "a failed PLC firmware rollback can run past 4 h"
+    );
+    assert!(
+        hmi.p_trip().mean <= defer.p_trip().mean,
+        "HMI reboots cost view, not the line"
+    );
 }
 
 #[test]

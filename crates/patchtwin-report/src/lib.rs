@@ -154,10 +154,18 @@ fn exposure(r: &PlanResult) -> Exposure {
     let e = &r.exposure;
     Exposure {
         p_compromise: e.p_compromise().into(),
-        ttc_days: TtcDays { p5: e.ttc_days(0.05), p50: e.ttc_days(0.5), p95: e.ttc_days(0.95) },
+        ttc_days: TtcDays {
+            p5: e.ttc_days(0.05),
+            p50: e.ttc_days(0.5),
+            p95: e.ttc_days(0.95),
+        },
         exposure_days: e.exposure_days.estimate().into(),
         p_detected_before_impact: e.p_detected_before_impact().into(),
-        foothold_share: if e.runs == 0 { 0.0 } else { e.runs_with_foothold as f64 / e.runs as f64 },
+        foothold_share: if e.runs == 0 {
+            0.0
+        } else {
+            e.runs_with_foothold as f64 / e.runs as f64
+        },
         impact_cost: e.impact_cost.estimate().into(),
     }
 }
@@ -335,7 +343,13 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
 }
 
 /// Builds the summary.
-pub fn summary(s: &Scenario, sha256: &str, settings: SettingsInfo, engine: EngineInfo, run: &patchtwin_mc::RunResult) -> Summary {
+pub fn summary(
+    s: &Scenario,
+    sha256: &str,
+    settings: SettingsInfo,
+    engine: EngineInfo,
+    run: &patchtwin_mc::RunResult,
+) -> Summary {
     let results = &run.plans;
     let plans = results
         .iter()
@@ -400,18 +414,55 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
     };
     let num = |e: &Est| format!("{:>7.2} [{:.2}–{:.2}]", e.mean, e.lo.max(0.0), e.hi);
     let _ = writeln!(out, "\nper plan (95% intervals)");
-    let _ = writeln!(out, "  {:<24} {:>22} {:>22} {:>22} {:>16}", "plan", "P(compromise)", "P(dual success)", "TTC days p50", "expected loss");
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>22} {:>22} {:>22} {:>16}",
+        "plan", "P(compromise)", "P(dual success)", "TTC days p50", "expected loss"
+    );
     for p in &summary.plans {
-        let ttc = p.exposure.ttc_days.p50.map_or("never".to_string(), |d| format!("{d:.1}"));
-        let _ = writeln!(out, "  {:<24} {:>22} {:>22} {:>22} {:>16.0}", truncate(&p.id, 24), pct(&p.exposure.p_compromise), pct(&p.dual_success), ttc, p.expected_loss.mean);
+        let ttc = p
+            .exposure
+            .ttc_days
+            .p50
+            .map_or("never".to_string(), |d| format!("{d:.1}"));
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>22} {:>22} {:>22} {:>16.0}",
+            truncate(&p.id, 24),
+            pct(&p.exposure.p_compromise),
+            pct(&p.dual_success),
+            ttc,
+            p.expected_loss.mean
+        );
     }
     if !summary.comparisons.is_empty() {
         let base = &summary.comparisons[0].baseline;
-        let sign = |e: &Est, scale: f64, unit: &str| format!("{:+.1}{unit} [{:+.1}, {:+.1}]", scale * e.mean, scale * e.lo, scale * e.hi);
-        let _ = writeln!(out, "\neach plan minus `{base}`, paired over the same replications (95% intervals)");
-        let _ = writeln!(out, "  {:<24} {:>26} {:>26} {:>26}", "plan", "Δ P(compromise)", "Δ P(trip)", "Δ downtime h");
+        let sign = |e: &Est, scale: f64, unit: &str| {
+            format!(
+                "{:+.1}{unit} [{:+.1}, {:+.1}]",
+                scale * e.mean,
+                scale * e.lo,
+                scale * e.hi
+            )
+        };
+        let _ = writeln!(
+            out,
+            "\neach plan minus `{base}`, paired over the same replications (95% intervals)"
+        );
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>26} {:>26} {:>26}",
+            "plan", "Δ P(compromise)", "Δ P(trip)", "Δ downtime h"
+        );
         for c in &summary.comparisons {
-            let _ = writeln!(out, "  {:<24} {:>26} {:>26} {:>26}", truncate(&c.plan, 24), sign(&c.delta_p_compromise, 100.0, " pt"), sign(&c.delta_p_trip, 100.0, " pt"), sign(&c.delta_downtime_h, 1.0, ""));
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>26} {:>26} {:>26}",
+                truncate(&c.plan, 24),
+                sign(&c.delta_p_compromise, 100.0, " pt"),
+                sign(&c.delta_p_trip, 100.0, " pt"),
+                sign(&c.delta_downtime_h, 1.0, "")
+            );
         }
     }
     let _ = writeln!(out, "\noperations per plan (95% intervals)");

@@ -1098,7 +1098,9 @@ pub fn validate(
                 CapabilityRaw::NationState => Capability::NationState,
             };
             let recovery_time = match &t.recovery_time {
-                Some(d) => duration_dist(ctx, d, "threat.recovery_time").unwrap_or_else(default_recovery),
+                Some(d) => {
+                    duration_dist(ctx, d, "threat.recovery_time").unwrap_or_else(default_recovery)
+                }
                 None => default_recovery(),
             };
             Threat {
@@ -2019,8 +2021,11 @@ fn route_flows(
 
 fn default_recovery() -> DurationDist {
     DurationDist(
-        Dist::new(DistSpec::LogNormal { median: (8 * unit::H) as f64, p95: (24 * unit::H) as f64 })
-            .expect("valid default"),
+        Dist::new(DistSpec::LogNormal {
+            median: (8 * unit::H) as f64,
+            p95: (24 * unit::H) as f64,
+        })
+        .expect("valid default"),
     )
 }
 
@@ -2052,7 +2057,12 @@ fn cvss_ttc_factor(v: &cvss::v3::Vector) -> f64 {
 /// McQueen et al. (2006), "Time-to-Compromise Model for Cyber Risk Reduction Estimation",
 /// which puts a skilled attacker with a known exploit at about 5.8 days. These are defaults
 /// to review, not measurements; give `ttc` where you know better.
-pub fn default_ttc(maturity: ExploitMaturity, kev: bool, epss: Option<f64>, cvss_factor: f64) -> DurationDist {
+pub fn default_ttc(
+    maturity: ExploitMaturity,
+    kev: bool,
+    epss: Option<f64>,
+    cvss_factor: f64,
+) -> DurationDist {
     let mut days: f64 = match maturity {
         _ if kev => 2.0,
         ExploitMaturity::Active => 2.0,

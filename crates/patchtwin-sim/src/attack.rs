@@ -28,7 +28,9 @@ use crate::compiled::Compiled;
 use crate::engine::{Event, Step};
 use crate::ops::keyed_stream;
 use crate::queue::EventQueue;
-use patchtwin_model::{AttackTarget, ConduitDirection, ControlEffect, Dependency, DependencyTarget, Scenario};
+use patchtwin_model::{
+    AttackTarget, ConduitDirection, ControlEffect, Dependency, DependencyTarget, Scenario,
+};
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
 use std::collections::BTreeSet;
@@ -117,7 +119,9 @@ fn unit_controllers(s: &Scenario, deps: &[Dependency], out: &mut Vec<u32>) {
                     out.push(p.0);
                 }
             }
-            DependencyTarget::Function(f) => unit_controllers(s, &s.functions[f.ix()].depends_on, out),
+            DependencyTarget::Function(f) => {
+                unit_controllers(s, &s.functions[f.ix()].depends_on, out)
+            }
             DependencyTarget::KOfN { of, .. } => unit_controllers(s, of, out),
             _ => {}
         }
@@ -127,10 +131,18 @@ fn unit_controllers(s: &Scenario, deps: &[Dependency], out: &mut Vec<u32>) {
 impl Step<'_, '_> {
     fn segmentation(&self, conduit: usize) -> Option<&[String]> {
         let s = &self.model.scenario;
-        s.controls.iter().enumerate().find_map(|(ci, c)| match &c.effect {
-            ControlEffect::Segmentation { conduit: cc, allow_protocols } if cc.ix() == conduit && self.ops.controls_active[ci] => Some(allow_protocols.as_slice()),
-            _ => None,
-        })
+        s.controls
+            .iter()
+            .enumerate()
+            .find_map(|(ci, c)| match &c.effect {
+                ControlEffect::Segmentation {
+                    conduit: cc,
+                    allow_protocols,
+                } if cc.ix() == conduit && self.ops.controls_active[ci] => {
+                    Some(allow_protocols.as_slice())
+                }
+                _ => None,
+            })
     }
 
     /// The conduit from zone `from` into zone `to` that lets `service` through now, if any.
@@ -147,13 +159,17 @@ impl Step<'_, '_> {
             if !direction_ok {
                 return None;
             }
-            let allows = |list: &[String]| list.is_empty() || service.is_none_or(|sv| list.iter().any(|p| p == sv));
+            let allows = |list: &[String]| {
+                list.is_empty() || service.is_none_or(|sv| list.iter().any(|p| p == sv))
+            };
             if !allows(&c.protocols) {
                 return None;
             }
             match self.segmentation(ci) {
                 Some(allowed) if allowed.is_empty() => None,
-                Some(allowed) => service.is_none_or(|sv| allowed.iter().any(|p| p == sv)).then_some(ci),
+                Some(allowed) => service
+                    .is_none_or(|sv| allowed.iter().any(|p| p == sv))
+                    .then_some(ci),
                 None => Some(ci),
             }
         })
@@ -165,14 +181,25 @@ impl Step<'_, '_> {
         let s = &self.model.scenario;
         let v = &s.vulnerabilities[vuln as usize];
         let to = s.assets[asset as usize].zone.ix();
-        let held_zones: BTreeSet<usize> = self.ops.attack.held.iter().enumerate().filter(|(_, h)| **h).map(|(a, _)| s.assets[a].zone.ix()).collect();
+        let held_zones: BTreeSet<usize> = self
+            .ops
+            .attack
+            .held
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h)
+            .map(|(a, _)| s.assets[a].zone.ix())
+            .collect();
         if held_zones.contains(&to) {
             return Some(None);
         }
         if v.local_only {
             return None;
         }
-        held_zones.iter().find_map(|z| self.open_conduit(*z, to, v.service.as_deref())).map(Some)
+        held_zones
+            .iter()
+            .find_map(|z| self.open_conduit(*z, to, v.service.as_deref()))
+            .map(Some)
     }
 
     /// Starts attempts on every newly reachable open (asset, vulnerability).
@@ -184,7 +211,10 @@ impl Step<'_, '_> {
         for (vi, v) in s.vulnerabilities.iter().enumerate() {
             for a in &v.assets {
                 let (asset, vuln) = (a.0, vi as u32);
-                if self.ops.attack.held[a.ix()] || self.ops.attack.pending.contains(&(asset, vuln)) || self.ops.attack.fixed.contains(&(vuln, asset)) {
+                if self.ops.attack.held[a.ix()]
+                    || self.ops.attack.pending.contains(&(asset, vuln))
+                    || self.ops.attack.fixed.contains(&(vuln, asset))
+                {
                     continue;
                 }
                 if self.reach(asset, vuln).is_some() {
@@ -197,11 +227,27 @@ impl Step<'_, '_> {
     fn schedule_step(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32, vuln: u32) {
         let s = &self.model.scenario;
         self.ops.attack.draws += 1;
-        let mut r = keyed_stream(self.ops.key, PURPOSE_STEP, u64::from(asset) << 32 | u64::from(vuln), self.ops.attack.draws);
-        let ttc = s.vulnerabilities[vuln as usize].ttc.sample(&mut r).as_nanos() as f64 * s.threat.capability.ttc_factor();
+        let mut r = keyed_stream(
+            self.ops.key,
+            PURPOSE_STEP,
+            u64::from(asset) << 32 | u64::from(vuln),
+            self.ops.attack.draws,
+        );
+        let ttc = s.vulnerabilities[vuln as usize]
+            .ttc
+            .sample(&mut r)
+            .as_nanos() as f64
+            * s.threat.capability.ttc_factor();
         self.ops.attack.pending.insert((asset, vuln));
         let generation = self.ops.attack.generation;
-        q.schedule(now + ttc.round().max(1.0) as u64, Event::AttackStep { asset, vuln, generation });
+        q.schedule(
+            now + ttc.round().max(1.0) as u64,
+            Event::AttackStep {
+                asset,
+                vuln,
+                generation,
+            },
+        );
     }
 
     pub(crate) fn attack_attempt(&mut self, q: &mut EventQueue<Event>, now: u64, entry: u16) {
@@ -215,7 +261,10 @@ impl Step<'_, '_> {
         // Restrictions on this entry point.
         let mut pass = 1.0;
         for (ci, c) in s.controls.iter().enumerate() {
-            if let ControlEffect::RemoteAccessRestriction { entry_point, residual } = &c.effect
+            if let ControlEffect::RemoteAccessRestriction {
+                entry_point,
+                residual,
+            } = &c.effect
                 && entry_point.0 == u32::from(entry)
                 && self.ops.controls_active[ci]
             {
@@ -237,11 +286,20 @@ impl Step<'_, '_> {
         }
         self.ops.exposure.footholds += 1;
         let (eid, aid) = (e.id.clone(), s.assets[landing as usize].id.clone());
-        self.note(now, &aid, "attack", || format!("attacker gets a foothold on {aid} through {eid}"));
+        self.note(now, &aid, "attack", || {
+            format!("attacker gets a foothold on {aid} through {eid}")
+        });
         self.compromise(q, now, landing);
     }
 
-    pub(crate) fn attack_step(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32, vuln: u32, generation: u32) {
+    pub(crate) fn attack_step(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        asset: u32,
+        vuln: u32,
+        generation: u32,
+    ) {
         if generation != self.ops.attack.generation {
             return;
         }
@@ -250,13 +308,20 @@ impl Step<'_, '_> {
         if self.ops.attack.held[asset as usize] {
             return;
         }
-        let (aid, vid) = (s.assets[asset as usize].id.clone(), s.vulnerabilities[vuln as usize].id.clone());
+        let (aid, vid) = (
+            s.assets[asset as usize].id.clone(),
+            s.vulnerabilities[vuln as usize].id.clone(),
+        );
         if self.ops.attack.fixed.contains(&(vuln, asset)) {
-            self.note(now, &aid, "attack", || format!("exploit of {vid} on {aid} fails: patched"));
+            self.note(now, &aid, "attack", || {
+                format!("exploit of {vid} on {aid} fails: patched")
+            });
             return;
         }
         let Some(via) = self.reach(asset, vuln) else {
-            self.note(now, &aid, "attack", || format!("{aid} no longer reachable for {vid}"));
+            self.note(now, &aid, "attack", || {
+                format!("{aid} no longer reachable for {vid}")
+            });
             return;
         };
         // Controls that lower the odds of this exploit.
@@ -267,11 +332,19 @@ impl Step<'_, '_> {
                 continue;
             }
             match &c.effect {
-                ControlEffect::Allowlisting { assets, exploit_success } if assets.iter().any(|a| a.0 == asset) => {
+                ControlEffect::Allowlisting {
+                    assets,
+                    exploit_success,
+                } if assets.iter().any(|a| a.0 == asset) => {
                     p *= exploit_success;
                     stopped_by = Some(c.id.clone());
                 }
-                ControlEffect::VirtualPatch { conduit, blocks, miss_probability, .. } if via == Some(conduit.ix()) && blocks.iter().any(|b| b.0 == vuln) => {
+                ControlEffect::VirtualPatch {
+                    conduit,
+                    blocks,
+                    miss_probability,
+                    ..
+                } if via == Some(conduit.ix()) && blocks.iter().any(|b| b.0 == vuln) => {
                     p *= miss_probability;
                     stopped_by = Some(c.id.clone());
                 }
@@ -279,10 +352,17 @@ impl Step<'_, '_> {
             }
         }
         self.ops.attack.draws += 1;
-        let mut r = keyed_stream(self.ops.key, PURPOSE_STEP, u64::from(asset) << 32 | u64::from(vuln), self.ops.attack.draws);
+        let mut r = keyed_stream(
+            self.ops.key,
+            PURPOSE_STEP,
+            u64::from(asset) << 32 | u64::from(vuln),
+            self.ops.attack.draws,
+        );
         if r.random::<f64>() >= p {
             let by = stopped_by.unwrap_or_default();
-            self.note(now, &aid, "attack", || format!("exploit of {vid} on {aid} stopped by {by}; the attacker tries again"));
+            self.note(now, &aid, "attack", || {
+                format!("exploit of {vid} on {aid} stopped by {by}; the attacker tries again")
+            });
             self.schedule_step(q, now, asset, vuln);
             return;
         }
@@ -290,7 +370,9 @@ impl Step<'_, '_> {
             Some(c) => format!(" across conduit {}", s.conduits[c].id),
             None => String::new(),
         };
-        self.note(now, &aid, "attack", || format!("attacker compromises {aid} exploiting {vid}{how}"));
+        self.note(now, &aid, "attack", || {
+            format!("attacker compromises {aid} exploiting {vid}{how}")
+        });
         self.compromise(q, now, asset);
     }
 
@@ -300,12 +382,21 @@ impl Step<'_, '_> {
         let zone = s.assets[asset as usize].zone;
         // Monitoring of this zone may see it.
         for (ci, c) in s.controls.iter().enumerate() {
-            if let ControlEffect::Monitoring { zones, detection_probability, time_to_respond } = &c.effect
+            if let ControlEffect::Monitoring {
+                zones,
+                detection_probability,
+                time_to_respond,
+            } = &c.effect
                 && self.ops.controls_active[ci]
                 && zones.contains(&zone)
             {
                 self.ops.attack.draws += 1;
-                let mut r = keyed_stream(self.ops.key, PURPOSE_DETECT, u64::from(asset), self.ops.attack.draws);
+                let mut r = keyed_stream(
+                    self.ops.key,
+                    PURPOSE_DETECT,
+                    u64::from(asset),
+                    self.ops.attack.draws,
+                );
                 let d = detection_probability.sample(&mut r);
                 if r.random::<f64>() < d {
                     let respond = time_to_respond.sample(&mut r).as_nanos();
@@ -314,7 +405,12 @@ impl Step<'_, '_> {
                         self.ops.exposure.detected_before_impact = true;
                     }
                     let (cid, aid) = (c.id.clone(), s.assets[asset as usize].id.clone());
-                    self.note(now, &cid, "detect", || format!("{cid} detects the attacker on {aid}; eviction in {}", crate::engine::fmt_ns(respond)));
+                    self.note(now, &cid, "detect", || {
+                        format!(
+                            "{cid} detects the attacker on {aid}; eviction in {}",
+                            crate::engine::fmt_ns(respond)
+                        )
+                    });
                     let generation = self.ops.attack.generation;
                     q.schedule(now + respond, Event::Evict { generation });
                     break;
@@ -335,11 +431,14 @@ impl Step<'_, '_> {
                 self.ops.exposure.compromised_at = Some(now);
                 self.ops.exposure.impact_cost += t.impact_cost;
                 let aid = s.assets[asset as usize].id.clone();
-                self.note(now, &aid, "impact", || format!("target reached: {aid} is in the attacker's hands"));
+                self.note(now, &aid, "impact", || {
+                    format!("target reached: {aid} is in the attacker's hands")
+                });
             }
         }
         // A held controller can stop its process.
-        if s.assets[asset as usize].kind.is_controller() && !self.ops.attack.stopped[asset as usize] {
+        if s.assets[asset as usize].kind.is_controller() && !self.ops.attack.stopped[asset as usize]
+        {
             for (ui, unit) in s.process_units.iter().enumerate() {
                 let mut ctrl = Vec::new();
                 unit_controllers(&s, &unit.depends_on, &mut ctrl);
@@ -353,7 +452,12 @@ impl Step<'_, '_> {
                     self.ops.attack.stopped[asset as usize] = true;
                     self.ops.exposure.controllers_stopped += 1;
                     let aid = s.assets[asset as usize].id.clone();
-                    self.note(now, &aid, "attack", || format!("attacker stops {aid}; restoring it takes {}", crate::engine::fmt_ns(recovery)));
+                    self.note(now, &aid, "attack", || {
+                        format!(
+                            "attacker stops {aid}; restoring it takes {}",
+                            crate::engine::fmt_ns(recovery)
+                        )
+                    });
                     self.take_down(q, now, asset, recovery);
                     self.evaluate(q, now);
                     break;
@@ -371,14 +475,17 @@ impl Step<'_, '_> {
         self.ops.attack.held.iter_mut().for_each(|h| *h = false);
         self.ops.attack.pending.clear();
         self.ops.attack.generation = self.ops.attack.generation.wrapping_add(1);
-        self.note(now, "attacker", "evict", || format!("attacker evicted from {held} asset(s)"));
+        self.note(now, "attacker", "evict", || {
+            format!("attacker evicted from {held} asset(s)")
+        });
         let _ = q;
     }
 
     /// Re-counts exposed (vulnerability, asset) pairs after a change, integrating the old count.
     pub(crate) fn update_exposure(&mut self, now: u64) {
         let a = &mut self.ops.attack;
-        self.ops.exposure.exposure_pair_ns += u128::from(a.exposed_now) * u128::from(now.saturating_sub(a.exposure_since));
+        self.ops.exposure.exposure_pair_ns +=
+            u128::from(a.exposed_now) * u128::from(now.saturating_sub(a.exposure_since));
         a.exposure_since = now;
         let count = self.exposed_pairs();
         self.ops.attack.exposed_now = count;
@@ -390,18 +497,33 @@ impl Step<'_, '_> {
         for (vi, v) in s.vulnerabilities.iter().enumerate() {
             // Zones reachable from any landing zone through open conduits for this service.
             let mut seen = vec![false; s.zones.len()];
-            let mut stack: Vec<usize> = s.threat.entry_points.iter().map(|e| s.assets[e.asset.ix()].zone.ix()).collect();
+            let mut stack: Vec<usize> = s
+                .threat
+                .entry_points
+                .iter()
+                .map(|e| s.assets[e.asset.ix()].zone.ix())
+                .collect();
             while let Some(z) = stack.pop() {
                 if std::mem::replace(&mut seen[z], true) {
                     continue;
                 }
                 for to in 0..s.zones.len() {
-                    if !seen[to] && !v.local_only && self.open_conduit(z, to, v.service.as_deref()).is_some() {
+                    if !seen[to]
+                        && !v.local_only
+                        && self.open_conduit(z, to, v.service.as_deref()).is_some()
+                    {
                         stack.push(to);
                     }
                 }
             }
-            count += v.assets.iter().filter(|a| seen[s.assets[a.ix()].zone.ix()] && !self.ops.attack.fixed.contains(&(vi as u32, a.0))).count() as u64;
+            count += v
+                .assets
+                .iter()
+                .filter(|a| {
+                    seen[s.assets[a.ix()].zone.ix()]
+                        && !self.ops.attack.fixed.contains(&(vi as u32, a.0))
+                })
+                .count() as u64;
         }
         count
     }

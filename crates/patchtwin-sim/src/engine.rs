@@ -76,7 +76,11 @@ pub enum Event {
     /// An attack attempt arrives at an entry point.
     AttackAttempt { entry: u16 },
     /// An exploit attempt on `asset` through `vuln` completes.
-    AttackStep { asset: u32, vuln: u32, generation: u32 },
+    AttackStep {
+        asset: u32,
+        vuln: u32,
+        generation: u32,
+    },
     /// Incident response evicts the attacker.
     Evict { generation: u32 },
 }
@@ -521,7 +525,11 @@ impl Step<'_, '_> {
                 self.unit_restarted(q, now, unit, generation)
             }
             Event::AttackAttempt { entry } => self.attack_attempt(q, now, entry),
-            Event::AttackStep { asset, vuln, generation } => self.attack_step(q, now, asset, vuln, generation),
+            Event::AttackStep {
+                asset,
+                vuln,
+                generation,
+            } => self.attack_step(q, now, asset, vuln, generation),
             Event::Evict { generation } => self.evict(q, now, generation),
         }
     }

@@ -688,10 +688,18 @@ impl Step<'_, '_> {
             self.note(now, &c.id, "control", || {
                 format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message)")
             });
-        } else if let ControlEffect::Segmentation { conduit, allow_protocols } = &c.effect {
+        } else if let ControlEffect::Segmentation {
+            conduit,
+            allow_protocols,
+        } = &c.effect
+        {
             // Flows whose protocol the restricted conduit no longer lets through are cut.
             let cut: Vec<u32> = (0..self.model.flows.len() as u32)
-                .filter(|f| self.model.flows[*f as usize].conduits.contains(&conduit.0) && !allow_protocols.contains(&self.model.scenario.flows[*f as usize].protocol))
+                .filter(|f| {
+                    self.model.flows[*f as usize].conduits.contains(&conduit.0)
+                        && !allow_protocols
+                            .contains(&self.model.scenario.flows[*f as usize].protocol)
+                })
                 .collect();
             for f in &cut {
                 let u = self.rng.random::<f64>();
@@ -702,13 +710,31 @@ impl Step<'_, '_> {
                     st.generation = st.generation.wrapping_add(1);
                     let generation = st.generation;
                     if let Some(d) = delay {
-                        _q.schedule(now + d, Event::FlowHealth { flow: *f, healthy: false, generation });
+                        _q.schedule(
+                            now + d,
+                            Event::FlowHealth {
+                                flow: *f,
+                                healthy: false,
+                                generation,
+                            },
+                        );
                     }
                 }
             }
-            let names: Vec<String> = cut.iter().map(|f| self.model.scenario.flows[*f as usize].id.clone()).collect();
+            let names: Vec<String> = cut
+                .iter()
+                .map(|f| self.model.scenario.flows[*f as usize].id.clone())
+                .collect();
             self.note(now, &c.id, "control", || {
-                if names.is_empty() { "in effect: the conduit is restricted; no modelled flow needs what it blocks".to_string() } else { format!("in effect: the conduit no longer carries {}", names.join(", ")) }
+                if names.is_empty() {
+                    "in effect: the conduit is restricted; no modelled flow needs what it blocks"
+                        .to_string()
+                } else {
+                    format!(
+                        "in effect: the conduit no longer carries {}",
+                        names.join(", ")
+                    )
+                }
             });
         } else {
             self.note(now, &c.id, "control", || "in effect".to_string());
