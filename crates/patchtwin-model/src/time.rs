@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(Duration(1500 * unit::MS).to_string(), "1.5s");
         assert_eq!(Duration(45 * unit::D).to_string(), "45d");
         assert_eq!(Duration(90 * unit::MIN).to_string(), "1h 30m");
-        assert_eq!(Duration(2512_772_000_000).to_string(), "41m 53s");
+        assert_eq!(Duration(2_512_772_000_000).to_string(), "41m 53s");
         assert_eq!(
             Duration(3 * unit::D + 4 * unit::H + 10 * unit::MIN).to_string(),
             "3d 4h"

@@ -166,7 +166,7 @@ impl Step<'_, '_> {
                 return None;
             }
             match self.segmentation(ci) {
-                Some(allowed) if allowed.is_empty() => None,
+                Some([]) => None,
                 Some(allowed) => service
                     .is_none_or(|sv| allowed.iter().any(|p| p == sv))
                     .then_some(ci),
@@ -507,8 +507,8 @@ impl Step<'_, '_> {
                 if std::mem::replace(&mut seen[z], true) {
                     continue;
                 }
-                for to in 0..s.zones.len() {
-                    if !seen[to]
+                for (to, seen_to) in seen.iter().enumerate() {
+                    if !*seen_to
                         && !v.local_only
                         && self.open_conduit(z, to, v.service.as_deref()).is_some()
                     {
