@@ -19,11 +19,13 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// One queued event.
+/// One queued event. The sequence number is 32 bits so that an entry with a 20-byte event
+/// fits 32 bytes (the heap's sifts move whole entries; smaller is faster). Wrapping is
+/// prevented: a replication that schedules more than 2³² events panics rather than reorder.
 #[derive(Clone, Copy, Debug)]
 struct Entry<E> {
     time: u64,
-    seq: u64,
+    seq: u32,
     event: E,
 }
 
@@ -49,7 +51,8 @@ impl<E> Ord for Entry<E> {
 #[derive(Debug)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
-    next_seq: u64,
+    next_seq: u32,
+    scheduled: u64,
     now: u64,
 }
 
@@ -65,6 +68,7 @@ impl<E: Copy> EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
             next_seq: 0,
+            scheduled: 0,
             now: 0,
         }
     }
@@ -84,7 +88,12 @@ impl<E: Copy> EventQueue<E> {
             seq: self.next_seq,
             event,
         });
-        self.next_seq += 1;
+        // Wrapping would break FIFO ties; a replication this long is a modelling error.
+        self.next_seq = self
+            .next_seq
+            .checked_add(1)
+            .expect("more than 2^32 events scheduled in one replication");
+        self.scheduled += 1;
     }
 
     /// Pops the next event and advances the clock to its time.
@@ -112,7 +121,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Total events ever scheduled.
     pub fn scheduled(&self) -> u64 {
-        self.next_seq
+        self.scheduled
     }
 }
 
