@@ -15,10 +15,13 @@ pub struct ImportArgs {
 
 #[derive(clap::Subcommand)]
 enum Source {
-    /// Import CSAF 2.0 advisories: vulnerabilities of the matched assets, `vendor_fix`
-    /// remediations as candidate patches, mitigations and workarounds as candidate controls
-    /// where they map to one. Writes a new scenario; exits 2 when an input is unusable (the
-    /// output is still written when only some advisories were rejected).
+    /// Import CSAF 2.0 advisories (with KEV and EPSS) into a new scenario file.
+    ///
+    /// Matches the advisories' products to the assets' software inventories and adds the
+    /// vulnerabilities of the matched assets, `vendor_fix` remediations as candidate patches,
+    /// and mitigations and workarounds as candidate controls where they map to one. Prints what
+    /// was matched, added, skipped and not modelled. Exits 2 when an input is unusable; when
+    /// only some advisories are rejected, the others are still imported and written.
     Csaf {
         /// Advisory files (CSAF 2.0 JSON), or directories of them.
         #[arg(required = true, value_name = "FILE")]
@@ -36,8 +39,10 @@ enum Source {
         #[arg(long, value_name = "EPSS.csv")]
         epss: Option<PathBuf>,
     },
-    /// Fill one asset's software inventory from a CycloneDX 1.5/1.6 JSON SBOM. Writes a new
-    /// scenario.
+    /// Fill one asset's software inventory from a CycloneDX 1.5/1.6 JSON SBOM.
+    ///
+    /// Adds every software component (with vendor and version) the asset's inventory lacks and
+    /// writes a new scenario file; lists the components it skipped and why.
     Sbom {
         /// The SBOM (CycloneDX JSON).
         #[arg(value_name = "CYCLONEDX.json")]
