@@ -28,3 +28,6 @@ mod schema_acceptance;
 
 #[path = "cli/hostile_input.rs"]
 mod hostile_input;
+
+#[path = "cli/commands.rs"]
+mod commands;
