@@ -45,7 +45,7 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         plans: Vec<String>,
         /// Observation window for message-level timing, e.g. `60s` (see ARCHITECTURE.md).
-        #[arg(long, default_value = "60s")]
+        #[arg(long, default_value = "20s")]
         observe: String,
         /// Output directory.
         #[arg(long, default_value = "out")]
@@ -53,6 +53,16 @@ enum Command {
         /// Rows per plan in the table.
         #[arg(long, default_value_t = 8)]
         rows: usize,
+        /// Plan to compare the others against (default: the first plan of the scenario).
+        #[arg(long)]
+        baseline: Option<String>,
+        /// Keep adding batches of `--runs` replications until every headline probability's
+        /// 95% interval is narrower than this width (e.g. 0.02), or `--max-runs` is reached.
+        #[arg(long)]
+        target_ci: Option<f64>,
+        /// Cap on replications per plan for `--target-ci`.
+        #[arg(long, default_value_t = 20_000)]
+        max_runs: u64,
     },
     /// Narrate one replication of one plan as a timeline, with causes.
     Trace {
@@ -68,7 +78,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Observation window for message-level timing, e.g. `60s`.
-        #[arg(long, default_value = "60s")]
+        #[arg(long, default_value = "20s")]
         observe: String,
         /// Only lines about this entity (asset or flow id).
         #[arg(long)]
@@ -130,7 +140,24 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
             observe,
             out,
             rows,
-        } => run_plans(&file, runs, seed, threads, &plans, &observe, &out, rows),
+            baseline,
+            target_ci,
+            max_runs,
+        } => {
+            let opts = RunOpts {
+                runs,
+                seed,
+                threads,
+                plans,
+                observe,
+                out,
+                rows,
+                baseline,
+                target_ci,
+                max_runs,
+            };
+            run_plans(&file, &opts)
+        }
         Command::Trace {
             file,
             plan,
@@ -285,69 +312,115 @@ fn select_plans(s: &Scenario, wanted: &[String]) -> Result<Vec<usize>, BadInput>
         .collect()
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one argument per command-line option"
-)]
-fn run_plans(
-    file: &std::path::Path,
+/// Options of `run`.
+struct RunOpts {
     runs: u64,
     seed: u64,
     threads: Option<usize>,
-    plans: &[String],
-    observe: &str,
-    out: &std::path::Path,
+    plans: Vec<String>,
+    observe: String,
+    out: PathBuf,
     rows: usize,
-) -> anyhow::Result<Result<(), BadInput>> {
+    baseline: Option<String>,
+    target_ci: Option<f64>,
+    max_runs: u64,
+}
+
+fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), BadInput>> {
     let loaded = match patchtwin_scenario::load_file(file) {
         Ok(l) => l,
         Err(d) => return Ok(Err(bad(d))),
     };
     let s = std::sync::Arc::new(loaded.scenario);
-    if runs == 0 {
+    if o.runs == 0 {
         return Ok(Err(BadInput("error: --runs must be at least 1".into())));
     }
-    let observe_ns = match observe_ns(observe, s.horizon) {
-        Ok(o) => o,
+    if let Some(w) = o.target_ci
+        && !(w > 0.0 && w < 1.0)
+    {
+        return Ok(Err(BadInput(format!(
+            "error: --target-ci is the width of a probability interval, between 0 and 1 (e.g. 0.02); got {w}"
+        ))));
+    }
+    let observe_ns = match observe_ns(&o.observe, s.horizon) {
+        Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let plan_ix = match select_plans(&s, plans) {
+    let mut plan_ix = match select_plans(&s, &o.plans) {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if let Some(b) = &o.baseline {
+        let bi = match select_plans(&s, std::slice::from_ref(b)) {
+            Ok(v) => v[0],
+            Err(e) => return Ok(Err(BadInput(e.0.replace("--plans", "--baseline")))),
+        };
+        plan_ix.retain(|p| *p != bi);
+        plan_ix.insert(0, bi);
+    }
+    let threads = o
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if threads == 0 {
         return Ok(Err(BadInput("error: --threads must be at least 1".into())));
     }
     let model = patchtwin_sim::Compiled::new(s.clone());
-    let total = runs * plan_ix.len() as u64;
-    let bar = progress_bar(total);
+    let cap = o.target_ci.map_or(o.runs, |_| o.max_runs.max(o.runs));
+    let bar = progress_bar(cap * plan_ix.len() as u64);
     let started = std::time::Instant::now();
     let settings = patchtwin_mc::McSettings {
-        runs,
-        seed,
+        runs: o.runs,
+        seed: o.seed,
         threads,
         observe_ns,
     };
-    let results = patchtwin_mc::run(&model, &plan_ix, settings, &|done| {
+    let tick = |done: u64| {
         if let Some(b) = &bar {
             b.set_position(done);
         }
-    })?;
+    };
+    let (results, stop) = match o.target_ci {
+        None => (
+            patchtwin_mc::run(&model, &plan_ix, settings, &tick)?,
+            format!("fixed: {} replications per plan", o.runs),
+        ),
+        Some(w) => {
+            let (r, why) =
+                patchtwin_mc::merge::run_until(&model, &plan_ix, settings, w, o.runs, cap, &tick)?;
+            let text = match why {
+                patchtwin_mc::merge::StopReason::TargetReached { runs, widest } => {
+                    format!(
+                        "target reached: after {runs} replications per plan every headline interval is narrower than {w} (widest {widest:.4})"
+                    )
+                }
+                patchtwin_mc::merge::StopReason::CapReached {
+                    runs,
+                    widest,
+                    which,
+                } => {
+                    format!(
+                        "cap reached: {runs} replications per plan (--max-runs); the widest interval, {which}, is still {widest:.4} wide (target {w})"
+                    )
+                }
+            };
+            (r, text)
+        }
+    };
     let wall_s = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let runs = results.plans.first().map_or(0, |p| p.runs);
     let events = results.plans.iter().map(|r| r.events).sum();
     let summary = patchtwin_report::summary(
         &s,
         &loaded.sha256,
         patchtwin_report::SettingsInfo {
             runs,
-            seed,
+            seed: o.seed,
             horizon_s: s.horizon.as_secs_f64(),
             observe_s: observe_ns as f64 / 1e9,
+            stop: stop.clone(),
         },
         patchtwin_report::EngineInfo {
             events,
@@ -356,13 +429,16 @@ fn run_plans(
         },
         &results,
     );
-    patchtwin_report::write_summary(out, &summary)?;
-    print!("{}", patchtwin_report::table(&summary, rows));
+    patchtwin_report::write_summary(&o.out, &summary)?;
+    let written = patchtwin_report::write_all(&o.out, &summary, &results, &s)?;
+    print!("{}", patchtwin_report::table(&summary, o.rows));
     println!(
-        "
-{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",
-        out.join("summary.json").display()
+        "\n{stop}\n{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",
+        o.out.join("summary.json").display()
     );
+    for path in &written {
+        println!("  {}", path.display());
+    }
     Ok(Ok(()))
 }
 

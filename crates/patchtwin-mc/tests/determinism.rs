@@ -90,3 +90,94 @@ fn different_seeds_give_different_draws() {
     assert_ne!(first(1, 0), first(1, 1));
     assert_eq!(first(1, 0), first(1, 0));
 }
+
+#[test]
+fn any_split_into_parts_merges_to_the_same_bits() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ews-actively-exploited.yaml");
+    let loaded = load_file(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+    let model = Compiled::new(Arc::new(loaded.scenario));
+    let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
+    let settings = McSettings {
+        runs: 48,
+        seed: 8,
+        threads: 2,
+        observe_ns: 1_000_000_000,
+    };
+    let whole = run(&model, &plans, settings, &|_| {}).expect("run");
+    for cuts in [vec![17u64], vec![1, 30, 47], vec![24]] {
+        let mut bounds = vec![0];
+        bounds.extend(cuts.iter().copied());
+        bounds.push(48);
+        let mut merged: Option<patchtwin_mc::RunResult> = None;
+        // Merge in reverse order too: exact accumulators do not care.
+        for w in bounds.windows(2).rev() {
+            let part = patchtwin_mc::run_range(&model, &plans, w[0]..w[1], settings, &|_| {})
+                .expect("part");
+            match &mut merged {
+                None => merged = Some(part),
+                Some(m) => m.merge(&part),
+            }
+        }
+        let merged = merged.expect("parts");
+        let (a, b) = (digest(&model, &whole.plans), digest(&model, &merged.plans));
+        if let Some((x, y)) = a.iter().zip(&b).find(|(x, y)| x != y) {
+            panic!(
+                "split at {cuts:?} differs first at {} `{}`: {} vs {}",
+                x.0, x.1, x.2, y.2
+            );
+        }
+        for (x, y) in whole.plans.iter().zip(&merged.plans) {
+            assert_eq!(
+                x.ops.downtime_h, y.ops.downtime_h,
+                "{}: downtime moments",
+                x.plan
+            );
+            assert_eq!(x.exposure.runs_compromised, y.exposure.runs_compromised);
+            assert_eq!(x.exposure.ttc_minutes, y.exposure.ttc_minutes);
+        }
+        for (x, y) in whole.comparisons.iter().zip(&merged.comparisons) {
+            assert_eq!(
+                (x.d_compromise, x.d_downtime_h, x.d_loss),
+                (y.d_compromise, y.d_downtime_h, y.d_loss),
+                "{}: paired moments",
+                x.plan
+            );
+        }
+    }
+}
+
+#[test]
+fn target_ci_stops_when_intervals_are_narrow_enough_or_at_the_cap() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/packaging-line.yaml");
+    let model = Compiled::new(Arc::new(
+        load_file(&root)
+            .unwrap_or_else(|d| panic!("{}", d.render()))
+            .scenario,
+    ));
+    let plans = vec![0, 1];
+    let settings = McSettings {
+        runs: 0,
+        seed: 8,
+        threads: 2,
+        observe_ns: 100_000_000,
+    };
+    let (r, why) = patchtwin_mc::merge::run_until(&model, &plans, settings, 0.3, 50, 2000, &|_| {})
+        .expect("run");
+    match why {
+        patchtwin_mc::merge::StopReason::TargetReached { runs, widest } => {
+            assert!(widest < 0.3 && runs < 2000, "{runs} runs, widest {widest}");
+            assert!(r.widest_headline().0 < 0.3);
+        }
+        other => panic!("a 0.3 width is reachable well before 2000 runs: {other:?}"),
+    }
+    let (_, why) = patchtwin_mc::merge::run_until(&model, &plans, settings, 1e-6, 50, 100, &|_| {})
+        .expect("run");
+    assert!(
+        matches!(
+            why,
+            patchtwin_mc::merge::StopReason::CapReached { runs: 100, .. }
+        ),
+        "{why:?}"
+    );
+}
