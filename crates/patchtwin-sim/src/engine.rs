@@ -35,13 +35,14 @@ pub enum Event {
     /// A flow's period starts: a poll is issued or a publication sent.
     Fire { flow: u32 },
     /// A message of `bytes` reaches route position `pos` counted from its sender;
-    /// `back` is a response or publication.
+    /// `back` is a response or publication. `stamp` is the poll's attempt tag, or for a
+    /// publication the time it was sent (publications of one flow can overlap in flight).
     Hop {
         flow: u32,
         pos: u16,
         back: bool,
-        tag: u32,
         bytes: u32,
+        stamp: u64,
     },
     /// The producer starts answering a poll.
     Respond { flow: u32, tag: u32 },
@@ -502,9 +503,9 @@ impl Step<'_, '_> {
                 flow,
                 pos,
                 back,
-                tag,
                 bytes,
-            } => self.hop(q, now, flow, pos, back, tag, bytes),
+                stamp,
+            } => self.hop(q, now, flow, pos, back, stamp, bytes),
             Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
             Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
             Event::Watchdog { flow, arrivals } => self.watchdog(now, flow, arrivals),

@@ -62,7 +62,7 @@ impl Step<'_, '_> {
                 st.stats[phase].sent += 1;
                 let (tag, extra) = (st.tag, st.extra_ns);
                 q.schedule(now + timeout, Event::Timeout { flow, tag });
-                self.send(q, now + extra, flow, 0, false, tag, bytes);
+                self.send(q, now + extra, flow, 0, false, u64::from(tag), bytes);
             }
             FlowKind::Publish => {
                 let bytes = self.message_bytes(f, true);
@@ -71,9 +71,9 @@ impl Step<'_, '_> {
                 st.stats[phase].sent += 1;
                 st.tag = st.tag.wrapping_add(1);
                 st.poll_started = now;
-                let (tag, extra) = (st.tag, st.extra_ns);
+                let extra = st.extra_ns;
                 if up {
-                    self.send(q, now + extra, flow, 0, true, tag, bytes);
+                    self.send(q, now + extra, flow, 0, true, now, bytes);
                 }
             }
         }
@@ -91,7 +91,7 @@ impl Step<'_, '_> {
         flow: u32,
         pos: u16,
         back: bool,
-        tag: u32,
+        stamp: u64,
         bytes: u32,
     ) {
         let f = &self.model.flows[flow as usize];
@@ -137,8 +137,8 @@ impl Step<'_, '_> {
                 flow,
                 pos: pos + 1,
                 back,
-                tag,
                 bytes,
+                stamp,
             },
         );
     }
@@ -154,7 +154,7 @@ impl Step<'_, '_> {
         flow: u32,
         pos: u16,
         back: bool,
-        tag: u32,
+        stamp: u64,
         bytes: u32,
     ) {
         let f = &self.model.flows[flow as usize];
@@ -178,7 +178,7 @@ impl Step<'_, '_> {
             // A network device forwards after its processing (store-and-forward, inspection).
             // Forwarding is pipelined in the device; the link queue serializes the rest.
             let proc = node.service.sample(self.rng).as_nanos() + node.extra_service_ns;
-            self.send(q, now + proc, flow, pos, back, tag, bytes);
+            self.send(q, now + proc, flow, pos, back, stamp, bytes);
             return;
         }
         if !back {
@@ -195,7 +195,13 @@ impl Step<'_, '_> {
             };
             let start = ready.max(node.busy_until);
             node.busy_until = start + service;
-            q.schedule(start + service, Event::Respond { flow, tag });
+            q.schedule(
+                start + service,
+                Event::Respond {
+                    flow,
+                    tag: stamp as u32,
+                },
+            );
             return;
         }
         // A response or publication reached the consumer.
@@ -204,7 +210,7 @@ impl Step<'_, '_> {
         let mut st = self.flow_state(flow);
         match kind {
             FlowKind::Poll => {
-                if !st.outstanding || st.tag != tag {
+                if !st.outstanding || u64::from(st.tag) != stamp {
                     return; // a late answer to an attempt already given up
                 }
                 st.outstanding = false;
@@ -220,7 +226,8 @@ impl Step<'_, '_> {
                 }
             }
             FlowKind::Publish => {
-                let latency = now.saturating_sub(st.poll_started);
+                // The stamp is the publication's send time: publications may overlap.
+                let latency = now.saturating_sub(stamp);
                 record(&mut st.stats[phase], latency, deadline);
                 st.arrivals = st.arrivals.wrapping_add(1);
                 st.stale = false;
@@ -246,7 +253,7 @@ impl Step<'_, '_> {
             return;
         }
         let extra = self.flow_state(flow).extra_ns;
-        self.send(q, now + extra, flow, 0, true, tag, bytes);
+        self.send(q, now + extra, flow, 0, true, u64::from(tag), bytes);
     }
 
     pub(crate) fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
@@ -264,7 +271,7 @@ impl Step<'_, '_> {
             let (tag, extra) = (st.tag, st.extra_ns);
             q.schedule(now + timeout_ns, Event::Timeout { flow, tag });
             let bytes = self.message_bytes(f, false);
-            self.send(q, now + extra, flow, 0, false, tag, bytes);
+            self.send(q, now + extra, flow, 0, false, u64::from(tag), bytes);
             return;
         }
         st.outstanding = false;

@@ -182,3 +182,17 @@ mod tests {
         assert_eq!(q.pop(), Some((10, 'b')));
     }
 }
+
+#[cfg(test)]
+mod size {
+    /// The heap moves whole entries in its sifts: keep the simulation's events small.
+    #[test]
+    fn events_stay_small() {
+        assert!(
+            std::mem::size_of::<crate::engine::Event>() <= 24,
+            "Event is {} bytes",
+            std::mem::size_of::<crate::engine::Event>()
+        );
+        assert!(std::mem::size_of::<super::Entry<crate::engine::Event>>() <= 40);
+    }
+}
