@@ -264,6 +264,7 @@ pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
             .unwrap_or(&message)
             .trim()
             .to_string();
+        let message = plain_words(&message);
         vec![ReadError {
             loc,
             path: String::new(),
@@ -282,6 +283,35 @@ pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
 
 /// Converts `node`, found at `path`: one buffer that each child's path is appended to and cut
 /// back from, so that no node allocates its own.
+/// Rewrites parser messages that speak of the library's API into what the user can act on.
+fn plain_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!(
+            "duplicate key `{key}`: each key may appear once in a mapping; remove or merge the repeated one"
+        );
+    }
+    if message.starts_with("multiple YAML documents detected") {
+        return "the file holds more than one YAML document (a `---` line); a scenario is one document".to_string();
+    }
+    if message.contains("budget breached") {
+        let what = if message.contains("Depth") {
+            "nesting deeper than 48 levels"
+        } else if message.contains("Alias")
+            || message.contains("Anchor")
+            || message.contains("Replayed")
+        {
+            "too many alias expansions (an alias bomb?)"
+        } else if message.contains("Nodes") || message.contains("Events") {
+            "too many nodes"
+        } else {
+            "a size limit"
+        };
+        return format!("the file exceeds the reader's limits: {what}; a scenario is far smaller");
+    }
+    message.to_string()
+}
+
 fn convert(
     node: Spanned<Node>,
     path: &mut String,

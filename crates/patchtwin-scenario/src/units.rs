@@ -18,6 +18,8 @@ pub trait Quantity: Sized + Clone {
     fn schema() -> Schema;
     /// What a reader should write, for messages.
     fn expected() -> &'static str;
+    /// A base-unit value as a reader would write it (`2ms` for a duration).
+    fn show(base: f64) -> String;
 }
 
 /// A duration written with a unit.
@@ -124,6 +126,9 @@ impl Quantity for DurationText {
     fn expected() -> &'static str {
         "a duration such as `250ms`"
     }
+    fn show(base: f64) -> String {
+        Duration(base.max(0.0).round() as u64).to_string()
+    }
 }
 
 impl<'de> Deserialize<'de> for DurationText {
@@ -165,6 +170,9 @@ impl Quantity for Number {
     }
     fn expected() -> &'static str {
         "a number"
+    }
+    fn show(base: f64) -> String {
+        format!("{base}")
     }
 }
 

@@ -116,8 +116,8 @@ impl Ids {
                 )
             } else {
                 format!(
-                    "expected one of the {} under `{}`",
-                    self.section, self.section
+                    "expected the id of one of the entries under `{}`",
+                    self.section
                 )
             };
             ctx.err_help(path, format!("unknown {what} `{id}`{hint}"), known);
@@ -156,6 +156,50 @@ pub fn duration_dist(
 /// Checks a distribution of any quantity, converting parameters to the base unit.
 pub fn dist<Q: Quantity>(ctx: &mut Ctx, raw: &DistRaw<Q>, path: &str) -> Option<Dist> {
     let b = |q: &Q| q.base();
+    // Order checks here, where the values can be shown as written (`2ms`, not nanoseconds).
+    let order = match raw {
+        DistRaw::Uniform { min, max } if b(min) > b(max) => Some(format!(
+            "uniform needs min <= max, got min {} > max {}",
+            Q::show(b(min)),
+            Q::show(b(max))
+        )),
+        DistRaw::Triangular { min, mode, max } | DistRaw::Pert { min, mode, max }
+            if !(b(min) <= b(mode) && b(mode) <= b(max)) =>
+        {
+            let family = if matches!(raw, DistRaw::Pert { .. }) {
+                "pert"
+            } else {
+                "triangular"
+            };
+            Some(format!(
+                "{family} needs min <= mode <= max, got min {}, mode {}, max {}",
+                Q::show(b(min)),
+                Q::show(b(mode)),
+                Q::show(b(max))
+            ))
+        }
+        DistRaw::LogNormal {
+            median: Some(m),
+            p95,
+            ..
+        } if b(p95) < b(m) => Some(format!(
+            "lognormal needs p95 >= median, got p95 {} < median {}",
+            Q::show(b(p95)),
+            Q::show(b(m))
+        )),
+        DistRaw::LogNormal {
+            p5: Some(p5), p95, ..
+        } if b(p95) < b(p5) => Some(format!(
+            "lognormal needs p5 <= p95, got p5 {} > p95 {}",
+            Q::show(b(p5)),
+            Q::show(b(p95))
+        )),
+        _ => None,
+    };
+    if let Some(msg) = order {
+        ctx.err_at(path, format!("invalid distribution: {msg}"));
+        return None;
+    }
     let result = match raw {
         DistRaw::Constant(q) => Dist::new(DistSpec::Constant(b(q))),
         DistRaw::Uniform { min, max } => Dist::new(DistSpec::Uniform {
@@ -492,9 +536,10 @@ pub fn validate(
             None => model_kind,
         };
         let controller = kind.is_some_and(AssetKind::is_controller);
-        if let Some(o) = &a.overrides {
-            behaviour(ctx, o, &join_key(&path, "overrides"), controller);
-        }
+        let overrides_ok = a
+            .overrides
+            .as_ref()
+            .is_none_or(|o| behaviour(ctx, o, &join_key(&path, "overrides"), controller));
         let partner = a.redundancy_partner.as_ref().and_then(|p| {
             let r = asset_ids.resolve(ctx, p, &join_key(&path, "redundancy_partner"), "asset");
             if p == &a.id {
@@ -508,6 +553,9 @@ pub fn validate(
         let (Some(zone), Some(model), Some(kind)) = (zone, model, kind) else {
             continue;
         };
+        if !overrides_ok {
+            continue; // already reported against the override; the merge would repeat it
+        }
         let merged = merge(&model.behaviour, a.overrides.as_ref());
         let b = build_behaviour(ctx, &merged, &path, controller);
         let Some(behaviour) = b else { continue };
@@ -828,6 +876,26 @@ pub fn validate(
         let mut ttc_factor = 1.0;
         let (score, local_only) = match &v.cvss {
             Some(vector) => match vector.parse::<cvss::v3::Vector>() {
+                Ok(parsed)
+                    if [
+                        parsed.av.is_none(),
+                        parsed.ac.is_none(),
+                        parsed.pr.is_none(),
+                        parsed.ui.is_none(),
+                        parsed.s.is_none(),
+                        parsed.c.is_none(),
+                        parsed.i.is_none(),
+                        parsed.a.is_none(),
+                    ]
+                    .contains(&true) =>
+                {
+                    ctx.err_help(
+                        &join_key(&path, "cvss"),
+                        format!("incomplete CVSS v3 vector `{vector}`: a base vector needs all of AV, AC, PR, UI, S, C, I and A"),
+                        "expected e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`".into(),
+                    );
+                    (None, false)
+                }
                 Ok(parsed) => {
                     ttc_factor = cvss_ttc_factor(&parsed);
                     use cvss::v3::metric::base::AttackVector;
