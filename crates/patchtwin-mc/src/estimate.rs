@@ -86,22 +86,38 @@ impl Moments {
     }
     /// Mean (0 when empty).
     pub fn mean(&self) -> f64 {
-        if self.n == 0 { 0.0 } else { self.total() / self.n as f64 }
+        if self.n == 0 {
+            0.0
+        } else {
+            self.total() / self.n as f64
+        }
     }
     /// Mean with a Student-t 95% interval.
     pub fn estimate(&self) -> Estimate {
         if self.n == 0 {
-            return Estimate { mean: 0.0, lo: 0.0, hi: 0.0 };
+            return Estimate {
+                mean: 0.0,
+                lo: 0.0,
+                hi: 0.0,
+            };
         }
         let n = self.n as f64;
         let mean = self.mean();
         if self.n == 1 {
-            return Estimate { mean, lo: f64::NEG_INFINITY, hi: f64::INFINITY };
+            return Estimate {
+                mean,
+                lo: f64::NEG_INFINITY,
+                hi: f64::INFINITY,
+            };
         }
         let sumsq = self.sumsq as f64 / (MOMENT_SCALE * MOMENT_SCALE);
         let var = ((sumsq - n * mean * mean) / (n - 1.0)).max(0.0);
         let half = t975(self.n - 1) * (var / n).sqrt();
-        Estimate { mean, lo: mean - half, hi: mean + half }
+        Estimate {
+            mean,
+            lo: mean - half,
+            hi: mean + half,
+        }
     }
 }
 
@@ -132,7 +148,9 @@ mod tests {
 
     #[test]
     fn moments_merge_exactly_in_any_grouping() {
-        let xs: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 7.0 + 0.1).collect();
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 7.0 + 0.1)
+            .collect();
         let mut all = Moments::default();
         xs.iter().for_each(|x| all.push(*x));
         for split in [1, 333, 999] {

@@ -636,8 +636,9 @@ impl FlowStats {
     /// Empty statistics (latency range 1 µs to 10 min, 2 significant digits).
     pub fn new() -> Self {
         FlowStats {
-            latency_us: Histogram::new_with_bounds(1, LATENCY_MAX_US, 2)
-                .expect("valid histogram bounds"),
+            // Auto-resizing: storage grows with the largest latency recorded (a few KB for
+            // millisecond flows) instead of being sized for the 10-minute maximum up front.
+            latency_us: Histogram::new(2).expect("valid histogram"),
             sent: 0,
             completed: 0,
             deadline_misses: 0,
@@ -745,8 +746,8 @@ pub(crate) fn scan_wait_ns(scan: &DurationDist, max_ns: Option<f64>, rng: &mut P
 /// Largest latency the histograms resolve (10 minutes, in µs); longer ones are recorded as
 /// this value (exact means and maxima are kept separately in nanoseconds).
 ///
-/// Two significant digits (1% resolution) keep each flow's histogram at about 23 KB: with
-/// three digits a 5,000-flow plant allocated ~1 GB of histograms per replication.
+/// Two significant digits (1% resolution) and auto-resizing keep a flow's histogram at a few
+/// KB: sized up front for three digits, a 5,000-flow plant allocated ~1 GB per replication.
 pub const LATENCY_MAX_US: u64 = 600_000_000;
 
 #[inline]
@@ -761,7 +762,12 @@ pub(crate) fn record(stats: &mut FlowStats, latency_ns: u64, deadline_ns: u64) {
     }
     // Microseconds, rounded up so that sub-microsecond latencies still count (never 0).
     let us = latency_ns.div_ceil(1_000).clamp(1, LATENCY_MAX_US);
-    stats.latency_us.saturating_record(us);
+    // `record`, not `saturating_record`: the histogram auto-resizes, and `us` is already
+    // clamped to LATENCY_MAX_US, so this cannot fail.
+    stats
+        .latency_us
+        .record(us)
+        .expect("auto-resizing histogram");
 }
 
 /// Formats nanoseconds for trace lines.
