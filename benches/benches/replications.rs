@@ -20,7 +20,10 @@ static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards to the system allocator; only adds relaxed counters.
-#[expect(unsafe_code, reason = "a counting allocator must implement GlobalAlloc")]
+#[expect(
+    unsafe_code,
+    reason = "a counting allocator must implement GlobalAlloc"
+)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
@@ -39,29 +42,59 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOC: Counting = Counting;
 
 fn compiled(name: &str) -> Compiled {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios").join(format!("{name}.yaml"));
-    Compiled::new(Arc::new(load_file(&path).unwrap_or_else(|d| panic!("{}", d.render())).scenario))
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios")
+        .join(format!("{name}.yaml"));
+    Compiled::new(Arc::new(
+        load_file(&path)
+            .unwrap_or_else(|d| panic!("{}", d.render()))
+            .scenario,
+    ))
 }
 
 fn replications(c: &mut Criterion) {
     const RUNS: u64 = 64;
-    for name in ["ews-actively-exploited", "water-treatment", "substation", "packaging-line"] {
+    for name in [
+        "ews-actively-exploited",
+        "water-treatment",
+        "substation",
+        "packaging-line",
+    ] {
         let model = compiled(name);
         let observe_ns = 10_000_000_000;
         // Peak memory of one replication of the baseline plan, above what was live before.
-        let settings = RunSettings { observe_ns, horizon_ns: model.scenario.horizon.as_nanos() };
+        let settings = RunSettings {
+            observe_ns,
+            horizon_ns: model.scenario.horizon.as_nanos(),
+        };
         let before = CURRENT.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
         let _ = Replication::new(&model, 0, settings, patchtwin_mc::stream(1, 0)).run();
         let peak = PEAK.load(Ordering::Relaxed) - before;
-        eprintln!("{name}: peak memory of one replication {:.1} KiB", peak as f64 / 1024.0);
+        eprintln!(
+            "{name}: peak memory of one replication {:.1} KiB",
+            peak as f64 / 1024.0
+        );
         let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
         let mut group = c.benchmark_group(format!("replications/{name}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(RUNS * plans.len() as u64));
         for threads in [1usize, 2] {
             group.bench_function(BenchmarkId::new("threads", threads), |b| {
-                b.iter(|| run(&model, &plans, McSettings { runs: RUNS, seed: 1, threads, observe_ns }, &|_| {}).expect("run"))
+                b.iter(|| {
+                    run(
+                        &model,
+                        &plans,
+                        McSettings {
+                            runs: RUNS,
+                            seed: 1,
+                            threads,
+                            observe_ns,
+                        },
+                        &|_| {},
+                    )
+                    .expect("run")
+                })
             });
         }
         group.finish();

@@ -4,6 +4,22 @@
 //!
 //! This crate formats results it is given; it runs no simulation and computes no statistics
 //! beyond reading quantiles off merged histograms.
+//!
+//! The human outputs under `--out` ([`write_all`]): `report.md` and a self-contained
+//! `report.html` (`document` builds the content once; `markdown` and `html` render it), SVG
+//! charts (`charts`) and CSV tables (`csv`).
+//!
+//! The decision: [`ssvc`] derives CERT/CC's SSVC deployer decision for every vulnerability
+//! under every plan; [`recommend`] names the preferred plan and says why. Both only read the
+//! estimates above (and the scenario); neither adds a statistic.
+
+pub mod charts;
+pub mod csv;
+pub mod document;
+pub mod html;
+pub mod markdown;
+pub mod recommend;
+pub mod ssvc;
 
 use patchtwin_mc::{Paired, PlanResult};
 use patchtwin_model::{FlowKind, Scenario};
@@ -33,6 +49,8 @@ pub struct SettingsInfo {
     pub horizon_s: f64,
     /// Observation window for message-level timing, seconds.
     pub observe_s: f64,
+    /// How the number of replications was decided (fixed, or `--target-ci` and why it stopped).
+    pub stop: String,
 }
 
 /// `engine` block.
@@ -294,6 +312,10 @@ pub struct Summary {
     pub plans: Vec<PlanSummary>,
     /// Every plan against the baseline (the first plan).
     pub comparisons: Vec<Comparison>,
+    /// SSVC deployer decision per vulnerability and plan (`ssvc` module).
+    pub ssvc: Vec<ssvc::SsvcRow>,
+    /// The preferred plan and why (`recommend` module); null only when no plan ran.
+    pub recommendation: Option<recommend::Recommendation>,
 }
 
 fn ms(us: u64) -> f64 {
@@ -351,7 +373,7 @@ pub fn summary(
     run: &patchtwin_mc::RunResult,
 ) -> Summary {
     let results = &run.plans;
-    let plans = results
+    let plans: Vec<PlanSummary> = results
         .iter()
         .map(|r| {
             let plan = s.plans.iter().find(|p| p.id == r.plan);
@@ -380,7 +402,7 @@ pub fn summary(
             }
         })
         .collect();
-    Summary {
+    let mut summary = Summary {
         format: "patchtwin-summary/0.1",
         scenario: ScenarioInfo {
             name: s.name.clone(),
@@ -388,9 +410,13 @@ pub fn summary(
         },
         settings,
         engine,
+        ssvc: ssvc::derive(s, &plans),
         plans,
         comparisons: run.comparisons.iter().map(comparison).collect(),
-    }
+        recommendation: None,
+    };
+    summary.recommendation = recommend::recommend(&summary, &s.currency);
+    summary
 }
 
 /// The comparison table for stdout: per plan, the flows with the worst p99 latency.
@@ -545,6 +571,9 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
             );
         }
     }
+    if let Some(r) = &summary.recommendation {
+        out.push_str(&recommend::text(r));
+    }
     out
 }
 
@@ -602,4 +631,39 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<(), WriteError> {
     let mut text = serde_json::to_string_pretty(summary).expect("summary serializes");
     text.push('\n');
     write_atomic(&dir.join("summary.json"), text.as_bytes())
+}
+
+/// Writes the human outputs under `dir`, each atomically: `plans.csv`, `comparisons.csv`,
+/// `flows.csv`, `ssvc.csv`, the charts under `charts/`, then `report.md` and `report.html`. Returns the
+/// paths written, in that order. `run` and `scenario` are the ones `summary` was built from.
+pub fn write_all(
+    dir: &Path,
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+) -> Result<Vec<std::path::PathBuf>, WriteError> {
+    let charts = charts::all(summary, run, scenario);
+    let mut files: Vec<(String, String)> = vec![
+        ("plans.csv".into(), csv::plans(summary)),
+        ("comparisons.csv".into(), csv::comparisons(summary)),
+        ("flows.csv".into(), csv::flows(summary)),
+        ("ssvc.csv".into(), csv::ssvc(summary)),
+    ];
+    files.extend(
+        charts
+            .iter()
+            .map(|c| (format!("charts/{}", c.file), c.svg.clone())),
+    );
+    let mut listed: Vec<String> = vec!["summary.json".into()];
+    listed.extend(files.iter().map(|(name, _)| name.clone()));
+    let doc = document::build(summary, scenario, &charts, &listed);
+    files.push(("report.md".into(), markdown::render(&doc)));
+    files.push(("report.html".into(), html::render(&doc)));
+    let mut written = Vec::with_capacity(files.len());
+    for (name, text) in files {
+        let path = dir.join(&name);
+        write_atomic(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
 }

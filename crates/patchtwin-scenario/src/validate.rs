@@ -2121,7 +2121,7 @@ fn cvss_ttc_factor(v: &cvss::v3::Vector) -> f64 {
 /// attack-step distributions of MAL/securiCAD) with a mean set by exploit maturity —
 /// exploited in the wild (or KEV) 2 days, functional exploit 7 days, proof of concept
 /// 20 days, unproven 60 days — lowered to 7 days when EPSS ≥ 0.5 and to 2 days when
-/// EPSS ≥ 0.9, then scaled by CVSS exploitability ([`cvss_ttc_factor`]). The anchor is
+/// EPSS ≥ 0.9, then scaled by CVSS exploitability (`cvss_ttc_factor`). The anchor is
 /// McQueen et al. (2006), "Time-to-Compromise Model for Cyber Risk Reduction Estimation",
 /// which puts a skilled attacker with a known exploit at about 5.8 days. These are defaults
 /// to review, not measurements; give `ttc` where you know better.

@@ -3,7 +3,7 @@
 //! State lives in a `bevy_ecs::World`: assets ([`Node`]), link directions ([`LinkQueue`]),
 //! flows ([`FlowState`]), functions ([`FunctionState`]) and process units ([`UnitState`]) are
 //! entities; the event queue, the random stream, entity handles and the operations ledger
-//! ([`Ops`]) are resources. The step loop takes those resources out of the world once per run
+//! ([`crate::ops::Ops`]) are resources. The step loop takes those resources out of the world once per run
 //! (not per event — a resource access costs ~10 ns), pops events, and dispatches by `match` to
 //! handlers that touch only the components they need: message-level handlers live in
 //! `net`, operations (plans, deployments, windows, cascades) in `ops`. No systems run per

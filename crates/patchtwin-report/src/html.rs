@@ -1,0 +1,176 @@
+//! `report.html`: the report of [`crate::document`] as one self-contained HTML5 file — inline
+//! CSS, charts as inline SVG, no scripts, no fonts, images, stylesheets or links fetched from
+//! the network — so it can be mailed, archived, or opened on an air-gapped workstation.
+//!
+//! This module only renders: the content, its order and every number come from
+//! `document::build`; it does no I/O.
+
+use crate::document::{Block, Document, Line, Span};
+use std::fmt::Write as _;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn line(l: &Line) -> String {
+    let mut out = String::new();
+    for span in l {
+        match span {
+            Span::Text(s) => out.push_str(&escape(s)),
+            Span::Code(s) => {
+                let _ = write!(out, "<code>{}</code>", escape(s));
+            }
+            Span::Strong(s) => {
+                let _ = write!(out, "<strong>{}</strong>", escape(s));
+            }
+        }
+    }
+    out
+}
+
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5;\
+color:#1b1b1b;max-width:1180px;margin:2rem auto;padding:0 1.2rem}\
+h1{font-size:1.7rem;margin-bottom:.3rem}h2{margin-top:2.4rem;border-bottom:1px solid #ddd;\
+padding-bottom:.2rem}h3{margin-top:1.6rem}\
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em;background:#f3f3f3;\
+padding:0 .25em;border-radius:3px}\
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}\
+th,td{border:1px solid #d8d8d8;padding:.3rem .55rem;vertical-align:top}\
+th{background:#f4f6f8;text-align:left}td.n{text-align:right;white-space:nowrap;\
+font-variant-numeric:tabular-nums}\
+.recommendation{background:#eef6ee;border-left:5px solid #2e7d32;padding:.6rem 1rem}\
+figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}\
+figcaption{font-size:.9rem;color:#444;max-width:760px}\
+nav ol{columns:2;font-size:.95rem}dt{font-weight:600;margin-top:.5rem}dd{margin-left:1.2rem}\
+.wide{overflow-x:auto}";
+
+/// Renders the document as one HTML page.
+pub fn render(doc: &Document) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(&doc.title),
+        escape(&doc.title)
+    );
+    // Table of contents from the level-2 headings.
+    let toc: Vec<(&str, &str)> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level: 2, text, id } => Some((id.as_str(), text.as_str())),
+            _ => None,
+        })
+        .collect();
+    if !toc.is_empty() {
+        out.push_str("<nav><ol>\n");
+        for (id, text) in &toc {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#{}\">{}</a></li>",
+                escape(id),
+                escape(text)
+            );
+        }
+        out.push_str("</ol></nav>\n");
+    }
+    let mut in_recommendation = false;
+    for block in &doc.blocks {
+        if let Block::Heading { level: 2, .. } = block
+            && in_recommendation
+        {
+            out.push_str("</section>\n");
+            in_recommendation = false;
+        }
+        match block {
+            Block::Heading { level, text, id } => {
+                if *level == 2 && id == "recommendation" {
+                    out.push_str("<section class=\"recommendation\">\n");
+                    in_recommendation = true;
+                }
+                let _ = writeln!(
+                    out,
+                    "<h{level} id=\"{}\">{}</h{level}>",
+                    escape(id),
+                    escape(text)
+                );
+            }
+            Block::Para(l) => {
+                let _ = writeln!(out, "<p>{}</p>", line(l));
+            }
+            Block::Bullets(items) => {
+                out.push_str("<ul>\n");
+                for l in items {
+                    let _ = writeln!(out, "<li>{}</li>", line(l));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Table { head, right, rows } => {
+                out.push_str("<div class=\"wide\"><table>\n<thead><tr>");
+                for h in head {
+                    let _ = write!(out, "<th>{}</th>", escape(h));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for (k, c) in row.iter().enumerate() {
+                        let class = if right.get(k).copied().unwrap_or(false) {
+                            " class=\"n\""
+                        } else {
+                            ""
+                        };
+                        let _ = write!(out, "<td{class}>{}</td>", line(c));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table></div>\n");
+            }
+            Block::Figure(chart) => {
+                let _ = write!(
+                    out,
+                    "<figure>\n{}\n<figcaption><strong>{}.</strong> {} (also <code>charts/{}</code>)\
+                     </figcaption>\n</figure>\n",
+                    inline_svg(&chart.svg),
+                    escape(&chart.title),
+                    escape(&chart.caption),
+                    escape(&chart.file)
+                );
+            }
+            Block::Glossary(terms) => {
+                out.push_str("<dl>\n");
+                for (term, def) in terms {
+                    let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(term), escape(def));
+                }
+                out.push_str("</dl>\n");
+            }
+        }
+    }
+    if in_recommendation {
+        out.push_str("</section>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// An SVG document made fit to sit inside HTML: without an XML declaration or doctype, with
+/// `role="img"` for screen readers.
+fn inline_svg(svg: &str) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    let body = svg[start..].trim_end();
+    body.replacen("<svg", "<svg role=\"img\"", 1)
+}

@@ -1,0 +1,349 @@
+//! The human outputs under `--out`, from a small real simulation of a shipped scenario: the HTML
+//! report is self-contained, every chart is a well-formed SVG document, the CSV tables have one
+//! row per plan / comparison / (plan, phase, flow) / SSVC decision, the Markdown names every plan
+//! and recommends the plan with the highest P(dual success) (the same as `summary.json`), and
+//! lists the SSVC decisions.
+
+use patchtwin_mc::{McSettings, RunResult};
+use patchtwin_report::{EngineInfo, SettingsInfo, Summary, summary, write_all};
+use patchtwin_sim::Compiled;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+struct Fixture {
+    dir: PathBuf,
+    summary: Summary,
+    run: RunResult,
+    written: Vec<PathBuf>,
+}
+
+const RUNS: u64 = 40;
+
+/// One simulation and one set of outputs, shared by every test of this file.
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/ews-actively-exploited.yaml");
+        let loaded =
+            patchtwin_scenario::load_file(&file).unwrap_or_else(|d| panic!("{}", d.render()));
+        let s = Arc::new(loaded.scenario);
+        let model = Compiled::new(s.clone());
+        let plans: Vec<usize> = (0..s.plans.len()).collect();
+        let settings = McSettings {
+            runs: RUNS,
+            seed: 7,
+            threads: 2,
+            observe_ns: 5_000_000_000,
+        };
+        let run = patchtwin_mc::run(&model, &plans, settings, &|_| {}).expect("run");
+        let summary = summary(
+            &s,
+            &loaded.sha256,
+            SettingsInfo {
+                runs: RUNS,
+                seed: 7,
+                horizon_s: s.horizon.as_secs_f64(),
+                observe_s: 5.0,
+                stop: format!("fixed: {RUNS} replications per plan"),
+            },
+            EngineInfo {
+                events: run.plans.iter().map(|p| p.events).sum(),
+                wall_s: 0.0,
+                threads: 2,
+            },
+            &run,
+        );
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-outputs");
+        let _ = std::fs::remove_dir_all(&dir);
+        let written = write_all(&dir, &summary, &run, &s).expect("outputs written");
+        Fixture {
+            dir,
+            summary,
+            run,
+            written,
+        }
+    })
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The value of every `name="…"` or `name='…'` attribute in `text`.
+fn attribute_values<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+    let mut values = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let pat = format!("{name}=");
+    let mut from = 0;
+    while let Some(k) = lower[from..].find(&pat) {
+        let at = from + k + pat.len();
+        from = at;
+        let Some(q) = text[at..].chars().next() else {
+            break;
+        };
+        if q == '"' || q == '\'' {
+            if let Some(end) = text[at + 1..].find(q) {
+                values.push(&text[at + 1..at + 1 + end]);
+            }
+        } else {
+            let end = text[at..]
+                .find(|c: char| c.is_whitespace() || c == '>')
+                .unwrap_or(text.len() - at);
+            values.push(&text[at..at + end]);
+        }
+    }
+    values
+}
+
+/// Checks that the tags of an XML-ish document nest: every opening tag is closed in order,
+/// `<…/>` closes itself, declarations and comments are skipped. Returns the root element.
+fn check_balanced(doc: &str, what: &str) -> String {
+    let mut stack: Vec<String> = Vec::new();
+    let mut root = None;
+    let mut rest = doc;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start..];
+        if rest.starts_with("<!--") {
+            let end = rest
+                .find("-->")
+                .unwrap_or_else(|| panic!("{what}: open comment"));
+            rest = &rest[end + 3..];
+            continue;
+        }
+        let end = rest
+            .find('>')
+            .unwrap_or_else(|| panic!("{what}: unterminated tag"));
+        let tag = &rest[1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("{what}: </{name}> closes nothing"));
+            assert_eq!(open, name.trim(), "{what}: <{open}> closed by </{name}>");
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/')
+            .collect();
+        assert!(!name.is_empty(), "{what}: empty tag");
+        if root.is_none() {
+            root = Some(name.clone());
+        } else {
+            assert!(!stack.is_empty(), "{what}: a second root element <{name}>");
+        }
+        if !tag.ends_with('/') {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "{what}: unclosed {stack:?}");
+    root.unwrap_or_else(|| panic!("{what}: no element"))
+}
+
+/// Splits one CSV record (RFC 4180 quoting, no embedded line breaks in these tables).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().expect("field").push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().expect("field").push(c),
+        }
+    }
+    fields
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = read(path);
+    let rows: Vec<Vec<String>> = text.lines().map(csv_fields).collect();
+    let width = rows[0].len();
+    for (k, r) in rows.iter().enumerate() {
+        assert_eq!(r.len(), width, "{} line {}: {r:?}", path.display(), k + 1);
+    }
+    rows
+}
+
+#[test]
+fn html_is_self_contained() {
+    let f = fixture();
+    let html = read(&f.dir.join("report.html"));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg"), "no inline chart");
+    for attr in ["src", "href", "xlink:href", "action", "srcset", "data"] {
+        for v in attribute_values(&html, attr) {
+            let v = v.trim().to_ascii_lowercase();
+            assert!(
+                !(v.starts_with("http:") || v.starts_with("https:") || v.starts_with("//")),
+                "report.html fetches {attr}={v}"
+            );
+        }
+    }
+    let lower = html.to_ascii_lowercase();
+    for banned in ["<script", "<link", "<img", "<iframe", "@import", "url("] {
+        assert!(!lower.contains(banned), "report.html contains {banned}");
+    }
+    assert_eq!(check_balanced(&html, "report.html"), "html");
+}
+
+#[test]
+fn every_chart_is_a_well_formed_svg_and_the_reports_use_them() {
+    let f = fixture();
+    let charts: Vec<&PathBuf> = f
+        .written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .collect();
+    // Exposure over time, exposure vs operations, downtime, and at least one latency CDF.
+    assert!(charts.len() >= 4, "{charts:?}");
+    let md = read(&f.dir.join("report.md"));
+    for path in charts {
+        let svg = read(path);
+        let what = path.display().to_string();
+        assert!(
+            svg.starts_with("<svg") || svg.starts_with("<?xml"),
+            "{what} does not start as SVG"
+        );
+        assert_eq!(check_balanced(&svg, &what), "svg");
+        assert!(svg.contains("<text"), "{what} has no text");
+        assert!(!svg.contains("could not be drawn"), "{what}: {svg}");
+        let name = path.file_name().expect("name").to_string_lossy();
+        assert!(
+            md.contains(&format!("(charts/{name})")),
+            "report.md lacks {name}"
+        );
+    }
+}
+
+#[test]
+fn csv_tables_have_one_row_per_item() {
+    let f = fixture();
+    let plans = csv_rows(&f.dir.join("plans.csv"));
+    assert_eq!(plans.len(), 1 + f.summary.plans.len());
+    for (row, p) in plans[1..].iter().zip(&f.summary.plans) {
+        assert_eq!(row[0], p.id);
+        assert_eq!(
+            row[1], p.description,
+            "descriptions with commas survive quoting"
+        );
+    }
+    let comparisons = csv_rows(&f.dir.join("comparisons.csv"));
+    assert_eq!(comparisons.len(), 1 + f.summary.plans.len() - 1);
+    let flows = csv_rows(&f.dir.join("flows.csv"));
+    let expected: usize = f
+        .summary
+        .plans
+        .iter()
+        .map(|p| p.timing.flows.len() + p.timing.after.as_ref().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(flows.len(), 1 + expected);
+    assert!(flows[1..].iter().any(|r| r[1] == "after"), "no after rows");
+}
+
+#[test]
+fn markdown_names_every_plan_and_recommends_the_best_dual_success() {
+    let f = fixture();
+    let md = read(&f.dir.join("report.md"));
+    let html = read(&f.dir.join("report.html"));
+    for p in &f.summary.plans {
+        assert!(
+            md.contains(&format!("`{}`", p.id)),
+            "report.md lacks {}",
+            p.id
+        );
+        assert!(html.contains(&p.id), "report.html lacks {}", p.id);
+    }
+    let best = f
+        .summary
+        .plans
+        .iter()
+        .map(|p| p.dual_success.mean)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("**Recommended:**"))
+        .expect("a recommendation sentence");
+    let named = f
+        .summary
+        .plans
+        .iter()
+        .find(|p| line.starts_with(&format!("**Recommended:** `{}`", p.id)))
+        .unwrap_or_else(|| panic!("the recommendation names no plan: {line}"));
+    assert_eq!(
+        named.dual_success.mean, best,
+        "recommends {} but another plan has higher dual success",
+        named.id
+    );
+    // The report and summary.json name the same plan.
+    let rec = f.summary.recommendation.as_ref().expect("a recommendation");
+    assert_eq!(named.id, rec.plan);
+    assert!(html.contains(&format!(
+        "<strong>Recommended:</strong> <code>{}</code>",
+        rec.plan
+    )));
+    assert!(md.contains("## Glossary") && md.contains("**P(dual success)**"));
+}
+
+#[test]
+fn ssvc_decisions_are_listed_per_vulnerability_and_plan() {
+    let f = fixture();
+    assert!(
+        !f.summary.ssvc.is_empty(),
+        "the scenario has a vulnerability"
+    );
+    let md = read(&f.dir.join("report.md"));
+    assert!(md.contains("(SSVC)"), "no SSVC section");
+    for r in &f.summary.ssvc {
+        let row = format!("| `{}` | `{}` |", r.vulnerability, r.plan);
+        assert!(md.contains(&row), "report.md lacks the SSVC row {row}");
+    }
+    let rows = csv_rows(&f.dir.join("ssvc.csv"));
+    assert_eq!(rows.len(), 1 + f.summary.ssvc.len());
+}
+
+#[test]
+fn downtime_histogram_counts_every_run_exactly() {
+    let f = fixture();
+    for r in &f.run.plans {
+        let h = &r.ops.downtime_minutes;
+        assert_eq!(h.len(), RUNS, "{}: one record per replication", r.plan);
+        let classes = patchtwin_report::charts::downtime_classes(h);
+        assert_eq!(classes.iter().sum::<u64>(), RUNS, "{}", r.plan);
+        // Minutes rounded up: the histogram's mean is within a minute (and its 0.1% bucket
+        // resolution) of the exact mean in hours.
+        let exact_min = 60.0 * r.ops.downtime_h.estimate().mean;
+        assert!(
+            h.mean() >= exact_min - 1e-6 && h.mean() <= exact_min * 1.001 + 1.0,
+            "{}: histogram mean {} min vs exact {exact_min} min",
+            r.plan,
+            h.mean()
+        );
+    }
+}
+
+#[test]
+fn writes_are_atomic_and_leave_no_temporary_files() {
+    let f = fixture();
+    for dir in [f.dir.clone(), f.dir.join("charts")] {
+        for entry in std::fs::read_dir(&dir).expect("dir") {
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            assert!(!name.ends_with(".tmp"), "left behind: {name}");
+        }
+    }
+    for p in &f.written {
+        assert!(p.exists(), "{} was reported but not written", p.display());
+    }
+}
