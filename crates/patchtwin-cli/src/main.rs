@@ -95,8 +95,11 @@ enum Command {
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "summary")]
         models: bool,
+        /// Print the schema of `summary.json` (the output contract) instead.
+        #[arg(long)]
+        summary: bool,
     },
 }
 
@@ -178,9 +181,11 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
             json,
         )),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
-        Command::Schema { models } => {
+        Command::Schema { models, summary } => {
             if models {
                 println!("{}", patchtwin_scenario::schema::model_schema());
+            } else if summary {
+                println!("{}", patchtwin_report::summary_schema());
             } else {
                 println!("{}", patchtwin_scenario::schema::scenario_schema());
             }

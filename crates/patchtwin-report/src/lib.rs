@@ -30,7 +30,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 /// `scenario` block.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ScenarioInfo {
     /// Scenario name.
     pub name: String,
@@ -39,7 +39,7 @@ pub struct ScenarioInfo {
 }
 
 /// `settings` block.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SettingsInfo {
     /// Replications per plan.
     pub runs: u64,
@@ -54,7 +54,7 @@ pub struct SettingsInfo {
 }
 
 /// `engine` block.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct EngineInfo {
     /// Events processed over all plans and replications.
     pub events: u64,
@@ -65,7 +65,7 @@ pub struct EngineInfo {
 }
 
 /// Latency quantiles in milliseconds.
-#[derive(Debug, Serialize, PartialEq)]
+#[derive(Debug, Serialize, schemars::JsonSchema, PartialEq)]
 pub struct LatencyMs {
     /// Median.
     pub p50: f64,
@@ -78,11 +78,12 @@ pub struct LatencyMs {
 }
 
 /// One flow's timing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FlowTiming {
     /// Flow id.
     pub id: String,
     /// `poll` or `publish`.
+    #[schemars(with = "String")]
     pub kind: FlowKind,
     /// Consumer asset id.
     pub consumer: String,
@@ -107,7 +108,7 @@ pub struct FlowTiming {
 }
 
 /// `timing` block of a plan.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Timing {
     /// Per flow in the baseline observation window, scenario order.
     pub flows: Vec<FlowTiming>,
@@ -117,7 +118,7 @@ pub struct Timing {
 }
 
 /// An estimate with its 95% interval.
-#[derive(Debug, Serialize, Clone, Copy, PartialEq)]
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, Copy, PartialEq)]
 pub struct Est {
     /// Point estimate.
     pub mean: f64,
@@ -141,7 +142,7 @@ impl From<patchtwin_mc::estimate::Estimate> for Est {
 }
 
 /// Time-to-compromise percentiles in days (null when no replication was compromised).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TtcDays {
     /// 5th percentile.
     pub p5: Option<f64>,
@@ -152,7 +153,7 @@ pub struct TtcDays {
 }
 
 /// `exposure` block of a plan.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Exposure {
     /// P(an attacker reaches a target within the horizon).
     pub p_compromise: Est,
@@ -189,7 +190,7 @@ fn exposure(r: &PlanResult) -> Exposure {
 }
 
 /// One plan against the baseline: paired differences (plan minus baseline) with 95% intervals.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// Plan id.
     pub plan: String,
@@ -220,7 +221,7 @@ fn comparison(c: &Paired) -> Comparison {
 }
 
 /// `operations` block of a plan.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Operations {
     /// P(at least one unplanned process trip within the horizon).
     pub p_trip: Est,
@@ -279,7 +280,7 @@ fn operations(r: &PlanResult) -> Operations {
 }
 
 /// One plan.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanSummary {
     /// Plan id.
     pub id: String,
@@ -298,7 +299,7 @@ pub struct PlanSummary {
 }
 
 /// The whole `summary.json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Format version of this file.
     pub format: &'static str,
@@ -666,4 +667,13 @@ pub fn write_all(
         written.push(path);
     }
     Ok(written)
+}
+
+/// JSON Schema (draft-07) of `summary.json`, for scripts that consume it.
+pub fn summary_schema() -> String {
+    let mut schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<Summary>();
+    schema.insert("title".into(), "patchtwin summary.json".into());
+    serde_json::to_string_pretty(&schema).expect("a schema serializes")
 }

@@ -25,7 +25,7 @@ use crate::{Comparison, Est, PlanSummary, Summary};
 use serde::Serialize;
 
 /// The preferred plan and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Recommendation {
     /// The preferred plan's id.
     pub plan: String,

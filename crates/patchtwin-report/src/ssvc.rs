@@ -90,7 +90,9 @@ pub const LARGE_IMPACT_HOURS: f64 = 24.0;
 pub const RARE: f64 = 0.01;
 
 /// SSVC Exploitation v1.1.0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Exploitation {
     /// No evidence of exploitation, no public proof of concept.
@@ -103,7 +105,9 @@ pub enum Exploitation {
 }
 
 /// SSVC System Exposure v1.0.1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SystemExposure {
     /// Local service or program; highly controlled network.
@@ -115,7 +119,9 @@ pub enum SystemExposure {
 }
 
 /// SSVC Automatable v2.0.0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Automatable {
     /// An attacker cannot reliably automate reconnaissance, weaponization, delivery and
@@ -126,7 +132,9 @@ pub enum Automatable {
 }
 
 /// SSVC Human Impact v2.0.2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[expect(missing_docs, reason = "the SSVC levels")]
 pub enum HumanImpact {
@@ -137,7 +145,9 @@ pub enum HumanImpact {
 }
 
 /// SSVC Safety Impact v2.0.1 (IEC 61508 levels).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[expect(missing_docs, reason = "the SSVC levels")]
 pub enum SafetyImpact {
@@ -148,7 +158,9 @@ pub enum SafetyImpact {
 }
 
 /// SSVC Mission Impact v2.0.0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MissionImpact {
     /// Little to no impact, up to degradation of non-essential functions.
@@ -162,7 +174,9 @@ pub enum MissionImpact {
 }
 
 /// SSVC deployer decision "Defer, Scheduled, Out-of-Cycle, Immediate" v1.0.0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Do not act at present.
@@ -270,7 +284,7 @@ pub const fn human_impact(safety: SafetyImpact, mission: MissionImpact) -> Human
 }
 
 /// One input of the decision with why it has that value.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Input<T> {
     /// The value.
     pub value: T,
@@ -279,7 +293,7 @@ pub struct Input<T> {
 }
 
 /// The decision with the plan's controls in effect but none of its patches.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BeforePatching {
     /// System exposure without the plan's patches.
     pub system_exposure: Input<SystemExposure>,
@@ -292,7 +306,7 @@ pub struct BeforePatching {
 }
 
 /// The SSVC deployer decision for one vulnerability under one plan.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SsvcRow {
     /// Vulnerability id.
     pub vulnerability: String,
