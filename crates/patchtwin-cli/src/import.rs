@@ -190,7 +190,7 @@ fn finish(yaml: &str, out: &Path, lib: &ModelLibrary) -> anyhow::Result<Result<(
     if let Err(e) = patchtwin_report::write_atomic(out, yaml.as_bytes()) {
         return Ok(Err(format!("error: cannot write --out: {e}")));
     }
-    println!(
+    say!(
         "wrote {} (it validates: `patchtwin validate {}`)",
         out.display(),
         out.display()
@@ -325,7 +325,7 @@ fn import_csaf(
         Ok(o) => o,
         Err(e) => return Ok(Err(format!("error: {}: {e}", into.display()))),
     };
-    print!("{}", output.report.render());
+    say_raw!("{}", output.report.render());
     match finish(&output.yaml, out, &lib)? {
         Ok(()) if n_rejected > 0 => Ok(Err(format!(
             "error: {n_rejected} advisory file(s) rejected (listed above); the others were imported into {}",
@@ -367,6 +367,6 @@ fn import_sbom(
         Ok(o) => o,
         Err(e) => return Ok(Err(format!("error: --asset: {e}"))),
     };
-    print!("{}", output.report.render());
+    say_raw!("{}", output.report.render());
     finish(&output.yaml, out, &lib)
 }

@@ -1,14 +1,46 @@
 //! `patchtwin`: the command line. Glue only — parse arguments, call the library crates, print,
 //! and map outcomes to exit codes: 0 success, 2 bad input or usage, 1 internal failure.
 
-mod import;
-
 use clap::{Parser, Subcommand};
 use patchtwin_model::{AssetKind, Scenario};
 use patchtwin_scenario::Diagnostics;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Writes a line to stdout. A closed pipe (`patchtwin trace … | head`) ends the program
+/// quietly with success, as command-line tools do; any other write error is an internal error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*) {
+            $crate::stdout_failed(e);
+        }
+    }};
+}
+
+/// Like [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = write!(out, $($arg)*) {
+            $crate::stdout_failed(e);
+        }
+    }};
+}
+
+/// Ends the program after a failed write to stdout.
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("internal error: cannot write to standard output: {e}");
+    std::process::exit(1);
+}
+
+mod import;
 
 #[derive(Parser)]
 #[command(
@@ -183,11 +215,11 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::Schema { models, summary } => {
             if models {
-                println!("{}", patchtwin_scenario::schema::model_schema());
+                say!("{}", patchtwin_scenario::schema::model_schema());
             } else if summary {
-                println!("{}", patchtwin_report::summary_schema());
+                say!("{}", patchtwin_report::summary_schema());
             } else {
-                println!("{}", patchtwin_scenario::schema::scenario_schema());
+                say!("{}", patchtwin_scenario::schema::scenario_schema());
             }
             Ok(Ok(()))
         }
@@ -203,7 +235,7 @@ fn validate(file: &std::path::Path) -> Result<(), BadInput> {
     for w in &loaded.warnings {
         eprintln!("{}\n", w.render(None).replacen("error:", "warning:", 1));
     }
-    print!("{}", summary(&loaded.scenario, &file.display().to_string()));
+    say_raw!("{}", summary(&loaded.scenario, &file.display().to_string()));
     Ok(())
 }
 
@@ -436,13 +468,13 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     );
     patchtwin_report::write_summary(&o.out, &summary)?;
     let written = patchtwin_report::write_all(&o.out, &summary, &results, &s)?;
-    print!("{}", patchtwin_report::table(&summary, o.rows));
-    println!(
+    say_raw!("{}", patchtwin_report::table(&summary, o.rows));
+    say!(
         "\n{stop}\n{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",
         o.out.join("summary.json").display()
     );
     for path in &written {
-        println!("  {}", path.display());
+        say!("  {}", path.display());
     }
     Ok(Ok(()))
 }
@@ -495,12 +527,12 @@ fn trace(
     }) {
         shown += 1;
         if json {
-            println!(
+            say!(
                 "{}",
                 serde_json::json!({ "time_ns": l.time, "time": patchtwin_model::SimTime(l.time).to_string(), "entity": l.entity, "kind": l.kind, "text": l.text })
             );
         } else {
-            println!(
+            say!(
                 "t={}  {:<18} {}",
                 patchtwin_model::SimTime(l.time),
                 l.entity,
@@ -509,7 +541,7 @@ fn trace(
         }
     }
     if !json {
-        println!(
+        say!(
             "— plan {plan}, run {run}, seed {seed}: {} events, {shown} of {} trace lines shown",
             outcome.events,
             lines.len()

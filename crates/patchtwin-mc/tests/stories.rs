@@ -220,3 +220,52 @@ fn a_failing_staged_rollout_reads_as_a_story() {
         at += found;
     }
 }
+
+#[test]
+fn a_trace_shows_the_attack_path_step_by_step_and_the_control_that_stopped_it() {
+    let model = compile("ews-actively-exploited");
+    let settings = RunSettings {
+        observe_ns: 100_000_000,
+        horizon_ns: model.scenario.horizon.as_nanos(),
+    };
+    let trace = |plan: &str, i: u64| {
+        let p = model.scenario.plan_by_id(plan).expect("plan");
+        Replication::new(&model, p, settings, stream(1, i))
+            .with_trace()
+            .run()
+            .1
+    };
+    // Under defer, some replication goes foothold → lateral steps across conduits → target.
+    let path = (0..40u64)
+        .map(|i| trace("defer", i))
+        .find(|l| l.iter().any(|x| x.kind == "impact"))
+        .expect("a compromise within 40 runs");
+    let beats = [
+        "attacker gets a foothold on",
+        "attacker compromises",
+        "across conduit",
+        "target reached",
+    ];
+    let mut at = 0;
+    for beat in beats {
+        at += path[at..]
+            .iter()
+            .position(|l| l.text.contains(beat))
+            .unwrap_or_else(|| panic!("beat `{beat}` missing after line {at}"));
+    }
+    // With the controls in place, the trace names the control that stopped an attempt.
+    let stopped = (0..40u64)
+        .flat_map(|i| trace("controls-then-window", i))
+        .find(|l| {
+            l.kind == "attack"
+                && (l.text.contains("stopped by") || l.text.contains("remote-access restriction"))
+        });
+    let line = stopped.expect("a stopped attempt within 40 runs");
+    assert!(
+        line.text.contains("allowlist")
+            || line.text.contains("restriction")
+            || line.text.contains("stopped by"),
+        "{}",
+        line.text
+    );
+}

@@ -258,8 +258,9 @@ impl Step<'_, '_> {
         let mut r = keyed_stream(self.ops.key, PURPOSE_ARRIVAL, u64::from(entry), n);
         let gap = exp_sample(&mut r, e.mean_time_between_attempts.as_nanos() as f64);
         q.schedule(now + gap, Event::AttackAttempt { entry });
-        // Restrictions on this entry point.
-        let mut pass = 1.0;
+        // Restrictions on this entry point: each lets its residual share through.
+        let landing = e.asset.0;
+        let mut blocked_by = None;
         for (ci, c) in s.controls.iter().enumerate() {
             if let ControlEffect::RemoteAccessRestriction {
                 entry_point,
@@ -267,21 +268,25 @@ impl Step<'_, '_> {
             } = &c.effect
                 && entry_point.0 == u32::from(entry)
                 && self.ops.controls_active[ci]
+                && r.random::<f64>() >= *residual
             {
-                pass *= residual;
+                blocked_by = Some(c.id.clone());
+                break;
             }
         }
         let foothold = e.foothold_probability.sample(&mut r);
-        let u: f64 = r.random();
-        let landing = e.asset.0;
+        let gets_in = r.random::<f64>() < foothold;
         if self.ops.attack.held[landing as usize] {
             return;
         }
-        if u >= pass * foothold {
-            if pass < 1.0 {
-                let id = e.id.clone();
-                self.note(now, &id, "attack", || "attack attempt stopped by the remote-access restriction (or failed to get a foothold)".to_string());
-            }
+        if let Some(control) = blocked_by {
+            let id = e.id.clone();
+            self.note(now, &id, "attack", || {
+                format!("attack attempt through {id} stopped by {control}")
+            });
+            return;
+        }
+        if !gets_in {
             return;
         }
         self.ops.exposure.footholds += 1;
