@@ -22,25 +22,7 @@ pub type Notes = BTreeMap<(String, usize), Vec<String>>;
 const WIDTH: usize = 100;
 
 /// Top-level scenario keys in the order the shipped scenarios use.
-const TOP: &[&str] = &[
-    "name",
-    "description",
-    "horizon",
-    "currency",
-    "zones",
-    "conduits",
-    "assets",
-    "links",
-    "flows",
-    "functions",
-    "process_units",
-    "vulnerabilities",
-    "patches",
-    "controls",
-    "maintenance_windows",
-    "threat",
-    "plans",
-];
+const TOP: &[&str] = patchtwin_scenario::TOP_LEVEL;
 
 /// Keys written first inside any mapping, in this order.
 const FIRST: &[&str] = &[

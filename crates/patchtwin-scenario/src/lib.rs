@@ -38,7 +38,8 @@ pub struct Loaded {
     pub sha256: String,
 }
 
-const TOP_LEVEL: &[&str] = &[
+/// Top-level keys of a scenario file, in the order the shipped scenarios (and writers) use.
+pub const TOP_LEVEL: &[&str] = &[
     "name",
     "description",
     "horizon",

@@ -639,22 +639,11 @@ impl FlowStats {
             // Auto-resizing: storage grows with the largest latency recorded (a few KB for
             // millisecond flows) instead of being sized for the 10-minute maximum up front.
             latency_us: Histogram::new(2).expect("valid histogram"),
-            sent: 0,
-            completed: 0,
-            deadline_misses: 0,
-            timeouts: 0,
-            failed_polls: 0,
-            comm_fail_events: 0,
-            stale_events: 0,
-            lost: 0,
-            latency_sum_ns: 0,
-            latency_sumsq_ns: 0,
-            latency_min_ns: u64::MAX,
-            latency_max_ns: 0,
+            ..FlowStats::without_histogram()
         }
     }
 
-    /// Statistics that were never observed: no histogram storage (merging them into a full
+    /// Statistics that were never observed, with a minimal histogram (merging them into an
     /// accumulator adds nothing). Used for the "after" phase until it starts.
     pub fn empty() -> Self {
         FlowStats::without_histogram()
