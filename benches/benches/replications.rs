@@ -18,6 +18,7 @@ struct Counting;
 
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNT: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards to the system allocator; only adds relaxed counters.
 #[expect(
@@ -26,6 +27,7 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 )]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        COUNT.fetch_add(1, Ordering::Relaxed);
         let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
         PEAK.fetch_max(now, Ordering::Relaxed);
         // SAFETY: same layout contract as the caller's.
@@ -63,17 +65,30 @@ fn replications(c: &mut Criterion) {
         let model = compiled(name);
         let observe_ns = 10_000_000_000;
         // Peak memory of one replication of the baseline plan, above what was live before.
-        let settings = RunSettings {
-            observe_ns,
-            horizon_ns: model.scenario.horizon.as_nanos(),
-        };
         let before = CURRENT.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
-        let _ = Replication::new(&model, 0, settings, patchtwin_mc::stream(1, 0)).run();
+        // Allocations while the step loop runs (construction excluded), for a window and one
+        // four times longer: the difference over the extra events is the steady-state rate.
+        let in_loop = |observe_ns: u64| {
+            let settings = RunSettings {
+                observe_ns,
+                horizon_ns: model.scenario.horizon.as_nanos(),
+            };
+            let rep = Replication::new(&model, 0, settings, patchtwin_mc::stream(1, 0));
+            let allocs_before = COUNT.load(Ordering::Relaxed);
+            let (outcome, _) = rep.run();
+            (
+                COUNT.load(Ordering::Relaxed) - allocs_before,
+                outcome.events,
+            )
+        };
+        let (a1, e1) = in_loop(observe_ns);
         let peak = PEAK.load(Ordering::Relaxed) - before;
+        let (a4, e4) = in_loop(4 * observe_ns);
         eprintln!(
-            "{name}: peak memory of one replication {:.1} KiB",
-            peak as f64 / 1024.0
+            "{name}: peak memory of one replication {:.1} KiB; step loop allocations {a1} for {e1} events, {a4} for {e4} events: {:.6} per extra event",
+            peak as f64 / 1024.0,
+            (a4 as f64 - a1 as f64) / (e4 as f64 - e1 as f64).max(1.0)
         );
         let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
         let mut group = c.benchmark_group(format!("replications/{name}"));
