@@ -45,6 +45,8 @@ const PURPOSE_TRIP: u64 = 13;
 pub struct AttackState {
     /// Held assets.
     pub held: Vec<bool>,
+    /// Held assets per zone (so reach is answered without scanning every asset).
+    pub held_in_zone: Vec<u32>,
     /// Bumped on eviction; older steps and evictions are stale.
     pub generation: u32,
     /// (asset, vulnerability) attempts in progress.
@@ -87,6 +89,7 @@ impl AttackState {
     pub fn new(s: &Scenario) -> Self {
         AttackState {
             held: vec![false; s.assets.len()],
+            held_in_zone: vec![0; s.zones.len()],
             arrivals: vec![0; s.threat.entry_points.len()],
             stopped: vec![false; s.assets.len()],
             ..Default::default()
@@ -148,7 +151,10 @@ impl Step<'_, '_> {
     /// The conduit from zone `from` into zone `to` that lets `service` through now, if any.
     fn open_conduit(&self, from: usize, to: usize, service: Option<&str>) -> Option<usize> {
         let s = &self.model.scenario;
-        s.conduits.iter().enumerate().find_map(|(ci, c)| {
+        // Only the conduits touching the destination zone can lead into it.
+        self.model.zone_conduits[to].iter().find_map(|&ci| {
+            let ci = ci as usize;
+            let c = &s.conduits[ci];
             let forward = c.zones[0].ix() == from && c.zones[1].ix() == to;
             let backward = c.zones[1].ix() == from && c.zones[0].ix() == to;
             let direction_ok = match c.direction {
@@ -181,24 +187,16 @@ impl Step<'_, '_> {
         let s = &self.model.scenario;
         let v = &s.vulnerabilities[vuln as usize];
         let to = s.assets[asset as usize].zone.ix();
-        let held_zones: BTreeSet<usize> = self
-            .ops
-            .attack
-            .held
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| **h)
-            .map(|(a, _)| s.assets[a].zone.ix())
-            .collect();
-        if held_zones.contains(&to) {
+        let held = &self.ops.attack.held_in_zone;
+        if held[to] > 0 {
             return Some(None);
         }
         if v.local_only {
             return None;
         }
-        held_zones
-            .iter()
-            .find_map(|z| self.open_conduit(*z, to, v.service.as_deref()))
+        (0..held.len())
+            .filter(|z| held[*z] > 0)
+            .find_map(|z| self.open_conduit(z, to, v.service.as_deref()))
             .map(Some)
     }
 
@@ -384,6 +382,8 @@ impl Step<'_, '_> {
     fn compromise(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
         let s = self.model.scenario.clone();
         self.ops.attack.held[asset as usize] = true;
+        let zone_ix = self.model.scenario.assets[asset as usize].zone.ix();
+        self.ops.attack.held_in_zone[zone_ix] += 1;
         let zone = s.assets[asset as usize].zone;
         // Monitoring of this zone may see it.
         for (ci, c) in s.controls.iter().enumerate() {
@@ -478,6 +478,7 @@ impl Step<'_, '_> {
         }
         let held = self.ops.attack.held.iter().filter(|h| **h).count();
         self.ops.attack.held.iter_mut().for_each(|h| *h = false);
+        self.ops.attack.held_in_zone.iter_mut().for_each(|n| *n = 0);
         self.ops.attack.pending.clear();
         self.ops.attack.generation = self.ops.attack.generation.wrapping_add(1);
         self.note(now, "attacker", "evict", || {

@@ -74,6 +74,8 @@ pub struct Compiled {
     pub function_order: Vec<u32>,
     /// For every zone, its assets.
     pub zone_assets: Vec<Vec<u32>>,
+    /// For every zone, the conduits touching it, in conduit order.
+    pub zone_conduits: Vec<Vec<u32>>,
 }
 
 impl Compiled {
@@ -127,12 +129,19 @@ impl Compiled {
             zone_assets[a.zone.ix()].push(ai as u32);
         }
         let function_order = function_order(&scenario);
+        let mut zone_conduits = vec![Vec::new(); scenario.zones.len()];
+        for (ci, c) in scenario.conduits.iter().enumerate() {
+            for z in c.zones {
+                zone_conduits[z.ix()].push(ci as u32);
+            }
+        }
         Compiled {
             scenario,
             flows,
             asset_flows,
             function_order,
             zone_assets,
+            zone_conduits,
         }
     }
 }
