@@ -47,6 +47,10 @@ impl Ord for Key {
 #[derive(Debug)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Key>,
+    /// The heap's top is the event last popped, not yet removed: the next `schedule` replaces
+    /// it in place (one sift instead of a pop's and a push's), the next `pop` removes it.
+    /// Handlers that schedule exactly one successor — most of them — save a sift.
+    stale_top: bool,
     slab: Vec<E>,
     free: Vec<u32>,
     next_seq: u32,
@@ -65,6 +69,7 @@ impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
+            stale_top: false,
             slab: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             next_seq: 0,
@@ -93,11 +98,18 @@ impl<E: Copy> EventQueue<E> {
                 (self.slab.len() - 1) as u32
             }
         };
-        self.heap.push(Key {
+        let key = Key {
             time,
             seq: self.next_seq,
             slot,
-        });
+        };
+        if self.stale_top {
+            // Replace the popped event's key; `PeekMut` restores the heap order when dropped.
+            self.stale_top = false;
+            *self.heap.peek_mut().expect("a stale top is in the heap") = key;
+        } else {
+            self.heap.push(key);
+        }
         // Wrapping would break FIFO ties; a replication this long is a modelling error.
         self.next_seq = self
             .next_seq
@@ -109,25 +121,35 @@ impl<E: Copy> EventQueue<E> {
     /// Pops the next event and advances the clock to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(u64, E)> {
-        let k = self.heap.pop()?;
+        self.drop_stale_top();
+        let k = *self.heap.peek()?;
+        self.stale_top = true;
         self.now = k.time;
         self.free.push(k.slot);
         Some((k.time, self.slab[k.slot as usize]))
     }
 
+    fn drop_stale_top(&mut self) {
+        if self.stale_top {
+            self.stale_top = false;
+            self.heap.pop();
+        }
+    }
+
     /// Time of the next event, if any.
-    pub fn peek_time(&self) -> Option<u64> {
+    pub fn peek_time(&mut self) -> Option<u64> {
+        self.drop_stale_top();
         self.heap.peek().map(|e| e.time)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - usize::from(self.stale_top)
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 
     /// Total events ever scheduled.
