@@ -115,7 +115,11 @@ enum Command {
         /// Only lines about this entity (asset or flow id).
         #[arg(long)]
         entity: Option<String>,
-        /// Only these event kinds (comma-separated: timeout, comm_fail, comm_restored, stale).
+        /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
+        /// patch_failed, up, control, window. Network and cascades: timeout, comm_fail,
+        /// comm_restored, stale, flow_restored, historian_gap, function_lost,
+        /// function_restored, trip, unit_restart, unit_running. Attacker: attack, detect,
+        /// evict, impact.
         #[arg(long, value_delimiter = ',')]
         kind: Vec<String>,
         /// JSON lines instead of text.
