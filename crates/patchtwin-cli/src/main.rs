@@ -470,8 +470,14 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         },
         &results,
     );
-    patchtwin_report::write_summary(&o.out, &summary)?;
-    let written = patchtwin_report::write_all(&o.out, &summary, &results, &s)?;
+    // An output directory that cannot be written is the user's to fix: exit 2, not 1.
+    if let Err(e) = patchtwin_report::write_summary(&o.out, &summary) {
+        return Ok(Err(BadInput(format!("error: {e}"))));
+    }
+    let written = match patchtwin_report::write_all(&o.out, &summary, &results, &s) {
+        Ok(w) => w,
+        Err(e) => return Ok(Err(BadInput(format!("error: {e}")))),
+    };
     say_raw!("{}", patchtwin_report::table(&summary, o.rows));
     say!(
         "\n{stop}\n{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",

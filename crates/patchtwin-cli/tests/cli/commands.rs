@@ -175,3 +175,26 @@ fn import_writes_a_new_scenario_that_validates_and_never_overwrites_its_input() 
     );
     assert_eq!(same.code, Some(2), "{}", same.stderr);
 }
+
+#[test]
+fn an_unwritable_output_directory_is_a_clear_error_with_exit_2() {
+    let r = patchtwin(
+        &[
+            "run",
+            "scenarios/ews-actively-exploited.yaml",
+            "--runs",
+            "2",
+            "--observe",
+            "1s",
+            "--out",
+            "/proc/patchtwin-cannot-write-here",
+        ],
+        LIMIT,
+    );
+    assert_eq!(r.code, Some(2), "stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot write") && r.stderr.contains("/proc/patchtwin-cannot-write-here"),
+        "{}",
+        r.stderr
+    );
+}
