@@ -24,13 +24,7 @@ use rayon::prelude::*;
 /// that memory does not grow with `--runs`.
 pub const CHUNK: u64 = 64;
 
-/// SplitMix64 finalizer: a bijective mix of 64-bit values (Steele, Lea & Flood 2014).
-pub fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub use patchtwin_sim::ops::splitmix64;
 
 /// The random stream of replication `i` under `seed` (portable: PCG-64 MCG).
 pub fn stream(seed: u64, i: u64) -> Pcg64Mcg {

@@ -80,8 +80,9 @@ pub struct Ops {
     pub exposure: crate::attack::ExposureOutcome,
 }
 
-/// SplitMix64 step, for keyed draws.
-fn mix(mut z: u64) -> u64 {
+/// SplitMix64 finalizer: a bijective mix of 64-bit values (Steele, Lea & Flood 2014). The one
+/// definition behind every derived stream (replications in `patchtwin-mc`, keyed draws here).
+pub fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -91,7 +92,9 @@ fn mix(mut z: u64) -> u64 {
 /// A stream keyed by (replication, purpose, a, b): the same under every plan, so the same
 /// deployment draws the same times and the same success under every plan that makes it.
 pub fn keyed_stream(key: u64, purpose: u64, a: u64, b: u64) -> Pcg64Mcg {
-    Pcg64Mcg::seed_from_u64(mix(key ^ mix(purpose ^ mix(a ^ mix(b)))))
+    Pcg64Mcg::seed_from_u64(splitmix64(
+        key ^ splitmix64(purpose ^ splitmix64(a ^ splitmix64(b))),
+    ))
 }
 
 const PURPOSE_DEPLOY: u64 = 1;
@@ -523,29 +526,36 @@ impl Step<'_, '_> {
             node.down_since = now;
             let flows = self.model.asset_flows[asset as usize].clone();
             for f in flows {
-                let u = self.rng.random::<f64>();
-                let delay = detection_delay_ns(&self.model.flows[f as usize], u);
-                let mut st = self.flow_state(f);
-                st.route_down += 1;
-                if st.route_down == 1 {
-                    st.generation = st.generation.wrapping_add(1);
-                    let generation = st.generation;
-                    if !st.failed
-                        && let Some(d) = delay
-                    {
-                        q.schedule(
-                            now + d,
-                            Event::FlowHealth {
-                                flow: f,
-                                healthy: false,
-                                generation,
-                            },
-                        );
-                    }
-                }
+                self.route_lost(q, now, f);
             }
         }
         q.schedule(now + duration, Event::AssetBack { asset });
+    }
+
+    /// Something on `flow`'s route stopped carrying it (an asset down, a conduit closed): the
+    /// consumer will declare the flow failed after its detection delay, unless the route is
+    /// whole again by then (the generation changes).
+    fn route_lost(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32) {
+        let u = self.rng.random::<f64>();
+        let delay = detection_delay_ns(&self.model.flows[flow as usize], u);
+        let mut st = self.flow_state(flow);
+        st.route_down += 1;
+        if st.route_down == 1 {
+            st.generation = st.generation.wrapping_add(1);
+            let generation = st.generation;
+            if !st.failed
+                && let Some(d) = delay
+            {
+                q.schedule(
+                    now + d,
+                    Event::FlowHealth {
+                        flow,
+                        healthy: false,
+                        generation,
+                    },
+                );
+            }
+        }
     }
 
     pub(crate) fn asset_back(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
@@ -668,7 +678,7 @@ impl Step<'_, '_> {
         self.evaluate(q, now);
     }
 
-    pub(crate) fn control_effective(&mut self, _q: &mut EventQueue<Event>, now: u64, control: u32) {
+    pub(crate) fn control_effective(&mut self, q: &mut EventQueue<Event>, now: u64, control: u32) {
         let c = self.model.scenario.controls[control as usize].clone();
         self.ops.controls_active[control as usize] = true;
         if let ControlEffect::VirtualPatch {
@@ -702,24 +712,7 @@ impl Step<'_, '_> {
                 })
                 .collect();
             for f in &cut {
-                let u = self.rng.random::<f64>();
-                let delay = detection_delay_ns(&self.model.flows[*f as usize], u);
-                let mut st = self.flow_state(*f);
-                st.route_down += 1;
-                if st.route_down == 1 {
-                    st.generation = st.generation.wrapping_add(1);
-                    let generation = st.generation;
-                    if let Some(d) = delay {
-                        _q.schedule(
-                            now + d,
-                            Event::FlowHealth {
-                                flow: *f,
-                                healthy: false,
-                                generation,
-                            },
-                        );
-                    }
-                }
+                self.route_lost(q, now, *f);
             }
             let names: Vec<String> = cut
                 .iter()
@@ -740,7 +733,7 @@ impl Step<'_, '_> {
             self.note(now, &c.id, "control", || "in effect".to_string());
         }
         self.update_exposure(now);
-        self.attack_plan(_q, now);
+        self.attack_plan(q, now);
     }
 
     pub(crate) fn window(&mut self, q: &mut EventQueue<Event>, now: u64, window: u16, open: bool) {
