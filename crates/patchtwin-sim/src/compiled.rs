@@ -6,13 +6,25 @@
 use patchtwin_model::{Duration, FlowKind, Scenario};
 use std::sync::Arc;
 
-/// One hop of a flow's route, in the consumer → producer direction.
+/// One hop of a flow's route, in the consumer → producer direction: everything a message
+/// crossing it reads, copied from the link so that the step loop touches one small record
+/// per hop instead of the flow's asset list, the link and its jitter (see `net`).
 #[derive(Clone, Copy, Debug)]
 pub struct HopLink {
     /// Link index.
     pub link: u32,
     /// Travel from `ends[0]` to `ends[1]` when going consumer → producer.
     pub forward: bool,
+    /// The link has jitter (drawn from the scenario link's distribution).
+    pub jitter: bool,
+    /// The asset at the consumer's end of this hop.
+    pub consumer_side: u32,
+    /// The asset at the producer's end of this hop.
+    pub producer_side: u32,
+    /// Propagation latency (ns).
+    pub latency_ns: u64,
+    /// Loss probability per message.
+    pub loss: f64,
     /// Serialization delay of the request on this link (ns).
     pub request_ser_ns: u64,
     /// Serialization delay of the response or publication on this link (ns).
@@ -26,6 +38,8 @@ pub struct CompiledFlow {
     pub hops: Vec<u32>,
     /// Links between hops.
     pub links: Vec<HopLink>,
+    /// The producer (the route's last asset).
+    pub producer: u32,
     /// Poll or publish.
     pub kind: FlowKind,
     /// Period (ns).
@@ -90,16 +104,24 @@ impl Compiled {
                 links: r
                     .links
                     .iter()
-                    .map(|(l, fwd)| {
-                        let bps = scenario.links[l.ix()].bandwidth_bps;
+                    .zip(r.hops.windows(2))
+                    .map(|((l, fwd), ends)| {
+                        let link = &scenario.links[l.ix()];
+                        let bps = link.bandwidth_bps;
                         HopLink {
                             link: l.0,
                             forward: *fwd,
+                            jitter: link.jitter.is_some(),
+                            consumer_side: ends[0].0,
+                            producer_side: ends[1].0,
+                            latency_ns: link.latency.as_nanos(),
+                            loss: link.loss,
                             request_ser_ns: serialization_ns(f.request_bytes, bps),
                             response_ser_ns: serialization_ns(f.response_bytes, bps),
                         }
                     })
                     .collect(),
+                producer: r.hops[r.hops.len() - 1].0,
                 kind: f.kind,
                 period_ns: f.period.as_nanos(),
                 phase_ns: f.phase.as_nanos(),

@@ -149,6 +149,38 @@ pub struct FlowState {
     pub failed: bool,
     /// When it was last marked failed.
     pub failed_since: u64,
+    /// Latencies (µs) completed since the last flush into `stats[batch_phase]`'s histogram.
+    ///
+    /// Recording straight into a histogram touches a random cache line of a multi-KB count
+    /// array per message; on a plant with thousands of flows those arrays do not fit in cache
+    /// and every record missed. Batching appends to a short sequential buffer and flushes
+    /// [`LATENCY_BATCH`] values at a time, touching each histogram line once per batch.
+    pub batch_us: Vec<u32>,
+    /// The observation phase the batched latencies belong to.
+    pub batch_phase: u8,
+}
+
+/// Latencies buffered per flow before they are recorded into its histogram.
+pub const LATENCY_BATCH: usize = 128;
+
+impl FlowState {
+    /// Records the buffered latencies into their phase's histogram (creating it at full
+    /// precision on first use) and empties the buffer, keeping its capacity.
+    pub fn flush_latencies(&mut self) {
+        if self.batch_us.is_empty() {
+            return;
+        }
+        let h = &mut self.stats[usize::from(self.batch_phase)].latency_us;
+        if h.sigfig() < LATENCY_SIGFIG {
+            *h = Histogram::new(LATENCY_SIGFIG).expect("valid histogram");
+        }
+        for &us in &self.batch_us {
+            // `record`, not `saturating_record`: the histogram auto-resizes, and values are
+            // clamped to LATENCY_MAX_US when batched, so this cannot fail.
+            h.record(u64::from(us)).expect("auto-resizing histogram");
+        }
+        self.batch_us.clear();
+    }
 }
 
 /// An operational function's state.
@@ -341,11 +373,15 @@ impl<'m> Replication<'m> {
                         arrivals: 0,
                         stale: false,
                         extra_ns: 0,
-                        stats: [FlowStats::new(), FlowStats::empty()],
+                        // Histograms are created at full precision on their first flush, so a
+                        // flow that never completes a message allocates none.
+                        stats: [FlowStats::empty(), FlowStats::empty()],
                         route_down: 0,
                         generation: 0,
                         failed: false,
                         failed_since: 0,
+                        batch_us: Vec::new(),
+                        batch_phase: 0,
                     })
                     .id()
             })
@@ -457,6 +493,7 @@ impl<'m> Replication<'m> {
         let mut flows_after = Vec::with_capacity(handles.flows.len());
         for e in &handles.flows {
             let mut st = self.world.get_mut::<FlowState>(*e).expect("flow entity");
+            st.flush_latencies();
             let [before, after] =
                 std::mem::replace(&mut st.stats, [FlowStats::empty(), FlowStats::empty()]);
             flows.push(before);
@@ -565,6 +602,20 @@ impl Step<'_, '_> {
             .expect("asset entity")
     }
 
+    /// Read-only access (no change-detection ticks to fetch or write).
+    pub(crate) fn node_ref(&self, asset: u32) -> &Node {
+        self.world
+            .get::<Node>(self.handles.assets[asset as usize])
+            .expect("asset entity")
+    }
+
+    /// Read-only access (no change-detection ticks to fetch or write).
+    pub(crate) fn flow_ref(&self, flow: u32) -> &FlowState {
+        self.world
+            .get::<FlowState>(self.handles.flows[flow as usize])
+            .expect("flow entity")
+    }
+
     fn observe_start(&mut self, q: &mut EventQueue<Event>, now: u64, phase: u8) {
         self.observing = Some(phase);
         self.observe_until = now
@@ -573,7 +624,7 @@ impl Step<'_, '_> {
         if phase == 1 {
             for e in &self.handles.flows {
                 if let Some(mut st) = self.world.get_mut::<FlowState>(*e) {
-                    st.stats[1] = FlowStats::new();
+                    st.stats[1] = FlowStats::empty();
                     st.outstanding = false;
                 }
             }
@@ -638,7 +689,7 @@ impl FlowStats {
         FlowStats {
             // Auto-resizing: storage grows with the largest latency recorded (a few KB for
             // millisecond flows) instead of being sized for the 10-minute maximum up front.
-            latency_us: Histogram::new(2).expect("valid histogram"),
+            latency_us: Histogram::new(LATENCY_SIGFIG).expect("valid histogram"),
             ..FlowStats::without_histogram()
         }
     }
@@ -739,8 +790,14 @@ pub(crate) fn scan_wait_ns(scan: &DurationDist, max_ns: Option<f64>, rng: &mut P
 /// KB: sized up front for three digits, a 5,000-flow plant allocated ~1 GB per replication.
 pub const LATENCY_MAX_US: u64 = 600_000_000;
 
+/// Significant digits of latency histograms (1% resolution).
+pub const LATENCY_SIGFIG: u8 = 2;
+
+/// Counts a completed message of flow state `st` in observation `phase`: exact counters now,
+/// the histogram through the flow's latency batch.
 #[inline]
-pub(crate) fn record(stats: &mut FlowStats, latency_ns: u64, deadline_ns: u64) {
+pub(crate) fn record(st: &mut FlowState, phase: usize, latency_ns: u64, deadline_ns: u64) {
+    let stats = &mut st.stats[phase];
     stats.completed += 1;
     stats.latency_sum_ns += u128::from(latency_ns);
     stats.latency_sumsq_ns += u128::from(latency_ns) * u128::from(latency_ns);
@@ -750,13 +807,19 @@ pub(crate) fn record(stats: &mut FlowStats, latency_ns: u64, deadline_ns: u64) {
         stats.deadline_misses += 1;
     }
     // Microseconds, rounded up so that sub-microsecond latencies still count (never 0).
-    let us = latency_ns.div_ceil(1_000).clamp(1, LATENCY_MAX_US);
-    // `record`, not `saturating_record`: the histogram auto-resizes, and `us` is already
-    // clamped to LATENCY_MAX_US, so this cannot fail.
-    stats
-        .latency_us
-        .record(us)
-        .expect("auto-resizing histogram");
+    // LATENCY_MAX_US fits in a u32.
+    let us = latency_ns.div_ceil(1_000).clamp(1, LATENCY_MAX_US) as u32;
+    if usize::from(st.batch_phase) != phase {
+        st.flush_latencies();
+        st.batch_phase = phase as u8;
+    }
+    if st.batch_us.capacity() == 0 {
+        st.batch_us.reserve_exact(LATENCY_BATCH);
+    }
+    st.batch_us.push(us);
+    if st.batch_us.len() == LATENCY_BATCH {
+        st.flush_latencies();
+    }
 }
 
 /// Formats nanoseconds for trace lines.

@@ -44,7 +44,7 @@ impl Step<'_, '_> {
             q.schedule(now + gap, Event::Fire { flow });
         }
         let phase = self.phase();
-        let producer = f.hops[f.hops.len() - 1];
+        let producer = f.producer;
         match f.kind {
             FlowKind::Poll => {
                 let timeout = f.timeout_ns;
@@ -66,7 +66,7 @@ impl Step<'_, '_> {
             }
             FlowKind::Publish => {
                 let bytes = self.message_bytes(f, true);
-                let up = self.node(producer).up;
+                let up = self.node_ref(producer).up;
                 let mut st = self.flow_state(flow);
                 st.stats[phase].sent += 1;
                 st.tag = st.tag.wrapping_add(1);
@@ -101,7 +101,6 @@ impl Step<'_, '_> {
             pos as usize
         };
         let hl = f.links[link_i];
-        let link = &self.model.scenario.links[hl.link as usize];
         // Direction of travel on the link: consumer→producer is `forward`; responses reverse.
         let dir = usize::from(hl.forward == back);
         let nominal = if back {
@@ -112,13 +111,20 @@ impl Step<'_, '_> {
         let ser = if bytes == nominal.0 {
             nominal.1
         } else {
-            serialization_ns(bytes, link.bandwidth_bps)
+            serialization_ns(
+                bytes,
+                self.model.scenario.links[hl.link as usize].bandwidth_bps,
+            )
         };
-        let jitter = link
-            .jitter
-            .as_ref()
-            .map_or(0, |j| j.sample(self.rng).as_nanos());
-        let lost = link.loss > 0.0 && self.rng.random::<f64>() < link.loss;
+        let jitter = if hl.jitter {
+            self.model.scenario.links[hl.link as usize]
+                .jitter
+                .as_ref()
+                .map_or(0, |j| j.sample(self.rng).as_nanos())
+        } else {
+            0
+        };
+        let lost = hl.loss > 0.0 && self.rng.random::<f64>() < hl.loss;
         let mut lq = self
             .world
             .get_mut::<crate::engine::LinkQueue>(self.handles.links[hl.link as usize])
@@ -130,7 +136,7 @@ impl Step<'_, '_> {
             self.flow_state(flow).stats[phase].lost += 1;
             return;
         }
-        let arrive = start + ser + link.latency.as_nanos() + jitter;
+        let arrive = start + ser + hl.latency_ns + jitter;
         q.schedule(
             arrive,
             Event::Hop {
@@ -158,17 +164,22 @@ impl Step<'_, '_> {
         bytes: u32,
     ) {
         let f = &self.model.flows[flow as usize];
-        let at = if back {
-            f.hops.len() - 1 - pos as usize
+        // A hop event is always past the sender (pos >= 1): the asset reached is at the far
+        // end of the link just crossed.
+        let n = f.links.len();
+        let asset = if back {
+            f.links[n - pos as usize].consumer_side
         } else {
-            pos as usize
+            f.links[pos as usize - 1].producer_side
         };
-        let asset = f.hops[at];
-        let last = pos as usize == f.hops.len() - 1;
+        let last = pos as usize == n;
         let phase = self.phase();
-        let mut node = self
+        let entity = self.handles.assets[asset as usize];
+        // Read-only first: most hops cross a network device, which changes no state of its own
+        // (a read skips bevy's change-detection ticks).
+        let node = self
             .world
-            .get_mut::<crate::engine::Node>(self.handles.assets[asset as usize])
+            .get::<crate::engine::Node>(entity)
             .expect("asset entity");
         if !node.up {
             self.flow_state(flow).stats[phase].lost += 1;
@@ -182,6 +193,10 @@ impl Step<'_, '_> {
             return;
         }
         if !back {
+            let mut node = self
+                .world
+                .get_mut::<crate::engine::Node>(entity)
+                .expect("asset entity");
             // A request reached the producer: serve at the next scan boundary (controllers)
             // or as soon as the FIFO server is free. Added CPU load stretches the scan.
             let service = node.service.sample(self.rng).as_nanos() + node.extra_service_ns;
@@ -215,7 +230,7 @@ impl Step<'_, '_> {
                 }
                 st.outstanding = false;
                 let latency = now - st.poll_started;
-                record(&mut st.stats[phase], latency, deadline);
+                record(&mut st, phase, latency, deadline);
                 st.consecutive_failures = 0;
                 if st.comm_failed {
                     st.comm_failed = false;
@@ -228,7 +243,7 @@ impl Step<'_, '_> {
             FlowKind::Publish => {
                 // The stamp is the publication's send time: publications may overlap.
                 let latency = now.saturating_sub(stamp);
-                record(&mut st.stats[phase], latency, deadline);
+                record(&mut st, phase, latency, deadline);
                 st.arrivals = st.arrivals.wrapping_add(1);
                 st.stale = false;
                 let arrivals = st.arrivals;
@@ -245,14 +260,14 @@ impl Step<'_, '_> {
 
     pub(crate) fn respond(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
         let f = &self.model.flows[flow as usize];
-        let producer = f.hops[f.hops.len() - 1];
+        let producer = f.producer;
         let bytes = self.message_bytes(f, true);
         let phase = self.phase();
-        if !self.node(producer).up {
+        if !self.node_ref(producer).up {
             self.flow_state(flow).stats[phase].lost += 1;
             return;
         }
-        let extra = self.flow_state(flow).extra_ns;
+        let extra = self.flow_ref(flow).extra_ns;
         self.send(q, now + extra, flow, 0, true, u64::from(tag), bytes);
     }
 
@@ -260,10 +275,12 @@ impl Step<'_, '_> {
         let f = &self.model.flows[flow as usize];
         let (timeout_ns, retries, fail_after) = (f.timeout_ns, f.retries, f.fail_after);
         let phase = self.phase();
-        let mut st = self.flow_state(flow);
+        // Most timeouts find their poll answered: check with a read before taking a write.
+        let st = self.flow_ref(flow);
         if !st.outstanding || st.tag != tag {
             return; // answered in time
         }
+        let mut st = self.flow_state(flow);
         st.stats[phase].timeouts += 1;
         if st.attempt < retries {
             st.attempt += 1;
@@ -303,10 +320,11 @@ impl Step<'_, '_> {
 
     pub(crate) fn watchdog(&mut self, now: u64, flow: u32, arrivals: u32) {
         let phase = self.phase();
-        let mut st = self.flow_state(flow);
+        let st = self.flow_ref(flow);
         if st.arrivals != arrivals || st.stale {
             return;
         }
+        let mut st = self.flow_state(flow);
         st.stale = true;
         st.stats[phase].stale_events += 1;
         let s = &self.model.scenario;
