@@ -53,16 +53,24 @@ fn bare_heap(pending: usize, events: u64) -> u64 {
 }
 
 fn step_loop(c: &mut Criterion) {
-    for (name, observe_s) in [("water-treatment", 20u64), ("large-plant", 2)] {
+    // (scenario, plan, observation window): the water plant under its baseline plan; the
+    // large plant deferring (mostly message traffic) and patching area by area (deployments,
+    // restarts, cascades and the attacker's reach change across the 90-day horizon).
+    for (name, plan, observe_s) in [
+        ("water-treatment", 0usize, 20u64),
+        ("large-plant", 0, 2),
+        ("large-plant", 1, 2),
+    ] {
         let model = compiled(name);
+        let plan_id = model.scenario.plans[plan].id.clone();
         let settings = RunSettings {
             observe_ns: observe_s * 1_000_000_000,
             horizon_ns: model.scenario.horizon.as_nanos(),
         };
         // One probe run tells the event count (deterministic for the seed) and mean pending.
-        let (probe, _) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(7)).run();
+        let (probe, _) = Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(7)).run();
         let pending = probe.mean_pending.round().max(1.0) as usize;
-        let mut group = c.benchmark_group(format!("events/{name}"));
+        let mut group = c.benchmark_group(format!("events/{name}/{plan_id}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(probe.events));
         // The step loop alone: the world is built in the (untimed) setup.
@@ -73,7 +81,7 @@ fn step_loop(c: &mut Criterion) {
             ),
             |b| {
                 b.iter_batched(
-                    || Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(7)),
+                    || Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(7)),
                     |rep| black_box(rep.run().0.events),
                     BatchSize::LargeInput,
                 )
@@ -88,7 +96,7 @@ fn step_loop(c: &mut Criterion) {
             |b| {
                 b.iter(|| {
                     black_box(
-                        Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(7))
+                        Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(7))
                             .run()
                             .0
                             .events,

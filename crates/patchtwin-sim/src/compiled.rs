@@ -3,7 +3,7 @@
 //! serialization delays per hop, which hops forward). Built from a validated
 //! `patchtwin_model::Scenario`; it does no I/O and draws no random numbers.
 
-use patchtwin_model::{Duration, FlowKind, Scenario};
+use patchtwin_model::{Duration, DurationDist, FlowKind, Scenario};
 use std::sync::Arc;
 
 /// One hop of a flow's route, in the consumer → producer direction: everything a message
@@ -75,6 +75,24 @@ pub fn serialization_ns(bytes: u32, bps: u64) -> u64 {
         .min(u128::from(u64::MAX)) as u64
 }
 
+/// A scan-cycle distribution ready for length-biased sampling.
+#[derive(Clone, Debug)]
+pub struct ScanCycle {
+    /// The scan cycle.
+    pub dist: DurationDist,
+    /// Longest possible scan (ns), for length-biased sampling; `None` when unbounded.
+    pub max_ns: Option<f64>,
+}
+
+impl ScanCycle {
+    fn new(dist: &DurationDist) -> Self {
+        ScanCycle {
+            dist: dist.clone(),
+            max_ns: dist.0.upper_bound(),
+        }
+    }
+}
+
 /// A scenario compiled for simulation.
 #[derive(Debug)]
 pub struct Compiled {
@@ -90,6 +108,15 @@ pub struct Compiled {
     pub zone_assets: Vec<Vec<u32>>,
     /// For every zone, the conduits touching it, in conduit order.
     pub zone_conduits: Vec<Vec<u32>>,
+    /// For every asset, its time to serve a request or forward a message. Static data stays
+    /// here rather than in the `Node` component, which keeps only what changes at run time.
+    pub service: Vec<DurationDist>,
+    /// Scan cycles: the assets' own, then those patches install. Nodes refer to them by index.
+    pub scans: Vec<ScanCycle>,
+    /// For every asset, its scan cycle at the start (an index into `scans`).
+    pub asset_scan: Vec<Option<u32>>,
+    /// For every patch, the scan cycle it installs (an index into `scans`), if any.
+    pub patch_scan: Vec<Option<u32>>,
 }
 
 impl Compiled {
@@ -157,6 +184,28 @@ impl Compiled {
                 zone_conduits[z.ix()].push(ci as u32);
             }
         }
+        let mut scans = Vec::new();
+        let mut scan_index = |d: &Option<DurationDist>| {
+            d.as_ref().map(|d| {
+                scans.push(ScanCycle::new(d));
+                (scans.len() - 1) as u32
+            })
+        };
+        let asset_scan = scenario
+            .assets
+            .iter()
+            .map(|a| scan_index(&a.behaviour.scan_cycle))
+            .collect();
+        let patch_scan = scenario
+            .patches
+            .iter()
+            .map(|p| scan_index(&p.side_effects.scan_cycle))
+            .collect();
+        let service = scenario
+            .assets
+            .iter()
+            .map(|a| a.behaviour.service_time.clone())
+            .collect();
         Compiled {
             scenario,
             flows,
@@ -164,6 +213,10 @@ impl Compiled {
             function_order,
             zone_assets,
             zone_conduits,
+            service,
+            scans,
+            asset_scan,
+            patch_scan,
         }
     }
 }

@@ -21,7 +21,6 @@ use crate::compiled::Compiled;
 use crate::queue::EventQueue;
 use bevy_ecs::prelude::*;
 use hdrhistogram::Histogram;
-use patchtwin_model::DurationDist;
 use rand::{Rng, RngExt};
 use rand_pcg::Pcg64Mcg;
 
@@ -95,14 +94,11 @@ pub struct Node {
     pub down_count: u32,
     /// When it last went down.
     pub down_since: u64,
-    /// Scan cycle for controllers; `None` for assets that serve requests as they come.
-    pub scan: Option<DurationDist>,
-    /// Longest possible scan (ns), for length-biased sampling; `None` when unbounded.
-    pub scan_max_ns: Option<f64>,
+    /// Scan cycle for controllers (an index into `Compiled::scans`); `None` for assets that
+    /// serve requests as they come. A patch may install another.
+    pub scan: Option<u32>,
     /// Factor stretching every scan (1 at the model's base load; more after added load).
     pub scan_stretch: f64,
-    /// Time to serve one request or forward one message.
-    pub service: DurationDist,
     /// Service time added by patches' side effects (ns).
     pub extra_service_ns: u64,
     /// CPU load (base plus what patches added).
@@ -139,8 +135,10 @@ pub struct FlowState {
     pub stale: bool,
     /// Latency added to every message by inspection on crossed conduits (ns).
     pub extra_ns: u64,
-    /// Statistics per observation phase (0: baseline, 1: after the changes).
-    pub stats: [FlowStats; 2],
+    /// Statistics per observation phase (0: baseline, 1: after the changes). Boxed: they are
+    /// large (two histograms), and keeping them out of line keeps the state every message
+    /// touches in two cache lines.
+    pub stats: Box<[FlowStats; 2]>,
     /// Route assets currently down (operations level).
     pub route_down: u32,
     /// Bumped on every route change; stale health events carry an old value.
@@ -335,17 +333,16 @@ impl<'m> Replication<'m> {
         let assets: Vec<Entity> = s
             .assets
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(ai, a)| {
                 let b = &a.behaviour;
                 world
                     .spawn(Node {
                         up: true,
                         down_count: 0,
                         down_since: 0,
-                        scan: b.scan_cycle.clone(),
-                        scan_max_ns: b.scan_cycle.as_ref().and_then(|d| d.0.upper_bound()),
+                        scan: model.asset_scan[ai],
                         scan_stretch: 1.0,
-                        service: b.service_time.clone(),
                         extra_service_ns: 0,
                         cpu_load: b.cpu_load,
                         busy_until: 0,
@@ -375,7 +372,7 @@ impl<'m> Replication<'m> {
                         extra_ns: 0,
                         // Histograms are created at full precision on their first flush, so a
                         // flow that never completes a message allocates none.
-                        stats: [FlowStats::empty(), FlowStats::empty()],
+                        stats: Box::new([FlowStats::empty(), FlowStats::empty()]),
                         route_down: 0,
                         generation: 0,
                         failed: false,
@@ -495,7 +492,7 @@ impl<'m> Replication<'m> {
             let mut st = self.world.get_mut::<FlowState>(*e).expect("flow entity");
             st.flush_latencies();
             let [before, after] =
-                std::mem::replace(&mut st.stats, [FlowStats::empty(), FlowStats::empty()]);
+                std::mem::replace(&mut *st.stats, [FlowStats::empty(), FlowStats::empty()]);
             flows.push(before);
             flows_after.push(after);
         }
@@ -762,7 +759,8 @@ impl Default for FlowStats {
 /// For a constant scan `s` this is exactly U[0, s). Each request draws afresh rather than
 /// simulating every scan as an event (one event per scan per controller).
 #[inline]
-pub(crate) fn scan_wait_ns(scan: &DurationDist, max_ns: Option<f64>, rng: &mut Pcg64Mcg) -> u64 {
+pub(crate) fn scan_wait_ns(cycle: &crate::compiled::ScanCycle, rng: &mut Pcg64Mcg) -> u64 {
+    let (scan, max_ns) = (&cycle.dist, cycle.max_ns);
     let gap = if scan.0.is_constant() {
         scan.0.sample(rng)
     } else {

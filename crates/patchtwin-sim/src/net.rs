@@ -174,35 +174,36 @@ impl Step<'_, '_> {
         };
         let last = pos as usize == n;
         let phase = self.phase();
-        let entity = self.handles.assets[asset as usize];
+        let model = self.model;
         // Read-only first: most hops cross a network device, which changes no state of its own
         // (a read skips bevy's change-detection ticks).
-        let node = self
-            .world
-            .get::<crate::engine::Node>(entity)
-            .expect("asset entity");
-        if !node.up {
+        let node = self.node_ref(asset);
+        let (up, extra_service_ns) = (node.up, node.extra_service_ns);
+        if !up {
             self.flow_state(flow).stats[phase].lost += 1;
             return;
         }
         if !last {
+            let service =
+                model.service[asset as usize].sample(self.rng).as_nanos() + extra_service_ns;
             // A network device forwards after its processing (store-and-forward, inspection).
             // Forwarding is pipelined in the device; the link queue serializes the rest.
-            let proc = node.service.sample(self.rng).as_nanos() + node.extra_service_ns;
-            self.send(q, now + proc, flow, pos, back, stamp, bytes);
+            self.send(q, now + service, flow, pos, back, stamp, bytes);
             return;
         }
         if !back {
-            let mut node = self
-                .world
-                .get_mut::<crate::engine::Node>(entity)
-                .expect("asset entity");
+            let service =
+                model.service[asset as usize].sample(self.rng).as_nanos() + extra_service_ns;
             // A request reached the producer: serve at the next scan boundary (controllers)
             // or as soon as the FIFO server is free. Added CPU load stretches the scan.
-            let service = node.service.sample(self.rng).as_nanos() + node.extra_service_ns;
-            let ready = match &node.scan {
+            let rng = &mut *self.rng;
+            let mut node = self
+                .world
+                .get_mut::<crate::engine::Node>(self.handles.assets[asset as usize])
+                .expect("asset entity");
+            let ready = match node.scan {
                 Some(scan) => {
-                    now + (scan_wait_ns(scan, node.scan_max_ns, self.rng) as f64
+                    now + (scan_wait_ns(&model.scans[scan as usize], rng) as f64
                         * node.scan_stretch)
                         .round() as u64
                 }

@@ -463,6 +463,7 @@ impl Step<'_, '_> {
             self.update_exposure(now);
             // Side effects act on the timing model from now on.
             let fx = &p.side_effects;
+            let installs_scan = self.model.patch_scan[patch.ix()];
             let mut node = self.node(asset);
             node.extra_service_ns += fx.added_service_time.as_nanos();
             if fx.added_cpu_load > 0.0 {
@@ -471,9 +472,8 @@ impl Step<'_, '_> {
                 node.scan_stretch *= (1.0 - base) / (1.0 - new);
                 node.cpu_load = new;
             }
-            if let Some(sc) = &fx.scan_cycle {
-                node.scan_max_ns = sc.0.upper_bound();
-                node.scan = Some(sc.clone());
+            if let Some(sc) = installs_scan {
+                node.scan = Some(sc);
             }
             let (pid, aid) = (p.id.clone(), a.id.clone());
             if own > 0 {
