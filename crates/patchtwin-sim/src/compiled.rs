@@ -76,6 +76,8 @@ pub struct Compiled {
     pub zone_assets: Vec<Vec<u32>>,
     /// For every zone, the conduits touching it, in conduit order.
     pub zone_conduits: Vec<Vec<u32>>,
+    /// Dependencies of functions and process units, compiled, and who depends on what.
+    pub dependents: crate::ops::DependentIndex,
 }
 
 impl Compiled {
@@ -135,6 +137,7 @@ impl Compiled {
                 zone_conduits[z.ix()].push(ci as u32);
             }
         }
+        let dependents = crate::ops::DependentIndex::new(&scenario);
         Compiled {
             scenario,
             flows,
@@ -142,6 +145,7 @@ impl Compiled {
             function_order,
             zone_assets,
             zone_conduits,
+            dependents,
         }
     }
 }
