@@ -117,6 +117,8 @@ pub struct Compiled {
     pub asset_scan: Vec<Option<u32>>,
     /// For every patch, the scan cycle it installs (an index into `scans`), if any.
     pub patch_scan: Vec<Option<u32>>,
+    /// Dependencies of functions and process units, compiled, and who depends on what.
+    pub dependents: crate::ops::DependentIndex,
 }
 
 impl Compiled {
@@ -206,6 +208,7 @@ impl Compiled {
             .iter()
             .map(|a| a.behaviour.service_time.clone())
             .collect();
+        let dependents = crate::ops::DependentIndex::new(&scenario);
         Compiled {
             scenario,
             flows,
@@ -217,6 +220,7 @@ impl Compiled {
             scans,
             asset_scan,
             patch_scan,
+            dependents,
         }
     }
 }

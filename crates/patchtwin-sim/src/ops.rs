@@ -20,16 +20,23 @@
 //!   are still lost when the window closes trips then (window overrun).
 //! - Historian data is lost only beyond the store-and-forward buffer (of the flow's producer,
 //!   or else its consumer).
+//!
+//! # Evaluation
+//! After every change, functions (in dependency order) and units are evaluated incrementally
+//! and exactly: each one's result (its first lost dependency) and the earliest tolerance
+//! deadline it saw are cached in [`Ops`]; only those whose direct inputs changed since (found
+//! through [`DependentIndex`]) or whose deadline has come are evaluated again. The results,
+//! trace and events are the same as re-evaluating everything.
 
 use crate::compiled::Compiled;
 use crate::engine::{
-    Event, FlowState, FunctionState, OpsOutcome, RunSettings, Step, UnitMode, UnitState,
+    Event, FlowState, FunctionState, Node, OpsOutcome, RunSettings, Step, UnitMode, UnitState,
 };
 use crate::queue::EventQueue;
 use bevy_ecs::prelude::*;
 use patchtwin_model::{
     Action, AssetKind, ControlEffect, Dependency, DependencyTarget, FlowKind, FunctionKind,
-    RestartScope, When,
+    RestartScope, Scenario, When,
 };
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -78,6 +85,188 @@ pub struct Ops {
     pub attack: crate::attack::AttackState,
     /// Exposure results so far.
     pub exposure: crate::attack::ExposureOutcome,
+    /// Per function then per process unit, its last evaluation (see the module docs).
+    cache: Vec<Cached>,
+    /// Some entry of `cache` is dirty.
+    any_dirty: bool,
+    /// The earliest deadline in `cache` (`u64::MAX`: none).
+    earliest: u64,
+    /// Test switch: `evaluate` re-evaluates every function and unit, and panics if a cached
+    /// result it would have reused differs from the fresh one (a stale cache).
+    #[doc(hidden)]
+    pub full_evaluation: bool,
+}
+
+/// The last evaluation of one function or process unit. Valid while none of its direct
+/// inputs changed (`dirty`) and `now < deadline`.
+#[derive(Clone, Copy, Debug)]
+struct Cached {
+    /// Earliest tolerance deadline `t + tolerance` the evaluation saw; `u64::MAX`: none (a
+    /// deadline of exactly `u64::MAX`, ~584 years, is taken for none).
+    deadline: u64,
+    /// Position in `depends_on` of the first lost dependency; [`NONE_LOST`]: none.
+    lost: u32,
+    /// A direct input changed since (or never evaluated).
+    dirty: bool,
+}
+
+/// `Cached::lost` when every dependency holds.
+const NONE_LOST: u32 = u32::MAX;
+
+impl Ops {
+    /// Marks the functions and units in `owners` for re-evaluation.
+    fn mark(&mut self, owners: &[u32]) {
+        for &o in owners {
+            self.cache[o as usize].dirty = true;
+            self.any_dirty = true;
+        }
+    }
+}
+
+/// What one compiled dependency asks for.
+#[derive(Clone, Copy, Debug)]
+enum DepKind {
+    Asset,
+    Flow,
+    Function,
+    /// At least `k` of the alternatives hold.
+    KOfN {
+        k: u32,
+    },
+}
+
+/// One dependency compiled for evaluation.
+#[derive(Clone, Copy, Debug)]
+struct FlatDep {
+    kind: DepKind,
+    /// Asset, flow or function index; for k-of-n, the first alternative's position in
+    /// [`DependentIndex::deps`].
+    index: u32,
+    /// Number of alternatives (k-of-n only).
+    len: u32,
+    /// Tolerance (ns), plus those of every enclosing k-of-n (unused for k-of-n itself).
+    tol_ns: u64,
+}
+
+/// Owners (by position: functions `0..F`, then process units `F..`) per target, in
+/// compressed rows.
+#[derive(Debug, Default)]
+struct Rows {
+    start: Vec<u32>,
+    owners: Vec<u32>,
+}
+
+impl Rows {
+    /// Rows for targets `0..n` from (target, owner) pairs.
+    fn build(n: usize, mut pairs: Vec<(u32, u32)>) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut start = vec![0u32; n + 1];
+        for &(t, _) in &pairs {
+            start[t as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        Rows {
+            start,
+            owners: pairs.into_iter().map(|(_, o)| o).collect(),
+        }
+    }
+
+    fn get(&self, target: u32) -> &[u32] {
+        let t = target as usize;
+        &self.owners[self.start[t] as usize..self.start[t + 1] as usize]
+    }
+}
+
+/// The dependencies of functions and process units compiled once per scenario for
+/// incremental evaluation: flat lists (kind, index, tolerance in ns), and who depends
+/// directly on each asset, flow and function (also inside k-of-n).
+///
+/// Functions and units are "owners" `0..F` (functions, by scenario index) and `F..F+U`
+/// (process units).
+#[derive(Debug, Default)]
+pub struct DependentIndex {
+    /// Every compiled dependency: each owner's list, and the alternatives of each k-of-n.
+    deps: Vec<FlatDep>,
+    /// Per owner, its dependency list in `deps` (start, len), in `depends_on` order.
+    lists: Vec<(u32, u32)>,
+    /// Owners depending on each asset.
+    by_asset: Rows,
+    /// Owners depending on each flow.
+    by_flow: Rows,
+    /// Owners depending on each function.
+    by_function: Rows,
+}
+
+impl DependentIndex {
+    /// Compiles the dependencies of a validated scenario.
+    pub fn new(s: &Scenario) -> Self {
+        let mut ix = DependentIndex::default();
+        let (mut assets, mut flows, mut functions) = (Vec::new(), Vec::new(), Vec::new());
+        let owners = s
+            .functions
+            .iter()
+            .map(|f| &f.depends_on)
+            .chain(s.process_units.iter().map(|u| &u.depends_on));
+        for (o, deps) in owners.enumerate() {
+            let o = o as u32;
+            let list = ix.push_list(deps, 0, &mut |t: &DependencyTarget| match t {
+                DependencyTarget::Asset(a) => assets.push((a.0, o)),
+                DependencyTarget::Flow(f) => flows.push((f.0, o)),
+                DependencyTarget::Function(f) => functions.push((f.0, o)),
+                DependencyTarget::KOfN { .. } => {}
+            });
+            ix.lists.push(list);
+        }
+        ix.by_asset = Rows::build(s.assets.len(), assets);
+        ix.by_flow = Rows::build(s.flows.len(), flows);
+        ix.by_function = Rows::build(s.functions.len(), functions);
+        ix
+    }
+
+    /// Appends `deps` (with `extra` tolerance from enclosing k-of-n) contiguously, then the
+    /// alternatives of each k-of-n among them; returns (start, len) of `deps`.
+    fn push_list(
+        &mut self,
+        deps: &[Dependency],
+        extra: u64,
+        seen: &mut impl FnMut(&DependencyTarget),
+    ) -> (u32, u32) {
+        let start = self.deps.len();
+        for d in deps {
+            seen(&d.target);
+            let (kind, index) = match &d.target {
+                DependencyTarget::Asset(a) => (DepKind::Asset, a.0),
+                DependencyTarget::Flow(f) => (DepKind::Flow, f.0),
+                DependencyTarget::Function(f) => (DepKind::Function, f.0),
+                DependencyTarget::KOfN { k, .. } => (DepKind::KOfN { k: *k }, 0),
+            };
+            self.deps.push(FlatDep {
+                kind,
+                index,
+                len: 0,
+                // The same sum, in the same order, as the tolerance the scenario states.
+                tol_ns: d.tolerate.as_nanos() + extra,
+            });
+        }
+        for (i, d) in deps.iter().enumerate() {
+            if let DependencyTarget::KOfN { of, .. } = &d.target {
+                let tol = self.deps[start + i].tol_ns;
+                let (cs, cl) = self.push_list(of, tol, seen);
+                self.deps[start + i].index = cs;
+                self.deps[start + i].len = cl;
+            }
+        }
+        (start as u32, deps.len() as u32)
+    }
+
+    /// Owner `o`'s dependency list.
+    fn list(&self, o: usize) -> &[FlatDep] {
+        let (s, l) = self.lists[o];
+        &self.deps[s as usize..(s + l) as usize]
+    }
 }
 
 /// SplitMix64 finalizer: a bijective mix of 64-bit values (Steele, Lea & Flood 2014). The one
@@ -164,6 +353,18 @@ impl Ops {
             outcome,
             attack: crate::attack::AttackState::new(s),
             exposure: crate::attack::ExposureOutcome::default(),
+            // Everything starts dirty: tests may change the world before the run.
+            cache: vec![
+                Cached {
+                    deadline: u64::MAX,
+                    lost: NONE_LOST,
+                    dirty: true,
+                };
+                s.functions.len() + s.process_units.len()
+            ],
+            any_dirty: true,
+            earliest: u64::MAX,
+            full_evaluation: false,
         }
     }
 }
@@ -524,8 +725,9 @@ impl Step<'_, '_> {
         if node.down_count == 1 {
             node.up = false;
             node.down_since = now;
-            let flows = self.model.asset_flows[asset as usize].clone();
-            for f in flows {
+            let model = self.model;
+            self.ops.mark(model.dependents.by_asset.get(asset));
+            for &f in &model.asset_flows[asset as usize] {
                 self.route_lost(q, now, f);
             }
         }
@@ -567,6 +769,8 @@ impl Step<'_, '_> {
         node.up = true;
         node.busy_until = now;
         let since = node.down_since;
+        let model = self.model;
+        self.ops.mark(model.dependents.by_asset.get(asset));
         let aid = self.model.scenario.assets[asset as usize].id.clone();
         self.note(now, &aid, "up", || {
             format!(
@@ -583,9 +787,8 @@ impl Step<'_, '_> {
                 run.overrun_ns = run.overrun_ns.max(now - end);
             }
         }
-        let flows = self.model.asset_flows[asset as usize].clone();
-        for f in flows {
-            let period = self.model.flows[f as usize].period_ns;
+        for &f in &model.asset_flows[asset as usize] {
+            let period = model.flows[f as usize].period_ns;
             let u = self.rng.random::<f64>();
             let mut st = self.flow_state(f);
             st.route_down = st.route_down.saturating_sub(1);
@@ -628,6 +831,7 @@ impl Step<'_, '_> {
             }
             st.failed = false;
             let lost = now - st.failed_since;
+            self.ops.mark(self.model.dependents.by_flow.get(flow));
             // Historian data is lost beyond the store-and-forward buffer.
             if s.assets[f.consumer.ix()].kind == AssetKind::Historian {
                 let buffer = s.assets[f.producer.ix()]
@@ -660,6 +864,7 @@ impl Step<'_, '_> {
             }
             st.failed = true;
             st.failed_since = now;
+            self.ops.mark(self.model.dependents.by_flow.get(flow));
             let (c, p) = (
                 s.assets[f.consumer.ix()].id.as_str(),
                 s.assets[f.producer.ix()].id.as_str(),
@@ -799,118 +1004,149 @@ impl Step<'_, '_> {
         self.evaluate(q, now);
     }
 
-    /// Adds unplanned downtime up to `now` (never inside a plant-wide window).
+    /// Adds every unit's unplanned downtime up to `now` (see [`account_unit`]).
     fn account_units(&mut self, now: u64) {
         let in_window = self.ops.plant_windows_open > 0;
         for e in &self.handles.units {
             let mut u = self.world.get_mut::<UnitState>(*e).expect("unit entity");
-            let span = now.saturating_sub(u.accounted_to);
-            if !in_window && matches!(u.mode, UnitMode::Tripped | UnitMode::Restarting(_)) {
-                u.downtime_ns += span;
-            }
-            u.accounted_to = now;
+            account_unit(&mut u, now, in_window);
         }
     }
 
-    /// Whether a dependency holds at `now`, counting tolerances; records when a tolerance
-    /// will expire so the state is looked at again then.
-    fn dep_ok(
-        &mut self,
-        d: &Dependency,
-        now: u64,
-        extra_tolerance: u64,
-        wake: &mut Option<u64>,
-    ) -> bool {
-        let tol = d.tolerate.as_nanos() + extra_tolerance;
-        let lost_since = match &d.target {
-            DependencyTarget::Asset(a) => {
+    /// Whether a dependency holds at `now`, counting tolerances; lowers `wake` to when a
+    /// tolerance running now will expire, so the state is looked at again then.
+    fn dep_ok(&self, deps: &[FlatDep], d: &FlatDep, now: u64, wake: &mut u64) -> bool {
+        let i = d.index as usize;
+        let lost_since = match d.kind {
+            DepKind::Asset => {
                 let n = self
                     .world
-                    .get::<crate::engine::Node>(self.handles.assets[a.ix()])
+                    .get::<Node>(self.handles.assets[i])
                     .expect("asset");
                 (!n.up).then_some(n.down_since)
             }
-            DependencyTarget::Flow(f) => {
+            DepKind::Flow => {
                 let st = self
                     .world
-                    .get::<FlowState>(self.handles.flows[f.ix()])
+                    .get::<FlowState>(self.handles.flows[i])
                     .expect("flow");
                 st.failed.then_some(st.failed_since)
             }
-            DependencyTarget::Function(f) => {
+            DepKind::Function => {
                 let st = self
                     .world
-                    .get::<FunctionState>(self.handles.functions[f.ix()])
+                    .get::<FunctionState>(self.handles.functions[i])
                     .expect("function");
                 (!st.ok).then_some(st.lost_since)
             }
-            DependencyTarget::KOfN { k, of } => {
+            DepKind::KOfN { k } => {
+                // Every alternative is looked at (each may set a deadline).
                 let mut ok = 0;
-                for x in of {
-                    if self.dep_ok(x, now, tol, wake) {
+                for x in &deps[i..i + d.len as usize] {
+                    if self.dep_ok(deps, x, now, wake) {
                         ok += 1;
                     }
                 }
-                return ok >= *k;
+                return ok >= k;
             }
         };
         match lost_since {
             None => true,
-            Some(t) if now < t + tol => {
-                *wake = Some(wake.map_or(t + tol, |w| w.min(t + tol)));
+            Some(t) if now < t + d.tol_ns => {
+                *wake = (*wake).min(t + d.tol_ns);
                 true
             }
             Some(_) => false,
         }
     }
 
-    fn first_lost(
-        &mut self,
-        deps: &[Dependency],
-        now: u64,
-        wake: &mut Option<u64>,
-    ) -> Option<String> {
-        let s = self.model.scenario.clone();
-        for d in deps {
-            if !self.dep_ok(d, now, 0, wake) {
-                return Some(match &d.target {
-                    DependencyTarget::Asset(a) => format!("asset {} is down", s.assets[a.ix()].id),
-                    DependencyTarget::Flow(f) => format!("flow {} failed", s.flows[f.ix()].id),
-                    DependencyTarget::Function(f) => format!("{} is lost", s.functions[f.ix()].id),
-                    DependencyTarget::KOfN { k, of } => format!(
-                        "fewer than {k} of {} redundant alternatives remain",
-                        of.len()
-                    ),
-                });
+    /// Evaluates owner `o` (function or unit, see [`DependentIndex`]) at `now`: the position
+    /// of its first lost dependency, and the earliest tolerance deadline seen before it.
+    fn first_lost(&self, o: usize, now: u64) -> Cached {
+        let dx = &self.model.dependents;
+        let mut deadline = u64::MAX;
+        for (i, d) in dx.list(o).iter().enumerate() {
+            if !self.dep_ok(&dx.deps, d, now, &mut deadline) {
+                return Cached {
+                    deadline,
+                    lost: i as u32,
+                    dirty: false,
+                };
             }
         }
-        None
+        Cached {
+            deadline,
+            lost: NONE_LOST,
+            dirty: false,
+        }
+    }
+
+    /// Owner `o`'s evaluation at `now`: the cached one while it is valid (see [`Cached`]),
+    /// else a fresh one, which is cached.
+    #[inline]
+    fn evaluated(&mut self, o: usize, now: u64) -> (Cached, bool) {
+        let c = self.ops.cache[o];
+        let valid = !c.dirty && now < c.deadline;
+        if valid && !self.ops.full_evaluation {
+            return (c, false);
+        }
+        self.evaluate_owner(o, now, valid.then_some(c))
+    }
+
+    /// Evaluates owner `o` afresh and caches the result; `cached` is a result still valid
+    /// (when [`Ops::full_evaluation`] forces the evaluation), which must agree.
+    fn evaluate_owner(&mut self, o: usize, now: u64, cached: Option<Cached>) -> (Cached, bool) {
+        let fresh = self.first_lost(o, now);
+        if let Some(c) = cached {
+            assert!(
+                fresh.lost == c.lost && fresh.deadline == c.deadline,
+                "stale evaluation cache for owner {o} at {now}: cached {c:?}, fresh {fresh:?}"
+            );
+        }
+        self.ops.cache[o] = fresh;
+        (fresh, true)
     }
 
     /// Re-evaluates functions (in dependency order) and process units after any change.
+    ///
+    /// Incremental and exact: a function's or unit's result depends only on the states of
+    /// its direct inputs (asset up/down, flow failed, function ok, with their since-times)
+    /// and on `now` only through tolerance deadlines `t + tolerance` still ahead. So each
+    /// result and the earliest deadline it saw are cached in [`Ops`], and only owners whose
+    /// inputs changed since (marked through [`DependentIndex`] wherever such state changes)
+    /// or whose deadline has come are evaluated again; a function that flips marks its
+    /// dependents, which come later in dependency order. Every unit's mode is still matched
+    /// against its result, since windows and restarts change modes.
     pub(crate) fn evaluate(&mut self, q: &mut EventQueue<Event>, now: u64) {
-        self.account_units(now);
-        let s = self.model.scenario.clone();
+        let model = self.model;
+        let s = &*model.scenario;
         let in_window = self.ops.plant_windows_open > 0;
-        let mut wake = None;
-        for &fi in &self.model.function_order {
+        // Whether any cached result may be invalid; if not, only unit modes are looked at.
+        let scan = self.ops.any_dirty || now >= self.ops.earliest || self.ops.full_evaluation;
+        let order: &[u32] = if scan { &model.function_order } else { &[] };
+        for &fi in order {
+            let (c, fresh) = self.evaluated(fi as usize, now);
+            if !fresh {
+                // Its state already agrees with the cached result.
+                continue;
+            }
             let f = &s.functions[fi as usize];
-            let lost = self.first_lost(&f.depends_on, now, &mut wake);
             let e = self.handles.functions[fi as usize];
             let mut st = self.world.get_mut::<FunctionState>(e).expect("function");
-            match (st.ok, lost) {
-                (true, Some(why)) => {
+            match (st.ok, c.lost != NONE_LOST) {
+                (true, true) => {
                     st.ok = false;
                     st.lost_since = now;
-                    let kind = f.kind;
-                    let word = function_word(kind);
+                    self.ops.mark(model.dependents.by_function.get(fi));
+                    let word = function_word(f.kind);
                     self.note(now, &f.id, "function_lost", || {
-                        format!("{word} lost: {why}")
+                        format!("{word} lost: {}", lost_reason(s, &f.depends_on, c.lost))
                     });
                 }
-                (false, None) => {
+                (false, false) => {
                     st.ok = true;
                     let lost_for = now - st.lost_since;
+                    self.ops.mark(model.dependents.by_function.get(fi));
                     if !in_window {
                         match f.kind {
                             FunctionKind::View => self.ops.outcome.loss_of_view_ns += lost_for,
@@ -928,22 +1164,31 @@ impl Step<'_, '_> {
                 _ => {}
             }
         }
+        let functions = s.functions.len();
         for (ui, unit) in s.process_units.iter().enumerate() {
-            let lost = self.first_lost(&unit.depends_on, now, &mut wake);
+            let c = if scan {
+                self.evaluated(functions + ui, now).0
+            } else {
+                self.ops.cache[functions + ui]
+            };
             let e = self.handles.units[ui];
             let mode = self.world.get::<UnitState>(e).expect("unit").mode;
-            match (mode, lost) {
-                (UnitMode::Running, Some(why)) if !in_window => {
+            match (mode, c.lost != NONE_LOST) {
+                (UnitMode::Running, true) if !in_window => {
                     let mut u = self.world.get_mut::<UnitState>(e).expect("unit");
+                    account_unit(&mut u, now, in_window);
                     u.mode = UnitMode::Tripped;
                     u.trips += 1;
                     u.generation = u.generation.wrapping_add(1);
                     self.ops.outcome.trips += 1;
-                    let id = unit.id.clone();
-                    self.note(now, &id, "trip", || format!("{id} trips: {why}"));
+                    let id = &unit.id;
+                    self.note(now, id, "trip", || {
+                        format!("{id} trips: {}", lost_reason(s, &unit.depends_on, c.lost))
+                    });
                 }
-                (UnitMode::Tripped, None) => {
+                (UnitMode::Tripped, false) => {
                     let mut u = self.world.get_mut::<UnitState>(e).expect("unit");
+                    account_unit(&mut u, now, in_window);
                     let trips = u.trips;
                     let mut r = keyed_stream(
                         self.ops.key,
@@ -961,8 +1206,8 @@ impl Step<'_, '_> {
                             generation,
                         },
                     );
-                    let id = unit.id.clone();
-                    self.note(now, &id, "unit_restart", || {
+                    let id = &unit.id;
+                    self.note(now, id, "unit_restart", || {
                         format!(
                             "{id} dependencies restored; restarting ({})",
                             crate::engine::fmt_ns(d)
@@ -972,6 +1217,18 @@ impl Step<'_, '_> {
                 _ => {}
             }
         }
+        if scan {
+            self.ops.any_dirty = false;
+            self.ops.earliest = self
+                .ops
+                .cache
+                .iter()
+                .map(|c| c.deadline)
+                .min()
+                .unwrap_or(u64::MAX);
+        }
+        // Every cached deadline is now ahead; the earliest is when to look again.
+        let wake = Some(self.ops.earliest).filter(|w| *w != u64::MAX);
         if let Some(w) = wake
             && w > now
             && self.ops.next_wake.is_none_or(|n| n <= now || w < n)
@@ -1009,6 +1266,33 @@ impl Step<'_, '_> {
         }
         self.ops.outcome.window_overrun_ns = self.ops.actions.iter().map(|a| a.overrun_ns).sum();
     }
+}
+
+/// Why a function or unit counts as lost: its dependency at position `lost`.
+fn lost_reason(s: &Scenario, deps: &[Dependency], lost: u32) -> String {
+    match &deps[lost as usize].target {
+        DependencyTarget::Asset(a) => format!("asset {} is down", s.assets[a.ix()].id),
+        DependencyTarget::Flow(f) => format!("flow {} failed", s.flows[f.ix()].id),
+        DependencyTarget::Function(f) => format!("{} is lost", s.functions[f.ix()].id),
+        DependencyTarget::KOfN { k, of } => format!(
+            "fewer than {k} of {} redundant alternatives remain",
+            of.len()
+        ),
+    }
+}
+
+/// Adds a unit's unplanned downtime up to `now` (never inside a plant-wide window).
+///
+/// Downtime is a sum of spans over which the unit's mode and the window state stay the same,
+/// so accounting is needed only before a unit's mode changes (`evaluate`, `unit_restarted`,
+/// `window`), before the window state changes (`window`), and at the horizon; splitting a
+/// span elsewhere adds the same total.
+fn account_unit(u: &mut UnitState, now: u64, in_window: bool) {
+    let span = now.saturating_sub(u.accounted_to);
+    if !in_window && matches!(u.mode, UnitMode::Tripped | UnitMode::Restarting(_)) {
+        u.downtime_ns += span;
+    }
+    u.accounted_to = now;
 }
 
 fn function_word(kind: FunctionKind) -> &'static str {
