@@ -20,6 +20,7 @@
 use crate::compiled::Compiled;
 use crate::queue::EventQueue;
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemState;
 use hdrhistogram::Histogram;
 use rand::{Rng, RngExt};
 use rand_pcg::Pcg64Mcg;
@@ -464,10 +465,29 @@ impl<'m> Replication<'m> {
         let mut events = 0u64;
         let mut pending_sum = 0u64;
         let horizon = self.settings.horizon_ns;
+        // One query per component type for the whole run: a query's lookup skips the
+        // component-id hash lookup that `World::get_mut` repeats on every call (about half
+        // the cost of an access).
+        let mut queries = SystemState::<(
+            Query<&mut Node>,
+            Query<&mut LinkQueue>,
+            Query<&mut FlowState>,
+            Query<&mut FunctionState>,
+            Query<&mut UnitState>,
+        )>::new(&mut self.world);
+        let (nodes, links, flows, functions, units) = queries
+            .get_mut(&mut self.world)
+            .expect("component queries are always valid");
         let mut step = Step {
             model: self.model,
             plan: self.plan,
-            world: &mut self.world,
+            c: Components {
+                nodes,
+                links,
+                flows,
+                functions,
+                units,
+            },
             handles: &handles,
             rng: &mut rng,
             settings: self.settings,
@@ -512,11 +532,22 @@ impl<'m> Replication<'m> {
     }
 }
 
+/// The world's components as the handlers of one run see them: one query per component type,
+/// made once per run. Handlers reach an entity by its scenario index through `Handles`.
+pub(crate) struct Components<'a> {
+    pub(crate) nodes: Query<'a, 'a, &'static mut Node>,
+    pub(crate) links: Query<'a, 'a, &'static mut LinkQueue>,
+    pub(crate) flows: Query<'a, 'a, &'static mut FlowState>,
+    pub(crate) functions: Query<'a, 'a, &'static mut FunctionState>,
+    pub(crate) units: Query<'a, 'a, &'static mut UnitState>,
+}
+
 /// Borrowed state for the handlers of one run.
 pub(crate) struct Step<'a, 'm> {
     pub(crate) model: &'m Compiled,
     pub(crate) plan: usize,
-    pub(crate) world: &'a mut World,
+    /// Component access (the world is borrowed by these queries for the run).
+    pub(crate) c: Components<'a>,
     pub(crate) handles: &'a Handles,
     pub(crate) rng: &'a mut Pcg64Mcg,
     pub(crate) settings: RunSettings,
@@ -588,28 +619,32 @@ impl Step<'_, '_> {
     }
 
     pub(crate) fn flow_state(&mut self, flow: u32) -> Mut<'_, FlowState> {
-        self.world
-            .get_mut::<FlowState>(self.handles.flows[flow as usize])
+        self.c
+            .flows
+            .get_mut(self.handles.flows[flow as usize])
             .expect("flow entity")
     }
 
     pub(crate) fn node(&mut self, asset: u32) -> Mut<'_, Node> {
-        self.world
-            .get_mut::<Node>(self.handles.assets[asset as usize])
+        self.c
+            .nodes
+            .get_mut(self.handles.assets[asset as usize])
             .expect("asset entity")
     }
 
     /// Read-only access (no change-detection ticks to fetch or write).
     pub(crate) fn node_ref(&self, asset: u32) -> &Node {
-        self.world
-            .get::<Node>(self.handles.assets[asset as usize])
+        self.c
+            .nodes
+            .get(self.handles.assets[asset as usize])
             .expect("asset entity")
     }
 
     /// Read-only access (no change-detection ticks to fetch or write).
     pub(crate) fn flow_ref(&self, flow: u32) -> &FlowState {
-        self.world
-            .get::<FlowState>(self.handles.flows[flow as usize])
+        self.c
+            .flows
+            .get(self.handles.flows[flow as usize])
             .expect("flow entity")
     }
 
@@ -620,7 +655,7 @@ impl Step<'_, '_> {
             .min(self.settings.horizon_ns);
         if phase == 1 {
             for e in &self.handles.flows {
-                if let Some(mut st) = self.world.get_mut::<FlowState>(*e) {
+                if let Ok(mut st) = self.c.flows.get_mut(*e) {
                     st.stats[1] = FlowStats::empty();
                     st.outstanding = false;
                 }

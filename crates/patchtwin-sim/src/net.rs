@@ -126,8 +126,9 @@ impl Step<'_, '_> {
         };
         let lost = hl.loss > 0.0 && self.rng.random::<f64>() < hl.loss;
         let mut lq = self
-            .world
-            .get_mut::<crate::engine::LinkQueue>(self.handles.links[hl.link as usize])
+            .c
+            .links
+            .get_mut(self.handles.links[hl.link as usize])
             .expect("link entity");
         let start = now.max(lq.busy_until[dir]);
         lq.busy_until[dir] = start + ser;
@@ -198,8 +199,9 @@ impl Step<'_, '_> {
             // or as soon as the FIFO server is free. Added CPU load stretches the scan.
             let rng = &mut *self.rng;
             let mut node = self
-                .world
-                .get_mut::<crate::engine::Node>(self.handles.assets[asset as usize])
+                .c
+                .nodes
+                .get_mut(self.handles.assets[asset as usize])
                 .expect("asset entity");
             let ready = match node.scan {
                 Some(scan) => {

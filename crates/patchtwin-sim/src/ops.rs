@@ -29,9 +29,7 @@
 //! trace and events are the same as re-evaluating everything.
 
 use crate::compiled::Compiled;
-use crate::engine::{
-    Event, FlowState, FunctionState, Node, OpsOutcome, RunSettings, Step, UnitMode, UnitState,
-};
+use crate::engine::{Event, OpsOutcome, RunSettings, Step, UnitMode, UnitState};
 use crate::queue::EventQueue;
 use bevy_ecs::prelude::*;
 use patchtwin_model::{
@@ -967,7 +965,7 @@ impl Step<'_, '_> {
         if w.zones.is_empty() {
             for ui in 0..self.handles.units.len() {
                 let e = self.handles.units[ui];
-                let mut u = self.world.get_mut::<UnitState>(e).expect("unit entity");
+                let mut u = self.c.units.get_mut(e).expect("unit entity");
                 if open && u.mode == UnitMode::Running {
                     u.mode = UnitMode::Stopped;
                 } else if !open && self.ops.plant_windows_open == 0 && u.mode == UnitMode::Stopped {
@@ -988,7 +986,7 @@ impl Step<'_, '_> {
     ) {
         self.account_units(now);
         let e = self.handles.units[unit as usize];
-        let mut u = self.world.get_mut::<UnitState>(e).expect("unit entity");
+        let mut u = self.c.units.get_mut(e).expect("unit entity");
         if u.generation != generation || !matches!(u.mode, UnitMode::Restarting(_)) {
             return;
         }
@@ -1008,7 +1006,7 @@ impl Step<'_, '_> {
     fn account_units(&mut self, now: u64) {
         let in_window = self.ops.plant_windows_open > 0;
         for e in &self.handles.units {
-            let mut u = self.world.get_mut::<UnitState>(*e).expect("unit entity");
+            let mut u = self.c.units.get_mut(*e).expect("unit entity");
             account_unit(&mut u, now, in_window);
         }
     }
@@ -1019,23 +1017,18 @@ impl Step<'_, '_> {
         let i = d.index as usize;
         let lost_since = match d.kind {
             DepKind::Asset => {
-                let n = self
-                    .world
-                    .get::<Node>(self.handles.assets[i])
-                    .expect("asset");
+                let n = self.c.nodes.get(self.handles.assets[i]).expect("asset");
                 (!n.up).then_some(n.down_since)
             }
             DepKind::Flow => {
-                let st = self
-                    .world
-                    .get::<FlowState>(self.handles.flows[i])
-                    .expect("flow");
+                let st = self.c.flows.get(self.handles.flows[i]).expect("flow");
                 st.failed.then_some(st.failed_since)
             }
             DepKind::Function => {
                 let st = self
-                    .world
-                    .get::<FunctionState>(self.handles.functions[i])
+                    .c
+                    .functions
+                    .get(self.handles.functions[i])
                     .expect("function");
                 (!st.ok).then_some(st.lost_since)
             }
@@ -1132,7 +1125,7 @@ impl Step<'_, '_> {
             }
             let f = &s.functions[fi as usize];
             let e = self.handles.functions[fi as usize];
-            let mut st = self.world.get_mut::<FunctionState>(e).expect("function");
+            let mut st = self.c.functions.get_mut(e).expect("function");
             match (st.ok, c.lost != NONE_LOST) {
                 (true, true) => {
                     st.ok = false;
@@ -1172,10 +1165,10 @@ impl Step<'_, '_> {
                 self.ops.cache[functions + ui]
             };
             let e = self.handles.units[ui];
-            let mode = self.world.get::<UnitState>(e).expect("unit").mode;
+            let mode = self.c.units.get(e).expect("unit").mode;
             match (mode, c.lost != NONE_LOST) {
                 (UnitMode::Running, true) if !in_window => {
-                    let mut u = self.world.get_mut::<UnitState>(e).expect("unit");
+                    let mut u = self.c.units.get_mut(e).expect("unit");
                     account_unit(&mut u, now, in_window);
                     u.mode = UnitMode::Tripped;
                     u.trips += 1;
@@ -1187,7 +1180,7 @@ impl Step<'_, '_> {
                     });
                 }
                 (UnitMode::Tripped, false) => {
-                    let mut u = self.world.get_mut::<UnitState>(e).expect("unit");
+                    let mut u = self.c.units.get_mut(e).expect("unit");
                     account_unit(&mut u, now, in_window);
                     let trips = u.trips;
                     let mut r = keyed_stream(
@@ -1246,7 +1239,7 @@ impl Step<'_, '_> {
         let mut downtime = 0;
         let mut cost = 0.0;
         for (ui, e) in self.handles.units.iter().enumerate() {
-            let u = self.world.get::<UnitState>(*e).expect("unit");
+            let u = self.c.units.get(*e).expect("unit");
             downtime += u.downtime_ns;
             cost += u.downtime_ns as f64 / 3.6e12 * s.process_units[ui].downtime_cost_per_hour;
         }
@@ -1254,7 +1247,7 @@ impl Step<'_, '_> {
         self.ops.outcome.downtime_cost = cost;
         let in_window = self.ops.plant_windows_open > 0;
         for (fi, e) in self.handles.functions.iter().enumerate() {
-            let st = self.world.get::<FunctionState>(*e).expect("function");
+            let st = self.c.functions.get(*e).expect("function");
             if !st.ok && !in_window {
                 let lost = horizon.saturating_sub(st.lost_since);
                 match s.functions[fi].kind {
