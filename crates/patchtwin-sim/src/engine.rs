@@ -116,30 +116,42 @@ pub struct LinkQueue {
 }
 
 /// A flow's run-time state.
+///
+/// `repr(C)` keeps the declaration order: what every message of the flow reads or writes comes
+/// first, so that on a plant with thousands of flows an event touches one or two cache lines of
+/// this component rather than fields scattered across it.
 #[derive(Component, Debug)]
+#[repr(C)]
 pub struct FlowState {
     /// Tag of the current attempt; events with another tag are stale.
     pub tag: u32,
-    /// A poll is waiting for an answer.
-    pub outstanding: bool,
     /// Attempt number within the current poll (0 = first).
     pub attempt: u32,
     /// When the current poll's first attempt (or the last publication) was sent.
     pub poll_started: u64,
-    /// Consecutive failed polls.
-    pub consecutive_failures: u32,
-    /// The consumer currently marks the producer failed (message level).
-    pub comm_failed: bool,
-    /// Publications delivered (for the watchdog).
-    pub arrivals: u32,
-    /// The consumer currently marks the data stale (message level).
-    pub stale: bool,
     /// Latency added to every message by inspection on crossed conduits (ns).
     pub extra_ns: u64,
-    /// Statistics per observation phase (0: baseline, 1: after the changes). Boxed: they are
-    /// large (two histograms), and keeping them out of line keeps the state every message
-    /// touches in two cache lines.
-    pub stats: Box<[FlowStats; 2]>,
+    /// Publications delivered (for the watchdog).
+    pub arrivals: u32,
+    /// Consecutive failed polls.
+    pub consecutive_failures: u32,
+    /// A poll is waiting for an answer.
+    pub outstanding: bool,
+    /// The consumer currently marks the producer failed (message level).
+    pub comm_failed: bool,
+    /// The consumer currently marks the data stale (message level).
+    pub stale: bool,
+    /// The observation phase the batched latencies belong to.
+    pub batch_phase: u8,
+    /// Counts of the running observation phase, folded into `stats` when the phase ends.
+    pub live: LiveCounts,
+    /// Latencies (µs) completed since the last flush into `stats[batch_phase]`'s histogram.
+    ///
+    /// Recording straight into a histogram touches a random cache line of a multi-KB count
+    /// array per message; on a plant with thousands of flows those arrays do not fit in cache
+    /// and every record missed. Batching appends to a short sequential buffer and flushes
+    /// [`LATENCY_BATCH`] values at a time, touching each histogram line once per batch.
+    pub batch_us: Vec<u32>,
     /// Route assets currently down (operations level).
     pub route_down: u32,
     /// Bumped on every route change; stale health events carry an old value.
@@ -148,15 +160,76 @@ pub struct FlowState {
     pub failed: bool,
     /// When it was last marked failed.
     pub failed_since: u64,
-    /// Latencies (µs) completed since the last flush into `stats[batch_phase]`'s histogram.
-    ///
-    /// Recording straight into a histogram touches a random cache line of a multi-KB count
-    /// array per message; on a plant with thousands of flows those arrays do not fit in cache
-    /// and every record missed. Batching appends to a short sequential buffer and flushes
-    /// [`LATENCY_BATCH`] values at a time, touching each histogram line once per batch.
-    pub batch_us: Vec<u32>,
-    /// The observation phase the batched latencies belong to.
-    pub batch_phase: u8,
+    /// Statistics per observation phase (0: baseline, 1: after the changes) once folded.
+    /// Boxed: two histograms are large and cold.
+    pub stats: Box<[FlowStats; 2]>,
+}
+
+/// Exact counts of one flow in the running observation phase: the hot part of [`FlowStats`],
+/// kept inline in [`FlowState`]. 32-bit counts suffice: a replication schedules fewer than
+/// 2³² events (see `queue`).
+#[derive(Clone, Copy, Debug)]
+#[expect(
+    missing_docs,
+    reason = "each field counts what its FlowStats namesake counts"
+)]
+pub struct LiveCounts {
+    pub sent: u32,
+    pub completed: u32,
+    pub deadline_misses: u32,
+    pub timeouts: u32,
+    pub failed_polls: u32,
+    pub comm_fail_events: u32,
+    pub stale_events: u32,
+    pub lost: u32,
+    pub latency_min_ns: u64,
+    pub latency_max_ns: u64,
+    pub latency_sum_ns: u128,
+    pub latency_sumsq_ns: u128,
+}
+
+impl LiveCounts {
+    /// Nothing counted yet.
+    pub const ZERO: LiveCounts = LiveCounts {
+        sent: 0,
+        completed: 0,
+        deadline_misses: 0,
+        timeouts: 0,
+        failed_polls: 0,
+        comm_fail_events: 0,
+        stale_events: 0,
+        lost: 0,
+        latency_min_ns: u64::MAX,
+        latency_max_ns: 0,
+        latency_sum_ns: 0,
+        latency_sumsq_ns: 0,
+    };
+
+    /// Adds these counts to `stats` (exact).
+    pub fn fold_into(&self, stats: &mut FlowStats) {
+        stats.sent += u64::from(self.sent);
+        stats.completed += u64::from(self.completed);
+        stats.deadline_misses += u64::from(self.deadline_misses);
+        stats.timeouts += u64::from(self.timeouts);
+        stats.failed_polls += u64::from(self.failed_polls);
+        stats.comm_fail_events += u64::from(self.comm_fail_events);
+        stats.stale_events += u64::from(self.stale_events);
+        stats.lost += u64::from(self.lost);
+        stats.latency_sum_ns += self.latency_sum_ns;
+        stats.latency_sumsq_ns += self.latency_sumsq_ns;
+        stats.latency_min_ns = stats.latency_min_ns.min(self.latency_min_ns);
+        stats.latency_max_ns = stats.latency_max_ns.max(self.latency_max_ns);
+    }
+}
+
+impl FlowState {
+    /// Ends observation phase `phase` for this flow: its counts and batched latencies go into
+    /// `stats[phase]`, and counting starts afresh.
+    pub fn close_phase(&mut self, phase: usize) {
+        self.flush_latencies();
+        let live = std::mem::replace(&mut self.live, LiveCounts::ZERO);
+        live.fold_into(&mut self.stats[phase]);
+    }
 }
 
 /// Latencies buffered per flow before they are recorded into its histogram.
@@ -371,6 +444,7 @@ impl<'m> Replication<'m> {
                         arrivals: 0,
                         stale: false,
                         extra_ns: 0,
+                        live: LiveCounts::ZERO,
                         // Histograms are created at full precision on their first flush, so a
                         // flow that never completes a message allocates none.
                         stats: Box::new([FlowStats::empty(), FlowStats::empty()]),
@@ -506,11 +580,12 @@ impl<'m> Replication<'m> {
             step.dispatch(&mut queue, now, event);
         }
         step.finish(horizon);
+        let last_phase = usize::from(step.observing.unwrap_or(0));
         let mut flows = Vec::with_capacity(handles.flows.len());
         let mut flows_after = Vec::with_capacity(handles.flows.len());
         for e in &handles.flows {
             let mut st = self.world.get_mut::<FlowState>(*e).expect("flow entity");
-            st.flush_latencies();
+            st.close_phase(last_phase);
             let [before, after] =
                 std::mem::replace(&mut *st.stats, [FlowStats::empty(), FlowStats::empty()]);
             flows.push(before);
@@ -649,13 +724,14 @@ impl Step<'_, '_> {
     }
 
     fn observe_start(&mut self, q: &mut EventQueue<Event>, now: u64, phase: u8) {
-        self.observing = Some(phase);
+        let previous = self.observing.replace(phase);
         self.observe_until = now
             .saturating_add(self.settings.observe_ns)
             .min(self.settings.horizon_ns);
         if phase == 1 {
             for e in &self.handles.flows {
                 if let Ok(mut st) = self.c.flows.get_mut(*e) {
+                    st.close_phase(usize::from(previous.unwrap_or(0)));
                     st.stats[1] = FlowStats::empty();
                     st.outstanding = false;
                 }
@@ -830,7 +906,7 @@ pub const LATENCY_SIGFIG: u8 = 2;
 /// the histogram through the flow's latency batch.
 #[inline]
 pub(crate) fn record(st: &mut FlowState, phase: usize, latency_ns: u64, deadline_ns: u64) {
-    let stats = &mut st.stats[phase];
+    let stats = &mut st.live;
     stats.completed += 1;
     stats.latency_sum_ns += u128::from(latency_ns);
     stats.latency_sumsq_ns += u128::from(latency_ns) * u128::from(latency_ns);

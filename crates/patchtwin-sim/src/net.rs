@@ -43,7 +43,6 @@ impl Step<'_, '_> {
         if now + gap < self.observe_until {
             q.schedule(now + gap, Event::Fire { flow });
         }
-        let phase = self.phase();
         let producer = f.producer;
         match f.kind {
             FlowKind::Poll => {
@@ -59,7 +58,7 @@ impl Step<'_, '_> {
                 st.attempt = 0;
                 st.poll_started = now;
                 st.tag = st.tag.wrapping_add(1);
-                st.stats[phase].sent += 1;
+                st.live.sent += 1;
                 let (tag, extra) = (st.tag, st.extra_ns);
                 q.schedule(now + timeout, Event::Timeout { flow, tag });
                 self.send(q, now + extra, flow, 0, false, u64::from(tag), bytes);
@@ -68,7 +67,7 @@ impl Step<'_, '_> {
                 let bytes = self.message_bytes(f, true);
                 let up = self.node_ref(producer).up;
                 let mut st = self.flow_state(flow);
-                st.stats[phase].sent += 1;
+                st.live.sent += 1;
                 st.tag = st.tag.wrapping_add(1);
                 st.poll_started = now;
                 let extra = st.extra_ns;
@@ -133,8 +132,7 @@ impl Step<'_, '_> {
         let start = now.max(lq.busy_until[dir]);
         lq.busy_until[dir] = start + ser;
         if lost {
-            let phase = self.phase();
-            self.flow_state(flow).stats[phase].lost += 1;
+            self.flow_state(flow).live.lost += 1;
             return;
         }
         let arrive = start + ser + hl.latency_ns + jitter;
@@ -181,7 +179,7 @@ impl Step<'_, '_> {
         let node = self.node_ref(asset);
         let (up, extra_service_ns) = (node.up, node.extra_service_ns);
         if !up {
-            self.flow_state(flow).stats[phase].lost += 1;
+            self.flow_state(flow).live.lost += 1;
             return;
         }
         if !last {
@@ -265,9 +263,8 @@ impl Step<'_, '_> {
         let f = &self.model.flows[flow as usize];
         let producer = f.producer;
         let bytes = self.message_bytes(f, true);
-        let phase = self.phase();
         if !self.node_ref(producer).up {
-            self.flow_state(flow).stats[phase].lost += 1;
+            self.flow_state(flow).live.lost += 1;
             return;
         }
         let extra = self.flow_ref(flow).extra_ns;
@@ -277,14 +274,13 @@ impl Step<'_, '_> {
     pub(crate) fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
         let f = &self.model.flows[flow as usize];
         let (timeout_ns, retries, fail_after) = (f.timeout_ns, f.retries, f.fail_after);
-        let phase = self.phase();
         // Most timeouts find their poll answered: check with a read before taking a write.
         let st = self.flow_ref(flow);
         if !st.outstanding || st.tag != tag {
             return; // answered in time
         }
         let mut st = self.flow_state(flow);
-        st.stats[phase].timeouts += 1;
+        st.live.timeouts += 1;
         if st.attempt < retries {
             st.attempt += 1;
             st.tag = st.tag.wrapping_add(1);
@@ -295,13 +291,13 @@ impl Step<'_, '_> {
             return;
         }
         st.outstanding = false;
-        st.stats[phase].failed_polls += 1;
+        st.live.failed_polls += 1;
         st.consecutive_failures += 1;
         let n = st.consecutive_failures;
         let newly_failed = n >= fail_after && !st.comm_failed;
         if newly_failed {
             st.comm_failed = true;
-            st.stats[phase].comm_fail_events += 1;
+            st.live.comm_fail_events += 1;
         }
         let s = &self.model.scenario;
         let fl = &s.flows[flow as usize];
@@ -322,14 +318,13 @@ impl Step<'_, '_> {
     }
 
     pub(crate) fn watchdog(&mut self, now: u64, flow: u32, arrivals: u32) {
-        let phase = self.phase();
         let st = self.flow_ref(flow);
         if st.arrivals != arrivals || st.stale {
             return;
         }
         let mut st = self.flow_state(flow);
         st.stale = true;
-        st.stats[phase].stale_events += 1;
+        st.live.stale_events += 1;
         let s = &self.model.scenario;
         let fl = &s.flows[flow as usize];
         let w = fl.watchdog.unwrap_or_default();
