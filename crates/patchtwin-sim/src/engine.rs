@@ -244,7 +244,12 @@ impl FlowState {
         }
         let h = &mut self.stats[usize::from(self.batch_phase)].latency_us;
         if h.sigfig() < LATENCY_SIGFIG {
-            *h = Histogram::new(LATENCY_SIGFIG).expect("valid histogram");
+            // Sized for this batch's largest value at once (rather than grown one bucket at a
+            // time by reallocation); still auto-resizing for larger values later.
+            let high = self.batch_us.iter().copied().max().unwrap_or(1).max(2);
+            *h = Histogram::new_with_bounds(1, u64::from(high), LATENCY_SIGFIG)
+                .expect("valid histogram bounds");
+            h.auto(true);
         }
         for &us in &self.batch_us {
             // `record`, not `saturating_record`: the histogram auto-resizes, and values are
