@@ -76,6 +76,8 @@ pub struct Compiled {
     pub zone_assets: Vec<Vec<u32>>,
     /// For every zone, the conduits touching it, in conduit order.
     pub zone_conduits: Vec<Vec<u32>>,
+    /// The attacker's precomputed view of the scenario.
+    pub attack: crate::attack::AttackIndex,
 }
 
 impl Compiled {
@@ -135,6 +137,7 @@ impl Compiled {
                 zone_conduits[z.ix()].push(ci as u32);
             }
         }
+        let attack = crate::attack::AttackIndex::new(&scenario);
         Compiled {
             scenario,
             flows,
@@ -142,6 +145,7 @@ impl Compiled {
             function_order,
             zone_assets,
             zone_conduits,
+            attack,
         }
     }
 }
