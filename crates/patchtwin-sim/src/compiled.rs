@@ -119,6 +119,8 @@ pub struct Compiled {
     pub patch_scan: Vec<Option<u32>>,
     /// Dependencies of functions and process units, compiled, and who depends on what.
     pub dependents: crate::ops::DependentIndex,
+    /// The attacker's precomputed view of the scenario.
+    pub attack: crate::attack::AttackIndex,
 }
 
 impl Compiled {
@@ -209,6 +211,7 @@ impl Compiled {
             .map(|a| a.behaviour.service_time.clone())
             .collect();
         let dependents = crate::ops::DependentIndex::new(&scenario);
+        let attack = crate::attack::AttackIndex::new(&scenario);
         Compiled {
             scenario,
             flows,
@@ -221,6 +224,7 @@ impl Compiled {
             asset_scan,
             patch_scan,
             dependents,
+            attack,
         }
     }
 }
