@@ -582,6 +582,9 @@ impl<'m> Replication<'m> {
             }
             events += 1;
             pending_sum += queue.len() as u64;
+            if let Some(next) = queue.next_hint() {
+                step.warm(next);
+            }
             step.dispatch(&mut queue, now, event);
         }
         step.finish(horizon);
@@ -680,6 +683,27 @@ impl Step<'_, '_> {
         }
     }
 
+    /// Loads what the next message event will read, so that its cache misses overlap with the
+    /// current event's work instead of stalling it (on a plant with thousands of flows, most
+    /// of an event's time is waiting for its flow's data). Reads only; changes nothing.
+    #[inline]
+    fn warm(&self, next: &Event) {
+        let flow = match *next {
+            Event::Fire { flow }
+            | Event::Hop { flow, .. }
+            | Event::Respond { flow, .. }
+            | Event::Timeout { flow, .. }
+            | Event::Watchdog { flow, .. } => flow,
+            _ => return,
+        };
+        let f = &self.model.flows[flow as usize];
+        std::hint::black_box(f.poisson);
+        std::hint::black_box(f.links.first().map(|l| l.link));
+        if let Ok(st) = self.c.flows.get(self.handles.flows[flow as usize]) {
+            std::hint::black_box(st.tag);
+        }
+    }
+
     /// Records a trace line (only when tracing; the text is built lazily).
     pub(crate) fn note(
         &mut self,
@@ -698,6 +722,7 @@ impl Step<'_, '_> {
         }
     }
 
+    #[inline]
     pub(crate) fn flow_state(&mut self, flow: u32) -> Mut<'_, FlowState> {
         self.c
             .flows
@@ -705,6 +730,7 @@ impl Step<'_, '_> {
             .expect("flow entity")
     }
 
+    #[inline]
     pub(crate) fn node(&mut self, asset: u32) -> Mut<'_, Node> {
         self.c
             .nodes
@@ -713,6 +739,7 @@ impl Step<'_, '_> {
     }
 
     /// Read-only access (no change-detection ticks to fetch or write).
+    #[inline]
     pub(crate) fn node_ref(&self, asset: u32) -> &Node {
         self.c
             .nodes
@@ -721,6 +748,7 @@ impl Step<'_, '_> {
     }
 
     /// Read-only access (no change-detection ticks to fetch or write).
+    #[inline]
     pub(crate) fn flow_ref(&self, flow: u32) -> &FlowState {
         self.c
             .flows

@@ -164,6 +164,23 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
+    /// The event most likely to pop after the one just popped (the earlier child of the
+    /// popped top), for warming caches while the current event is handled. A hint only: a
+    /// handler may still schedule something earlier.
+    #[inline]
+    pub fn next_hint(&self) -> Option<&E> {
+        if !self.stale_top {
+            return None;
+        }
+        let keys = self.heap.as_slice();
+        let next = match (keys.get(1), keys.get(2)) {
+            (Some(a), Some(b)) => a.max(b),
+            (Some(a), None) => a,
+            _ => return None,
+        };
+        Some(&self.slab[next.slot() as usize])
+    }
+
     /// Time of the next event, if any.
     pub fn peek_time(&mut self) -> Option<u64> {
         self.drop_stale_top();
