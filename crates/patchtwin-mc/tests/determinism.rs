@@ -14,7 +14,7 @@ fn digest(model: &Compiled, results: &[PlanResult]) -> Vec<(String, &'static str
     for r in results {
         for (f, st) in model.scenario.flows.iter().zip(&r.flows) {
             let id = format!("{}/{}", r.plan, f.id);
-            let h = &st.latency_us;
+            let h = st.latency_histogram();
             let fields: [(&'static str, String); 9] = [
                 ("sent", st.sent.to_string()),
                 ("completed", st.completed.to_string()),

@@ -253,13 +253,17 @@ fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: usize) -> Ch
     let mut curves = Vec::new();
     // The baseline window comes before any change; plans usually share it exactly (common
     // random numbers), and then it is drawn once.
-    let before: Vec<&Histogram<u64>> = run.plans.iter().map(|r| &r.flows[i].latency_us).collect();
+    let before: Vec<_> = run
+        .plans
+        .iter()
+        .map(|r| r.flows[i].latency_histogram())
+        .collect();
     let all_same = before.iter().all(|h| **h == *before[0]);
     for (j, r) in run.plans.iter().enumerate() {
         if all_same && j > 0 {
             break;
         }
-        let points = cdf_points(&r.flows[i].latency_us);
+        let points = cdf_points(&before[j]);
         if points.is_empty() {
             continue;
         }
@@ -282,7 +286,7 @@ fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: usize) -> Ch
         if p.timing.after.is_none() {
             continue;
         }
-        let points = cdf_points(&r.flows_after[i].latency_us);
+        let points = cdf_points(&r.flows_after[i].latency_histogram());
         if points.is_empty() {
             continue;
         }

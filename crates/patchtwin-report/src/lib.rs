@@ -326,7 +326,7 @@ fn ms(us: u64) -> f64 {
 /// Timing of one flow from merged statistics.
 pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
     let f = &s.flows[i];
-    let h = &st.latency_us;
+    let h = st.latency_histogram();
     let latency_ms = (st.completed > 0).then(|| LatencyMs {
         p50: ms(h.value_at_quantile(0.50)),
         p95: ms(h.value_at_quantile(0.95)),

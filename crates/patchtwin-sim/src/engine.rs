@@ -226,7 +226,14 @@ impl FlowState {
     /// Ends observation phase `phase` for this flow: its counts and batched latencies go into
     /// `stats[phase]`, and counting starts afresh.
     pub fn close_phase(&mut self, phase: usize) {
-        self.flush_latencies();
+        let stats = &mut self.stats[phase];
+        if stats.latency_hist.is_none() && usize::from(self.batch_phase) == phase {
+            // Never flushed: hand the few latencies over as they are instead of building a
+            // histogram for them (see `FlowStats::unrecorded_us`).
+            stats.unrecorded_us = std::mem::take(&mut self.batch_us);
+        } else {
+            self.flush_latencies();
+        }
         let live = std::mem::replace(&mut self.live, LiveCounts::ZERO);
         live.fold_into(&mut self.stats[phase]);
     }
@@ -236,26 +243,13 @@ impl FlowState {
 pub const LATENCY_BATCH: usize = 128;
 
 impl FlowState {
-    /// Records the buffered latencies into their phase's histogram (creating it at full
-    /// precision on first use) and empties the buffer, keeping its capacity.
+    /// Records the buffered latencies into their phase's histogram and empties the buffer,
+    /// keeping its capacity.
     pub fn flush_latencies(&mut self) {
         if self.batch_us.is_empty() {
             return;
         }
-        let h = &mut self.stats[usize::from(self.batch_phase)].latency_us;
-        if h.sigfig() < LATENCY_SIGFIG {
-            // Sized for this batch's largest value at once (rather than grown one bucket at a
-            // time by reallocation); still auto-resizing for larger values later.
-            let high = self.batch_us.iter().copied().max().unwrap_or(1).max(2);
-            *h = Histogram::new_with_bounds(1, u64::from(high), LATENCY_SIGFIG)
-                .expect("valid histogram bounds");
-            h.auto(true);
-        }
-        for &us in &self.batch_us {
-            // `record`, not `saturating_record`: the histogram auto-resizes, and values are
-            // clamped to LATENCY_MAX_US when batched, so this cannot fail.
-            h.record(u64::from(us)).expect("auto-resizing histogram");
-        }
+        self.stats[usize::from(self.batch_phase)].record_latencies_us(&self.batch_us);
         self.batch_us.clear();
     }
 }
@@ -796,8 +790,14 @@ impl Step<'_, '_> {
 /// Per-flow timing results of one replication (mergeable, exact).
 #[derive(Debug, Clone)]
 pub struct FlowStats {
-    /// Latency of completed polls (first attempt to answer) or publications, in microseconds.
-    pub latency_us: Histogram<u64>,
+    /// Latency of completed polls (first attempt to answer) or publications, in microseconds;
+    /// `None` until one is recorded. Read through [`FlowStats::latency_histogram`].
+    latency_hist: Option<Histogram<u64>>,
+    /// Latencies (µs) counted but not in the histogram. A replication hands over the few
+    /// latencies of a flow that never filled a batch as they are: on a plant with thousands of
+    /// flows, building a histogram per flow and replication and then adding it to the
+    /// accumulator cost more than simulating the messages. Merging records them.
+    unrecorded_us: Vec<u32>,
     /// Polls issued or publications sent.
     pub sent: u64,
     /// Polls answered or publications delivered.
@@ -830,7 +830,7 @@ impl FlowStats {
         FlowStats {
             // Auto-resizing: storage grows with the largest latency recorded (a few KB for
             // millisecond flows) instead of being sized for the 10-minute maximum up front.
-            latency_us: Histogram::new(LATENCY_SIGFIG).expect("valid histogram"),
+            latency_hist: Some(Histogram::new(LATENCY_SIGFIG).expect("valid histogram")),
             ..FlowStats::without_histogram()
         }
     }
@@ -843,7 +843,8 @@ impl FlowStats {
 
     fn without_histogram() -> Self {
         FlowStats {
-            latency_us: Histogram::new(1).expect("valid histogram"),
+            latency_hist: None,
+            unrecorded_us: Vec::new(),
             sent: 0,
             completed: 0,
             deadline_misses: 0,
@@ -859,6 +860,55 @@ impl FlowStats {
         }
     }
 
+    /// The latency histogram (µs), including latencies not yet recorded in it.
+    pub fn latency_histogram(&self) -> std::borrow::Cow<'_, Histogram<u64>> {
+        match &self.latency_hist {
+            Some(h) if self.unrecorded_us.is_empty() => std::borrow::Cow::Borrowed(h),
+            _ => {
+                let mut all = FlowStats::empty();
+                all.merge_latencies(self);
+                std::borrow::Cow::Owned(
+                    all.latency_hist.unwrap_or_else(|| {
+                        Histogram::new(LATENCY_SIGFIG).expect("valid histogram")
+                    }),
+                )
+            }
+        }
+    }
+
+    fn merge_latencies(&mut self, other: &FlowStats) {
+        if let Some(h) = &other.latency_hist {
+            self.histogram_mut(h.max())
+                .add(h)
+                .expect("auto-resizing histogram");
+        }
+        self.record_latencies_us(&other.unrecorded_us);
+    }
+
+    /// The histogram, created on first use sized for values up to `high` µs (auto-resizing
+    /// beyond), at full precision.
+    fn histogram_mut(&mut self, high: u64) -> &mut Histogram<u64> {
+        self.latency_hist.get_or_insert_with(|| {
+            let mut h = Histogram::new_with_bounds(1, high.max(2), LATENCY_SIGFIG)
+                .expect("valid histogram bounds");
+            h.auto(true);
+            h
+        })
+    }
+
+    /// Records latencies (µs, already clamped to [`LATENCY_MAX_US`]) into the histogram.
+    pub(crate) fn record_latencies_us(&mut self, values: &[u32]) {
+        let Some(high) = values.iter().copied().max() else {
+            return;
+        };
+        let h = self.histogram_mut(u64::from(high));
+        for &us in values {
+            // `record`, not `saturating_record`: the histogram auto-resizes, and values are
+            // clamped to LATENCY_MAX_US, so this cannot fail.
+            h.record(u64::from(us)).expect("auto-resizing histogram");
+        }
+    }
+
     /// Exact mean latency in nanoseconds, if anything completed.
     pub fn mean_latency_ns(&self) -> Option<f64> {
         (self.completed > 0).then(|| self.latency_sum_ns as f64 / self.completed as f64)
@@ -868,9 +918,7 @@ impl FlowStats {
         if other.sent == 0 && other.completed == 0 && other.timeouts == 0 {
             return;
         }
-        self.latency_us
-            .add(&other.latency_us)
-            .expect("same histogram bounds");
+        self.merge_latencies(other);
         self.sent += other.sent;
         self.completed += other.completed;
         self.deadline_misses += other.deadline_misses;
@@ -967,4 +1015,58 @@ pub(crate) fn record(st: &mut FlowState, phase: usize, latency_ns: u64, deadline
 /// Formats nanoseconds for trace lines.
 pub fn fmt_ns(ns: u64) -> String {
     patchtwin_model::Duration(ns).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However latencies reach a `FlowStats` (batched into its histogram, handed over
+    /// unrecorded, or merged from another), its histogram holds exactly the values recorded.
+    #[test]
+    fn latency_histogram_holds_every_value_however_it_arrived() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut values = Vec::new();
+        for _ in 0..1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push((x % 200_000 + 1) as u32);
+        }
+        let mut expected = Histogram::<u64>::new(LATENCY_SIGFIG).unwrap();
+        for v in &values {
+            expected.record(u64::from(*v)).unwrap();
+        }
+        // One replication's flow: the first 900 values went through batches, the last 100
+        // were never flushed.
+        let mut replication = FlowStats::empty();
+        for chunk in values[..900].chunks(LATENCY_BATCH) {
+            replication.record_latencies_us(chunk);
+        }
+        replication.unrecorded_us = values[900..].to_vec();
+        replication.completed = values.len() as u64;
+        let seen = replication.latency_histogram();
+        assert_eq!(seen.len(), 1000);
+        for q in [0.0, 0.25, 0.5, 0.9, 0.99, 1.0] {
+            assert_eq!(
+                seen.value_at_quantile(q),
+                expected.value_at_quantile(q),
+                "q {q}"
+            );
+        }
+        // Merged into an accumulator, twice: every count doubles.
+        let mut acc = FlowStats::new();
+        acc.merge(&replication);
+        acc.merge(&replication);
+        let merged = acc.latency_histogram();
+        assert_eq!(merged.len(), 2000);
+        for v in expected.iter_recorded() {
+            assert_eq!(
+                merged.count_at(v.value_iterated_to()),
+                2 * v.count_at_value(),
+                "value {}",
+                v.value_iterated_to()
+            );
+        }
+    }
 }

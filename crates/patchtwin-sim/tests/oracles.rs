@@ -120,7 +120,7 @@ fn scan_cycle_wait_is_uniform_over_the_scan() {
     );
     // p99 ≈ 0.99·scan: sampling error of a quantile plus the histogram's 1% resolution
     // (two significant digits).
-    let p99_wait = all.latency_us.value_at_quantile(0.99) as f64 * 1e3 - fixed as f64;
+    let p99_wait = all.latency_histogram().value_at_quantile(0.99) as f64 * 1e3 - fixed as f64;
     let q_se = (0.99f64 * 0.01 / n).sqrt() * scan;
     assert!(
         (p99_wait - 0.99 * scan).abs() < 3.29 * q_se + 0.01 * (scan + fixed as f64) + 1e3,
