@@ -719,7 +719,7 @@ impl Step<'_, '_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn flow_state(&mut self, flow: u32) -> Mut<'_, FlowState> {
         self.c
             .flows
@@ -727,7 +727,7 @@ impl Step<'_, '_> {
             .expect("flow entity")
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn node(&mut self, asset: u32) -> Mut<'_, Node> {
         self.c
             .nodes
@@ -736,7 +736,7 @@ impl Step<'_, '_> {
     }
 
     /// Read-only access (no change-detection ticks to fetch or write).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn node_ref(&self, asset: u32) -> &Node {
         self.c
             .nodes
@@ -745,7 +745,7 @@ impl Step<'_, '_> {
     }
 
     /// Read-only access (no change-detection ticks to fetch or write).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn flow_ref(&self, flow: u32) -> &FlowState {
         self.c
             .flows
