@@ -451,7 +451,8 @@ impl<'m> Replication<'m> {
                         generation: 0,
                         failed: false,
                         failed_since: 0,
-                        batch_us: Vec::new(),
+                        // Reserved with the world, so that the step loop does not allocate.
+                        batch_us: Vec::with_capacity(LATENCY_BATCH),
                         batch_phase: 0,
                     })
                     .id()
@@ -1007,6 +1008,7 @@ pub(crate) fn record(st: &mut FlowState, phase: usize, latency_ns: u64, deadline
         st.batch_phase = phase as u8;
     }
     if st.batch_us.capacity() == 0 {
+        // Handed over with the previous phase's statistics (see `close_phase`).
         st.batch_us.reserve_exact(LATENCY_BATCH);
     }
     st.batch_us.push(us);
