@@ -6,7 +6,7 @@
 //! derived from the same parameters (see `ops::detection_delay_ns`).
 
 use crate::compiled::{CompiledFlow, serialization_ns};
-use crate::engine::{Event, Step, fmt_ns, record, scan_wait_ns};
+use crate::engine::{Event, Step, fmt_ns, record, round_u64, scan_wait_ns};
 use crate::queue::EventQueue;
 use patchtwin_model::FlowKind;
 use rand::RngExt;
@@ -36,7 +36,7 @@ impl Step<'_, '_> {
         let f = &self.model.flows[flow as usize];
         let gap = if f.poisson {
             let x: f64 = Exp1.sample(self.rng);
-            ((x * f.period_ns as f64).round() as u64).max(1)
+            round_u64(x * f.period_ns as f64).max(1)
         } else {
             f.period_ns
         };
@@ -203,9 +203,9 @@ impl Step<'_, '_> {
                 .expect("asset entity");
             let ready = match node.scan {
                 Some(scan) => {
-                    now + (scan_wait_ns(&model.scans[scan as usize], rng) as f64
-                        * node.scan_stretch)
-                        .round() as u64
+                    now + round_u64(
+                        scan_wait_ns(&model.scans[scan as usize], rng) as f64 * node.scan_stretch,
+                    )
                 }
                 None => now,
             };
