@@ -697,9 +697,6 @@ impl Step<'_, '_> {
         if let Some(first) = f.links.first() {
             prefetch(first);
         }
-        if let Ok(st) = self.c.flows.get(self.handles.flows[flow as usize]) {
-            prefetch(st);
-        }
     }
 
     /// Records a trace line (only when tracing; the text is built lazily).
