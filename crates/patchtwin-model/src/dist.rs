@@ -244,13 +244,15 @@ impl Dist {
 
     /// Draws one value (never negative).
     ///
-    /// Constant and uniform draws — most device processing times — are inlined into the
-    /// step loop; the other families go through an out-of-line call.
+    /// Constant, uniform and triangular draws — most device processing times and scan
+    /// cycles — are inlined into the step loop; the other families go through an out-of-line
+    /// call.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.sampler {
             Sampler::Constant(v) => *v,
             Sampler::Uniform { min, width } => min + width * rng.random::<f64>(),
+            Sampler::Triangular(d) => d.sample(rng),
             _ => self.sample_other(rng),
         }
     }
