@@ -82,6 +82,8 @@ pub struct EventQueue<E> {
     /// it in place (one sift instead of a pop's and a push's), the next `pop` removes it.
     /// Handlers that schedule exactly one successor — most of them — save a sift.
     stale_top: bool,
+    /// The slab slot of the stale top's payload: its replacement reuses it directly.
+    stale_slot: u32,
     slab: Vec<E>,
     free: Vec<u32>,
     next_seq: u32,
@@ -101,6 +103,7 @@ impl<E: Copy> EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
             stale_top: false,
+            stale_slot: 0,
             slab: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             next_seq: 0,
@@ -119,23 +122,26 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn schedule(&mut self, time: u64, event: E) {
         let time = time.max(self.now);
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slab[slot as usize] = event;
-                slot
-            }
-            None => {
-                self.slab.push(event);
-                (self.slab.len() - 1) as u32
-            }
-        };
-        let key = Key::new(time, self.next_seq, slot);
         if self.stale_top {
-            // Replace the popped event's key; `PeekMut` restores the heap order when dropped.
+            // Replace the popped event, payload slot and key; `PeekMut` restores the heap
+            // order when dropped.
             self.stale_top = false;
-            *self.heap.peek_mut().expect("a stale top is in the heap") = key;
+            let slot = self.stale_slot;
+            self.slab[slot as usize] = event;
+            *self.heap.peek_mut().expect("a stale top is in the heap") =
+                Key::new(time, self.next_seq, slot);
         } else {
-            self.heap.push(key);
+            let slot = match self.free.pop() {
+                Some(slot) => {
+                    self.slab[slot as usize] = event;
+                    slot
+                }
+                None => {
+                    self.slab.push(event);
+                    (self.slab.len() - 1) as u32
+                }
+            };
+            self.heap.push(Key::new(time, self.next_seq, slot));
         }
         // Wrapping would break FIFO ties; a replication this long is a modelling error.
         self.next_seq = self
@@ -153,13 +159,14 @@ impl<E: Copy> EventQueue<E> {
         self.stale_top = true;
         let (time, slot) = (k.time(), k.slot());
         self.now = time;
-        self.free.push(slot);
+        self.stale_slot = slot;
         Some((time, self.slab[slot as usize]))
     }
 
     fn drop_stale_top(&mut self) {
         if self.stale_top {
             self.stale_top = false;
+            self.free.push(self.stale_slot);
             self.heap.pop();
         }
     }
