@@ -23,6 +23,7 @@ use std::collections::BinaryHeap;
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 fn compiled(name: &str) -> Compiled {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -58,6 +59,34 @@ fn bare_heap(pending: usize, events: u64) -> u64 {
     checksum
 }
 
+/// Paired measurement of the ratio, robust to a shared machine's drift: the step loop and the
+/// bare loop alternate, each pair measured back to back, and the median of the per-pair
+/// ratios (step-loop rate / bare-loop rate) is printed with its interquartile range. Criterion's
+/// groups below time each function in its own stretch of seconds, so a noisy neighbour can
+/// move one side of the ratio and not the other.
+fn paired_ratio<'m>(label: &str, pending: usize, events: u64, build: impl Fn() -> Replication<'m>) {
+    const PAIRS: usize = 21;
+    let mut ratios = Vec::with_capacity(PAIRS);
+    for _ in 0..PAIRS {
+        let rep = build();
+        let t = Instant::now();
+        let out = black_box(rep.run());
+        let step = t.elapsed().as_secs_f64();
+        drop(out);
+        let t = Instant::now();
+        black_box(bare_heap(pending, events));
+        let bare = t.elapsed().as_secs_f64();
+        ratios.push(bare / step);
+    }
+    ratios.sort_by(f64::total_cmp);
+    eprintln!(
+        "{label}: step loop / bare loop rate, median of {PAIRS} back-to-back pairs: {:.2} (interquartile {:.2}–{:.2})",
+        ratios[PAIRS / 2],
+        ratios[PAIRS / 4],
+        ratios[3 * PAIRS / 4]
+    );
+}
+
 fn step_loop(c: &mut Criterion) {
     // (scenario, plan, observation window in seconds).
     for (name, plan, observe_s) in [
@@ -74,6 +103,9 @@ fn step_loop(c: &mut Criterion) {
         // One probe run tells the event count (deterministic for the seed) and mean pending.
         let (probe, _) = Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(7)).run();
         let pending = probe.mean_pending.round().max(1.0) as usize;
+        paired_ratio(&format!("{name}/{plan_id}"), pending, probe.events, || {
+            Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(7))
+        });
         let mut group = c.benchmark_group(format!("events/{name}/{plan_id}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(probe.events));
