@@ -826,23 +826,20 @@ pub struct FlowStats {
 }
 
 impl FlowStats {
-    /// Empty statistics (latency range 1 µs to 10 min, 2 significant digits).
+    /// Empty statistics for an accumulator, its histogram ready (1 µs up, 2 significant
+    /// digits, auto-resizing).
     pub fn new() -> Self {
         FlowStats {
             // Auto-resizing: storage grows with the largest latency recorded (a few KB for
             // millisecond flows) instead of being sized for the 10-minute maximum up front.
             latency_hist: Some(Histogram::new(LATENCY_SIGFIG).expect("valid histogram")),
-            ..FlowStats::without_histogram()
+            ..FlowStats::empty()
         }
     }
 
-    /// Statistics that were never observed, with a minimal histogram (merging them into an
-    /// accumulator adds nothing). Used for the "after" phase until it starts.
+    /// Statistics with nothing counted and no histogram allocated (one is created at the
+    /// first recorded latency). Merging them into an accumulator adds nothing.
     pub fn empty() -> Self {
-        FlowStats::without_histogram()
-    }
-
-    fn without_histogram() -> Self {
         FlowStats {
             latency_hist: None,
             unrecorded_us: Vec::new(),
