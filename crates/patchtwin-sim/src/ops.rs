@@ -586,7 +586,9 @@ impl Step<'_, '_> {
         action: u16,
         asset: u32,
     ) {
-        let s = self.model.scenario.clone();
+        // The model outlives the step: borrowing it does not hold `self`.
+        let model = self.model;
+        let s = &model.scenario;
         let plan = &s.plans[self.plan];
         let Action::ApplyPatch { patch, .. } = &plan.actions[action as usize] else {
             return;
@@ -645,8 +647,8 @@ impl Step<'_, '_> {
         if failed {
             self.ops.outcome.failed_deployments += 1;
             self.ops.actions[action as usize].failures += 1;
-            let (pid, aid) = (p.id.clone(), a.id.clone());
-            self.note(now, &aid, "patch_failed", || {
+            let (pid, aid) = (&p.id, &a.id);
+            self.note(now, aid, "patch_failed", || {
                 format!("patch {pid} failed after its {scope_word}: rolling back ({}), {aid} down meanwhile; the vulnerability stays open", crate::engine::fmt_ns(own + rollback))
             });
         } else {
@@ -674,16 +676,16 @@ impl Step<'_, '_> {
             if let Some(sc) = installs_scan {
                 node.scan = Some(sc);
             }
-            let (pid, aid) = (p.id.clone(), a.id.clone());
+            let (pid, aid) = (&p.id, &a.id);
             if own > 0 {
-                self.note(now, &aid, "restart", || {
+                self.note(now, aid, "restart", || {
                     format!(
                         "patch {pid} installed; {aid} goes down for its {scope_word} ({})",
                         crate::engine::fmt_ns(own)
                     )
                 });
             } else {
-                self.note(now, &aid, "deploy", || {
+                self.note(now, aid, "deploy", || {
                     format!("patch {pid} installed, no restart needed")
                 });
             }
@@ -769,8 +771,8 @@ impl Step<'_, '_> {
         let since = node.down_since;
         let model = self.model;
         self.ops.mark(model.dependents.by_asset.get(asset));
-        let aid = self.model.scenario.assets[asset as usize].id.clone();
-        self.note(now, &aid, "up", || {
+        let aid = &model.scenario.assets[asset as usize].id;
+        self.note(now, aid, "up", || {
             format!(
                 "{aid} is back up after {}",
                 crate::engine::fmt_ns(now - since)
@@ -817,7 +819,9 @@ impl Step<'_, '_> {
         healthy: bool,
         generation: u32,
     ) {
-        let s = self.model.scenario.clone();
+        // The model outlives the step: borrowing it does not hold `self`.
+        let model = self.model;
+        let s = &model.scenario;
         let mut st = self.flow_state(flow);
         if st.generation != generation {
             return;
@@ -867,14 +871,15 @@ impl Step<'_, '_> {
                 s.assets[f.consumer.ix()].id.as_str(),
                 s.assets[f.producer.ix()].id.as_str(),
             );
-            let why = match f.kind {
-                FlowKind::Poll => format!("{} consecutive polls unanswered", f.fail_after),
-                FlowKind::Publish => format!(
-                    "no data for its {} watchdog",
-                    f.watchdog.unwrap_or_default()
-                ),
-            };
+            // Built only when tracing: this runs at every detected outage.
             self.note(now, &f.id, "comm_fail", || {
+                let why = match f.kind {
+                    FlowKind::Poll => format!("{} consecutive polls unanswered", f.fail_after),
+                    FlowKind::Publish => format!(
+                        "no data for its {} watchdog",
+                        f.watchdog.unwrap_or_default()
+                    ),
+                };
                 format!("{c} marks {p} failed: {why}")
             });
         }
@@ -940,7 +945,8 @@ impl Step<'_, '_> {
     }
 
     pub(crate) fn window(&mut self, q: &mut EventQueue<Event>, now: u64, window: u16, open: bool) {
-        let w = self.model.scenario.windows[window as usize].clone();
+        let model = self.model;
+        let w = &model.scenario.windows[window as usize];
         self.account_units(now);
         if w.zones.is_empty() {
             if open {
@@ -995,8 +1001,9 @@ impl Step<'_, '_> {
         } else {
             UnitMode::Running
         };
-        let id = self.model.scenario.process_units[unit as usize].id.clone();
-        self.note(now, &id, "unit_running", || {
+        let model = self.model;
+        let id = &model.scenario.process_units[unit as usize].id;
+        self.note(now, id, "unit_running", || {
             format!("{id} is producing again")
         });
         self.evaluate(q, now);
