@@ -222,6 +222,9 @@ impl LiveCounts {
     }
 }
 
+/// Latencies buffered per flow before they are recorded into its histogram.
+pub const LATENCY_BATCH: usize = 128;
+
 impl FlowState {
     /// Ends observation phase `phase` for this flow: its counts and batched latencies go into
     /// `stats[phase]`, and counting starts afresh.
@@ -237,12 +240,7 @@ impl FlowState {
         let live = std::mem::replace(&mut self.live, LiveCounts::ZERO);
         live.fold_into(&mut self.stats[phase]);
     }
-}
 
-/// Latencies buffered per flow before they are recorded into its histogram.
-pub const LATENCY_BATCH: usize = 128;
-
-impl FlowState {
     /// Records the buffered latencies into their phase's histogram and empties the buffer,
     /// keeping its capacity.
     pub fn flush_latencies(&mut self) {
@@ -760,7 +758,6 @@ impl Step<'_, '_> {
             for e in &self.handles.flows {
                 if let Ok(mut st) = self.c.flows.get_mut(*e) {
                     st.close_phase(usize::from(previous.unwrap_or(0)));
-                    st.stats[1] = FlowStats::empty();
                     st.outstanding = false;
                 }
             }

@@ -182,17 +182,19 @@ impl Step<'_, '_> {
             self.flow_state(flow).live.lost += 1;
             return;
         }
+        // Every asset but the consumer receiving its answer or publication serves the message.
+        let service = if last && back {
+            0
+        } else {
+            model.service[asset as usize].sample(self.rng).as_nanos() + extra_service_ns
+        };
         if !last {
-            let service =
-                model.service[asset as usize].sample(self.rng).as_nanos() + extra_service_ns;
             // A network device forwards after its processing (store-and-forward, inspection).
             // Forwarding is pipelined in the device; the link queue serializes the rest.
             self.send(q, now + service, flow, pos, back, stamp, bytes);
             return;
         }
         if !back {
-            let service =
-                model.service[asset as usize].sample(self.rng).as_nanos() + extra_service_ns;
             // A request reached the producer: serve at the next scan boundary (controllers)
             // or as soon as the FIFO server is free. Added CPU load stretches the scan.
             let rng = &mut *self.rng;

@@ -81,9 +81,8 @@ pub struct EventQueue<E> {
     /// The heap's top is the event last popped, not yet removed: the next `schedule` replaces
     /// it in place (one sift instead of a pop's and a push's), the next `pop` removes it.
     /// Handlers that schedule exactly one successor — most of them — save a sift.
-    stale_top: bool,
-    /// The slab slot of the stale top's payload: its replacement reuses it directly.
-    stale_slot: u32,
+    /// Holds the slab slot of that popped event's payload, which its replacement reuses.
+    stale_top: Option<u32>,
     slab: Vec<E>,
     free: Vec<u32>,
     next_seq: u32,
@@ -102,8 +101,7 @@ impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
-            stale_top: false,
-            stale_slot: 0,
+            stale_top: None,
             slab: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             next_seq: 0,
@@ -122,11 +120,9 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn schedule(&mut self, time: u64, event: E) {
         let time = time.max(self.now);
-        if self.stale_top {
+        if let Some(slot) = self.stale_top.take() {
             // Replace the popped event, payload slot and key; `PeekMut` restores the heap
             // order when dropped.
-            self.stale_top = false;
-            let slot = self.stale_slot;
             self.slab[slot as usize] = event;
             *self.heap.peek_mut().expect("a stale top is in the heap") =
                 Key::new(time, self.next_seq, slot);
@@ -156,17 +152,15 @@ impl<E: Copy> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(u64, E)> {
         self.drop_stale_top();
         let k = *self.heap.peek()?;
-        self.stale_top = true;
         let (time, slot) = (k.time(), k.slot());
+        self.stale_top = Some(slot);
         self.now = time;
-        self.stale_slot = slot;
         Some((time, self.slab[slot as usize]))
     }
 
     fn drop_stale_top(&mut self) {
-        if self.stale_top {
-            self.stale_top = false;
-            self.free.push(self.stale_slot);
+        if let Some(slot) = self.stale_top.take() {
+            self.free.push(slot);
             self.heap.pop();
         }
     }
@@ -176,9 +170,7 @@ impl<E: Copy> EventQueue<E> {
     /// handler may still schedule something earlier.
     #[inline]
     pub fn next_hint(&self) -> Option<&E> {
-        if !self.stale_top {
-            return None;
-        }
+        self.stale_top?;
         let keys = self.heap.as_slice();
         let next = match (keys.get(1), keys.get(2)) {
             (Some(a), Some(b)) => a.max(b),
@@ -196,7 +188,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len() - usize::from(self.stale_top)
+        self.heap.len() - usize::from(self.stale_top.is_some())
     }
 
     /// Whether no event is pending.
