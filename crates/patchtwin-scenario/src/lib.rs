@@ -111,19 +111,8 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
             source: Some(text.to_string()),
         }
     };
-    let (root, map) = source::read(text).map_err(|errs| {
-        fail(
-            errs.into_iter()
-                .map(|e| Diagnostic {
-                    file: file.into(),
-                    loc: e.loc,
-                    path: e.path,
-                    message: e.message,
-                    help: None,
-                })
-                .collect(),
-        )
-    })?;
+    let (root, map) = source::read(text)
+        .map_err(|errs| fail(errs.into_iter().map(|e| e.into_diagnostic(file)).collect()))?;
     let Value::Object(top) = &root else {
         return Err(fail(vec![Diagnostic {
             file: file.into(),

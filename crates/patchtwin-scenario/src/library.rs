@@ -115,19 +115,8 @@ impl ModelLibrary {
             items,
             source: Some(text.to_string()),
         };
-        let (value, map) = source::read(text).map_err(|errs| {
-            fail(
-                errs.into_iter()
-                    .map(|e| Diagnostic {
-                        file: file.into(),
-                        loc: e.loc,
-                        path: e.path,
-                        message: e.message,
-                        help: None,
-                    })
-                    .collect(),
-            )
-        })?;
+        let (value, map) = source::read(text)
+            .map_err(|errs| fail(errs.into_iter().map(|e| e.into_diagnostic(file)).collect()))?;
         let model: AssetModelFile =
             crate::structure::typed(&value, "", file, &map).map_err(|d| fail(vec![d]))?;
         let mut ctx = crate::validate::Ctx::new(file, &map);

@@ -216,6 +216,19 @@ pub struct ReadError {
     pub message: String,
 }
 
+impl ReadError {
+    /// The problem as a diagnostic of `file`.
+    pub fn into_diagnostic(self, file: &str) -> crate::diag::Diagnostic {
+        crate::diag::Diagnostic {
+            file: file.into(),
+            loc: self.loc,
+            path: self.path,
+            message: self.message,
+            help: None,
+        }
+    }
+}
+
 fn loc_of(l: &serde_saphyr::Location) -> Option<Loc> {
     let (line, column) = (l.line(), l.column());
     (line > 0).then(|| Loc {
