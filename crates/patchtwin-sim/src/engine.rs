@@ -537,15 +537,14 @@ impl<'m> Replication<'m> {
         let mut events = 0u64;
         let mut pending_sum = 0u64;
         let horizon = self.settings.horizon_ns;
-        // One query per component type for the whole run: a query's lookup skips the
-        // component-id hash lookup that `World::get_mut` repeats on every call (about half
-        // the cost of an access).
+        // One query per component type, turned into columns for the whole run (see
+        // `Components`).
         let mut queries = SystemState::<(
-            Query<&mut Node>,
-            Query<&mut LinkQueue>,
-            Query<&mut FlowState>,
-            Query<&mut FunctionState>,
-            Query<&mut UnitState>,
+            Query<(Entity, &mut Node)>,
+            Query<(Entity, &mut LinkQueue)>,
+            Query<(Entity, &mut FlowState)>,
+            Query<(Entity, &mut FunctionState)>,
+            Query<(Entity, &mut UnitState)>,
         )>::new(&mut self.world);
         let (nodes, links, flows, functions, units) = queries
             .get_mut(&mut self.world)
@@ -554,13 +553,12 @@ impl<'m> Replication<'m> {
             model: self.model,
             plan: self.plan,
             c: Components {
-                nodes,
-                links,
-                flows,
-                functions,
-                units,
+                nodes: column(nodes, &handles.assets),
+                links: column(links, &handles.links),
+                flows: column(flows, &handles.flows),
+                functions: column(functions, &handles.functions),
+                units: column(units, &handles.units),
             },
-            handles: &handles,
             rng: &mut rng,
             settings: self.settings,
             trace: self.trace.as_mut(),
@@ -608,23 +606,54 @@ impl<'m> Replication<'m> {
     }
 }
 
-/// The world's components as the handlers of one run see them: one query per component type,
-/// made once per run. Handlers reach an entity by its scenario index through `Handles`.
-pub(crate) struct Components<'a> {
-    pub(crate) nodes: Query<'a, 'a, &'static mut Node>,
-    pub(crate) links: Query<'a, 'a, &'static mut LinkQueue>,
-    pub(crate) flows: Query<'a, 'a, &'static mut FlowState>,
-    pub(crate) functions: Query<'a, 'a, &'static mut FunctionState>,
-    pub(crate) units: Query<'a, 'a, &'static mut UnitState>,
+/// The world's components as the handlers of one run see them: each component type as a
+/// column in scenario order (`flows[i]` is flow `i`'s state), borrowed from the world's tables
+/// once per run through one query per type.
+///
+/// The components stay in the world; the run holds `&mut` borrows of them, as a system
+/// iterating its query would. Reaching an entity through `Query::get` costs a lookup of the
+/// entity's location (a likely cache miss on a plant with thousands of flows) and an
+/// archetype check on every access; a column index costs one load from an array that stays
+/// in cache. Nothing is spawned, despawned or moved between tables during a run.
+pub(crate) struct Components<'w> {
+    pub(crate) nodes: Vec<&'w mut Node>,
+    pub(crate) links: Vec<&'w mut LinkQueue>,
+    pub(crate) flows: Vec<&'w mut FlowState>,
+    pub(crate) functions: Vec<&'w mut FunctionState>,
+    pub(crate) units: Vec<&'w mut UnitState>,
+}
+
+/// Borrows every `T` of `query` as a column ordered like `order` (the scenario's entities of
+/// that type, as spawned).
+///
+/// # Panics
+/// If an entity of `order` lacks `T`; `Replication::new` spawns each with its component.
+fn column<'w, T: Component<Mutability = bevy_ecs::component::Mutable>>(
+    query: Query<'w, 'w, (Entity, &'static mut T)>,
+    order: &[Entity],
+) -> Vec<&'w mut T> {
+    let mut pairs: Vec<(Entity, &'w mut T)> = query
+        .into_iter()
+        .map(|(entity, value)| (entity, value.into_inner()))
+        .collect();
+    // A fresh world's table holds its entities in spawn order, which is scenario order. A
+    // test that reshaped entities through `world_mut` may have moved some between tables.
+    if !pairs.iter().map(|(e, _)| *e).eq(order.iter().copied()) {
+        let slot: bevy_ecs::entity::EntityHashMap<usize> =
+            order.iter().enumerate().map(|(i, e)| (*e, i)).collect();
+        pairs.retain(|(e, _)| slot.contains_key(e));
+        pairs.sort_unstable_by_key(|(e, _)| slot[e]);
+    }
+    assert_eq!(pairs.len(), order.len(), "every entity has its component");
+    pairs.into_iter().map(|(_, value)| value).collect()
 }
 
 /// Borrowed state for the handlers of one run.
 pub(crate) struct Step<'a, 'm> {
     pub(crate) model: &'m Compiled,
     pub(crate) plan: usize,
-    /// Component access (the world is borrowed by these queries for the run).
+    /// The world's components, borrowed as columns for the run.
     pub(crate) c: Components<'a>,
-    pub(crate) handles: &'a Handles,
     pub(crate) rng: &'a mut Pcg64Mcg,
     pub(crate) settings: RunSettings,
     pub(crate) trace: Option<&'a mut Vec<TraceLine>>,
@@ -716,37 +745,23 @@ impl Step<'_, '_> {
     }
 
     #[inline(always)]
-    pub(crate) fn flow_state(&mut self, flow: u32) -> Mut<'_, FlowState> {
-        self.c
-            .flows
-            .get_mut(self.handles.flows[flow as usize])
-            .expect("flow entity")
+    pub(crate) fn flow_state(&mut self, flow: u32) -> &mut FlowState {
+        self.c.flows[flow as usize]
     }
 
     #[inline(always)]
-    pub(crate) fn node(&mut self, asset: u32) -> Mut<'_, Node> {
-        self.c
-            .nodes
-            .get_mut(self.handles.assets[asset as usize])
-            .expect("asset entity")
+    pub(crate) fn node(&mut self, asset: u32) -> &mut Node {
+        self.c.nodes[asset as usize]
     }
 
-    /// Read-only access (no change-detection ticks to fetch or write).
     #[inline(always)]
     pub(crate) fn node_ref(&self, asset: u32) -> &Node {
-        self.c
-            .nodes
-            .get(self.handles.assets[asset as usize])
-            .expect("asset entity")
+        self.c.nodes[asset as usize]
     }
 
-    /// Read-only access (no change-detection ticks to fetch or write).
     #[inline(always)]
     pub(crate) fn flow_ref(&self, flow: u32) -> &FlowState {
-        self.c
-            .flows
-            .get(self.handles.flows[flow as usize])
-            .expect("flow entity")
+        self.c.flows[flow as usize]
     }
 
     fn observe_start(&mut self, q: &mut EventQueue<Event>, now: u64, phase: u8) {
@@ -755,11 +770,9 @@ impl Step<'_, '_> {
             .saturating_add(self.settings.observe_ns)
             .min(self.settings.horizon_ns);
         if phase == 1 {
-            for e in &self.handles.flows {
-                if let Ok(mut st) = self.c.flows.get_mut(*e) {
-                    st.close_phase(usize::from(previous.unwrap_or(0)));
-                    st.outstanding = false;
-                }
+            for st in &mut self.c.flows {
+                st.close_phase(usize::from(previous.unwrap_or(0)));
+                st.outstanding = false;
             }
         }
         for (i, f) in self.model.flows.iter().enumerate() {

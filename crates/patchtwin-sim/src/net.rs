@@ -48,7 +48,7 @@ impl Step<'_, '_> {
             FlowKind::Poll => {
                 let timeout = f.timeout_ns;
                 let bytes = self.message_bytes(f, false);
-                let mut st = self.flow_state(flow);
+                let st = self.flow_state(flow);
                 if st.outstanding {
                     // A master waits for its answer before polling again (Modbus/TCP
                     // clients usually keep one request in flight per server).
@@ -66,7 +66,7 @@ impl Step<'_, '_> {
             FlowKind::Publish => {
                 let bytes = self.message_bytes(f, true);
                 let up = self.node_ref(producer).up;
-                let mut st = self.flow_state(flow);
+                let st = self.flow_state(flow);
                 st.live.sent += 1;
                 st.tag = st.tag.wrapping_add(1);
                 st.poll_started = now;
@@ -124,11 +124,7 @@ impl Step<'_, '_> {
             0
         };
         let lost = hl.loss > 0.0 && self.rng.random::<f64>() < hl.loss;
-        let mut lq = self
-            .c
-            .links
-            .get_mut(self.handles.links[hl.link as usize])
-            .expect("link entity");
+        let lq = &mut *self.c.links[hl.link as usize];
         let start = now.max(lq.busy_until[dir]);
         lq.busy_until[dir] = start + ser;
         if lost {
@@ -198,11 +194,7 @@ impl Step<'_, '_> {
             // A request reached the producer: serve at the next scan boundary (controllers)
             // or as soon as the FIFO server is free. Added CPU load stretches the scan.
             let rng = &mut *self.rng;
-            let mut node = self
-                .c
-                .nodes
-                .get_mut(self.handles.assets[asset as usize])
-                .expect("asset entity");
+            let node = &mut *self.c.nodes[asset as usize];
             let ready = match node.scan {
                 Some(scan) => {
                     now + round_u64(
@@ -225,7 +217,7 @@ impl Step<'_, '_> {
         // A response or publication reached the consumer.
         let (deadline, kind, watchdog) = (f.deadline_ns, f.kind, f.watchdog_ns);
         let observe_until = self.observe_until;
-        let mut st = self.flow_state(flow);
+        let st = self.flow_state(flow);
         match kind {
             FlowKind::Poll => {
                 if !st.outstanding || u64::from(st.tag) != stamp {
@@ -233,7 +225,7 @@ impl Step<'_, '_> {
                 }
                 st.outstanding = false;
                 let latency = now - st.poll_started;
-                record(&mut st, phase, latency, deadline);
+                record(st, phase, latency, deadline);
                 st.consecutive_failures = 0;
                 if st.comm_failed {
                     st.comm_failed = false;
@@ -246,7 +238,7 @@ impl Step<'_, '_> {
             FlowKind::Publish => {
                 // The stamp is the publication's send time: publications may overlap.
                 let latency = now.saturating_sub(stamp);
-                record(&mut st, phase, latency, deadline);
+                record(st, phase, latency, deadline);
                 st.arrivals = st.arrivals.wrapping_add(1);
                 st.stale = false;
                 let arrivals = st.arrivals;
@@ -281,7 +273,7 @@ impl Step<'_, '_> {
         if !st.outstanding || st.tag != tag {
             return; // answered in time
         }
-        let mut st = self.flow_state(flow);
+        let st = self.flow_state(flow);
         st.live.timeouts += 1;
         if st.attempt < retries {
             st.attempt += 1;
@@ -324,7 +316,7 @@ impl Step<'_, '_> {
         if st.arrivals != arrivals || st.stale {
             return;
         }
-        let mut st = self.flow_state(flow);
+        let st = self.flow_state(flow);
         st.stale = true;
         st.live.stale_events += 1;
         let s = &self.model.scenario;

@@ -665,7 +665,7 @@ impl Step<'_, '_> {
             // Side effects act on the timing model from now on.
             let fx = &p.side_effects;
             let installs_scan = self.model.patch_scan[patch.ix()];
-            let mut node = self.node(asset);
+            let node = self.node(asset);
             node.extra_service_ns += fx.added_service_time.as_nanos();
             if fx.added_cpu_load > 0.0 {
                 let base = node.cpu_load;
@@ -720,7 +720,7 @@ impl Step<'_, '_> {
         asset: u32,
         duration: u64,
     ) {
-        let mut node = self.node(asset);
+        let node = self.node(asset);
         node.down_count += 1;
         if node.down_count == 1 {
             node.up = false;
@@ -740,7 +740,7 @@ impl Step<'_, '_> {
     fn route_lost(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32) {
         let u = self.rng.random::<f64>();
         let delay = detection_delay_ns(&self.model.flows[flow as usize], u);
-        let mut st = self.flow_state(flow);
+        let st = self.flow_state(flow);
         st.route_down += 1;
         if st.route_down == 1 {
             st.generation = st.generation.wrapping_add(1);
@@ -761,7 +761,7 @@ impl Step<'_, '_> {
     }
 
     pub(crate) fn asset_back(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
-        let mut node = self.node(asset);
+        let node = self.node(asset);
         node.down_count = node.down_count.saturating_sub(1);
         if node.down_count > 0 {
             return;
@@ -790,7 +790,7 @@ impl Step<'_, '_> {
         for &f in &model.asset_flows[asset as usize] {
             let period = model.flows[f as usize].period_ns;
             let u = self.rng.random::<f64>();
-            let mut st = self.flow_state(f);
+            let st = self.flow_state(f);
             st.route_down = st.route_down.saturating_sub(1);
             if st.route_down == 0 {
                 st.generation = st.generation.wrapping_add(1);
@@ -822,7 +822,7 @@ impl Step<'_, '_> {
         // The model outlives the step: borrowing it does not hold `self`.
         let model = self.model;
         let s = &model.scenario;
-        let mut st = self.flow_state(flow);
+        let st = self.flow_state(flow);
         if st.generation != generation {
             return;
         }
@@ -969,9 +969,7 @@ impl Step<'_, '_> {
             }
         });
         if w.zones.is_empty() {
-            for ui in 0..self.handles.units.len() {
-                let e = self.handles.units[ui];
-                let mut u = self.c.units.get_mut(e).expect("unit entity");
+            for u in &mut self.c.units {
                 if open && u.mode == UnitMode::Running {
                     u.mode = UnitMode::Stopped;
                 } else if !open && self.ops.plant_windows_open == 0 && u.mode == UnitMode::Stopped {
@@ -991,8 +989,7 @@ impl Step<'_, '_> {
         generation: u32,
     ) {
         self.account_units(now);
-        let e = self.handles.units[unit as usize];
-        let mut u = self.c.units.get_mut(e).expect("unit entity");
+        let u = &mut *self.c.units[unit as usize];
         if u.generation != generation || !matches!(u.mode, UnitMode::Restarting(_)) {
             return;
         }
@@ -1012,9 +1009,8 @@ impl Step<'_, '_> {
     /// Adds every unit's unplanned downtime up to `now` (see [`account_unit`]).
     fn account_units(&mut self, now: u64) {
         let in_window = self.ops.plant_windows_open > 0;
-        for e in &self.handles.units {
-            let mut u = self.c.units.get_mut(*e).expect("unit entity");
-            account_unit(&mut u, now, in_window);
+        for u in &mut self.c.units {
+            account_unit(u, now, in_window);
         }
     }
 
@@ -1024,19 +1020,15 @@ impl Step<'_, '_> {
         let i = d.index as usize;
         let lost_since = match d.kind {
             DepKind::Asset => {
-                let n = self.c.nodes.get(self.handles.assets[i]).expect("asset");
+                let n = &*self.c.nodes[i];
                 (!n.up).then_some(n.down_since)
             }
             DepKind::Flow => {
-                let st = self.c.flows.get(self.handles.flows[i]).expect("flow");
+                let st = &*self.c.flows[i];
                 st.failed.then_some(st.failed_since)
             }
             DepKind::Function => {
-                let st = self
-                    .c
-                    .functions
-                    .get(self.handles.functions[i])
-                    .expect("function");
+                let st = &*self.c.functions[i];
                 (!st.ok).then_some(st.lost_since)
             }
             DepKind::KOfN { k } => {
@@ -1131,8 +1123,7 @@ impl Step<'_, '_> {
                 continue;
             }
             let f = &s.functions[fi as usize];
-            let e = self.handles.functions[fi as usize];
-            let mut st = self.c.functions.get_mut(e).expect("function");
+            let st = &mut *self.c.functions[fi as usize];
             match (st.ok, c.lost != NONE_LOST) {
                 (true, true) => {
                     st.ok = false;
@@ -1171,12 +1162,11 @@ impl Step<'_, '_> {
             } else {
                 self.ops.cache[functions + ui]
             };
-            let e = self.handles.units[ui];
-            let mode = self.c.units.get(e).expect("unit").mode;
+            let mode = self.c.units[ui].mode;
             match (mode, c.lost != NONE_LOST) {
                 (UnitMode::Running, true) if !in_window => {
-                    let mut u = self.c.units.get_mut(e).expect("unit");
-                    account_unit(&mut u, now, in_window);
+                    let u = &mut *self.c.units[ui];
+                    account_unit(u, now, in_window);
                     u.mode = UnitMode::Tripped;
                     u.trips += 1;
                     u.generation = u.generation.wrapping_add(1);
@@ -1187,8 +1177,8 @@ impl Step<'_, '_> {
                     });
                 }
                 (UnitMode::Tripped, false) => {
-                    let mut u = self.c.units.get_mut(e).expect("unit");
-                    account_unit(&mut u, now, in_window);
+                    let u = &mut *self.c.units[ui];
+                    account_unit(u, now, in_window);
                     let trips = u.trips;
                     let mut r = keyed_stream(
                         self.ops.key,
@@ -1245,16 +1235,14 @@ impl Step<'_, '_> {
         let s = self.model.scenario.clone();
         let mut downtime = 0;
         let mut cost = 0.0;
-        for (ui, e) in self.handles.units.iter().enumerate() {
-            let u = self.c.units.get(*e).expect("unit");
+        for (ui, u) in self.c.units.iter().enumerate() {
             downtime += u.downtime_ns;
             cost += u.downtime_ns as f64 / 3.6e12 * s.process_units[ui].downtime_cost_per_hour;
         }
         self.ops.outcome.downtime_ns = downtime;
         self.ops.outcome.downtime_cost = cost;
         let in_window = self.ops.plant_windows_open > 0;
-        for (fi, e) in self.handles.functions.iter().enumerate() {
-            let st = self.c.functions.get(*e).expect("function");
+        for (fi, st) in self.c.functions.iter().enumerate() {
             if !st.ok && !in_window {
                 let lost = horizon.saturating_sub(st.lost_since);
                 match s.functions[fi].kind {
