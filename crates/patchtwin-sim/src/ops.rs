@@ -572,9 +572,12 @@ impl Step<'_, '_> {
         if self.ops.pending_actions == 0 && !self.model.scenario.plans[self.plan].actions.is_empty()
         {
             self.ops.outcome.changes_done_at = Some(now);
-            // Timing after the change, once everything restarted is back.
-            if now + self.settings.observe_ns <= self.settings.horizon_ns {
-                q.schedule(now, Event::ObserveStart { phase: 1 });
+            // Timing after the change, once everything restarted is back — and not before the
+            // baseline window `[0, observe)` has ended: the windows must not overlap, or the
+            // baseline would be cut short and the flows would fire twice over in the overlap.
+            let start = now.max(self.settings.observe_ns);
+            if start + self.settings.observe_ns <= self.settings.horizon_ns {
+                q.schedule(start, Event::ObserveStart { phase: 1 });
             }
         }
     }
