@@ -420,7 +420,98 @@ pub fn summary(
     summary
 }
 
-/// The comparison table for stdout: per plan, the flows with the worst p99 latency.
+/// One plan's timing for stdout. With an "after" window, what the engineer rehearsing the plan
+/// needs: the flows closest to their deadline once the changes are in, each with its baseline
+/// p99 beside it. Without one (the plan changes nothing, or its changes never completed), the
+/// baseline window — the same under every plan, since all share the baseline.
+fn plan_timing(out: &mut String, p: &PlanSummary, rows_per_plan: usize) {
+    let (shown, before) = match &p.timing.after {
+        Some(after) => {
+            let completed = p.operations.changes_completed;
+            let _ = writeln!(
+                out,
+                "  timing after the plan's changes{}, with the baseline p99 beside it",
+                if completed < 1.0 {
+                    format!(
+                        " (from the {:.0}% of runs where every change completed)",
+                        100.0 * completed
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            (after, Some(&p.timing.flows))
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  baseline timing (no after window: the plan changes nothing, or its changes \
+                 did not complete within the horizon)"
+            );
+            (&p.timing.flows, None)
+        }
+    };
+    let _ = writeln!(
+        out,
+        "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}{}",
+        "flow (closest to deadline first)",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "deadline",
+        "miss %",
+        "timeouts",
+        if before.is_some() {
+            format!(" {:>11}", "p99 before")
+        } else {
+            String::new()
+        }
+    );
+    // Flows in order of their p99 relative to the deadline, worst first; a flow with nothing
+    // completed first of all.
+    let key = |f: &FlowTiming| {
+        f.latency_ms
+            .as_ref()
+            .map_or(f64::INFINITY, |l| l.p99 / f.deadline_ms.max(1e-9))
+    };
+    let mut order: Vec<usize> = (0..shown.len()).collect();
+    order.sort_by(|&a, &b| {
+        key(&shown[b])
+            .total_cmp(&key(&shown[a]))
+            .then_with(|| shown[a].id.cmp(&shown[b].id))
+    });
+    let q = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.3}"));
+    for &i in order.iter().take(rows_per_plan) {
+        let f = &shown[i];
+        let l = f.latency_ms.as_ref();
+        let _ = writeln!(
+            out,
+            "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9.3} {:>7.2}% {:>9}{}",
+            truncate(&f.id, 34),
+            q(l.map(|l| l.p50)),
+            q(l.map(|l| l.p95)),
+            q(l.map(|l| l.p99)),
+            q(l.map(|l| l.max)),
+            f.deadline_ms,
+            100.0 * f.deadline_miss_rate,
+            f.timeouts,
+            before.map_or(String::new(), |b| format!(
+                " {:>11}",
+                q(b[i].latency_ms.as_ref().map(|l| l.p99))
+            ))
+        );
+    }
+    if shown.len() > rows_per_plan {
+        let _ = writeln!(
+            out,
+            "  … {} more flows in summary.json",
+            shown.len() - rows_per_plan
+        );
+    }
+}
+
+/// The comparison table for stdout: per plan, the flows closest to their deadline.
 pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -527,50 +618,7 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
                 format!(" — {}", p.description)
             }
         );
-        let _ = writeln!(
-            out,
-            "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}",
-            "flow (worst p99 first)",
-            "p50 ms",
-            "p95 ms",
-            "p99 ms",
-            "max ms",
-            "deadline",
-            "miss %",
-            "timeouts"
-        );
-        let mut flows: Vec<&FlowTiming> = p.timing.flows.iter().collect();
-        flows.sort_by(|a, b| {
-            let key = |f: &FlowTiming| {
-                f.latency_ms
-                    .as_ref()
-                    .map_or(f64::INFINITY, |l| l.p99 / f.deadline_ms.max(1e-9))
-            };
-            key(b).total_cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
-        });
-        for f in flows.iter().take(rows_per_plan) {
-            let q = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.3}"));
-            let l = f.latency_ms.as_ref();
-            let _ = writeln!(
-                out,
-                "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9.3} {:>7.2}% {:>9}",
-                truncate(&f.id, 34),
-                q(l.map(|l| l.p50)),
-                q(l.map(|l| l.p95)),
-                q(l.map(|l| l.p99)),
-                q(l.map(|l| l.max)),
-                f.deadline_ms,
-                100.0 * f.deadline_miss_rate,
-                f.timeouts
-            );
-        }
-        if flows.len() > rows_per_plan {
-            let _ = writeln!(
-                out,
-                "  … {} more flows in summary.json",
-                flows.len() - rows_per_plan
-            );
-        }
+        plan_timing(&mut out, p, rows_per_plan);
     }
     if let Some(r) = &summary.recommendation {
         out.push_str(&recommend::text(r));

@@ -347,3 +347,78 @@ fn writes_are_atomic_and_leave_no_temporary_files() {
         assert!(p.exists(), "{} was reported but not written", p.display());
     }
 }
+
+/// The stdout table shows, for a plan with an "after" window, the flows' timing after the
+/// changes with the baseline p99 beside each (both read back against summary.json), worst
+/// p99-to-deadline first; a plan without one shows the baseline window and says why.
+#[test]
+fn stdout_table_shows_timing_after_the_changes_beside_the_baseline() {
+    let f = fixture();
+    let table = patchtwin_report::table(&f.summary, 1000);
+    let fmt = |l: Option<&patchtwin_report::LatencyMs>| {
+        l.map_or("—".to_string(), |l| format!("{:.3}", l.p99))
+    };
+    let mut with_after = 0;
+    for p in &f.summary.plans {
+        let section = table
+            .split("\nplan ")
+            .find(|s| s.starts_with(&format!("{} ", p.id)) || s.starts_with(&format!("{}\n", p.id)))
+            .unwrap_or_else(|| panic!("a section for {}:\n{table}", p.id));
+        let rows: Vec<Vec<&str>> = section
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("flow ("))
+            .skip(1)
+            .take_while(|l| l.starts_with("  ") && !l.trim_start().starts_with('…'))
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        let shown = match &p.timing.after {
+            Some(after) => {
+                with_after += 1;
+                assert!(
+                    section.contains("timing after the plan's changes"),
+                    "{section}"
+                );
+                after
+            }
+            None => {
+                assert!(section.contains("no after window"), "{section}");
+                assert!(!section.contains("p99 before"), "{section}");
+                &p.timing.flows
+            }
+        };
+        assert_eq!(rows.len(), shown.len(), "{}: one row per flow", p.id);
+        let mut last_ratio = f64::INFINITY;
+        for row in &rows {
+            let i = shown
+                .iter()
+                .position(|x| x.id == row[0])
+                .unwrap_or_else(|| panic!("{}: unknown flow {}", p.id, row[0]));
+            let flow = &shown[i];
+            assert_eq!(
+                row[3],
+                fmt(flow.latency_ms.as_ref()),
+                "{}: p99 of {}",
+                p.id,
+                flow.id
+            );
+            if p.timing.after.is_some() {
+                let before = &p.timing.flows[i];
+                assert_eq!(before.id, flow.id);
+                assert_eq!(
+                    *row.last().unwrap(),
+                    fmt(before.latency_ms.as_ref()),
+                    "{}: baseline p99 of {}",
+                    p.id,
+                    flow.id
+                );
+            }
+            let ratio = flow
+                .latency_ms
+                .as_ref()
+                .map_or(f64::INFINITY, |l| l.p99 / flow.deadline_ms);
+            assert!(ratio <= last_ratio, "{}: rows worst first", p.id);
+            last_ratio = ratio;
+        }
+    }
+    assert!(with_after >= 2, "plans with an after window: {with_after}");
+}
