@@ -46,10 +46,17 @@ pub enum Event {
     },
     /// The producer starts answering a poll.
     Respond { flow: u32, tag: u32 },
-    /// The consumer's wait for an answer ends.
+    /// The consumer's wait for an answer ends (the flow's lazily re-armed timer: see
+    /// `net::arm_timer`).
     Timeout { flow: u32, tag: u32 },
-    /// A publish flow's watchdog: stale unless something arrived since it was set.
-    Watchdog { flow: u32, arrivals: u32 },
+    /// A publish flow's watchdog: stale unless something arrived since it was set. `chained`:
+    /// armed by an arrival, as the flow's lazily re-armed timer (see `net::arm_timer`); not
+    /// chained: armed when the consumer starts listening.
+    Watchdog {
+        flow: u32,
+        arrivals: u32,
+        chained: bool,
+    },
     /// Message-level observation starts (`phase` 0: baseline, 1: after the plan's changes).
     ObserveStart { phase: u8 },
     /// A plan action (stage 0: all or the staged first group; stage 1: the rest) begins.
@@ -143,6 +150,16 @@ pub struct FlowState {
     pub stale: bool,
     /// The observation phase the batched latencies belong to.
     pub batch_phase: u8,
+    /// The flow's timer (the current poll attempt's timeout, or the watchdog the last
+    /// publication armed) is armed: it expires at `timer_at`, in the place of sequence number
+    /// `timer_seq` (see `net::arm_timer`).
+    pub timer_armed: bool,
+    /// One event of the flow's timer is in the queue (never more than one).
+    pub timer_queued: bool,
+    /// Sequence number the armed timer reserved.
+    pub timer_seq: u32,
+    /// When the armed timer expires.
+    pub timer_at: u64,
     /// Counts of the running observation phase, folded into `stats` when the phase ends.
     pub live: LiveCounts,
     /// Latencies (µs) completed since the last flush into `stats[batch_phase]`'s histogram.
@@ -452,6 +469,10 @@ impl<'m> Replication<'m> {
                         // Reserved with the world, so that the step loop does not allocate.
                         batch_us: Vec::with_capacity(LATENCY_BATCH),
                         batch_phase: 0,
+                        timer_armed: false,
+                        timer_queued: false,
+                        timer_seq: 0,
+                        timer_at: 0,
                     })
                     .id()
             })
@@ -678,7 +699,11 @@ impl Step<'_, '_> {
             } => self.hop(q, now, flow, pos, back, stamp, bytes),
             Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
             Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
-            Event::Watchdog { flow, arrivals } => self.watchdog(now, flow, arrivals),
+            Event::Watchdog {
+                flow,
+                arrivals,
+                chained,
+            } => self.watchdog(q, now, flow, arrivals, chained),
             Event::ObserveStart { phase } => self.observe_start(q, now, phase),
             Event::ActionStart { action, stage } => self.action_start(q, now, action, stage),
             Event::DeployNext { action } => self.deploy_next(q, now, action),
@@ -791,6 +816,7 @@ impl Step<'_, '_> {
                     Event::Watchdog {
                         flow: i as u32,
                         arrivals,
+                        chained: false,
                     },
                 );
             }

@@ -93,6 +93,10 @@ pub struct Ops {
     /// result it would have reused differs from the fresh one (a stale cache).
     #[doc(hidden)]
     pub full_evaluation: bool,
+    /// Test switch: every arming of a flow's timer queues its own event (the plain way
+    /// `net::arm_timer` replaces), for comparing the two.
+    #[doc(hidden)]
+    pub eager_timers: bool,
 }
 
 /// The last evaluation of one function or process unit. Valid while none of its direct
@@ -363,6 +367,7 @@ impl Ops {
             any_dirty: true,
             earliest: u64::MAX,
             full_evaluation: false,
+            eager_timers: false,
         }
     }
 }

@@ -9,9 +9,14 @@
 //!   time (it pops after everything already queued for that time) but never in the past — the
 //!   time is clamped to `now`, so causality holds even if a handler computes an earlier time.
 //!
+//! - A sequence number may be reserved (`reserve`) and used later (`schedule_reserved`): the
+//!   event then orders as if it had been scheduled at the reservation. Only for times after
+//!   the event being handled; lazily re-armed timers use it (see `reserve`).
+//!
 //! Together these make a replication a pure function of its scenario and random stream.
 //! Cancellation is lazy: handlers carry tags and ignore stale events (a timeout whose poll was
-//! answered), which is cheaper than a cancellable indexed heap.
+//! answered), which is cheaper than a cancellable indexed heap; timers re-armed at every
+//! message keep one event each in the queue rather than one per arming.
 //!
 //! Complexity: `push` and `pop` are O(log n). The heap orders 16-byte keys — time, sequence
 //! and the slot of the event's payload in a slab — so its sifts move as little memory as a
@@ -37,6 +42,10 @@ impl Key {
     #[inline]
     fn time(self) -> u64 {
         (self.0 >> 64) as u64
+    }
+    #[inline]
+    fn seq(self) -> u32 {
+        (self.0 >> 32) as u32
     }
     #[inline]
     fn slot(self) -> u32 {
@@ -86,6 +95,8 @@ pub struct EventQueue<E> {
     slab: Vec<E>,
     free: Vec<u32>,
     next_seq: u32,
+    /// Sequence number of the event last popped (with `now`, its key).
+    current_seq: u32,
     scheduled: u64,
     now: u64,
 }
@@ -105,6 +116,7 @@ impl<E: Copy> EventQueue<E> {
             slab: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             next_seq: 0,
+            current_seq: 0,
             scheduled: 0,
             now: 0,
         }
@@ -119,13 +131,51 @@ impl<E: Copy> EventQueue<E> {
     /// Schedules `event` at `time` (clamped to now).
     #[inline]
     pub fn schedule(&mut self, time: u64, event: E) {
-        let time = time.max(self.now);
+        let seq = self.reserve();
+        self.insert(time.max(self.now), seq, event);
+    }
+
+    /// Takes the next sequence number for an event to be scheduled later with
+    /// [`EventQueue::schedule_reserved`]: that event then orders as if it had been scheduled
+    /// now — after everything scheduled before this call for the same time, before everything
+    /// scheduled after it.
+    ///
+    /// For lazily re-armed timers: a timer that is re-armed far more often than it expires (a
+    /// poll's timeout, a watchdog) keeps one event in the queue instead of one per arming; when
+    /// that event pops early, the handler schedules the latest arming's event with the number it
+    /// reserved, so the queue pops exactly what it would have popped with one event per arming.
+    #[inline]
+    pub fn reserve(&mut self) -> u32 {
+        let seq = self.next_seq;
+        // Wrapping would break FIFO ties; a replication this long is a modelling error.
+        self.next_seq = seq
+            .checked_add(1)
+            .expect("more than 2^32 events scheduled in one replication");
+        self.scheduled += 1;
+        seq
+    }
+
+    /// Schedules `event` at `time` in the place a sequence number taken by
+    /// [`EventQueue::reserve`] gives it. The caller keeps the contract: `(time, seq)` comes
+    /// after the event being handled, so nothing pops out of order (checked in debug builds).
+    #[inline]
+    pub fn schedule_reserved(&mut self, time: u64, seq: u32, event: E) {
+        debug_assert!(
+            (time, seq) > (self.now, self.current_seq),
+            "an event reserved for ({time}, {seq}) would pop before the current one ({}, {})",
+            self.now,
+            self.current_seq
+        );
+        self.insert(time, seq, event);
+    }
+
+    #[inline]
+    fn insert(&mut self, time: u64, seq: u32, event: E) {
         if let Some(slot) = self.stale_top.take() {
             // Replace the popped event, payload slot and key; `PeekMut` restores the heap
             // order when dropped.
             self.slab[slot as usize] = event;
-            *self.heap.peek_mut().expect("a stale top is in the heap") =
-                Key::new(time, self.next_seq, slot);
+            *self.heap.peek_mut().expect("a stale top is in the heap") = Key::new(time, seq, slot);
         } else {
             let slot = match self.free.pop() {
                 Some(slot) => {
@@ -137,14 +187,8 @@ impl<E: Copy> EventQueue<E> {
                     (self.slab.len() - 1) as u32
                 }
             };
-            self.heap.push(Key::new(time, self.next_seq, slot));
+            self.heap.push(Key::new(time, seq, slot));
         }
-        // Wrapping would break FIFO ties; a replication this long is a modelling error.
-        self.next_seq = self
-            .next_seq
-            .checked_add(1)
-            .expect("more than 2^32 events scheduled in one replication");
-        self.scheduled += 1;
     }
 
     /// Pops the next event and advances the clock to its time.
@@ -155,6 +199,7 @@ impl<E: Copy> EventQueue<E> {
         let (time, slot) = (k.time(), k.slot());
         self.stale_top = Some(slot);
         self.now = time;
+        self.current_seq = k.seq();
         Some((time, self.slab[slot as usize]))
     }
 
@@ -196,7 +241,7 @@ impl<E: Copy> EventQueue<E> {
         self.len() == 0
     }
 
-    /// Total events ever scheduled.
+    /// Total sequence numbers taken (events scheduled, plus reservations).
     pub fn scheduled(&self) -> u64 {
         self.scheduled
     }
