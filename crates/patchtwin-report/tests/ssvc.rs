@@ -656,6 +656,7 @@ fn summary(plans: Vec<PlanSummary>, comparisons: Vec<Comparison>) -> Summary {
         },
         plans,
         comparisons,
+        pairwise: vec![],
         ssvc: vec![],
         recommendation: None,
     }
