@@ -973,6 +973,49 @@ fn a_paired_near_tie_goes_to_the_lower_expected_loss_and_the_reasons_quote_both_
 }
 
 #[test]
+fn the_report_says_what_the_paired_difference_says() {
+    // report.md is built from the same summary: its near-tie words follow the paired rule too.
+    let s = Plant::default().build();
+    let render = |mut sum: Summary| {
+        sum.recommendation = recommend(&sum, "EUR");
+        let doc = patchtwin_report::document::build(&sum, &s, &[], &[]);
+        patchtwin_report::markdown::render(&doc)
+    };
+    // Clear: `fast` wins, and the runner-up line gives the paired difference.
+    let md = render(fast_and_cheap(
+        ["defer", "fast", "cheap"],
+        est(0.010, 0.0038, 0.0162),
+        est(600_000.0, 550_000.0, 650_000.0),
+    ));
+    assert!(md.contains("**Recommended:** `fast`"), "{md}");
+    assert!(
+        md.contains(
+            "measured on the same simulated runs the recommended plan's chance minus the \
+             runner-up's is +1.0 percentage points, 95% interval +0.4 to +1.6: a clear difference."
+        ),
+        "{md}"
+    );
+    // A near-tie: `cheap` wins on loss, and the headline says why with the paired numbers.
+    let md = render(fast_and_cheap(
+        ["defer", "fast", "cheap"],
+        est(0.010, -0.003, 0.023),
+        est(600_000.0, 550_000.0, 650_000.0),
+    ));
+    assert!(md.contains("**Recommended:** `cheap`"), "{md}");
+    assert!(
+        md.contains(
+            "(measured on the same simulated runs, the difference is −1.0 percentage points, 95% \
+             interval −2.3 to +0.3, which includes 0), and it costs less on average"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("the two cannot be told apart on this measure"),
+        "{md}"
+    );
+}
+
+#[test]
 fn a_paired_difference_in_expected_loss_that_is_clear_decides_the_tie() {
     // The rule's order: a clear paired difference comes before the means. (On a summary that
     // patchtwin wrote the two agree in sign but for rounding, since the paired mean is the
