@@ -6,6 +6,8 @@
 //! random numbers and any thread count gives the same draws. Replications run in chunks; each
 //! chunk is collected *in index order* and folded sequentially into exact accumulators (counts
 //! and histograms), because a parallel `reduce` would merge in a thread-dependent order.
+//! Paired differences between plans (each plan against the baseline, and every pair of plans)
+//! are accumulated the same way, replication by replication.
 //! Memory is bounded by the chunk size, not by the number of replications.
 //!
 //! This crate does no I/O; progress is reported through a callback.
@@ -15,7 +17,7 @@ pub mod merge;
 
 use estimate::{Estimate, Moments, wilson};
 use patchtwin_sim::attack::ExposureOutcome;
-use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Replication, RunSettings};
+use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Outcome, Replication, RunSettings};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -261,6 +263,77 @@ pub struct Paired {
     pub d_dual_success: Moments,
 }
 
+impl Paired {
+    /// Adds one replication: `plan`'s outcome and the baseline's, from the same stream.
+    pub fn push(&mut self, plan: &Outcome, baseline: &Outcome) {
+        let d = differences(plan, baseline);
+        self.d_compromise.push(d.compromise);
+        self.d_trip.push(d.trip);
+        self.d_downtime_h.push(d.downtime_h);
+        self.d_loss.push(d.loss);
+        self.d_dual_success.push(d.dual_success);
+    }
+}
+
+/// Paired differences between two plans of a run, `plan_a` minus `plan_b`, per replication
+/// (same `i`, same random streams). The same quantities as [`Paired`], for a pair of plans
+/// neither of which need be the baseline: what the recommendation needs to tell two
+/// alternatives apart.
+#[derive(Debug, Clone, Default)]
+pub struct Pairwise {
+    /// The plan the differences are taken of (earlier in the run's plan order).
+    pub plan_a: String,
+    /// The plan subtracted (later in the run's plan order).
+    pub plan_b: String,
+    /// Compromised (0/1), a minus b.
+    pub d_compromise: Moments,
+    /// Tripped (0/1), a minus b.
+    pub d_trip: Moments,
+    /// Unplanned downtime hours, a minus b.
+    pub d_downtime_h: Moments,
+    /// Expected loss, a minus b.
+    pub d_loss: Moments,
+    /// Dual success (0/1), a minus b.
+    pub d_dual_success: Moments,
+}
+
+impl Pairwise {
+    /// Adds one replication: the outcomes of plans a and b from the same stream.
+    pub fn push(&mut self, a: &Outcome, b: &Outcome) {
+        let d = differences(a, b);
+        self.d_compromise.push(d.compromise);
+        self.d_trip.push(d.trip);
+        self.d_downtime_h.push(d.downtime_h);
+        self.d_loss.push(d.loss);
+        self.d_dual_success.push(d.dual_success);
+    }
+}
+
+/// One replication's differences `x − y` of the quantities that [`Paired`] and [`Pairwise`]
+/// accumulate. Each is an IEEE subtraction, so `y − x` is exactly its negation.
+struct Differences {
+    compromise: f64,
+    trip: f64,
+    downtime_h: f64,
+    loss: f64,
+    dual_success: f64,
+}
+
+fn differences(x: &Outcome, y: &Outcome) -> Differences {
+    let loss = |o: &Outcome| o.exposure.impact_cost + o.ops.downtime_cost;
+    let dual = |o: &Outcome| {
+        o.exposure.compromised_at.is_none() && o.ops.trips == 0 && o.ops.window_overrun_ns == 0
+    };
+    Differences {
+        compromise: indicator(x.exposure.compromised_at.is_some())
+            - indicator(y.exposure.compromised_at.is_some()),
+        trip: indicator(x.ops.trips > 0) - indicator(y.ops.trips > 0),
+        downtime_h: (x.ops.downtime_ns as f64 - y.ops.downtime_ns as f64) / 3.6e12,
+        loss: loss(x) - loss(y),
+        dual_success: indicator(dual(x)) - indicator(dual(y)),
+    }
+}
+
 /// Everything a run produced.
 #[derive(Debug, Clone)]
 pub struct RunResult {
@@ -268,6 +341,15 @@ pub struct RunResult {
     pub plans: Vec<PlanResult>,
     /// Every plan but the baseline against the baseline.
     pub comparisons: Vec<Paired>,
+    /// Every pair of plans `(a, b)` with `a` before `b` in the order asked, `a` minus `b`:
+    /// (0, 1), (0, 2), …, (1, 2), … — see [`pairs`].
+    pub pairwise: Vec<Pairwise>,
+}
+
+/// The pairs of [`RunResult::pairwise`] for `k` plans, as indices in the order asked: every
+/// `(a, b)` with `a < b`, by `a` then `b`.
+pub fn pairs(k: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..k).flat_map(move |a| (a + 1..k).map(move |b| (a, b)))
 }
 
 fn indicator(b: bool) -> f64 {
@@ -277,7 +359,8 @@ fn indicator(b: bool) -> f64 {
 /// Runs `settings.runs` replications of each plan in `plans` (indices into the scenario's
 /// plans; the first is the baseline of comparisons). Replication `i` of every plan uses the
 /// same stream, and the plans of one replication run together so that their differences are
-/// accumulated pairwise. `progress` is called with the number of replications finished (all
+/// accumulated pairwise: each plan against the baseline ([`RunResult::comparisons`]) and every
+/// pair of plans ([`RunResult::pairwise`]). `progress` is called with the number of replications finished (all
 /// plans).
 pub fn run(
     model: &Compiled,
@@ -338,6 +421,13 @@ pub fn run_range(
             ..Paired::default()
         })
         .collect();
+    let mut pairwise: Vec<Pairwise> = pairs(plans.len())
+        .map(|(a, b)| Pairwise {
+            plan_a: s.plans[plans[a]].id.clone(),
+            plan_b: s.plans[plans[b]].id.clone(),
+            ..Pairwise::default()
+        })
+        .collect();
     let mut start = first;
     let last = first + settings.runs;
     while start < last {
@@ -370,25 +460,11 @@ pub fn run_range(
                 r.exposure.push(&o.exposure, &o.ops);
                 r.events += o.events;
             }
-            let base = &per_plan[0];
-            let loss = |o: &patchtwin_sim::Outcome| o.exposure.impact_cost + o.ops.downtime_cost;
-            let dual = |o: &patchtwin_sim::Outcome| {
-                o.exposure.compromised_at.is_none()
-                    && o.ops.trips == 0
-                    && o.ops.window_overrun_ns == 0
-            };
             for (c, o) in comparisons.iter_mut().zip(&per_plan[1..]) {
-                c.d_compromise.push(
-                    indicator(o.exposure.compromised_at.is_some())
-                        - indicator(base.exposure.compromised_at.is_some()),
-                );
-                c.d_trip
-                    .push(indicator(o.ops.trips > 0) - indicator(base.ops.trips > 0));
-                c.d_downtime_h
-                    .push((o.ops.downtime_ns as f64 - base.ops.downtime_ns as f64) / 3.6e12);
-                c.d_loss.push(loss(o) - loss(base));
-                c.d_dual_success
-                    .push(indicator(dual(o)) - indicator(dual(base)));
+                c.push(o, &per_plan[0]);
+            }
+            for (w, (a, b)) in pairwise.iter_mut().zip(pairs(per_plan.len())) {
+                w.push(&per_plan[a], &per_plan[b]);
             }
         }
         progress((end - first) * plans.len() as u64);
@@ -397,5 +473,6 @@ pub fn run_range(
     Ok(RunResult {
         plans: results,
         comparisons,
+        pairwise,
     })
 }

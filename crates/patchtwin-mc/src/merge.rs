@@ -6,7 +6,9 @@
 //! Also the `--target-ci` driver: keep adding batches until every headline interval is narrow
 //! enough, or a cap is reached.
 
-use crate::{ExposureAcc, McError, McSettings, OpsAcc, Paired, PlanResult, RunResult, run_range};
+use crate::{
+    ExposureAcc, McError, McSettings, OpsAcc, Paired, Pairwise, PlanResult, RunResult, run_range,
+};
 use patchtwin_sim::Compiled;
 
 impl OpsAcc {
@@ -76,6 +78,18 @@ impl Paired {
     }
 }
 
+impl Pairwise {
+    /// Adds another range's paired differences of the same pair.
+    pub fn merge(&mut self, o: &Pairwise) {
+        debug_assert_eq!((&self.plan_a, &self.plan_b), (&o.plan_a, &o.plan_b));
+        self.d_compromise.merge(&o.d_compromise);
+        self.d_trip.merge(&o.d_trip);
+        self.d_downtime_h.merge(&o.d_downtime_h);
+        self.d_loss.merge(&o.d_loss);
+        self.d_dual_success.merge(&o.d_dual_success);
+    }
+}
+
 impl RunResult {
     /// Adds the results of another, disjoint range of replications of the same plans.
     pub fn merge(&mut self, o: &RunResult) {
@@ -83,6 +97,9 @@ impl RunResult {
             a.merge(b);
         }
         for (a, b) in self.comparisons.iter_mut().zip(&o.comparisons) {
+            a.merge(b);
+        }
+        for (a, b) in self.pairwise.iter_mut().zip(&o.pairwise) {
             a.merge(b);
         }
     }

@@ -1,8 +1,10 @@
 //! Bit-identical results for any thread count: the same scenario and seed must give the same
-//! merged statistics with 1, 2 and 8 worker threads. On failure the message names the first
-//! flow and field that differ.
+//! merged statistics with 1, 2 and 8 worker threads — per flow, per plan, and the paired
+//! differences against the baseline and between every pair of plans. On failure the message
+//! names the first flow, plan or pair and the field that differ.
 
-use patchtwin_mc::{McSettings, PlanResult, run};
+use patchtwin_mc::estimate::Moments;
+use patchtwin_mc::{McSettings, PlanResult, RunResult, run};
 use patchtwin_scenario::load_file;
 use patchtwin_sim::Compiled;
 use std::path::Path;
@@ -50,12 +52,69 @@ fn digest(model: &Compiled, results: &[PlanResult]) -> Vec<(String, &'static str
     rows
 }
 
+fn moments(m: &Moments) -> String {
+    format!("{} {} {}", m.n, m.sum, m.sumsq)
+}
+
+/// Every exact accumulator of the paired differences, as (pair, field, value) rows: each plan
+/// against the baseline, then every pair of plans.
+fn paired_digest(r: &RunResult) -> Vec<(String, &'static str, String)> {
+    let mut rows = Vec::new();
+    for c in &r.comparisons {
+        let id = format!("{} − {}", c.plan, c.baseline);
+        for (name, m) in [
+            ("d_compromise", &c.d_compromise),
+            ("d_trip", &c.d_trip),
+            ("d_downtime_h", &c.d_downtime_h),
+            ("d_loss", &c.d_loss),
+            ("d_dual_success", &c.d_dual_success),
+        ] {
+            rows.push((id.clone(), name, moments(m)));
+        }
+    }
+    for w in &r.pairwise {
+        let id = format!("{} − {}", w.plan_a, w.plan_b);
+        for (name, m) in [
+            ("d_compromise", &w.d_compromise),
+            ("d_trip", &w.d_trip),
+            ("d_downtime_h", &w.d_downtime_h),
+            ("d_loss", &w.d_loss),
+            ("d_dual_success", &w.d_dual_success),
+        ] {
+            rows.push((id.clone(), name, moments(m)));
+        }
+    }
+    rows
+}
+
+/// Every exact accumulator of a run: flows, plans and paired differences.
+fn full_digest(model: &Compiled, r: &RunResult) -> Vec<(String, &'static str, String)> {
+    let mut rows = digest(model, &r.plans);
+    for p in &r.plans {
+        for (name, value) in [
+            (
+                "runs_dual_success",
+                p.exposure.runs_dual_success.to_string(),
+            ),
+            ("runs_compromised", p.exposure.runs_compromised.to_string()),
+            ("loss", moments(&p.exposure.loss)),
+            ("downtime_h", moments(&p.ops.downtime_h)),
+        ] {
+            rows.push((p.plan.clone(), name, value));
+        }
+    }
+    rows.extend(paired_digest(r));
+    rows
+}
+
 #[test]
 fn results_are_identical_for_1_2_and_8_threads() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/water-treatment.yaml");
     let loaded = load_file(&root).unwrap_or_else(|d| panic!("{}", d.render()));
     let model = Compiled::new(Arc::new(loaded.scenario));
-    let plans: Vec<usize> = (0..model.scenario.plans.len().min(2)).collect();
+    // Every plan, so that the pairs include two alternatives, neither of them the baseline.
+    let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
+    assert!(plans.len() >= 3);
     let at = |threads| {
         let settings = McSettings {
             runs: 24,
@@ -63,12 +122,16 @@ fn results_are_identical_for_1_2_and_8_threads() {
             threads,
             observe_ns: 5_000_000_000,
         };
-        digest(
+        full_digest(
             &model,
-            &run(&model, &plans, settings, &|_| {}).expect("run").plans,
+            &run(&model, &plans, settings, &|_| {}).expect("run"),
         )
     };
     let one = at(1);
+    assert!(
+        one.iter().filter(|row| row.0.contains(" − ")).count() >= 5 * (3 + 6),
+        "the digest holds every comparison and every pair"
+    );
     for threads in [2, 8] {
         let other = at(threads);
         assert_eq!(one.len(), other.len());
@@ -120,7 +183,7 @@ fn any_split_into_parts_merges_to_the_same_bits() {
             }
         }
         let merged = merged.expect("parts");
-        let (a, b) = (digest(&model, &whole.plans), digest(&model, &merged.plans));
+        let (a, b) = (full_digest(&model, &whole), full_digest(&model, &merged));
         if let Some((x, y)) = a.iter().zip(&b).find(|(x, y)| x != y) {
             panic!(
                 "split at {cuts:?} differs first at {} `{}`: {} vs {}",

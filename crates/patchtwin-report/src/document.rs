@@ -8,10 +8,12 @@
 //! 95% intervals, hours, money in the scenario's currency.
 //!
 //! This module is not a general document model and computes no statistics: it ranks plans by
-//! the point estimates of the summary and says whether their intervals overlap; every number
-//! it prints comes from the summary.
+//! the point estimates of the summary and says whether the paired difference of two plans
+//! tells them apart (the `recommend` module's rule); every number it prints comes from the
+//! summary.
 
 use crate::charts::{Chart, ChartKind, MAX_FLOW_CHARTS, key_flows};
+use crate::recommend::paired;
 use crate::{Est, FlowTiming, PlanSummary, Summary};
 use patchtwin_model::Scenario;
 
@@ -388,9 +390,18 @@ fn headline(summary: &Summary, best: usize, horizon_days: f64, cur: &str) -> Lin
             dual_words(p)
         )));
         line.push(code(&l.id));
+        let why = match paired(summary, &p.id, &l.id) {
+            Some(d) if bounded(&d.dual_success) => format!(
+                "measured on the same simulated runs, the difference is {} percentage points, \
+                 95% interval {} to {}, which includes 0",
+                signed(100.0 * d.dual_success.mean, 1),
+                signed(100.0 * d.dual_success.lo, 1),
+                signed(100.0 * d.dual_success.hi, 1)
+            ),
+            _ => "the intervals overlap".to_string(),
+        };
         line.push(t(format!(
-            "'s {} (the intervals overlap), and it costs less on average: expected loss {} \
-             against {}.",
+            "'s {} ({why}), and it costs less on average: expected loss {} against {}.",
             pct(l.dual_success.mean),
             money(p.expected_loss.mean, cur),
             money(l.expected_loss.mean, cur)
@@ -549,11 +560,34 @@ fn loss_and_certainty(summary: &Summary, best: usize, cur: &str) -> Line {
         line.push(t("The runner-up is "));
         line.push(code(&q.id));
         line.push(t(format!(" (dual success {})", pct_ci(&q.dual_success))));
-        line.push(t(if overlap(&q.dual_success, &p.dual_success) {
-            "; its interval overlaps the recommended plan's, so the two are close on this \
-             measure: weigh the tables below, or rerun with more replications."
-        } else {
-            "; the two intervals do not overlap."
+        line.push(t(match paired(summary, &p.id, &q.id) {
+            Some(d) if bounded(&d.dual_success) => {
+                let e = &d.dual_success;
+                let numbers = format!(
+                    "{} percentage points, 95% interval {} to {}",
+                    signed(100.0 * e.mean, 1),
+                    signed(100.0 * e.lo, 1),
+                    signed(100.0 * e.hi, 1)
+                );
+                if e.lo <= 0.0 && 0.0 <= e.hi {
+                    format!(
+                        "; measured on the same simulated runs the two cannot be told apart on \
+                         this measure (the recommended plan's minus the runner-up's: {numbers}): \
+                         weigh the tables below, or rerun with more replications."
+                    )
+                } else {
+                    format!(
+                        "; measured on the same simulated runs the recommended plan's chance \
+                         minus the runner-up's is {numbers}: a clear difference."
+                    )
+                }
+            }
+            _ if overlap(&q.dual_success, &p.dual_success) => {
+                "; its interval overlaps the recommended plan's, so the two are close on this \
+                 measure: weigh the tables below, or rerun with more replications."
+                    .to_string()
+            }
+            _ => "; the two intervals do not overlap.".to_string(),
         }));
     }
     if let Some(Span::Text(last)) = line.last_mut() {

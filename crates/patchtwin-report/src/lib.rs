@@ -21,7 +21,7 @@ pub mod markdown;
 pub mod recommend;
 pub mod ssvc;
 
-use patchtwin_mc::{Paired, PlanResult};
+use patchtwin_mc::{Paired, Pairwise, PlanResult};
 use patchtwin_model::{FlowKind, Scenario};
 use patchtwin_sim::FlowStats;
 use serde::Serialize;
@@ -220,6 +220,40 @@ fn comparison(c: &Paired) -> Comparison {
     }
 }
 
+/// Two plans against each other: paired differences, `plan_a` minus `plan_b`, over the same
+/// replications (common random numbers), with 95% intervals. One entry per pair of plans,
+/// `plan_a` before `plan_b` in the order of `plans`; the pair (baseline, plan) is the
+/// `comparisons` entry of that plan with the sign turned round.
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, PartialEq)]
+pub struct PairDifference {
+    /// The plan the differences are taken of (earlier in `plans`).
+    pub plan_a: String,
+    /// The plan subtracted (later in `plans`).
+    pub plan_b: String,
+    /// Difference in P(dual success), a minus b.
+    pub delta_dual_success: Est,
+    /// Difference in expected loss, a minus b.
+    pub delta_expected_loss: Est,
+    /// Difference in P(compromise), a minus b.
+    pub delta_p_compromise: Est,
+    /// Difference in P(process trip), a minus b.
+    pub delta_p_trip: Est,
+    /// Difference in unplanned downtime hours, a minus b.
+    pub delta_downtime_h: Est,
+}
+
+fn pair_difference(w: &Pairwise) -> PairDifference {
+    PairDifference {
+        plan_a: w.plan_a.clone(),
+        plan_b: w.plan_b.clone(),
+        delta_dual_success: w.d_dual_success.estimate().into(),
+        delta_expected_loss: w.d_loss.estimate().into(),
+        delta_p_compromise: w.d_compromise.estimate().into(),
+        delta_p_trip: w.d_trip.estimate().into(),
+        delta_downtime_h: w.d_downtime_h.estimate().into(),
+    }
+}
+
 /// `operations` block of a plan.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Operations {
@@ -313,6 +347,9 @@ pub struct Summary {
     pub plans: Vec<PlanSummary>,
     /// Every plan against the baseline (the first plan).
     pub comparisons: Vec<Comparison>,
+    /// Every pair of plans against each other, paired over the same replications: what the
+    /// recommendation uses to tell two plans apart when neither is the baseline.
+    pub pairwise: Vec<PairDifference>,
     /// SSVC deployer decision per vulnerability and plan (`ssvc` module).
     pub ssvc: Vec<ssvc::SsvcRow>,
     /// The preferred plan and why (`recommend` module); null only when no plan ran.
@@ -414,6 +451,7 @@ pub fn summary(
         ssvc: ssvc::derive(s, &plans),
         plans,
         comparisons: run.comparisons.iter().map(comparison).collect(),
+        pairwise: run.pairwise.iter().map(pair_difference).collect(),
         recommendation: None,
     };
     summary.recommendation = recommend::recommend(&summary, &s.currency);

@@ -2,27 +2,39 @@
 //!
 //! # Rule
 //! 1. Prefer the plan with the highest P(dual success) — no target compromised and no
-//!    unplanned downtime within the horizon.
-//! 2. Plans whose 95% interval for P(dual success) overlaps the leader's are a near-tie: the
-//!    data cannot tell them apart on that measure. Among them, pick the lowest expected loss
-//!    (downtime cost plus compromise impact); remaining ties go to the higher P(dual success),
-//!    then to the earlier plan.
+//!    unplanned downtime within the horizon. Call it the leader (ties to the earlier plan).
+//! 2. A plan is in a near-tie with the leader when the data cannot tell the two apart on that
+//!    measure: the 95% interval of their *paired* difference in P(dual success) — taken run by
+//!    run over the same rehearsals, the summary's `pairwise` entry for the two — contains 0.
+//!    Among the leader and the plans in a near-tie with it, pick the lowest expected loss
+//!    (downtime cost plus compromise impact): between two of them, their paired difference in
+//!    expected loss decides where its interval excludes 0, and the means decide otherwise (the
+//!    paired mean is the difference of the means, so the two agree but for rounding; the
+//!    interval tells the reasons whether the saving is clear). Remaining ties go to the higher
+//!    P(dual success), then to the earlier plan.
 //! 3. The runner-up is the best of the other plans by P(dual success).
 //!
+//! Why paired: every plan is rehearsed on the same random numbers (replication `i` of every
+//! plan draws from the same stream), so two plans share most of their luck and the interval
+//! of their difference is much narrower than their separate intervals suggest. Two plans whose
+//! separate intervals overlap can still differ clearly, and then the better one wins outright.
+//! A summary that carries no paired difference for two plans (only a hand-made one: patchtwin
+//! writes one for every pair) falls back to whether their separate intervals overlap.
+//!
 //! The reasons quote the summary's own numbers: the leader's P(dual success) against the
-//! baseline's, the paired differences against the baseline (common random numbers), the
+//! baseline's, the paired difference against the runner-up and against the baseline, the
 //! operational price (trips, downtime, rollbacks, window overruns), the residual exposure and
 //! the SSVC deployer decisions under the plan.
 //!
 //! # What this is not
 //! Not an optimiser and not a statistic of its own: it ranks the plans that were rehearsed by
 //! estimates already in the summary. It knows nothing the scenario did not say (a plan that
-//! was not rehearsed cannot win), and the tie-break compares unpaired intervals for the two
-//! leaders when neither is the baseline.
+//! was not rehearsed cannot win).
 
 use crate::ssvc::{Decision, SsvcRow, money, pct_est};
 use crate::{Comparison, Est, PlanSummary, Summary};
 use serde::Serialize;
+use std::cmp::Ordering;
 
 /// The preferred plan and why.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -39,8 +51,90 @@ fn overlaps(a: &Est, b: &Est) -> bool {
     a.lo <= b.hi && b.lo <= a.hi
 }
 
+/// Whether a difference's 95% interval contains 0: no clear difference.
+fn contains_zero(e: &Est) -> bool {
+    e.lo <= 0.0 && 0.0 <= e.hi
+}
+
+/// `−e`: the same difference taken the other way round.
+fn negated(e: &Est) -> Est {
+    Est {
+        mean: -e.mean,
+        lo: -e.hi,
+        hi: -e.lo,
+    }
+}
+
+/// Paired differences of two plans, one minus the other, over the same rehearsals.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct PairedDelta {
+    /// Difference in P(dual success).
+    pub dual_success: Est,
+    /// Difference in expected loss.
+    pub expected_loss: Est,
+}
+
+/// The paired differences `x − y` of plans `x` and `y` (ids): their `pairwise` entry, taken
+/// either way round, or else a `comparisons` entry when one of them is the baseline. `None`
+/// when the summary carries neither.
+pub(crate) fn paired(summary: &Summary, x: &str, y: &str) -> Option<PairedDelta> {
+    let direct = |dual: &Est, loss: &Est| PairedDelta {
+        dual_success: *dual,
+        expected_loss: *loss,
+    };
+    let turned = |dual: &Est, loss: &Est| PairedDelta {
+        dual_success: negated(dual),
+        expected_loss: negated(loss),
+    };
+    summary
+        .pairwise
+        .iter()
+        .find_map(|w| {
+            if (w.plan_a.as_str(), w.plan_b.as_str()) == (x, y) {
+                Some(direct(&w.delta_dual_success, &w.delta_expected_loss))
+            } else if (w.plan_a.as_str(), w.plan_b.as_str()) == (y, x) {
+                Some(turned(&w.delta_dual_success, &w.delta_expected_loss))
+            } else {
+                None
+            }
+        })
+        .or_else(|| {
+            summary.comparisons.iter().find_map(|c| {
+                if (c.plan.as_str(), c.baseline.as_str()) == (x, y) {
+                    Some(direct(&c.delta_dual_success, &c.delta_expected_loss))
+                } else if (c.plan.as_str(), c.baseline.as_str()) == (y, x) {
+                    Some(turned(&c.delta_dual_success, &c.delta_expected_loss))
+                } else {
+                    None
+                }
+            })
+        })
+}
+
+/// Whether plans `i` and `j` cannot be told apart on P(dual success): the paired difference's
+/// interval contains 0, or, without one, their separate intervals overlap.
+fn near_tie(summary: &Summary, i: usize, j: usize) -> bool {
+    let (a, b) = (&summary.plans[i], &summary.plans[j]);
+    match paired(summary, &a.id, &b.id) {
+        Some(d) => contains_zero(&d.dual_success),
+        None => overlaps(&a.dual_success, &b.dual_success),
+    }
+}
+
+/// Plan `i` against plan `j` on expected loss: the paired difference where its interval
+/// excludes 0, the means otherwise.
+fn by_loss(summary: &Summary, i: usize, j: usize) -> Ordering {
+    let (a, b) = (&summary.plans[i], &summary.plans[j]);
+    match paired(summary, &a.id, &b.id).map(|d| d.expected_loss) {
+        Some(d) if d.hi < 0.0 => Ordering::Less,
+        Some(d) if d.lo > 0.0 => Ordering::Greater,
+        _ => a.expected_loss.mean.total_cmp(&b.expected_loss.mean),
+    }
+}
+
 /// Index of the preferred plan and of the runner-up, and whether the near-tie rule decided.
-fn pick(plans: &[PlanSummary]) -> Option<(usize, Option<usize>, bool)> {
+fn pick(summary: &Summary) -> Option<(usize, Option<usize>, bool)> {
+    let plans = &summary.plans;
     let by_dual = |a: usize, b: usize| {
         plans[b]
             .dual_success
@@ -54,14 +148,8 @@ fn pick(plans: &[PlanSummary]) -> Option<(usize, Option<usize>, bool)> {
     let chosen = order
         .iter()
         .copied()
-        .filter(|&i| overlaps(&plans[i].dual_success, &plans[leader].dual_success))
-        .min_by(|&a, &b| {
-            plans[a]
-                .expected_loss
-                .mean
-                .total_cmp(&plans[b].expected_loss.mean)
-                .then(by_dual(a, b))
-        })
+        .filter(|&i| i == leader || near_tie(summary, i, leader))
+        .min_by(|&a, &b| by_loss(summary, a, b).then(by_dual(a, b)))
         .unwrap_or(leader);
     let runner_up = order.iter().copied().find(|&i| i != chosen);
     Some((chosen, runner_up, chosen != leader))
@@ -116,18 +204,14 @@ fn change(what: &str, e: &Est) -> String {
 /// the scenario's currency. `None` when no plan was rehearsed.
 pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
     let plans = &summary.plans;
-    let (chosen, runner, tie_broken) = pick(plans)?;
+    let (chosen, runner, tie_broken) = pick(summary)?;
     let p = &plans[chosen];
     let baseline = summary
         .comparisons
         .first()
         .map_or(plans[0].id.as_str(), |c| c.baseline.as_str());
     let base = plans.iter().find(|q| q.id == baseline);
-    let cur = if currency.is_empty() {
-        String::new()
-    } else {
-        format!(" {currency}")
-    };
+    let cur = unit(currency);
     let mut reasons = Vec::new();
 
     // 1. The headline.
@@ -162,20 +246,18 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         ));
     }
 
-    // 2. The tie-break, when it decided.
-    if tie_broken && let Some(r) = runner {
+    // 2. Against the runner-up on dual success, paired: the tie-break when it decided, else
+    // how clear the lead is (not for the baseline: reason 3 compares the runner-up with it).
+    if let Some(r) = runner {
         let q = &plans[r];
-        reasons.push(format!(
-            "{} and {} cannot be told apart on dual success ({} vs {}: the intervals overlap), so the lower expected loss decides: {}{cur} for {} against {}{cur} for {}.",
-            p.id,
-            q.id,
-            pct_est(&p.dual_success),
-            pct_est(&q.dual_success),
-            money(p.expected_loss.mean),
-            p.id,
-            money(q.expected_loss.mean),
-            q.id
-        ));
+        let d = paired(summary, &p.id, &q.id);
+        if tie_broken {
+            reasons.push(tie_sentence(p, q, d.as_ref(), currency));
+        } else if let Some(d) = d
+            && p.id != baseline
+        {
+            reasons.push(lead_sentence(p, q, &d, currency));
+        }
     }
 
     // 3. Paired differences against the baseline.
@@ -243,6 +325,112 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         reasons,
         runner_up: runner.map(|r| plans[r].id.clone()),
     })
+}
+
+/// " EUR", or "" without a currency.
+fn unit(currency: &str) -> String {
+    if currency.is_empty() {
+        String::new()
+    } else {
+        format!(" {currency}")
+    }
+}
+
+/// "P's P(dual success) minus Q's is −1.2 points (95% [−3.0, +0.6])".
+fn dual_difference(p: &PlanSummary, q: &PlanSummary, d: &PairedDelta) -> String {
+    format!(
+        "{}'s P(dual success) minus {}'s is {}",
+        p.id,
+        q.id,
+        points(&d.dual_success)
+    )
+}
+
+/// "a clear difference of … paired over the same rehearsals" / "paired over the same
+/// rehearsals the difference, …, could still be zero": the paired difference in expected loss,
+/// the chosen plan minus the other.
+fn loss_difference(d: &PairedDelta, currency: &str) -> String {
+    let e = &d.expected_loss;
+    if contains_zero(e) {
+        format!(
+            "paired over the same rehearsals the difference, {}, could still be zero",
+            signed_money(e, currency)
+        )
+    } else {
+        format!(
+            "a clear difference of {} paired over the same rehearsals",
+            signed_money(e, currency)
+        )
+    }
+}
+
+/// The tie-break: `p` (chosen) and `q` (the leader on dual success) cannot be told apart, and
+/// the lower expected loss decides.
+fn tie_sentence(
+    p: &PlanSummary,
+    q: &PlanSummary,
+    d: Option<&PairedDelta>,
+    currency: &str,
+) -> String {
+    let cur = unit(currency);
+    let losses = format!(
+        "{}{cur} for {} against {}{cur} for {}",
+        money(p.expected_loss.mean),
+        p.id,
+        money(q.expected_loss.mean),
+        q.id
+    );
+    match d {
+        Some(d) => format!(
+            "{} and {} cannot be told apart on dual success: paired over the same rehearsals, {}, an interval that includes 0. So the lower expected loss decides: {losses}, {}.",
+            p.id,
+            q.id,
+            dual_difference(p, q, d),
+            loss_difference(d, currency)
+        ),
+        None => format!(
+            "{} and {} cannot be told apart on dual success ({} vs {}: the intervals overlap), so the lower expected loss decides: {losses}.",
+            p.id,
+            q.id,
+            pct_est(&p.dual_success),
+            pct_est(&q.dual_success),
+        ),
+    }
+}
+
+/// The leader `p` against the runner-up `q`, paired: a clear lead, or a near-tie that the
+/// lower (or equal) expected loss of `p` settles.
+fn lead_sentence(p: &PlanSummary, q: &PlanSummary, d: &PairedDelta, currency: &str) -> String {
+    if contains_zero(&d.dual_success) {
+        let cur = unit(currency);
+        // The near-tie rule kept `p`, so its expected loss is not the higher one.
+        let loss = if p.expected_loss.mean < q.expected_loss.mean {
+            "also has the lower expected loss"
+        } else {
+            "costs no more on expected loss"
+        };
+        format!(
+            "{} and the runner-up, {}, cannot be told apart on dual success: paired over the same rehearsals, {}, an interval that includes 0. {} {loss}: {}{cur} against {}{cur}, {}.",
+            p.id,
+            q.id,
+            dual_difference(p, q, d),
+            p.id,
+            money(p.expected_loss.mean),
+            money(q.expected_loss.mean),
+            loss_difference(d, currency)
+        )
+    } else {
+        let separate = if overlaps(&p.dual_success, &q.dual_success) {
+            ", although the two plans' separate intervals overlap"
+        } else {
+            ""
+        };
+        format!(
+            "Against the runner-up, {}, paired over the same rehearsals: {}, a clear difference{separate}.",
+            q.id,
+            dual_difference(p, q, d)
+        )
+    }
 }
 
 fn paired_sentence(c: &Comparison, currency: &str) -> String {

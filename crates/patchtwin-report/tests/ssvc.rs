@@ -14,8 +14,8 @@ use patchtwin_report::ssvc::{
     human_impact, system_exposure,
 };
 use patchtwin_report::{
-    Comparison, EngineInfo, Est, Exposure, Operations, PlanSummary, ScenarioInfo, SettingsInfo,
-    Summary, Timing, TtcDays, table,
+    Comparison, EngineInfo, Est, Exposure, Operations, PairDifference, PlanSummary, ScenarioInfo,
+    SettingsInfo, Summary, Timing, TtcDays, table,
 };
 use patchtwin_scenario::{ModelLibrary, load_str};
 
@@ -656,13 +656,32 @@ fn summary(plans: Vec<PlanSummary>, comparisons: Vec<Comparison>) -> Summary {
         },
         plans,
         comparisons,
+        pairwise: vec![],
         ssvc: vec![],
         recommendation: None,
     }
 }
 
+/// The paired differences `a − b` of two plans, as `pairwise` carries them.
+fn pair(a: &str, b: &str, d_dual: Est, d_loss: Est) -> PairDifference {
+    PairDifference {
+        plan_a: a.into(),
+        plan_b: b.into(),
+        delta_dual_success: d_dual,
+        delta_expected_loss: d_loss,
+        delta_p_compromise: est(0.0, -0.01, 0.01),
+        delta_p_trip: est(0.0, -0.01, 0.01),
+        delta_downtime_h: est(0.0, -1.0, 1.0),
+    }
+}
+
+/// `e` taken the other way round.
+fn neg(e: Est) -> Est {
+    est(-e.mean, -e.hi, -e.lo)
+}
+
 fn three_plans() -> Summary {
-    summary(
+    let mut s = summary(
         vec![
             plan_summary("defer", 0.27, 0.24, 0.30, 5_489_711.0),
             plan_summary("patch-now", 0.84, 0.815, 0.86, 1_214_943.0),
@@ -684,7 +703,28 @@ fn three_plans() -> Summary {
                 est(0.689, 0.66, 0.72),
             ),
         ],
-    )
+    );
+    s.pairwise = vec![
+        pair(
+            "defer",
+            "patch-now",
+            est(-0.572, -0.603, -0.541),
+            est(4.27e6, 3.9e6, 4.6e6),
+        ),
+        pair(
+            "defer",
+            "controls-then-window",
+            est(-0.689, -0.72, -0.66),
+            est(5.19e6, 4.9e6, 5.5e6),
+        ),
+        pair(
+            "patch-now",
+            "controls-then-window",
+            est(-0.119, -0.137, -0.101),
+            est(912_136.0, 800_000.0, 1_020_000.0),
+        ),
+    ];
+    s
 }
 
 #[test]
@@ -720,6 +760,15 @@ fn recommends_the_highest_dual_success_and_says_why_with_numbers() {
     // The operational price, rollbacks included.
     assert!(all.contains("rolled back in 20.0% [18.0–22.0]"), "{all}");
     assert!(!all.contains("cannot be told apart"), "no tie here: {all}");
+    // The lead over the runner-up, paired (the `pairwise` entry turned round).
+    assert!(
+        all.contains(
+            "Against the runner-up, patch-now, paired over the same rehearsals: \
+             controls-then-window's P(dual success) minus patch-now's is +11.9 points \
+             (95% [+10.1, +13.7]), a clear difference."
+        ),
+        "{all}"
+    );
     // It prints at the end of the stdout table.
     let mut s = s;
     s.recommendation = Some(r);
@@ -731,8 +780,9 @@ fn recommends_the_highest_dual_success_and_says_why_with_numbers() {
 }
 
 #[test]
-fn near_ties_go_to_the_lower_expected_loss_and_the_reasons_say_so() {
-    // `fast` leads on dual success by a hair, but the intervals overlap; `cheap` loses less.
+fn without_paired_differences_near_ties_fall_back_to_overlapping_intervals() {
+    // A hand-made summary with no `pairwise` entries and no comparisons for the two plans:
+    // `fast` leads on dual success by a hair, the separate intervals overlap; `cheap` loses less.
     let s = summary(
         vec![
             plan_summary("defer", 0.27, 0.24, 0.30, 5_000_000.0),
@@ -772,6 +822,219 @@ fn near_ties_go_to_the_lower_expected_loss_and_the_reasons_say_so() {
     let r = recommend(&s, "EUR").unwrap();
     assert_eq!(r.plan, "fast");
     assert_eq!(r.runner_up.as_deref(), Some("cheap"));
+}
+
+/// Two alternatives, neither the baseline, whose separate intervals for P(dual success)
+/// overlap: `fast` 96.0% [94.5–97.2], `cheap` 95.0% [93.4–96.3] (1000 rehearsals each). `cheap`
+/// loses less. The paired difference `fast − cheap` is `d_dual`; the plans are listed in
+/// `order`, and `pairwise` holds each pair once, earlier plan minus later, as patchtwin writes it.
+fn fast_and_cheap(order: [&str; 3], d_dual: Est, d_loss: Est) -> Summary {
+    let plan = |id: &str| match id {
+        "defer" => plan_summary("defer", 0.27, 0.24, 0.30, 5_000_000.0),
+        "fast" => plan_summary("fast", 0.96, 0.945, 0.972, 900_000.0),
+        _ => plan_summary("cheap", 0.95, 0.934, 0.963, 300_000.0),
+    };
+    let mut s = summary(order.iter().map(|id| plan(id)).collect(), vec![]);
+    // Against defer: both far ahead, clearly.
+    let vs_defer = |id: &str| {
+        let (dual, loss) = if id == "fast" {
+            (0.69, -4_100_000.0)
+        } else {
+            (0.68, -4_700_000.0)
+        };
+        (
+            est(dual, dual - 0.03, dual + 0.03),
+            est(loss, loss - 300_000.0, loss + 300_000.0),
+        )
+    };
+    for (i, a) in order.iter().enumerate() {
+        for b in &order[i + 1..] {
+            // Differences `x − y` for the pair, from the facts above.
+            let (dual, loss) = match (*a, *b) {
+                ("fast", "cheap") => (d_dual, d_loss),
+                ("cheap", "fast") => (neg(d_dual), neg(d_loss)),
+                ("defer", x) => {
+                    let (d, l) = vs_defer(x);
+                    (neg(d), neg(l))
+                }
+                (x, _) => vs_defer(x),
+            };
+            s.pairwise.push(pair(a, b, dual, loss));
+        }
+    }
+    s
+}
+
+#[test]
+fn overlapping_separate_intervals_do_not_make_a_tie_when_the_paired_difference_is_clear() {
+    // Paired over the same 1000 rehearsals, `cheap` fails in 10 more of them than `fast` and
+    // never succeeds where `fast` fails: +1.0 point, 95% [+0.4, +1.6] (t interval of ten 1s
+    // and 990 0s). Not a tie, so `fast` wins despite its higher loss. (Comparing the separate
+    // intervals, which overlap, `cheap` would win on loss.)
+    let d_dual = est(0.010, 0.0038, 0.0162);
+    let d_loss = est(600_000.0, 550_000.0, 650_000.0);
+    for order in [
+        ["defer", "fast", "cheap"],
+        ["defer", "cheap", "fast"],
+        ["cheap", "fast", "defer"],
+    ] {
+        let s = fast_and_cheap(order, d_dual, d_loss);
+        let r = recommend(&s, "EUR").unwrap();
+        assert_eq!(r.plan, "fast", "plans in order {order:?}: {:?}", r.reasons);
+        assert_eq!(r.runner_up.as_deref(), Some("cheap"));
+        let all = r.reasons.join("\n");
+        assert!(!all.contains("cannot be told apart"), "{all}");
+        assert!(
+            r.reasons[0].starts_with("fast gives the best chance of dual success"),
+            "{}",
+            r.reasons[0]
+        );
+        if order[0] == "defer" {
+            assert!(
+                all.contains(
+                    "Against the runner-up, cheap, paired over the same rehearsals: fast's \
+                     P(dual success) minus cheap's is +1.0 points (95% [+0.4, +1.6]), a clear \
+                     difference, although the two plans' separate intervals overlap."
+                ),
+                "{all}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_paired_near_tie_goes_to_the_lower_expected_loss_and_the_reasons_quote_both_differences() {
+    // `fast − cheap`: +1.0 point, 95% [−0.3, +2.3] — could be 0. `cheap` loses 600,000 EUR less,
+    // clearly.
+    let s = fast_and_cheap(
+        ["defer", "fast", "cheap"],
+        est(0.010, -0.003, 0.023),
+        est(600_000.0, 550_000.0, 650_000.0),
+    );
+    let r = recommend(&s, "EUR").unwrap();
+    assert_eq!(r.plan, "cheap");
+    assert_eq!(r.runner_up.as_deref(), Some("fast"));
+    assert!(
+        r.reasons[0].starts_with("cheap gives one of the best chances of dual success"),
+        "{}",
+        r.reasons[0]
+    );
+    assert_eq!(
+        r.reasons[1],
+        "cheap and fast cannot be told apart on dual success: paired over the same rehearsals, \
+         cheap's P(dual success) minus fast's is −1.0 points (95% [−2.3, +0.3]), an interval \
+         that includes 0. So the lower expected loss decides: 300,000 EUR for cheap against \
+         900,000 EUR for fast, a clear difference of −600,000 EUR (95% [−650,000, −550,000]) \
+         paired over the same rehearsals."
+    );
+
+    // The same with a loss difference that could be zero: the means still decide, and the
+    // reason says the saving is not certain.
+    let s = fast_and_cheap(
+        ["defer", "cheap", "fast"],
+        est(0.010, -0.003, 0.023),
+        est(600_000.0, -50_000.0, 1_250_000.0),
+    );
+    let r = recommend(&s, "EUR").unwrap();
+    assert_eq!(r.plan, "cheap");
+    assert!(
+        r.reasons[1].ends_with(
+            "300,000 EUR for cheap against 900,000 EUR for fast, paired over the same \
+             rehearsals the difference, −600,000 EUR (95% [−1,250,000, +50,000]), could still be \
+             zero."
+        ),
+        "{}",
+        r.reasons[1]
+    );
+
+    // A leader in a near-tie that also loses less keeps the lead, and says both.
+    let s = fast_and_cheap(
+        ["defer", "fast", "cheap"],
+        est(0.010, -0.003, 0.023),
+        est(-100_000.0, -150_000.0, -50_000.0),
+    );
+    let mut s = s;
+    s.plans[1].expected_loss = est(200_000.0, 180_000.0, 220_000.0);
+    let r = recommend(&s, "EUR").unwrap();
+    assert_eq!(r.plan, "fast");
+    assert!(
+        r.reasons[1].starts_with(
+            "fast and the runner-up, cheap, cannot be told apart on dual success: paired over \
+             the same rehearsals, fast's P(dual success) minus cheap's is +1.0 points"
+        ),
+        "{}",
+        r.reasons[1]
+    );
+    assert!(
+        r.reasons[1].contains("fast also has the lower expected loss: 200,000 EUR against 300,000 EUR, a clear difference of −100,000 EUR"),
+        "{}",
+        r.reasons[1]
+    );
+}
+
+#[test]
+fn the_report_says_what_the_paired_difference_says() {
+    // report.md is built from the same summary: its near-tie words follow the paired rule too.
+    let s = Plant::default().build();
+    let render = |mut sum: Summary| {
+        sum.recommendation = recommend(&sum, "EUR");
+        let doc = patchtwin_report::document::build(&sum, &s, &[], &[]);
+        patchtwin_report::markdown::render(&doc)
+    };
+    // Clear: `fast` wins, and the runner-up line gives the paired difference.
+    let md = render(fast_and_cheap(
+        ["defer", "fast", "cheap"],
+        est(0.010, 0.0038, 0.0162),
+        est(600_000.0, 550_000.0, 650_000.0),
+    ));
+    assert!(md.contains("**Recommended:** `fast`"), "{md}");
+    assert!(
+        md.contains(
+            "measured on the same simulated runs the recommended plan's chance minus the \
+             runner-up's is +1.0 percentage points, 95% interval +0.4 to +1.6: a clear difference."
+        ),
+        "{md}"
+    );
+    // A near-tie: `cheap` wins on loss, and the headline says why with the paired numbers.
+    let md = render(fast_and_cheap(
+        ["defer", "fast", "cheap"],
+        est(0.010, -0.003, 0.023),
+        est(600_000.0, 550_000.0, 650_000.0),
+    ));
+    assert!(md.contains("**Recommended:** `cheap`"), "{md}");
+    assert!(
+        md.contains(
+            "(measured on the same simulated runs, the difference is −1.0 percentage points, 95% \
+             interval −2.3 to +0.3, which includes 0), and it costs less on average"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("the two cannot be told apart on this measure"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_paired_difference_in_expected_loss_that_is_clear_decides_the_tie() {
+    // The rule's order: a clear paired difference comes before the means. (On a summary that
+    // patchtwin wrote the two agree in sign but for rounding, since the paired mean is the
+    // difference of the means; this hand-made one makes them disagree to show which decides.)
+    // Both plans are in a near-tie; on the means `b` is cheaper by 1 EUR, the paired
+    // difference `a − b` is clearly negative.
+    let mut s = summary(
+        vec![
+            plan_summary("defer", 0.27, 0.24, 0.30, 5_000_000.0),
+            plan_summary("a", 0.95, 0.93, 0.97, 300_001.0),
+            plan_summary("b", 0.95, 0.93, 0.97, 300_000.0),
+        ],
+        vec![],
+    );
+    s.pairwise = vec![pair("a", "b", est(0.0, -0.01, 0.01), est(-0.4, -0.6, -0.2))];
+    assert_eq!(recommend(&s, "EUR").unwrap().plan, "a");
+    // Without that clear result, the means decide.
+    s.pairwise[0].delta_expected_loss = est(-0.4, -2.0, 1.2);
+    assert_eq!(recommend(&s, "EUR").unwrap().plan, "b");
 }
 
 #[test]

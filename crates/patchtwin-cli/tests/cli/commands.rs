@@ -57,9 +57,49 @@ fn run_writes_a_summary_with_the_contract_and_is_deterministic_across_threads() 
             "/comparisons/0/delta_p_compromise/mean",
             "/comparisons/0/delta_p_trip/mean",
             "/comparisons/0/delta_downtime_h/mean",
+            "/pairwise/0/plan_a",
+            "/pairwise/0/plan_b",
+            "/pairwise/0/delta_dual_success/lo",
+            "/pairwise/0/delta_expected_loss/hi",
         ] {
             assert!(v.pointer(pointer).is_some(), "summary.json lacks {pointer}");
         }
+        // One pairwise entry per pair of plans, earlier plan first.
+        let plans: Vec<&str> = v["plans"]
+            .as_array()
+            .expect("plans")
+            .iter()
+            .map(|p| p["id"].as_str().expect("id"))
+            .collect();
+        let pairs: Vec<(&str, &str)> = v["pairwise"]
+            .as_array()
+            .expect("pairwise")
+            .iter()
+            .map(|w| {
+                (
+                    w["plan_a"].as_str().expect("plan_a"),
+                    w["plan_b"].as_str().expect("plan_b"),
+                )
+            })
+            .collect();
+        let expected: Vec<(&str, &str)> = plans
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| plans[i + 1..].iter().map(move |b| (*a, *b)))
+            .collect();
+        assert_eq!(pairs, expected);
+        // The file is what `patchtwin schema --summary` describes.
+        let schema = crate::shipped::summary_schema();
+        let validator = jsonschema::draft7::new(&schema)
+            .unwrap_or_else(|e| panic!("the summary schema does not compile: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("at `{}`: {e}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "summary.json against its schema: {errors:?}"
+        );
         // Everything but the wall clock and thread count must match bit for bit.
         let mut v = v;
         v["engine"]["wall_s"] = serde_json::Value::Null;

@@ -69,6 +69,11 @@ fn schema(args: &[&str]) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("`patchtwin {}` did not print JSON: {e}", args.join(" ")))
 }
 
+/// The summary.json schema, as `patchtwin schema --summary` prints it.
+pub fn summary_schema() -> serde_json::Value {
+    schema(&["schema", "--summary"])
+}
+
 /// The scenario schema, as `patchtwin schema` prints it.
 pub fn scenario_schema() -> serde_json::Value {
     schema(&["schema"])
@@ -92,6 +97,38 @@ fn schema_is_draft_07_json() {
             "the {what} schema lists its fields"
         );
     }
+    let s = summary_schema();
+    assert_eq!(s["title"], "patchtwin summary.json");
+    let required = |v: &serde_json::Value| -> Vec<String> {
+        v["required"]
+            .as_array()
+            .expect("required fields")
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect()
+    };
+    for field in ["plans", "comparisons", "pairwise"] {
+        assert!(
+            required(&s).iter().any(|r| r == field),
+            "summary.json requires `{field}`"
+        );
+    }
+    let pair = &s["definitions"]["PairDifference"];
+    let mut fields = required(pair);
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "delta_downtime_h",
+            "delta_dual_success",
+            "delta_expected_loss",
+            "delta_p_compromise",
+            "delta_p_trip",
+            "plan_a",
+            "plan_b"
+        ],
+        "{pair}"
+    );
     let s = scenario_schema();
     assert_eq!(s["title"], "patchtwin scenario");
     let mut required: Vec<&str> = s["required"]
