@@ -1,5 +1,6 @@
 //! Paired differences between every pair of plans (`RunResult::pairwise`): the accumulator
-//! gives the mean and Student-t interval worked out by hand for a few replications, and on a
+//! gives the mean and Student-t interval worked out by hand for a few replications (and the
+//! score interval of a 0/1 difference agrees with McNemar), and on a
 //! shipped plant the pairs agree exactly with the per-plan counts and with the differences
 //! against the baseline.
 
@@ -76,6 +77,13 @@ fn five_replications_give_the_hand_calculated_mean_and_t_interval() {
     // half-width 0.555289.
     let d = w.d_compromise.estimate();
     assert!(close(d, -0.2, -0.755289, 0.355289, 1e-5), "{d:?}");
+    // What the summary reports for these 0/1 differences is the score interval
+    // (`Moments::paired_proportion_estimate`): 2 discordant runs one way, none the other, in 5
+    // is no clear difference (McNemar: (2 − 0)² / 2 = 2 < 1.96²), and 1 of 5 neither.
+    let d = w.d_dual_success.paired_proportion_estimate();
+    assert!(d.mean == 0.4 && d.lo < 0.0 && d.hi > 0.4, "{d:?}");
+    let d = w.d_compromise.paired_proportion_estimate();
+    assert!(d.mean == -0.2 && d.lo < -0.2 && d.hi > 0.0, "{d:?}");
     // Δ trip: 0, 0, −1, 0, 0 (the same as Δ compromise, at replication 2).
     assert_eq!(w.d_trip.estimate(), w.d_compromise.estimate());
     // Δ downtime hours: 0, 0, −1, 0, 0.

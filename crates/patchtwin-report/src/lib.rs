@@ -212,11 +212,11 @@ fn comparison(c: &Paired) -> Comparison {
     Comparison {
         plan: c.plan.clone(),
         baseline: c.baseline.clone(),
-        delta_p_compromise: c.d_compromise.estimate().into(),
-        delta_p_trip: c.d_trip.estimate().into(),
+        delta_p_compromise: c.d_compromise.paired_proportion_estimate().into(),
+        delta_p_trip: c.d_trip.paired_proportion_estimate().into(),
         delta_downtime_h: c.d_downtime_h.estimate().into(),
         delta_expected_loss: c.d_loss.estimate().into(),
-        delta_dual_success: c.d_dual_success.estimate().into(),
+        delta_dual_success: c.d_dual_success.paired_proportion_estimate().into(),
     }
 }
 
@@ -246,10 +246,10 @@ fn pair_difference(w: &Pairwise) -> PairDifference {
     PairDifference {
         plan_a: w.plan_a.clone(),
         plan_b: w.plan_b.clone(),
-        delta_dual_success: w.d_dual_success.estimate().into(),
+        delta_dual_success: w.d_dual_success.paired_proportion_estimate().into(),
         delta_expected_loss: w.d_loss.estimate().into(),
-        delta_p_compromise: w.d_compromise.estimate().into(),
-        delta_p_trip: w.d_trip.estimate().into(),
+        delta_p_compromise: w.d_compromise.paired_proportion_estimate().into(),
+        delta_p_trip: w.d_trip.paired_proportion_estimate().into(),
         delta_downtime_h: w.d_downtime_h.estimate().into(),
     }
 }
