@@ -64,37 +64,8 @@ enum Command {
     Run {
         /// Scenario file (YAML or JSON).
         file: PathBuf,
-        /// Replications per plan.
-        #[arg(long, default_value_t = 200)]
-        runs: u64,
-        /// Master seed: the same seed gives bit-identical results.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Only these plans (comma-separated ids).
-        #[arg(long, value_delimiter = ',')]
-        plans: Vec<String>,
-        /// Observation window for message-level timing, e.g. `60s` (see ARCHITECTURE.md).
-        #[arg(long, default_value = "20s")]
-        observe: String,
-        /// Output directory.
-        #[arg(long, default_value = "out")]
-        out: PathBuf,
-        /// Rows per plan in the table.
-        #[arg(long, default_value_t = 8)]
-        rows: usize,
-        /// Plan to compare the others against (default: the first plan of the scenario).
-        #[arg(long)]
-        baseline: Option<String>,
-        /// Keep adding batches of `--runs` replications until every headline probability's
-        /// 95% interval is narrower than this width (e.g. 0.02), or `--max-runs` is reached.
-        #[arg(long)]
-        target_ci: Option<f64>,
-        /// Cap on replications per plan for `--target-ci`.
-        #[arg(long, default_value_t = 20_000)]
-        max_runs: u64,
+        #[command(flatten)]
+        opts: RunOpts,
     },
     /// Narrate one replication of one plan as a timeline, with causes.
     Trace {
@@ -170,33 +141,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
     match cli.command {
         Command::Validate { file } => Ok(validate(&file)),
-        Command::Run {
-            file,
-            runs,
-            seed,
-            threads,
-            plans,
-            observe,
-            out,
-            rows,
-            baseline,
-            target_ci,
-            max_runs,
-        } => {
-            let opts = RunOpts {
-                runs,
-                seed,
-                threads,
-                plans,
-                observe,
-                out,
-                rows,
-                baseline,
-                target_ci,
-                max_runs,
-            };
-            run_plans(&file, &opts)
-        }
+        Command::Run { file, opts } => run_plans(&file, &opts),
         Command::Trace {
             file,
             plan,
@@ -353,17 +298,39 @@ fn select_plans(s: &Scenario, wanted: &[String]) -> Result<Vec<usize>, BadInput>
         .collect()
 }
 
-/// Options of `run`.
+/// Options of `run` (flattened into the subcommand's arguments).
+#[derive(clap::Args, Debug)]
 struct RunOpts {
+    /// Replications per plan.
+    #[arg(long, default_value_t = 200)]
     runs: u64,
+    /// Master seed: the same seed gives bit-identical results.
+    #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
     threads: Option<usize>,
+    /// Only these plans (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
     plans: Vec<String>,
+    /// Observation window for message-level timing, e.g. `60s` (see ARCHITECTURE.md).
+    #[arg(long, default_value = "20s")]
     observe: String,
+    /// Output directory.
+    #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Rows per plan in the table.
+    #[arg(long, default_value_t = 8)]
     rows: usize,
+    /// Plan to compare the others against (default: the first plan of the scenario).
+    #[arg(long)]
     baseline: Option<String>,
+    /// Keep adding batches of `--runs` replications until every headline probability's
+    /// 95% interval is narrower than this width (e.g. 0.02), or `--max-runs` is reached.
+    #[arg(long)]
     target_ci: Option<f64>,
+    /// Cap on replications per plan for `--target-ci`.
+    #[arg(long, default_value_t = 20_000)]
     max_runs: u64,
 }
 
