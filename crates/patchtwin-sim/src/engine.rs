@@ -808,7 +808,7 @@ impl Step<'_, '_> {
             // The consumer arms its watchdog when it starts listening, so a publisher that
             // never delivers is noticed too.
             if let Some(w) = f.watchdog_ns
-                && first + w <= self.observe_until
+                && first + w < self.observe_until
             {
                 let arrivals = self.flow_state(i as u32).arrivals;
                 q.schedule(

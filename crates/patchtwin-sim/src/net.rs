@@ -245,9 +245,11 @@ impl Step<'_, '_> {
                 st.stale = false;
                 let arrivals = st.arrivals;
                 // Watchdogs run only inside the observation window: outside it no message-level
-                // traffic is simulated, so silence there means nothing.
+                // traffic is simulated, so silence there means nothing. Strictly inside: an
+                // "after" window may open at the very instant this one closes, and a watchdog
+                // expiring then would be counted in it.
                 if let Some(w) = watchdog
-                    && now + w <= observe_until
+                    && now + w < observe_until
                 {
                     let event = Event::Watchdog {
                         flow,

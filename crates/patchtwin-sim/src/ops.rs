@@ -437,10 +437,12 @@ impl Step<'_, '_> {
                 let p_fail = c.failure_probability.sample(&mut r);
                 let fails = r.random::<f64>() < p_fail;
                 let id = c.id.clone();
+                self.ops.actions[action as usize].done = true;
                 if fails {
                     self.note(now, &id, "control", || {
                         "enabling the control failed: it has no effect".to_string()
                     });
+                    self.action_finished(q, now);
                 } else {
                     self.note(now, &id, "control", || {
                         format!(
@@ -448,10 +450,10 @@ impl Step<'_, '_> {
                             crate::engine::fmt_ns(delay)
                         )
                     });
+                    // The action is finished when the control works, not when it is switched
+                    // on: the "after" timing window must see its effect (inspection latency).
                     q.schedule(now + delay, Event::ControlEffective { control: control.0 });
                 }
-                self.ops.actions[action as usize].done = true;
-                self.action_finished(q, now);
             }
             Action::ApplyPatch {
                 patch,
@@ -950,6 +952,7 @@ impl Step<'_, '_> {
         }
         self.update_exposure(now);
         self.attack_plan(q, now);
+        self.action_finished(q, now);
     }
 
     pub(crate) fn window(&mut self, q: &mut EventQueue<Event>, now: u64, window: u16, open: bool) {

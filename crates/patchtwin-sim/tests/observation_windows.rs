@@ -2,7 +2,7 @@
 //! shipped plant, the mean latency measured over a 4× longer window lies inside the shorter
 //! window's confidence interval, and the interval narrows.
 
-use patchtwin_scenario::load_file;
+use patchtwin_scenario::{ModelLibrary, load_file, load_str};
 use patchtwin_sim::{Compiled, Replication, RunSettings};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -84,15 +84,32 @@ fn fires_in_window(phase: u64, period: u64, window: u64) -> u64 {
     }
 }
 
-/// The "after" window never overlaps the baseline window. The substation's virtual patch is
-/// effective at t = 0, while the baseline window is running: both windows must still be
-/// whole, each flow firing exactly as often as its period and phase say (hand count) — not
-/// a baseline cut short at t = 0 and an "after" window with every flow firing twice over.
+/// The substation with its IPS signature (`vpatch-wan`, the plan `virtual-patch-now`)
+/// tuned in `deploy_time` and never failing: in force while the baseline window runs.
+fn substation_with_a_quick_virtual_patch(deploy_time: &str) -> Compiled {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/substation.yaml");
+    let text = std::fs::read_to_string(&path).expect("substation.yaml");
+    let slow = "deploy_time: {triangular: {min: 2h, mode: 8h, max: 2d}}   # tune in alert mode, then block\n    failure_probability: 0.05";
+    assert!(
+        text.contains(slow),
+        "substation.yaml changed: update this test"
+    );
+    let text = text.replace(
+        slow,
+        &format!("deploy_time: {deploy_time}\n    failure_probability: 0.0"),
+    );
+    let loaded = load_str(&text, "substation.yaml", &ModelLibrary::builtin())
+        .unwrap_or_else(|d| panic!("{}", d.render()));
+    Compiled::new(Arc::new(loaded.scenario))
+}
+
+/// The "after" window never overlaps the baseline window. Here the virtual patch is in force
+/// 0.5 s into a 2 s baseline window: both windows must still be whole, each flow firing
+/// exactly as often as its period and phase say (hand count) — not a baseline cut short at
+/// 0.5 s and an "after" window with every flow firing twice over.
 #[test]
 fn after_window_waits_for_the_baseline_window() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/substation.yaml");
-    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
-    let model = Compiled::new(Arc::new(loaded.scenario));
+    let model = substation_with_a_quick_virtual_patch("500ms");
     let plan = model
         .scenario
         .plans
@@ -107,8 +124,8 @@ fn after_window_waits_for_the_baseline_window() {
     let (out, _) = Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(5)).run();
     assert_eq!(
         out.ops.changes_done_at,
-        Some(0),
-        "the virtual patch is in force at once, inside the baseline window"
+        Some(500_000_000),
+        "the virtual patch is in force 0.5 s in, inside the baseline window"
     );
     let mut checked = 0;
     for (fi, f) in model.flows.iter().enumerate() {
@@ -129,4 +146,54 @@ fn after_window_waits_for_the_baseline_window() {
         checked += 1;
     }
     assert!(checked >= 8, "only {checked} periodic flows checked");
+}
+
+/// A plan of controls has made its change when the control is in force, not when it is
+/// switched on: the substation's IPS signature takes hours of tuning, and the "after" window
+/// must see its inspection latency. `changes_done_at` is the time the trace says it took
+/// effect.
+#[test]
+fn a_control_counts_as_done_when_it_is_in_force() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/substation.yaml");
+    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
+    let model = Compiled::new(Arc::new(loaded.scenario));
+    let plan = model
+        .scenario
+        .plans
+        .iter()
+        .position(|p| p.id == "virtual-patch-now")
+        .expect("plan");
+    let settings = RunSettings {
+        observe_ns: 2_000_000_000,
+        horizon_ns: model.scenario.horizon.as_nanos(),
+    };
+    let mut effective_runs = 0;
+    for seed in 0..8 {
+        let (out, trace) = Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(seed))
+            .with_trace()
+            .run();
+        let in_force = trace
+            .iter()
+            .find(|l| l.entity == "vpatch-wan" && l.text.starts_with("in effect"))
+            .map(|l| l.time);
+        let failed = trace
+            .iter()
+            .any(|l| l.entity == "vpatch-wan" && l.text.contains("failed"));
+        if failed {
+            // Switching on failed: nothing more will happen, the action is over at once.
+            assert_eq!(out.ops.changes_done_at, Some(0), "seed {seed}");
+        } else {
+            let t = in_force.unwrap_or_else(|| panic!("seed {seed}: no 'in effect' line"));
+            assert!(
+                t >= 2 * 3_600_000_000_000,
+                "seed {seed}: tuning takes at least 2 h"
+            );
+            assert_eq!(out.ops.changes_done_at, Some(t), "seed {seed}");
+            effective_runs += 1;
+        }
+    }
+    assert!(
+        effective_runs >= 6,
+        "only {effective_runs} runs put the control in force"
+    );
 }
