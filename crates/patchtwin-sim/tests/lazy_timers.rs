@@ -24,7 +24,11 @@ fn shipped(name: &str) -> Compiled {
 
 /// A plant built to time out and go stale often: a lossy, jittery uplink; a controller
 /// whose service time straddles the poll timeout; publications over the lossy link with a
-/// watchdog of two periods; and an outage of the controller in the middle of the window.
+/// watchdog of two periods; flows whose timers expire at the very nanosecond other events
+/// are due (phase 0, a watchdog equal to the period, a timeout of two periods), so that ties
+/// decide the order; and a plan that patches the slow server at once — a service restart (an
+/// outage in mid-window) and an "after" window that opens at the instant the baseline closes,
+/// while baseline timers are still queued.
 fn stressed() -> Compiled {
     let yaml = r#"
 name: stressed
@@ -42,9 +46,24 @@ links:
 flows:
   - {id: poll-slow, kind: poll, protocol: opc_ua, consumer: client, producer: slow, period: 20ms, request_size: 64B, response_size: 256B, timeout: 10ms, retries: 1, on_loss: {after_timeouts: 2}}
   - {id: poll-plc, kind: poll, protocol: modbus_tcp, consumer: client, producer: plc, period: 10ms, phase: 3ms, request_size: 64B, response_size: 256B, timeout: 30ms, retries: 2, on_loss: {after_timeouts: 2}}
+  - {id: poll-tie, kind: poll, protocol: modbus_tcp, consumer: client, producer: plc, period: 10ms, phase: 0ms, request_size: 64B, response_size: 256B, timeout: 20ms, retries: 3, on_loss: {after_timeouts: 1}}
   - {id: pub-plc, kind: publish, protocol: cip, consumer: client, producer: plc, period: 5ms, phase: 1ms, response_size: 300B, on_loss: {watchdog: 10ms}}
   - {id: pub-slow, kind: publish, protocol: cip, consumer: client, producer: slow, period: 4ms, response_size: 300B, on_loss: {watchdog: 9ms}}
-plans: [{id: defer}]
+  - {id: pub-tie, kind: publish, protocol: cip, consumer: client, producer: slow, period: 5ms, phase: 0ms, response_size: 300B, on_loss: {watchdog: 5ms}}
+vulnerabilities:
+  - {id: V1, affects: {assets: [slow]}, cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:H/A:H"}
+patches:
+  - id: p1
+    fixes: [V1]
+    applies_to: {assets: [slow]}
+    deploy_time: 300ms
+    restart: service
+    restart_time: 200ms
+    failure: {probability: 0.0, rollback_time: 1s}
+    side_effects: {added_service_time: 1ms}
+plans:
+  - {id: defer}
+  - {id: now, actions: [{patch: p1, at: now}]}
 "#;
     let loaded: Scenario = match load_str(yaml, "stressed.yaml", &ModelLibrary::builtin()) {
         Ok(l) => l.scenario,
@@ -89,21 +108,37 @@ fn compare(
 #[test]
 fn lazy_timers_equal_eager_timers_under_stress() {
     let model = stressed();
-    let (mut timeouts, mut stale, mut comm_fail, mut saved) = (0, 0, 0, 0);
-    for seed in 0..6 {
-        let (trace, lazy, eager) = compare(&model, "stressed", 0, seed, 2_000_000_000);
-        let count = |kind: &str| trace.iter().filter(|l| l.kind == kind).count();
-        timeouts += count("timeout");
-        stale += count("stale");
-        comm_fail += count("comm_fail");
-        saved += eager - lazy;
+    let (mut timeouts, mut stale, mut comm_fail, mut saved, mut restarts) = (0, 0, 0, 0, 0);
+    for plan in 0..model.scenario.plans.len() {
+        // Windows that end on, just before and just after the periods' grid, and short ones
+        // that end while timers of the baseline are still queued.
+        for observe_ns in [
+            1_000_000_000,
+            999_999_999,
+            1_003_000_000,
+            20_000_000,
+            5_000_000,
+        ] {
+            for seed in 0..3 {
+                let what = format!("stressed, window {observe_ns} ns");
+                let (trace, lazy, eager) = compare(&model, &what, plan, seed, observe_ns);
+                let count = |kind: &str| trace.iter().filter(|l| l.kind == kind).count();
+                timeouts += count("timeout");
+                stale += count("stale");
+                comm_fail += count("comm_fail");
+                saved += eager - lazy;
+                restarts += count("restart");
+            }
+        }
     }
     eprintln!("timeouts {timeouts}, stale {stale}, comm-fail {comm_fail}, events saved {saved}");
-    // Not vacuous: the timers expired, were re-armed and were voided many times over.
+    // Not vacuous: the timers expired, were re-armed and were voided many times over, and
+    // the patched server restarted in mid-window.
     assert!(timeouts >= 200, "timeouts: {timeouts}");
     assert!(stale >= 50, "stale declarations: {stale}");
     assert!(comm_fail >= 10, "comm-fail declarations: {comm_fail}");
     assert!(saved >= 1000, "events saved: {saved}");
+    assert!(restarts > 0, "no restart of the patched server");
 }
 
 #[test]
