@@ -1,5 +1,5 @@
 //! Estimates with 95% intervals: Wilson score intervals for probabilities, Student-t intervals
-//! for means. Accumulators are exact counts and sums folded in replication order, so the same
+//! for means, Tango score intervals for paired differences of probabilities. Accumulators are exact counts and sums folded in replication order, so the same
 //! replications give the same bits whatever the thread count.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};

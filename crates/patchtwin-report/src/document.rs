@@ -1090,7 +1090,7 @@ fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "95% interval",
-            "The range that contains the true value with 95% confidence given the number of runs (Wilson score interval for shares, Student-t interval for averages, Agresti–Min interval for paired differences of shares); more runs make it narrower.",
+            "The range that contains the true value with 95% confidence given the number of runs (Wilson score interval for shares, Student-t interval for averages, Tango score interval for paired differences of shares); more runs make it narrower.",
         ),
         g(
             "baseline",

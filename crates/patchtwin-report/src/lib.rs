@@ -460,8 +460,9 @@ pub fn summary(
 
 /// One plan's timing for stdout. With an "after" window, what the engineer rehearsing the plan
 /// needs: the flows closest to their deadline once the changes are in, each with its baseline
-/// p99 beside it. Without one (the plan changes nothing, or its changes never completed), the
-/// baseline window — the same under every plan, since all share the baseline.
+/// p99 beside it. Without one (the plan changes nothing, or its changes did not complete a
+/// whole window before the horizon), the baseline window: the plant before the plan's changes
+/// (the same under every plan, unless a change takes effect inside the baseline window).
 fn plan_timing(out: &mut String, p: &PlanSummary, rows_per_plan: usize) {
     let (shown, before) = match &p.timing.after {
         Some(after) => {
@@ -470,9 +471,10 @@ fn plan_timing(out: &mut String, p: &PlanSummary, rows_per_plan: usize) {
                 out,
                 "  timing after the plan's changes{}, with the baseline p99 beside it",
                 if completed < 1.0 {
+                    // Rounded down: 99.96% must not read "100%".
                     format!(
-                        " (from the {:.0}% of runs where every change completed)",
-                        100.0 * completed
+                        " (from the {:.1}% of runs where every change completed)",
+                        (1000.0 * completed).floor() / 10.0
                     )
                 } else {
                     String::new()
@@ -484,7 +486,7 @@ fn plan_timing(out: &mut String, p: &PlanSummary, rows_per_plan: usize) {
             let _ = writeln!(
                 out,
                 "  baseline timing (no after window: the plan changes nothing, or its changes \
-                 did not complete within the horizon)"
+                 did not complete a whole window before the horizon)"
             );
             (&p.timing.flows, None)
         }

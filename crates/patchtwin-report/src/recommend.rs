@@ -234,7 +234,9 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
                 )
             }),
         };
-        let best = if tie_broken {
+        // "The best" only when the runs tell it apart from the runner-up.
+        let level_with_runner = runner.is_some_and(|r| near_tie(summary, chosen, r));
+        let best = if tie_broken || level_with_runner {
             "one of the best chances"
         } else {
             "the best chance"

@@ -868,8 +868,8 @@ fn fast_and_cheap(order: [&str; 3], d_dual: Est, d_loss: Est) -> Summary {
 #[test]
 fn overlapping_separate_intervals_do_not_make_a_tie_when_the_paired_difference_is_clear() {
     // Paired over the same 1000 rehearsals, `cheap` fails in 10 more of them than `fast` and
-    // never succeeds where `fast` fails: +1.0 point, 95% [+0.4, +1.6] (t interval of ten 1s
-    // and 990 0s). Not a tie, so `fast` wins despite its higher loss. (Comparing the separate
+    // never succeeds where `fast` fails: +1.0 point, 95% [+0.5, +1.8] (Tango's score interval
+    // for 10 discordant runs, all one way, in 1000; hand-made here). Not a tie, so `fast` wins despite its higher loss. (Comparing the separate
     // intervals, which overlap, `cheap` would win on loss.)
     let d_dual = est(0.010, 0.0038, 0.0162);
     let d_loss = est(600_000.0, 550_000.0, 650_000.0);
@@ -1097,4 +1097,46 @@ fn the_recommendation_quotes_ssvc_under_the_plan() {
     assert!(ssvc.contains("V scheduled"), "{ssvc}");
     assert!(ssvc.contains("out-of-cycle under defer"), "{ssvc}");
     assert!(ssvc.contains("judgement"), "{ssvc}");
+}
+
+/// The leader by dual success that also loses less wins without a tie-break, but when the runs
+/// cannot tell it from the runner-up (paired interval containing 0) the headline must not call
+/// it "the best chance" while the next reason says the two cannot be told apart.
+#[test]
+fn a_leader_level_with_the_runner_up_is_not_called_the_best() {
+    let mut s = summary(
+        vec![
+            plan_summary("defer", 0.27, 0.24, 0.30, 5_000_000.0),
+            plan_summary("lead", 0.96, 0.945, 0.972, 300_000.0),
+            plan_summary("close", 0.955, 0.94, 0.968, 900_000.0),
+        ],
+        vec![],
+    );
+    s.pairwise.push(pair(
+        "lead",
+        "close",
+        est(0.005, -0.002, 0.012),
+        est(-600_000.0, -650_000.0, -550_000.0),
+    ));
+    let r = recommend(&s, "EUR").unwrap();
+    assert_eq!(r.plan, "lead");
+    assert!(
+        r.reasons[0].contains("one of the best chances"),
+        "{}",
+        r.reasons[0]
+    );
+    // With a clear paired lead, it is the best.
+    s.pairwise[0] = pair(
+        "lead",
+        "close",
+        est(0.02, 0.01, 0.03),
+        est(-600_000.0, -650_000.0, -550_000.0),
+    );
+    let r = recommend(&s, "EUR").unwrap();
+    assert!(r.reasons[0].contains("the best chance"), "{}", r.reasons[0]);
+    assert!(
+        !r.reasons[0].contains("one of the best"),
+        "{}",
+        r.reasons[0]
+    );
 }
