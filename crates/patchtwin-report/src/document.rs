@@ -920,7 +920,8 @@ fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> {
     blocks.push(Block::Para(vec![t(format!(
         "Message-level traffic is simulated in an observation window of {}s per run before any \
          change, and in a second window of the same length once all of a plan's changes are \
-         done (\"after\"). Shown: the {} of {nflows} flows closest to their deadline (largest \
+         done — patches installed and assets back, controls in force — and the first window is \
+         over (\"after\"). Shown: the {} of {nflows} flows closest to their deadline (largest \
          p99 latency relative to the deadline); every flow of every plan is in flows.csv. \
          Latencies in milliseconds.",
         summary.settings.observe_s,
