@@ -1,6 +1,7 @@
 //! CSV tables for spreadsheets and scripts: `plans.csv` (one row per plan, every headline
 //! estimate with its 95% interval as `_mean`, `_lo`, `_hi` columns), `comparisons.csv` (one row
-//! per plan against the baseline, paired differences), `flows.csv` (one row per plan, phase
+//! per plan against the baseline, paired differences), `pairwise.csv` (one row per pair of
+//! plans, the earlier minus the later, paired differences), `flows.csv` (one row per plan, phase
 //! and flow: latency quantiles, miss rate, timeouts) and `ssvc.csv` (one row per vulnerability
 //! and plan: SSVC inputs, decision and reasons).
 //!
@@ -157,6 +158,40 @@ pub fn comparisons(summary: &Summary) -> String {
                 &c.delta_p_trip,
                 &c.delta_downtime_h,
                 &c.delta_expected_loss,
+            ] {
+                push_est(&mut row, est);
+            }
+            row
+        })
+        .collect();
+    table(head, rows)
+}
+
+/// `pairwise.csv`: one row per pair of plans in plan order, differences `plan_a` minus
+/// `plan_b` paired over the same replications (note: the opposite orientation to
+/// `comparisons.csv` when `plan_a` is the baseline).
+pub fn pairwise(summary: &Summary) -> String {
+    let mut head: Vec<String> = ["plan_a", "plan_b"].map(String::from).to_vec();
+    for name in [
+        "delta_dual_success",
+        "delta_p_compromise",
+        "delta_p_trip",
+        "delta_downtime_h",
+        "delta_expected_loss",
+    ] {
+        est_head(&mut head, name);
+    }
+    let rows = summary
+        .pairwise
+        .iter()
+        .map(|w| {
+            let mut row = vec![w.plan_a.clone(), w.plan_b.clone()];
+            for est in [
+                &w.delta_dual_success,
+                &w.delta_p_compromise,
+                &w.delta_p_trip,
+                &w.delta_downtime_h,
+                &w.delta_expected_loss,
             ] {
                 push_est(&mut row, est);
             }

@@ -735,6 +735,7 @@ pub fn write_all(
     let mut files: Vec<(String, String)> = vec![
         ("plans.csv".into(), csv::plans(summary)),
         ("comparisons.csv".into(), csv::comparisons(summary)),
+        ("pairwise.csv".into(), csv::pairwise(summary)),
         ("flows.csv".into(), csv::flows(summary)),
         ("ssvc.csv".into(), csv::ssvc(summary)),
     ];

@@ -238,6 +238,20 @@ fn csv_tables_have_one_row_per_item() {
     }
     let comparisons = csv_rows(&f.dir.join("comparisons.csv"));
     assert_eq!(comparisons.len(), 1 + f.summary.plans.len() - 1);
+    // Every pair of plans once, earlier first, with the summary's numbers.
+    let pairwise = csv_rows(&f.dir.join("pairwise.csv"));
+    let k = f.summary.plans.len();
+    assert_eq!(pairwise.len(), 1 + k * (k - 1) / 2);
+    for (row, w) in pairwise[1..].iter().zip(&f.summary.pairwise) {
+        assert_eq!(
+            (row[0].as_str(), row[1].as_str()),
+            (w.plan_a.as_str(), w.plan_b.as_str())
+        );
+        let a = f.summary.plans.iter().position(|p| p.id == row[0]).unwrap();
+        let b = f.summary.plans.iter().position(|p| p.id == row[1]).unwrap();
+        assert!(a < b, "{row:?}");
+        assert_eq!(row[2].parse::<f64>().unwrap(), w.delta_dual_success.mean);
+    }
     let flows = csv_rows(&f.dir.join("flows.csv"));
     let expected: usize = f
         .summary
