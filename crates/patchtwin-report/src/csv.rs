@@ -137,41 +137,51 @@ pub fn plans(summary: &Summary) -> String {
 /// `comparisons.csv`: one row per plan other than the baseline, differences plan minus
 /// baseline paired over the same replications.
 pub fn comparisons(summary: &Summary) -> String {
-    let mut head: Vec<String> = ["plan", "baseline"].map(String::from).to_vec();
-    for name in [
-        "delta_dual_success",
-        "delta_p_compromise",
-        "delta_p_trip",
-        "delta_downtime_h",
-        "delta_expected_loss",
-    ] {
-        est_head(&mut head, name);
-    }
-    let rows = summary
-        .comparisons
-        .iter()
-        .map(|c| {
-            let mut row = vec![c.plan.clone(), c.baseline.clone()];
-            for est in [
-                &c.delta_dual_success,
-                &c.delta_p_compromise,
-                &c.delta_p_trip,
-                &c.delta_downtime_h,
-                &c.delta_expected_loss,
-            ] {
-                push_est(&mut row, est);
-            }
-            row
-        })
-        .collect();
-    table(head, rows)
+    differences(
+        ["plan", "baseline"],
+        summary.comparisons.iter().map(|c| {
+            (
+                [c.plan.clone(), c.baseline.clone()],
+                [
+                    &c.delta_dual_success,
+                    &c.delta_p_compromise,
+                    &c.delta_p_trip,
+                    &c.delta_downtime_h,
+                    &c.delta_expected_loss,
+                ],
+            )
+        }),
+    )
 }
 
 /// `pairwise.csv`: one row per pair of plans in plan order, differences `plan_a` minus
 /// `plan_b` paired over the same replications (note: the opposite orientation to
 /// `comparisons.csv` when `plan_a` is the baseline).
 pub fn pairwise(summary: &Summary) -> String {
-    let mut head: Vec<String> = ["plan_a", "plan_b"].map(String::from).to_vec();
+    differences(
+        ["plan_a", "plan_b"],
+        summary.pairwise.iter().map(|w| {
+            (
+                [w.plan_a.clone(), w.plan_b.clone()],
+                [
+                    &w.delta_dual_success,
+                    &w.delta_p_compromise,
+                    &w.delta_p_trip,
+                    &w.delta_downtime_h,
+                    &w.delta_expected_loss,
+                ],
+            )
+        }),
+    )
+}
+
+/// A table of paired differences: two id columns, then the five differences in this order,
+/// each as `_mean`, `_lo`, `_hi`.
+fn differences<'a>(
+    ids: [&str; 2],
+    rows: impl Iterator<Item = ([String; 2], [&'a Est; 5])>,
+) -> String {
+    let mut head: Vec<String> = ids.map(String::from).to_vec();
     for name in [
         "delta_dual_success",
         "delta_p_compromise",
@@ -181,18 +191,10 @@ pub fn pairwise(summary: &Summary) -> String {
     ] {
         est_head(&mut head, name);
     }
-    let rows = summary
-        .pairwise
-        .iter()
-        .map(|w| {
-            let mut row = vec![w.plan_a.clone(), w.plan_b.clone()];
-            for est in [
-                &w.delta_dual_success,
-                &w.delta_p_compromise,
-                &w.delta_p_trip,
-                &w.delta_downtime_h,
-                &w.delta_expected_loss,
-            ] {
+    let rows = rows
+        .map(|(ids, ests)| {
+            let mut row = ids.to_vec();
+            for est in ests {
                 push_est(&mut row, est);
             }
             row
