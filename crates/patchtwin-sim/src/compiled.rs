@@ -34,8 +34,6 @@ pub struct HopLink {
 /// A flow ready for simulation.
 #[derive(Clone, Debug)]
 pub struct CompiledFlow {
-    /// Assets along the route, consumer first.
-    pub hops: Vec<u32>,
     /// Links between hops.
     pub links: Vec<HopLink>,
     /// The producer (the route's last asset).
@@ -131,7 +129,6 @@ impl Compiled {
             .iter()
             .zip(&scenario.routes)
             .map(|(f, r)| CompiledFlow {
-                hops: r.hops.iter().map(|a| a.0).collect(),
                 links: r
                     .links
                     .iter()

@@ -601,16 +601,17 @@ impl<'m> Replication<'m> {
         }
         step.finish(horizon);
         let last_phase = usize::from(step.observing.unwrap_or(0));
-        let mut flows = Vec::with_capacity(handles.flows.len());
-        let mut flows_after = Vec::with_capacity(handles.flows.len());
-        for e in &handles.flows {
-            let mut st = self.world.get_mut::<FlowState>(*e).expect("flow entity");
-            st.close_phase(last_phase);
-            let [before, after] =
-                std::mem::replace(&mut *st.stats, [FlowStats::empty(), FlowStats::empty()]);
-            flows.push(before);
-            flows_after.push(after);
-        }
+        let (flows, flows_after): (Vec<FlowStats>, Vec<FlowStats>) = step
+            .c
+            .flows
+            .iter_mut()
+            .map(|st| {
+                st.close_phase(last_phase);
+                let [before, after] =
+                    std::mem::replace(&mut *st.stats, [FlowStats::empty(), FlowStats::empty()]);
+                (before, after)
+            })
+            .unzip();
         let outcome = Outcome {
             flows,
             flows_after,

@@ -897,7 +897,8 @@ impl Step<'_, '_> {
     }
 
     pub(crate) fn control_effective(&mut self, q: &mut EventQueue<Event>, now: u64, control: u32) {
-        let c = self.model.scenario.controls[control as usize].clone();
+        let model = self.model;
+        let c = &model.scenario.controls[control as usize];
         self.ops.controls_active[control as usize] = true;
         if let ControlEffect::VirtualPatch {
             conduit,

@@ -5,25 +5,16 @@
 //! the identical outcome and narrated trace.
 
 use bevy_ecs::prelude::*;
-use patchtwin_scenario::load_file;
 use patchtwin_sim::engine::{FlowState, Handles, Node};
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Replication, RunSettings};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
-use std::path::Path;
-use std::sync::Arc;
+
+mod common;
 
 /// Moves an entity to a table of its own archetype.
 #[derive(Component)]
 struct Moved;
-
-fn model(name: &str) -> Compiled {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(name);
-    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
-    Compiled::new(Arc::new(loaded.scenario))
-}
 
 /// Entities of a query in the order the world visits them.
 fn visit_order<T: Component>(world: &mut World) -> Vec<Entity> {
@@ -35,7 +26,7 @@ fn visit_order<T: Component>(world: &mut World) -> Vec<Entity> {
 
 #[test]
 fn outcome_does_not_depend_on_table_order() {
-    let model = model("water-treatment.yaml");
+    let model = common::shipped("water-treatment.yaml");
     let settings = RunSettings {
         observe_ns: 2_000_000_000,
         horizon_ns: model.scenario.horizon.as_nanos(),

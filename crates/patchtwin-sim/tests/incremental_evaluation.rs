@@ -4,26 +4,17 @@
 //! engine also checks, at every evaluation, that each cached result it would have reused
 //! equals the fresh one (a stale cache panics there, naming the function or unit).
 
-use patchtwin_scenario::load_file;
 use patchtwin_sim::ops::Ops;
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Replication, RunSettings};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
-use std::path::Path;
-use std::sync::Arc;
 
-fn model(name: &str) -> Compiled {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(name);
-    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
-    Compiled::new(Arc::new(loaded.scenario))
-}
+mod common;
 
 /// Cascade lines seen (function lost or restored, trips, unit restarts), so the comparison is
 /// known not to be vacuous.
 fn incremental_matches_full(name: &str, seeds: std::ops::Range<u64>) -> usize {
-    let model = model(name);
+    let model = common::shipped(name);
     let settings = RunSettings {
         observe_ns: 2_000_000_000,
         horizon_ns: model.scenario.horizon.as_nanos(),

@@ -6,21 +6,14 @@
 //! lazy timers handle fewer events.
 
 use patchtwin_model::Scenario;
-use patchtwin_scenario::{ModelLibrary, load_file, load_str};
+use patchtwin_scenario::{ModelLibrary, load_str};
 use patchtwin_sim::ops::Ops;
 use patchtwin_sim::{Compiled, Replication, RunSettings, TraceLine};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
-use std::path::Path;
 use std::sync::Arc;
 
-fn shipped(name: &str) -> Compiled {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(name);
-    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
-    Compiled::new(Arc::new(loaded.scenario))
-}
+mod common;
 
 /// A plant built to time out and go stale often: a lossy, jittery uplink; a controller
 /// whose service time straddles the poll timeout; publications over the lossy link with a
@@ -149,7 +142,7 @@ fn lazy_timers_equal_eager_timers_on_shipped_plants() {
         "packaging-line.yaml",
         "water-treatment.yaml",
     ] {
-        let model = shipped(name);
+        let model = common::shipped(name);
         for plan in 0..model.scenario.plans.len() {
             for seed in 0..2 {
                 compare(&model, name, plan, seed, 2_000_000_000);

@@ -2,12 +2,13 @@
 //! shipped plant, the mean latency measured over a 4× longer window lies inside the shorter
 //! window's confidence interval, and the interval narrows.
 
-use patchtwin_scenario::{ModelLibrary, load_file, load_str};
+use patchtwin_scenario::{ModelLibrary, load_str};
 use patchtwin_sim::{Compiled, Replication, RunSettings};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
-use std::path::Path;
 use std::sync::Arc;
+
+mod common;
 
 /// Per flow: (mean over replications of the per-replication mean latency, 99.9% half-width).
 fn estimate(
@@ -42,10 +43,7 @@ fn estimate(
 
 #[test]
 fn timing_converges_as_windows_grow() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ews-actively-exploited.yaml");
-    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
-    let model = Compiled::new(Arc::new(loaded.scenario));
+    let model = common::shipped("ews-actively-exploited.yaml");
     let short = estimate(&model, 10, 0..24);
     let long = estimate(&model, 40, 100..124);
     let mut compared = 0;
@@ -87,8 +85,8 @@ fn fires_in_window(phase: u64, period: u64, window: u64) -> u64 {
 /// The substation with its IPS signature (`vpatch-wan`, the plan `virtual-patch-now`)
 /// tuned in `deploy_time` and never failing: in force while the baseline window runs.
 fn substation_with_a_quick_virtual_patch(deploy_time: &str) -> Compiled {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/substation.yaml");
-    let text = std::fs::read_to_string(&path).expect("substation.yaml");
+    let text =
+        std::fs::read_to_string(common::shipped_path("substation.yaml")).expect("substation.yaml");
     let slow = "deploy_time: {triangular: {min: 2h, mode: 8h, max: 2d}}   # tune in alert mode, then block\n    failure_probability: 0.05";
     assert!(
         text.contains(slow),
@@ -110,12 +108,7 @@ fn substation_with_a_quick_virtual_patch(deploy_time: &str) -> Compiled {
 #[test]
 fn after_window_waits_for_the_baseline_window() {
     let model = substation_with_a_quick_virtual_patch("500ms");
-    let plan = model
-        .scenario
-        .plans
-        .iter()
-        .position(|p| p.id == "virtual-patch-now")
-        .expect("plan");
+    let plan = common::plan_index(&model, "virtual-patch-now");
     let window = 2_000_000_000;
     let settings = RunSettings {
         observe_ns: window,
@@ -154,15 +147,8 @@ fn after_window_waits_for_the_baseline_window() {
 /// effect.
 #[test]
 fn a_control_counts_as_done_when_it_is_in_force() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/substation.yaml");
-    let loaded = load_file(&path).unwrap_or_else(|d| panic!("{}", d.render()));
-    let model = Compiled::new(Arc::new(loaded.scenario));
-    let plan = model
-        .scenario
-        .plans
-        .iter()
-        .position(|p| p.id == "virtual-patch-now")
-        .expect("plan");
+    let model = common::shipped("substation.yaml");
+    let plan = common::plan_index(&model, "virtual-patch-now");
     let settings = RunSettings {
         observe_ns: 2_000_000_000,
         horizon_ns: model.scenario.horizon.as_nanos(),
