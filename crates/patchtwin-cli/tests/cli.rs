@@ -6,6 +6,8 @@
 //! - `shipped`: every scenario in `scenarios/` validates, every model in `models/` loads,
 //!   `patchtwin schema` prints a draft-07 JSON Schema;
 //! - `schema_acceptance`: that schema accepts every shipped scenario;
+//! - `golden`: the shipped scenarios' results and a few traces at a fixed seed equal the
+//!   committed `tests/golden/` files (re-bless on purpose, with the reason in the commit);
 //! - `hostile_input`: binary junk, alias bombs, deep nesting, huge numbers, huge files,
 //!   directories and missing files end quickly with exit code 2 and a clean message.
 //!
@@ -31,3 +33,6 @@ mod hostile_input;
 
 #[path = "cli/commands.rs"]
 mod commands;
+
+#[path = "cli/golden.rs"]
+mod golden;
