@@ -20,6 +20,10 @@ pub struct Estimate {
 
 /// Wilson score interval for `k` successes in `n` trials (Wilson 1927). Unlike the normal
 /// approximation it stays inside [0, 1] and behaves at k = 0 and k = n.
+///
+/// At k = 0 the lower end is exactly 0 and at k = n the upper end exactly 1 (in exact
+/// arithmetic `centre ∓ half` is 0 and 1 there; in floating point it came out as 1e-19 above
+/// the mean of 0). Every interval holds its point estimate: `lo ≤ mean ≤ hi`.
 pub fn wilson(k: u64, n: u64) -> Estimate {
     if n == 0 {
         return Estimate {
@@ -35,8 +39,16 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
     let half = Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     Estimate {
         mean: p,
-        lo: (centre - half).max(0.0),
-        hi: (centre + half).min(1.0),
+        lo: if k == 0.0 {
+            0.0
+        } else {
+            (centre - half).clamp(0.0, p)
+        },
+        hi: if k == n {
+            1.0
+        } else {
+            (centre + half).clamp(p, 1.0)
+        },
     }
 }
 
@@ -92,6 +104,21 @@ impl Moments {
             self.total() / self.n as f64
         }
     }
+    /// Mean of a quantity that is never negative in any replication (hours, money, days),
+    /// with the Student-t 95% interval cut at 0 ([`Moments::estimate`] intersected with
+    /// [0, ∞)). The true mean of such a quantity is ≥ 0, so the cut loses no coverage; it only
+    /// drops values no replication can produce (a t interval of 0, 0, 0, 9 reaches −4.9).
+    /// All-zero runs give [0, 0]. A difference of such quantities can be negative: use
+    /// [`Moments::estimate`] for those.
+    pub fn nonnegative_estimate(&self) -> Estimate {
+        let e = self.estimate();
+        Estimate {
+            mean: e.mean,
+            lo: e.lo.max(0.0),
+            hi: e.hi.max(0.0),
+        }
+    }
+
     /// Mean with a Student-t 95% interval.
     pub fn estimate(&self) -> Estimate {
         if self.n == 0 {
@@ -217,6 +244,53 @@ mod tests {
         let e = wilson(0, 10);
         assert_eq!(e.lo, 0.0);
         assert!((e.hi - 0.2775).abs() < 5e-4, "{e:?}");
+    }
+
+    /// At 0 successes the lower end is exactly 0 and at n successes the upper end exactly 1:
+    /// the closed form there is `centre − half = 0` and `centre + half = 1`, which floating
+    /// point missed by about 1e-19 (a lower end above the mean of 0). The other end by hand:
+    /// at k = 0, hi = z² / (n + z²) (= 3.8415 / 53.8415 = 0.071348 for n = 50).
+    #[test]
+    fn wilson_is_exact_at_zero_and_all() {
+        for n in [1u64, 2, 3, 7, 10, 50, 97, 100, 1000, 2000, 12345] {
+            let none = wilson(0, n);
+            assert_eq!((none.mean, none.lo), (0.0, 0.0), "n {n}: {none:?}");
+            let z2 = Z95 * Z95;
+            assert!(
+                (none.hi - z2 / (n as f64 + z2)).abs() < 1e-12,
+                "n {n}: {none:?}"
+            );
+            let all = wilson(n, n);
+            assert_eq!((all.mean, all.hi), (1.0, 1.0), "n {n}: {all:?}");
+            assert!(
+                (all.lo - n as f64 / (n as f64 + z2)).abs() < 1e-12,
+                "n {n}: {all:?}"
+            );
+            for k in 0..=n.min(60) {
+                let e = wilson(k, n);
+                assert!(0.0 <= e.lo && e.lo <= e.mean && e.mean <= e.hi && e.hi <= 1.0);
+            }
+        }
+    }
+
+    /// A non-negative quantity: runs 0, 0, 0, 9 have mean 2.25, s = 4.5, se = 2.25 and
+    /// t(3) = 3.1824, so the t interval is 2.25 ± 7.1604 = [−4.9104, 9.4104]; cut at 0 it is
+    /// [0, 9.4104]. All-zero runs give exactly [0, 0].
+    #[test]
+    fn nonnegative_estimates_are_cut_at_zero() {
+        let mut m = Moments::default();
+        for x in [0.0, 0.0, 0.0, 9.0] {
+            m.push(x);
+        }
+        let t = m.estimate();
+        assert!((t.lo + 4.9104).abs() < 1e-3, "{t:?}");
+        let e = m.nonnegative_estimate();
+        assert_eq!((e.mean, e.lo, e.hi), (t.mean, 0.0, t.hi));
+        assert!((e.hi - 9.4104).abs() < 1e-3, "{e:?}");
+        let mut zeros = Moments::default();
+        (0..5).for_each(|_| zeros.push(0.0));
+        let z = zeros.nonnegative_estimate();
+        assert_eq!((z.mean, z.lo, z.hi), (0.0, 0.0, 0.0));
     }
 
     #[test]

@@ -608,6 +608,13 @@ fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64) -> Vec<Blo
         return blocks;
     };
     let cur = &s.currency;
+    if let Some(none) = crate::recommend::no_plan_meets(summary, &summary.plans[best]) {
+        blocks.push(Block::Para(vec![
+            strong("No plan is acceptable."),
+            t(" "),
+            t(none),
+        ]));
+    }
     blocks.push(Block::Para(headline(summary, best, horizon_days, cur)));
     blocks.extend(trade_off(summary, best).map(Block::Para));
     blocks.push(Block::Para(loss_and_certainty(summary, best, cur)));
@@ -900,6 +907,7 @@ fn timing_row(flow: &FlowTiming, when: Line) -> Vec<Line> {
         cell(q(l.map(|l| l.p95))),
         cell(q(l.map(|l| l.p99))),
         cell(q(l.map(|l| l.max))),
+        cell(q(l.map(|l| l.mean))),
         cell(ms(flow.deadline_ms)),
         cell(format!("{:.2}%", 100.0 * flow.deadline_miss_rate)),
         cell(flow.timeouts.to_string()),
@@ -923,7 +931,9 @@ fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> {
          done — patches installed and assets back, controls in force — and the first window is \
          over (\"after\"). Shown: the {} of {nflows} flows closest to their deadline (largest \
          p99 latency relative to the deadline); every flow of every plan is in flows.csv. \
-         Latencies in milliseconds.",
+         Latencies in milliseconds: max and mean are exact; p50, p95 and p99 are read off a \
+         histogram of 2 significant digits, each the top of its bucket, so they may read up to \
+         0.8% high (0.4 ms at 80 ms) and never low.",
         summary.settings.observe_s,
         key.len()
     ))]));
@@ -955,13 +965,14 @@ fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> {
             "p95",
             "p99",
             "max",
+            "mean",
             "deadline",
             "miss rate",
             "timeouts",
         ]
         .map(String::from)
         .to_vec(),
-        right: vec![false, false, true, true, true, true, true, true, true],
+        right: vec![false, false, true, true, true, true, true, true, true, true],
         rows,
     });
     let without_after: Vec<&str> = summary
@@ -1182,8 +1193,17 @@ fn glossary(summary: &Summary) -> Block {
             "Hours per run of process data lost for good, beyond what the collectors buffer.",
         ),
         g(
-            "latency p50 / p95 / p99 / max",
-            "Time for a poll's answer or a publication to arrive that half, 95%, 99% or all of the completed messages beat, in milliseconds.",
+            "latency p50 / p95 / p99 / max / mean",
+            "Time for a poll's answer or a publication to arrive that half, 95%, 99% or all of the completed messages beat, and its average, in milliseconds. Max and mean are exact; the percentiles come from a histogram of 2 significant digits and may read up to 0.8% high, never low.",
+        ),
+        g("TTC", "Time to compromise (see above), in days."),
+        g(
+            "pt (percentage points)",
+            "The difference between two percentages: 30% against 20% is +10 pt (not +50%).",
+        ),
+        g(
+            "acceptance thresholds",
+            "A plan is acceptable when its P(compromise) and its P(process trip) within the horizon are each at most 10% (point estimates; defaults of this version, the scenario cannot set them yet). When no plan meets them, the report says so: the recommended plan is then the least bad, not a good one.",
         ),
         g(
             "deadline",
@@ -1225,6 +1245,10 @@ fn run_details(summary: &Summary, s: &Scenario, files: &[String]) -> Vec<Block> 
             t(", SHA-256 "),
             code(&summary.scenario.sha256),
         ],
+        vec![
+            t("written by "),
+            code(format!("{} {}", summary.tool.name, summary.tool.version)),
+        ],
         vec![t(format!(
             "{} runs per plan, seed {}, horizon {:.0} days, observation window {}s",
             st.runs,
@@ -1263,13 +1287,29 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
         intro.push(t(format!("{} ", s.description.trim())));
     }
     intro.push(t(format!(
-        "Each of the {} plans was rehearsed in {} simulated runs of the {horizon_days:.0}-day \
-         horizon; numbers in brackets are 95% intervals. The glossary at the end explains every \
-         measure in one sentence.",
+        "Each of the {} plans below was rehearsed in {} simulated runs of the \
+         {horizon_days:.0}-day horizon; numbers in brackets are 95% intervals. The glossary at \
+         the end explains every measure in one sentence.",
         summary.plans.len(),
         summary.settings.runs
     )));
     blocks.push(Block::Para(intro));
+    if !summary.plans_not_run.is_empty() {
+        let mut line = vec![strong("Not rehearsed:"), t(" ")];
+        for (k, id) in summary.plans_not_run.iter().enumerate() {
+            if k > 0 {
+                line.push(t(", "));
+            }
+            line.push(code(id));
+        }
+        line.push(t(format!(
+            " — left out of this run with --plans. Only the {} plans rehearsed are compared \
+             and ranked here; where the description above speaks of the others, nothing in this \
+             report judges them.",
+            summary.plans.len()
+        )));
+        blocks.push(Block::Para(line));
+    }
     blocks.extend(recommendation(summary, s, horizon_days));
     blocks.extend(comparison_section(summary, s, charts));
     blocks.extend(exposure_section(summary, s, charts));

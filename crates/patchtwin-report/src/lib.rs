@@ -36,7 +36,25 @@ pub struct ScenarioInfo {
     pub name: String,
     /// SHA-256 of the scenario file.
     pub sha256: String,
+    /// Currency of every cost and loss below (as the scenario names it; empty when it names
+    /// none).
+    pub currency: String,
 }
+
+/// `tool` block: what wrote the file.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ToolInfo {
+    /// Program name.
+    pub name: &'static str,
+    /// Its version (the crate version it was built from).
+    pub version: &'static str,
+}
+
+/// This build of patchtwin.
+pub const TOOL: ToolInfo = ToolInfo {
+    name: "patchtwin",
+    version: env!("CARGO_PKG_VERSION"),
+};
 
 /// `settings` block.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -64,17 +82,29 @@ pub struct EngineInfo {
     pub threads: usize,
 }
 
-/// Latency quantiles in milliseconds.
+/// Latency of one flow in milliseconds: the exact mean and maximum, and quantiles read off a
+/// histogram.
+///
+/// The quantiles are not exact: latencies are recorded in whole microseconds (rounded up) in
+/// a histogram of `quantile_significant_digits` significant digits (2: buckets at most 1/128
+/// of their value wide, 0.8%), and each quantile is reported as the top of its bucket. A
+/// reported quantile is therefore never below the latency at that rank and at most 0.8%
+/// (plus 1 µs) above it: at 79 ms up to 0.36 ms. `mean` and `max` are exact (kept in
+/// nanoseconds by the engine), so `max` can sit below the reported `p99`'s bucket top.
 #[derive(Debug, Serialize, schemars::JsonSchema, PartialEq)]
 pub struct LatencyMs {
-    /// Median.
+    /// Median (top of its histogram bucket; see above).
     pub p50: f64,
-    /// 95th percentile.
+    /// 95th percentile (top of its histogram bucket).
     pub p95: f64,
-    /// 99th percentile.
+    /// 99th percentile (top of its histogram bucket).
     pub p99: f64,
-    /// Largest observed.
+    /// Largest observed, exact.
     pub max: f64,
+    /// Mean of all completed messages, exact.
+    pub mean: f64,
+    /// Significant digits of the histogram the quantiles are read from (their resolution).
+    pub quantile_significant_digits: u8,
 }
 
 /// One flow's timing.
@@ -178,14 +208,14 @@ fn exposure(r: &PlanResult) -> Exposure {
             p50: e.ttc_days(0.5),
             p95: e.ttc_days(0.95),
         },
-        exposure_days: e.exposure_days.estimate().into(),
+        exposure_days: e.exposure_days.nonnegative_estimate().into(),
         p_detected_before_impact: e.p_detected_before_impact().into(),
         foothold_share: if e.runs == 0 {
             0.0
         } else {
             e.runs_with_foothold as f64 / e.runs as f64
         },
-        impact_cost: e.impact_cost.estimate().into(),
+        impact_cost: e.impact_cost.nonnegative_estimate().into(),
     }
 }
 
@@ -287,8 +317,8 @@ fn operations(r: &PlanResult) -> Operations {
     let o = &r.ops;
     Operations {
         p_trip: o.p_trip().into(),
-        downtime_h: o.downtime_h.estimate().into(),
-        downtime_cost: o.downtime_cost.estimate().into(),
+        downtime_h: o.downtime_h.nonnegative_estimate().into(),
+        downtime_cost: o.downtime_cost.nonnegative_estimate().into(),
         p_patch_failure: o.p_patch_failure().into(),
         deployment_failure_rate: patchtwin_mc::estimate::wilson(
             o.failed_deployments,
@@ -296,10 +326,10 @@ fn operations(r: &PlanResult) -> Operations {
         )
         .into(),
         p_window_overrun: o.p_overrun().into(),
-        window_overrun_h: o.overrun_h.estimate().into(),
-        loss_of_view_h: o.loss_of_view_h.estimate().into(),
-        loss_of_control_h: o.loss_of_control_h.estimate().into(),
-        historian_gap_h: o.historian_gap_h.estimate().into(),
+        window_overrun_h: o.overrun_h.nonnegative_estimate().into(),
+        loss_of_view_h: o.loss_of_view_h.nonnegative_estimate().into(),
+        loss_of_control_h: o.loss_of_control_h.nonnegative_estimate().into(),
+        historian_gap_h: o.historian_gap_h.nonnegative_estimate().into(),
         deployments_per_run: if o.runs == 0 {
             0.0
         } else {
@@ -337,8 +367,13 @@ pub struct PlanSummary {
 pub struct Summary {
     /// Format version of this file.
     pub format: &'static str,
+    /// The program and version that wrote it.
+    pub tool: ToolInfo,
     /// Scenario.
     pub scenario: ScenarioInfo,
+    /// Plans of the scenario that were not rehearsed (left out with `--plans`), scenario
+    /// order: nothing below speaks for them.
+    pub plans_not_run: Vec<String>,
     /// Settings.
     pub settings: SettingsInfo,
     /// Engine.
@@ -368,7 +403,11 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         p50: ms(h.value_at_quantile(0.50)),
         p95: ms(h.value_at_quantile(0.95)),
         p99: ms(h.value_at_quantile(0.99)),
-        max: ms(h.max()),
+        // The engine's exact nanosecond maximum and sum, not the histogram's bucket tops
+        // (which reported 80.383 ms for a flow whose timeout is 80 ms).
+        max: st.latency_max_ns as f64 / 1e6,
+        mean: st.latency_sum_ns as f64 / st.completed as f64 / 1e6,
+        quantile_significant_digits: h.sigfig(),
     });
     // Denominator: everything that should have completed — completed ones plus failed polls
     // (poll) or sent publications (publish, where undelivered ones are the difference).
@@ -436,16 +475,24 @@ pub fn summary(
                 operations: operations(r),
                 exposure: exposure(r),
                 dual_success: r.exposure.p_dual_success().into(),
-                expected_loss: r.exposure.loss.estimate().into(),
+                expected_loss: r.exposure.loss.nonnegative_estimate().into(),
             }
         })
         .collect();
     let mut summary = Summary {
         format: "patchtwin-summary/0.1",
+        tool: TOOL,
         scenario: ScenarioInfo {
             name: s.name.clone(),
             sha256: sha256.into(),
+            currency: s.currency.clone(),
         },
+        plans_not_run: s
+            .plans
+            .iter()
+            .filter(|p| !results.iter().any(|r| r.plan == p.id))
+            .map(|p| p.id.clone())
+            .collect(),
         settings,
         engine,
         ssvc: ssvc::derive(s, &plans),
@@ -491,9 +538,15 @@ fn plan_timing(out: &mut String, p: &PlanSummary, rows_per_plan: usize) {
             (&p.timing.flows, None)
         }
     };
+    let fw = shown
+        .iter()
+        .map(|f| f.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(34);
     let _ = writeln!(
         out,
-        "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}{}",
+        "  {:<fw$} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}{}",
         "flow (closest to deadline first)",
         "p50 ms",
         "p95 ms",
@@ -527,8 +580,8 @@ fn plan_timing(out: &mut String, p: &PlanSummary, rows_per_plan: usize) {
         let l = f.latency_ms.as_ref();
         let _ = writeln!(
             out,
-            "  {:<34} {:>9} {:>9} {:>9} {:>9} {:>9.3} {:>7.2}% {:>9}{}",
-            truncate(&f.id, 34),
+            "  {:<fw$} {:>9} {:>9} {:>9} {:>9} {:>9.3} {:>7.2}% {:>9}{}",
+            f.id,
             q(l.map(|l| l.p50)),
             q(l.map(|l| l.p95)),
             q(l.map(|l| l.p99)),
@@ -551,17 +604,40 @@ fn plan_timing(out: &mut String, p: &PlanSummary, rows_per_plan: usize) {
     }
 }
 
-/// The comparison table for stdout: per plan, the flows closest to their deadline.
+/// The comparison table for stdout: per plan, the flows closest to their deadline. Plan ids
+/// are shown whole (the column is as wide as the longest); money carries the scenario's
+/// currency; the abbreviations are explained under the tables that use them.
 pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "scenario {}  ·  {} runs per plan  ·  seed {}  ·  timing observed over {}s per run",
+        "scenario {}  ·  {} runs per plan  ·  seed {}  ·  timing observed over {}s per run  ·  {} {}",
         summary.scenario.name,
         summary.settings.runs,
         summary.settings.seed,
-        summary.settings.observe_s
+        summary.settings.observe_s,
+        summary.tool.name,
+        summary.tool.version
     );
+    if !summary.plans_not_run.is_empty() {
+        let _ = writeln!(
+            out,
+            "plans not rehearsed (left out with --plans): {}",
+            summary.plans_not_run.join(", ")
+        );
+    }
+    let cur = if summary.scenario.currency.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", summary.scenario.currency)
+    };
+    let w = summary
+        .plans
+        .iter()
+        .map(|p| p.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     let pct = |e: &Est| {
         format!(
             "{:>5.1}% [{:.1}–{:.1}]",
@@ -574,8 +650,12 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
     let _ = writeln!(out, "\nper plan (95% intervals)");
     let _ = writeln!(
         out,
-        "  {:<24} {:>22} {:>22} {:>22} {:>16}",
-        "plan", "P(compromise)", "P(dual success)", "TTC days p50", "expected loss"
+        "  {:<w$} {:>22} {:>22} {:>14} {:>20}",
+        "plan",
+        "P(compromise)",
+        "P(dual success)",
+        "TTC days p50",
+        format!("expected loss{cur}")
     );
     for p in &summary.plans {
         let ttc = p
@@ -585,14 +665,19 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
             .map_or("never".to_string(), |d| format!("{d:.1}"));
         let _ = writeln!(
             out,
-            "  {:<24} {:>22} {:>22} {:>22} {:>16.0}",
-            truncate(&p.id, 24),
+            "  {:<w$} {:>22} {:>22} {:>14} {:>20}",
+            p.id,
             pct(&p.exposure.p_compromise),
             pct(&p.dual_success),
             ttc,
-            p.expected_loss.mean
+            format!("{:.0}{cur}", p.expected_loss.mean)
         );
     }
+    let _ = writeln!(
+        out,
+        "  TTC = time to compromise: days from the start until an attacker reaches a target, \
+         median over the runs where one does (\"never\": in no run)"
+    );
     if !summary.comparisons.is_empty() {
         let base = &summary.comparisons[0].baseline;
         let sign = |e: &Est, scale: f64, unit: &str| {
@@ -609,28 +694,32 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         );
         let _ = writeln!(
             out,
-            "  {:<24} {:>26} {:>26} {:>26}",
+            "  {:<w$} {:>26} {:>26} {:>26}",
             "plan", "Δ P(compromise)", "Δ P(trip)", "Δ downtime h"
         );
         for c in &summary.comparisons {
             let _ = writeln!(
                 out,
-                "  {:<24} {:>26} {:>26} {:>26}",
-                truncate(&c.plan, 24),
+                "  {:<w$} {:>26} {:>26} {:>26}",
+                c.plan,
                 sign(&c.delta_p_compromise, 100.0, " pt"),
                 sign(&c.delta_p_trip, 100.0, " pt"),
                 sign(&c.delta_downtime_h, 1.0, "")
             );
         }
+        let _ = writeln!(
+            out,
+            "  pt = percentage points: the difference of two percentages (30% against 20% is +10 pt)"
+        );
     }
     let _ = writeln!(out, "\noperations per plan (95% intervals)");
     let _ = writeln!(
         out,
-        "  {:<24} {:>22} {:>24} {:>14} {:>22} {:>22}",
+        "  {:<w$} {:>22} {:>24} {:>18} {:>22} {:>22}",
         "plan",
         "P(process trip)",
         "unplanned downtime h",
-        "cost",
+        format!("cost{cur}"),
         "P(patch rollback)",
         "P(window overrun)"
     );
@@ -638,15 +727,20 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         let o = &p.operations;
         let _ = writeln!(
             out,
-            "  {:<24} {:>22} {:>24} {:>14.0} {:>22} {:>22}",
-            truncate(&p.id, 24),
+            "  {:<w$} {:>22} {:>24} {:>18} {:>22} {:>22}",
+            p.id,
             pct(&o.p_trip),
             num(&o.downtime_h),
-            o.downtime_cost.mean,
+            format!("{:.0}{cur}", o.downtime_cost.mean),
             pct(&o.p_patch_failure),
             pct(&o.p_window_overrun)
         );
     }
+    let _ = writeln!(
+        out,
+        "\nlatencies in ms: p50/p95/p99 are read off a histogram of 2 significant digits (each \
+         the top of its bucket, at most 0.8% above the exact value); max is exact"
+    );
     for p in &summary.plans {
         let _ = writeln!(
             out,
@@ -664,14 +758,6 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         out.push_str(&recommend::text(r));
     }
     out
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
-    }
 }
 
 /// Writing outputs failed.

@@ -13,6 +13,13 @@
 //!    interval tells the reasons whether the saving is clear). Remaining ties go to the higher
 //!    P(dual success), then to the earlier plan.
 //! 3. The runner-up is the best of the other plans by P(dual success).
+//! 4. Acceptable or only the least bad: a plan meets the acceptance thresholds when its point
+//!    estimates of P(compromise) and P(process trip) within the horizon are both at most
+//!    [`ACCEPT_MAX_P_COMPROMISE`] and [`ACCEPT_MAX_P_TRIP`] (10% each; the scenario format has
+//!    no field for them yet). When no rehearsed plan meets them, the first reason says so
+//!    plainly: the pick is then the least bad of what was rehearsed, not an acceptable plan.
+//! 5. Plans of the scenario left out with `--plans` (the summary's `plans_not_run`) are named
+//!    in a reason: the rule ranks only what was rehearsed.
 //!
 //! Why paired: every plan is rehearsed on the same random numbers (replication `i` of every
 //! plan draws from the same stream), so two plans share most of their luck and the interval
@@ -36,6 +43,22 @@ use crate::{Comparison, Est, PlanSummary, Summary};
 use serde::Serialize;
 use std::cmp::Ordering;
 
+/// Default acceptance threshold on P(compromise) within the horizon (point estimate).
+pub const ACCEPT_MAX_P_COMPROMISE: f64 = 0.10;
+/// Default acceptance threshold on P(process trip) within the horizon (point estimate).
+pub const ACCEPT_MAX_P_TRIP: f64 = 0.10;
+
+/// Which rehearsed plans meet the acceptance thresholds.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Acceptance {
+    /// Largest acceptable P(compromise) within the horizon.
+    pub max_p_compromise: f64,
+    /// Largest acceptable P(process trip) within the horizon.
+    pub max_p_trip: f64,
+    /// Rehearsed plans whose point estimates meet both, in summary order (empty: none does).
+    pub plans_meeting: Vec<String>,
+}
+
 /// The preferred plan and why.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Recommendation {
@@ -45,6 +68,64 @@ pub struct Recommendation {
     pub reasons: Vec<String>,
     /// The next best plan, if more than one was rehearsed.
     pub runner_up: Option<String>,
+    /// The acceptance thresholds and the plans that meet them.
+    pub acceptance: Acceptance,
+}
+
+/// Whether plan `p` meets the acceptance thresholds.
+pub fn meets_thresholds(p: &PlanSummary) -> bool {
+    p.exposure.p_compromise.mean <= ACCEPT_MAX_P_COMPROMISE
+        && p.operations.p_trip.mean <= ACCEPT_MAX_P_TRIP
+}
+
+/// The acceptance block of `summary`.
+pub fn acceptance(summary: &Summary) -> Acceptance {
+    Acceptance {
+        max_p_compromise: ACCEPT_MAX_P_COMPROMISE,
+        max_p_trip: ACCEPT_MAX_P_TRIP,
+        plans_meeting: summary
+            .plans
+            .iter()
+            .filter(|p| meets_thresholds(p))
+            .map(|p| p.id.clone())
+            .collect(),
+    }
+}
+
+/// The sentence that says no rehearsed plan is acceptable, when that is so.
+pub fn no_plan_meets(summary: &Summary, chosen: &PlanSummary) -> Option<String> {
+    let a = acceptance(summary);
+    if !a.plans_meeting.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "No rehearsed plan meets the acceptance thresholds (P(compromise) at most {} and P(process trip) at most {} within the horizon; defaults, on the point estimates): {} still leaves P(compromise) {} and P(process trip) {}. It is the least bad of the plans rehearsed, not an acceptable one.",
+        pct_plain(a.max_p_compromise),
+        pct_plain(a.max_p_trip),
+        chosen.id,
+        pct_est(&chosen.exposure.p_compromise),
+        pct_est(&chosen.operations.p_trip)
+    ))
+}
+
+/// The sentence that names the plans left out with `--plans`, when there are any.
+pub fn not_run_sentence(summary: &Summary) -> Option<String> {
+    (!summary.plans_not_run.is_empty()).then(|| {
+        format!(
+            "Only the {} plans rehearsed were ranked; the scenario's {} left out with --plans ({}) may do better or worse and are not judged here.",
+            summary.plans.len(),
+            if summary.plans_not_run.len() == 1 {
+                "one plan".to_string()
+            } else {
+                format!("{} plans", summary.plans_not_run.len())
+            },
+            summary.plans_not_run.join(", ")
+        )
+    })
+}
+
+fn pct_plain(x: f64) -> String {
+    format!("{}%", (1000.0 * x).round() / 10.0)
 }
 
 fn overlaps(a: &Est, b: &Est) -> bool {
@@ -248,6 +329,10 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         ));
     }
 
+    // 1b. Whether any plan is acceptable at all, and what was not rehearsed.
+    reasons.extend(no_plan_meets(summary, p));
+    reasons.extend(not_run_sentence(summary));
+
     // 2. Against the runner-up on dual success, paired: the tie-break when it decided, else
     // how clear the lead is (not for the baseline: reason 3 compares the runner-up with it).
     if let Some(r) = runner {
@@ -326,6 +411,7 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         plan: p.id.clone(),
         reasons,
         runner_up: runner.map(|r| plans[r].id.clone()),
+        acceptance: acceptance(summary),
     })
 }
 

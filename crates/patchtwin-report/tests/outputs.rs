@@ -436,3 +436,63 @@ fn stdout_table_shows_timing_after_the_changes_beside_the_baseline() {
     }
     assert!(with_after >= 2, "plans with an after window: {with_after}");
 }
+
+/// Regression (issue 14, item 10): `latency_ms.max` and `mean` are the engine's exact
+/// nanosecond figures, not histogram bucket tops. By hand: four completed messages of 10, 20,
+/// 30 and 80.000001 ms sum to 140.000001 ms, mean 35.00000025 ms, max 80.000001 ms — the old
+/// code read the max off the histogram (80.383 ms for a flow with an 80 ms timeout; here, with
+/// nothing in the histogram, 0).
+#[test]
+fn flow_latency_max_and_mean_are_exact() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ews-actively-exploited.yaml");
+    let s = patchtwin_scenario::load_file(&file)
+        .unwrap_or_else(|d| panic!("{}", d.render()))
+        .scenario;
+    let mut st = patchtwin_sim::FlowStats::new();
+    let latencies_ns = [10_000_000u64, 20_000_000, 30_000_000, 80_000_001];
+    st.sent = 4;
+    st.completed = 4;
+    st.latency_sum_ns = latencies_ns.iter().map(|&x| u128::from(x)).sum();
+    st.latency_min_ns = 10_000_000;
+    st.latency_max_ns = 80_000_001;
+    let f = patchtwin_report::flow_timing(&s, 0, &st);
+    let l = f
+        .latency_ms
+        .expect("completed messages give a latency block");
+    assert_eq!(l.max, 80.000_001);
+    assert_eq!(l.mean, 35.000_000_25);
+    assert_eq!(l.quantile_significant_digits, 2);
+}
+
+/// On a real run: every flow's exact max is at least its exact mean, and the p99 (a bucket
+/// top, at most 1/128 above the latency at that rank, plus 1 µs of rounding up) is not more
+/// than that above the max; the CSV carries the same mean and max as summary.json.
+#[test]
+fn reported_max_and_mean_agree_with_the_quantiles_and_the_csv() {
+    let f = fixture();
+    let csv = csv_rows(&f.dir.join("flows.csv"));
+    let head = &csv[0];
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    let (max_c, mean_c) = (col("max_ms"), col("mean_ms"));
+    let mut checked = 0;
+    for p in &f.summary.plans {
+        for fl in &p.timing.flows {
+            let Some(l) = &fl.latency_ms else { continue };
+            assert!(l.mean <= l.max, "{}: {l:?}", fl.id);
+            assert!(
+                l.p99 <= l.max * (1.0 + 1.0 / 128.0) + 0.002,
+                "{}: {l:?}",
+                fl.id
+            );
+            let row = csv
+                .iter()
+                .find(|r| r[0] == p.id && r[1] == "before" && r[2] == fl.id)
+                .expect("row");
+            assert_eq!(row[max_c].parse::<f64>().unwrap(), l.max);
+            assert_eq!(row[mean_c].parse::<f64>().unwrap(), l.mean);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}

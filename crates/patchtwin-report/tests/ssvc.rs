@@ -638,10 +638,13 @@ fn comparison(plan: &str, d_comp: Est, d_trip: Est, d_loss: Est, d_dual: Est) ->
 fn summary(plans: Vec<PlanSummary>, comparisons: Vec<Comparison>) -> Summary {
     Summary {
         format: "patchtwin-summary/0.1",
+        tool: patchtwin_report::TOOL,
         scenario: ScenarioInfo {
             name: "hand-made".into(),
             sha256: String::new(),
+            currency: "EUR".into(),
         },
+        plans_not_run: vec![],
         settings: SettingsInfo {
             runs: 1000,
             seed: 1,
