@@ -40,22 +40,35 @@ fn line(l: &Line) -> String {
     out
 }
 
+/// Screen: tables never wider than the page — number cells break between a value and its
+/// interval (never inside either), ids never break, and below 1000 px the type and padding
+/// shrink. Print: no scroll boxes, tables at 8 pt across the page width, headers repeated on
+/// every page, rows and figures kept whole, and every section on a new page.
 const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5;\
 color:#1b1b1b;max-width:1180px;margin:2rem auto;padding:0 1.2rem}\
 h1{font-size:1.7rem;margin-bottom:.3rem}h2{margin-top:2.4rem;border-bottom:1px solid #ddd;\
 padding-bottom:.2rem}h3{margin-top:1.6rem}\
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em;background:#f3f3f3;\
-padding:0 .25em;border-radius:3px}\
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}\
+padding:0 .25em;border-radius:3px}td code,th code{white-space:nowrap}\
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;max-width:100%}\
 th,td{border:1px solid #d8d8d8;padding:.3rem .55rem;vertical-align:top}\
-th{background:#f4f6f8;text-align:left}td.n{text-align:right;white-space:nowrap;\
-font-variant-numeric:tabular-nums}\
+th{background:#f4f6f8;text-align:left;hyphens:manual}td.n{text-align:right;\
+font-variant-numeric:tabular-nums}.nw{white-space:nowrap}\
 .recommendation{background:#eef6ee;border-left:5px solid #2e7d32;padding:.6rem 1rem}\
 figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}\
 figcaption{font-size:.9rem;color:#444;max-width:760px}\
 nav ol{columns:2;font-size:.95rem}dt{font-weight:600;margin-top:.5rem}dd{margin-left:1.2rem}\
-.wide{overflow-x:auto}";
+.wide{overflow-x:auto}\
+@media (max-width:1000px){body{padding:0 .6rem;margin:1rem auto}table{font-size:.7rem}\
+th,td{padding:.15rem .25rem}nav ol{columns:1}}\
+@page{margin:12mm}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}.wide{overflow:visible}\
+table{font-size:7.5pt;width:100%}th,td{padding:1pt 2pt}thead{display:table-header-group}\
+tr,figure,dt,dd{break-inside:avoid}h2,h3{break-after:avoid}\
+h2{break-before:page;margin-top:0}.recommendation{break-before:page}\
+.recommendation h2{break-before:auto}figure svg{max-height:120mm;border:none}\
+.recommendation{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 /// Renders the document as one HTML page.
 pub fn render(doc: &Document) -> String {
@@ -134,7 +147,12 @@ pub fn render(doc: &Document) -> String {
                         } else {
                             ""
                         };
-                        let _ = write!(out, "<td{class}>{}</td>", line(c));
+                        let text = if class.is_empty() {
+                            line(c)
+                        } else {
+                            unbreakable_words(&line(c))
+                        };
+                        let _ = write!(out, "<td{class}>{text}</td>");
                     }
                     out.push_str("</tr>\n");
                 }
@@ -165,6 +183,21 @@ pub fn render(doc: &Document) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// Rendered cell text with every space-separated word in a no-wrap span: a number cell may
+/// break between "92%" and "[65–99%]", never inside either (an en dash is a break
+/// opportunity).
+fn unbreakable_words(html: &str) -> String {
+    if html.contains('<') {
+        // Markup inside (a code span): leave it whole.
+        return format!("<span class=\"nw\">{html}</span>");
+    }
+    html.split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("<span class=\"nw\">{w}</span>"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// An SVG document made fit to sit inside HTML: without an XML declaration or doctype, with
