@@ -193,8 +193,21 @@ fn unbreakable_words(html: &str) -> String {
         // Markup inside (a code span): leave it whole.
         return format!("<span class=\"nw\">{html}</span>");
     }
-    html.split(' ')
-        .filter(|w| !w.is_empty())
+    // Words, with a bracketed interval "[−17.9, +35.4]" kept as one.
+    let mut groups: Vec<String> = Vec::new();
+    let mut open = false;
+    for w in html.split(' ').filter(|w| !w.is_empty()) {
+        match groups.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => groups.push(w.to_string()),
+        }
+        open = (open || w.starts_with('[')) && !w.ends_with(']');
+    }
+    groups
+        .iter()
         .map(|w| format!("<span class=\"nw\">{w}</span>"))
         .collect::<Vec<_>>()
         .join(" ")
@@ -206,4 +219,22 @@ fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     let body = svg[start..].trim_end();
     body.replacen("<svg", "<svg role=\"img\"", 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unbreakable_words;
+
+    #[test]
+    fn number_cells_break_only_between_value_and_interval() {
+        assert_eq!(
+            unbreakable_words("−17.1 h [−38.2, +4.13]"),
+            "<span class=\"nw\">−17.1</span> <span class=\"nw\">h</span> \
+             <span class=\"nw\">[−38.2, +4.13]</span>"
+        );
+        assert_eq!(
+            unbreakable_words("92% [65–99%]"),
+            "<span class=\"nw\">92%</span> <span class=\"nw\">[65–99%]</span>"
+        );
+    }
 }
