@@ -447,9 +447,15 @@ pub fn write_set(
 /// Writes `bytes` to the new file `path` atomically (a private temporary file beside it,
 /// synced, then renamed). `path` must be absent; with `force` it may also be an existing
 /// regular file, which is replaced (keeping its permissions). Anything else — a folder, a
-/// device, a FIFO, a socket, a symlink — is refused, `force` or not.
-pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
-    let shown = path.display();
+/// device, a FIFO, a socket, a symlink — is refused, `force` or not. `option` names the
+/// path in messages (e.g. `--out`).
+pub fn write_new_file(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+    option: &str,
+) -> Result<(), WriteError> {
+    let shown = format!("{option} {}", path.display());
     let replacing = match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(io_at(path)(e)),
