@@ -93,7 +93,8 @@ enum Command {
         /// Observation window for message-level timing, e.g. `60s`.
         #[arg(long, default_value = "20s")]
         observe: String,
-        /// Only lines about this entity (asset or flow id).
+        /// Only lines about this entity: an asset, flow, function, process unit, control,
+        /// window, plan, patch or entry point id, or `attacker`.
         #[arg(long)]
         entity: Option<String>,
         /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,

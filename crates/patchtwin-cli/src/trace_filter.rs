@@ -76,3 +76,31 @@ pub fn check(s: &Scenario, entity: Option<&str>, kinds: &[String]) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KINDS;
+    use std::collections::BTreeSet;
+
+    /// [`KINDS`] is exactly the set of kinds the simulation records: every `note(now,
+    /// entity, "kind", …)` call in its sources names its kind as the literal before `, ||`.
+    #[test]
+    fn kinds_match_what_the_simulation_records() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../patchtwin-sim/src");
+        let mut recorded = BTreeSet::new();
+        for entry in std::fs::read_dir(&src).expect("the simulation's sources") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("source");
+            for (at, _) in text.match_indices(".note(") {
+                let call = &text[at..text.len().min(at + 200)];
+                let Some(end) = call.find("\", ||") else {
+                    continue;
+                };
+                let start = call[..end].rfind('"').expect("an opening quote") + 1;
+                recorded.insert(call[start..end].to_string());
+            }
+        }
+        let listed: BTreeSet<String> = KINDS.iter().map(|k| k.to_string()).collect();
+        assert_eq!(listed, recorded);
+    }
+}
