@@ -23,12 +23,12 @@ pub mod output;
 pub mod recommend;
 pub mod ssvc;
 
+pub use output::{WriteError, Written, write_new_file};
 use patchtwin_mc::{Paired, Pairwise, PlanResult};
 use patchtwin_model::{FlowKind, Scenario};
 use patchtwin_sim::FlowStats;
 use serde::Serialize;
 use std::fmt::Write as _;
-pub use output::{WriteError, Written, write_new_file};
 use std::path::Path;
 
 /// `scenario` block.

@@ -1,5 +1,5 @@
 //! Putting outputs on disk without losing anything: a run's files as one transaction
-//! ([`write_all`]) and a single new file that never replaces what it should not
+//! ([`write_all`](crate::write_all)) and a single new file that never replaces what it should not
 //! ([`write_new_file`]).
 //!
 //! **A run's output set.** Every file of a run is written into a fresh private folder beside
@@ -82,7 +82,7 @@ fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// What a finished [`write_all`] did.
+/// What a finished [`write_all`](crate::write_all) did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// Every file of the new set, under `--out`, in the order given.
@@ -350,7 +350,8 @@ fn remove_old_set(old: &Path) -> Option<PathBuf> {
     if let Some(marker) = read_marker(old) {
         for rel in marker.files.iter().map(String::as_str).chain([MARKER]) {
             let path = old.join(rel);
-            let charts_is_dir = std::fs::symlink_metadata(old.join(CHARTS)).is_ok_and(|m| m.is_dir());
+            let charts_is_dir =
+                std::fs::symlink_metadata(old.join(CHARTS)).is_ok_and(|m| m.is_dir());
             if rel.starts_with("charts/") && !charts_is_dir {
                 continue;
             }

@@ -95,7 +95,12 @@ fn assert_one_complete_set(out: &Path, sets: &BTreeMap<u64, BTreeMap<String, Str
         .unwrap_or_else(|| panic!("{}: a set of unknown seed {seed}", out.display()));
     let listed: Vec<String> = files.iter().filter(|f| *f != MARKER).cloned().collect();
     let want: Vec<String> = expected.keys().filter(|f| *f != MARKER).cloned().collect();
-    assert_eq!(listed, want, "{}: files of the seed-{seed} set", out.display());
+    assert_eq!(
+        listed,
+        want,
+        "{}: files of the seed-{seed} set",
+        out.display()
+    );
     for (f, text) in expected {
         if f == MARKER {
             continue;
@@ -198,7 +203,11 @@ fn a_rerun_replaces_its_own_set_and_stale_files_of_another_scenario_go_with_forc
     assert_eq!(quick_run(&out, 1).code, Some(0));
     let again = quick_run(&out, 2);
     assert_eq!(again.code, Some(0), "{}", again.stderr);
-    assert!(std::fs::read_to_string(out.join(MARKER)).expect("marker").contains("\"seed\": 2"));
+    assert!(
+        std::fs::read_to_string(out.join(MARKER))
+            .expect("marker")
+            .contains("\"seed\": 2")
+    );
     // Nothing but the set beside --out, and no temporary file in it.
     let beside: Vec<String> = tree(dir.path())
         .into_iter()
@@ -319,7 +328,10 @@ fn planted_temporary_symlinks_are_never_followed() {
     );
     // The links are files patchtwin did not write: refused, and left alone.
     assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(out.join(format!(".summary.json.{}.tmp", last + 1)).is_symlink());
+    assert!(
+        out.join(format!(".summary.json.{}.tmp", last + 1))
+            .is_symlink()
+    );
     assert!(!out.join("summary.json").exists());
 }
 
@@ -394,11 +406,20 @@ fn import_refuses_devices_folders_and_links() {
     for force in [false, true] {
         for out in [Path::new("/dev/null"), link.as_path(), dir.path()] {
             let r = patchtwin(&import_args(out, force), LIMIT);
-            assert_eq!(r.code, Some(2), "{} force {force}: {}", out.display(), r.stderr);
+            assert_eq!(
+                r.code,
+                Some(2),
+                "{} force {force}: {}",
+                out.display(),
+                r.stderr
+            );
         }
     }
     let meta = std::fs::symlink_metadata("/dev/null").expect("/dev/null");
-    assert!(meta.file_type().is_char_device(), "/dev/null is no longer a device");
+    assert!(
+        meta.file_type().is_char_device(),
+        "/dev/null is no longer a device"
+    );
     assert_eq!(std::fs::read(&target).expect("target"), b"keep");
     assert!(link.is_symlink());
 }
@@ -434,10 +455,7 @@ fn a_closed_stdout_does_not_lose_the_imported_file() {
 fn a_closed_stderr_is_not_a_panic() {
     let dir = TempDir::new("stderr-pipe");
     let bad = dir.write("bad.yaml", b"name: x\nzones: [\n");
-    let status = with_closed(
-        &["validate".into(), bad.display().to_string()],
-        "stderr",
-    );
+    let status = with_closed(&["validate".into(), bad.display().to_string()], "stderr");
     assert_eq!(status.code(), Some(2), "{status:?}");
     let status = with_closed(&quick_args_missing_plan(), "stderr");
     assert_eq!(status.code(), Some(2), "{status:?}");
@@ -453,18 +471,27 @@ fn quick_args_missing_plan() -> Vec<String> {
 fn threads_are_capped_with_a_note() {
     let dir = TempDir::new("threads");
     let mut args = run_args(&dir.path().join("out"), 1, 2);
-    let at = args.iter().position(|a| a == "--threads").expect("--threads") + 1;
+    let at = args
+        .iter()
+        .position(|a| a == "--threads")
+        .expect("--threads")
+        + 1;
     args[at] = "100000".into();
     let r = patchtwin(&args, LIMIT);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cap = 4 * cores;
     assert!(
-        r.stderr.contains(&format!("--threads 100000 capped at {cap}")),
+        r.stderr
+            .contains(&format!("--threads 100000 capped at {cap}")),
         "{}",
         r.stderr
     );
-    assert!(r.stdout.contains(&format!("on {cap} thread(s)")), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("on {cap} thread(s)")),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
