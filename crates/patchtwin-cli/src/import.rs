@@ -1,6 +1,7 @@
 //! `patchtwin import`: CSAF advisories (with KEV and EPSS) or a CycloneDX SBOM into a new
 //! scenario file. Glue only: read the files, call `patchtwin-import`, check that the result
-//! validates, write it atomically, print the report. The input scenario is never modified.
+//! validates, write it atomically, print the report. The input scenario is never modified, and
+//! neither is any existing file unless `--force` names it (a regular file only).
 
 use patchtwin_import::{CsafImport, Named, Rejected, SbomImport, csaf, cyclonedx, epss, kev};
 use patchtwin_scenario::ModelLibrary;
@@ -29,9 +30,12 @@ enum Source {
         /// The scenario to import into (read only).
         #[arg(long, value_name = "SCENARIO")]
         into: PathBuf,
-        /// The new scenario file to write (YAML).
+        /// The new scenario file to write (YAML). It must not exist yet (see `--force`).
         #[arg(long, value_name = "NEW")]
         out: PathBuf,
+        /// Replace `--out` if it is an existing regular file (never a folder, device or link).
+        #[arg(long)]
+        force: bool,
         /// CISA KEV catalog (`known_exploited_vulnerabilities.json`).
         #[arg(long, value_name = "KEV.json")]
         kev: Option<PathBuf>,
@@ -53,10 +57,19 @@ enum Source {
         /// The scenario to import into (read only).
         #[arg(long, value_name = "SCENARIO")]
         into: PathBuf,
-        /// The new scenario file to write (YAML).
+        /// The new scenario file to write (YAML). It must not exist yet (see `--force`).
         #[arg(long, value_name = "NEW")]
         out: PathBuf,
+        /// Replace `--out` if it is an existing regular file (never a folder, device or link).
+        #[arg(long)]
+        force: bool,
     },
+}
+
+/// Where the new scenario goes: `--out` and `--force`.
+struct Target {
+    path: PathBuf,
+    force: bool,
 }
 
 /// Runs `patchtwin import`. `Ok(Err(message))` is bad input (exit code 2).
@@ -68,13 +81,21 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Result<(), String>> {
             out,
             kev,
             epss,
-        } => import_csaf(&files, &into, &out, kev.as_deref(), epss.as_deref()),
+            force,
+        } => import_csaf(
+            &files,
+            &into,
+            &Target { path: out, force },
+            kev.as_deref(),
+            epss.as_deref(),
+        ),
         Source::Sbom {
             bom,
             asset,
             into,
             out,
-        } => import_sbom(&bom, &asset, &into, &out),
+            force,
+        } => import_sbom(&bom, &asset, &into, &Target { path: out, force }),
     }
 }
 
@@ -179,17 +200,29 @@ fn load_into(
     Ok((text, lib, loaded.scenario))
 }
 
-/// Validates the new text, writes it atomically, and says so.
-fn finish(yaml: &str, out: &Path, lib: &ModelLibrary) -> anyhow::Result<Result<(), String>> {
+/// Validates the new text and writes it atomically, before anything is printed (so a closed
+/// stdout cannot lose the file); then prints the import report and says what was written.
+fn finish(
+    yaml: &str,
+    report: &str,
+    out: &Target,
+    lib: &ModelLibrary,
+) -> anyhow::Result<Result<(), String>> {
+    let (force, out) = (out.force, out.path.as_path());
     if let Err(d) = patchtwin_scenario::load_str(yaml, &out.display().to_string(), lib) {
         anyhow::bail!(
             "the imported scenario does not validate (a bug in `patchtwin import`; nothing was written):\n{}",
             d.render()
         );
     }
-    if let Err(e) = patchtwin_report::write_atomic(out, yaml.as_bytes()) {
-        return Ok(Err(format!("error: cannot write --out: {e}")));
+    match patchtwin_report::write_new_file(out, yaml.as_bytes(), force, "--out") {
+        Ok(()) => {}
+        Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+            return Ok(Err(format!("error: cannot write --out: {e}")));
+        }
+        Err(e) => return Ok(Err(e.to_string())),
     }
+    say_raw!("{report}");
     say!(
         "wrote {} (it validates: `patchtwin validate {}`)",
         out.display(),
@@ -231,7 +264,7 @@ fn advisory_paths(files: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 fn import_csaf(
     files: &[PathBuf],
     into: &Path,
-    out: &Path,
+    out: &Target,
     kev_path: Option<&Path>,
     epss_path: Option<&Path>,
 ) -> anyhow::Result<Result<(), String>> {
@@ -242,7 +275,7 @@ fn import_csaf(
     let mut inputs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     inputs.extend(kev_path);
     inputs.extend(epss_path);
-    let (text, lib, scenario) = match load_into(into, out, &inputs) {
+    let (text, lib, scenario) = match load_into(into, &out.path, &inputs) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
     };
@@ -280,7 +313,7 @@ fn import_csaf(
         match parsed {
             Ok(a) => {
                 if let Some(first) = advisories.iter().find(|n| n.advisory.id == a.id) {
-                    eprintln!(
+                    complain!(
                         "note: {}: {} was already read from {}; skipped",
                         p.display(),
                         a.id,
@@ -325,11 +358,10 @@ fn import_csaf(
         Ok(o) => o,
         Err(e) => return Ok(Err(format!("error: {}: {e}", into.display()))),
     };
-    say_raw!("{}", output.report.render());
-    match finish(&output.yaml, out, &lib)? {
+    match finish(&output.yaml, &output.report.render(), out, &lib)? {
         Ok(()) if n_rejected > 0 => Ok(Err(format!(
             "error: {n_rejected} advisory file(s) rejected (listed above); the others were imported into {}",
-            out.display()
+            out.path.display()
         ))),
         r => Ok(r),
     }
@@ -339,9 +371,9 @@ fn import_sbom(
     bom_path: &Path,
     asset: &str,
     into: &Path,
-    out: &Path,
+    out: &Target,
 ) -> anyhow::Result<Result<(), String>> {
-    let (text, lib, scenario) = match load_into(into, out, &[bom_path]) {
+    let (text, lib, scenario) = match load_into(into, &out.path, &[bom_path]) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
     };
@@ -367,6 +399,5 @@ fn import_sbom(
         Ok(o) => o,
         Err(e) => return Ok(Err(format!("error: --asset: {e}"))),
     };
-    say_raw!("{}", output.report.render());
-    finish(&output.yaml, out, &lib)
+    finish(&output.yaml, &output.report.render(), out, &lib)
 }

@@ -31,16 +31,26 @@ macro_rules! say_raw {
     }};
 }
 
+/// Writes a line to stderr. A closed or failing stderr (`patchtwin validate bad.yaml 2>&1 |
+/// head -3`) is ignored: the exit code still says what happened (`eprintln!` would panic).
+macro_rules! complain {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 /// Ends the program after a failed write to stdout.
 fn stdout_failed(e: std::io::Error) -> ! {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
-    eprintln!("internal error: cannot write to standard output: {e}");
+    complain!("internal error: cannot write to standard output: {e}");
     std::process::exit(1);
 }
 
 mod import;
+mod trace_filter;
 
 #[derive(Parser)]
 #[command(
@@ -83,7 +93,8 @@ enum Command {
         /// Observation window for message-level timing, e.g. `60s`.
         #[arg(long, default_value = "20s")]
         observe: String,
-        /// Only lines about this entity (asset or flow id).
+        /// Only lines about this entity: an asset, flow, function, process unit, control,
+        /// window, plan, patch or entry point id, or `attacker`.
         #[arg(long)]
         entity: Option<String>,
         /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
@@ -128,11 +139,11 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(BadInput(msg))) => {
-            eprintln!("{msg}");
+            complain!("{msg}");
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("internal error: {e:#}");
+            complain!("internal error: {e:#}");
             ExitCode::from(1)
         }
     }
@@ -182,7 +193,7 @@ fn bad(d: Diagnostics) -> BadInput {
 fn validate(file: &std::path::Path) -> Result<(), BadInput> {
     let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
     for w in &loaded.warnings {
-        eprintln!("{}\n", w.render(None).replacen("error:", "warning:", 1));
+        complain!("{}\n", w.render(None).replacen("error:", "warning:", 1));
     }
     say_raw!("{}", summary(&loaded.scenario, &file.display().to_string()));
     Ok(())
@@ -279,23 +290,53 @@ fn observe_ns(text: &str, horizon: patchtwin_model::Duration) -> Result<u64, Bad
     Ok(d.as_nanos().min(horizon.as_nanos()))
 }
 
-fn select_plans(s: &Scenario, wanted: &[String]) -> Result<Vec<usize>, BadInput> {
+/// The scenario's indices of the plans named by `option` (`--plans`, `--baseline`, `--plan`);
+/// all plans when `wanted` is empty. Unknown ids (with a did-you-mean) and repeated ids are
+/// bad input.
+fn select_plans(s: &Scenario, wanted: &[String], option: &str) -> Result<Vec<usize>, BadInput> {
     if wanted.is_empty() {
         return Ok((0..s.plans.len()).collect());
     }
-    wanted
-        .iter()
-        .map(|w| {
-            s.plan_by_id(w).ok_or_else(|| {
-                let ids: Vec<&str> = s.plans.iter().map(|p| p.id.as_str()).collect();
-                let hint = patchtwin_scenario::diag::did_you_mean(w, ids.iter().copied());
-                BadInput(format!(
-                    "error: --plans: unknown plan `{w}`{hint}; the scenario has: {}",
-                    ids.join(", ")
-                ))
-            })
-        })
-        .collect()
+    let mut chosen: Vec<usize> = Vec::with_capacity(wanted.len());
+    for w in wanted {
+        let Some(ix) = s.plan_by_id(w) else {
+            let ids: Vec<&str> = s.plans.iter().map(|p| p.id.as_str()).collect();
+            let hint = patchtwin_scenario::diag::did_you_mean(w, ids.iter().copied());
+            return Err(BadInput(format!(
+                "error: {option}: unknown plan `{w}`{hint}; the scenario has: {}",
+                ids.join(", ")
+            )));
+        };
+        if chosen.contains(&ix) {
+            return Err(BadInput(format!(
+                "error: {option}: plan `{w}` is named twice; each plan runs once (every pair of plans is compared anyway)"
+            )));
+        }
+        chosen.push(ix);
+    }
+    Ok(chosen)
+}
+
+/// The most worker threads `run` starts per core: more only costs memory and start-up time,
+/// and results do not depend on the count.
+const THREADS_PER_CORE: usize = 4;
+
+/// `--threads` (default: one per core), capped at [`THREADS_PER_CORE`] × the cores this
+/// machine has, with a note on stderr when capped.
+fn thread_count(asked: Option<usize>) -> Result<usize, BadInput> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match asked {
+        None => Ok(cores),
+        Some(0) => Err(BadInput("error: --threads must be at least 1".into())),
+        Some(n) if n > THREADS_PER_CORE * cores => {
+            let cap = THREADS_PER_CORE * cores;
+            complain!(
+                "note: --threads {n} capped at {cap} ({THREADS_PER_CORE} × the {cores} core(s) available); results do not depend on the thread count"
+            );
+            Ok(cap)
+        }
+        Some(n) => Ok(n),
+    }
 }
 
 /// Options of `run` (flattened into the subcommand's arguments).
@@ -316,9 +357,15 @@ struct RunOpts {
     /// Observation window for message-level timing, e.g. `60s` (see ARCHITECTURE.md).
     #[arg(long, default_value = "20s")]
     observe: String,
-    /// Output directory.
+    /// Output folder, written as a whole: afterwards it holds the complete old set or the
+    /// complete new set, never a mix. It must be new, empty, or hold an earlier patchtwin run;
+    /// files patchtwin did not write are never touched.
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Replace an earlier run's outputs in `--out` even when they are of another scenario.
+    /// Files patchtwin did not write are still never touched.
+    #[arg(long)]
+    force: bool,
     /// Rows per plan in the table.
     #[arg(long, default_value_t = 8)]
     rows: usize,
@@ -354,24 +401,22 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let mut plan_ix = match select_plans(&s, &o.plans) {
+    let mut plan_ix = match select_plans(&s, &o.plans, "--plans") {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };
     if let Some(b) = &o.baseline {
-        let bi = match select_plans(&s, std::slice::from_ref(b)) {
+        let bi = match select_plans(&s, std::slice::from_ref(b), "--baseline") {
             Ok(v) => v[0],
-            Err(e) => return Ok(Err(BadInput(e.0.replace("--plans", "--baseline")))),
+            Err(e) => return Ok(Err(e)),
         };
         plan_ix.retain(|p| *p != bi);
         plan_ix.insert(0, bi);
     }
-    let threads = o
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if threads == 0 {
-        return Ok(Err(BadInput("error: --threads must be at least 1".into())));
-    }
+    let threads = match thread_count(o.threads) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e)),
+    };
     let model = patchtwin_sim::Compiled::new(s.clone());
     let cap = o.target_ci.map_or(o.runs, |_| o.max_runs.max(o.runs));
     let bar = progress_bar(cap * plan_ix.len() as u64);
@@ -437,20 +482,27 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         },
         &results,
     );
-    // An output directory that cannot be written is the user's to fix: exit 2, not 1.
-    if let Err(e) = patchtwin_report::write_summary(&o.out, &summary) {
-        return Ok(Err(BadInput(format!("error: {e}"))));
-    }
-    let written = match patchtwin_report::write_all(&o.out, &summary, &results, &s) {
+    // An output folder that cannot be written, or holds files we must not touch, is the
+    // user's to fix: exit 2, not 1. Everything is on disk before anything is printed.
+    let written = match patchtwin_report::write_all(&o.out, &summary, &results, &s, o.force) {
         Ok(w) => w,
-        Err(e) => return Ok(Err(BadInput(format!("error: {e}")))),
+        Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+            return Ok(Err(BadInput(format!("error: {e}"))));
+        }
+        Err(e) => return Ok(Err(BadInput(e.to_string()))),
     };
+    if let Some(left) = &written.left_behind {
+        complain!(
+            "note: the previous outputs were replaced, but {} also holds files patchtwin did not write (added during the run); they were left there",
+            left.display()
+        );
+    }
     say_raw!("{}", patchtwin_report::table(&summary, o.rows));
     say!(
         "\n{stop}\n{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",
         o.out.join("summary.json").display()
     );
-    for path in &written {
+    for path in written.files.iter().skip(1) {
         say!("  {}", path.display());
     }
     Ok(Ok(()))
@@ -486,7 +538,8 @@ fn trace(
 ) -> Result<(), BadInput> {
     let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
     let s = std::sync::Arc::new(loaded.scenario);
-    let plan_ix = select_plans(&s, &[plan.to_string()])?[0];
+    let plan_ix = select_plans(&s, &[plan.to_string()], "--plan")?[0];
+    trace_filter::check(&s, entity, kinds)?;
     let observe_ns = observe_ns(observe, s.horizon)?;
     let model = patchtwin_sim::Compiled::new(s.clone());
     let settings = patchtwin_sim::RunSettings {

@@ -9,7 +9,9 @@
 //! - `golden`: the shipped scenarios' results and a few traces at a fixed seed equal the
 //!   committed `tests/golden/` files (re-bless on purpose, with the reason in the commit);
 //! - `hostile_input`: binary junk, alias bombs, deep nesting, huge numbers, huge files,
-//!   directories and missing files end quickly with exit code 2 and a clean message.
+//!   directories and missing files end quickly with exit code 2 and a clean message;
+//! - `outputs`: what patchtwin guarantees about files — atomic output sets under SIGKILL and
+//!   racing runs, files it did not write never touched, closed pipes, option refusals.
 //!
 //! Snapshots are plain files. To write or refresh them run
 //! `PATCHTWIN_BLESS=1 cargo test -p patchtwin-cli --test cli`, then read every changed
@@ -36,3 +38,6 @@ mod commands;
 
 #[path = "cli/golden.rs"]
 mod golden;
+
+#[path = "cli/outputs.rs"]
+mod outputs;

@@ -167,17 +167,33 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-/// A file-name-safe form of an id: ASCII letters, digits, `-` and `_`; anything else is `_`.
-pub fn file_safe(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// A file-name-safe form of an id that keeps distinct ids distinct, even on file systems that
+/// ignore case: lower-case ASCII letters, digits, `-` and `_` stay as they are; every other
+/// byte of the id's UTF-8 (upper-case letters included) becomes `.` and two lower-case hex
+/// digits (`scada.poll` → `scada.2epoll`, `PLC` → `.50.4c.43`). A `.` is always followed by
+/// exactly two hex digits, so the mapping is injective. Ids whose form would be longer than
+/// 100 bytes are cut there and end in `..` and `index`, the id's position in its list (a `..`
+/// never occurs otherwise), so file names stay short and still distinct.
+pub fn file_safe(id: &str, index: usize) -> String {
+    const MAX: usize = 100;
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!(".{b:02x}"));
+        }
+    }
+    if out.len() > MAX {
+        // Cut before an escape sequence, never inside one.
+        let mut cut = MAX;
+        while out[..cut].ends_with('.') || out[..cut.saturating_sub(1)].ends_with('.') {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push_str(&format!("..{index}"));
+    }
+    out
 }
 
 /// Drops a trailing `.0` (or `.00`…) that float formatting leaves on whole numbers.
@@ -394,7 +410,7 @@ fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: usize) -> Ch
     });
     Chart {
         kind: ChartKind::LatencyCdf(i),
-        file: format!("latency-cdf-{}.svg", file_safe(&flow.id)),
+        file: format!("latency-cdf-{}.svg", file_safe(&flow.id, i)),
         title,
         caption,
         svg,
@@ -739,5 +755,58 @@ fn downtime(summary: &Summary, run: &RunResult) -> Chart {
         title,
         caption,
         svg,
+    }
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::file_safe;
+    use std::collections::HashSet;
+
+    #[test]
+    fn safe_ids_keep_their_name_and_others_are_escaped() {
+        assert_eq!(file_safe("scada_poll", 0), "scada_poll");
+        assert_eq!(file_safe("scada.poll", 1), "scada.2epoll");
+        assert_eq!(file_safe("PLC", 2), ".50.4c.43");
+        assert_eq!(file_safe("a/b", 3), "a.2fb");
+        assert_eq!(file_safe("é", 4), ".c3.a9");
+    }
+
+    /// The collision (`scada.poll` and `scada_poll` wrote the same chart) and its
+    /// relatives, including ids that differ only in case (one file on macOS and Windows):
+    /// all distinct, also after lower-casing.
+    #[test]
+    fn distinct_ids_give_distinct_names_even_ignoring_case() {
+        let long_a = format!("{}a", "x.".repeat(80));
+        let long_b = format!("{}b", "x.".repeat(80));
+        let ids = [
+            "scada.poll",
+            "scada_poll",
+            "scada-poll",
+            "scada poll",
+            "Scada_poll",
+            "scada_Poll",
+            "scada.2epoll",
+            "plc",
+            "PLC",
+            "Plc",
+            "a..0",
+            long_a.as_str(),
+            long_b.as_str(),
+        ];
+        let names: HashSet<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| file_safe(id, i).to_lowercase())
+            .collect();
+        assert_eq!(names.len(), ids.len(), "{names:?}");
+        for n in &names {
+            assert!(n.len() <= 110, "{n}");
+            assert!(
+                n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
+                "{n}"
+            );
+        }
     }
 }

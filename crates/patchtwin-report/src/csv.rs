@@ -7,20 +7,40 @@
 //!
 //! Format: RFC 4180 — a header row, comma separators, fields quoted only when they contain a
 //! comma, quote or line break, CRLF-free `\n` line ends, UTF-8 without a byte-order mark, `.`
-//! as the decimal point and numbers in Rust's shortest round-trip form. An empty field means
+//! as the decimal point and numbers in Rust's shortest round-trip form. Text that a
+//! spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return) is written quoted with a leading `'` (OWASP's advice against CSV injection). An empty field means
 //! "no value" (no completed message, no compromise, an interval that one run cannot give).
 //!
 //! This is not a general CSV writer and does no I/O; the values come from the [`Summary`].
 
 use crate::{Est, FlowTiming, Summary};
 
-/// Quotes a field when RFC 4180 requires it.
+/// Quotes a field when RFC 4180 requires it, and neutralises text a spreadsheet would run as
+/// a formula (OWASP "CSV injection"): a field that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return and is not a plain number gets a leading `'` and is quoted, so a plan id
+/// like `=HYPERLINK(…)` shows as text. Numbers (`-0.05`) are left as they are.
 fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(s);
+    if formula {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
     }
+}
+
+/// A decimal number as [`num`] writes them: optional sign, digits, optional fraction and
+/// exponent (no `inf`, no `NaN`).
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    !body.is_empty()
+        && body.starts_with(|c: char| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        && s.parse::<f64>().is_ok()
 }
 
 fn num(x: f64) -> String {
@@ -323,5 +343,31 @@ mod tests {
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(num(f64::MIN), "");
         assert_eq!(num(0.25), "0.25");
+    }
+
+    /// OWASP CSV injection: text a spreadsheet would evaluate is quoted and starts with `'`;
+    /// numbers, negative ones included, are untouched.
+    #[test]
+    fn formula_like_text_is_neutralised_and_numbers_are_not() {
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("+cmd|' /C calc'!A0"), "\"'+cmd|' /C calc'!A0\"");
+        assert_eq!(field("-2+3"), "\"'-2+3\"");
+        assert_eq!(field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(field("\tx"), "\"'\tx\"");
+        assert_eq!(field("-inf"), "\"'-inf\"");
+        assert_eq!(field("-0.05"), "-0.05");
+        assert_eq!(field("-1e-7"), "-1e-7");
+        assert_eq!(field("+3"), "+3");
+        assert_eq!(field("patch-now"), "patch-now");
+    }
+
+    /// A whole table: a plan id that is a formula comes out neutralised in its row.
+    #[test]
+    fn a_table_neutralises_a_formula_plan_id() {
+        let text = table(
+            vec!["plan".into(), "delta".into()],
+            vec![vec!["=1+1".into(), num(-0.5)]],
+        );
+        assert_eq!(text, "plan,delta\n\"'=1+1\",-0.5\n");
     }
 }

@@ -1,6 +1,7 @@
 //! patchtwin's outputs: the `summary.json` contract (DESIGN §4), the comparison table printed
-//! on stdout, and atomic writes (temporary file, then rename) so that an interrupted run never
-//! leaves a half-written or clobbered output behind.
+//! on stdout, and the output set written as one transaction ([`output`]): an interrupted run
+//! leaves the complete old set or the complete new set, never a mix, and files patchtwin did
+//! not write are never touched.
 //!
 //! This crate formats results it is given; it runs no simulation and computes no statistics
 //! beyond reading quantiles off merged histograms.
@@ -18,15 +19,16 @@ pub mod csv;
 pub mod document;
 pub mod html;
 pub mod markdown;
+pub mod output;
 pub mod recommend;
 pub mod ssvc;
 
+pub use output::{WriteError, Written, write_new_file};
 use patchtwin_mc::{Paired, Pairwise, PlanResult};
 use patchtwin_model::{FlowKind, Scenario};
 use patchtwin_sim::FlowStats;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 /// `scenario` block.
@@ -760,65 +762,20 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
     out
 }
 
-/// Writing outputs failed.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// An I/O error on a named path.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// The path.
-        path: String,
-        /// The cause.
-        source: std::io::Error,
-    },
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let io = |e| WriteError::Io {
-        path: path.display().to_string(),
-        source: e,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
-}
-
-/// Writes `summary.json` under `dir`.
-pub fn write_summary(dir: &Path, summary: &Summary) -> Result<(), WriteError> {
-    let mut text = serde_json::to_string_pretty(summary).expect("summary serializes");
-    text.push('\n');
-    write_atomic(&dir.join("summary.json"), text.as_bytes())
-}
-
-/// Writes the human outputs under `dir`, each atomically: `plans.csv`, `comparisons.csv`,
-/// `flows.csv`, `ssvc.csv`, the charts under `charts/`, then `report.md` and `report.html`. Returns the
-/// paths written, in that order. `run` and `scenario` are the ones `summary` was built from.
-pub fn write_all(
-    dir: &Path,
+/// Every file of a run's output set as (relative path, text): `summary.json`, `plans.csv`,
+/// `comparisons.csv`, `pairwise.csv`, `flows.csv`, `ssvc.csv`, the charts under `charts/`,
+/// then `report.md` and `report.html`. `run` and `scenario` are the ones `summary` was built
+/// from.
+pub fn render_all(
     summary: &Summary,
     run: &patchtwin_mc::RunResult,
     scenario: &Scenario,
-) -> Result<Vec<std::path::PathBuf>, WriteError> {
+) -> Vec<(String, String)> {
     let charts = charts::all(summary, run, scenario);
+    let mut summary_text = serde_json::to_string_pretty(summary).expect("summary serializes");
+    summary_text.push('\n');
     let mut files: Vec<(String, String)> = vec![
+        ("summary.json".into(), summary_text),
         ("plans.csv".into(), csv::plans(summary)),
         ("comparisons.csv".into(), csv::comparisons(summary)),
         ("pairwise.csv".into(), csv::pairwise(summary)),
@@ -830,18 +787,34 @@ pub fn write_all(
             .iter()
             .map(|c| (format!("charts/{}", c.file), c.svg.clone())),
     );
-    let mut listed: Vec<String> = vec!["summary.json".into()];
-    listed.extend(files.iter().map(|(name, _)| name.clone()));
+    let listed: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let doc = document::build(summary, scenario, &charts, &listed);
     files.push(("report.md".into(), markdown::render(&doc)));
     files.push(("report.html".into(), html::render(&doc)));
-    let mut written = Vec::with_capacity(files.len());
-    for (name, text) in files {
-        let path = dir.join(&name);
-        write_atomic(&path, text.as_bytes())?;
-        written.push(path);
-    }
-    Ok(written)
+    files
+}
+
+/// Writes the whole output set of a run to `out` as one transaction ([`output::write_set`]):
+/// the files of [`render_all`] and a marker naming the run. With `force`, a previous set of
+/// another scenario is replaced; files patchtwin did not write are never touched.
+pub fn write_all(
+    out: &Path,
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+    force: bool,
+) -> Result<Written, WriteError> {
+    let marker = output::RunMarker {
+        tool: "patchtwin".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario: summary.scenario.name.clone(),
+        scenario_sha256: summary.scenario.sha256.clone(),
+        seed: summary.settings.seed,
+        runs: summary.settings.runs,
+        plans: summary.plans.iter().map(|p| p.id.clone()).collect(),
+        files: Vec::new(),
+    };
+    output::write_set(out, &render_all(summary, run, scenario), marker, force)
 }
 
 /// JSON Schema (draft-07) of `summary.json`, for scripts that consume it.

@@ -81,7 +81,7 @@ fn report(plant: &str, dir: &Path) -> PathBuf {
         },
         &run,
     );
-    write_all(dir, &sum, &run, &s).expect("outputs written");
+    write_all(dir, &sum, &run, &s, false).expect("outputs written");
     dir.join("report.html")
 }
 

@@ -56,7 +56,9 @@ fn fixture() -> &'static Fixture {
         );
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-outputs");
         let _ = std::fs::remove_dir_all(&dir);
-        let written = write_all(&dir, &summary, &run, &s).expect("outputs written");
+        let written = write_all(&dir, &summary, &run, &s, false)
+            .expect("outputs written")
+            .files;
         Fixture {
             dir,
             summary,
