@@ -182,7 +182,7 @@ fn bad(d: Diagnostics) -> BadInput {
 fn validate(file: &std::path::Path) -> Result<(), BadInput> {
     let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
     for w in &loaded.warnings {
-        eprintln!("{}\n", w.render(None).replacen("error:", "warning:", 1));
+        eprintln!("{}\n", w.render(None));
     }
     say_raw!("{}", summary(&loaded.scenario, &file.display().to_string()));
     Ok(())

@@ -55,6 +55,7 @@ impl ModelLibrary {
             Err(e) => {
                 return Err(Diagnostics {
                     items: vec![Diagnostic {
+                        severity: crate::diag::Severity::Error,
                         file: dir.display().to_string(),
                         loc: None,
                         path: String::new(),
@@ -83,6 +84,7 @@ impl ModelLibrary {
                         })),
                     },
                     Err(_) => problems.push(Diagnostic {
+                        severity: crate::diag::Severity::Error,
                         file,
                         loc: None,
                         path: String::new(),
@@ -91,6 +93,7 @@ impl ModelLibrary {
                     }),
                 },
                 Err(e) => problems.push(Diagnostic {
+                    severity: crate::diag::Severity::Error,
                     file,
                     loc: None,
                     path: String::new(),

@@ -21,6 +21,10 @@ use patchtwin_model::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
+/// Bandwidths outside this range (bits per second) are legal but warned about: slower than the
+/// slowest serial modems, faster than the fastest Ethernet.
+const PLAUSIBLE_BPS: (u64, u64) = (300, 400_000_000_000);
+
 /// Collects diagnostics for one file.
 pub struct Ctx<'a> {
     file: &'a str,
@@ -29,20 +33,36 @@ pub struct Ctx<'a> {
     pub diags: Vec<Diagnostic>,
     /// Warnings so far.
     pub warnings: Vec<Diagnostic>,
+    /// References to items that failed an earlier stage, so were not reported again; a check
+    /// that would follow from such a reference compares this count before and after.
+    unresolved: usize,
 }
 
 impl<'a> Ctx<'a> {
     /// A context for `file` with its source map.
     pub fn new(file: &'a str, map: &'a SourceMap) -> Self {
+        Self::with_errors(file, map, Vec::new())
+    }
+    /// A context that starts with the errors of the earlier stages (syntax, structure). An
+    /// item that failed its structure is missing from its section, so every index resolved
+    /// after it may point past the end of a list: a check that walks the built lists (routing)
+    /// runs only when no stage found an error, which [`Ctx::clean`] tells.
+    pub fn with_errors(file: &'a str, map: &'a SourceMap, earlier: Vec<Diagnostic>) -> Self {
         Ctx {
             file,
             map,
-            diags: Vec::new(),
+            diags: earlier,
             warnings: Vec::new(),
+            unresolved: 0,
         }
+    }
+    /// No error so far, in this stage or an earlier one: every item of the file was built.
+    pub fn clean(&self) -> bool {
+        self.diags.is_empty()
     }
     fn diag(&self, path: &str, message: String, help: Option<String>) -> Diagnostic {
         Diagnostic {
+            severity: crate::diag::Severity::Error,
             file: self.file.into(),
             loc: self.map.value(path),
             path: path.into(),
@@ -60,7 +80,8 @@ impl<'a> Ctx<'a> {
         self.diags.push(d);
     }
     fn warn(&mut self, path: &str, message: String) {
-        let d = self.diag(path, message, None);
+        let mut d = self.diag(path, message, None);
+        d.severity = crate::diag::Severity::Warning;
         self.warnings.push(d);
     }
 }
@@ -103,7 +124,9 @@ impl Ids {
         if let Some(i) = self.index.get(id) {
             return Some(*i);
         }
-        if !self.written.contains(id) {
+        if self.written.contains(id) {
+            ctx.unresolved += 1; // the item failed and was reported where it is written
+        } else {
             let hint = did_you_mean(id, self.index.keys().map(String::as_str));
             let known = if self.index.is_empty() {
                 format!("the scenario defines no {}", self.section)
@@ -403,13 +426,18 @@ pub fn validate(
     s: &Sections,
     lib: &ModelLibrary,
 ) -> Option<Scenario> {
-    let horizon = s.horizon.map(|h| h.0).unwrap_or(Duration::ZERO);
-    if s.horizon.is_some() && horizon < Duration(unit::H) {
-        ctx.err_at(
-            "horizon",
-            format!("the horizon must be at least 1h, got {horizon}"),
-        );
-    }
+    // `None` when the horizon is missing or failed its own check: checks against it are
+    // skipped, so that one bad horizon is one error, not one per window and plan action.
+    let horizon = s.horizon.map(|h| h.0).filter(|&h| {
+        let ok = h >= Duration(unit::H);
+        if !ok {
+            ctx.err_at(
+                "horizon",
+                format!("the horizon must be at least 1h, got {h}"),
+            );
+        }
+        ok
+    });
 
     // Zones.
     let mut zone_ids = Ids::new("zones", written_ids(root, "zones"));
@@ -630,6 +658,16 @@ pub fn validate(
         let loss = l.loss.map_or(0.0, |v| {
             fraction(ctx, v, &join_key(&path, "loss"), "`loss`", 0.99)
         });
+        if !(PLAUSIBLE_BPS.0..=PLAUSIBLE_BPS.1).contains(&l.bandwidth.0) {
+            ctx.warn(
+                &join_key(&path, "bandwidth"),
+                format!(
+                    "a bandwidth of {} bps is outside what industrial links carry (300bps to \
+                     400Gbps); is the unit right?",
+                    l.bandwidth.0
+                ),
+            );
+        }
         if let (Some(a), Some(b)) = (a, b) {
             links.push(Link {
                 id,
@@ -740,6 +778,15 @@ pub fn validate(
         let deadline = f
             .deadline
             .map_or(if poll { timeout } else { period }, |d| d.0);
+        if f.deadline.is_some() && deadline > period && period >= Duration(100 * unit::US) {
+            ctx.warn(
+                &join_key(&path, "deadline"),
+                format!(
+                    "the deadline ({deadline}) is longer than the period ({period}): a reply that \
+                     late comes after the next exchange has started; is the unit right?"
+                ),
+            );
+        }
         if let (Some(c), Some(p)) = (consumer, producer) {
             flows.push(Flow {
                 id: f.id.clone(),
@@ -772,7 +819,7 @@ pub fn validate(
     }
 
     // Routes: one Dijkstra per distinct consumer, through network devices only.
-    let routes = if ctx.diags.is_empty() {
+    let routes = if ctx.clean() {
         route_flows(ctx, &assets, &links, &flows, &flow_paths)
     } else {
         Vec::new()
@@ -867,7 +914,7 @@ pub fn validate(
             &v.affects,
             &join_key(&path, "affects"),
         );
-        if affected.is_empty() && ctx.diags.is_empty() {
+        if affected.is_empty() && ctx.clean() {
             ctx.warn(
                 &join_key(&path, "affects"),
                 format!("vulnerability `{}` affects no asset of this plant", v.id),
@@ -963,9 +1010,14 @@ pub fn validate(
     // Patches.
     let mut patch_ids = Ids::new("patches", written_ids(root, "patches"));
     let mut patches = Vec::new();
+    // Patches whose target assets are not all known (a reference that failed, or the patch
+    // itself failed): a plan action on one is not also reported as patching nothing.
+    let mut incomplete_patches = BTreeSet::new();
     for (i, p) in &s.patches {
         let path = join_index("patches", *i);
-        patch_ids.define(ctx, &p.id, &path, "patch");
+        let patch_index = patch_ids.define(ctx, &p.id, &path, "patch");
+        let errors_before = ctx.diags.len();
+        let unresolved_before = ctx.unresolved;
         let fixes: Vec<VulnIdx> = p
             .fixes
             .iter()
@@ -1047,6 +1099,9 @@ pub fn validate(
                     .and_then(|d| duration_dist(ctx, d, &join_key(&sp, "scan_cycle"))),
             }
         });
+        if ctx.diags.len() > errors_before || ctx.unresolved > unresolved_before {
+            incomplete_patches.extend(patch_index);
+        }
         if let (Some(deploy_time), Some(failure_probability), Some(rollback_time)) =
             (deploy, failure, rollback)
         {
@@ -1221,7 +1276,7 @@ pub fn validate(
                     );
                 } else {
                     let mut t = first.0;
-                    while t < horizon {
+                    while t < horizon.unwrap_or(Duration::ZERO) {
                         starts.push(SimTime(t.0));
                         match every {
                             Some(e) => t = t.saturating_add(e.0),
@@ -1232,6 +1287,7 @@ pub fn validate(
             }
             (None, None, Some(at)) => {
                 for (j, a) in at.iter().enumerate() {
+                    let Some(horizon) = horizon else { continue };
                     if a.0 < horizon {
                         starts.push(SimTime(a.0.0));
                     } else {
@@ -1272,7 +1328,8 @@ pub fn validate(
                 ),
             );
         }
-        if starts.is_empty()
+        if let Some(horizon) = horizon
+            && starts.is_empty()
             && w.duration.0 > Duration::ZERO
             && (w.first.is_some() || w.at.is_some())
         {
@@ -1400,7 +1457,8 @@ pub fn validate(
                             rest_at_next_window: st.rest_at_next_window,
                         }
                     });
-                    if targets.is_empty() && patch.is_some() {
+                    if targets.is_empty() && patch.is_some_and(|x| !incomplete_patches.contains(&x))
+                    {
                         ctx.err_at(&apath, format!("patch `{pid}` applies to no asset here"));
                     }
                     if let (Some(patch), Some(at)) = (patch, at) {
@@ -1446,7 +1504,10 @@ pub fn validate(
     if s.name.is_some() && name.trim().is_empty() {
         ctx.err_at("name", "the scenario name is empty".into());
     }
-    if !ctx.diags.is_empty() || s.horizon.is_none() || s.name.is_none() {
+    let (Some(horizon), Some(_)) = (horizon, &s.name) else {
+        return None;
+    };
+    if !ctx.clean() {
         return None;
     }
     Some(Scenario {
@@ -1945,7 +2006,7 @@ fn when(
     ctx: &mut Ctx,
     text: &str,
     path: &str,
-    horizon: Duration,
+    horizon: Option<Duration>,
     window_ids: &Ids,
     windows: &[MaintenanceWindow],
 ) -> Option<When> {
@@ -1968,18 +2029,22 @@ fn when(
             Some(i) => windows.get(i).is_some_and(|w| !w.starts.is_empty()),
             None => windows.iter().any(|w| !w.starts.is_empty()),
         };
+        let Some(horizon) = horizon else {
+            return Some(When::NextWindow(named)); // the horizon failed: nothing to compare
+        };
         if !occurs && (named.is_some() || !windows.is_empty() || window_ids.written.is_empty()) {
-            let what = named.map_or("no maintenance window".to_string(), |i| {
-                format!("window `{}`", windows[i].id)
+            let what = named.map_or("no maintenance window occurs".to_string(), |i| {
+                format!("window `{}` never occurs", windows[i].id)
             });
-            ctx.err_at(path, format!("this action waits for the next window, but {what} occurs within the horizon ({horizon})"));
+            ctx.err_at(path, format!("this action waits for the next window, but {what} within the horizon ({horizon})"));
             return None;
         }
         return Some(When::NextWindow(named));
     }
     match crate::units::parse_duration(t) {
-        Ok(d) if d < horizon => Some(When::At(SimTime(d.0))),
+        Ok(d) if horizon.is_none_or(|h| d < h) => Some(When::At(SimTime(d.0))),
         Ok(d) => {
+            let horizon = horizon.unwrap_or_default();
             ctx.err_at(
                 path,
                 format!(
