@@ -36,3 +36,6 @@ mod commands;
 
 #[path = "cli/golden.rs"]
 mod golden;
+
+#[path = "cli/mutation.rs"]
+mod mutation;
