@@ -11,6 +11,7 @@
 //! This crate reads files only where asked to (the model directory, the scenario path); it
 //! never writes. It knows nothing of the simulation.
 
+mod check;
 pub mod diag;
 pub mod generate;
 pub mod library;

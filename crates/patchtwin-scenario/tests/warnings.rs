@@ -33,8 +33,16 @@ fn warnings(text: &str) -> Vec<(String, u32, String)> {
         .iter()
         .map(|w| {
             assert_eq!(w.severity, Severity::Warning);
-            assert!(w.render(None).starts_with("warning: "), "{}", w.render(None));
-            (w.path.clone(), w.loc.expect("located").line, w.message.clone())
+            assert!(
+                w.render(None).starts_with("warning: "),
+                "{}",
+                w.render(None)
+            );
+            (
+                w.path.clone(),
+                w.loc.expect("located").line,
+                w.message.clone(),
+            )
         })
         .collect()
 }
@@ -63,6 +71,10 @@ fn implausible_bandwidths_are_warned_about_at_both_ends() {
         assert!(w[0].2.contains(bps), "{w:?}");
     }
     for plausible in ["300bps", "9600bps", "400Gbps"] {
-        assert_eq!(warnings(&plant("50ms", plausible)), Vec::new(), "{plausible}");
+        assert_eq!(
+            warnings(&plant("50ms", plausible)),
+            Vec::new(),
+            "{plausible}"
+        );
     }
 }
