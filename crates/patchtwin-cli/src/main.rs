@@ -193,7 +193,8 @@ fn bad(d: Diagnostics) -> BadInput {
 fn validate(file: &std::path::Path) -> Result<(), BadInput> {
     let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
     for w in &loaded.warnings {
-        complain!("{}\n", w.render(None).replacen("error:", "warning:", 1));
+        complain!("{}
+", w.render(None));
     }
     say_raw!("{}", summary(&loaded.scenario, &file.display().to_string()));
     Ok(())

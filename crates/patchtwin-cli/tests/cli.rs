@@ -41,3 +41,6 @@ mod golden;
 
 #[path = "cli/outputs.rs"]
 mod outputs;
+
+#[path = "cli/mutation.rs"]
+mod mutation;

@@ -15,9 +15,32 @@ pub struct Loc {
     pub column: u32,
 }
 
+/// How serious a finding is: an error rejects the file, a warning is printed and the file is
+/// accepted (something legal but probably not what was meant).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Severity {
+    /// The file is rejected.
+    #[default]
+    Error,
+    /// The file is accepted; the finding is printed.
+    Warning,
+}
+
+impl Severity {
+    /// The word that starts the rendered finding.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem found in an input file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
     /// The file, as given on the command line.
     pub file: String,
     /// Where in the file, if known.
@@ -34,7 +57,7 @@ impl Diagnostic {
     /// Renders the diagnostic with the source line it points at.
     pub fn render(&self, source: Option<&str>) -> String {
         let mut out = String::new();
-        let _ = write!(out, "error: {}", self.message);
+        let _ = write!(out, "{}: {}", self.severity.label(), self.message);
         let _ = write!(out, "\n  --> {}", self.file);
         if let Some(loc) = self.loc {
             let _ = write!(out, ":{}:{}", loc.line, loc.column);
@@ -152,6 +175,7 @@ mod tests {
     #[test]
     fn render_points_a_caret_at_the_column() {
         let d = Diagnostic {
+            severity: crate::diag::Severity::Error,
             file: "s.yaml".into(),
             loc: Some(Loc { line: 2, column: 9 }),
             path: "assets[0].zone".into(),

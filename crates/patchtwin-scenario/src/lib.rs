@@ -11,6 +11,7 @@
 //! This crate reads files only where asked to (the model directory, the scenario path); it
 //! never writes. It knows nothing of the simulation.
 
+mod check;
 pub mod diag;
 pub mod generate;
 pub mod library;
@@ -21,7 +22,7 @@ pub mod structure;
 pub mod units;
 pub mod validate;
 
-pub use diag::{Diagnostic, Diagnostics, Loc};
+pub use diag::{Diagnostic, Diagnostics, Loc, Severity};
 pub use library::{AssetModel, ModelLibrary};
 use patchtwin_model::Scenario;
 use serde_json::Value;
@@ -66,6 +67,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
     let file = path.display().to_string();
     let one = |message: String| Diagnostics {
         items: vec![Diagnostic {
+            severity: crate::diag::Severity::Error,
             file: file.clone(),
             loc: None,
             path: String::new(),
@@ -81,13 +83,14 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
         ));
     }
     if meta.len() > source::MAX_INPUT_BYTES as u64 {
+        // A regular file's size is known: refuse without reading it.
         return Err(one(format!(
             "the file is {} bytes; the largest accepted is {} bytes",
             meta.len(),
             source::MAX_INPUT_BYTES
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| one(format!("cannot read the file: {e}")))?;
+    let bytes = read_capped(path, source::MAX_INPUT_BYTES).map_err(one)?;
     let text = String::from_utf8(bytes).map_err(|e| one(format!("the file is not UTF-8 text (invalid byte at offset {}); expected a YAML or JSON scenario", e.utf8_error().valid_up_to())))?;
     let mut lib = ModelLibrary::builtin();
     if let Some(dir) = path.parent() {
@@ -99,6 +102,24 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
         }
     }
     load_str(&text, &file, &lib)
+}
+
+/// Reads at most `limit + 1` bytes of `path`, so that a device or a stream (`/dev/zero`, a
+/// pipe) is refused after the limit instead of being read to exhaustion; the file's reported
+/// size is not trusted (a device reports 0). The error says what went wrong.
+pub fn read_capped(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "the input is larger than {limit} bytes; the largest accepted is {limit} bytes"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Validates scenario text. `file` is used in diagnostics only.
@@ -115,6 +136,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         .map_err(|errs| fail(errs.into_iter().map(|e| e.into_diagnostic(file)).collect()))?;
     let Value::Object(top) = &root else {
         return Err(fail(vec![Diagnostic {
+            severity: crate::diag::Severity::Error,
             file: file.into(),
             loc: map.value(""),
             path: String::new(),
@@ -129,6 +151,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
     for key in top.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
             diags.push(Diagnostic {
+                severity: crate::diag::Severity::Error,
                 file: file.into(),
                 loc: map.key(key),
                 path: key.clone(),
@@ -143,6 +166,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
     for key in REQUIRED {
         if !top.contains_key(*key) {
             diags.push(Diagnostic {
+                severity: crate::diag::Severity::Error,
                 file: file.into(),
                 loc: Some(Loc { line: 1, column: 1 }),
                 path: String::new(),
@@ -156,6 +180,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         Some(v.clone()).filter(|v| {
             !v.is_null() || {
                 diags.push(Diagnostic {
+                    severity: crate::diag::Severity::Error,
                     file: file.into(),
                     loc: map.value(key),
                     path: key.into(),
@@ -213,9 +238,11 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         threat,
         plans: structure::list(&root, "plans", file, &map, &mut diags),
     };
-    let mut ctx = validate::Ctx::new(file, &map);
+    // The earlier stages' errors go into the checker's list: a check that needs every item
+    // built (routing) must see that an item is missing.
+    let mut ctx = validate::Ctx::with_errors(file, &map, diags);
     let scenario = validate::validate(&mut ctx, &root, &sections, lib);
-    diags.extend(ctx.diags);
+    let diags = ctx.diags;
     match scenario {
         Some(scenario) if diags.is_empty() => Ok(Loaded {
             scenario,

@@ -55,6 +55,7 @@ impl ModelLibrary {
             Err(e) => {
                 return Err(Diagnostics {
                     items: vec![Diagnostic {
+                        severity: crate::diag::Severity::Error,
                         file: dir.display().to_string(),
                         loc: None,
                         path: String::new(),
@@ -83,6 +84,7 @@ impl ModelLibrary {
                         })),
                     },
                     Err(_) => problems.push(Diagnostic {
+                        severity: crate::diag::Severity::Error,
                         file,
                         loc: None,
                         path: String::new(),
@@ -91,6 +93,7 @@ impl ModelLibrary {
                     }),
                 },
                 Err(e) => problems.push(Diagnostic {
+                    severity: crate::diag::Severity::Error,
                     file,
                     loc: None,
                     path: String::new(),
@@ -119,10 +122,10 @@ impl ModelLibrary {
             .map_err(|errs| fail(errs.into_iter().map(|e| e.into_diagnostic(file)).collect()))?;
         let model: AssetModelFile =
             crate::structure::typed(&value, "", file, &map).map_err(|d| fail(vec![d]))?;
-        let mut ctx = crate::validate::Ctx::new(file, &map);
+        let mut ctx = crate::check::Ctx::new(file, &map);
         // Check the defaults now, so a broken model is reported against its own file.
-        let kind = crate::validate::parse_kind(&mut ctx, &model.kind, "kind");
-        let _ = crate::validate::behaviour(
+        let kind = crate::check::parse_kind(&mut ctx, &model.kind, "kind");
+        let _ = crate::check::behaviour(
             &mut ctx,
             &model.behaviour,
             "behaviour",

@@ -220,6 +220,7 @@ impl ReadError {
     /// The problem as a diagnostic of `file`.
     pub fn into_diagnostic(self, file: &str) -> crate::diag::Diagnostic {
         crate::diag::Diagnostic {
+            severity: crate::diag::Severity::Error,
             file: file.into(),
             loc: self.loc,
             path: self.path,

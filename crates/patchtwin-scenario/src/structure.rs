@@ -68,6 +68,7 @@ fn located(file: &str, map: &SourceMap, path: String, message: String) -> Diagno
     };
     let message = tidy(&message);
     Diagnostic {
+        severity: crate::diag::Severity::Error,
         file: file.into(),
         loc,
         path,
@@ -82,6 +83,23 @@ fn tidy(message: &str) -> String {
         .replace("invalid type: string", "invalid type: text")
         .replace("invalid type: map", "invalid type: a mapping")
         .replace("invalid type: sequence", "invalid type: a list");
+    // Rust's number type names mean nothing to a plant engineer.
+    let m = [
+        ("expected f64", "expected a number"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected usize", "expected a whole number (0 or more)"),
+    ]
+    .iter()
+    .fold(m, |m, (rust, plain)| {
+        if m.ends_with(rust) {
+            format!("{}{plain}", &m[..m.len() - rust.len()])
+        } else {
+            m
+        }
+    });
     if m.contains("invalid type: null") || m.contains("invalid type: unit") {
         format!("{m} (the field is present but empty)")
     } else {
@@ -124,6 +142,7 @@ pub fn list<T: DeserializeOwned>(
             .collect(),
         other => {
             diags.push(Diagnostic {
+                severity: crate::diag::Severity::Error,
                 file: file.into(),
                 loc: map.value(key),
                 path: key.into(),

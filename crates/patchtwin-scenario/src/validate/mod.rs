@@ -11,346 +11,33 @@
 //! - a dependency names exactly one of asset, flow, function, or `k` of `of`;
 //!   function-to-function dependencies must not form a cycle.
 
-use crate::diag::{Diagnostic, did_you_mean};
+mod controls;
+mod dependencies;
+mod routing;
+mod ttc;
+mod when;
+
+pub use crate::check::{Ctx, behaviour, dist, duration_dist, parse_kind};
+use crate::check::{Ids, fraction, merge, money, probability, written_ids, written_ids_nested};
+use controls::control;
+use dependencies::{Refs, check_function_cycles, dependencies};
+use routing::route_flows;
+use ttc::cvss_ttc_factor;
+pub use ttc::default_ttc;
+use when::when;
+
+use crate::diag::did_you_mean;
 use crate::library::ModelLibrary;
 use crate::raw::*;
-use crate::source::{SourceMap, join_index, join_key};
-use crate::units::{DurationText, Quantity};
+use crate::source::{join_index, join_key};
+use crate::units::DurationText;
 use patchtwin_model::time::unit;
 use patchtwin_model::*;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::BTreeSet;
 
-/// Collects diagnostics for one file.
-pub struct Ctx<'a> {
-    file: &'a str,
-    map: &'a SourceMap,
-    /// Errors so far.
-    pub diags: Vec<Diagnostic>,
-    /// Warnings so far.
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl<'a> Ctx<'a> {
-    /// A context for `file` with its source map.
-    pub fn new(file: &'a str, map: &'a SourceMap) -> Self {
-        Ctx {
-            file,
-            map,
-            diags: Vec::new(),
-            warnings: Vec::new(),
-        }
-    }
-    fn diag(&self, path: &str, message: String, help: Option<String>) -> Diagnostic {
-        Diagnostic {
-            file: self.file.into(),
-            loc: self.map.value(path),
-            path: path.into(),
-            message,
-            help,
-        }
-    }
-    /// Records an error at `path`.
-    pub fn err_at(&mut self, path: &str, message: String) {
-        let d = self.diag(path, message, None);
-        self.diags.push(d);
-    }
-    fn err_help(&mut self, path: &str, message: String, help: String) {
-        let d = self.diag(path, message, Some(help));
-        self.diags.push(d);
-    }
-    fn warn(&mut self, path: &str, message: String) {
-        let d = self.diag(path, message, None);
-        self.warnings.push(d);
-    }
-}
-
-/// Name → index for one section, plus every id written in the file (including items that
-/// failed to parse, so that references to them are not reported twice).
-struct Ids {
-    section: &'static str,
-    index: BTreeMap<String, u32>,
-    written: BTreeSet<String>,
-}
-
-impl Ids {
-    fn new(section: &'static str, written: BTreeSet<String>) -> Self {
-        Ids {
-            section,
-            index: BTreeMap::new(),
-            written,
-        }
-    }
-    /// Registers a definition; reports duplicates.
-    fn define(&mut self, ctx: &mut Ctx, id: &str, path: &str, what: &str) -> Option<u32> {
-        if id.trim().is_empty() {
-            ctx.err_at(&join_key(path, "id"), format!("the {what} id is empty"));
-            return None;
-        }
-        if self.index.contains_key(id) {
-            ctx.err_at(
-                &join_key(path, "id"),
-                format!("duplicate {what} id `{id}`: every {what} needs its own id"),
-            );
-            return None;
-        }
-        let i = self.index.len() as u32;
-        self.index.insert(id.to_string(), i);
-        Some(i)
-    }
-    /// Resolves a reference, reporting an unknown id with a suggestion.
-    fn resolve(&self, ctx: &mut Ctx, id: &str, path: &str, what: &str) -> Option<u32> {
-        if let Some(i) = self.index.get(id) {
-            return Some(*i);
-        }
-        if !self.written.contains(id) {
-            let hint = did_you_mean(id, self.index.keys().map(String::as_str));
-            let known = if self.index.is_empty() {
-                format!("the scenario defines no {}", self.section)
-            } else if hint.is_empty() {
-                format!(
-                    "expected the id of one of the {} {} defined under `{}`",
-                    self.index.len(),
-                    self.section,
-                    self.section
-                )
-            } else {
-                format!(
-                    "expected the id of one of the entries under `{}`",
-                    self.section
-                )
-            };
-            ctx.err_help(path, format!("unknown {what} `{id}`{hint}"), known);
-        }
-        None
-    }
-}
-
-fn written_ids(root: &serde_json::Value, key: &str) -> BTreeSet<String> {
-    root.get(key)
-        .and_then(|v| v.as_array())
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| i.get("id").and_then(|s| s.as_str()).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn written_ids_nested(root: &serde_json::Value, outer: &str, key: &str) -> BTreeSet<String> {
-    root.get(outer)
-        .map(|o| written_ids(o, key))
-        .unwrap_or_default()
-}
-
-/// Checks a duration distribution.
-pub fn duration_dist(
-    ctx: &mut Ctx,
-    raw: &DistRaw<DurationText>,
-    path: &str,
-) -> Option<DurationDist> {
-    dist(ctx, raw, path).map(DurationDist)
-}
-
-/// Checks a distribution of any quantity, converting parameters to the base unit.
-pub fn dist<Q: Quantity>(ctx: &mut Ctx, raw: &DistRaw<Q>, path: &str) -> Option<Dist> {
-    let b = |q: &Q| q.base();
-    // Order checks here, where the values can be shown as written (`2ms`, not nanoseconds).
-    let order = match raw {
-        DistRaw::Uniform { min, max } if b(min) > b(max) => Some(format!(
-            "uniform needs min <= max, got min {} > max {}",
-            Q::show(b(min)),
-            Q::show(b(max))
-        )),
-        DistRaw::Triangular { min, mode, max } | DistRaw::Pert { min, mode, max }
-            if !(b(min) <= b(mode) && b(mode) <= b(max)) =>
-        {
-            let family = if matches!(raw, DistRaw::Pert { .. }) {
-                "pert"
-            } else {
-                "triangular"
-            };
-            Some(format!(
-                "{family} needs min <= mode <= max, got min {}, mode {}, max {}",
-                Q::show(b(min)),
-                Q::show(b(mode)),
-                Q::show(b(max))
-            ))
-        }
-        DistRaw::LogNormal {
-            median: Some(m),
-            p95,
-            ..
-        } if b(p95) < b(m) => Some(format!(
-            "lognormal needs p95 >= median, got p95 {} < median {}",
-            Q::show(b(p95)),
-            Q::show(b(m))
-        )),
-        DistRaw::LogNormal {
-            p5: Some(p5), p95, ..
-        } if b(p95) < b(p5) => Some(format!(
-            "lognormal needs p5 <= p95, got p5 {} > p95 {}",
-            Q::show(b(p5)),
-            Q::show(b(p95))
-        )),
-        _ => None,
-    };
-    if let Some(msg) = order {
-        ctx.err_at(path, format!("invalid distribution: {msg}"));
-        return None;
-    }
-    let result = match raw {
-        DistRaw::Constant(q) => Dist::new(DistSpec::Constant(b(q))),
-        DistRaw::Uniform { min, max } => Dist::new(DistSpec::Uniform {
-            min: b(min),
-            max: b(max),
-        }),
-        DistRaw::Triangular { min, mode, max } => Dist::new(DistSpec::Triangular {
-            min: b(min),
-            mode: b(mode),
-            max: b(max),
-        }),
-        DistRaw::Pert { min, mode, max } => Dist::new(DistSpec::Pert {
-            min: b(min),
-            mode: b(mode),
-            max: b(max),
-        }),
-        DistRaw::Normal { mean, sd } => Dist::new(DistSpec::Normal {
-            mean: b(mean),
-            sd: b(sd),
-        }),
-        DistRaw::LogNormal {
-            median: Some(m),
-            p95,
-            ..
-        } => Dist::new(DistSpec::LogNormal {
-            median: b(m),
-            p95: b(p95),
-        }),
-        DistRaw::LogNormal {
-            p5: Some(p5), p95, ..
-        } => Dist::lognormal_interval(b(p5), b(p95)),
-        DistRaw::LogNormal { .. } => Err(DistError("lognormal needs `median` or `p5`".into())),
-        DistRaw::Exponential { mean } => Dist::new(DistSpec::Exponential { mean: b(mean) }),
-        DistRaw::Weibull { shape, scale } => Dist::new(DistSpec::Weibull {
-            shape: *shape,
-            scale: b(scale),
-        }),
-        DistRaw::Empirical(v) => Dist::new(DistSpec::Empirical(v.iter().map(b).collect())),
-    };
-    match result {
-        Ok(d) => Some(d),
-        Err(e) => {
-            ctx.err_at(path, format!("invalid distribution: {e}"));
-            None
-        }
-    }
-}
-
-fn probability(ctx: &mut Ctx, raw: &ProbabilityRaw, path: &str) -> Option<Probability> {
-    let r = match raw {
-        ProbabilityRaw::Fixed(p) => Probability::fixed(*p),
-        ProbabilityRaw::Beta { alpha, beta } => Probability::beta(*alpha, *beta),
-    };
-    r.map_err(|e| ctx.err_at(path, e.0)).ok()
-}
-
-fn fraction(ctx: &mut Ctx, v: f64, path: &str, what: &str, max: f64) -> f64 {
-    if !(0.0..=max).contains(&v) || v.is_nan() {
-        ctx.err_at(path, format!("{what} must be between 0 and {max}, got {v}"));
-        0.0
-    } else {
-        v
-    }
-}
-
-fn money(ctx: &mut Ctx, v: f64, path: &str) -> f64 {
-    if !(v.is_finite() && v >= 0.0) {
-        ctx.err_at(path, format!("a cost must be zero or positive, got {v}"));
-        0.0
-    } else {
-        v
-    }
-}
-
-/// Parses an asset kind name.
-pub fn parse_kind(ctx: &mut Ctx, name: &str, path: &str) -> Option<AssetKind> {
-    let found = AssetKind::ALL.iter().copied().find(|k| k.name() == name);
-    if found.is_none() {
-        let hint = did_you_mean(name, AssetKind::ALL.iter().map(|k| k.name()));
-        let all = AssetKind::ALL
-            .iter()
-            .map(|k| k.name())
-            .collect::<Vec<_>>()
-            .join(", ");
-        ctx.err_help(
-            path,
-            format!("unknown asset kind `{name}`{hint}"),
-            format!("expected one of: {all}"),
-        );
-    }
-    found
-}
-
-/// Checks behaviour fields (a model's defaults or a scenario's overrides).
-pub fn behaviour(ctx: &mut Ctx, raw: &BehaviourRaw, path: &str, controller: bool) -> bool {
-    let before = ctx.diags.len();
-    if let Some(d) = &raw.scan_cycle {
-        let p = join_key(path, "scan_cycle");
-        if !controller {
-            ctx.err_at(
-                &p,
-                "`scan_cycle` applies only to controllers (plc, rtu, ied, safety_controller)"
-                    .into(),
-            );
-        } else if let Some(dd) = duration_dist(ctx, d, &p)
-            && dd.0.mean() < 1000.0
-        {
-            ctx.err_at(&p, "a scan cycle must be at least 1us".into());
-        }
-    }
-    for (name, d) in [
-        ("service_time", &raw.service_time),
-        ("reboot_time", &raw.reboot_time),
-        ("service_restart_time", &raw.service_restart_time),
-    ] {
-        if let Some(d) = d {
-            duration_dist(ctx, d, &join_key(path, name));
-        }
-    }
-    if let Some(l) = raw.cpu_load {
-        fraction(ctx, l, &join_key(path, "cpu_load"), "`cpu_load`", 0.95);
-    }
-    if let Some(f) = raw.fault_rate_per_day
-        && !(f.is_finite() && (0.0..=100.0).contains(&f))
-    {
-        ctx.err_at(
-            &join_key(path, "fault_rate_per_day"),
-            format!("`fault_rate_per_day` must be between 0 and 100, got {f}"),
-        );
-    }
-    ctx.diags.len() == before
-}
-
-fn merge(model: &BehaviourRaw, over: Option<&BehaviourRaw>) -> BehaviourRaw {
-    let Some(o) = over else { return model.clone() };
-    BehaviourRaw {
-        scan_cycle: o.scan_cycle.clone().or_else(|| model.scan_cycle.clone()),
-        service_time: o
-            .service_time
-            .clone()
-            .or_else(|| model.service_time.clone()),
-        cpu_load: o.cpu_load.or(model.cpu_load),
-        reboot_time: o.reboot_time.clone().or_else(|| model.reboot_time.clone()),
-        service_restart_time: o
-            .service_restart_time
-            .clone()
-            .or_else(|| model.service_restart_time.clone()),
-        buffer: o.buffer.or(model.buffer),
-        fault_rate_per_day: o.fault_rate_per_day.or(model.fault_rate_per_day),
-    }
-}
+/// Bandwidths outside this range (bits per second) are legal but warned about: slower than the
+/// slowest serial modems, faster than the fastest Ethernet.
+const PLAUSIBLE_BPS: (u64, u64) = (300, 400_000_000_000);
 
 /// Everything validation produced.
 pub struct Validated {
@@ -403,13 +90,18 @@ pub fn validate(
     s: &Sections,
     lib: &ModelLibrary,
 ) -> Option<Scenario> {
-    let horizon = s.horizon.map(|h| h.0).unwrap_or(Duration::ZERO);
-    if s.horizon.is_some() && horizon < Duration(unit::H) {
-        ctx.err_at(
-            "horizon",
-            format!("the horizon must be at least 1h, got {horizon}"),
-        );
-    }
+    // `None` when the horizon is missing or failed its own check: checks against it are
+    // skipped, so that one bad horizon is one error, not one per window and plan action.
+    let horizon = s.horizon.map(|h| h.0).filter(|&h| {
+        let ok = h >= Duration(unit::H);
+        if !ok {
+            ctx.err_at(
+                "horizon",
+                format!("the horizon must be at least 1h, got {h}"),
+            );
+        }
+        ok
+    });
 
     // Zones.
     let mut zone_ids = Ids::new("zones", written_ids(root, "zones"));
@@ -630,6 +322,16 @@ pub fn validate(
         let loss = l.loss.map_or(0.0, |v| {
             fraction(ctx, v, &join_key(&path, "loss"), "`loss`", 0.99)
         });
+        if !(PLAUSIBLE_BPS.0..=PLAUSIBLE_BPS.1).contains(&l.bandwidth.0) {
+            ctx.warn(
+                &join_key(&path, "bandwidth"),
+                format!(
+                    "a bandwidth of {} bps is outside what industrial links carry (300bps to \
+                     400Gbps); is the unit right?",
+                    l.bandwidth.0
+                ),
+            );
+        }
         if let (Some(a), Some(b)) = (a, b) {
             links.push(Link {
                 id,
@@ -740,6 +442,15 @@ pub fn validate(
         let deadline = f
             .deadline
             .map_or(if poll { timeout } else { period }, |d| d.0);
+        if f.deadline.is_some() && deadline > period && period >= Duration(100 * unit::US) {
+            ctx.warn(
+                &join_key(&path, "deadline"),
+                format!(
+                    "the deadline ({deadline}) is longer than the period ({period}): a reply that \
+                     late comes after the next exchange has started; is the unit right?"
+                ),
+            );
+        }
         if let (Some(c), Some(p)) = (consumer, producer) {
             flows.push(Flow {
                 id: f.id.clone(),
@@ -772,7 +483,7 @@ pub fn validate(
     }
 
     // Routes: one Dijkstra per distinct consumer, through network devices only.
-    let routes = if ctx.diags.is_empty() {
+    let routes = if ctx.clean() {
         route_flows(ctx, &assets, &links, &flows, &flow_paths)
     } else {
         Vec::new()
@@ -867,7 +578,7 @@ pub fn validate(
             &v.affects,
             &join_key(&path, "affects"),
         );
-        if affected.is_empty() && ctx.diags.is_empty() {
+        if affected.is_empty() && ctx.clean() {
             ctx.warn(
                 &join_key(&path, "affects"),
                 format!("vulnerability `{}` affects no asset of this plant", v.id),
@@ -963,9 +674,14 @@ pub fn validate(
     // Patches.
     let mut patch_ids = Ids::new("patches", written_ids(root, "patches"));
     let mut patches = Vec::new();
+    // Patches whose target assets are not all known (a reference that failed, or the patch
+    // itself failed): a plan action on one is not also reported as patching nothing.
+    let mut incomplete_patches = BTreeSet::new();
     for (i, p) in &s.patches {
         let path = join_index("patches", *i);
-        patch_ids.define(ctx, &p.id, &path, "patch");
+        let patch_index = patch_ids.define(ctx, &p.id, &path, "patch");
+        let errors_before = ctx.diags.len();
+        let unresolved_before = ctx.unresolved;
         let fixes: Vec<VulnIdx> = p
             .fixes
             .iter()
@@ -1047,6 +763,9 @@ pub fn validate(
                     .and_then(|d| duration_dist(ctx, d, &join_key(&sp, "scan_cycle"))),
             }
         });
+        if ctx.diags.len() > errors_before || ctx.unresolved > unresolved_before {
+            incomplete_patches.extend(patch_index);
+        }
         if let (Some(deploy_time), Some(failure_probability), Some(rollback_time)) =
             (deploy, failure, rollback)
         {
@@ -1221,7 +940,7 @@ pub fn validate(
                     );
                 } else {
                     let mut t = first.0;
-                    while t < horizon {
+                    while t < horizon.unwrap_or(Duration::ZERO) {
                         starts.push(SimTime(t.0));
                         match every {
                             Some(e) => t = t.saturating_add(e.0),
@@ -1232,6 +951,7 @@ pub fn validate(
             }
             (None, None, Some(at)) => {
                 for (j, a) in at.iter().enumerate() {
+                    let Some(horizon) = horizon else { continue };
                     if a.0 < horizon {
                         starts.push(SimTime(a.0.0));
                     } else {
@@ -1272,7 +992,8 @@ pub fn validate(
                 ),
             );
         }
-        if starts.is_empty()
+        if let Some(horizon) = horizon
+            && starts.is_empty()
             && w.duration.0 > Duration::ZERO
             && (w.first.is_some() || w.at.is_some())
         {
@@ -1400,7 +1121,8 @@ pub fn validate(
                             rest_at_next_window: st.rest_at_next_window,
                         }
                     });
-                    if targets.is_empty() && patch.is_some() {
+                    if targets.is_empty() && patch.is_some_and(|x| !incomplete_patches.contains(&x))
+                    {
                         ctx.err_at(&apath, format!("patch `{pid}` applies to no asset here"));
                     }
                     if let (Some(patch), Some(at)) = (patch, at) {
@@ -1446,7 +1168,10 @@ pub fn validate(
     if s.name.is_some() && name.trim().is_empty() {
         ctx.err_at("name", "the scenario name is empty".into());
     }
-    if !ctx.diags.is_empty() || s.horizon.is_none() || s.name.is_none() {
+    let (Some(horizon), Some(_)) = (horizon, &s.name) else {
+        return None;
+    };
+    if !ctx.clean() {
         return None;
     }
     Some(Scenario {
@@ -1531,136 +1256,6 @@ fn build_behaviour(
     })
 }
 
-struct Refs<'a> {
-    assets: &'a Ids,
-    flows: &'a Ids,
-    functions: &'a Ids,
-}
-
-fn dependencies(ctx: &mut Ctx, refs: &Refs, raw: &[DependencyRaw], path: &str) -> Vec<Dependency> {
-    raw.iter()
-        .enumerate()
-        .filter_map(|(i, d)| dependency(ctx, refs, d, &join_index(path, i), 0))
-        .collect()
-}
-
-fn dependency(
-    ctx: &mut Ctx,
-    refs: &Refs,
-    d: &DependencyRaw,
-    path: &str,
-    depth: usize,
-) -> Option<Dependency> {
-    let tolerate = d.tolerate.map_or(Duration::ZERO, |t| t.0);
-    let named = [
-        d.asset.is_some(),
-        d.flow.is_some(),
-        d.function.is_some(),
-        d.k.is_some() || d.of.is_some(),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    if named != 1 {
-        ctx.err_help(path, format!("a dependency names exactly one of `asset`, `flow`, `function`, or `k` with `of`; this one names {named}"), "e.g. `- flow: scada-poll-plc-1` or `- {k: 1, of: [{asset: scada-a}, {asset: scada-b}]}`".into());
-        return None;
-    }
-    let target = if let Some(a) = &d.asset {
-        DependencyTarget::Asset(AssetIdx(refs.assets.resolve(
-            ctx,
-            a,
-            &join_key(path, "asset"),
-            "asset",
-        )?))
-    } else if let Some(f) = &d.flow {
-        DependencyTarget::Flow(FlowIdx(refs.flows.resolve(
-            ctx,
-            f,
-            &join_key(path, "flow"),
-            "flow",
-        )?))
-    } else if let Some(f) = &d.function {
-        DependencyTarget::Function(FunctionIdx(refs.functions.resolve(
-            ctx,
-            f,
-            &join_key(path, "function"),
-            "function",
-        )?))
-    } else {
-        let (Some(k), Some(of)) = (d.k, &d.of) else {
-            ctx.err_at(path, "k-of-n redundancy needs both `k` and `of`".into());
-            return None;
-        };
-        if depth > 8 {
-            ctx.err_at(path, "k-of-n dependencies nest at most 8 deep".into());
-            return None;
-        }
-        if k == 0 || k as usize > of.len() {
-            ctx.err_at(
-                &join_key(path, "k"),
-                format!(
-                    "`k` must be between 1 and the number of alternatives ({}), got {k}",
-                    of.len()
-                ),
-            );
-            return None;
-        }
-        let inner: Vec<Dependency> = of
-            .iter()
-            .enumerate()
-            .filter_map(|(i, x)| {
-                dependency(
-                    ctx,
-                    refs,
-                    x,
-                    &join_index(&join_key(path, "of"), i),
-                    depth + 1,
-                )
-            })
-            .collect();
-        if inner.len() != of.len() {
-            return None;
-        }
-        DependencyTarget::KOfN { k, of: inner }
-    };
-    Some(Dependency { target, tolerate })
-}
-
-fn check_function_cycles(ctx: &mut Ctx, functions: &[Function], s: &Sections) {
-    use petgraph::graph::DiGraph;
-    let mut g = DiGraph::<usize, ()>::new();
-    let nodes: Vec<_> = (0..functions.len()).map(|i| g.add_node(i)).collect();
-    fn walk(deps: &[Dependency], out: &mut Vec<usize>) {
-        for d in deps {
-            match &d.target {
-                DependencyTarget::Function(f) => out.push(f.ix()),
-                DependencyTarget::KOfN { of, .. } => walk(of, out),
-                _ => {}
-            }
-        }
-    }
-    for (i, f) in functions.iter().enumerate() {
-        let mut out = Vec::new();
-        walk(&f.depends_on, &mut out);
-        for j in out {
-            if j < nodes.len() {
-                g.add_edge(nodes[i], nodes[j], ());
-            }
-        }
-    }
-    if let Err(cycle) = petgraph::algo::toposort(&g, None) {
-        let i = g[cycle.node_id()];
-        let file_index = s.functions.get(i).map_or(i, |(fi, _)| *fi);
-        ctx.err_at(
-            &join_key(&join_index("functions", file_index), "depends_on"),
-            format!(
-                "function `{}` depends on itself through a cycle of functions",
-                functions[i].id
-            ),
-        );
-    }
-}
-
 fn affects(
     ctx: &mut Ctx,
     ids: &Ids,
@@ -1698,395 +1293,6 @@ fn affects(
     set.into_iter().collect()
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a control may reference any of these sections"
-)]
-fn control(
-    ctx: &mut Ctx,
-    c: &ControlRaw,
-    path: &str,
-    conduits: &Ids,
-    entries: &Ids,
-    assets: &Ids,
-    zones: &Ids,
-    vulns: &Ids,
-) -> Option<Control> {
-    let kind_name = match c.kind {
-        ControlKindRaw::Segmentation => "segmentation",
-        ControlKindRaw::RemoteAccessRestriction => "remote_access_restriction",
-        ControlKindRaw::Allowlisting => "allowlisting",
-        ControlKindRaw::Monitoring => "monitoring",
-        ControlKindRaw::VirtualPatch => "virtual_patch",
-    };
-    let allowed: &[&str] = match c.kind {
-        ControlKindRaw::Segmentation => &["conduit", "allow_protocols"],
-        ControlKindRaw::RemoteAccessRestriction => &["entry_point", "residual"],
-        ControlKindRaw::Allowlisting => &["assets", "exploit_success"],
-        ControlKindRaw::Monitoring => &["zones", "detection_probability", "time_to_respond"],
-        ControlKindRaw::VirtualPatch => &[
-            "conduit",
-            "blocks",
-            "miss_probability",
-            "inspection_latency",
-        ],
-    };
-    let given = [
-        ("conduit", c.conduit.is_some()),
-        ("allow_protocols", c.allow_protocols.is_some()),
-        ("entry_point", c.entry_point.is_some()),
-        ("residual", c.residual.is_some()),
-        ("assets", c.assets.is_some()),
-        ("exploit_success", c.exploit_success.is_some()),
-        ("zones", c.zones.is_some()),
-        ("detection_probability", c.detection_probability.is_some()),
-        ("time_to_respond", c.time_to_respond.is_some()),
-        ("blocks", c.blocks.is_some()),
-        ("miss_probability", c.miss_probability.is_some()),
-        ("inspection_latency", c.inspection_latency.is_some()),
-    ];
-    for (name, is_given) in given {
-        if is_given && !allowed.contains(&name) {
-            ctx.err_at(
-                &join_key(path, name),
-                format!(
-                    "`{name}` does not apply to a {kind_name} control; it takes {}",
-                    allowed
-                        .iter()
-                        .map(|a| format!("`{a}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
-        }
-    }
-    let need = |ctx: &mut Ctx, name: &str, present: bool| {
-        if !present {
-            ctx.err_at(path, format!("a {kind_name} control needs `{name}`"));
-        }
-        present
-    };
-    let effect = match c.kind {
-        ControlKindRaw::Segmentation => {
-            if !need(ctx, "conduit", c.conduit.is_some()) {
-                return None;
-            }
-            let conduit = conduits.resolve(
-                ctx,
-                c.conduit.as_deref()?,
-                &join_key(path, "conduit"),
-                "conduit",
-            )?;
-            ControlEffect::Segmentation {
-                conduit: ConduitIdx(conduit),
-                allow_protocols: c
-                    .allow_protocols
-                    .clone()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|p| p.to_lowercase())
-                    .collect(),
-            }
-        }
-        ControlKindRaw::RemoteAccessRestriction => {
-            if !need(ctx, "entry_point", c.entry_point.is_some()) {
-                return None;
-            }
-            let e = entries.resolve(
-                ctx,
-                c.entry_point.as_deref()?,
-                &join_key(path, "entry_point"),
-                "entry point",
-            )?;
-            let residual = fraction(
-                ctx,
-                c.residual.unwrap_or(0.0),
-                &join_key(path, "residual"),
-                "`residual`",
-                1.0,
-            );
-            ControlEffect::RemoteAccessRestriction {
-                entry_point: EntryIdx(e),
-                residual,
-            }
-        }
-        ControlKindRaw::Allowlisting => {
-            let ok_a = need(ctx, "assets", c.assets.is_some());
-            let ok_e = need(ctx, "exploit_success", c.exploit_success.is_some());
-            if !(ok_a && ok_e) {
-                return None;
-            }
-            let list: Vec<AssetIdx> = c
-                .assets
-                .as_ref()?
-                .iter()
-                .enumerate()
-                .filter_map(|(i, a)| {
-                    assets
-                        .resolve(ctx, a, &join_index(&join_key(path, "assets"), i), "asset")
-                        .map(AssetIdx)
-                })
-                .collect();
-            let exploit_success = fraction(
-                ctx,
-                c.exploit_success?,
-                &join_key(path, "exploit_success"),
-                "`exploit_success`",
-                1.0,
-            );
-            ControlEffect::Allowlisting {
-                assets: list,
-                exploit_success,
-            }
-        }
-        ControlKindRaw::Monitoring => {
-            let ok = [
-                need(ctx, "zones", c.zones.is_some()),
-                need(
-                    ctx,
-                    "detection_probability",
-                    c.detection_probability.is_some(),
-                ),
-                need(ctx, "time_to_respond", c.time_to_respond.is_some()),
-            ];
-            if ok.contains(&false) {
-                return None;
-            }
-            let zs: Vec<ZoneIdx> = c
-                .zones
-                .as_ref()?
-                .iter()
-                .enumerate()
-                .filter_map(|(i, z)| {
-                    zones
-                        .resolve(ctx, z, &join_index(&join_key(path, "zones"), i), "zone")
-                        .map(ZoneIdx)
-                })
-                .collect();
-            let dp = probability(
-                ctx,
-                c.detection_probability.as_ref()?,
-                &join_key(path, "detection_probability"),
-            )?;
-            let ttr = duration_dist(
-                ctx,
-                c.time_to_respond.as_ref()?,
-                &join_key(path, "time_to_respond"),
-            )?;
-            ControlEffect::Monitoring {
-                zones: zs,
-                detection_probability: dp,
-                time_to_respond: ttr,
-            }
-        }
-        ControlKindRaw::VirtualPatch => {
-            let ok = [
-                need(ctx, "conduit", c.conduit.is_some()),
-                need(ctx, "blocks", c.blocks.is_some()),
-                need(ctx, "inspection_latency", c.inspection_latency.is_some()),
-            ];
-            if ok.contains(&false) {
-                return None;
-            }
-            let conduit = conduits.resolve(
-                ctx,
-                c.conduit.as_deref()?,
-                &join_key(path, "conduit"),
-                "conduit",
-            );
-            let blocks: Vec<VulnIdx> = c
-                .blocks
-                .as_ref()?
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| {
-                    vulns
-                        .resolve(
-                            ctx,
-                            v,
-                            &join_index(&join_key(path, "blocks"), i),
-                            "vulnerability",
-                        )
-                        .map(VulnIdx)
-                })
-                .collect();
-            let miss = fraction(
-                ctx,
-                c.miss_probability.unwrap_or(0.05),
-                &join_key(path, "miss_probability"),
-                "`miss_probability`",
-                1.0,
-            );
-            ControlEffect::VirtualPatch {
-                conduit: ConduitIdx(conduit?),
-                blocks,
-                miss_probability: miss,
-                inspection_latency: c.inspection_latency?.0,
-            }
-        }
-    };
-    let deploy_time = match &c.deploy_time {
-        Some(d) => duration_dist(ctx, d, &join_key(path, "deploy_time"))?,
-        None => DurationDist::constant(Duration::ZERO),
-    };
-    let failure_probability = match &c.failure_probability {
-        Some(p) => probability(ctx, p, &join_key(path, "failure_probability"))?,
-        None => Probability::Fixed(0.0),
-    };
-    Some(Control {
-        id: c.id.clone(),
-        effect,
-        deploy_time,
-        failure_probability,
-    })
-}
-
-fn when(
-    ctx: &mut Ctx,
-    text: &str,
-    path: &str,
-    horizon: Duration,
-    window_ids: &Ids,
-    windows: &[MaintenanceWindow],
-) -> Option<When> {
-    let t = text.trim();
-    if t == "now" {
-        return Some(When::Now);
-    }
-    if let Some(rest) = t.strip_prefix("next_window") {
-        let named = match rest.strip_prefix(':') {
-            Some(id) => {
-                Some(window_ids.resolve(ctx, id.trim(), path, "maintenance window")? as usize)
-            }
-            None if rest.is_empty() => None,
-            None => {
-                ctx.err_at(path, format!("invalid time `{t}`: expected `now`, an offset such as `3d`, `next_window` or `next_window:<window id>`"));
-                return None;
-            }
-        };
-        let occurs = match named {
-            Some(i) => windows.get(i).is_some_and(|w| !w.starts.is_empty()),
-            None => windows.iter().any(|w| !w.starts.is_empty()),
-        };
-        if !occurs && (named.is_some() || !windows.is_empty() || window_ids.written.is_empty()) {
-            let what = named.map_or("no maintenance window".to_string(), |i| {
-                format!("window `{}`", windows[i].id)
-            });
-            ctx.err_at(path, format!("this action waits for the next window, but {what} occurs within the horizon ({horizon})"));
-            return None;
-        }
-        return Some(When::NextWindow(named));
-    }
-    match crate::units::parse_duration(t) {
-        Ok(d) if d < horizon => Some(When::At(SimTime(d.0))),
-        Ok(d) => {
-            ctx.err_at(
-                path,
-                format!(
-                    "this action is at {d}, after the horizon ({horizon}): it would never happen"
-                ),
-            );
-            None
-        }
-        Err(_) => {
-            ctx.err_at(path, format!("invalid time `{t}`: expected `now`, an offset such as `3d`, `next_window` or `next_window:<window id>`"));
-            None
-        }
-    }
-}
-
-/// Routes every flow along the path of least latency through network devices. One Dijkstra
-/// per distinct consumer; ties resolve to the lower asset index, so routes are deterministic.
-fn route_flows(
-    ctx: &mut Ctx,
-    assets: &[Asset],
-    links: &[Link],
-    flows: &[Flow],
-    flow_paths: &[String],
-) -> Vec<Route> {
-    let n = assets.len();
-    let mut adjacency: Vec<Vec<(u32, u32, bool)>> = vec![Vec::new(); n];
-    for (li, l) in links.iter().enumerate() {
-        let [a, b] = l.ends;
-        adjacency[a.ix()].push((b.0, li as u32, true));
-        adjacency[b.ix()].push((a.0, li as u32, false));
-    }
-    for adj in &mut adjacency {
-        adj.sort_unstable();
-    }
-    let mut by_source: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (fi, f) in flows.iter().enumerate() {
-        by_source.entry(f.consumer.0).or_default().push(fi);
-    }
-    let mut routes = vec![
-        Route {
-            hops: Vec::new(),
-            links: Vec::new()
-        };
-        flows.len()
-    ];
-    let mut dist = vec![u64::MAX; n];
-    let mut prev: Vec<Option<(u32, u32, bool)>> = vec![None; n];
-    for (src, fis) in by_source {
-        dist.iter_mut().for_each(|d| *d = u64::MAX);
-        prev.iter_mut().for_each(|p| *p = None);
-        let mut heap = BinaryHeap::new();
-        dist[src as usize] = 0;
-        heap.push(Reverse((0u64, src)));
-        while let Some(Reverse((d, u))) = heap.pop() {
-            if d > dist[u as usize] {
-                continue;
-            }
-            // Only the source and network devices forward.
-            if u != src && !assets[u as usize].kind.is_network_device() {
-                continue;
-            }
-            for &(v, li, forward) in &adjacency[u as usize] {
-                // Cost: latency plus one microsecond per hop, so equal-latency paths prefer
-                // fewer hops.
-                let nd = d
-                    .saturating_add(links[li as usize].latency.0)
-                    .saturating_add(1_000);
-                if nd < dist[v as usize] {
-                    dist[v as usize] = nd;
-                    prev[v as usize] = Some((u, li, forward));
-                    heap.push(Reverse((nd, v)));
-                }
-            }
-        }
-        for fi in fis {
-            let f = &flows[fi];
-            let dst = f.producer.0;
-            if dist[dst as usize] == u64::MAX {
-                ctx.err_help(
-                    &flow_paths[fi],
-                    format!("flow `{}` cannot be routed: no path of links from `{}` to `{}`", f.id, assets[f.consumer.ix()].id, assets[dst as usize].id),
-                    "messages travel over `links` and are forwarded only by network devices (switch, router, firewall, ips); add the missing link".into(),
-                );
-                continue;
-            }
-            let mut hops = vec![AssetIdx(dst)];
-            let mut route_links = Vec::new();
-            let mut at = dst;
-            while let Some((p, li, fwd)) = prev[at as usize] {
-                route_links.push((LinkIdx(li), fwd));
-                hops.push(AssetIdx(p));
-                at = p;
-                if at == src {
-                    break;
-                }
-            }
-            hops.reverse();
-            route_links.reverse();
-            routes[fi] = Route {
-                hops,
-                links: route_links,
-            };
-        }
-    }
-    routes
-}
-
 fn default_recovery() -> DurationDist {
     DurationDist(
         Dist::new(DistSpec::LogNormal {
@@ -2095,54 +1301,4 @@ fn default_recovery() -> DurationDist {
         })
         .expect("valid default"),
     )
-}
-
-/// CVSS v3 exploitability as a multiplier on the time to compromise: high attack complexity
-/// ×2, low privileges required ×1.5, high ×3, user interaction required ×2.
-fn cvss_ttc_factor(v: &cvss::v3::Vector) -> f64 {
-    use cvss::v3::metric::base::{AttackComplexity, PrivilegesRequired, UserInteraction};
-    let mut f = 1.0;
-    if matches!(v.ac, Some(AttackComplexity::High)) {
-        f *= 2.0;
-    }
-    match v.pr {
-        Some(PrivilegesRequired::Low) => f *= 1.5,
-        Some(PrivilegesRequired::High) => f *= 3.0,
-        _ => {}
-    }
-    if matches!(v.ui, Some(UserInteraction::Required)) {
-        f *= 2.0;
-    }
-    f
-}
-
-/// The default time to compromise of one exploit step (medium-capability attacker), when a
-/// vulnerability does not give its own `ttc`: exponential (memoryless effort, as in the
-/// attack-step distributions of MAL/securiCAD) with a mean set by exploit maturity —
-/// exploited in the wild (or KEV) 2 days, functional exploit 7 days, proof of concept
-/// 20 days, unproven 60 days — lowered to 7 days when EPSS ≥ 0.5 and to 2 days when
-/// EPSS ≥ 0.9, then scaled by CVSS exploitability (`cvss_ttc_factor`). The anchor is
-/// McQueen et al. (2006), "Time-to-Compromise Model for Cyber Risk Reduction Estimation",
-/// which puts a skilled attacker with a known exploit at about 5.8 days. These are defaults
-/// to review, not measurements; give `ttc` where you know better.
-pub fn default_ttc(
-    maturity: ExploitMaturity,
-    kev: bool,
-    epss: Option<f64>,
-    cvss_factor: f64,
-) -> DurationDist {
-    let mut days: f64 = match maturity {
-        _ if kev => 2.0,
-        ExploitMaturity::Active => 2.0,
-        ExploitMaturity::Functional => 7.0,
-        ExploitMaturity::ProofOfConcept => 20.0,
-        ExploitMaturity::Unproven => 60.0,
-    };
-    match epss {
-        Some(e) if e >= 0.9 => days = days.min(2.0),
-        Some(e) if e >= 0.5 => days = days.min(7.0),
-        _ => {}
-    }
-    let mean = days * cvss_factor * unit::D as f64;
-    DurationDist(Dist::new(DistSpec::Exponential { mean }).expect("positive mean"))
 }
