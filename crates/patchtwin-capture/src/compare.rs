@@ -30,7 +30,11 @@ pub struct CompareOptions {
 
 impl Default for CompareOptions {
     fn default() -> Self {
-        CompareOptions { alpha: 0.01, tolerance_s: 0.5e-3, tolerance_fraction: 0.1 }
+        CompareOptions {
+            alpha: 0.01,
+            tolerance_s: 0.5e-3,
+            tolerance_fraction: 0.1,
+        }
     }
 }
 
@@ -111,7 +115,9 @@ pub fn compare(model: &[f64], measured: &[f64], options: &CompareOptions) -> Com
         match p95 {
             Some(r) => {
                 let diff = r.model - r.measured;
-                let tolerance = options.tolerance_s.max(options.tolerance_fraction * r.measured);
+                let tolerance = options
+                    .tolerance_s
+                    .max(options.tolerance_fraction * r.measured);
                 let overlap = overlaps(r.model_interval, r.measured_interval);
                 if p >= options.alpha || overlap || diff.abs() <= tolerance {
                     Verdict::Agree
@@ -125,12 +131,31 @@ pub fn compare(model: &[f64], measured: &[f64], options: &CompareOptions) -> Com
         }
     };
     let words = match verdict {
-        Verdict::Agree => format!("agrees (KS p = {p:.3}, p95 intervals overlap or within tolerance)"),
-        Verdict::ModelSlower(s) => format!("model slower by {:.1} ms at p95: lower the server's service time or scan cycle?", s * 1e3),
-        Verdict::ModelFaster(s) => format!("model faster by {:.1} ms at p95: raise the server's service time, or add the network's latency?", s * 1e3),
-        Verdict::NotEnoughData => format!("not enough samples (model {}, measured {}; need {MIN_SAMPLES} each)", m.len(), x.len()),
+        Verdict::Agree => {
+            format!("agrees (KS p = {p:.3}, p95 intervals overlap or within tolerance)")
+        }
+        Verdict::ModelSlower(s) => format!(
+            "model slower by {:.1} ms at p95: lower the server's service time or scan cycle?",
+            s * 1e3
+        ),
+        Verdict::ModelFaster(s) => format!(
+            "model faster by {:.1} ms at p95: raise the server's service time, or add the network's latency?",
+            s * 1e3
+        ),
+        Verdict::NotEnoughData => format!(
+            "not enough samples (model {}, measured {}; need {MIN_SAMPLES} each)",
+            m.len(),
+            x.len()
+        ),
     };
-    Comparison { rows, ks_statistic: d, ks_p_value: p, samples: (m.len(), x.len()), verdict, words }
+    Comparison {
+        rows,
+        ks_statistic: d,
+        ks_p_value: p,
+        samples: (m.len(), x.len()),
+        verdict,
+        words,
+    }
 }
 
 fn overlaps(a: (Option<f64>, Option<f64>), b: (Option<f64>, Option<f64>)) -> bool {
@@ -144,7 +169,9 @@ fn overlaps(a: (Option<f64>, Option<f64>), b: (Option<f64>, Option<f64>)) -> boo
 /// below ξ_q. `None` on a side whose rank falls outside the sample.
 pub fn interval(sorted: &[f64], q: f64) -> (Option<f64>, Option<f64>) {
     let n = sorted.len() as u64;
-    let Ok(b) = Binomial::new(q, n) else { return (None, None) };
+    let Ok(b) = Binomial::new(q, n) else {
+        return (None, None);
+    };
     // Largest l with P(B < l) ≤ 0.025, smallest u with P(B < u) ≥ 0.975 (1-based ranks).
     let mut lo = None;
     let mut hi = None;
@@ -152,7 +179,11 @@ pub fn interval(sorted: &[f64], q: f64) -> (Option<f64>, Option<f64>) {
     // Binary searches over the monotone CDF.
     while a < z {
         let mid = (a + z).div_ceil(2);
-        if b.cdf(mid - 1) <= 0.025 { a = mid } else { z = mid - 1 }
+        if b.cdf(mid - 1) <= 0.025 {
+            a = mid
+        } else {
+            z = mid - 1
+        }
     }
     if a >= 1 {
         lo = Some(sorted[a as usize - 1]);
@@ -160,7 +191,11 @@ pub fn interval(sorted: &[f64], q: f64) -> (Option<f64>, Option<f64>) {
     let (mut a, mut z) = (1u64, n + 1);
     while a < z {
         let mid = (a + z) / 2;
-        if b.cdf(mid - 1) >= 0.975 { z = mid } else { a = mid + 1 }
+        if b.cdf(mid - 1) >= 0.975 {
+            z = mid
+        } else {
+            a = mid + 1
+        }
     }
     if a <= n {
         hi = Some(sorted[a as usize - 1]);
@@ -239,10 +274,21 @@ mod tests {
         let measured: Vec<f64> = (0..500).map(|i| 0.010 + 0.001 * (i % 10) as f64).collect();
         let slower: Vec<f64> = measured.iter().map(|x| x + 0.0021).collect();
         let c = compare(&slower, &measured, &CompareOptions::default());
-        assert!(matches!(c.verdict, Verdict::ModelSlower(d) if (d - 0.0021).abs() < 1e-9), "{:?}", c.verdict);
-        assert!(c.words.starts_with("model slower by 2.1 ms at p95"), "{}", c.words);
+        assert!(
+            matches!(c.verdict, Verdict::ModelSlower(d) if (d - 0.0021).abs() < 1e-9),
+            "{:?}",
+            c.verdict
+        );
+        assert!(
+            c.words.starts_with("model slower by 2.1 ms at p95"),
+            "{}",
+            c.words
+        );
         let c = compare(&measured, &measured, &CompareOptions::default());
         assert_eq!(c.verdict, Verdict::Agree);
-        assert_eq!(compare(&measured[..5], &measured, &CompareOptions::default()).verdict, Verdict::NotEnoughData);
+        assert_eq!(
+            compare(&measured[..5], &measured, &CompareOptions::default()).verdict,
+            Verdict::NotEnoughData
+        );
     }
 }

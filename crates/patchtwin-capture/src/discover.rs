@@ -3,11 +3,12 @@
 //! period overall and per item, request and response sizes, response times and unanswered
 //! requests. Also maps endpoints to scenario assets by address.
 //!
-//! Periods are robust to captures spliced from recordings far apart: a gap longer than
-//! [`BREAK_FACTOR`] times the median gap is a break in the recording, not a poll period, and is
-//! left out (and counted).
+//! Periods are robust to captures spliced from recordings far apart: a gap longer than both
+//! [`BREAK_FACTOR`] times the median gap and [`MIN_BREAK_S`] is a break in the recording, not a
+//! poll period, and is left out (and counted). The floor keeps a burst-then-wait cycle (several
+//! reads back to back once a second) from being read as breaks.
 //!
-//! Not here: writing YAML ([`crate::yaml`]), comparing with a model ([`crate::compare`]).
+//! Not here: writing YAML ([`crate::yaml`]), comparing with a model ([`mod@crate::compare`]).
 
 use crate::proto::Protocol;
 use crate::track::Capture;
@@ -15,8 +16,10 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 
-/// A gap this many times the median gap is a break in the recording.
+/// A gap this many times the median gap (and at least [`MIN_BREAK_S`]) is a recording break.
 pub const BREAK_FACTOR: f64 = 10.0;
+/// No gap shorter than this is a recording break, seconds.
+pub const MIN_BREAK_S: f64 = 60.0;
 
 /// Mean and spread of the gaps between successive requests.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -92,7 +95,10 @@ pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 
 /// Period statistics of sorted request times (ns); `None` with fewer than two gaps.
 pub fn period(times_ns: &[i64]) -> Option<Period> {
-    let mut gaps: Vec<f64> = times_ns.windows(2).map(|w| (w[1] - w[0]) as f64 * 1e-9).collect();
+    let mut gaps: Vec<f64> = times_ns
+        .windows(2)
+        .map(|w| (w[1] - w[0]) as f64 * 1e-9)
+        .collect();
     if gaps.len() < 2 {
         return None;
     }
@@ -100,18 +106,27 @@ pub fn period(times_ns: &[i64]) -> Option<Period> {
     sorted.sort_by(f64::total_cmp);
     let median = sorted[sorted.len() / 2];
     let before = gaps.len();
-    gaps.retain(|&g| g <= BREAK_FACTOR * median.max(1e-6));
+    gaps.retain(|&g| g <= (BREAK_FACTOR * median).max(MIN_BREAK_S));
     let n = gaps.len() as f64;
     let mean = gaps.iter().sum::<f64>() / n;
     let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    Some(Period { mean_s: mean, sd_s: var.sqrt(), median_s: median, gaps: gaps.len(), breaks: before - gaps.len() })
+    Some(Period {
+        mean_s: mean,
+        sd_s: var.sqrt(),
+        median_s: median,
+        gaps: gaps.len(),
+        breaks: before - gaps.len(),
+    })
 }
 
 /// Groups a capture's conversations into flows, in order of client, server, protocol.
 pub fn discover_flows(capture: &Capture) -> Vec<DiscoveredFlow> {
     let mut groups: BTreeMap<(IpAddr, SocketAddr, Protocol), Vec<usize>> = BTreeMap::new();
     for (i, c) in capture.conversations.iter().enumerate() {
-        groups.entry((c.client.ip(), c.server, c.protocol)).or_default().push(i);
+        groups
+            .entry((c.client.ip(), c.server, c.protocol))
+            .or_default()
+            .push(i);
     }
     groups
         .into_iter()
@@ -152,7 +167,15 @@ pub fn discover_flows(capture: &Capture) -> Vec<DiscoveredFlow> {
                 .map(|label| {
                     let (requests, mut times) = by_item.remove(&label).unwrap_or_default();
                     times.sort_unstable();
-                    ItemStats { label, requests, period: if times.len() >= 3 { period(&times) } else { None } }
+                    ItemStats {
+                        label,
+                        requests,
+                        period: if times.len() >= 3 {
+                            period(&times)
+                        } else {
+                            None
+                        },
+                    }
                 })
                 .collect();
             let answered = response_times_s.len();
@@ -185,7 +208,10 @@ pub struct EndpointMapping {
 
 /// Maps every flow's client and server address to an asset id with `addresses` (from a mapping
 /// file or the scenario's assets); addresses with no asset are listed in `unmatched`.
-pub fn map_endpoints(flows: &[DiscoveredFlow], addresses: &BTreeMap<IpAddr, String>) -> EndpointMapping {
+pub fn map_endpoints(
+    flows: &[DiscoveredFlow],
+    addresses: &BTreeMap<IpAddr, String>,
+) -> EndpointMapping {
     let mut unmatched = BTreeSet::new();
     let mut look = |ip: IpAddr| {
         let found = addresses.get(&ip).cloned();
@@ -194,7 +220,10 @@ pub fn map_endpoints(flows: &[DiscoveredFlow], addresses: &BTreeMap<IpAddr, Stri
         }
         found
     };
-    let assets = flows.iter().map(|f| (look(f.client), look(f.server.ip()))).collect();
+    let assets = flows
+        .iter()
+        .map(|f| (look(f.client), look(f.server.ip())))
+        .collect();
     EndpointMapping { assets, unmatched }
 }
 

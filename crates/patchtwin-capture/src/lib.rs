@@ -3,7 +3,7 @@
 //! discovered flows with poll periods, sizes and response times ([`discover_flows`]), endpoint
 //! to asset mapping by address ([`map_endpoints`]), scenario `flows:` entries with the evidence
 //! as comments ([`flows_yaml`]), and a model-versus-capture check of response times
-//! ([`compare`]).
+//! ([`compare()`]).
 //!
 //! Protocols paired: Modbus/TCP, S7comm, DNP3, EtherNet/IP (CIP explicit), BACnet/IP
 //! ([`proto`]). TCP streams are reassembled ([`tcp`]).
@@ -18,7 +18,7 @@ pub mod proto;
 pub mod read;
 pub mod tcp;
 pub mod track;
-// pub mod yaml;
+pub mod yaml;
 
 pub use compare::{CompareOptions, Comparison, QuantileRow, Verdict, compare};
 pub use discover::{DiscoveredFlow, EndpointMapping, ItemStats, discover_flows, map_endpoints};
@@ -26,4 +26,4 @@ pub use error::CaptureError;
 pub use proto::Protocol;
 pub use read::{read_capture, read_capture_from};
 pub use track::{Capture, Conversation, Transaction, Warning};
-// pub use yaml::flows_yaml;
+pub use yaml::flows_yaml;

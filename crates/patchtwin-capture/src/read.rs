@@ -13,9 +13,9 @@ use std::net::IpAddr;
 use std::path::Path;
 
 /// Largest record accepted; a larger length field is taken as corruption.
-const MAX_RECORD: usize = 16 << 20;
+pub const MAX_RECORD: usize = 16 << 20;
 /// The parser's initial buffer.
-const INITIAL_BUFFER: usize = 1 << 16;
+pub const INITIAL_BUFFER: usize = 1 << 16;
 
 /// Reads one capture file (pcap or pcapng, detected from its header) into transactions.
 pub fn read_capture(path: &Path) -> Result<Capture, CaptureError> {
@@ -99,7 +99,8 @@ fn read_into<R: Read + Send>(
                         match interfaces.get(epb.if_id as usize) {
                             Some(ifc) => {
                                 let raw = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
-                                let ns = u128::from(raw) * 1_000_000_000 / u128::from(ifc.resolution);
+                                let ns =
+                                    u128::from(raw) * 1_000_000_000 / u128::from(ifc.resolution);
                                 let ts = (ns.min(i64::MAX as u128) as i64)
                                     .saturating_add(ifc.offset_s.saturating_mul(1_000_000_000));
                                 let cut = epb.caplen < epb.origlen;
@@ -136,7 +137,10 @@ fn read_into<R: Read + Send>(
                 }
             }
             Err(PcapError::UnexpectedEof) => {
-                tracker.warn(record + 1, "file ends inside this record (truncated capture)");
+                tracker.warn(
+                    record + 1,
+                    "file ends inside this record (truncated capture)",
+                );
                 return Ok(());
             }
             Err(e) => return Err(corrupt(record + 1, describe(&e))),
@@ -172,9 +176,14 @@ fn decode_frame(
         Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 => LaxSlicedPacket::from_ip(data).ok(),
         Linktype::LINUX_SLL if data.len() >= 16 => {
             let ether_type = u16::from_be_bytes([data[14], data[15]]);
-            Some(LaxSlicedPacket::from_ether_type(ether_type.into(), &data[16..]))
+            Some(LaxSlicedPacket::from_ether_type(
+                ether_type.into(),
+                &data[16..],
+            ))
         }
-        Linktype::NULL | Linktype::LOOP if data.len() >= 4 => LaxSlicedPacket::from_ip(&data[4..]).ok(),
+        Linktype::NULL | Linktype::LOOP if data.len() >= 4 => {
+            LaxSlicedPacket::from_ip(&data[4..]).ok()
+        }
         _ => {
             tracker.skip_linktype(linktype.0);
             return;
@@ -186,14 +195,26 @@ fn decode_frame(
             let h = ip.header();
             let len = usize::from(h.total_len()).saturating_sub(h.slice().len());
             let frag = h.more_fragments() || h.fragments_offset().value() != 0;
-            (IpAddr::V4(h.source_addr()), IpAddr::V4(h.destination_addr()), len, frag)
+            (
+                IpAddr::V4(h.source_addr()),
+                IpAddr::V4(h.destination_addr()),
+                len,
+                frag,
+            )
         }
         Some(LaxNetSlice::Ipv6(ip)) => {
             let h = ip.header();
             let frag = ip.payload().fragmented;
-            let ext = ip.payload().payload.as_ptr() as usize - h.slice().as_ptr() as usize - h.slice().len();
+            let ext = ip.payload().payload.as_ptr() as usize
+                - h.slice().as_ptr() as usize
+                - h.slice().len();
             let len = usize::from(h.payload_length()).saturating_sub(ext);
-            (IpAddr::V6(h.source_addr()), IpAddr::V6(h.destination_addr()), len, frag)
+            (
+                IpAddr::V6(h.source_addr()),
+                IpAddr::V6(h.destination_addr()),
+                len,
+                frag,
+            )
         }
         _ => return,
     };

@@ -135,7 +135,11 @@ impl Reassembler {
 
     /// Keeps a segment that arrived before the bytes preceding it.
     fn hold(&mut self, seq: u32, payload: &[u8], missing: usize, out: &mut dyn FnMut(Chunk<'_>)) {
-        if self.pending.iter().any(|p| p.seq == seq && p.data.len() >= payload.len()) {
+        if self
+            .pending
+            .iter()
+            .any(|p| p.seq == seq && p.data.len() >= payload.len())
+        {
             self.duplicates += 1;
             return;
         }
@@ -153,7 +157,12 @@ impl Reassembler {
     /// Gives up on the missing bytes before the earliest held segment.
     fn skip_hole(&mut self, out: &mut dyn FnMut(Chunk<'_>)) {
         let Some(next) = self.next else { return };
-        let Some(first) = self.pending.iter().map(|p| p.seq).min_by_key(|&s| diff(s, next)) else {
+        let Some(first) = self
+            .pending
+            .iter()
+            .map(|p| p.seq)
+            .min_by_key(|&s| diff(s, next))
+        else {
             return;
         };
         self.gaps += 1;
@@ -192,7 +201,13 @@ mod tests {
             Chunk::Gap(n) => got.push(format!("<gap {n}>")),
         };
         for (i, &(seq, syn, payload, missing)) in segs.iter().enumerate() {
-            let seg = Segment { seq, syn, payload, missing, ts_ns: i as i64 };
+            let seg = Segment {
+                seq,
+                syn,
+                payload,
+                missing,
+                ts_ns: i as i64,
+            };
             r.segment(seg, &mut push);
         }
         r.finish(&mut push);
@@ -201,24 +216,41 @@ mod tests {
 
     #[test]
     fn duplicates_and_overlapping_retransmissions_deliver_each_byte_once() {
-        let (got, r) = run(&[(100, true, b"", 0), (101, false, b"abc", 0), (101, false, b"abc", 0), (102, false, b"bcdef", 0)]);
+        let (got, r) = run(&[
+            (100, true, b"", 0),
+            (101, false, b"abc", 0),
+            (101, false, b"abc", 0),
+            (102, false, b"bcdef", 0),
+        ]);
         assert_eq!(got, ["abc", "def"]);
         assert_eq!(r.duplicates, 2);
     }
 
     #[test]
     fn out_of_order_segments_wait_for_the_hole() {
-        let (got, _) = run(&[(10, false, b"ab", 0), (14, false, b"ef", 0), (12, false, b"cd", 0)]);
+        let (got, _) = run(&[
+            (10, false, b"ab", 0),
+            (14, false, b"ef", 0),
+            (12, false, b"cd", 0),
+        ]);
         assert_eq!(got, ["ab", "cd", "ef"]);
     }
 
     #[test]
     fn sequence_wrap_is_continuous() {
         let start = u32::MAX - 1;
-        let (got, _) = run(&[(start, false, b"xy", 0), (0, false, b"z", 0), (1, false, b"w", 0)]);
+        let (got, _) = run(&[
+            (start, false, b"xy", 0),
+            (0, false, b"z", 0),
+            (1, false, b"w", 0),
+        ]);
         assert_eq!(got, ["xy", "z", "w"]);
         // Out of order across the wrap too.
-        let (got, _) = run(&[(start, false, b"xy", 0), (1, false, b"w", 0), (0, false, b"z", 0)]);
+        let (got, _) = run(&[
+            (start, false, b"xy", 0),
+            (1, false, b"w", 0),
+            (0, false, b"z", 0),
+        ]);
         assert_eq!(got, ["xy", "z", "w"]);
     }
 

@@ -112,7 +112,10 @@ pub struct Conversation {
 impl Conversation {
     /// Requests never answered.
     pub fn unanswered(&self) -> usize {
-        self.transactions.iter().filter(|t| t.response_time_ns.is_none()).count()
+        self.transactions
+            .iter()
+            .filter(|t| t.response_time_ns.is_none())
+            .count()
     }
 }
 
@@ -143,11 +146,17 @@ pub struct Capture {
 impl Capture {
     /// Requests never answered, over all conversations.
     pub fn unanswered(&self) -> usize {
-        self.conversations.iter().map(Conversation::unanswered).sum()
+        self.conversations
+            .iter()
+            .map(Conversation::unanswered)
+            .sum()
     }
     /// Transactions over all conversations.
     pub fn transactions(&self) -> usize {
-        self.conversations.iter().map(|c| c.transactions.len()).sum()
+        self.conversations
+            .iter()
+            .map(|c| c.transactions.len())
+            .sum()
     }
 }
 
@@ -181,7 +190,13 @@ impl Tracker {
     /// An empty tracker for the named capture.
     pub fn new(source: String) -> Tracker {
         Tracker {
-            capture: Capture { source, packets: 0, conversations: Vec::new(), warnings: Vec::new(), warnings_dropped: 0 },
+            capture: Capture {
+                source,
+                packets: 0,
+                conversations: Vec::new(),
+                warnings: Vec::new(),
+                warnings_dropped: 0,
+            },
             live: Vec::new(),
             index: HashMap::new(),
             skipped_linktypes: BTreeMap::new(),
@@ -197,7 +212,10 @@ impl Tracker {
     /// Records a warning about one packet.
     pub fn warn(&mut self, packet: u64, message: &str) {
         if self.capture.warnings.len() < MAX_WARNINGS {
-            self.capture.warnings.push(Warning { packet, message: message.to_string() });
+            self.capture.warnings.push(Warning {
+                packet,
+                message: message.to_string(),
+            });
         } else {
             self.capture.warnings_dropped += 1;
         }
@@ -211,8 +229,12 @@ impl Tracker {
     /// Takes one decoded packet.
     pub fn packet(&mut self, p: Packet<'_>) {
         let (tcp, src_port, dst_port) = match p.l4 {
-            L4::Tcp { src_port, dst_port, .. } => (true, src_port, dst_port),
-            L4::Udp { src_port, dst_port, .. } => (false, src_port, dst_port),
+            L4::Tcp {
+                src_port, dst_port, ..
+            } => (true, src_port, dst_port),
+            L4::Udp {
+                src_port, dst_port, ..
+            } => (false, src_port, dst_port),
         };
         let src = SocketAddr::new(p.src, src_port);
         let dst = SocketAddr::new(p.dst, dst_port);
@@ -221,7 +243,8 @@ impl Tracker {
         let id = match self.index.get(&(tcp, lo, hi)) {
             Some(&id) => id,
             None => {
-                let protocol = Protocol::from_port(dst_port, tcp).or_else(|| Protocol::from_port(src_port, tcp));
+                let protocol = Protocol::from_port(dst_port, tcp)
+                    .or_else(|| Protocol::from_port(src_port, tcp));
                 let Some(protocol) = protocol else { return };
                 if self.live.len() >= MAX_CONVERSATIONS {
                     self.warn(p.record, "too many conversations; this one is ignored");
@@ -235,17 +258,35 @@ impl Tracker {
         let live = &mut self.live[id];
         let mut pdus = std::mem::take(&mut self.pdus);
         match p.l4 {
-            L4::Tcp { seq, syn, payload, missing, .. } => {
+            L4::Tcp {
+                seq,
+                syn,
+                payload,
+                missing,
+                ..
+            } => {
                 if syn && live.client.is_none() && payload.is_empty() {
                     // SYN alone opens; SYN+ACK answers. Either way the roles are known now.
                     live.client = Some(side);
                 }
-                live.tcp_segment(side, Segment { seq, syn, payload, missing, ts_ns: p.ts_ns }, &mut pdus);
+                live.tcp_segment(
+                    side,
+                    Segment {
+                        seq,
+                        syn,
+                        payload,
+                        missing,
+                        ts_ns: p.ts_ns,
+                    },
+                    &mut pdus,
+                );
             }
             L4::Udp { payload, .. } => {
                 live.settle_client_by_port(side);
                 let to_server = live.client.map(|c| c == side);
-                if let Some(pdu) = proto::datagram(live.conv.protocol, payload, to_server.unwrap_or(true)) {
+                if let Some(pdu) =
+                    proto::datagram(live.conv.protocol, payload, to_server.unwrap_or(true))
+                {
                     pdus.push(pdu);
                 }
             }
@@ -283,9 +324,17 @@ impl Tracker {
             live.conv.server = live.ends[1 - client];
         }
         for (linktype, n) in std::mem::take(&mut self.skipped_linktypes) {
-            self.warn(0, &format!("{n} frames of link type {linktype} not decoded"));
+            self.warn(
+                0,
+                &format!("{n} frames of link type {linktype} not decoded"),
+            );
         }
-        self.capture.conversations = self.live.into_iter().map(|l| l.conv).filter(|c| !c.transactions.is_empty() || c.orphan_responses > 0).collect();
+        self.capture.conversations = self
+            .live
+            .into_iter()
+            .map(|l| l.conv)
+            .filter(|c| !c.transactions.is_empty() || c.orphan_responses > 0)
+            .collect();
         self.capture
     }
 }
@@ -321,7 +370,8 @@ impl Live {
             return;
         }
         let tcp = self.conv.tcp;
-        let serves = |end: &SocketAddr| Protocol::from_port(end.port(), tcp) == Some(self.conv.protocol);
+        let serves =
+            |end: &SocketAddr| Protocol::from_port(end.port(), tcp) == Some(self.conv.protocol);
         match (serves(&self.ends[0]), serves(&self.ends[1])) {
             (true, false) => self.client = Some(1),
             (false, true) => self.client = Some(0),
@@ -361,11 +411,18 @@ impl Live {
                     response_size: 0,
                     item,
                 });
-                self.outstanding.entry(pdu.key).or_default().push_back(Outstanding { index });
+                self.outstanding
+                    .entry(pdu.key)
+                    .or_default()
+                    .push_back(Outstanding { index });
                 self.outstanding_count += 1;
                 if self.outstanding_count > MAX_OUTSTANDING {
                     // The oldest waits forever: stop tracking it (it stays unanswered).
-                    let oldest = self.outstanding.iter().filter_map(|(k, q)| q.front().map(|o| (o.index, *k))).min();
+                    let oldest = self
+                        .outstanding
+                        .iter()
+                        .filter_map(|(k, q)| q.front().map(|o| (o.index, *k)))
+                        .min();
                     if let Some((_, key)) = oldest {
                         self.drop_front(key);
                     }
@@ -382,7 +439,9 @@ impl Live {
                 };
                 let t = &mut self.conv.transactions[index];
                 let Ok(elapsed) = u64::try_from(ts_ns - t.request_ns) else {
-                    return Some("response timestamped before its request (clock stepped back?); not paired");
+                    return Some(
+                        "response timestamped before its request (clock stepped back?); not paired",
+                    );
                 };
                 t.response_time_ns = Some(elapsed);
                 t.response_size = pdu.size as u32;

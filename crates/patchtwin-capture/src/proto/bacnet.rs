@@ -41,14 +41,21 @@ pub fn decode(b: &[u8]) -> Option<Pdu> {
     };
     let item = (role == Role::Request).then(|| request_item(apdu));
     let size = usize::from(be16(b, 2)?).max(b.len());
-    Some(Pdu { role, key: u64::from(invoke), item, size })
+    Some(Pdu {
+        role,
+        key: u64::from(invoke),
+        item,
+        size,
+    })
 }
 
 /// "service 12 object 0x00800001 property 85" for ReadProperty; the service otherwise.
 fn request_item(apdu: &[u8]) -> String {
     let segmented = apdu[0] & 0x08 != 0;
     let at = if segmented { 5 } else { 3 };
-    let Some(&service) = apdu.get(at) else { return "confirmed".into() };
+    let Some(&service) = apdu.get(at) else {
+        return "confirmed".into();
+    };
     // Context tag 0 (object identifier, 4 bytes) then context tag 1 (property identifier).
     let object = (apdu.get(at + 1) == Some(&0x0C))
         .then(|| apdu.get(at + 2..at + 6))
@@ -72,14 +79,29 @@ mod tests {
 
     #[test]
     fn read_property_pairs_with_its_complex_ack_by_invoke_id() {
-        let req = [0x81, 0x0A, 0, 17, 0x01, 0x04, 0x02, 0x05, 0x2A, 0x0C, 0x0C, 0x00, 0x80, 0x00, 0x01, 0x19, 0x55];
+        let req = [
+            0x81, 0x0A, 0, 17, 0x01, 0x04, 0x02, 0x05, 0x2A, 0x0C, 0x0C, 0x00, 0x80, 0x00, 0x01,
+            0x19, 0x55,
+        ];
         let r = decode(&req).unwrap();
         assert_eq!((r.role, r.key), (Role::Request, 0x2A));
-        assert_eq!(r.item.as_deref(), Some("service 12 object 0x00800001 property 85"));
-        let ack = [0x81, 0x0A, 0, 12, 0x01, 0x00, 0x30, 0x2A, 0x0C, 0x0C, 0x00, 0x80];
+        assert_eq!(
+            r.item.as_deref(),
+            Some("service 12 object 0x00800001 property 85")
+        );
+        let ack = [
+            0x81, 0x0A, 0, 12, 0x01, 0x00, 0x30, 0x2A, 0x0C, 0x0C, 0x00, 0x80,
+        ];
         let a = decode(&ack).unwrap();
         assert_eq!((a.role, a.key), (Role::Response, 0x2A));
         // Who-Is (unconfirmed) expects no answer.
-        assert_eq!(decode(&[0x81, 0x0B, 0, 8, 0x01, 0x20, 0xFF, 0xFF, 0, 0xFF, 0x10, 0x08]).unwrap().role, Role::Other);
+        assert_eq!(
+            decode(&[
+                0x81, 0x0B, 0, 8, 0x01, 0x20, 0xFF, 0xFF, 0, 0xFF, 0x10, 0x08
+            ])
+            .unwrap()
+            .role,
+            Role::Other
+        );
     }
 }

@@ -14,13 +14,19 @@ pub fn frame(b: &[u8]) -> Frame {
     if b.first().is_some_and(|&x| x != 0x05) || b.get(1).is_some_and(|&x| x != 0x64) {
         return Frame::Invalid;
     }
-    let Some(&len) = b.get(2) else { return Frame::Incomplete(None) };
+    let Some(&len) = b.get(2) else {
+        return Frame::Incomplete(None);
+    };
     if len < 5 {
         return Frame::Invalid;
     }
     let user = usize::from(len) - 5;
     let total = 10 + user + 2 * user.div_ceil(16);
-    if b.len() >= total { Frame::Complete(total) } else { Frame::Incomplete(Some(total)) }
+    if b.len() >= total {
+        Frame::Complete(total)
+    } else {
+        Frame::Incomplete(Some(total))
+    }
 }
 
 /// A transport-layer message being joined, for one direction.
@@ -62,7 +68,12 @@ impl Transport {
         let th = *data.first()?;
         let (fin, fir, seq) = (th & 0x80 != 0, th & 0x40 != 0, th & 0x3F);
         if fir {
-            self.partial = Some(Partial { data: Vec::new(), next_seq: seq, addresses: (src, dst), bytes: 0 });
+            self.partial = Some(Partial {
+                data: Vec::new(),
+                next_seq: seq,
+                addresses: (src, dst),
+                bytes: 0,
+            });
         }
         let p = self.partial.as_mut()?;
         if p.next_seq != seq || p.addresses != (src, dst) || p.data.len() > MAX_MESSAGE {
@@ -97,7 +108,12 @@ fn application(app: &[u8], from_master: bool, src: u16, dst: u16, size: usize) -
         (Some(g), Some(v)) => format!("fc{function} g{g}v{v}"),
         _ => format!("fc{function}"),
     });
-    Some(Pdu { role, key, item, size })
+    Some(Pdu {
+        role,
+        key,
+        item,
+        size,
+    })
 }
 
 #[cfg(test)]
@@ -106,7 +122,12 @@ mod tests {
 
     /// A link frame from `src` to `dst` carrying `user` (transport header + app), CRCs zeroed.
     fn link(from_master: bool, src: u16, dst: u16, user: &[u8]) -> Vec<u8> {
-        let mut f = vec![0x05, 0x64, (user.len() + 5) as u8, if from_master { 0xC4 } else { 0x44 }];
+        let mut f = vec![
+            0x05,
+            0x64,
+            (user.len() + 5) as u8,
+            if from_master { 0xC4 } else { 0x44 },
+        ];
         f.extend_from_slice(&dst.to_le_bytes());
         f.extend_from_slice(&src.to_le_bytes());
         f.extend_from_slice(&[0, 0]);
@@ -121,18 +142,29 @@ mod tests {
     fn pairs_by_application_sequence_across_a_wrapping_transport_sequence() {
         let mut t = Transport::default();
         let req = link(true, 1, 10, &[0xC0 | 63, 0xC5, 0x01, 60, 2]);
-        let Frame::Complete(n) = frame(&req) else { panic!("not framed") };
+        let Frame::Complete(n) = frame(&req) else {
+            panic!("not framed")
+        };
         assert_eq!(n, req.len());
         let r = t.link_frame(&req).unwrap();
-        assert_eq!((r.role, r.item.as_deref()), (Role::Request, Some("fc1 g60v2")));
+        assert_eq!(
+            (r.role, r.item.as_deref()),
+            (Role::Request, Some("fc1 g60v2"))
+        );
         // A two-fragment response whose transport sequence wraps from 63 to 0.
         let mut o = Transport::default();
-        assert!(o.link_frame(&link(false, 10, 1, &[0x40 | 63, 0xC5, 0x81, 0, 0])).is_none());
+        assert!(
+            o.link_frame(&link(false, 10, 1, &[0x40 | 63, 0xC5, 0x81, 0, 0]))
+                .is_none()
+        );
         let a = o.link_frame(&link(false, 10, 1, &[0x80, 1, 2, 3])).unwrap();
         assert_eq!((a.role, a.key), (Role::Response, r.key));
         // A fragment out of sequence loses the message.
         let mut o = Transport::default();
-        assert!(o.link_frame(&link(false, 10, 1, &[0x40 | 5, 0xC5, 0x81, 0, 0])).is_none());
+        assert!(
+            o.link_frame(&link(false, 10, 1, &[0x40 | 5, 0xC5, 0x81, 0, 0]))
+                .is_none()
+        );
         assert!(o.link_frame(&link(false, 10, 1, &[0x80 | 7, 1])).is_none());
     }
 }

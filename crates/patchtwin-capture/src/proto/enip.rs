@@ -11,13 +11,22 @@ const SEND_UNIT_DATA: u16 = 0x0070;
 /// Frames one encapsulation packet.
 pub fn frame(b: &[u8]) -> Frame {
     if let Some(command) = le16(b, 0)
-        && !matches!(command, 0x0001 | 0x0004 | 0x0063 | 0x0064 | 0x0065 | 0x0066 | 0x006F | 0x0070 | 0x0072 | 0x0073)
+        && !matches!(
+            command,
+            0x0001 | 0x0004 | 0x0063 | 0x0064 | 0x0065 | 0x0066 | 0x006F | 0x0070 | 0x0072 | 0x0073
+        )
     {
         return Frame::Invalid;
     }
-    let Some(len) = le16(b, 2) else { return Frame::Incomplete(None) };
+    let Some(len) = le16(b, 2) else {
+        return Frame::Incomplete(None);
+    };
     let total = 24 + usize::from(len);
-    if b.len() >= total { Frame::Complete(total) } else { Frame::Incomplete(Some(total)) }
+    if b.len() >= total {
+        Frame::Complete(total)
+    } else {
+        Frame::Incomplete(Some(total))
+    }
 }
 
 /// Decodes one encapsulation packet (possibly cut after its header).
@@ -41,7 +50,12 @@ pub fn decode(b: &[u8], to_server: bool) -> Option<Pdu> {
         Some((_, at)) => cip_label(b, at),
         None => format!("command 0x{command:04x}"),
     });
-    Some(Pdu { role, key, item, size: b.len() })
+    Some(Pdu {
+        role,
+        key,
+        item,
+        size: b.len(),
+    })
 }
 
 /// Finds the CIP message in the common packet format: returns the connected sequence count
@@ -63,7 +77,9 @@ fn cip_message(b: &[u8]) -> Option<(u16, usize)> {
 
 /// "cip 0x4c path 91 05 ...": service and request path of a CIP request.
 fn cip_label(b: &[u8], at: usize) -> String {
-    let Some(&service) = b.get(at) else { return "cip".into() };
+    let Some(&service) = b.get(at) else {
+        return "cip".into();
+    };
     let words = usize::from(b.get(at + 1).copied().unwrap_or(0));
     let path: Vec<String> = b
         .get(at + 2..at + 2 + 2 * words)
@@ -100,6 +116,11 @@ mod tests {
         assert_eq!(r.item.as_deref(), Some("cip 0x4c path 20 6b 24 01"));
         let a = decode(&unit_data(9, 41, &[0xCC, 0, 0, 0]), false).unwrap();
         assert_eq!((a.role, a.key), (Role::Response, r.key));
-        assert_ne!(decode(&unit_data(9, 42, &[0xCC, 0, 0, 0]), false).unwrap().key, r.key);
+        assert_ne!(
+            decode(&unit_data(9, 42, &[0xCC, 0, 0, 0]), false)
+                .unwrap()
+                .key,
+            r.key
+        );
     }
 }

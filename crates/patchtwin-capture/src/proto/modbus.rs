@@ -9,13 +9,19 @@ pub fn frame(b: &[u8]) -> Frame {
     if b.len() >= 4 && be16(b, 2) != Some(0) {
         return Frame::Invalid;
     }
-    let Some(len) = be16(b, 4) else { return Frame::Incomplete(None) };
+    let Some(len) = be16(b, 4) else {
+        return Frame::Incomplete(None);
+    };
     // Unit id + function code at least; an ADU is at most 260 bytes.
     if !(2..=254).contains(&len) {
         return Frame::Invalid;
     }
     let total = 6 + usize::from(len);
-    if b.len() >= total { Frame::Complete(total) } else { Frame::Incomplete(Some(total)) }
+    if b.len() >= total {
+        Frame::Complete(total)
+    } else {
+        Frame::Incomplete(Some(total))
+    }
 }
 
 /// Decodes one ADU (possibly cut after its header).
@@ -29,7 +35,12 @@ pub fn decode(b: &[u8], to_server: bool) -> Option<Pdu> {
     } else {
         (Role::Response, None)
     };
-    Some(Pdu { role, key, item, size: b.len() })
+    Some(Pdu {
+        role,
+        key,
+        item,
+        size: b.len(),
+    })
 }
 
 /// "unit 1 fc3 @100 x10": what a request reads or writes.
@@ -53,7 +64,10 @@ mod tests {
         assert!(matches!(frame(&req), Frame::Complete(12)));
         assert!(matches!(frame(&req[..9]), Frame::Incomplete(Some(12))));
         let r = decode(&req, true).unwrap();
-        assert_eq!((r.role, r.key, r.item.as_deref()), (Role::Request, 0x0701, Some("unit 1 fc3 @100 x10")));
+        assert_eq!(
+            (r.role, r.key, r.item.as_deref()),
+            (Role::Request, 0x0701, Some("unit 1 fc3 @100 x10"))
+        );
         let resp = [0x00, 0x07, 0, 0, 0, 5, 1, 3, 2, 0, 42];
         let a = decode(&resp, false).unwrap();
         assert_eq!((a.role, a.key), (Role::Response, r.key));

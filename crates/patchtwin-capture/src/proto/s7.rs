@@ -10,12 +10,18 @@ pub fn frame(b: &[u8]) -> Frame {
     if b.first().is_some_and(|&v| v != 3) || b.get(1).is_some_and(|&r| r != 0) {
         return Frame::Invalid;
     }
-    let Some(len) = be16(b, 2) else { return Frame::Incomplete(None) };
+    let Some(len) = be16(b, 2) else {
+        return Frame::Incomplete(None);
+    };
     let total = usize::from(len);
     if total < 7 {
         return Frame::Invalid;
     }
-    if b.len() >= total { Frame::Complete(total) } else { Frame::Incomplete(Some(total)) }
+    if b.len() >= total {
+        Frame::Complete(total)
+    } else {
+        Frame::Incomplete(Some(total))
+    }
 }
 
 /// Decodes one TPKT packet (possibly cut after the S7 header).
@@ -44,7 +50,12 @@ pub fn decode(b: &[u8]) -> Option<Pdu> {
     };
     let key = u64::from(reference) | (u64::from(userdata) << 16);
     let item = (role == Role::Request).then(|| item(b, param, userdata));
-    Some(Pdu { role, key, item, size: b.len() })
+    Some(Pdu {
+        role,
+        key,
+        item,
+        size: b.len(),
+    })
 }
 
 /// "read var 84 db1 @0 x10 (+1 more)", "setup communication", "userdata 4/1".
@@ -68,10 +79,16 @@ fn item(b: &[u8], param: usize, userdata: bool) -> String {
     let length = be16(b, first + 4);
     let db = be16(b, first + 6);
     let area = b.get(first + 8);
-    let address = b.get(first + 9..first + 12).map(|a| (u32::from(a[0]) << 16 | u32::from(a[1]) << 8 | u32::from(a[2])) >> 3);
+    let address = b
+        .get(first + 9..first + 12)
+        .map(|a| (u32::from(a[0]) << 16 | u32::from(a[1]) << 8 | u32::from(a[2])) >> 3);
     match (area, db, address, length) {
         (Some(area), Some(db), Some(addr), Some(len)) => {
-            let more = if count > 1 { format!(" (+{} more)", count - 1) } else { String::new() };
+            let more = if count > 1 {
+                format!(" (+{} more)", count - 1)
+            } else {
+                String::new()
+            };
             format!("{name} area 0x{area:02x} db{db} @{addr} x{len}{more}")
         }
         _ => format!("{name} ({count} items)"),
