@@ -193,8 +193,7 @@ fn bad(d: Diagnostics) -> BadInput {
 fn validate(file: &std::path::Path) -> Result<(), BadInput> {
     let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
     for w in &loaded.warnings {
-        complain!("{}
-", w.render(None));
+        complain!("{}\n", w.render(None));
     }
     say_raw!("{}", summary(&loaded.scenario, &file.display().to_string()));
     Ok(())
