@@ -47,3 +47,6 @@ mod mutation;
 
 #[path = "cli/tidy.rs"]
 mod tidy;
+
+#[path = "cli/liveness.rs"]
+mod liveness;
