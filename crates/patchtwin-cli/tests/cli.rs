@@ -50,3 +50,6 @@ mod tidy;
 
 #[path = "cli/liveness.rs"]
 mod liveness;
+
+#[path = "cli/readme.rs"]
+mod readme;
