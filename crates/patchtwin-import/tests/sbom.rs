@@ -239,7 +239,11 @@ fn sbom_then_triconex_advisory_gives_segmentation_and_remote_access_controls() {
 fn generated_bom(n: usize, dup_every: usize) -> String {
     let components: Vec<serde_json::Value> = (0..n)
         .map(|i| {
-            let k = if dup_every > 0 && i % dup_every == 1 { i - 1 } else { i };
+            let k = if dup_every > 0 && i % dup_every == 1 {
+                i - 1
+            } else {
+                i
+            };
             serde_json::json!({
                 "type": "library", "name": format!("lib{k}"), "version": format!("1.{k}"),
                 "supplier": {"name": format!("Vendor {}", k % 97)}
@@ -274,9 +278,10 @@ fn bom_over_the_component_cap_is_rejected_not_truncated() {
 
 #[test]
 fn a_100k_component_bom_imports_in_linear_time() {
-    // With a scan of the items read so far (the old duplicate check) this took minutes in a
-    // debug build; with set lookups it is a few seconds. Every 10th component repeats the
-    // one before it, so 90,000 distinct items are expected.
+    // With a scan of the items read so far (the old duplicate check) this took over three
+    // CPU minutes in a debug build; with set lookups about five CPU seconds. The bound is
+    // wall time on a shared, loaded machine, hence generous. Every 10th component repeats
+    // the one before it, so 90,000 distinct items are expected.
     let text = common::scenario_text("ews-actively-exploited");
     let loaded = common::load(&text, "ews.yaml");
     let bom_text = generated_bom(cyclonedx::MAX_COMPONENTS, 10);
@@ -294,5 +299,5 @@ fn a_100k_component_bom_imports_in_linear_time() {
     .unwrap();
     assert_eq!(out.report.added.len(), 90_000);
     let elapsed = started.elapsed();
-    assert!(elapsed.as_secs() < 30, "took {elapsed:?}");
+    assert!(elapsed.as_secs() < 120, "took {elapsed:?}");
 }
