@@ -92,7 +92,11 @@ fn first_difference(a: &Entry, b: &Entry) -> Option<(&'static str, String, Strin
         Some(("vulnerabilityName", q(&a.name), q(&b.name)))
     } else if a.ransomware != b.ransomware {
         let r = |known: bool| q(if known { "Known" } else { "not Known" });
-        Some(("knownRansomwareCampaignUse", r(a.ransomware), r(b.ransomware)))
+        Some((
+            "knownRansomwareCampaignUse",
+            r(a.ransomware),
+            r(b.ransomware),
+        ))
     } else {
         None
     }

@@ -35,7 +35,8 @@ pub mod report;
 pub mod version;
 pub mod yaml;
 
-pub use merge::{ControlKind, Named, classify, describes_update};
+pub use merge::Named;
+pub use merge::classify::{ControlKind, classify, describes_update};
 pub use report::{AdvisoryReport, CsafReport, Rejected, SbomReport, Uninterpretable};
 
 use patchtwin_model::Scenario;

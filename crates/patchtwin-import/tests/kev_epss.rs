@@ -138,10 +138,21 @@ fn kev_identical_duplicates_merge_and_conflicting_ones_are_rejected() {
         assert!(message.contains(part), "{part} missing from: {message}");
     }
     // Only the ransomware flag differs: still a conflict.
-    let e = Catalog::parse(&doc(&[row("2021-11-03", "Known"), row("2021-11-03", "Unknown")]))
-        .unwrap_err();
+    let e = Catalog::parse(&doc(&[
+        row("2021-11-03", "Known"),
+        row("2021-11-03", "Unknown"),
+    ]))
+    .unwrap_err();
     assert!(
-        matches!(&e, KevError::Conflict { field: "knownRansomwareCampaignUse", first: 0, second: 1, .. }),
+        matches!(
+            &e,
+            KevError::Conflict {
+                field: "knownRansomwareCampaignUse",
+                first: 0,
+                second: 1,
+                ..
+            }
+        ),
         "{e}"
     );
 }
@@ -172,5 +183,8 @@ fn epss_identical_duplicates_merge_and_conflicting_ones_are_rejected() {
     assert!(message.contains("lines 3 and 5"), "{message}");
     // A percentile given on one row and not the other is a difference too.
     let e = Scores::parse("cve,epss,percentile\nCVE-1,0.1,0.5\nCVE-1,0.1\n").unwrap_err();
-    assert!(matches!(e, EpssError::Conflict { second_line: 3, .. }), "{e}");
+    assert!(
+        matches!(e, EpssError::Conflict { second_line: 3, .. }),
+        "{e}"
+    );
 }
