@@ -21,10 +21,12 @@ fn library() -> &'static ModelLibrary {
 
 fn plant() -> &'static Loaded {
     static PLANT: OnceLock<Loaded> = OnceLock::new();
-    PLANT.get_or_init(|| match patchtwin_scenario::load_str(SCENARIO, SCENARIO_FILE, library()) {
-        Ok(l) => l,
-        Err(d) => panic!("the shipped {SCENARIO_FILE} does not load:\n{}", d.render()),
-    })
+    PLANT.get_or_init(
+        || match patchtwin_scenario::load_str(SCENARIO, SCENARIO_FILE, library()) {
+            Ok(l) => l,
+            Err(d) => panic!("the shipped {SCENARIO_FILE} does not load:\n{}", d.render()),
+        },
+    )
 }
 
 /// An import's output must load: the command line treats anything else as its own bug.

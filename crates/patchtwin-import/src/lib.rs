@@ -26,6 +26,7 @@
 //! command line (`patchtwin import`) does, atomically.
 
 pub mod csaf;
+pub mod cvss4;
 pub mod cyclonedx;
 pub mod epss;
 pub mod kev;

@@ -134,7 +134,9 @@ pub(super) fn add_vulnerabilities<'a>(
             pass.rep.notes.push(format!("{}: {p}", v.id));
         }
         for v4 in &v.cvss_v4_seen {
-            let line = format!("CVSS v4 vector seen in a reference, not used: {v4}");
+            let line = format!(
+                "CVSS v4 vector in a reference (kept in the notes; scoring takes v3): {v4}"
+            );
             push_once(&mut pass.rep.notes, &mut pass.seen, "note", line);
         }
         for r in &v.remediations {
@@ -282,6 +284,18 @@ fn new_vulnerability(
             Some(p) => format!("No CVSS: {p}."),
             None => "No CVSS v3 vector in the advisory.".into(),
         }),
+    }
+    if let Some(v4) = &v.cvss_v4 {
+        notes.push(format!(
+            "CVSS v4 vector {v4} (cvss and the TTC defaults take v3)."
+        ));
+    }
+    if let Some(date) = &v.first_known_exploitation {
+        // The advisory itself reports exploitation in the wild: the same evidence KEV gives.
+        value.insert("exploit_maturity".into(), json!("active"));
+        notes.push(format!(
+            "First known exploitation {date} (advisory's first_known_exploitation_dates): exploit_maturity active."
+        ));
     }
     if let Some(k) = kev_entry {
         value.insert("kev".into(), json!(true));
