@@ -59,13 +59,6 @@ fn cyclonedx_inputs_replay_cleanly() {
 
 #[test]
 fn scenario_inputs_replay_cleanly() {
-    assert!(replay("scenario", harness::scenario) >= 4);
-}
-
-/// Crashes found in the scenario crate, kept until it is fixed (see
-/// `fuzz/known-crashes/README.md`); run with `--ignored`.
-#[test]
-#[ignore = "a known scenario-loader panic (issue 13 item 1), not yet fixed in patchtwin-scenario"]
-fn known_scenario_crashes_replay_cleanly() {
-    assert!(replay("../known-crashes/scenario", harness::scenario) >= 1);
+    // The four shipped seeds and the routing panic the fuzzer found (issue 13 item 1).
+    assert!(replay("scenario", harness::scenario) >= 5);
 }
