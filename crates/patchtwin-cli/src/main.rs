@@ -489,10 +489,7 @@ fn trace(
     let plan_ix = select_plans(&s, &[plan.to_string()])?[0];
     let observe_ns = observe_ns(observe, s.horizon)?;
     let model = patchtwin_sim::Compiled::new(s.clone());
-    let settings = patchtwin_sim::RunSettings {
-        observe_ns,
-        horizon_ns: s.horizon.as_nanos(),
-    };
+    let settings = patchtwin_sim::RunSettings::new(observe_ns, s.horizon.as_nanos());
     let (outcome, lines) =
         patchtwin_sim::Replication::new(&model, plan_ix, settings, patchtwin_mc::stream(seed, run))
             .with_trace()
