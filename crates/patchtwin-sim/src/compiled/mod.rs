@@ -256,25 +256,15 @@ fn crossed_conduits(s: &Scenario, hops: &[patchtwin_model::AssetIdx]) -> Vec<u32
 
 /// Depth-first topological order of functions (validation guarantees there is no cycle).
 fn function_order(s: &Scenario) -> Vec<u32> {
-    use patchtwin_model::{Dependency, DependencyTarget};
-    fn deps(d: &[Dependency], out: &mut Vec<u32>) {
-        for x in d {
-            match &x.target {
-                DependencyTarget::Function(f) => out.push(f.0),
-                DependencyTarget::KOfN { of, .. } => deps(of, out),
-                _ => {}
-            }
-        }
-    }
     fn visit(s: &Scenario, f: u32, state: &mut [u8], order: &mut Vec<u32>) {
         if state[f as usize] != 0 {
             return;
         }
         state[f as usize] = 1;
         let mut children = Vec::new();
-        deps(&s.functions[f as usize].depends_on, &mut children);
+        patchtwin_model::direct_functions(&s.functions[f as usize].depends_on, &mut children);
         for c in children {
-            visit(s, c, state, order);
+            visit(s, c.0, state, order);
         }
         state[f as usize] = 2;
         order.push(f);

@@ -3,9 +3,7 @@
 //! controller drives. Read-only during runs; the run-time state is in
 //! [`crate::state::attacker`].
 
-use patchtwin_model::{
-    AttackTarget, ConduitDirection, ControlEffect, Dependency, DependencyTarget, Scenario,
-};
+use patchtwin_model::{AttackTarget, ConduitDirection, ControlEffect, Scenario};
 
 /// What the attacker's handlers need to know about the scenario, precomputed once per
 /// scenario (it is part of [`Compiled`]) so no step scans controls, compares protocol names
@@ -143,7 +141,7 @@ impl AttackIndex {
         let mut ctrl = Vec::new();
         for (ui, unit) in s.process_units.iter().enumerate() {
             ctrl.clear();
-            unit_controllers(s, &unit.depends_on, &mut ctrl);
+            ctrl.extend(s.controllers_behind(&unit.depends_on).iter().map(|a| a.0));
             for a in &ctrl {
                 let list: &mut Vec<u32> = &mut asset_units[*a as usize];
                 if list.last() != Some(&(ui as u32)) {
@@ -156,9 +154,11 @@ impl AttackIndex {
             ctrl.clear();
             match t.what {
                 AttackTarget::Asset(a) => ctrl.push(a.0),
-                AttackTarget::Unit(u) => {
-                    unit_controllers(s, &s.process_units[u.ix()].depends_on, &mut ctrl)
-                }
+                AttackTarget::Unit(u) => ctrl.extend(
+                    s.controllers_behind(&s.process_units[u.ix()].depends_on)
+                        .iter()
+                        .map(|a| a.0),
+                ),
             }
             for a in &ctrl {
                 first_target[*a as usize].get_or_insert(ti as u32);
@@ -241,26 +241,6 @@ impl AttackIndex {
                     stack.push(to);
                 }
             }
-        }
-    }
-}
-
-/// Controllers a unit depends on directly or through its flows' producers.
-fn unit_controllers(s: &Scenario, deps: &[Dependency], out: &mut Vec<u32>) {
-    for d in deps {
-        match &d.target {
-            DependencyTarget::Asset(a) if s.assets[a.ix()].kind.is_controller() => out.push(a.0),
-            DependencyTarget::Flow(f) => {
-                let p = s.flows[f.ix()].producer;
-                if s.assets[p.ix()].kind.is_controller() {
-                    out.push(p.0);
-                }
-            }
-            DependencyTarget::Function(f) => {
-                unit_controllers(s, &s.functions[f.ix()].depends_on, out)
-            }
-            DependencyTarget::KOfN { of, .. } => unit_controllers(s, of, out),
-            _ => {}
         }
     }
 }
