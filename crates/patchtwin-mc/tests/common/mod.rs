@@ -6,6 +6,7 @@
 mod sim_kit;
 
 use patchtwin_mc::McSettings;
+#[allow(unused_imports, reason = "each test binary uses some of these")]
 pub use sim_kit::{plan_index, shipped, shipped_path};
 
 /// Monte Carlo settings for a test: `runs` replications under `seed` on two threads (the
