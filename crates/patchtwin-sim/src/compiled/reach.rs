@@ -6,7 +6,7 @@
 use patchtwin_model::{AttackTarget, ConduitDirection, ControlEffect, Scenario};
 
 /// What the attacker's handlers need to know about the scenario, precomputed once per
-/// scenario (it is part of [`Compiled`]) so no step scans controls, compares protocol names
+/// scenario (it is part of [`Compiled`](super::Compiled)) so no step scans controls, compares protocol names
 /// or walks dependency trees.
 #[derive(Debug, Clone, Default)]
 pub struct AttackIndex {

@@ -1,6 +1,6 @@
 //! Run-time state of one replication: the components (assets, link directions, flows,
 //! functions, process units), the resources between runs, spawning the world, and borrowing
-//! each component type as a column for the run ([`Components`]). Submodules hold the
+//! each component type as a column for the run (`Components`). Submodules hold the
 //! operations ledger ([`ledger`]) and the attacker's state ([`attacker`]).
 //!
 //! Components hold only what changes during a run; what a replication reads but never writes
