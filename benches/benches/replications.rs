@@ -7,7 +7,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use patchtwin_mc::{McSettings, run};
 use patchtwin_scenario::load_file;
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Compiled, Replication};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::sync::Arc;
@@ -70,10 +70,7 @@ fn replications(c: &mut Criterion) {
         // Allocations while the step loop runs (construction excluded), for a window and one
         // four times longer: the difference over the extra events is the steady-state rate.
         let in_loop = |observe_ns: u64| {
-            let settings = RunSettings {
-                observe_ns,
-                horizon_ns: model.scenario.horizon.as_nanos(),
-            };
+            let settings = model.run_settings(observe_ns);
             let rep = Replication::new(&model, 0, settings, patchtwin_mc::stream(1, 0));
             let allocs_before = COUNT.load(Ordering::Relaxed);
             let (outcome, _) = rep.run();

@@ -15,7 +15,7 @@
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use patchtwin_scenario::load_file;
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Compiled, Replication};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use std::cmp::Reverse;
@@ -96,10 +96,7 @@ fn step_loop(c: &mut Criterion) {
     ] {
         let model = compiled(name);
         let plan_id = model.scenario.plans[plan].id.clone();
-        let settings = RunSettings {
-            observe_ns: observe_s * 1_000_000_000,
-            horizon_ns: model.scenario.horizon.as_nanos(),
-        };
+        let settings = model.run_settings(observe_s * 1_000_000_000);
         // One probe run tells the event count (deterministic for the seed) and mean pending.
         let (probe, _) = Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(7)).run();
         let pending = probe.mean_pending.round().max(1.0) as usize;

@@ -542,10 +542,7 @@ fn trace(
     trace_filter::check(&s, entity, kinds)?;
     let observe_ns = observe_ns(observe, s.horizon)?;
     let model = patchtwin_sim::Compiled::new(s.clone());
-    let settings = patchtwin_sim::RunSettings {
-        observe_ns,
-        horizon_ns: s.horizon.as_nanos(),
-    };
+    let settings = patchtwin_sim::RunSettings::new(observe_ns, s.horizon.as_nanos());
     let (outcome, lines) =
         patchtwin_sim::Replication::new(&model, plan_ix, settings, patchtwin_mc::stream(seed, run))
             .with_trace()

@@ -87,9 +87,21 @@ mod tests {
     #[test]
     fn kinds_match_what_the_simulation_records() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../patchtwin-sim/src");
+        let mut files = Vec::new();
+        let mut dirs = vec![src];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the simulation's sources") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() >= 10, "found only {} sources", files.len());
         let mut recorded = BTreeSet::new();
-        for entry in std::fs::read_dir(&src).expect("the simulation's sources") {
-            let path = entry.expect("entry").path();
+        for path in files {
             let text = std::fs::read_to_string(&path).expect("source");
             for (at, _) in text.match_indices(".note(") {
                 let call = &text[at..text.len().min(at + 200)];

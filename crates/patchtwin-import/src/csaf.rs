@@ -152,6 +152,12 @@ struct Vuln {
     product_status: Option<ProductStatus>,
     #[serde(default, deserialize_with = "null_default")]
     scores: Vec<Score>,
+    /// CSAF 2.1's replacement of `scores`.
+    #[serde(default, deserialize_with = "null_default")]
+    metrics: Vec<Metric>,
+    /// CSAF 2.1.
+    #[serde(default, deserialize_with = "null_default")]
+    first_known_exploitation_dates: Vec<Exploitation>,
     #[serde(default, deserialize_with = "null_default")]
     remediations: Vec<RemediationRaw>,
     #[serde(default, deserialize_with = "null_default")]
@@ -195,6 +201,30 @@ struct Score {
     products: Vec<String>,
     #[serde(default)]
     cvss_v3: Option<CvssV3>,
+}
+
+/// A CSAF 2.1 `metrics` entry.
+#[derive(Deserialize)]
+struct Metric {
+    #[serde(default, deserialize_with = "null_default")]
+    products: Vec<String>,
+    #[serde(default)]
+    content: Option<MetricContent>,
+}
+
+#[derive(Deserialize)]
+struct MetricContent {
+    #[serde(default)]
+    cvss_v3: Option<CvssV3>,
+    #[serde(default)]
+    cvss_v4: Option<CvssV3>,
+}
+
+/// A CSAF 2.1 `first_known_exploitation_dates` entry.
+#[derive(Deserialize)]
+struct Exploitation {
+    #[serde(default)]
+    exploitation_date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -334,6 +364,12 @@ pub struct Vulnerability {
     pub cvss_problem: Option<String>,
     /// CVSS v4 vectors seen in reference URLs or notes (not used: the scenario takes v3).
     pub cvss_v4_seen: Vec<String>,
+    /// The CVSS v4 vector: from a CSAF 2.1 `metrics[].content.cvss_v4` block, else the first
+    /// well-formed one of `cvss_v4_seen` (a calculator URL); shape-checked by [`crate::cvss4`].
+    pub cvss_v4: Option<String>,
+    /// The earliest `first_known_exploitation_dates[].exploitation_date` (CSAF 2.1), as
+    /// `YYYY-MM-DD`.
+    pub first_known_exploitation: Option<String>,
     /// Remediations.
     pub remediations: Vec<Remediation>,
 }
@@ -495,7 +531,11 @@ pub fn parse(text: &str) -> Result<Advisory, CsafError> {
         .document
         .references
         .iter()
-        .flat_map(|r| v4_vectors(&r.url).into_iter().chain(v4_vectors(&r.summary)))
+        .flat_map(|r| {
+            crate::cvss4::vectors_in(&r.url)
+                .into_iter()
+                .chain(crate::cvss4::vectors_in(&r.summary))
+        })
         .collect();
 
     let mut vulnerabilities = Vec::new();
@@ -525,6 +565,7 @@ pub fn parse(text: &str) -> Result<Advisory, CsafError> {
                 .scores
                 .iter()
                 .flat_map(|s| &s.products)
+                .chain(v.metrics.iter().flat_map(|m| &m.products))
                 .chain(v.remediations.iter().flat_map(|r| &r.product_ids))
             {
                 if seen.insert(p.clone()) {
@@ -550,8 +591,13 @@ pub fn parse(text: &str) -> Result<Advisory, CsafError> {
         // The CVSS v3 vector: the highest-scoring valid one among the scores.
         let mut cvss_v3: Option<(String, f64)> = None;
         let mut cvss_problem = None;
-        for s in &v.scores {
-            let Some(c) = &s.cvss_v3 else { continue };
+        let metric_content = v.metrics.iter().filter_map(|m| m.content.as_ref());
+        let v3_given = v
+            .scores
+            .iter()
+            .filter_map(|s| s.cvss_v3.as_ref())
+            .chain(metric_content.clone().filter_map(|c| c.cvss_v3.as_ref()));
+        for c in v3_given {
             let vector = c.vector_string.trim();
             match check_cvss_v3(vector) {
                 Ok(score) => {
@@ -565,12 +611,31 @@ pub fn parse(text: &str) -> Result<Advisory, CsafError> {
         let mut cvss_v4_seen: Vec<String> = v
             .references
             .iter()
-            .flat_map(|r| v4_vectors(&r.url).into_iter().chain(v4_vectors(&r.summary)))
-            .chain(v.notes.iter().flat_map(|n| v4_vectors(&n.text)))
+            .flat_map(|r| {
+                crate::cvss4::vectors_in(&r.url)
+                    .into_iter()
+                    .chain(crate::cvss4::vectors_in(&r.summary))
+            })
+            .chain(
+                v.notes
+                    .iter()
+                    .flat_map(|n| crate::cvss4::vectors_in(&n.text)),
+            )
             .collect();
         cvss_v4_seen.extend(doc_v4.iter().cloned());
         cvss_v4_seen.sort();
         cvss_v4_seen.dedup();
+        let cvss_v4 = metric_content
+            .filter_map(|c| c.cvss_v4.as_ref())
+            .map(|c| c.vector_string.trim().to_string())
+            .chain(cvss_v4_seen.iter().cloned())
+            .find(|vector| crate::cvss4::check(vector).is_ok());
+        let first_known_exploitation = v
+            .first_known_exploitation_dates
+            .iter()
+            .filter_map(|e| date_part(e.exploitation_date.clone()))
+            .filter(|d| !d.trim().is_empty())
+            .min();
         let remediations = v
             .remediations
             .into_iter()
@@ -624,6 +689,8 @@ pub fn parse(text: &str) -> Result<Advisory, CsafError> {
             cvss_v3: cvss_v3.map(|c| c.0),
             cvss_problem,
             cvss_v4_seen,
+            cvss_v4,
+            first_known_exploitation,
             remediations,
         });
     }
@@ -648,21 +715,6 @@ fn first_sentence(s: &str) -> String {
     let mut out: String = s[..end].chars().take(160).collect();
     if s[..end].chars().count() > 160 {
         out.push('…');
-    }
-    out
-}
-
-/// `CVSS:4.0/…` vectors inside a text.
-fn v4_vectors(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    while let Some(i) = rest.find("CVSS:4") {
-        let tail = &rest[i..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.')))
-            .unwrap_or(tail.len());
-        out.push(tail[..end].to_string());
-        rest = &tail[end.max(1)..];
     }
     out
 }
@@ -782,7 +834,9 @@ mod tests {
             ))
         );
         assert_eq!(
-            v4_vectors("see https://www.first.org/cvss/calculator/4.0#CVSS:4.0/AV:N/AC:L/AT:N, ok"),
+            crate::cvss4::vectors_in(
+                "see https://www.first.org/cvss/calculator/4.0#CVSS:4.0/AV:N/AC:L/AT:N, ok"
+            ),
             vec!["CVSS:4.0/AV:N/AC:L/AT:N".to_string()]
         );
         assert_eq!(restart_scope("connected"), Some("zone"));

@@ -8,12 +8,19 @@
 //! `publisher`, `author`, `group`, the CPE's vendor, the package URL's namespace (and, for the
 //! metadata component, the BOM's `metadata.supplier`/`manufacturer`). Components without a
 //! version or a vendor, and hardware (`device`), files and data, are listed as skipped with the
-//! reason. Earlier spec versions (1.2–1.4) read the same way and are noted.
+//! reason. Earlier spec versions (1.2–1.4) read the same way and are noted. A BOM of more than
+//! [`MAX_COMPONENTS`] components is rejected whole, never read in part.
 
 use serde::{Deserialize, Deserializer};
+use std::collections::HashSet;
 
 /// Largest BOM accepted, in bytes.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most components (at any nesting depth, duplicates included) a BOM may hold. A BOM with more
+/// is rejected as a whole rather than read in part: an inventory silently cut short would
+/// make the plant look unaffected by what the missing components carry.
+pub const MAX_COMPONENTS: usize = 100_000;
 
 /// Why a BOM was rejected.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -27,6 +34,11 @@ pub enum BomError {
     /// JSON, but not a CycloneDX BOM.
     #[error("{0}")]
     NotCycloneDx(String),
+    /// More components than [`MAX_COMPONENTS`].
+    #[error(
+        "the BOM has more than {MAX_COMPONENTS} components; the largest accepted BOM has {MAX_COMPONENTS} (nothing was imported: split the BOM per asset or firmware image)"
+    )]
+    TooManyComponents,
     /// A CycloneDX field of the wrong shape.
     #[error("`{path}`: {message}")]
     Field {
@@ -173,13 +185,17 @@ pub fn parse(text: &str) -> Result<Bom, BomError> {
             )));
         }
     }
-    let mut bom = Bom {
-        spec_version: raw.spec_version,
-        serial_number: raw.serial_number,
-        subject: None,
-        items: Vec::new(),
-        skipped: Vec::new(),
-        notes,
+    let mut reader = Reader {
+        bom: Bom {
+            spec_version: raw.spec_version,
+            serial_number: raw.serial_number,
+            subject: None,
+            items: Vec::new(),
+            skipped: Vec::new(),
+            notes,
+        },
+        seen: HashSet::new(),
+        components: 0,
     };
     if let Some(meta) = &raw.metadata {
         let fallback = [&meta.supplier, &meta.manufacturer, &meta.manufacture]
@@ -187,18 +203,18 @@ pub fn parse(text: &str) -> Result<Bom, BomError> {
             .flatten()
             .find_map(|o| o.name.clone().filter(|n| !n.trim().is_empty()));
         if let Some(c) = &meta.component {
-            bom.subject = Some(
+            reader.bom.subject = Some(
                 format!("{} {}", c.name, c.version.as_deref().unwrap_or(""))
                     .trim()
                     .to_string(),
             );
-            take(c, fallback.as_deref(), &mut bom);
+            reader.take(c, fallback.as_deref())?;
         }
     }
     for c in &raw.components {
-        take(c, None, &mut bom);
+        reader.take(c, None)?;
     }
-    Ok(bom)
+    Ok(reader.bom)
 }
 
 fn nonempty(s: &Option<String>) -> Option<String> {
@@ -207,52 +223,67 @@ fn nonempty(s: &Option<String>) -> Option<String> {
         .filter(|x| !x.is_empty())
 }
 
-fn take(c: &Comp, fallback_vendor: Option<&str>, bom: &mut Bom) {
-    let label = format!("{} {}", c.name, c.version.as_deref().unwrap_or(""))
-        .trim()
-        .to_string();
-    if bom.items.len() + bom.skipped.len() >= 100_000 {
-        return;
-    }
-    if !SOFTWARE.contains(&c.kind.as_str()) {
-        bom.skipped
-            .push(format!("{label}: type `{}` is not software", c.kind));
-    } else if let Some(version) = nonempty(&c.version) {
-        let vendor = nonempty(&c.supplier.as_ref().and_then(|o| o.name.clone()))
-            .or_else(|| nonempty(&c.manufacturer.as_ref().and_then(|o| o.name.clone())))
-            .or_else(|| nonempty(&c.publisher))
-            .or_else(|| nonempty(&c.author))
-            .or_else(|| nonempty(&c.group))
-            .or_else(|| c.cpe.as_deref().and_then(cpe_vendor))
-            .or_else(|| c.purl.as_deref().and_then(purl_namespace))
-            .or_else(|| fallback_vendor.map(str::to_string));
-        match vendor {
-            Some(vendor) if !c.name.trim().is_empty() => {
-                let item = Item {
-                    vendor,
-                    product: c.name.trim().to_string(),
-                    version,
-                    kind: c.kind.clone(),
-                };
-                let dup = bom.items.iter().any(|i| {
-                    i.vendor.eq_ignore_ascii_case(&item.vendor)
-                        && i.product.eq_ignore_ascii_case(&item.product)
-                        && i.version.eq_ignore_ascii_case(&item.version)
-                });
-                if !dup {
-                    bom.items.push(item);
-                }
-            }
-            Some(_) => bom.skipped.push("a component without a name".into()),
-            None => bom.skipped.push(format!(
-                "{label}: no vendor (supplier, manufacturer, publisher, author, group, cpe or purl)"
-            )),
+/// Walks the components into a [`Bom`], dropping duplicates with a set lookup (a scan of the
+/// items read so far made a 100,000-component BOM take tens of seconds).
+struct Reader {
+    bom: Bom,
+    /// `(vendor, product, version)` of every item taken, ASCII-lowercased.
+    seen: HashSet<(String, String, String)>,
+    /// Components visited so far, duplicates and skipped ones included.
+    components: usize,
+}
+
+impl Reader {
+    fn take(&mut self, c: &Comp, fallback_vendor: Option<&str>) -> Result<(), BomError> {
+        self.components += 1;
+        if self.components > MAX_COMPONENTS {
+            return Err(BomError::TooManyComponents);
         }
-    } else {
-        bom.skipped.push(format!("{label}: no version"));
-    }
-    for child in &c.components {
-        take(child, None, bom);
+        let label = format!("{} {}", c.name, c.version.as_deref().unwrap_or(""))
+            .trim()
+            .to_string();
+        let bom = &mut self.bom;
+        if !SOFTWARE.contains(&c.kind.as_str()) {
+            bom.skipped
+                .push(format!("{label}: type `{}` is not software", c.kind));
+        } else if let Some(version) = nonempty(&c.version) {
+            let vendor = nonempty(&c.supplier.as_ref().and_then(|o| o.name.clone()))
+                .or_else(|| nonempty(&c.manufacturer.as_ref().and_then(|o| o.name.clone())))
+                .or_else(|| nonempty(&c.publisher))
+                .or_else(|| nonempty(&c.author))
+                .or_else(|| nonempty(&c.group))
+                .or_else(|| c.cpe.as_deref().and_then(cpe_vendor))
+                .or_else(|| c.purl.as_deref().and_then(purl_namespace))
+                .or_else(|| fallback_vendor.map(str::to_string));
+            match vendor {
+                Some(vendor) if !c.name.trim().is_empty() => {
+                    let item = Item {
+                        vendor,
+                        product: c.name.trim().to_string(),
+                        version,
+                        kind: c.kind.clone(),
+                    };
+                    let key = (
+                        item.vendor.to_ascii_lowercase(),
+                        item.product.to_ascii_lowercase(),
+                        item.version.to_ascii_lowercase(),
+                    );
+                    if self.seen.insert(key) {
+                        bom.items.push(item);
+                    }
+                }
+                Some(_) => bom.skipped.push("a component without a name".into()),
+                None => bom.skipped.push(format!(
+                    "{label}: no vendor (supplier, manufacturer, publisher, author, group, cpe or purl)"
+                )),
+            }
+        } else {
+            bom.skipped.push(format!("{label}: no version"));
+        }
+        for child in &c.components {
+            self.take(child, None)?;
+        }
+        Ok(())
     }
 }
 

@@ -2,6 +2,11 @@
 //! `#model_version:…,score_date:…` comment line, the header `cve,epss,percentile`, then one
 //! row per CVE. The score (probability of exploitation activity in the next 30 days) becomes a
 //! vulnerability's `epss`.
+//!
+//! A CVE on two rows with the same score and percentile is read once; with different values
+//! the file is rejected ([`EpssError::Conflict`], naming both lines): that happens when daily
+//! files are concatenated, and silently keeping either row would put a score of the wrong day
+//! into the scenario.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +30,22 @@ pub enum EpssError {
         /// What is wrong.
         message: String,
     },
+    /// One CVE on two rows with different values.
+    #[error(
+        "lines {first_line} and {second_line} both score {cve}, differently ({first} vs {second}); the file is ambiguous (two days' files concatenated?) and neither row was used: keep one"
+    )]
+    Conflict {
+        /// The CVE id.
+        cve: String,
+        /// Line of the first row.
+        first_line: usize,
+        /// Line of the later row.
+        second_line: usize,
+        /// The first row's `epss,percentile`.
+        first: String,
+        /// The later row's `epss,percentile`.
+        second: String,
+    },
     /// No rows at all.
     #[error("no scores: expected `cve,epss,percentile` rows")]
     Empty,
@@ -47,6 +68,13 @@ pub struct Scores {
     /// The comment line's `score_date`, if given.
     pub score_date: Option<String>,
     scores: BTreeMap<String, Score>,
+}
+
+fn show(s: Score) -> String {
+    match s.percentile {
+        Some(p) => format!("`{},{p}`", s.epss),
+        None => format!("`{}`", s.epss),
+    }
 }
 
 impl Scores {
@@ -74,6 +102,8 @@ impl Scores {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut out = Scores::default();
         let mut header_seen = false;
+        // The line each CVE was first read on, to name both rows of a conflict.
+        let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             let l = raw.trim();
@@ -131,7 +161,23 @@ impl Scores {
                 Some(p) if !p.is_empty() => Some(num(p, "percentile")?),
                 _ => None,
             };
-            out.scores.insert(cve, Score { epss, percentile });
+            let score = Score { epss, percentile };
+            match out.scores.get(&cve) {
+                None => {
+                    first_line.insert(cve.clone(), line);
+                    out.scores.insert(cve, score);
+                }
+                Some(&earlier) if earlier == score => {}
+                Some(&earlier) => {
+                    return Err(EpssError::Conflict {
+                        first_line: first_line.get(&cve).copied().unwrap_or(0),
+                        second_line: line,
+                        first: show(earlier),
+                        second: show(score),
+                        cve,
+                    });
+                }
+            }
         }
         if out.scores.is_empty() {
             return Err(EpssError::Empty);

@@ -4,6 +4,11 @@
 //! A vulnerability in the catalog is imported with `kev: true` and `exploit_maturity: active`,
 //! and the date CISA added it goes into its title, so the exposure model's TTC defaults and a
 //! reader both see it.
+//!
+//! A CVE listed twice with the same date, name and ransomware flag is read once. Listed twice
+//! with different values, the catalog is rejected ([`KevError::Conflict`]): either value would
+//! change the scenario (`kev`, the TTC defaults, the notes a reviewer reads), and the
+//! importer cannot know which row is right, so it names both rows instead of picking one.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -17,6 +22,24 @@ pub enum KevError {
     /// Too big.
     #[error("the file is {0} bytes; the largest accepted KEV catalog is {MAX_BYTES} bytes")]
     TooLarge(usize),
+    /// One CVE listed twice with different values.
+    #[error(
+        "`vulnerabilities[{first}]` and `vulnerabilities[{second}]` both list {cve} with different {field} ({first_value} vs {second_value}); the catalog is ambiguous and neither row was used: remove or correct one"
+    )]
+    Conflict {
+        /// The CVE id.
+        cve: String,
+        /// Index of the first row.
+        first: usize,
+        /// Index of the later row.
+        second: usize,
+        /// The field that differs (`dateAdded`, `vulnerabilityName`, `knownRansomwareCampaignUse`).
+        field: &'static str,
+        /// The first row's value, quoted.
+        first_value: String,
+        /// The later row's value, quoted.
+        second_value: String,
+    },
     /// Not the catalog's JSON shape.
     #[error("not a KEV catalog: {0}")]
     Shape(String),
@@ -60,6 +83,25 @@ pub struct Catalog {
     entries: BTreeMap<String, Entry>,
 }
 
+/// The first field two entries of one CVE disagree on, with both values quoted.
+fn first_difference(a: &Entry, b: &Entry) -> Option<(&'static str, String, String)> {
+    let q = |s: &str| format!("`{s}`");
+    if a.date_added != b.date_added {
+        Some(("dateAdded", q(&a.date_added), q(&b.date_added)))
+    } else if a.name != b.name {
+        Some(("vulnerabilityName", q(&a.name), q(&b.name)))
+    } else if a.ransomware != b.ransomware {
+        let r = |known: bool| q(if known { "Known" } else { "not Known" });
+        Some((
+            "knownRansomwareCampaignUse",
+            r(a.ransomware),
+            r(b.ransomware),
+        ))
+    } else {
+        None
+    }
+}
+
 impl Catalog {
     /// Reads the catalog JSON.
     pub fn parse(text: &str) -> Result<Catalog, KevError> {
@@ -77,19 +119,35 @@ impl Catalog {
                         KevError::Shape(format!("`{path}`: {}", e.inner()))
                     }
                 })?;
-        let mut entries = BTreeMap::new();
-        for e in raw.vulnerabilities {
-            entries.insert(
-                e.cve_id.trim().to_ascii_uppercase(),
-                Entry {
-                    date_added: e.date_added.unwrap_or_default(),
-                    name: e.name.unwrap_or_default(),
-                    ransomware: e
-                        .ransomware
-                        .is_some_and(|r| r.eq_ignore_ascii_case("known")),
-                },
-            );
+        let mut entries: BTreeMap<String, (usize, Entry)> = BTreeMap::new();
+        for (row, e) in raw.vulnerabilities.into_iter().enumerate() {
+            let cve = e.cve_id.trim().to_ascii_uppercase();
+            let entry = Entry {
+                date_added: e.date_added.unwrap_or_default(),
+                name: e.name.unwrap_or_default(),
+                ransomware: e
+                    .ransomware
+                    .is_some_and(|r| r.eq_ignore_ascii_case("known")),
+            };
+            match entries.get(&cve) {
+                None => {
+                    entries.insert(cve, (row, entry));
+                }
+                Some((first, earlier)) => {
+                    if let Some((field, a, b)) = first_difference(earlier, &entry) {
+                        return Err(KevError::Conflict {
+                            cve,
+                            first: *first,
+                            second: row,
+                            field,
+                            first_value: a,
+                            second_value: b,
+                        });
+                    }
+                }
+            }
         }
+        let entries = entries.into_iter().map(|(k, (_, e))| (k, e)).collect();
         Ok(Catalog {
             version: raw.catalog_version.unwrap_or_default(),
             entries,

@@ -26,6 +26,7 @@
 //! command line (`patchtwin import`) does, atomically.
 
 pub mod csaf;
+pub mod cvss4;
 pub mod cyclonedx;
 pub mod epss;
 pub mod kev;
@@ -35,11 +36,13 @@ pub mod report;
 pub mod version;
 pub mod yaml;
 
-pub use merge::{ControlKind, Named, classify, describes_update};
+pub use merge::Named;
+pub use merge::classify::{ControlKind, classify, describes_update};
 pub use report::{AdvisoryReport, CsafReport, Rejected, SbomReport, Uninterpretable};
 
 use patchtwin_model::Scenario;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// Why an import could not be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -254,13 +257,26 @@ impl SbomImport<'_> {
             notes: bom.notes.clone(),
             ..Default::default()
         };
+        // The inventory by comparable product name: each BOM item is a lookup, not a scan
+        // (`same_product` is `same_vendor` plus equal, non-empty product keys).
+        let mut by_product: HashMap<String, Vec<&patchtwin_model::Software>> = HashMap::new();
+        for sw in inventory {
+            by_product
+                .entry(names::product_key(&sw.vendor, &sw.product))
+                .or_default()
+                .push(sw);
+        }
         let mut new_items = Vec::new();
         for item in &bom.items {
             let label = format!("{} {} {}", item.vendor, item.product, item.version);
-            let present = inventory.iter().any(|sw| {
-                names::same_product(&sw.vendor, &sw.product, &item.vendor, &item.product)
-                    && sw.version.trim().eq_ignore_ascii_case(item.version.trim())
-            });
+            let key = names::product_key(&item.vendor, &item.product);
+            let present = !key.is_empty()
+                && by_product.get(&key).is_some_and(|candidates| {
+                    candidates.iter().any(|sw| {
+                        names::same_vendor(&sw.vendor, &item.vendor)
+                            && sw.version.trim().eq_ignore_ascii_case(item.version.trim())
+                    })
+                });
             if present {
                 report.already_present.push(label);
             } else {

@@ -4,7 +4,7 @@
 mod common;
 
 use patchtwin_import::epss::{EpssError, Scores};
-use patchtwin_import::kev::Catalog;
+use patchtwin_import::kev::{Catalog, KevError};
 
 fn catalog() -> Catalog {
     let p = common::data_dir().join("kev/known_exploited_vulnerabilities.json");
@@ -83,4 +83,108 @@ fn epss_errors_name_the_line() {
     assert!(Scores::parse_bytes(&[b'c', 0xff, b'\n']).is_err());
     assert!(Scores::parse("cve,score\nCVE-1,0.1\n").is_err());
     assert!(Scores::parse("CVE-1,NaN,0.2\n").is_err());
+}
+
+#[test]
+fn kev_identical_duplicates_merge_and_conflicting_ones_are_rejected() {
+    let row = |date: &str, ransom: &str| {
+        format!(
+            r#"{{"cveID": "CVE-2019-0708", "dateAdded": "{date}", "vulnerabilityName": "BlueKeep", "knownRansomwareCampaignUse": "{ransom}"}}"#
+        )
+    };
+    let other = r#"{"cveID": "CVE-2023-20198", "dateAdded": "2023-10-16"}"#;
+    let doc = |rows: &[String]| {
+        format!(
+            r#"{{"catalogVersion": "t", "vulnerabilities": [{}]}}"#,
+            rows.join(",")
+        )
+    };
+    // The same row twice (different case of the id) is one entry.
+    let same = doc(&[
+        row("2021-11-03", "Known"),
+        other.into(),
+        row("2021-11-03", "Known").replace("CVE-", "cve-"),
+    ]);
+    let k = Catalog::parse(&same).unwrap();
+    assert_eq!(k.len(), 2);
+    assert_eq!(k.get("CVE-2019-0708").unwrap().date_added, "2021-11-03");
+    // Different dates: rejected, naming both rows, the CVE, the field and both values.
+    let e = Catalog::parse(&doc(&[
+        row("2021-11-03", "Known"),
+        other.into(),
+        row("2022-01-10", "Known"),
+    ]))
+    .unwrap_err();
+    assert_eq!(
+        e,
+        KevError::Conflict {
+            cve: "CVE-2019-0708".into(),
+            first: 0,
+            second: 2,
+            field: "dateAdded",
+            first_value: "`2021-11-03`".into(),
+            second_value: "`2022-01-10`".into(),
+        }
+    );
+    let message = e.to_string();
+    for part in [
+        "vulnerabilities[0]",
+        "vulnerabilities[2]",
+        "CVE-2019-0708",
+        "2021-11-03",
+        "2022-01-10",
+        "neither row was used",
+    ] {
+        assert!(message.contains(part), "{part} missing from: {message}");
+    }
+    // Only the ransomware flag differs: still a conflict.
+    let e = Catalog::parse(&doc(&[
+        row("2021-11-03", "Known"),
+        row("2021-11-03", "Unknown"),
+    ]))
+    .unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            KevError::Conflict {
+                field: "knownRansomwareCampaignUse",
+                first: 0,
+                second: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn epss_identical_duplicates_merge_and_conflicting_ones_are_rejected() {
+    let s = Scores::parse(
+        "cve,epss,percentile\nCVE-2020-6971,0.1,0.5\nCVE-2020-6972,0.2,0.6\ncve-2020-6971,0.1,0.5\n",
+    )
+    .unwrap();
+    assert_eq!(s.len(), 2);
+    assert_eq!(s.get("CVE-2020-6971").unwrap().epss, 0.1);
+    let e = Scores::parse(
+        "#model_version:v1\ncve,epss,percentile\nCVE-2020-6971,0.1,0.5\nCVE-2020-6972,0.2,0.6\nCVE-2020-6971,0.3,0.5\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        EpssError::Conflict {
+            cve: "CVE-2020-6971".into(),
+            first_line: 3,
+            second_line: 5,
+            first: "`0.1,0.5`".into(),
+            second: "`0.3,0.5`".into(),
+        }
+    );
+    let message = e.to_string();
+    assert!(message.contains("lines 3 and 5"), "{message}");
+    // A percentile given on one row and not the other is a difference too.
+    let e = Scores::parse("cve,epss,percentile\nCVE-1,0.1,0.5\nCVE-1,0.1\n").unwrap_err();
+    assert!(
+        matches!(e, EpssError::Conflict { second_line: 3, .. }),
+        "{e}"
+    );
 }

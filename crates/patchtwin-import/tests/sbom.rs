@@ -233,3 +233,71 @@ fn sbom_then_triconex_advisory_gives_segmentation_and_remote_access_controls() {
         loaded.scenario.controls.len() + 2
     );
 }
+
+/// A BOM of `n` library components from 97 suppliers, every `dup_every`-th repeating the one
+/// before it (so duplicates must be found among the items already read).
+fn generated_bom(n: usize, dup_every: usize) -> String {
+    let components: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let k = if dup_every > 0 && i % dup_every == 1 {
+                i - 1
+            } else {
+                i
+            };
+            serde_json::json!({
+                "type": "library", "name": format!("lib{k}"), "version": format!("1.{k}"),
+                "supplier": {"name": format!("Vendor {}", k % 97)}
+            })
+        })
+        .collect();
+    serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": components})
+        .to_string()
+}
+
+#[test]
+fn bom_over_the_component_cap_is_rejected_not_truncated() {
+    // Nested components count too: the cap is on components at any depth.
+    let at_cap = generated_bom(cyclonedx::MAX_COMPONENTS, 0);
+    assert_eq!(
+        cyclonedx::parse(&at_cap).unwrap().items.len(),
+        cyclonedx::MAX_COMPONENTS
+    );
+    let over = generated_bom(cyclonedx::MAX_COMPONENTS + 1, 0);
+    let e = cyclonedx::parse(&over).unwrap_err();
+    assert_eq!(e, BomError::TooManyComponents);
+    assert!(e.to_string().contains("more than 100000 components"), "{e}");
+    let nested = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6",
+        "metadata": {"component": {"type": "firmware", "name": "fw", "version": "1",
+            "supplier": {"name": "Acme"},
+            "components": serde_json::from_str::<serde_json::Value>(&over).unwrap()["components"]}}});
+    assert_eq!(
+        cyclonedx::parse(&nested.to_string()).unwrap_err(),
+        BomError::TooManyComponents
+    );
+}
+
+#[test]
+fn a_100k_component_bom_imports_in_linear_time() {
+    // With a scan of the items read so far (the old duplicate check) this took over three
+    // CPU minutes in a debug build; with set lookups about five CPU seconds. The bound is
+    // wall time on a shared, loaded machine, hence generous. Every 10th component repeats
+    // the one before it, so 90,000 distinct items are expected.
+    let text = common::scenario_text("ews-actively-exploited");
+    let loaded = common::load(&text, "ews.yaml");
+    let bom_text = generated_bom(cyclonedx::MAX_COMPONENTS, 10);
+    let started = std::time::Instant::now();
+    let bom = cyclonedx::parse(&bom_text).unwrap();
+    assert_eq!(bom.items.len(), 90_000);
+    let out = SbomImport {
+        scenario_text: &text,
+        scenario_file: "ews.yaml",
+        scenario: &loaded.scenario,
+        asset: "ews-1",
+        bom: ("big.cdx.json", &bom),
+    }
+    .run()
+    .unwrap();
+    assert_eq!(out.report.added.len(), 90_000);
+    let elapsed = started.elapsed();
+    assert!(elapsed.as_secs() < 120, "took {elapsed:?}");
+}

@@ -4,8 +4,9 @@
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-/// z for a two-sided 95% interval.
-pub const Z95: f64 = 1.959_963_984_540_054;
+/// The 97.5th percentile of the standard normal distribution (1.960): the z of a two-sided 95%
+/// interval.
+pub const Z_TWO_SIDED_95: f64 = 1.959_963_984_540_054;
 
 /// A point estimate with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,9 +35,9 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
     }
     let (k, n) = (k as f64, n as f64);
     let p = k / n;
-    let z2 = Z95 * Z95;
+    let z2 = Z_TWO_SIDED_95 * Z_TWO_SIDED_95;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
-    let half = Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    let half = Z_TWO_SIDED_95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     Estimate {
         mean: p,
         lo: if k == 0.0 {
@@ -57,7 +58,7 @@ pub fn t975(df: u64) -> f64 {
     if df == 0 {
         return f64::INFINITY;
     }
-    StudentsT::new(0.0, 1.0, df as f64).map_or(Z95, |t| t.inverse_cdf(0.975))
+    StudentsT::new(0.0, 1.0, df as f64).map_or(Z_TWO_SIDED_95, |t| t.inverse_cdf(0.975))
 }
 
 /// Resolution of [`Moments`]: values are summed as integers of this many units per 1
@@ -222,8 +223,8 @@ impl Moments {
         };
         Estimate {
             mean,
-            lo: crossing(Z95, -1.0, mean),
-            hi: crossing(-Z95, mean, 1.0),
+            lo: crossing(Z_TWO_SIDED_95, -1.0, mean),
+            hi: crossing(-Z_TWO_SIDED_95, mean, 1.0),
         }
     }
 }
@@ -255,7 +256,7 @@ mod tests {
         for n in [1u64, 2, 3, 7, 10, 50, 97, 100, 1000, 2000, 12345] {
             let none = wilson(0, n);
             assert_eq!((none.mean, none.lo), (0.0, 0.0), "n {n}: {none:?}");
-            let z2 = Z95 * Z95;
+            let z2 = Z_TWO_SIDED_95 * Z_TWO_SIDED_95;
             assert!(
                 (none.hi - z2 / (n as f64 + z2)).abs() < 1e-12,
                 "n {n}: {none:?}"
@@ -342,7 +343,7 @@ mod tests {
         // No discordant run in n: the score interval is ±θ* with nθ*/(1 − θ*) = z², i.e.
         // θ* = z² / (n + z²): 3.8415 / 203.8415 = 0.018845 for n = 200.
         let e = pairs(0, 0, 200).paired_proportion_estimate();
-        let star = Z95 * Z95 / (200.0 + Z95 * Z95);
+        let star = Z_TWO_SIDED_95 * Z_TWO_SIDED_95 / (200.0 + Z_TWO_SIDED_95 * Z_TWO_SIDED_95);
         assert!(
             (e.hi - star).abs() < 1e-9 && (e.lo + star).abs() < 1e-9,
             "{e:?}"
@@ -366,8 +367,12 @@ mod tests {
                 let e = pairs(b, c, 300).paired_proportion_estimate();
                 let mcnemar = (b as f64 - c as f64).powi(2) / (b + c) as f64;
                 let excludes = e.lo > 0.0 || e.hi < 0.0;
-                if (mcnemar - Z95 * Z95).abs() > 1e-6 {
-                    assert_eq!(excludes, mcnemar > Z95 * Z95, "b {b}, c {c}: {e:?}");
+                if (mcnemar - Z_TWO_SIDED_95 * Z_TWO_SIDED_95).abs() > 1e-6 {
+                    assert_eq!(
+                        excludes,
+                        mcnemar > Z_TWO_SIDED_95 * Z_TWO_SIDED_95,
+                        "b {b}, c {c}: {e:?}"
+                    );
                 }
                 assert!(e.lo <= e.mean && e.mean <= e.hi, "b {b}, c {c}: {e:?}");
                 assert!(e.lo >= -1.0 && e.hi <= 1.0, "b {b}, c {c}: {e:?}");
@@ -387,7 +392,7 @@ mod tests {
         // discordant cells, the score is √n·√((1 − θ)/(1 + θ)), and it equals z at
         // θ = (1 − z²/n)/(1 + z²/n): 0.772973 for n = 30. The interval reaches 1.
         let e = pairs(30, 0, 30).paired_proportion_estimate();
-        let k = Z95 * Z95 / 30.0;
+        let k = Z_TWO_SIDED_95 * Z_TWO_SIDED_95 / 30.0;
         assert!((e.lo - (1.0 - k) / (1.0 + k)).abs() < 1e-9, "{e:?}");
         assert!(e.hi > 1.0 - 1e-9, "{e:?}");
         // Not a ±1/0 quantity: the t interval.

@@ -16,8 +16,8 @@ pub mod estimate;
 pub mod merge;
 
 use estimate::{Estimate, Moments, wilson};
-use patchtwin_sim::attack::ExposureOutcome;
-use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Outcome, Replication, RunSettings};
+use patchtwin_sim::ExposureOutcome;
+use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Outcome, Replication};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -26,7 +26,7 @@ use rayon::prelude::*;
 /// that memory does not grow with `--runs`.
 pub const CHUNK: u64 = 64;
 
-pub use patchtwin_sim::ops::splitmix64;
+use patchtwin_sim::rng::splitmix64;
 
 /// The random stream of replication `i` under `seed` (portable: PCG-64 MCG).
 pub fn stream(seed: u64, i: u64) -> Pcg64Mcg {
@@ -395,10 +395,7 @@ pub fn run_range(
                 settings.threads
             ))
         })?;
-    let rs = RunSettings {
-        observe_ns: settings.observe_ns,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let rs = model.run_settings(settings.observe_ns);
     let s = &model.scenario;
     let mut results: Vec<PlanResult> = plans
         .iter()

@@ -10,6 +10,8 @@ use patchtwin_sim::Compiled;
 use std::path::Path;
 use std::sync::Arc;
 
+mod common;
+
 /// Every exact field of every flow, as (flow id, field, value) rows.
 fn digest(model: &Compiled, results: &[PlanResult]) -> Vec<(String, &'static str, String)> {
     let mut rows = Vec::new();
@@ -117,10 +119,8 @@ fn results_are_identical_for_1_2_and_8_threads() {
     assert!(plans.len() >= 3);
     let at = |threads| {
         let settings = McSettings {
-            runs: 24,
-            seed: 42,
             threads,
-            observe_ns: 5_000_000_000,
+            ..common::mc_settings(24, 42, 5_000_000_000)
         };
         full_digest(
             &model,
@@ -161,12 +161,7 @@ fn any_split_into_parts_merges_to_the_same_bits() {
     let loaded = load_file(&root).unwrap_or_else(|d| panic!("{}", d.render()));
     let model = Compiled::new(Arc::new(loaded.scenario));
     let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
-    let settings = McSettings {
-        runs: 48,
-        seed: 8,
-        threads: 2,
-        observe_ns: 1_000_000_000,
-    };
+    let settings = common::mc_settings(48, 8, 1_000_000_000);
     let whole = run(&model, &plans, settings, &|_| {}).expect("run");
     for cuts in [vec![17u64], vec![1, 30, 47], vec![24]] {
         let mut bounds = vec![0];
@@ -219,12 +214,7 @@ fn target_ci_stops_when_intervals_are_narrow_enough_or_at_the_cap() {
             .scenario,
     ));
     let plans = vec![0, 1];
-    let settings = McSettings {
-        runs: 0,
-        seed: 8,
-        threads: 2,
-        observe_ns: 100_000_000,
-    };
+    let settings = common::mc_settings(0, 8, 100_000_000);
     let (r, why) = patchtwin_mc::merge::run_until(&model, &plans, settings, 0.3, 50, 2000, &|_| {})
         .expect("run");
     match why {

@@ -3,10 +3,12 @@
 //! to impact is then a sum of exponentials (hypoexponential), whose CDF is exact. Each check
 //! asserts the closed-form value lies inside the Wilson 95% interval of the estimate.
 
-use patchtwin_mc::{McSettings, run};
+use patchtwin_mc::run;
 use patchtwin_scenario::{ModelLibrary, load_str};
 use patchtwin_sim::Compiled;
 use std::sync::Arc;
+
+mod common;
 
 const DAY: f64 = 86_400.0;
 
@@ -68,12 +70,7 @@ threat:
 }
 
 fn p_compromise(model: &Compiled, plan: usize, runs: u64) -> patchtwin_mc::estimate::Estimate {
-    let settings = McSettings {
-        runs,
-        seed: 99,
-        threads: 2,
-        observe_ns: 1_000_000,
-    };
+    let settings = common::mc_settings(runs, 99, 1_000_000);
     run(model, &[plan], settings, &|_| {}).expect("run").plans[0]
         .exposure
         .p_compromise()

@@ -1,10 +1,12 @@
 //! Operations against theory and hand calculation: trips from reboots outside and inside
 //! maintenance windows, patch failure rates, 1-of-2 redundancy, historian buffers.
 
-use patchtwin_mc::{McSettings, run};
+use patchtwin_mc::run;
 use patchtwin_scenario::{ModelLibrary, load_str};
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Compiled, Replication};
 use std::sync::Arc;
+
+mod common;
 
 const S: u64 = 1_000_000_000;
 const MIN: u64 = 60 * S;
@@ -58,12 +60,7 @@ fn a_reboot_longer_than_the_watchdog_trips_outside_a_window_and_costs_nothing_in
     let model = compile(&interlock_plant(
         "plans:\n  - {id: now, actions: [{patch: fw, at: now}]}\n  - {id: window, actions: [{patch: fw, at: next_window}]}",
     ));
-    let settings = McSettings {
-        runs: 200,
-        seed: 5,
-        threads: 2,
-        observe_ns: S,
-    };
+    let settings = common::mc_settings(200, 5, S);
     let results = run(&model, &[0, 1], settings, &|_| {}).expect("run").plans;
     let (now, window) = (&results[0].ops, &results[1].ops);
     assert_eq!(
@@ -100,12 +97,7 @@ fn the_failure_rate_interval_holds_the_patch_failure_probability() {
     let yaml = interlock_plant("plans:\n  - {id: now, actions: [{patch: fw, at: now}]}")
         .replace("probability: 0,", "probability: 0.3,");
     let model = compile(&yaml);
-    let settings = McSettings {
-        runs: 2000,
-        seed: 11,
-        threads: 2,
-        observe_ns: S / 10,
-    };
+    let settings = common::mc_settings(2000, 11, S / 10);
     let r = &run(&model, &[0], settings, &|_| {}).expect("run").plans[0];
     let e = r.ops.p_patch_failure();
     assert!(
@@ -125,12 +117,7 @@ fn uncertified_and_unvalidated_patches_fail_more_by_the_given_amounts() {
         .replace("vendor_certified: true", "vendor_certified: false")
         .replace("validated_in_test: true", "validated_in_test: false");
     let model = compile(&yaml);
-    let settings = McSettings {
-        runs: 2000,
-        seed: 12,
-        threads: 2,
-        observe_ns: S / 10,
-    };
+    let settings = common::mc_settings(2000, 12, S / 10);
     let e = run(&model, &[0], settings, &|_| {}).expect("run").plans[0]
         .ops
         .p_patch_failure();
@@ -166,12 +153,7 @@ plans:
   - {id: both, actions: [{patch: pa, at: now}, {patch: pb, at: now}]}
 "#;
     let model = compile(yaml);
-    let settings = McSettings {
-        runs: 4000,
-        seed: 21,
-        threads: 2,
-        observe_ns: S / 10,
-    };
+    let settings = common::mc_settings(4000, 21, S / 10);
     let e = run(&model, &[0], settings, &|_| {}).expect("run").plans[0]
         .ops
         .p_trip();
@@ -207,10 +189,7 @@ plans:
 "#
     );
     let model = compile(&yaml);
-    let settings = RunSettings {
-        observe_ns: S / 10,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(S / 10);
     let (out, _) = Replication::new(&model, 0, settings, patchtwin_mc::stream(3, 0)).run();
     out.ops.historian_gap_ns as f64 / 3.6e12
 }

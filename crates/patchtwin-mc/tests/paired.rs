@@ -2,11 +2,13 @@
 //! difference against the baseline is narrower than the unpaired interval built from the two
 //! plans' separate estimates.
 
-use patchtwin_mc::{McSettings, run};
+use patchtwin_mc::run;
 use patchtwin_scenario::load_file;
 use patchtwin_sim::Compiled;
 use std::path::Path;
 use std::sync::Arc;
+
+mod common;
 
 #[test]
 fn paired_intervals_are_narrower_than_unpaired_ones() {
@@ -26,12 +28,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
                 .scenario,
         ));
         let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
-        let settings = McSettings {
-            runs: 300,
-            seed: 3,
-            threads: 2,
-            observe_ns: 100_000_000,
-        };
+        let settings = common::mc_settings(300, 3, 100_000_000);
         let r = run(&model, &plans, settings, &|_| {}).expect("run");
         let base = &r.plans[0].exposure;
         for (c, p) in r.comparisons.iter().zip(&r.plans[1..]) {

@@ -5,12 +5,14 @@
 //! against the baseline.
 
 use patchtwin_mc::estimate::Estimate;
-use patchtwin_mc::{McSettings, Pairwise, pairs, run};
+use patchtwin_mc::{Pairwise, pairs, run};
 use patchtwin_scenario::load_file;
-use patchtwin_sim::attack::ExposureOutcome;
+use patchtwin_sim::ExposureOutcome;
 use patchtwin_sim::{Compiled, OpsOutcome, Outcome};
 use std::path::Path;
 use std::sync::Arc;
+
+mod common;
 
 /// One replication's outcome: compromised or not, with that impact cost; `trips` unplanned
 /// trips costing `downtime_cost`.
@@ -119,12 +121,7 @@ fn pairs_of_a_run_agree_with_the_plans_and_the_baseline_comparisons() {
     ));
     let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
     assert!(plans.len() >= 3, "needs two plans besides the baseline");
-    let settings = McSettings {
-        runs: 60,
-        seed: 11,
-        threads: 2,
-        observe_ns: 100_000_000,
-    };
+    let settings = common::mc_settings(60, 11, 100_000_000);
     let r = run(&model, &plans, settings, &|_| {}).expect("run");
     let k = plans.len();
     assert_eq!(r.pairwise.len(), k * (k - 1) / 2);

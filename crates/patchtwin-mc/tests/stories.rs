@@ -1,11 +1,13 @@
 //! The shipped plants' plans differ in operations the way their stories say, and a failing
 //! staged rollout reads as a story in the trace.
 
-use patchtwin_mc::{McSettings, OpsAcc, run, stream};
+use patchtwin_mc::{OpsAcc, run, stream};
 use patchtwin_scenario::load_file;
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Compiled, Replication};
 use std::path::Path;
 use std::sync::Arc;
+
+mod common;
 
 fn compile(name: &str) -> Compiled {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,12 +19,7 @@ fn compile(name: &str) -> Compiled {
 
 fn ops_by_plan(model: &Compiled, runs: u64) -> Vec<(String, OpsAcc)> {
     let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
-    let settings = McSettings {
-        runs,
-        seed: 2026,
-        threads: 2,
-        observe_ns: 1_000_000_000,
-    };
+    let settings = common::mc_settings(runs, 2026, 1_000_000_000);
     run(model, &plans, settings, &|_| {})
         .expect("run")
         .plans
@@ -91,12 +88,7 @@ fn ews_plans_order_by_exposure_as_the_story_says() {
     // 45 days for the window, which beats deferring.
     let model = compile("ews-actively-exploited");
     let plans: Vec<usize> = (0..model.scenario.plans.len()).collect();
-    let settings = McSettings {
-        runs: 300,
-        seed: 7,
-        threads: 2,
-        observe_ns: 100_000_000,
-    };
+    let settings = common::mc_settings(300, 7, 100_000_000);
     let result = run(&model, &plans, settings, &|_| {}).expect("run");
     let p = |id: &str| {
         result
@@ -175,10 +167,7 @@ fn a_failing_staged_rollout_reads_as_a_story() {
         .scenario
         .plan_by_id("patch-plcs-in-window")
         .expect("plan");
-    let settings = RunSettings {
-        observe_ns: 1_000_000_000,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(1_000_000_000);
     // Find a replication where the first group fails (the patch fails often enough that one
     // of the first 50 does), then check the story's beats appear in order.
     let story = (0..50u64)
@@ -224,10 +213,7 @@ fn a_failing_staged_rollout_reads_as_a_story() {
 #[test]
 fn a_trace_shows_the_attack_path_step_by_step_and_the_control_that_stopped_it() {
     let model = compile("ews-actively-exploited");
-    let settings = RunSettings {
-        observe_ns: 100_000_000,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(100_000_000);
     let trace = |plan: &str, i: u64| {
         let p = model.scenario.plan_by_id(plan).expect("plan");
         Replication::new(&model, p, settings, stream(1, i))

@@ -11,8 +11,9 @@ use rand::{Rng, RngExt};
 use rand_distr::{Beta, Distribution, Exp, LogNormal, Normal, Pert, Triangular, Weibull};
 use std::fmt;
 
-/// z-score of the 95th percentile of the standard normal distribution.
-pub const Z95: f64 = 1.644_853_626_951_472_2;
+/// The 95th percentile of the standard normal distribution (1.645): a lognormal given by its
+/// median and 95th percentile has `σ = ln(p95 / median) / Z_P95`.
+pub const Z_P95: f64 = 1.644_853_626_951_472_2;
 
 /// Why distribution parameters were rejected.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,7 +180,7 @@ impl Dist {
                 check(p95 >= median, || {
                     format!("lognormal needs p95 >= median, got p95 {p95} < median {median}")
                 })?;
-                let sigma = (p95 / median).ln() / Z95;
+                let sigma = (p95 / median).ln() / Z_P95;
                 Sampler::LogNormal(
                     LogNormal::new(median.ln(), sigma)
                         .map_err(|e| DistError(format!("lognormal: {e}")))?,
@@ -303,7 +304,7 @@ impl Dist {
                 }
             }
             DistSpec::LogNormal { median, p95 } => {
-                let sigma = (p95 / median).ln() / Z95;
+                let sigma = (p95 / median).ln() / Z_P95;
                 median * (sigma * sigma / 2.0).exp()
             }
             DistSpec::Exponential { mean } => *mean,

@@ -11,12 +11,14 @@ pub mod plan;
 pub mod plant;
 pub mod security;
 pub mod time;
+pub mod walk;
 
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
 pub use plan::{Action, MaintenanceWindow, Plan, Staging, When};
 pub use plant::*;
 pub use security::*;
 pub use time::{Duration, SimTime};
+pub use walk::{DependencyLeaf, direct_functions};
 
 /// A validated scenario. Vectors are indexed by the matching `*Idx` types.
 #[derive(Clone, Debug)]

@@ -74,8 +74,8 @@
 
 use crate::{Est, PlanSummary};
 use patchtwin_model::{
-    Action, AssetKind, AttackTarget, ControlEffect, Dependency, DependencyTarget, EntryKind,
-    ExploitMaturity, FunctionKind, Plan, Scenario, When,
+    Action, AssetKind, AttackTarget, ControlEffect, Dependency, EntryKind, ExploitMaturity,
+    FunctionKind, Plan, Scenario, When,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -881,67 +881,9 @@ pub fn system_exposure(s: &Scenario, st: &EndState, v: usize) -> Input<SystemExp
     }
 }
 
-/// Assets a list of dependencies rests on (assets, both ends of flows, through functions and
-/// k-of-n groups).
-fn dependency_assets(
-    s: &Scenario,
-    deps: &[Dependency],
-    seen_fn: &mut Vec<bool>,
-    out: &mut BTreeSet<usize>,
-) {
-    for d in deps {
-        match &d.target {
-            DependencyTarget::Asset(a) => {
-                out.insert(a.ix());
-            }
-            DependencyTarget::Flow(f) => {
-                out.insert(s.flows[f.ix()].consumer.ix());
-                out.insert(s.flows[f.ix()].producer.ix());
-            }
-            DependencyTarget::Function(f) => {
-                if !std::mem::replace(&mut seen_fn[f.ix()], true) {
-                    dependency_assets(s, &s.functions[f.ix()].depends_on, seen_fn, out);
-                }
-            }
-            DependencyTarget::KOfN { of, .. } => dependency_assets(s, of, seen_fn, out),
-        }
-    }
-}
-
+/// Assets a list of dependencies rests on (the model's one dependency walk).
 fn deps_of(s: &Scenario, deps: &[Dependency]) -> BTreeSet<usize> {
-    let mut out = BTreeSet::new();
-    dependency_assets(s, deps, &mut vec![false; s.functions.len()], &mut out);
-    out
-}
-
-/// Controllers a unit depends on directly or through its flows' producers (as the attacker
-/// model counts them).
-fn unit_controllers(
-    s: &Scenario,
-    deps: &[Dependency],
-    seen_fn: &mut Vec<bool>,
-    out: &mut BTreeSet<usize>,
-) {
-    for d in deps {
-        match &d.target {
-            DependencyTarget::Asset(a) if s.assets[a.ix()].kind.is_controller() => {
-                out.insert(a.ix());
-            }
-            DependencyTarget::Flow(f) => {
-                let p = s.flows[f.ix()].producer;
-                if s.assets[p.ix()].kind.is_controller() {
-                    out.insert(p.ix());
-                }
-            }
-            DependencyTarget::Function(f) => {
-                if !std::mem::replace(&mut seen_fn[f.ix()], true) {
-                    unit_controllers(s, &s.functions[f.ix()].depends_on, seen_fn, out);
-                }
-            }
-            DependencyTarget::KOfN { of, .. } => unit_controllers(s, of, seen_fn, out),
-            DependencyTarget::Asset(_) => {}
-        }
-    }
+    s.assets_behind(deps).iter().map(|a| a.ix()).collect()
 }
 
 /// Safety and mission impact of an attacker holding the assets carrying `v` at end state
@@ -1029,13 +971,13 @@ pub fn consequences(
             AttackTarget::Asset(a) => (reached.contains(&a.ix()), name(a.ix()), max_cost_h),
             AttackTarget::Unit(u) => {
                 let unit = &s.process_units[u.ix()];
-                let mut ctrl = BTreeSet::new();
-                unit_controllers(
-                    s,
-                    &unit.depends_on,
-                    &mut vec![false; s.functions.len()],
-                    &mut ctrl,
-                );
+                // The controllers whose loss stops the unit, as the simulated attacker
+                // counts them (the model's one dependency walk).
+                let ctrl: BTreeSet<usize> = s
+                    .controllers_behind(&unit.depends_on)
+                    .iter()
+                    .map(|a| a.ix())
+                    .collect();
                 (
                     ctrl.iter().any(|a| reached.contains(a)),
                     unit.id.clone(),

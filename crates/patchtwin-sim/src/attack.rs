@@ -38,376 +38,13 @@
 //! scheduled step advances the draw counter that keys the random streams.
 
 use crate::compiled::Compiled;
-use crate::engine::{Event, Step};
-use crate::ops::keyed_stream;
+use crate::event::Event;
 use crate::queue::EventQueue;
-use patchtwin_model::{
-    AttackTarget, ConduitDirection, ControlEffect, Dependency, DependencyTarget, Scenario,
-};
+use crate::rng::{PURPOSE_ARRIVAL, PURPOSE_DETECT, PURPOSE_STEP, PURPOSE_TRIP, keyed_stream};
+use crate::step::{Step, fmt_ns};
+use patchtwin_model::ControlEffect;
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
-
-const PURPOSE_ARRIVAL: u64 = 10;
-const PURPOSE_STEP: u64 = 11;
-const PURPOSE_DETECT: u64 = 12;
-const PURPOSE_TRIP: u64 = 13;
-
-/// A set of `(first, second)` index pairs, as a bitset over `first * stride + second`.
-///
-/// Membership is the same as a `BTreeSet<(u32, u32)>` for pairs with `second < stride` (the
-/// only ones the attacker stores: assets and vulnerabilities by index), at a fraction of the
-/// cost in the planning loop.
-#[derive(Debug, Clone, Default)]
-pub struct PairSet {
-    stride: usize,
-    bits: Vec<u64>,
-}
-
-impl PairSet {
-    /// An empty set for pairs `(0..first, 0..second)`.
-    pub fn new(first: usize, second: usize) -> Self {
-        PairSet {
-            stride: second,
-            bits: vec![0; (first * second).div_ceil(64)],
-        }
-    }
-
-    #[inline]
-    fn bit(&self, (a, b): (u32, u32)) -> (usize, u64) {
-        assert!((b as usize) < self.stride, "pair out of range");
-        let i = a as usize * self.stride + b as usize;
-        (i / 64, 1 << (i % 64))
-    }
-
-    /// Whether the pair is in the set.
-    #[inline]
-    pub fn contains(&self, pair: &(u32, u32)) -> bool {
-        let (w, m) = self.bit(*pair);
-        self.bits[w] & m != 0
-    }
-
-    /// Adds the pair; whether it was absent.
-    #[inline]
-    pub fn insert(&mut self, pair: (u32, u32)) -> bool {
-        let (w, m) = self.bit(pair);
-        let absent = self.bits[w] & m == 0;
-        self.bits[w] |= m;
-        absent
-    }
-
-    /// Removes the pair; whether it was present.
-    #[inline]
-    pub fn remove(&mut self, pair: &(u32, u32)) -> bool {
-        let (w, m) = self.bit(*pair);
-        let present = self.bits[w] & m != 0;
-        self.bits[w] &= !m;
-        present
-    }
-
-    /// Empties the set.
-    pub fn clear(&mut self) {
-        self.bits.iter_mut().for_each(|w| *w = 0);
-    }
-}
-
-/// What the attacker holds and is doing (part of the operations ledger).
-#[derive(Debug, Clone, Default)]
-pub struct AttackState {
-    /// Held assets.
-    pub held: Vec<bool>,
-    /// Held assets per zone (so reach is answered without scanning every asset).
-    pub held_in_zone: Vec<u32>,
-    /// Bumped on eviction; older steps and evictions are stale.
-    pub generation: u32,
-    /// (asset, vulnerability) attempts in progress.
-    pub pending: PairSet,
-    /// (vulnerability, asset) pairs fixed by a successful patch.
-    pub fixed: PairSet,
-    /// Attempts so far per entry point (keys its arrival stream).
-    pub arrivals: Vec<u64>,
-    /// Draw counter (keys step and detection streams).
-    pub draws: u64,
-    /// Assets the attacker has stopped (once each).
-    pub stopped: Vec<bool>,
-    /// Exposed (vulnerability, asset) pairs now, and since when.
-    pub exposed_now: u64,
-    /// Time of the last exposure integration.
-    pub exposure_since: u64,
-    /// Scratch per (service class, zone), reused so planning and exposure do not allocate:
-    /// memoised cross-zone reach in `attack_plan` (0 unknown, 1 yes, 2 no), zones reachable
-    /// from the landing zones in `exposed_pairs`.
-    zone_scratch: Vec<u8>,
-    /// Scratch: per service class, whether its `zone_scratch` row is filled (`exposed_pairs`).
-    class_done: Vec<bool>,
-    /// Scratch: zones still to visit (`exposed_pairs`).
-    stack: Vec<u32>,
-}
-
-/// Exposure results of one replication.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ExposureOutcome {
-    /// When a target was first compromised.
-    pub compromised_at: Option<u64>,
-    /// Footholds gained.
-    pub footholds: u32,
-    /// The attacker was detected at least once.
-    pub detected: bool,
-    /// It was detected before any target was compromised.
-    pub detected_before_impact: bool,
-    /// Exposed (vulnerability, asset) pair-time, ns (divide by a day for exposure-days).
-    pub exposure_pair_ns: u128,
-    /// Impact cost of compromised targets.
-    pub impact_cost: f64,
-    /// Controllers the attacker stopped.
-    pub controllers_stopped: u32,
-}
-
-impl AttackState {
-    /// A fresh attacker for `s`.
-    pub fn new(s: &Scenario) -> Self {
-        AttackState {
-            held: vec![false; s.assets.len()],
-            held_in_zone: vec![0; s.zones.len()],
-            pending: PairSet::new(s.assets.len(), s.vulnerabilities.len()),
-            fixed: PairSet::new(s.vulnerabilities.len(), s.assets.len()),
-            arrivals: vec![0; s.threat.entry_points.len()],
-            stopped: vec![false; s.assets.len()],
-            ..Default::default()
-        }
-    }
-}
-
-/// What the attacker's handlers need to know about the scenario, precomputed once per
-/// scenario (it is part of [`Compiled`]) so no step scans controls, compares protocol names
-/// or walks dependency trees.
-#[derive(Debug, Clone, Default)]
-pub struct AttackIndex {
-    zones: usize,
-    conduits: usize,
-    controls: usize,
-    /// Zone of every asset.
-    asset_zone: Vec<u32>,
-    /// Service class of every vulnerability: vulnerabilities exploited through the same
-    /// service (or through any, `None`) share one.
-    vuln_class: Vec<u32>,
-    /// Number of service classes.
-    classes: usize,
-    /// Per (class, conduit), at `class * conduits + conduit`: the conduit's own protocol list
-    /// lets the class through.
-    conduit_allows: Vec<bool>,
-    /// Per (class, control), at `class * controls + control`: the control, a segmentation in
-    /// force on its conduit, still lets the class through (false for other controls).
-    segmentation_allows: Vec<bool>,
-    /// Per conduit: the segmentation controls on it, in control order; the first active one
-    /// is in force.
-    conduit_segmentation: Vec<Vec<u32>>,
-    /// Per zone: `(conduit, from zone)` for every conduit through which a connection may be
-    /// opened into it from another zone, in conduit order.
-    zone_in: Vec<Vec<(u32, u32)>>,
-    /// Per zone: `(conduit, to zone)` for every conduit through which a connection may be
-    /// opened from it into another zone.
-    zone_out: Vec<Vec<(u32, u32)>>,
-    /// Zones some entry point lands in.
-    landing: Vec<bool>,
-    /// Per zone: the monitoring controls watching it, in control order.
-    zone_monitoring: Vec<Vec<u32>>,
-    /// Per control: the assets it allowlists, sorted (empty for other controls).
-    allowlisted: Vec<Vec<u32>>,
-    /// Per asset: the first threat target (in threat order) that compromising it reaches.
-    first_target: Vec<Option<u32>>,
-    /// Per asset: the process units that depend on it as a controller, ascending.
-    asset_units: Vec<Vec<u32>>,
-}
-
-impl AttackIndex {
-    /// Precomputes the attacker's view of a validated scenario.
-    pub fn new(s: &Scenario) -> Self {
-        let (zones, conduits, controls) = (s.zones.len(), s.conduits.len(), s.controls.len());
-        // Service classes, in order of first appearance.
-        let mut services: Vec<Option<&str>> = Vec::new();
-        let vuln_class = s
-            .vulnerabilities
-            .iter()
-            .map(|v| {
-                let sv = v.service.as_deref();
-                let class = services.iter().position(|x| *x == sv).unwrap_or_else(|| {
-                    services.push(sv);
-                    services.len() - 1
-                });
-                class as u32
-            })
-            .collect();
-        let classes = services.len();
-        // A protocol list lets a service through as the conduit and segmentation checks
-        // always have: an unrestricted list or service lets anything through.
-        let lets_through =
-            |list: &[String], sv: Option<&str>| sv.is_none_or(|sv| list.iter().any(|p| p == sv));
-        let mut conduit_allows = vec![false; classes * conduits];
-        for (k, sv) in services.iter().enumerate() {
-            for (ci, c) in s.conduits.iter().enumerate() {
-                conduit_allows[k * conduits + ci] =
-                    c.protocols.is_empty() || lets_through(&c.protocols, *sv);
-            }
-        }
-        let mut segmentation_allows = vec![false; classes * controls];
-        let mut conduit_segmentation = vec![Vec::new(); conduits];
-        let mut zone_monitoring = vec![Vec::new(); zones];
-        let mut allowlisted = vec![Vec::new(); controls];
-        for (ci, c) in s.controls.iter().enumerate() {
-            match &c.effect {
-                ControlEffect::Segmentation {
-                    conduit,
-                    allow_protocols,
-                } => {
-                    conduit_segmentation[conduit.ix()].push(ci as u32);
-                    for (k, sv) in services.iter().enumerate() {
-                        // An empty list closes the conduit to everything.
-                        segmentation_allows[k * controls + ci] =
-                            !allow_protocols.is_empty() && lets_through(allow_protocols, *sv);
-                    }
-                }
-                ControlEffect::Monitoring { zones: watched, .. } => {
-                    for z in watched {
-                        let list: &mut Vec<u32> = &mut zone_monitoring[z.ix()];
-                        if list.last() != Some(&(ci as u32)) {
-                            list.push(ci as u32);
-                        }
-                    }
-                }
-                ControlEffect::Allowlisting { assets, .. } => {
-                    let mut list: Vec<u32> = assets.iter().map(|a| a.0).collect();
-                    list.sort_unstable();
-                    list.dedup();
-                    allowlisted[ci] = list;
-                }
-                _ => {}
-            }
-        }
-        // Conduits within one zone never lead anywhere new, so they are left out.
-        let mut zone_in = vec![Vec::new(); zones];
-        let mut zone_out = vec![Vec::new(); zones];
-        for (ci, c) in s.conduits.iter().enumerate() {
-            let [a, b] = [c.zones[0].0, c.zones[1].0];
-            if a == b {
-                continue;
-            }
-            let (forward, backward) = match c.direction {
-                ConduitDirection::Both => (true, true),
-                ConduitDirection::FirstToSecond => (true, false),
-                ConduitDirection::SecondToFirst => (false, true),
-            };
-            if forward {
-                zone_in[b as usize].push((ci as u32, a));
-                zone_out[a as usize].push((ci as u32, b));
-            }
-            if backward {
-                zone_in[a as usize].push((ci as u32, b));
-                zone_out[b as usize].push((ci as u32, a));
-            }
-        }
-        let mut landing = vec![false; zones];
-        for e in &s.threat.entry_points {
-            landing[s.assets[e.asset.ix()].zone.ix()] = true;
-        }
-        let mut asset_units = vec![Vec::new(); s.assets.len()];
-        let mut ctrl = Vec::new();
-        for (ui, unit) in s.process_units.iter().enumerate() {
-            ctrl.clear();
-            unit_controllers(s, &unit.depends_on, &mut ctrl);
-            for a in &ctrl {
-                let list: &mut Vec<u32> = &mut asset_units[*a as usize];
-                if list.last() != Some(&(ui as u32)) {
-                    list.push(ui as u32);
-                }
-            }
-        }
-        let mut first_target = vec![None; s.assets.len()];
-        for (ti, t) in s.threat.targets.iter().enumerate() {
-            ctrl.clear();
-            match t.what {
-                AttackTarget::Asset(a) => ctrl.push(a.0),
-                AttackTarget::Unit(u) => {
-                    unit_controllers(s, &s.process_units[u.ix()].depends_on, &mut ctrl)
-                }
-            }
-            for a in &ctrl {
-                first_target[*a as usize].get_or_insert(ti as u32);
-            }
-        }
-        AttackIndex {
-            zones,
-            conduits,
-            controls,
-            asset_zone: s.assets.iter().map(|a| a.zone.0).collect(),
-            vuln_class,
-            classes,
-            conduit_allows,
-            segmentation_allows,
-            conduit_segmentation,
-            zone_in,
-            zone_out,
-            landing,
-            zone_monitoring,
-            allowlisted,
-            first_target,
-            asset_units,
-        }
-    }
-
-    /// Whether `conduit` lets service class `class` through now (in a direction it allows).
-    #[inline]
-    fn conduit_open(&self, class: usize, conduit: usize, active: &[bool]) -> bool {
-        if !self.conduit_allows[class * self.conduits + conduit] {
-            return false;
-        }
-        match self.conduit_segmentation[conduit]
-            .iter()
-            .find(|ci| active[**ci as usize])
-        {
-            Some(ci) => self.segmentation_allows[class * self.controls + *ci as usize],
-            None => true,
-        }
-    }
-
-    /// The conduit through which class `class` crosses into zone `to` from a held zone now:
-    /// from the lowest-numbered such zone, the first such conduit in conduit order.
-    fn crossing(&self, class: usize, to: usize, held: &[u32], active: &[bool]) -> Option<usize> {
-        let mut best: Option<(u32, u32)> = None;
-        for &(ci, from) in &self.zone_in[to] {
-            if held[from as usize] > 0
-                && best.is_none_or(|(z, _)| from < z)
-                && self.conduit_open(class, ci as usize, active)
-            {
-                best = Some((from, ci));
-            }
-        }
-        best.map(|(_, ci)| ci as usize)
-    }
-
-    /// Marks in `seen` (one zeroed byte per zone) every zone class `class` reaches now from
-    /// the landing zones through open conduits, any number of hops. Only the conduits out of
-    /// a zone can lead from it, so each is tried once per visit.
-    fn reachable_from_landing(
-        &self,
-        class: usize,
-        active: &[bool],
-        seen: &mut [u8],
-        stack: &mut Vec<u32>,
-    ) {
-        stack.clear();
-        stack.extend((0..self.zones as u32).filter(|z| self.landing[*z as usize]));
-        while let Some(z) = stack.pop() {
-            if std::mem::replace(&mut seen[z as usize], 1) == 1 {
-                continue;
-            }
-            for &(ci, to) in &self.zone_out[z as usize] {
-                if seen[to as usize] == 0 && self.conduit_open(class, ci as usize, active) {
-                    stack.push(to);
-                }
-            }
-        }
-    }
-}
 
 /// Schedules the first attempt at every entry point.
 pub fn schedule_first_attempts(model: &Compiled, key: u64, q: &mut EventQueue<Event>) {
@@ -421,26 +58,6 @@ pub fn schedule_first_attempts(model: &Compiled, key: u64, q: &mut EventQueue<Ev
 fn exp_sample<R: Rng>(r: &mut R, mean: f64) -> u64 {
     let x: f64 = Exp1.sample(r);
     (x * mean).round().max(1.0) as u64
-}
-
-/// Controllers a unit depends on directly or through its flows' producers.
-fn unit_controllers(s: &Scenario, deps: &[Dependency], out: &mut Vec<u32>) {
-    for d in deps {
-        match &d.target {
-            DependencyTarget::Asset(a) if s.assets[a.ix()].kind.is_controller() => out.push(a.0),
-            DependencyTarget::Flow(f) => {
-                let p = s.flows[f.ix()].producer;
-                if s.assets[p.ix()].kind.is_controller() {
-                    out.push(p.0);
-                }
-            }
-            DependencyTarget::Function(f) => {
-                unit_controllers(s, &s.functions[f.ix()].depends_on, out)
-            }
-            DependencyTarget::KOfN { of, .. } => unit_controllers(s, of, out),
-            _ => {}
-        }
-    }
 }
 
 impl Step<'_, '_> {
@@ -535,7 +152,14 @@ impl Step<'_, '_> {
         );
     }
 
-    pub(crate) fn attack_attempt(&mut self, q: &mut EventQueue<Event>, now: u64, entry: u16) {
+    /// An attack attempt at entry point `entry`; returns the asset it lands on, if it gets a
+    /// foothold (the caller carries out the compromise, see `engine`).
+    pub(crate) fn attack_attempt(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        entry: u16,
+    ) -> Option<u32> {
         let s = &*self.model.scenario;
         let e = &s.threat.entry_points[entry as usize];
         let n = self.ops.attack.arrivals[entry as usize] + 1;
@@ -562,26 +186,28 @@ impl Step<'_, '_> {
         let foothold = e.foothold_probability.sample(&mut r);
         let gets_in = r.random::<f64>() < foothold;
         if self.ops.attack.held[landing as usize] {
-            return;
+            return None;
         }
         let eid = &e.id;
         if let Some(control) = blocked_by {
             self.note(now, eid, "attack", || {
                 format!("attack attempt through {eid} stopped by {control}")
             });
-            return;
+            return None;
         }
         if !gets_in {
-            return;
+            return None;
         }
         self.ops.exposure.footholds += 1;
         let aid = &s.assets[landing as usize].id;
         self.note(now, aid, "attack", || {
             format!("attacker gets a foothold on {aid} through {eid}")
         });
-        self.compromise(q, now, landing);
+        Some(landing)
     }
 
+    /// An exploit attempt on `asset` through `vuln` completes; returns the asset if it is
+    /// compromised (the caller carries out the compromise, see `engine`).
     pub(crate) fn attack_step(
         &mut self,
         q: &mut EventQueue<Event>,
@@ -589,15 +215,15 @@ impl Step<'_, '_> {
         asset: u32,
         vuln: u32,
         generation: u32,
-    ) {
+    ) -> Option<u32> {
         if generation != self.ops.attack.generation {
-            return;
+            return None;
         }
         self.ops.attack.pending.remove(&(asset, vuln));
         let model = self.model;
         let s = &*model.scenario;
         if self.ops.attack.held[asset as usize] {
-            return;
+            return None;
         }
         let (aid, vid) = (
             &s.assets[asset as usize].id,
@@ -607,13 +233,13 @@ impl Step<'_, '_> {
             self.note(now, aid, "attack", || {
                 format!("exploit of {vid} on {aid} fails: patched")
             });
-            return;
+            return None;
         }
         let Some(via) = self.reach(asset, vuln) else {
             self.note(now, aid, "attack", || {
                 format!("{aid} no longer reachable for {vid}")
             });
-            return;
+            return None;
         };
         // Controls that lower the odds of this exploit (multiplied in control order).
         let mut p = 1.0;
@@ -654,7 +280,7 @@ impl Step<'_, '_> {
                 format!("exploit of {vid} on {aid} stopped by {by}; the attacker tries again")
             });
             self.schedule_step(q, now, asset, vuln);
-            return;
+            return None;
         }
         self.note(now, aid, "attack", || {
             let how = match via {
@@ -663,10 +289,18 @@ impl Step<'_, '_> {
             };
             format!("attacker compromises {aid} exploiting {vid}{how}")
         });
-        self.compromise(q, now, asset);
+        Some(asset)
     }
 
-    fn compromise(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
+    /// The attacker takes `asset`: monitoring may detect it, a target counts, a controller may
+    /// stop its process. Returns how long a stopped controller stays down (the caller takes it
+    /// down through the operations layer and re-plans the attack, see `engine`).
+    pub(crate) fn compromise(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        asset: u32,
+    ) -> Option<u64> {
         let model = self.model;
         let (s, ix) = (&*model.scenario, &model.attack);
         self.ops.attack.held[asset as usize] = true;
@@ -701,7 +335,7 @@ impl Step<'_, '_> {
                     self.note(now, cid, "detect", || {
                         format!(
                             "{cid} detects the attacker on {aid}; eviction in {}",
-                            crate::engine::fmt_ns(respond)
+                            fmt_ns(respond)
                         )
                     });
                     let generation = self.ops.attack.generation;
@@ -734,16 +368,14 @@ impl Step<'_, '_> {
                     self.note(now, aid, "attack", || {
                         format!(
                             "attacker stops {aid}; restoring it takes {}",
-                            crate::engine::fmt_ns(recovery)
+                            fmt_ns(recovery)
                         )
                     });
-                    self.take_down(q, now, asset, recovery);
-                    self.evaluate(q, now);
-                    break;
+                    return Some(recovery);
                 }
             }
         }
-        self.attack_plan(q, now);
+        None
     }
 
     pub(crate) fn evict(&mut self, q: &mut EventQueue<Event>, now: u64, generation: u32) {
@@ -805,136 +437,5 @@ impl Step<'_, '_> {
                 .count() as u64;
         }
         count
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{AttackIndex, PairSet};
-    use patchtwin_model::{ConduitDirection, ControlEffect, Scenario};
-    use rand::{RngExt, SeedableRng};
-    use rand_pcg::Pcg64Mcg;
-
-    #[test]
-    fn pair_set_behaves_like_a_set() {
-        let mut set = PairSet::new(3, 70);
-        assert!(!set.contains(&(2, 69)));
-        assert!(set.insert((2, 69)));
-        assert!(!set.insert((2, 69)));
-        assert!(set.contains(&(2, 69)));
-        assert!(!set.contains(&(1, 69)) && !set.contains(&(2, 68)));
-        assert!(set.insert((0, 0)));
-        assert!(set.remove(&(2, 69)));
-        assert!(!set.remove(&(2, 69)));
-        assert!(set.contains(&(0, 0)));
-        set.clear();
-        assert!(!set.contains(&(0, 0)));
-    }
-
-    /// The string-comparing reach the index replaced, kept as the oracle.
-    fn open_conduit(
-        s: &Scenario,
-        active: &[bool],
-        from: usize,
-        to: usize,
-        service: Option<&str>,
-    ) -> Option<usize> {
-        let segmentation = |conduit: usize| {
-            s.controls
-                .iter()
-                .enumerate()
-                .find_map(|(ci, c)| match &c.effect {
-                    ControlEffect::Segmentation {
-                        conduit: cc,
-                        allow_protocols,
-                    } if cc.ix() == conduit && active[ci] => Some(allow_protocols.as_slice()),
-                    _ => None,
-                })
-        };
-        s.conduits.iter().enumerate().find_map(|(ci, c)| {
-            if c.zones[0].ix() != to && c.zones[1].ix() != to {
-                return None;
-            }
-            let forward = c.zones[0].ix() == from && c.zones[1].ix() == to;
-            let backward = c.zones[1].ix() == from && c.zones[0].ix() == to;
-            let direction_ok = match c.direction {
-                ConduitDirection::Both => forward || backward,
-                ConduitDirection::FirstToSecond => forward,
-                ConduitDirection::SecondToFirst => backward,
-            };
-            let allows = |list: &[String]| {
-                list.is_empty() || service.is_none_or(|sv| list.iter().any(|p| p == sv))
-            };
-            if !direction_ok || !allows(&c.protocols) {
-                return None;
-            }
-            match segmentation(ci) {
-                Some([]) => None,
-                Some(allowed) => service
-                    .is_none_or(|sv| allowed.iter().any(|p| p == sv))
-                    .then_some(ci),
-                None => Some(ci),
-            }
-        })
-    }
-
-    /// Cross-zone reach and exposure reach answered by the index agree with the oracle on
-    /// every shipped scenario, for random held zones and random active controls.
-    #[test]
-    fn index_answers_reach_like_the_string_comparisons() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-        let mut rng = Pcg64Mcg::seed_from_u64(3);
-        for name in [
-            "ews-actively-exploited",
-            "water-treatment",
-            "substation",
-            "packaging-line",
-            "large-plant",
-        ] {
-            let s = patchtwin_scenario::load_file(&root.join(format!("{name}.yaml")))
-                .unwrap_or_else(|d| panic!("{}", d.render()))
-                .scenario;
-            let ix = AttackIndex::new(&s);
-            let nz = s.zones.len();
-            for _ in 0..100 {
-                let share = rng.random::<f64>();
-                let active: Vec<bool> = (0..s.controls.len())
-                    .map(|_| rng.random::<f64>() < 0.5)
-                    .collect();
-                let held: Vec<u32> = (0..nz)
-                    .map(|_| u32::from(rng.random::<f64>() < share * 0.3))
-                    .collect();
-                for (vi, v) in s.vulnerabilities.iter().enumerate() {
-                    let (class, service) = (ix.vuln_class[vi] as usize, v.service.as_deref());
-                    for to in (0..nz).filter(|z| held[*z] == 0) {
-                        let oracle = (0..nz)
-                            .filter(|z| held[*z] > 0)
-                            .find_map(|z| open_conduit(&s, &active, z, to, service));
-                        assert_eq!(ix.crossing(class, to, &held, &active), oracle, "{name}");
-                    }
-                    let mut seen = vec![false; nz];
-                    let mut stack: Vec<usize> = s
-                        .threat
-                        .entry_points
-                        .iter()
-                        .map(|e| s.assets[e.asset.ix()].zone.ix())
-                        .collect();
-                    while let Some(z) = stack.pop() {
-                        if std::mem::replace(&mut seen[z], true) {
-                            continue;
-                        }
-                        for (to, seen_to) in seen.iter().enumerate() {
-                            if !*seen_to && open_conduit(&s, &active, z, to, service).is_some() {
-                                stack.push(to);
-                            }
-                        }
-                    }
-                    let mut got = vec![0u8; nz];
-                    ix.reachable_from_landing(class, &active, &mut got, &mut Vec::new());
-                    let got: Vec<bool> = got.iter().map(|b| *b == 1).collect();
-                    assert_eq!(got, seen, "{name}");
-                }
-            }
-        }
     }
 }

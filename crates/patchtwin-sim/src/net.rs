@@ -6,11 +6,14 @@
 //! derived from the same parameters (see `ops::detection_delay_ns`).
 
 use crate::compiled::{CompiledFlow, serialization_ns};
-use crate::engine::{Event, FlowState, Step, fmt_ns, record, round_u64, scan_wait_ns};
+use crate::event::Event;
 use crate::queue::EventQueue;
+use crate::state::{FlowState, record};
+use crate::step::{Step, fmt_ns, round_u64};
 use patchtwin_model::FlowKind;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
+use rand_pcg::Pcg64Mcg;
 
 impl Step<'_, '_> {
     /// Stats of the running observation phase.
@@ -48,7 +51,7 @@ impl Step<'_, '_> {
             FlowKind::Poll => {
                 let timeout = f.timeout_ns;
                 let bytes = self.message_bytes(f, false);
-                let eager = self.ops.eager_timers;
+                let eager = self.settings.eager_timers;
                 let st = self.flow_state(flow);
                 if st.outstanding {
                     // A master waits for its answer before polling again (Modbus/TCP
@@ -218,7 +221,7 @@ impl Step<'_, '_> {
         // A response or publication reached the consumer.
         let (deadline, kind, watchdog) = (f.deadline_ns, f.kind, f.watchdog_ns);
         let observe_until = self.observe_until;
-        let eager = self.ops.eager_timers;
+        let eager = self.settings.eager_timers;
         let st = self.flow_state(flow);
         match kind {
             FlowKind::Poll => {
@@ -279,7 +282,7 @@ impl Step<'_, '_> {
     pub(crate) fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
         let f = &self.model.flows[flow as usize];
         let (timeout_ns, retries, fail_after) = (f.timeout_ns, f.retries, f.fail_after);
-        let eager = self.ops.eager_timers;
+        let eager = self.settings.eager_timers;
         let st = self.flow_state(flow);
         st.timer_queued = false;
         if st.outstanding && st.tag != tag {
@@ -339,7 +342,7 @@ impl Step<'_, '_> {
         arrivals: u32,
         chained: bool,
     ) {
-        let eager = self.ops.eager_timers;
+        let eager = self.settings.eager_timers;
         let st = self.flow_state(flow);
         if chained {
             st.timer_queued = false;
@@ -388,7 +391,7 @@ impl Step<'_, '_> {
 /// tag, a new arrival the watchdog's arrival count), so skipping from a voided event straight
 /// to the latest arming skips only void ones.
 ///
-/// `eager` (a test switch, `Ops::eager_timers`) queues an event for every arming instead.
+/// `eager` (a test switch, `RunSettings::with_eager_timers`) queues an event for every arming instead.
 #[inline]
 fn arm_timer(q: &mut EventQueue<Event>, st: &mut FlowState, at: u64, event: Event, eager: bool) {
     let seq = q.reserve();
@@ -406,4 +409,37 @@ fn arm_timer(q: &mut EventQueue<Event>, st: &mut FlowState, at: u64, event: Even
 fn requeue_timer(q: &mut EventQueue<Event>, st: &mut FlowState, event: Event) {
     st.timer_queued = true;
     q.schedule_reserved(st.timer_at, st.timer_seq, event);
+}
+
+/// Time from a request's arrival to the controller's next scan boundary.
+///
+/// Scan boundaries form a renewal process whose gaps are the scan cycle `S`. A request arriving
+/// at a random moment lands in a gap drawn with probability proportional to its length (the
+/// inspection paradox), at a uniform point inside it; the wait is the rest of that gap. We
+/// draw the length-biased gap by rejection (accept `S` with probability `S / max`, at most
+/// `max / mean` tries on average) when the scan is bounded; for an unbounded distribution we
+/// fall back to an unbiased draw, which underestimates the mean wait by `Var(S) / (2 E[S])`.
+/// For a constant scan `s` this is exactly U[0, s). Each request draws afresh rather than
+/// simulating every scan as an event (one event per scan per controller).
+#[inline]
+pub(crate) fn scan_wait_ns(cycle: &crate::compiled::ScanCycle, rng: &mut Pcg64Mcg) -> u64 {
+    let (scan, max_ns) = (&cycle.dist, cycle.max_ns);
+    let gap = if scan.0.is_constant() {
+        scan.0.sample(rng)
+    } else {
+        match max_ns {
+            Some(max) if max > 0.0 => {
+                let mut g = scan.0.sample(rng);
+                for _ in 0..64 {
+                    if rng.random::<f64>() * max < g {
+                        break;
+                    }
+                    g = scan.0.sample(rng);
+                }
+                g
+            }
+            _ => scan.0.sample(rng),
+        }
+    };
+    round_u64(gap * (1.0 - rng.random::<f64>()))
 }

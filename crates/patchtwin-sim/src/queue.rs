@@ -311,9 +311,9 @@ mod size {
     #[test]
     fn events_stay_small() {
         assert!(
-            std::mem::size_of::<crate::engine::Event>() <= 24,
+            std::mem::size_of::<crate::event::Event>() <= 24,
             "Event is {} bytes",
-            std::mem::size_of::<crate::engine::Event>()
+            std::mem::size_of::<crate::event::Event>()
         );
         assert_eq!(std::mem::size_of::<super::Key>(), 16);
     }

@@ -5,8 +5,8 @@
 //! the identical outcome and narrated trace.
 
 use bevy_ecs::prelude::*;
-use patchtwin_sim::engine::{FlowState, Handles, Node};
-use patchtwin_sim::{Replication, RunSettings};
+use patchtwin_sim::Replication;
+use patchtwin_sim::state::{FlowState, Handles, Node};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
@@ -27,10 +27,7 @@ fn visit_order<T: Component>(world: &mut World) -> Vec<Entity> {
 #[test]
 fn outcome_does_not_depend_on_table_order() {
     let model = common::shipped("water-treatment.yaml");
-    let settings = RunSettings {
-        observe_ns: 2_000_000_000,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(2_000_000_000);
     for plan in 0..model.scenario.plans.len() {
         for seed in 1..3 {
             let fresh = || {

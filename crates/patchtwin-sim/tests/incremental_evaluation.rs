@@ -4,8 +4,7 @@
 //! engine also checks, at every evaluation, that each cached result it would have reused
 //! equals the fresh one (a stale cache panics there, naming the function or unit).
 
-use patchtwin_sim::ops::Ops;
-use patchtwin_sim::{Replication, RunSettings};
+use patchtwin_sim::Replication;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
@@ -15,19 +14,15 @@ mod common;
 /// known not to be vacuous.
 fn incremental_matches_full(name: &str, seeds: std::ops::Range<u64>) -> usize {
     let model = common::shipped(name);
-    let settings = RunSettings {
-        observe_ns: 2_000_000_000,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(2_000_000_000);
     let mut cascade = 0;
     for plan in 0..model.scenario.plans.len() {
         for seed in seeds.clone() {
             let rep = |full: bool| {
-                let mut rep =
-                    Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(seed))
-                        .with_trace();
-                rep.world_mut().resource_mut::<Ops>().full_evaluation = full;
-                rep.run()
+                let settings = settings.with_full_evaluation(full);
+                Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(seed))
+                    .with_trace()
+                    .run()
             };
             let (inc, inc_trace) = rep(false);
             let (full, full_trace) = rep(true);

@@ -1,14 +1,13 @@
 //! Lazily re-armed timers are exact. A poll's timeout and a publication watchdog keep at most
 //! one event in the queue per flow (`net::arm_timer`); with the test switch
-//! `Ops::eager_timers` every arming queues its own event instead, as a plain implementation
+//! `RunSettings::with_eager_timers` every arming queues its own event instead, as a plain implementation
 //! would. Both must give the same outcome and the same narrated trace — every timeout, retry,
 //! comm-fail and stale declaration at the same nanosecond and in the same order — while the
 //! lazy timers handle fewer events.
 
 use patchtwin_model::Scenario;
 use patchtwin_scenario::{ModelLibrary, load_str};
-use patchtwin_sim::ops::Ops;
-use patchtwin_sim::{Compiled, Replication, RunSettings, TraceLine};
+use patchtwin_sim::{Compiled, Replication, TraceLine};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use std::sync::Arc;
@@ -73,15 +72,12 @@ fn compare(
     seed: u64,
     observe_ns: u64,
 ) -> (Vec<TraceLine>, u64, u64) {
-    let settings = RunSettings {
-        observe_ns,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(observe_ns);
     let run = |eager: bool| {
-        let mut rep =
-            Replication::new(model, plan, settings, Pcg64Mcg::seed_from_u64(seed)).with_trace();
-        rep.world_mut().resource_mut::<Ops>().eager_timers = eager;
-        rep.run()
+        let settings = settings.with_eager_timers(eager);
+        Replication::new(model, plan, settings, Pcg64Mcg::seed_from_u64(seed))
+            .with_trace()
+            .run()
     };
     let (lazy, lazy_trace) = run(false);
     let (eager, eager_trace) = run(true);

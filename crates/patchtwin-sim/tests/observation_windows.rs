@@ -3,7 +3,7 @@
 //! window's confidence interval, and the interval narrows.
 
 use patchtwin_scenario::{ModelLibrary, load_str};
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Compiled, Replication};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use std::sync::Arc;
@@ -16,10 +16,7 @@ fn estimate(
     observe_s: u64,
     seeds: std::ops::Range<u64>,
 ) -> Vec<Option<(f64, f64)>> {
-    let settings = RunSettings {
-        observe_ns: observe_s * 1_000_000_000,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(observe_s * 1_000_000_000);
     let per_rep: Vec<Vec<Option<f64>>> = seeds
         .map(|seed| {
             let (out, _) =
@@ -110,10 +107,7 @@ fn after_window_waits_for_the_baseline_window() {
     let model = substation_with_a_quick_virtual_patch("500ms");
     let plan = common::plan_index(&model, "virtual-patch-now");
     let window = 2_000_000_000;
-    let settings = RunSettings {
-        observe_ns: window,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(window);
     let (out, _) = Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(5)).run();
     assert_eq!(
         out.ops.changes_done_at,
@@ -149,10 +143,7 @@ fn after_window_waits_for_the_baseline_window() {
 fn a_control_counts_as_done_when_it_is_in_force() {
     let model = common::shipped("substation.yaml");
     let plan = common::plan_index(&model, "virtual-patch-now");
-    let settings = RunSettings {
-        observe_ns: 2_000_000_000,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(2_000_000_000);
     let mut effective_runs = 0;
     for seed in 0..8 {
         let (out, trace) = Replication::new(&model, plan, settings, Pcg64Mcg::seed_from_u64(seed))

@@ -5,7 +5,7 @@
 use patchtwin_model::Scenario;
 use patchtwin_scenario::{ModelLibrary, load_str};
 use patchtwin_sim::compiled::serialization_ns;
-use patchtwin_sim::{Compiled, FlowStats, Replication, RunSettings};
+use patchtwin_sim::{Compiled, FlowStats, Replication};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use std::sync::Arc;
@@ -41,10 +41,7 @@ plans: [{{id: defer}}]
 }
 
 fn run(model: &Compiled, observe_s: u64, seed: u64) -> FlowStats {
-    let settings = RunSettings {
-        observe_ns: observe_s * S,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(observe_s * S);
     let (out, _) = Replication::new(model, 0, settings, Pcg64Mcg::seed_from_u64(seed)).run();
     out.flows.into_iter().next().expect("one flow")
 }
@@ -136,10 +133,7 @@ fn answers_slower_than_the_timeout_always_time_out_and_comm_fail_follows() {
         "  - {id: f, kind: poll, protocol: opc_ua, consumer: client, producer: server, period: 1s, phase: 100ms, timeout: 500ms, on_loss: {after_timeouts: 3}}",
     ));
     let model = Compiled::new(s);
-    let settings = RunSettings {
-        observe_ns: 10 * S,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(10 * S);
     let (out, trace) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(9))
         .with_trace()
         .run();
@@ -172,10 +166,7 @@ fn publish_flows_deliver_and_go_stale_when_the_publisher_is_down() {
         "  - {id: il, kind: publish, protocol: cip, consumer: client, producer: server, period: 20ms, phase: 5ms, on_loss: {watchdog: 60ms}}",
     ));
     let model = Compiled::new(s);
-    let settings = RunSettings {
-        observe_ns: S,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(S);
     // Healthy: 50 publications in one second, all delivered, never stale (the watchdog does
     // not fire at the end of the observation window either).
     let (out, _) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(3)).run();
@@ -193,10 +184,10 @@ fn publish_flows_deliver_and_go_stale_when_the_publisher_is_down() {
     let server = model.scenario.asset_by_id("server").unwrap();
     let entity = rep
         .world_mut()
-        .resource::<patchtwin_sim::engine::Handles>()
+        .resource::<patchtwin_sim::state::Handles>()
         .assets[server.ix()];
     rep.world_mut()
-        .get_mut::<patchtwin_sim::engine::Node>(entity)
+        .get_mut::<patchtwin_sim::state::Node>(entity)
         .unwrap()
         .up = false;
     let (out, trace) = rep.run();

@@ -10,7 +10,7 @@
 //! within one are not), with a 99.9% Student-t interval (t ≈ 3.6 at 39 degrees of freedom).
 
 use patchtwin_scenario::{ModelLibrary, load_str};
-use patchtwin_sim::{Compiled, Replication, RunSettings};
+use patchtwin_sim::{Compiled, Replication};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use std::sync::Arc;
@@ -39,10 +39,7 @@ plans: [{{id: defer}}]
 
 /// Mean latency (ns) per replication.
 fn replication_means(model: &Compiled, reps: u64) -> Vec<f64> {
-    let settings = RunSettings {
-        observe_ns: 60_000_000_000,
-        horizon_ns: model.scenario.horizon.as_nanos(),
-    };
+    let settings = model.run_settings(60_000_000_000);
     (0..reps)
         .map(|seed| {
             let (out, _) =

@@ -3,6 +3,9 @@
 //! serialization delays per hop, which hops forward). Built from a validated
 //! `patchtwin_model::Scenario`; it does no I/O and draws no random numbers.
 
+pub mod deps;
+pub mod reach;
+
 use patchtwin_model::{Duration, DurationDist, FlowKind, Scenario};
 use std::sync::Arc;
 
@@ -116,12 +119,18 @@ pub struct Compiled {
     /// For every patch, the scan cycle it installs (an index into `scans`), if any.
     pub patch_scan: Vec<Option<u32>>,
     /// Dependencies of functions and process units, compiled, and who depends on what.
-    pub dependents: crate::ops::DependentIndex,
+    pub dependents: deps::DependentIndex,
     /// The attacker's precomputed view of the scenario.
-    pub attack: crate::attack::AttackIndex,
+    pub attack: reach::AttackIndex,
 }
 
 impl Compiled {
+    /// Settings of a replication of this scenario to its horizon, with observation windows of
+    /// `observe_ns`.
+    pub fn run_settings(&self, observe_ns: u64) -> crate::settings::RunSettings {
+        crate::settings::RunSettings::new(observe_ns, self.scenario.horizon.as_nanos())
+    }
+
     /// Compiles a validated scenario.
     pub fn new(scenario: Arc<Scenario>) -> Self {
         let flows = scenario
@@ -207,8 +216,8 @@ impl Compiled {
             .iter()
             .map(|a| a.behaviour.service_time.clone())
             .collect();
-        let dependents = crate::ops::DependentIndex::new(&scenario);
-        let attack = crate::attack::AttackIndex::new(&scenario);
+        let dependents = deps::DependentIndex::new(&scenario);
+        let attack = reach::AttackIndex::new(&scenario);
         Compiled {
             scenario,
             flows,
@@ -247,25 +256,15 @@ fn crossed_conduits(s: &Scenario, hops: &[patchtwin_model::AssetIdx]) -> Vec<u32
 
 /// Depth-first topological order of functions (validation guarantees there is no cycle).
 fn function_order(s: &Scenario) -> Vec<u32> {
-    use patchtwin_model::{Dependency, DependencyTarget};
-    fn deps(d: &[Dependency], out: &mut Vec<u32>) {
-        for x in d {
-            match &x.target {
-                DependencyTarget::Function(f) => out.push(f.0),
-                DependencyTarget::KOfN { of, .. } => deps(of, out),
-                _ => {}
-            }
-        }
-    }
     fn visit(s: &Scenario, f: u32, state: &mut [u8], order: &mut Vec<u32>) {
         if state[f as usize] != 0 {
             return;
         }
         state[f as usize] = 1;
         let mut children = Vec::new();
-        deps(&s.functions[f as usize].depends_on, &mut children);
+        patchtwin_model::direct_functions(&s.functions[f as usize].depends_on, &mut children);
         for c in children {
-            visit(s, c, state, order);
+            visit(s, c.0, state, order);
         }
         state[f as usize] = 2;
         order.push(f);

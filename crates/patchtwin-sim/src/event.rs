@@ -1,0 +1,70 @@
+//! The event type: what happens next, one small `Copy` enum shared by the queue, the handlers
+//! and the loop. Indices and tags only — no state, no behaviour.
+
+/// What happens next. Small and `Copy`: the queue stores events inline (20 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[expect(
+    missing_docs,
+    reason = "fields are indices named by their type, and tags"
+)]
+pub enum Event {
+    /// A flow's period starts: a poll is issued or a publication sent.
+    Fire { flow: u32 },
+    /// A message of `bytes` reaches route position `pos` counted from its sender;
+    /// `back` is a response or publication. `stamp` is the poll's attempt tag, or for a
+    /// publication the time it was sent (publications of one flow can overlap in flight).
+    Hop {
+        flow: u32,
+        pos: u16,
+        back: bool,
+        bytes: u32,
+        stamp: u64,
+    },
+    /// The producer starts answering a poll.
+    Respond { flow: u32, tag: u32 },
+    /// The consumer's wait for an answer ends (the flow's lazily re-armed timer: see
+    /// `net::arm_timer`).
+    Timeout { flow: u32, tag: u32 },
+    /// A publish flow's watchdog: stale unless something arrived since it was set. `chained`:
+    /// armed by an arrival, as the flow's lazily re-armed timer (see `net::arm_timer`); not
+    /// chained: armed when the consumer starts listening.
+    Watchdog {
+        flow: u32,
+        arrivals: u32,
+        chained: bool,
+    },
+    /// Message-level observation starts (`phase` 0: baseline, 1: after the plan's changes).
+    ObserveStart { phase: u8 },
+    /// A plan action (stage 0: all or the staged first group; stage 1: the rest) begins.
+    ActionStart { action: u16, stage: u8 },
+    /// The next asset of an action's rollout may start.
+    DeployNext { action: u16 },
+    /// Installation on an asset finished; success or failure is decided now.
+    DeployDone { action: u16, asset: u32 },
+    /// An asset's restart, reboot or rollback ends.
+    AssetBack { asset: u32 },
+    /// A control becomes effective.
+    ControlEffective { control: u32 },
+    /// A maintenance window opens or closes.
+    Window { window: u16, open: bool },
+    /// The coarse health of a flow changes (detection of comm-fail/stale, or recovery).
+    FlowHealth {
+        flow: u32,
+        healthy: bool,
+        generation: u32,
+    },
+    /// Re-evaluate functions and process units (a tolerance expired).
+    Reevaluate,
+    /// A tripped process unit finished restarting.
+    UnitRestarted { unit: u32, generation: u32 },
+    /// An attack attempt arrives at an entry point.
+    AttackAttempt { entry: u16 },
+    /// An exploit attempt on `asset` through `vuln` completes.
+    AttackStep {
+        asset: u32,
+        vuln: u32,
+        generation: u32,
+    },
+    /// Incident response evicts the attacker.
+    Evict { generation: u32 },
+}

@@ -1,0 +1,208 @@
+//! Assets going down and coming back, the coarse health of flows (failure after the
+//! consumer's detection delay, recovery), and tripped units restarting.
+
+use crate::event::Event;
+use crate::ops::detection_delay_ns;
+use crate::queue::EventQueue;
+use crate::state::UnitMode;
+use crate::step::{Step, fmt_ns};
+use patchtwin_model::{AssetKind, FlowKind};
+use rand::RngExt;
+
+impl Step<'_, '_> {
+    /// Takes an asset down for `duration`: its flows start failing after their detection delay.
+    pub(crate) fn take_down(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        asset: u32,
+        duration: u64,
+    ) {
+        let node = self.node(asset);
+        node.down_count += 1;
+        if node.down_count == 1 {
+            node.up = false;
+            node.down_since = now;
+            let model = self.model;
+            self.ops.mark(model.dependents.by_asset.get(asset));
+            for &f in &model.asset_flows[asset as usize] {
+                self.route_lost(q, now, f);
+            }
+        }
+        q.schedule(now + duration, Event::AssetBack { asset });
+    }
+
+    /// Something on `flow`'s route stopped carrying it (an asset down, a conduit closed): the
+    /// consumer will declare the flow failed after its detection delay, unless the route is
+    /// whole again by then (the generation changes).
+    pub(crate) fn route_lost(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32) {
+        let u = self.rng.random::<f64>();
+        let delay = detection_delay_ns(&self.model.flows[flow as usize], u);
+        let st = self.flow_state(flow);
+        st.route_down += 1;
+        if st.route_down == 1 {
+            st.generation = st.generation.wrapping_add(1);
+            let generation = st.generation;
+            if !st.failed
+                && let Some(d) = delay
+            {
+                q.schedule(
+                    now + d,
+                    Event::FlowHealth {
+                        flow,
+                        healthy: false,
+                        generation,
+                    },
+                );
+            }
+        }
+    }
+
+    pub(crate) fn asset_back(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
+        let node = self.node(asset);
+        node.down_count = node.down_count.saturating_sub(1);
+        if node.down_count > 0 {
+            return;
+        }
+        node.up = true;
+        node.busy_until = now;
+        let since = node.down_since;
+        let model = self.model;
+        self.ops.mark(model.dependents.by_asset.get(asset));
+        let aid = &model.scenario.assets[asset as usize].id;
+        self.note(now, aid, "up", || {
+            format!("{aid} is back up after {}", fmt_ns(now - since))
+        });
+        // Window overrun: work on this asset that started in a window ends after it.
+        for run in &mut self.ops.actions {
+            if let Some(end) = run.window_end
+                && now > end
+                && run.queue.contains(&asset)
+            {
+                run.overrun_ns = run.overrun_ns.max(now - end);
+            }
+        }
+        for &f in &model.asset_flows[asset as usize] {
+            let period = model.flows[f as usize].period_ns;
+            let u = self.rng.random::<f64>();
+            let st = self.flow_state(f);
+            st.route_down = st.route_down.saturating_sub(1);
+            if st.route_down == 0 {
+                st.generation = st.generation.wrapping_add(1);
+                let generation = st.generation;
+                if st.failed {
+                    // The first poll or publication after the restart gets through.
+                    q.schedule(
+                        now + (u * period as f64).round() as u64,
+                        Event::FlowHealth {
+                            flow: f,
+                            healthy: true,
+                            generation,
+                        },
+                    );
+                }
+            }
+        }
+        self.evaluate(q, now);
+    }
+
+    pub(crate) fn flow_health(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        flow: u32,
+        healthy: bool,
+        generation: u32,
+    ) {
+        // The model outlives the step: borrowing it does not hold `self`.
+        let model = self.model;
+        let s = &model.scenario;
+        let st = self.flow_state(flow);
+        if st.generation != generation {
+            return;
+        }
+        let f = &s.flows[flow as usize];
+        if healthy {
+            if !st.failed {
+                return;
+            }
+            st.failed = false;
+            let lost = now - st.failed_since;
+            self.ops.mark(self.model.dependents.by_flow.get(flow));
+            // Historian data is lost beyond the store-and-forward buffer.
+            if s.assets[f.consumer.ix()].kind == AssetKind::Historian {
+                let buffer = s.assets[f.producer.ix()]
+                    .behaviour
+                    .buffer
+                    .or(s.assets[f.consumer.ix()].behaviour.buffer)
+                    .map_or(0, |b| b.as_nanos());
+                let gap = lost.saturating_sub(buffer);
+                self.ops.outcome.historian_gap_ns += gap;
+                if gap > 0 {
+                    self.note(now, &f.id, "historian_gap", || {
+                        format!(
+                            "historian data lost for {}: the outage outlasted the {} buffer",
+                            fmt_ns(gap),
+                            fmt_ns(buffer)
+                        )
+                    });
+                }
+            }
+            let (c, p) = (
+                s.assets[f.consumer.ix()].id.as_str(),
+                s.assets[f.producer.ix()].id.as_str(),
+            );
+            self.note(now, &f.id, "flow_restored", || {
+                format!("{c} receives data from {p} again")
+            });
+        } else {
+            if st.failed || st.route_down == 0 {
+                return;
+            }
+            st.failed = true;
+            st.failed_since = now;
+            self.ops.mark(self.model.dependents.by_flow.get(flow));
+            let (c, p) = (
+                s.assets[f.consumer.ix()].id.as_str(),
+                s.assets[f.producer.ix()].id.as_str(),
+            );
+            // Built only when tracing: this runs at every detected outage.
+            self.note(now, &f.id, "comm_fail", || {
+                let why = match f.kind {
+                    FlowKind::Poll => format!("{} consecutive polls unanswered", f.fail_after),
+                    FlowKind::Publish => format!(
+                        "no data for its {} watchdog",
+                        f.watchdog.unwrap_or_default()
+                    ),
+                };
+                format!("{c} marks {p} failed: {why}")
+            });
+        }
+        self.evaluate(q, now);
+    }
+
+    pub(crate) fn unit_restarted(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        unit: u32,
+        generation: u32,
+    ) {
+        self.account_units(now);
+        let u = &mut *self.c.units[unit as usize];
+        if u.generation != generation || !matches!(u.mode, UnitMode::Restarting(_)) {
+            return;
+        }
+        u.mode = if self.ops.plant_windows_open > 0 {
+            UnitMode::Stopped
+        } else {
+            UnitMode::Running
+        };
+        let model = self.model;
+        let id = &model.scenario.process_units[unit as usize].id;
+        self.note(now, id, "unit_running", || {
+            format!("{id} is producing again")
+        });
+        self.evaluate(q, now);
+    }
+}

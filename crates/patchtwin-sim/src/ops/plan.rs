@@ -1,0 +1,411 @@
+//! Plan actions in simulated time: starting actions, deployments one asset after another,
+//! success or rollback, controls taking effect, maintenance windows.
+
+use crate::event::Event;
+use crate::ops::next_window_start;
+use crate::queue::EventQueue;
+use crate::rng::{PURPOSE_CONTROL, PURPOSE_DEPLOY, PURPOSE_PATCH_QUALITY, keyed_stream};
+use crate::state::UnitMode;
+use crate::step::{Step, fmt_ns};
+use patchtwin_model::{Action, ControlEffect, RestartScope};
+use rand::RngExt;
+use rand_pcg::Pcg64Mcg;
+
+impl Step<'_, '_> {
+    pub(crate) fn action_start(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        action: u16,
+        stage: u8,
+    ) {
+        let plan = &self.model.scenario.plans[self.plan];
+        let window_end = (self.ops.plant_windows_open > 0).then_some(self.ops.window_ends_at);
+        match &plan.actions[action as usize] {
+            Action::EnableControl { control, .. } => {
+                let c = &self.model.scenario.controls[control.ix()];
+                let mut r = keyed_stream(self.ops.key, PURPOSE_CONTROL, u64::from(control.0), 0);
+                let delay = c.deploy_time.sample(&mut r).as_nanos();
+                let p_fail = c.failure_probability.sample(&mut r);
+                let fails = r.random::<f64>() < p_fail;
+                let id = c.id.clone();
+                self.ops.actions[action as usize].done = true;
+                if fails {
+                    self.note(now, &id, "control", || {
+                        "enabling the control failed: it has no effect".to_string()
+                    });
+                    self.action_finished(q, now);
+                } else {
+                    self.note(now, &id, "control", || {
+                        format!("enabling the control (effective in {})", fmt_ns(delay))
+                    });
+                    // The action is finished when the control works, not when it is switched
+                    // on: the "after" timing window must see its effect (inspection latency).
+                    q.schedule(now + delay, Event::ControlEffective { control: control.0 });
+                }
+            }
+            Action::ApplyPatch {
+                patch,
+                assets,
+                staging,
+                ..
+            } => {
+                let list: Vec<u32> = match (staging, stage) {
+                    (Some(st), 0) => st.first.iter().map(|a| a.0).collect(),
+                    (Some(st), _) => assets
+                        .iter()
+                        .filter(|a| !st.first.contains(a))
+                        .map(|a| a.0)
+                        .collect(),
+                    (None, _) => assets.iter().map(|a| a.0).collect(),
+                };
+                let p = &self.model.scenario.patches[patch.ix()];
+                let names: Vec<&str> = list
+                    .iter()
+                    .map(|a| self.model.scenario.assets[*a as usize].id.as_str())
+                    .collect();
+                let what = if staging.is_some() {
+                    if stage == 0 {
+                        "staged rollout, first group"
+                    } else {
+                        "staged rollout, the rest"
+                    }
+                } else {
+                    "rollout"
+                };
+                let text = format!(
+                    "{what} of patch {} starts on {}{}",
+                    p.id,
+                    names.join(", "),
+                    if window_end.is_some() {
+                        " (inside a maintenance window)"
+                    } else {
+                        " (production running)"
+                    }
+                );
+                self.note(now, &p.id.clone(), "plan", || text);
+                let run = &mut self.ops.actions[action as usize];
+                run.queue = list;
+                run.next = 0;
+                run.stage = stage;
+                run.failures = 0;
+                run.window_end = window_end;
+                self.deploy_next(q, now, action);
+            }
+        }
+    }
+
+    pub(crate) fn deploy_next(&mut self, q: &mut EventQueue<Event>, now: u64, action: u16) {
+        let plan = &self.model.scenario.plans[self.plan];
+        let Action::ApplyPatch { patch, staging, .. } = &plan.actions[action as usize] else {
+            return;
+        };
+        let run = &mut self.ops.actions[action as usize];
+        if run.next < run.queue.len() {
+            let asset = run.queue[run.next];
+            run.next += 1;
+            let p = &self.model.scenario.patches[patch.ix()];
+            let mut r = keyed_stream(
+                self.ops.key,
+                PURPOSE_DEPLOY,
+                u64::from(patch.0),
+                u64::from(asset),
+            );
+            let d = p.deploy_time.sample(&mut r).as_nanos();
+            let aid = self.model.scenario.assets[asset as usize].id.clone();
+            let pid = p.id.clone();
+            self.note(now, &aid, "deploy", || {
+                format!("installing patch {pid} ({})", fmt_ns(d))
+            });
+            self.ops.outcome.deployments += 1;
+            q.schedule(now + d, Event::DeployDone { action, asset });
+            return;
+        }
+        // The stage is complete.
+        let (stage, failures) = (run.stage, run.failures);
+        let pid = self.model.scenario.patches[patch.ix()].id.clone();
+        match staging {
+            Some(st) if stage == 0 => {
+                if failures > 0 {
+                    self.note(now, &pid, "plan", || format!("staged rollout halted: {failures} of the first group failed; the rest stay unpatched"));
+                    self.ops.actions[action as usize].done = true;
+                    self.action_finished(q, now);
+                } else {
+                    let after_soak = now + st.soak.as_nanos();
+                    let at = if st.rest_at_next_window {
+                        next_window_start(self.model, None, after_soak)
+                    } else {
+                        Some(after_soak)
+                    };
+                    match at {
+                        Some(t) if t < self.settings.horizon_ns => {
+                            let soak = st.soak;
+                            self.note(now, &pid, "plan", || {
+                                format!("first group patched; soaking {soak}, then the rest")
+                            });
+                            q.schedule(t, Event::ActionStart { action, stage: 1 });
+                        }
+                        _ => {
+                            self.note(now, &pid, "plan", || {
+                                "first group patched; the rest would go after the horizon"
+                                    .to_string()
+                            });
+                            self.ops.actions[action as usize].done = true;
+                            self.action_finished(q, now);
+                        }
+                    }
+                }
+            }
+            _ => {
+                self.ops.actions[action as usize].done = true;
+                self.action_finished(q, now);
+            }
+        }
+    }
+
+    pub(crate) fn action_finished(&mut self, q: &mut EventQueue<Event>, now: u64) {
+        self.ops.pending_actions = self.ops.pending_actions.saturating_sub(1);
+        if self.ops.pending_actions == 0 && !self.model.scenario.plans[self.plan].actions.is_empty()
+        {
+            self.ops.outcome.changes_done_at = Some(now);
+            // Timing after the change, once everything restarted is back — and not before the
+            // baseline window `[0, observe)` has ended: the windows must not overlap, or the
+            // baseline would be cut short and the flows would fire twice over in the overlap.
+            let start = now.max(self.settings.observe_ns);
+            if start + self.settings.observe_ns <= self.settings.horizon_ns {
+                q.schedule(start, Event::ObserveStart { phase: 1 });
+            }
+        }
+    }
+
+    /// Installation of an action's patch on `asset` finished: success or rollback. Returns
+    /// whether the patch was installed (which may close exposure; the caller re-counts it).
+    pub(crate) fn deploy_done(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        action: u16,
+        asset: u32,
+    ) -> bool {
+        // The model outlives the step: borrowing it does not hold `self`.
+        let model = self.model;
+        let s = &model.scenario;
+        let plan = &s.plans[self.plan];
+        let Action::ApplyPatch { patch, .. } = &plan.actions[action as usize] else {
+            return false;
+        };
+        let p = &s.patches[patch.ix()];
+        let a = &s.assets[asset as usize];
+        // Patch quality is drawn once per replication and patch; success per asset.
+        let mut quality = keyed_stream(self.ops.key, PURPOSE_PATCH_QUALITY, u64::from(patch.0), 0);
+        let mut pf = p.failure_probability.sample(&mut quality);
+        if !p.vendor_certified {
+            pf += p.extra_failure_if_uncertified;
+        }
+        if !p.validated_in_test {
+            pf += p.extra_failure_if_unvalidated;
+        }
+        let mut r = keyed_stream(
+            self.ops.key,
+            PURPOSE_DEPLOY,
+            u64::from(patch.0),
+            u64::from(asset),
+        );
+        let _deploy = p.deploy_time.sample(&mut r); // keeps the stream aligned with deploy_next
+        let failed = r.random::<f64>() < pf.min(1.0);
+        let restart = |r: &mut Pcg64Mcg, who: usize| -> u64 {
+            let b = &s.assets[who].behaviour;
+            match p.restart {
+                RestartScope::None => 0,
+                RestartScope::Service => p
+                    .restart_time
+                    .as_ref()
+                    .unwrap_or(&b.service_restart_time)
+                    .sample(r)
+                    .as_nanos(),
+                _ => p
+                    .restart_time
+                    .as_ref()
+                    .unwrap_or(&b.reboot_time)
+                    .sample(r)
+                    .as_nanos(),
+            }
+        };
+        let own = restart(&mut r, asset as usize);
+        let rollback = if failed {
+            p.rollback_time.sample(&mut r).as_nanos()
+        } else {
+            0
+        };
+        let mut longest = own + rollback;
+        let scope_word = match p.restart {
+            RestartScope::None => "no restart",
+            RestartScope::Service => "service restart",
+            RestartScope::Machine => "reboot",
+            RestartScope::Zone => "zone restart",
+            RestartScope::System => "system restart",
+        };
+        if failed {
+            self.ops.outcome.failed_deployments += 1;
+            self.ops.actions[action as usize].failures += 1;
+            let (pid, aid) = (&p.id, &a.id);
+            self.note(now, aid, "patch_failed", || {
+                format!("patch {pid} failed after its {scope_word}: rolling back ({}), {aid} down meanwhile; the vulnerability stays open", fmt_ns(own + rollback))
+            });
+        } else {
+            for v in &p.fixes {
+                if s.vulnerabilities[v.ix()]
+                    .assets
+                    .contains(&patchtwin_model::AssetIdx(asset))
+                {
+                    self.ops.outcome.fixed.push((v.0, asset, now + own));
+                    self.ops.attack.fixed.insert((v.0, asset));
+                }
+            }
+            // Side effects act on the timing model from now on.
+            let fx = &p.side_effects;
+            let installs_scan = self.model.patch_scan[patch.ix()];
+            let node = self.node(asset);
+            node.extra_service_ns += fx.added_service_time.as_nanos();
+            if fx.added_cpu_load > 0.0 {
+                let base = node.cpu_load;
+                let new = (base + fx.added_cpu_load).min(0.95);
+                node.scan_stretch *= (1.0 - base) / (1.0 - new);
+                node.cpu_load = new;
+            }
+            if let Some(sc) = installs_scan {
+                node.scan = Some(sc);
+            }
+            let (pid, aid) = (&p.id, &a.id);
+            if own > 0 {
+                self.note(now, aid, "restart", || {
+                    format!(
+                        "patch {pid} installed; {aid} goes down for its {scope_word} ({})",
+                        fmt_ns(own)
+                    )
+                });
+            } else {
+                self.note(now, aid, "deploy", || {
+                    format!("patch {pid} installed, no restart needed")
+                });
+            }
+        }
+        if own + rollback > 0 {
+            self.take_down(q, now, asset, own + rollback);
+        }
+        // Zone and system restarts take other assets down too, each for its own reboot time.
+        let others: Vec<u32> = match p.restart {
+            RestartScope::Zone => self.model.zone_assets[a.zone.ix()]
+                .iter()
+                .copied()
+                .filter(|x| *x != asset)
+                .collect(),
+            RestartScope::System => (0..s.assets.len() as u32).filter(|x| *x != asset).collect(),
+            _ => Vec::new(),
+        };
+        for other in others {
+            let d = restart(&mut r, other as usize);
+            longest = longest.max(d);
+            self.take_down(q, now, other, d);
+        }
+        self.evaluate(q, now);
+        q.schedule(now + longest, Event::DeployNext { action });
+        !failed
+    }
+
+    /// A control takes effect (its action's completion and the exposure it changes are the
+    /// caller's, see `engine`).
+    pub(crate) fn control_effective(&mut self, q: &mut EventQueue<Event>, now: u64, control: u32) {
+        let model = self.model;
+        let c = &model.scenario.controls[control as usize];
+        self.ops.controls_active[control as usize] = true;
+        if let ControlEffect::VirtualPatch {
+            conduit,
+            inspection_latency,
+            ..
+        } = &c.effect
+        {
+            let flows: Vec<u32> = (0..self.model.flows.len() as u32)
+                .filter(|f| self.model.flows[*f as usize].conduits.contains(&conduit.0))
+                .collect();
+            let n = flows.len();
+            for f in flows {
+                self.flow_state(f).extra_ns += inspection_latency.as_nanos();
+            }
+            let lat = *inspection_latency;
+            self.note(now, &c.id, "control", || {
+                format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message)")
+            });
+        } else if let ControlEffect::Segmentation {
+            conduit,
+            allow_protocols,
+        } = &c.effect
+        {
+            // Flows whose protocol the restricted conduit no longer lets through are cut.
+            let cut: Vec<u32> = (0..self.model.flows.len() as u32)
+                .filter(|f| {
+                    self.model.flows[*f as usize].conduits.contains(&conduit.0)
+                        && !allow_protocols
+                            .contains(&self.model.scenario.flows[*f as usize].protocol)
+                })
+                .collect();
+            for f in &cut {
+                self.route_lost(q, now, *f);
+            }
+            let names: Vec<String> = cut
+                .iter()
+                .map(|f| self.model.scenario.flows[*f as usize].id.clone())
+                .collect();
+            self.note(now, &c.id, "control", || {
+                if names.is_empty() {
+                    "in effect: the conduit is restricted; no modelled flow needs what it blocks"
+                        .to_string()
+                } else {
+                    format!(
+                        "in effect: the conduit no longer carries {}",
+                        names.join(", ")
+                    )
+                }
+            });
+        } else {
+            self.note(now, &c.id, "control", || "in effect".to_string());
+        }
+    }
+
+    pub(crate) fn window(&mut self, q: &mut EventQueue<Event>, now: u64, window: u16, open: bool) {
+        let model = self.model;
+        let w = &model.scenario.windows[window as usize];
+        self.account_units(now);
+        if w.zones.is_empty() {
+            if open {
+                self.ops.plant_windows_open += 1;
+                self.ops.window_ends_at = now + w.duration.as_nanos();
+            } else {
+                self.ops.plant_windows_open = self.ops.plant_windows_open.saturating_sub(1);
+            }
+        } else {
+            for z in &w.zones {
+                let c = &mut self.ops.zone_windows_open[z.ix()];
+                *c = if open { *c + 1 } else { c.saturating_sub(1) };
+            }
+        }
+        self.note(now, &w.id, "window", || {
+            if open {
+                format!("maintenance window opens ({})", w.duration)
+            } else {
+                "maintenance window closes".to_string()
+            }
+        });
+        if w.zones.is_empty() {
+            for u in &mut self.c.units {
+                if open && u.mode == UnitMode::Running {
+                    u.mode = UnitMode::Stopped;
+                } else if !open && self.ops.plant_windows_open == 0 && u.mode == UnitMode::Stopped {
+                    // Production resumes; `evaluate` trips the unit if it cannot.
+                    u.mode = UnitMode::Running;
+                }
+            }
+        }
+        self.evaluate(q, now);
+    }
+}
