@@ -328,7 +328,12 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
             let file = name_of(&r.file);
             let m = patchtwin_capture::map_endpoints(&r.flows, &mapping);
             for (f, ends) in r.flows.iter().zip(&m.assets) {
-                let what = format!("{} → {} ({})", f.client, f.server, f.protocol.scenario_name());
+                let what = format!(
+                    "{} → {} ({})",
+                    f.client,
+                    f.server,
+                    f.protocol.scenario_name()
+                );
                 let (Some(consumer), Some(producer)) = ends else {
                     skipped += 1;
                     continue;
@@ -340,11 +345,18 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
                     let found = model_flows(&scenario, consumer, producer, proto);
                     let [i] = found[..] else {
                         let why = if found.is_empty() {
-                            format!("the scenario has no poll flow {consumer} → {producer}; import without --calibrate to add it")
+                            format!(
+                                "the scenario has no poll flow {consumer} → {producer}; import without --calibrate to add it"
+                            )
                         } else {
-                            let ids: Vec<&str> =
-                                found.iter().map(|&i| scenario.flows[i].id.as_str()).collect();
-                            format!("several flows match ({}); which one it is is ambiguous", ids.join(", "))
+                            let ids: Vec<&str> = found
+                                .iter()
+                                .map(|&i| scenario.flows[i].id.as_str())
+                                .collect();
+                            format!(
+                                "several flows match ({}); which one it is is ambiguous",
+                                ids.join(", ")
+                            )
                         };
                         let _ = writeln!(report, "not calibrated: {what}: {why}");
                         skipped += 1;
@@ -352,30 +364,52 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
                     };
                     let id = &scenario.flows[i].id;
                     if let Some(earlier) = calibrated.get(&i) {
-                        let _ = writeln!(report, "not calibrated: {what}: flow {id} was already calibrated from {earlier}");
+                        let _ = writeln!(
+                            report,
+                            "not calibrated: {what}: flow {id} was already calibrated from {earlier}"
+                        );
                         skipped += 1;
                         continue;
                     }
-                    let Some(pos) = flows.iter().position(|v| v.get("id").and_then(Value::as_str) == Some(id)) else {
+                    let Some(pos) = flows
+                        .iter()
+                        .position(|v| v.get("id").and_then(Value::as_str) == Some(id))
+                    else {
                         anyhow::bail!("flow {id} is in the scenario but not in its file");
                     };
                     let Some(entry) = flows[pos].as_object_mut() else {
                         anyhow::bail!("flow {id} is not a mapping");
                     };
                     let changes = apply_fitted(entry, f);
-                    let change_text = if changes.is_empty() { "nothing to change".to_string() } else { changes.join(", ") };
+                    let change_text = if changes.is_empty() {
+                        "nothing to change".to_string()
+                    } else {
+                        changes.join(", ")
+                    };
                     let _ = writeln!(report, "calibrated {id} from {what}: {change_text}");
-                    evidence.insert(0, format!("Calibrated by `patchtwin import pcap --calibrate`: {change_text}."));
+                    evidence.insert(
+                        0,
+                        format!(
+                            "Calibrated by `patchtwin import pcap --calibrate`: {change_text}."
+                        ),
+                    );
                     notes.insert(("flows".into(), pos), evidence);
                     calibrated.insert(i, file.clone());
                     done += 1;
                 } else {
                     if f.period.is_none() {
-                        let _ = writeln!(report, "not added: {what}: {} request(s), too few to measure a period", f.requests);
+                        let _ = writeln!(
+                            report,
+                            "not added: {what}: {} request(s), too few to measure a period",
+                            f.requests
+                        );
                         skipped += 1;
                         continue;
                     }
-                    let base = format!("{consumer}-{producer}-{}", f.protocol.scenario_name().replace('_', "-"));
+                    let base = format!(
+                        "{consumer}-{producer}-{}",
+                        f.protocol.scenario_name().replace('_', "-")
+                    );
                     let mut id = base.clone();
                     let mut n = 2;
                     while ids.contains(&id) {
@@ -386,7 +420,10 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
                     let mut entry = serde_json::Map::new();
                     entry.insert("id".into(), Value::String(id.clone()));
                     entry.insert("kind".into(), Value::String("poll".into()));
-                    entry.insert("protocol".into(), Value::String(f.protocol.scenario_name().into()));
+                    entry.insert(
+                        "protocol".into(),
+                        Value::String(f.protocol.scenario_name().into()),
+                    );
                     entry.insert("consumer".into(), Value::String(consumer.clone()));
                     entry.insert("producer".into(), Value::String(producer.clone()));
                     apply_fitted(&mut entry, f);
@@ -429,7 +466,11 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
         return Ok(Err(format!(
             "{report}error: no flow of the capture could be {}; nothing was written{}",
             if a.calibrate { "calibrated" } else { "added" },
-            if mapping.is_empty() { " (give --map FILE with `address: asset-id` lines)" } else { "" }
+            if mapping.is_empty() {
+                " (give --map FILE with `address: asset-id` lines)"
+            } else {
+                ""
+            }
         )));
     }
     if let Err(d) = patchtwin_scenario::load_str(&yaml, &a.out.display().to_string(), &lib) {
@@ -438,7 +479,15 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
             d.render()
         )));
     }
-    finish(&yaml, &report, &Target { path: a.out, force: a.force }, &lib)
+    finish(
+        &yaml,
+        &report,
+        &Target {
+            path: a.out,
+            force: a.force,
+        },
+        &lib,
+    )
 }
 
 /// One capture flow checked against one model flow.
@@ -539,7 +588,13 @@ fn verdict_name(v: &Verdict) -> &'static str {
 }
 
 /// The check as one JSON document.
-fn check_json(s: &Scenario, sha: &str, a: &CheckArgs, observe_ns: u64, checked: &[Checked]) -> Value {
+fn check_json(
+    s: &Scenario,
+    sha: &str,
+    a: &CheckArgs,
+    observe_ns: u64,
+    checked: &[Checked],
+) -> Value {
     let flows: Vec<Value> = checked
         .iter()
         .map(|c| {
@@ -582,7 +637,10 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
         return Ok(Err("error: --runs must be at least 1".into()));
     }
     if s.plans.is_empty() {
-        return Ok(Err(format!("error: {}: the scenario has no plan to run", a.scenario.display())));
+        return Ok(Err(format!(
+            "error: {}: the scenario has no plan to run",
+            a.scenario.display()
+        )));
     }
     let observe_ns = match crate::observe_ns(&a.observe, s.horizon) {
         Ok(v) => v,
@@ -605,7 +663,10 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
             if let (Some(consumer), Some(producer)) = ends {
                 let found = model_flows(&s, consumer, producer, f.protocol.scenario_name());
                 if found.is_empty() {
-                    not_modelled.push(format!("{consumer} → {producer} ({} → {})", f.client, f.server));
+                    not_modelled.push(format!(
+                        "{consumer} → {producer} ({} → {})",
+                        f.client, f.server
+                    ));
                 }
                 pairs.extend(found.into_iter().map(|i| (name_of(&r.file), f.clone(), i)));
             }
@@ -620,12 +681,21 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
     if pairs.is_empty() {
         return Ok(Err(format!(
             "error: no flow of the capture maps to a poll flow of the scenario{}",
-            if mapping.is_empty() { ": give --map FILE with `address: asset-id` lines" } else { "" }
+            if mapping.is_empty() {
+                ": give --map FILE with `address: asset-id` lines"
+            } else {
+                ""
+            }
         )));
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let model = patchtwin_sim::Compiled::new(s.clone());
-    let settings = patchtwin_mc::McSettings { runs: a.runs, seed: a.seed, threads, observe_ns };
+    let settings = patchtwin_mc::McSettings {
+        runs: a.runs,
+        seed: a.seed,
+        threads,
+        observe_ns,
+    };
     let results = patchtwin_mc::run(&model, &[0], settings, &|_| {})?;
     let plan = &results.plans[0];
     let checked: Vec<Checked> = pairs
@@ -637,7 +707,13 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
                 &captured.response_times_s,
                 &patchtwin_capture::CompareOptions::default(),
             );
-            Checked { file, captured, flow, model_cdf, comparison }
+            Checked {
+                file,
+                captured,
+                flow,
+                model_cdf,
+                comparison,
+            }
         })
         .collect();
     let doc = check_json(&s, &loaded.sha256, &a, observe_ns, &checked);
@@ -648,7 +724,10 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
         for (k, c) in checked.iter().enumerate() {
             let id = &s.flows[c.flow].id;
             files.push((
-                format!("charts/capture-cdf-{}.svg", patchtwin_report::charts::file_safe(id, k)),
+                format!(
+                    "charts/capture-cdf-{}.svg",
+                    patchtwin_report::charts::file_safe(id, k)
+                ),
                 cdf_chart(&s, c),
             ));
         }
@@ -664,7 +743,9 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
         };
         match patchtwin_report::output::write_set(out, &files, marker, a.force) {
             Ok(_) => {}
-            Err(e @ patchtwin_report::WriteError::Io { .. }) => return Ok(Err(format!("error: {e}"))),
+            Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+                return Ok(Err(format!("error: {e}")));
+            }
             Err(e) => return Ok(Err(e.to_string())),
         }
     }
@@ -682,8 +763,14 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
         for c in &checked {
             say!("{}", table(&s, c));
         }
-        let agree = checked.iter().filter(|c| c.comparison.verdict == Verdict::Agree).count();
-        say!("{agree} of {} flow(s) agree with the capture", checked.len());
+        let agree = checked
+            .iter()
+            .filter(|c| c.comparison.verdict == Verdict::Agree)
+            .count();
+        say!(
+            "{agree} of {} flow(s) agree with the capture",
+            checked.len()
+        );
         if let Some(out) = &a.out {
             say!("wrote {}", out.join("check.json").display());
         }
@@ -729,14 +816,27 @@ fn cdf_chart(s: &Scenario, c: &Checked) -> String {
             .light_line_style(RGBAColor(255, 255, 255, 0.0))
             .draw()?;
         let curves = [
-            (format!("model ({} replies)", c.comparison.samples.0), RGBColor(0, 114, 178), &c.model_cdf),
-            (format!("capture ({} replies)", c.comparison.samples.1), RGBColor(213, 94, 0), &measured),
+            (
+                format!("model ({} replies)", c.comparison.samples.0),
+                RGBColor(0, 114, 178),
+                &c.model_cdf,
+            ),
+            (
+                format!("capture ({} replies)", c.comparison.samples.1),
+                RGBColor(213, 94, 0),
+                &measured,
+            ),
         ];
         for (label, color, points) in curves {
             chart
-                .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))?
+                .draw_series(LineSeries::new(
+                    points.iter().copied(),
+                    color.stroke_width(2),
+                ))?
                 .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
         }
         chart
             .configure_series_labels()
