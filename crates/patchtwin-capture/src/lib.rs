@@ -26,4 +26,4 @@ pub use error::CaptureError;
 pub use proto::Protocol;
 pub use read::{read_capture, read_capture_from};
 pub use track::{Capture, Conversation, Transaction, Warning};
-pub use yaml::flows_yaml;
+pub use yaml::{Fitted, evidence_lines, fitted, flows_yaml};

@@ -44,3 +44,6 @@ mod outputs;
 
 #[path = "cli/mutation.rs"]
 mod mutation;
+
+#[path = "cli/capture.rs"]
+mod capture;
