@@ -59,35 +59,66 @@ pub fn flows_yaml(flows: &[DiscoveredFlow], mapping: &EndpointMapping, source: &
         let _ = writeln!(out, "    protocol: {}", f.protocol.scenario_name());
         let _ = writeln!(out, "    consumer: {consumer}");
         let _ = writeln!(out, "    producer: {producer}");
-        match &f.period {
-            Some(p) => {
-                let _ = writeln!(out, "    period: {}", duration_text(p.mean_s));
-                if p.sd_s > POISSON_CV * p.mean_s {
+        let fitted = fitted(f);
+        match &fitted.period {
+            Some(period) => {
+                let _ = writeln!(out, "    period: {period}");
+                if fitted.poisson {
                     out.push_str("    arrivals: poisson\n");
                 }
             }
             None => out.push_str("    period: 1s  # too few requests to measure; review\n"),
         }
-        let _ = writeln!(
-            out,
-            "    request_size: {}B",
-            f.request_size_mean.round().max(1.0)
-        );
-        if f.response_times_s.is_empty() {
-            out.push_str("    # no response seen: response_size left at its default\n");
-        } else {
-            let _ = writeln!(
-                out,
-                "    response_size: {}B",
-                f.response_size_mean.round().max(1.0)
-            );
+        let _ = writeln!(out, "    request_size: {}", fitted.request_size);
+        match &fitted.response_size {
+            Some(size) => {
+                let _ = writeln!(out, "    response_size: {size}");
+            }
+            None => out.push_str("    # no response seen: response_size left at its default\n"),
         }
     }
     out
 }
 
-/// The evidence comment block of one flow.
+/// A flow's parameters as fitted to the capture, in the scenario's unit syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fitted {
+    /// Mean gap between requests (`None` with fewer than two gaps).
+    pub period: Option<String>,
+    /// Whether the gaps vary more than [`POISSON_CV`] of their mean (`arrivals: poisson`).
+    pub poisson: bool,
+    /// Mean request size, e.g. `12B`.
+    pub request_size: String,
+    /// Mean response size (`None` if nothing was answered).
+    pub response_size: Option<String>,
+}
+
+/// The scenario parameters a capture gives for one flow: period, arrivals and sizes.
+pub fn fitted(f: &DiscoveredFlow) -> Fitted {
+    Fitted {
+        period: f.period.map(|p| duration_text(p.mean_s)),
+        poisson: f.period.is_some_and(|p| p.sd_s > POISSON_CV * p.mean_s),
+        request_size: format!("{}B", f.request_size_mean.round().max(1.0)),
+        response_size: (!f.response_times_s.is_empty())
+            .then(|| format!("{}B", f.response_size_mean.round().max(1.0))),
+    }
+}
+
+/// The evidence comment block of one flow, written above its entry.
 fn evidence(out: &mut String, f: &DiscoveredFlow, consumer_known: bool, producer_known: bool) {
+    for line in evidence_lines(f, consumer_known, producer_known) {
+        let _ = writeln!(out, "  # {line}");
+    }
+}
+
+/// The evidence for one flow as comment lines (without `#`): connections, requests,
+/// unanswered, unmatched ends, period spread and breaks, items, measured response times.
+pub fn evidence_lines(
+    f: &DiscoveredFlow,
+    consumer_known: bool,
+    producer_known: bool,
+) -> Vec<String> {
+    let mut out = String::new();
     let ports: Vec<String> = f.client_ports.iter().map(u16::to_string).collect();
     let _ = writeln!(
         out,
@@ -149,6 +180,9 @@ fn evidence(out: &mut String, f: &DiscoveredFlow, consumer_known: bool, producer
         q(1.0),
         f.response_times_s.len()
     );
+    out.lines()
+        .map(|l| l.strip_prefix("  # ").unwrap_or(l).to_string())
+        .collect()
 }
 
 /// `host-10-0-0-1` for an address with no asset (an id the scenario format accepts).

@@ -43,6 +43,8 @@ enum Source {
         #[arg(long, value_name = "EPSS.csv")]
         epss: Option<PathBuf>,
     },
+    /// Add the flows a pcap/pcapng capture shows, or calibrate existing ones (`--calibrate`).
+    Pcap(crate::capture::PcapArgs),
     /// Fill one asset's software inventory from a CycloneDX 1.5/1.6 JSON SBOM.
     ///
     /// Adds every software component (with vendor and version) the asset's inventory lacks and
@@ -67,9 +69,9 @@ enum Source {
 }
 
 /// Where the new scenario goes: `--out` and `--force`.
-struct Target {
-    path: PathBuf,
-    force: bool,
+pub(crate) struct Target {
+    pub(crate) path: PathBuf,
+    pub(crate) force: bool,
 }
 
 /// Runs `patchtwin import`. `Ok(Err(message))` is bad input (exit code 2).
@@ -96,6 +98,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Result<(), String>> {
             out,
             force,
         } => import_sbom(&bom, &asset, &into, &Target { path: out, force }),
+        Source::Pcap(args) => crate::capture::import_pcap(args),
     }
 }
 
@@ -169,7 +172,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Checks `--out`, reads and validates `--into`: (text, library, scenario).
-fn load_into(
+pub(crate) fn load_into(
     into: &Path,
     out: &Path,
     inputs: &[&Path],
@@ -202,7 +205,7 @@ fn load_into(
 
 /// Validates the new text and writes it atomically, before anything is printed (so a closed
 /// stdout cannot lose the file); then prints the import report and says what was written.
-fn finish(
+pub(crate) fn finish(
     yaml: &str,
     report: &str,
     out: &Target,

@@ -49,6 +49,7 @@ fn stdout_failed(e: std::io::Error) -> ! {
     std::process::exit(1);
 }
 
+mod capture;
 mod import;
 mod trace_filter;
 
@@ -110,6 +111,8 @@ enum Command {
     },
     /// Import CSAF advisories (with KEV, EPSS) or a CycloneDX SBOM into a new scenario file.
     Import(import::ImportArgs),
+    /// Compare the model's poll response times with a capture's, flow by flow.
+    CheckCapture(capture::CheckArgs),
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
@@ -173,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
             json,
         )),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
+        Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
         Command::Schema { models, summary } => {
             if models {
                 say!("{}", patchtwin_scenario::schema::model_schema());

@@ -53,3 +53,6 @@ mod liveness;
 
 #[path = "cli/readme.rs"]
 mod readme;
+
+#[path = "cli/capture.rs"]
+mod capture;

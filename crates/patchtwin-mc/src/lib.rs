@@ -11,6 +11,9 @@
 //! Memory is bounded by the chunk size, not by the number of replications.
 //!
 //! This crate does no I/O; progress is reported through a callback.
+//!
+//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments) and `merge`
+//! (exact merging of disjoint replication ranges, and the `--target-ci` driver).
 
 pub mod estimate;
 pub mod merge;

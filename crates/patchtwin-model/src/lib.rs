@@ -5,6 +5,12 @@
 //! about YAML; `patchtwin-scenario` builds a [`Scenario`] from files and guarantees its
 //! invariants: every index is in range, every distribution is well formed, every flow is
 //! routable, every window occurrence lies within the horizon.
+//!
+//! Modules: `time` (integer-nanosecond `Duration` and `SimTime`), `dist` (checked
+//! distributions and probabilities, sampled with any `rand::Rng`), `plant` (zones, conduits,
+//! assets, links, flows, functions, process units, dependencies), `security` (vulnerabilities,
+//! patches, controls, the threat), `plan` (plans, actions, maintenance windows) and `walk` (the
+//! one dependency walk: which assets and controllers a function or unit depends on).
 
 pub mod dist;
 pub mod plan;

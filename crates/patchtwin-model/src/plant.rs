@@ -91,7 +91,7 @@ pub struct Conduit {
 #[serde(rename_all = "snake_case")]
 #[expect(
     missing_docs,
-    reason = "the variant names are the asset kinds of DESIGN §2"
+    reason = "the variant names are the asset kinds, documented in the schema"
 )]
 pub enum AssetKind {
     Plc,
@@ -336,7 +336,7 @@ pub struct Dependency {
 /// What an operational function provides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the function kinds of DESIGN §2")]
+#[expect(missing_docs, reason = "the function kinds, documented in the schema")]
 pub enum FunctionKind {
     View,
     Control,

@@ -215,7 +215,10 @@ pub struct Control {
 /// How an attacker gets in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the entry-point kinds of DESIGN §2")]
+#[expect(
+    missing_docs,
+    reason = "the entry-point kinds, documented in the schema"
+)]
 pub enum EntryKind {
     EnterpriseIt,
     VendorRemoteAccess,

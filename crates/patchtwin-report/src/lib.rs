@@ -1,4 +1,4 @@
-//! patchtwin's outputs: the `summary.json` contract (DESIGN §4), the comparison table printed
+//! patchtwin's outputs: the `summary.json` contract (its JSON Schema: `patchtwin schema --summary`), the comparison table printed
 //! on stdout, and the output set written as one transaction ([`output`]): an interrupted run
 //! leaves the complete old set or the complete new set, never a mix, and files patchtwin did
 //! not write are never touched.

@@ -351,7 +351,7 @@ pub struct DependencyRaw {
 /// What a function provides.
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the function kinds of DESIGN §2")]
+#[expect(missing_docs, reason = "the function kinds, documented in the schema")]
 pub enum FunctionKindRaw {
     View,
     Control,
@@ -637,7 +637,10 @@ pub struct WindowRaw {
 /// Kind of attacker entry point.
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the entry-point kinds of DESIGN §2")]
+#[expect(
+    missing_docs,
+    reason = "the entry-point kinds, documented in the schema"
+)]
 pub enum EntryKindRaw {
     EnterpriseIt,
     VendorRemoteAccess,

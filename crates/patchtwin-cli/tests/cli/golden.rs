@@ -32,6 +32,10 @@ const RUNS: &[Case] = &[
         args: &["scenarios/ews-actively-exploited.yaml", "--runs", "40"],
     },
     Case {
+        name: "modbus-calibrated",
+        args: &["scenarios/modbus-calibrated.yaml", "--runs", "40"],
+    },
+    Case {
         name: "packaging-line",
         args: &["scenarios/packaging-line.yaml", "--runs", "40"],
     },
