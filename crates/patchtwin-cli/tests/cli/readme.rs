@@ -3,7 +3,7 @@
 //! Every fenced `sh` block of `README.md` runs under `bash -euo pipefail` in a scratch copy
 //! of the repository's layout (the shipped `scenarios/`, `models/` and `crates/` linked in,
 //! `../shared` beside it as on a developer's machine), with the freshly built `patchtwin` first
-//! on `PATH`. `cargo` is a shell function there: `cargo install --path crates/patchtwin-cli`
+//! on `PATH`. `cargo` is a shell function there: `cargo install … --path crates/patchtwin-cli`
 //! checks that the path is the binary's package, `cargo run --release -p patchtwin-cli -- …`
 //! runs the built binary with the same arguments, and `cargo test …` is this suite, so it is
 //! not run again; any other cargo command fails the test. A block that exits non-zero fails
@@ -41,8 +41,10 @@ const PRELUDE: &str = r#"
 cargo() {
   case "$1" in
     install)
-      [ "$2" = "--path" ] && [ -f "$3/Cargo.toml" ] && grep -q 'name = "patchtwin"' "$3/Cargo.toml" \
-        || { echo "README: cargo install must name the patchtwin binary's package, got: $*" >&2; return 1; }
+      local path=""
+      while [ "$#" -gt 0 ]; do [ "$1" = "--path" ] && path="$2"; shift; done
+      [ -n "$path" ] && [ -f "$path/Cargo.toml" ] && grep -q 'name = "patchtwin"' "$path/Cargo.toml" \
+        || { echo "README: cargo install must name the patchtwin binary's package (--path)" >&2; return 1; }
       ;;
     run)
       shift
