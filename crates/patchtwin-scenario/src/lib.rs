@@ -13,7 +13,6 @@
 
 mod check;
 pub mod diag;
-pub mod generate;
 pub mod library;
 pub mod raw;
 pub mod schema;
