@@ -14,14 +14,18 @@ pub(crate) struct Area {
     pub(crate) site: usize,
     /// `a{site}`, the prefix of the area's ids.
     pub(crate) a: String,
+    /// Zone ids: supervisory, safety (SIS) and wireless IIoT.
     pub(crate) sup: String,
     pub(crate) sis_zone: String,
     pub(crate) iiot: String,
+    /// The area firewall, which every cell switch links to.
     pub(crate) fw: String,
+    /// The redundant SCADA pair, the area historian and the engineering workstation.
     pub(crate) scada1: String,
     pub(crate) scada2: String,
     pub(crate) hist: String,
     pub(crate) ews: String,
+    /// The control-room HMIs.
     pub(crate) room_hmis: Vec<String>,
 }
 
