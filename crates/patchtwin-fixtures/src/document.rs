@@ -52,8 +52,8 @@ pub(crate) fn document(sites: usize, o: &Out, sections: Sections) -> String {
     );
     let paragraphs = [
         "large-plant — GENERATED: do not edit by hand.".to_string(),
-        format!("Written by\n  cargo run -q -p patchtwin-scenario --example generate_large_plant{command} > scenarios/large-plant.yaml"),
-        "(patchtwin_scenario::generate::large_plant, with a fixed seed: the same command always writes the same bytes, and a test fails when this file and the generator disagree; `--sites N` sets the number of production areas.)".to_string(),
+        format!("Written by\n  cargo run -q -p patchtwin-fixtures --example generate_large_plant{command} > scenarios/large-plant.yaml"),
+        "(patchtwin_fixtures::large_plant, with a fixed seed: the same command always writes the same bytes, and a test fails when this file and the generator disagree; `--sites N` sets the number of production areas.)".to_string(),
         "What it is for: scale. Validation, routing and simulation on a plant of the size of a real chemicals site; the smaller scenarios beside it are the ones to read.".to_string(),
         format!(
             "The plant: {sites} production areas of {CELLS_PER_SITE} cells each (per area: 6 process lines, 2 utilities cells, 2 substations). \

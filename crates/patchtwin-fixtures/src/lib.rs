@@ -12,11 +12,6 @@
 //! cargo run -q -p patchtwin-fixtures --example generate_large_plant > scenarios/large-plant.yaml
 //! ```
 //!
-//! (The header of the committed file still names the command and path from before the
-//! generator moved here, `patchtwin-scenario` and `patchtwin_scenario::generate`: the file is
-//! kept byte-identical, since the golden results digest it. The next deliberate change to the
-//! plant should update both strings in `document` and re-bless the golden results.)
-//!
 //! The plant: a chemicals complex of `sites` production areas with [`CELLS_PER_SITE`] process
 //! cells each, on the Purdue model —
 //! - plant-wide: an enterprise zone (MES, router), an internet-side vendor cloud for condition
