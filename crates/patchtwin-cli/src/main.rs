@@ -57,7 +57,19 @@ mod trace_filter;
 #[command(
     name = "patchtwin",
     version,
-    about = "Rehearse OT patch plans in a digital twin before they touch production."
+    about = "Rehearse OT patch plans in a digital twin before they touch production.",
+    after_help = "Examples:
+  patchtwin init plant.yaml                                   a commented starter plant
+  patchtwin validate scenarios/water-treatment.yaml           check a plant, every problem located
+  patchtwin run scenarios/ews-actively-exploited.yaml --out out/ews
+                                                              rehearse every plan; report under out/ews
+  patchtwin trace scenarios/substation.yaml --plan defer --run 0 --kind trip,patch_failed
+                                                              narrate one rehearsal
+  patchtwin import csaf ADVISORY.json --into plant.yaml --out plant-new.yaml
+                                                              an advisory into a new scenario file
+  patchtwin completions bash                                  shell completions
+
+Exit codes: 0 done, 2 bad input or usage (the message says what and where), 1 internal error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -72,6 +84,10 @@ enum Command {
         file: PathBuf,
     },
     /// Rehearse every plan: Monte Carlo replications, a comparison table, summary.json.
+    #[command(after_help = "Examples:
+  patchtwin run scenarios/water-treatment.yaml --runs 500 --seed 7 --out out/water
+  patchtwin run scenarios/ews-actively-exploited.yaml --plans defer,patch-now --out out/ews-two
+  patchtwin run scenarios/substation.yaml --target-ci 0.02 --out out/substation")]
     Run {
         /// Scenario file (YAML or JSON).
         file: PathBuf,
@@ -113,6 +129,26 @@ enum Command {
     Import(import::ImportArgs),
     /// Compare the model's poll response times with a capture's, flow by flow.
     CheckCapture(capture::CheckArgs),
+    /// Write a small, commented starter plant that validates and runs.
+    #[command(
+        after_help = "Example:\n  patchtwin init plant.yaml && patchtwin run plant.yaml --out out/plant"
+    )]
+    Init {
+        /// The new scenario file (must not exist, unless --force).
+        #[arg(default_value = "plant.yaml")]
+        file: PathBuf,
+        /// Replace an existing regular file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    #[command(
+        after_help = "Examples:\n  patchtwin completions bash > ~/.local/share/bash-completion/completions/patchtwin\n  patchtwin completions zsh > ~/.zfunc/_patchtwin"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
@@ -177,6 +213,14 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
         )),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
+        Command::Init { file, force } => Ok(init(&file, force)),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "patchtwin", &mut buf);
+            say_raw!("{}", String::from_utf8_lossy(&buf));
+            Ok(Ok(()))
+        }
         Command::Schema { models, summary } => {
             if models {
                 say!("{}", patchtwin_scenario::schema::model_schema());
@@ -192,6 +236,25 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
 
 fn bad(d: Diagnostics) -> BadInput {
     BadInput(d.render())
+}
+
+/// The plant `patchtwin init` writes: small, commented, and it validates and runs (tested).
+const STARTER_PLANT: &str = include_str!("starter.yaml");
+
+fn init(file: &std::path::Path, force: bool) -> Result<(), BadInput> {
+    // A refusal (the file exists, or is not a regular file) says "error:" itself.
+    match patchtwin_report::output::write_new_file(file, STARTER_PLANT.as_bytes(), force, "init") {
+        Ok(()) => {}
+        Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+            return Err(BadInput(format!("error: {e}")));
+        }
+        Err(e) => return Err(BadInput(e.to_string())),
+    }
+    say!(
+        "wrote {f}: a starter plant (2 zones, 7 assets, 1 poll flow, 1 unit, 3 plans)\n  next: patchtwin validate {f}\n        patchtwin run {f} --out out/starter",
+        f = file.display()
+    );
+    Ok(())
 }
 
 fn validate(file: &std::path::Path) -> Result<(), BadInput> {

@@ -56,3 +56,6 @@ mod readme;
 
 #[path = "cli/capture.rs"]
 mod capture;
+
+#[path = "cli/starter.rs"]
+mod starter;
