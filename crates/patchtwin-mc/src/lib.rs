@@ -14,6 +14,7 @@
 
 pub mod estimate;
 pub mod merge;
+pub mod part;
 
 use estimate::{Estimate, Moments, wilson};
 use patchtwin_sim::attack::ExposureOutcome;

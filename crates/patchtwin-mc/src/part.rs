@@ -1,0 +1,801 @@
+//! Part files: the exact accumulator state of a range of replications, written by one machine
+//! (or one checkpoint) and merged elsewhere into the same results as one run of the union.
+//!
+//! A part file is two lines of JSON. The first, the header, says what the part is — format
+//! name and version, the run's [`Identity`] (scenario SHA-256, seed, total replications, plans
+//! with the baseline first, observation window, horizon, flow count, tool version), the
+//! replication range it covers (and `K/N` when it is part K of N), the length and SHA-256 of
+//! the second line. The second line, the payload, is every accumulator of
+//! [`RunResult`](crate::RunResult) with nothing rounded: integer counts, the fixed-point
+//! [`Moments`](crate::estimate::Moments) (128-bit sums as decimal strings, so that tools that
+//! read JSON numbers as doubles cannot round them) and every histogram as its recorded
+//! `(value, count)` pairs. A value a histogram iterates over lies in the bucket it was counted
+//! in, so recording it again with its count rebuilds the same counts: a read-back part merges
+//! to the same bits as the original.
+//!
+//! [`assemble`] checks that parts belong together (same identity, no duplicate, no overlap,
+//! no gap) and merges them. This module does no I/O and computes no digest itself: the caller
+//! reads and writes the bytes and passes the SHA-256 function it already has.
+//! Not here: choosing which part to run (see [`part_range`]) or where files go.
+
+use crate::estimate::Moments;
+use crate::{ExposureAcc, OpsAcc, Paired, Pairwise, PlanResult, RunResult};
+use hdrhistogram::Histogram;
+use patchtwin_sim::FlowStats;
+use serde::{Deserialize, Serialize};
+
+/// The `format` field of every part file's header.
+pub const FORMAT: &str = "patchtwin-part";
+/// The version of the part-file layout this build writes and reads.
+pub const VERSION: u32 = 1;
+/// The file name extension of part files.
+pub const EXTENSION: &str = "ptpart";
+
+/// A SHA-256 function returning lowercase hex (the caller's; this crate has none).
+pub type Sha256 = fn(&[u8]) -> String;
+
+/// A part file could not be read, or parts do not belong together. The message names what is
+/// wrong; the caller adds the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartError(pub String);
+
+impl std::fmt::Display for PartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for PartError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, PartError> {
+    Err(PartError(msg.into()))
+}
+
+/// What makes two parts parts of the same run. Parts merge only when these are all equal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// Scenario name (for messages; the digest decides).
+    pub scenario: String,
+    /// SHA-256 of the scenario file.
+    pub scenario_sha256: String,
+    /// The scenario file as the run was given it, made absolute: where `merge` looks for it
+    /// unless told otherwise.
+    pub scenario_path: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per plan of the whole run (every part together).
+    pub runs: u64,
+    /// Plan ids in run order; the first is the baseline of comparisons.
+    pub plans: Vec<String>,
+    /// Observation window, ns.
+    pub observe_ns: u64,
+    /// Horizon, ns.
+    pub horizon_ns: u64,
+    /// Flows of the compiled model (the length of every per-flow list).
+    pub flows: usize,
+    /// patchtwin version that wrote the part.
+    pub version: String,
+}
+
+impl Identity {
+    /// The first field in which `self` and `other` differ, with both values, if any.
+    pub fn difference(&self, other: &Identity) -> Option<String> {
+        let pairs: [(&str, String, String); 9] = [
+            (
+                "scenario SHA-256",
+                self.scenario_sha256.clone(),
+                other.scenario_sha256.clone(),
+            ),
+            ("seed", self.seed.to_string(), other.seed.to_string()),
+            ("runs", self.runs.to_string(), other.runs.to_string()),
+            ("plans", self.plans.join(","), other.plans.join(",")),
+            (
+                "observe (ns)",
+                self.observe_ns.to_string(),
+                other.observe_ns.to_string(),
+            ),
+            (
+                "horizon (ns)",
+                self.horizon_ns.to_string(),
+                other.horizon_ns.to_string(),
+            ),
+            ("flows", self.flows.to_string(), other.flows.to_string()),
+            (
+                "patchtwin version",
+                self.version.clone(),
+                other.version.clone(),
+            ),
+            ("scenario", self.scenario.clone(), other.scenario.clone()),
+        ];
+        pairs
+            .into_iter()
+            .find(|(_, a, b)| a != b)
+            .map(|(name, a, b)| format!("{name} is {b}, not {a}"))
+    }
+}
+
+/// Which replications a part holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// First replication index.
+    pub first: u64,
+    /// One past the last replication index.
+    pub end: u64,
+    /// `(K, N)` when the part is part K of N (1-based); `None` for a checkpoint chunk.
+    pub part: Option<(u64, u64)>,
+}
+
+impl Span {
+    /// `K/N (replications a..b)` or `replications a..b`, for messages.
+    pub fn describe(&self) -> String {
+        match self.part {
+            Some((k, n)) => format!("part {k}/{n} (replications {}..{})", self.first, self.end),
+            None => format!("replications {}..{}", self.first, self.end),
+        }
+    }
+}
+
+/// The replication range of part `k` of `n` (1-based) of a run of `runs` replications:
+/// `[(k−1)·runs/n, k·runs/n)`, so the parts are contiguous, differ in size by at most one and
+/// together are exactly `0..runs`. `None` unless `1 ≤ k ≤ n`.
+pub fn part_range(k: u64, n: u64, runs: u64) -> Option<std::ops::Range<u64>> {
+    if k == 0 || n == 0 || k > n {
+        return None;
+    }
+    let at = |i: u64| (u128::from(i) * u128::from(runs) / u128::from(n)) as u64;
+    Some(at(k - 1)..at(k))
+}
+
+/// One part: who it belongs to, what it covers, and its exact results.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The run it is a part of.
+    pub identity: Identity,
+    /// The replications it holds.
+    pub span: Span,
+    /// Worker threads it ran on.
+    pub threads: usize,
+    /// Wall-clock seconds it took (informational; never merged into results).
+    pub wall_s: f64,
+    /// The accumulators.
+    pub result: RunResult,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+    identity: Identity,
+    span: Span,
+    threads: usize,
+    wall_s: f64,
+    payload_bytes: usize,
+    payload_sha256: String,
+}
+
+/// Encodes `part` as the bytes of a part file.
+pub fn encode(part: &Part, sha256: Sha256) -> Vec<u8> {
+    let payload =
+        serde_json::to_vec(&PayloadState::of(&part.result)).expect("plain data serialises");
+    let header = Header {
+        format: FORMAT.into(),
+        version: VERSION,
+        identity: part.identity.clone(),
+        span: part.span,
+        threads: part.threads,
+        wall_s: part.wall_s,
+        payload_bytes: payload.len(),
+        payload_sha256: sha256(&payload),
+    };
+    let mut out = serde_json::to_vec(&header).expect("plain data serialises");
+    out.push(b'\n');
+    out.extend_from_slice(&payload);
+    out.push(b'\n');
+    out
+}
+
+/// Whether `bytes` start like a part file (its header names the format). Used to decide that
+/// a file may be replaced: only a part file is.
+pub fn looks_like_part(bytes: &[u8]) -> bool {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    serde_json::from_slice::<serde_json::Value>(line)
+        .ok()
+        .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(|f| f == FORMAT))
+        .unwrap_or(false)
+}
+
+/// Decodes and checks a part file: format, version, payload length and checksum, and that
+/// the payload fits the header (plans, pairs, flows, replication counts).
+pub fn decode(bytes: &[u8], sha256: Sha256) -> Result<Part, PartError> {
+    let Some(split) = bytes.iter().position(|&b| b == b'\n') else {
+        return err("not a patchtwin part file (no header line)");
+    };
+    let header: Header = serde_json::from_slice(&bytes[..split]).map_err(|e| {
+        if looks_like_part(bytes) {
+            PartError(format!("damaged part header: {e}"))
+        } else {
+            PartError("not a patchtwin part file".into())
+        }
+    })?;
+    if header.format != FORMAT {
+        return err("not a patchtwin part file");
+    }
+    if header.version != VERSION {
+        return err(format!(
+            "part file version {} is not the version this patchtwin reads ({VERSION}); merge with the patchtwin that wrote it",
+            header.version
+        ));
+    }
+    let rest = &bytes[split + 1..];
+    let payload = rest.strip_suffix(b"\n").unwrap_or(rest);
+    if payload.len() != header.payload_bytes {
+        return err(format!(
+            "truncated or damaged: the payload is {} bytes, the header says {}",
+            payload.len(),
+            header.payload_bytes
+        ));
+    }
+    if sha256(payload) != header.payload_sha256 {
+        return err("damaged: the payload's SHA-256 does not match the header's checksum");
+    }
+    let state: PayloadState = serde_json::from_slice(payload)
+        .map_err(|e| PartError(format!("damaged payload: {e}")))?;
+    let id = &header.identity;
+    let span = header.span;
+    if span.first >= span.end || span.end > id.runs {
+        return err(format!(
+            "{} is not a range inside 0..{}",
+            span.describe(),
+            id.runs
+        ));
+    }
+    if let Some((k, n)) = span.part
+        && part_range(k, n, id.runs) != Some(span.first..span.end)
+    {
+        return err(format!(
+            "{} is not the range of part {k} of {n} of {} replications",
+            span.describe(),
+            id.runs
+        ));
+    }
+    let result = state.into_result(id, span.end - span.first)?;
+    Ok(Part {
+        identity: header.identity,
+        span,
+        threads: header.threads,
+        wall_s: header.wall_s,
+        result,
+    })
+}
+
+/// What [`assemble`] made of a set of parts.
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    /// The run they belong to.
+    pub identity: Identity,
+    /// The merged results: equal, bit for bit, to one run of all the replications.
+    pub result: RunResult,
+    /// The most worker threads any part ran on.
+    pub threads: usize,
+    /// Sum of the parts' wall-clock seconds.
+    pub wall_s: f64,
+}
+
+/// Checks that `parts` (each with the name of its file) belong together and cover
+/// `0..runs` exactly once, then merges them. The order given does not matter.
+pub fn assemble(parts: Vec<(String, Part)>) -> Result<Assembled, PartError> {
+    let Some((first_name, first)) = parts.first() else {
+        return err("no part files given");
+    };
+    let identity = first.identity.clone();
+    for (name, p) in &parts[1..] {
+        if let Some(d) = identity.difference(&p.identity) {
+            return err(format!(
+                "{name} is not a part of the same run as {first_name}: its {d}"
+            ));
+        }
+    }
+    let mut sorted: Vec<&(String, Part)> = parts.iter().collect();
+    sorted.sort_by_key(|(_, p)| (p.span.first, p.span.end));
+    let mut covered = 0u64;
+    for (i, (name, p)) in sorted.iter().enumerate() {
+        if i > 0 {
+            let (prev_name, prev) = sorted[i - 1];
+            if prev.span.first == p.span.first && prev.span.end == p.span.end {
+                return err(format!(
+                    "{name} duplicates {prev_name}: both hold {}",
+                    p.span.describe()
+                ));
+            }
+            if p.span.first < covered {
+                return err(format!(
+                    "{name} ({}) overlaps {prev_name} ({})",
+                    p.span.describe(),
+                    prev.span.describe()
+                ));
+            }
+        }
+        if p.span.first > covered {
+            return err(format!(
+                "replications {covered}..{} are missing: no part holds them (the next part is {name}, {})",
+                p.span.first,
+                p.span.describe()
+            ));
+        }
+        covered = p.span.end;
+    }
+    if covered < identity.runs {
+        return err(format!(
+            "replications {covered}..{} are missing: no part holds them (the run has {} replications)",
+            identity.runs, identity.runs
+        ));
+    }
+    let mut result = sorted[0].1.result.clone();
+    for (_, p) in &sorted[1..] {
+        result.merge(&p.result);
+    }
+    Ok(Assembled {
+        identity,
+        result,
+        threads: parts.iter().map(|(_, p)| p.threads).max().unwrap_or(1),
+        wall_s: parts.iter().map(|(_, p)| p.wall_s).sum(),
+    })
+}
+
+// ---- The payload: every accumulator, exactly. ----
+
+#[derive(Serialize, Deserialize)]
+struct PayloadState {
+    plans: Vec<PlanState>,
+    comparisons: Vec<DiffState>,
+    pairwise: Vec<DiffState>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PlanState {
+    plan: String,
+    runs: u64,
+    events: u64,
+    ops: OpsState,
+    exposure: ExposureState,
+    flows: Vec<FlowState>,
+    flows_after: Vec<FlowState>,
+}
+
+/// `[n, sum, sumsq]`, the sums as decimal strings (128-bit).
+#[derive(Serialize, Deserialize)]
+struct MomentsState(u64, String, String);
+
+#[derive(Serialize, Deserialize)]
+struct OpsState {
+    counts: [u64; 7],
+    moments: [MomentsState; 6],
+    downtime_minutes: Vec<(u64, u64)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ExposureState {
+    counts: [u64; 5],
+    moments: [MomentsState; 3],
+    ttc_minutes: Vec<(u64, u64)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FlowState {
+    /// sent, completed, deadline_misses, timeouts, failed_polls, comm_fail_events,
+    /// stale_events, lost, latency_min_ns, latency_max_ns.
+    counts: [u64; 10],
+    latency_sum_ns: String,
+    latency_sumsq_ns: String,
+    latency_us: Vec<(u64, u64)>,
+}
+
+/// `[d_compromise, d_trip, d_downtime_h, d_loss, d_dual_success]` of a pair of plans.
+#[derive(Serialize, Deserialize)]
+struct DiffState {
+    a: String,
+    b: String,
+    moments: [MomentsState; 5],
+}
+
+fn moments_state(m: &Moments) -> MomentsState {
+    MomentsState(m.n, m.sum.to_string(), m.sumsq.to_string())
+}
+
+fn moments_of(s: &MomentsState) -> Result<Moments, PartError> {
+    Ok(Moments {
+        n: s.0,
+        sum: s
+            .1
+            .parse()
+            .map_err(|_| PartError(format!("damaged payload: `{}` is not a sum", s.1)))?,
+        sumsq: s
+            .2
+            .parse()
+            .map_err(|_| PartError(format!("damaged payload: `{}` is not a sum", s.2)))?,
+    })
+}
+
+fn histogram_state(h: &Histogram<u64>) -> Vec<(u64, u64)> {
+    h.iter_recorded()
+        .map(|v| (v.value_iterated_to(), v.count_at_value()))
+        .collect()
+}
+
+fn fill_histogram(h: &mut Histogram<u64>, counts: &[(u64, u64)]) -> Result<(), PartError> {
+    for &(value, count) in counts {
+        h.record_n(value, count).map_err(|_| {
+            PartError(format!(
+                "damaged payload: histogram value {value} is out of range"
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+impl PayloadState {
+    fn of(r: &RunResult) -> PayloadState {
+        PayloadState {
+            plans: r.plans.iter().map(PlanState::of).collect(),
+            comparisons: r
+                .comparisons
+                .iter()
+                .map(|c| DiffState {
+                    a: c.plan.clone(),
+                    b: c.baseline.clone(),
+                    moments: [
+                        &c.d_compromise,
+                        &c.d_trip,
+                        &c.d_downtime_h,
+                        &c.d_loss,
+                        &c.d_dual_success,
+                    ]
+                    .map(moments_state),
+                })
+                .collect(),
+            pairwise: r
+                .pairwise
+                .iter()
+                .map(|w| DiffState {
+                    a: w.plan_a.clone(),
+                    b: w.plan_b.clone(),
+                    moments: [
+                        &w.d_compromise,
+                        &w.d_trip,
+                        &w.d_downtime_h,
+                        &w.d_loss,
+                        &w.d_dual_success,
+                    ]
+                    .map(moments_state),
+                })
+                .collect(),
+        }
+    }
+
+    /// The accumulators, checked against the header: the plans in order, every pair, every
+    /// flow, and `runs` replications in every count.
+    fn into_result(self, id: &Identity, runs: u64) -> Result<RunResult, PartError> {
+        let names: Vec<&str> = self.plans.iter().map(|p| p.plan.as_str()).collect();
+        if names != id.plans {
+            return err(format!(
+                "damaged payload: it holds plans {}, the header says {}",
+                names.join(","),
+                id.plans.join(",")
+            ));
+        }
+        let plans = self
+            .plans
+            .into_iter()
+            .map(|p| p.into_result(id.flows, runs))
+            .collect::<Result<Vec<_>, _>>()?;
+        let baseline = &id.plans[0];
+        let expected: Vec<(&String, &String)> =
+            id.plans[1..].iter().map(|p| (p, baseline)).collect();
+        let comparisons = diffs(self.comparisons, &expected, runs)?
+            .into_iter()
+            .map(|(a, b, m)| Paired {
+                plan: a,
+                baseline: b,
+                d_compromise: m[0],
+                d_trip: m[1],
+                d_downtime_h: m[2],
+                d_loss: m[3],
+                d_dual_success: m[4],
+            })
+            .collect();
+        let expected: Vec<(&String, &String)> = crate::pairs(id.plans.len())
+            .map(|(a, b)| (&id.plans[a], &id.plans[b]))
+            .collect();
+        let pairwise = diffs(self.pairwise, &expected, runs)?
+            .into_iter()
+            .map(|(a, b, m)| Pairwise {
+                plan_a: a,
+                plan_b: b,
+                d_compromise: m[0],
+                d_trip: m[1],
+                d_downtime_h: m[2],
+                d_loss: m[3],
+                d_dual_success: m[4],
+            })
+            .collect();
+        Ok(RunResult {
+            plans,
+            comparisons,
+            pairwise,
+        })
+    }
+}
+
+type Diff = (String, String, [Moments; 5]);
+
+fn diffs(
+    states: Vec<DiffState>,
+    expected: &[(&String, &String)],
+    runs: u64,
+) -> Result<Vec<Diff>, PartError> {
+    if states.len() != expected.len() {
+        return err(format!(
+            "damaged payload: {} plan differences, expected {}",
+            states.len(),
+            expected.len()
+        ));
+    }
+    states
+        .into_iter()
+        .zip(expected)
+        .map(|(s, (a, b))| {
+            if (&s.a, &s.b) != (*a, *b) {
+                return err(format!(
+                    "damaged payload: differences of {} and {} where {a} and {b} belong",
+                    s.a, s.b
+                ));
+            }
+            let m = [
+                moments_of(&s.moments[0])?,
+                moments_of(&s.moments[1])?,
+                moments_of(&s.moments[2])?,
+                moments_of(&s.moments[3])?,
+                moments_of(&s.moments[4])?,
+            ];
+            check_n(&m, runs)?;
+            Ok((s.a, s.b, m))
+        })
+        .collect()
+}
+
+fn check_n(moments: &[Moments], runs: u64) -> Result<(), PartError> {
+    match moments.iter().find(|m| m.n != runs) {
+        Some(m) => err(format!(
+            "damaged payload: an accumulator counts {} replications, the part holds {runs}",
+            m.n
+        )),
+        None => Ok(()),
+    }
+}
+
+impl PlanState {
+    fn of(p: &PlanResult) -> PlanState {
+        let o = &p.ops;
+        let e = &p.exposure;
+        PlanState {
+            plan: p.plan.clone(),
+            runs: p.runs,
+            events: p.events,
+            ops: OpsState {
+                counts: [
+                    o.runs,
+                    o.runs_with_trip,
+                    o.runs_with_patch_failure,
+                    o.runs_with_overrun,
+                    o.deployments,
+                    o.failed_deployments,
+                    o.runs_changes_done,
+                ],
+                moments: [
+                    &o.downtime_h,
+                    &o.downtime_cost,
+                    &o.overrun_h,
+                    &o.loss_of_view_h,
+                    &o.loss_of_control_h,
+                    &o.historian_gap_h,
+                ]
+                .map(moments_state),
+                downtime_minutes: histogram_state(&o.downtime_minutes),
+            },
+            exposure: ExposureState {
+                counts: [
+                    e.runs,
+                    e.runs_compromised,
+                    e.runs_with_foothold,
+                    e.runs_detected_before_impact,
+                    e.runs_dual_success,
+                ],
+                moments: [&e.exposure_days, &e.impact_cost, &e.loss].map(moments_state),
+                ttc_minutes: histogram_state(&e.ttc_minutes),
+            },
+            flows: p.flows.iter().map(FlowState::of).collect(),
+            flows_after: p.flows_after.iter().map(FlowState::of).collect(),
+        }
+    }
+
+    fn into_result(self, flows: usize, runs: u64) -> Result<PlanResult, PartError> {
+        if self.runs != runs || self.ops.counts[0] != runs || self.exposure.counts[0] != runs {
+            return err(format!(
+                "damaged payload: plan {} counts {} replications, the part holds {runs}",
+                self.plan, self.runs
+            ));
+        }
+        if self.flows.len() != flows || self.flows_after.len() != flows {
+            return err(format!(
+                "damaged payload: plan {} has {} flows, the model has {flows}",
+                self.plan,
+                self.flows.len()
+            ));
+        }
+        let [c0, c1, c2, c3, c4, c5, c6] = self.ops.counts;
+        let m = &self.ops.moments;
+        let mut ops = OpsAcc {
+            runs: c0,
+            runs_with_trip: c1,
+            runs_with_patch_failure: c2,
+            runs_with_overrun: c3,
+            deployments: c4,
+            failed_deployments: c5,
+            runs_changes_done: c6,
+            downtime_h: moments_of(&m[0])?,
+            downtime_cost: moments_of(&m[1])?,
+            overrun_h: moments_of(&m[2])?,
+            loss_of_view_h: moments_of(&m[3])?,
+            loss_of_control_h: moments_of(&m[4])?,
+            historian_gap_h: moments_of(&m[5])?,
+            ..OpsAcc::default()
+        };
+        fill_histogram(&mut ops.downtime_minutes, &self.ops.downtime_minutes)?;
+        let [e0, e1, e2, e3, e4] = self.exposure.counts;
+        let m = &self.exposure.moments;
+        let mut exposure = ExposureAcc {
+            runs: e0,
+            runs_compromised: e1,
+            runs_with_foothold: e2,
+            runs_detected_before_impact: e3,
+            runs_dual_success: e4,
+            exposure_days: moments_of(&m[0])?,
+            impact_cost: moments_of(&m[1])?,
+            loss: moments_of(&m[2])?,
+            ..ExposureAcc::default()
+        };
+        fill_histogram(&mut exposure.ttc_minutes, &self.exposure.ttc_minutes)?;
+        check_n(
+            &[
+                ops.downtime_h,
+                ops.downtime_cost,
+                ops.overrun_h,
+                ops.loss_of_view_h,
+                ops.loss_of_control_h,
+                ops.historian_gap_h,
+                exposure.exposure_days,
+                exposure.impact_cost,
+                exposure.loss,
+            ],
+            runs,
+        )?;
+        Ok(PlanResult {
+            plan: self.plan,
+            flows: self
+                .flows
+                .into_iter()
+                .map(FlowState::into_stats)
+                .collect::<Result<_, _>>()?,
+            flows_after: self
+                .flows_after
+                .into_iter()
+                .map(FlowState::into_stats)
+                .collect::<Result<_, _>>()?,
+            ops,
+            exposure,
+            events: self.events,
+            runs,
+        })
+    }
+}
+
+impl FlowState {
+    fn of(f: &FlowStats) -> FlowState {
+        FlowState {
+            counts: [
+                f.sent,
+                f.completed,
+                f.deadline_misses,
+                f.timeouts,
+                f.failed_polls,
+                f.comm_fail_events,
+                f.stale_events,
+                f.lost,
+                f.latency_min_ns,
+                f.latency_max_ns,
+            ],
+            latency_sum_ns: f.latency_sum_ns.to_string(),
+            latency_sumsq_ns: f.latency_sumsq_ns.to_string(),
+            latency_us: histogram_state(&f.latency_histogram()),
+        }
+    }
+
+    fn into_stats(self) -> Result<FlowStats, PartError> {
+        let [sent, completed, misses, timeouts, failed, comm_fail, stale, lost, min, max] =
+            self.counts;
+        let sum = |s: &str| {
+            s.parse::<u128>()
+                .map_err(|_| PartError(format!("damaged payload: `{s}` is not a sum")))
+        };
+        let mut f = FlowStats::new();
+        f.sent = sent;
+        f.completed = completed;
+        f.deadline_misses = misses;
+        f.timeouts = timeouts;
+        f.failed_polls = failed;
+        f.comm_fail_events = comm_fail;
+        f.stale_events = stale;
+        f.lost = lost;
+        f.latency_min_ns = min;
+        f.latency_max_ns = max;
+        f.latency_sum_ns = sum(&self.latency_sum_ns)?;
+        f.latency_sumsq_ns = sum(&self.latency_sumsq_ns)?;
+        // Latencies are clamped to LATENCY_MAX_US when recorded; a bucket's top value is
+        // within a factor of two of it. Anything larger is not from a run.
+        let limit = 2 * patchtwin_sim::engine::LATENCY_MAX_US;
+        for (value, count) in self.latency_us {
+            if value > limit {
+                return err(format!(
+                    "damaged payload: latency {value} µs is beyond the largest recorded"
+                ));
+            }
+            f.record_latency_count(value, count).map_err(|_| {
+                PartError(format!("damaged payload: latency {value} µs out of range"))
+            })?;
+        }
+        Ok(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_ranges_tile_the_run() {
+        for runs in [0u64, 1, 2, 7, 10, 64, 1000] {
+            for n in 1..=9u64 {
+                let mut next = 0;
+                for k in 1..=n {
+                    let r = part_range(k, n, runs).expect("valid part");
+                    assert_eq!(r.start, next, "runs {runs}, part {k}/{n}");
+                    assert!(r.end - r.start <= runs.div_ceil(n));
+                    next = r.end;
+                }
+                assert_eq!(next, runs);
+            }
+        }
+        assert_eq!(part_range(0, 3, 10), None);
+        assert_eq!(part_range(4, 3, 10), None);
+        assert_eq!(part_range(1, 0, 10), None);
+        // Hand calculation: 10 runs in 3 parts are 0..3, 3..6, 6..10.
+        assert_eq!(part_range(1, 3, 10), Some(0..3));
+        assert_eq!(part_range(2, 3, 10), Some(3..6));
+        assert_eq!(part_range(3, 3, 10), Some(6..10));
+    }
+
+    #[test]
+    fn histogram_counts_survive_a_round_trip() {
+        // Values across buckets and magnitudes, including 0 and repeats.
+        let mut h = Histogram::<u64>::new_with_bounds(1, 1_000_000_000, 3).expect("bounds");
+        for v in [0u64, 0, 1, 2, 1023, 1024, 2047, 2049, 123_456, 999_999_999] {
+            h.record(v).expect("in range");
+        }
+        let mut back = Histogram::<u64>::new_with_bounds(1, 1_000_000_000, 3).expect("bounds");
+        fill_histogram(&mut back, &histogram_state(&h)).expect("in range");
+        assert_eq!(back, h);
+        for q in [0.0, 0.1, 0.5, 0.9, 0.99, 1.0] {
+            assert_eq!(back.value_at_quantile(q), h.value_at_quantile(q));
+        }
+        assert_eq!(back.len(), 10);
+    }
+}
