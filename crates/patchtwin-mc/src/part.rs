@@ -280,65 +280,149 @@ pub struct Assembled {
     pub wall_s: f64,
 }
 
+/// Merges parts one at a time, so that only the running total and one part are in memory,
+/// checking each against the run's identity; [`Assembler::finish`] checks that together
+/// they hold every replication exactly once. Merging is exact, so the order parts arrive in
+/// does not change a bit of the result.
+#[derive(Debug)]
+pub struct Assembler {
+    identity: Option<(String, Identity)>,
+    spans: Vec<(String, Span)>,
+    total: Option<RunResult>,
+    threads: usize,
+    wall_s: f64,
+}
+
+impl Assembler {
+    /// An assembler that takes the identity of the first part added.
+    pub fn new() -> Self {
+        Assembler {
+            identity: None,
+            spans: Vec::new(),
+            total: None,
+            threads: 1,
+            wall_s: 0.0,
+        }
+    }
+
+    /// An assembler for parts of the run `identity` (`what` names it in messages, e.g. "this
+    /// run").
+    pub fn expecting(what: &str, identity: Identity) -> Self {
+        Assembler {
+            identity: Some((what.into(), identity)),
+            ..Assembler::new()
+        }
+    }
+
+    /// The spans added so far, in the order added.
+    pub fn spans(&self) -> impl Iterator<Item = &Span> {
+        self.spans.iter().map(|(_, s)| s)
+    }
+
+    /// Adds part `part`, read from `name`: refused when it is of another run, or holds a
+    /// replication an earlier part holds.
+    pub fn add(&mut self, name: &str, part: Part) -> Result<(), PartError> {
+        match &self.identity {
+            None => self.identity = Some((name.into(), part.identity.clone())),
+            Some((first, id)) => {
+                if let Some(d) = id.difference(&part.identity) {
+                    return err(format!(
+                        "{name} is not a part of the same run as {first}: its {d}"
+                    ));
+                }
+            }
+        }
+        let s = part.span;
+        for (other, o) in &self.spans {
+            if (o.first, o.end) == (s.first, s.end) {
+                return err(format!(
+                    "{name} duplicates {other}: both hold {}",
+                    s.describe()
+                ));
+            }
+            if s.first < o.end && o.first < s.end {
+                return err(format!(
+                    "{name} ({}) overlaps {other} ({})",
+                    s.describe(),
+                    o.describe()
+                ));
+            }
+        }
+        self.spans.push((name.into(), s));
+        self.threads = self.threads.max(part.threads);
+        self.wall_s += part.wall_s;
+        match &mut self.total {
+            None => self.total = Some(part.result),
+            Some(t) => t.merge(&part.result),
+        }
+        Ok(())
+    }
+
+    /// The replication ranges of `0..runs` no part added holds, in order.
+    pub fn gaps(&self, runs: u64) -> Vec<std::ops::Range<u64>> {
+        let mut spans: Vec<&Span> = self.spans().collect();
+        spans.sort_by_key(|s| s.first);
+        let mut gaps = Vec::new();
+        let mut covered = 0;
+        for s in spans {
+            if s.first > covered {
+                gaps.push(covered..s.first);
+            }
+            covered = covered.max(s.end);
+        }
+        if covered < runs {
+            gaps.push(covered..runs);
+        }
+        gaps
+    }
+
+    /// The merged result, if the parts added hold every replication of the run.
+    pub fn finish(self) -> Result<Assembled, PartError> {
+        let (Some((_, identity)), Some(result)) = (self.identity, self.total) else {
+            return err("no part files given");
+        };
+        let mut sorted: Vec<&(String, Span)> = self.spans.iter().collect();
+        sorted.sort_by_key(|(_, s)| s.first);
+        let mut covered = 0;
+        for (name, s) in sorted {
+            if s.first > covered {
+                return err(format!(
+                    "replications {covered}..{} are missing: no part holds them (the next part is {name}, {})",
+                    s.first,
+                    s.describe()
+                ));
+            }
+            covered = s.end;
+        }
+        if covered < identity.runs {
+            return err(format!(
+                "replications {covered}..{} are missing: no part holds them (the run has {} replications)",
+                identity.runs, identity.runs
+            ));
+        }
+        Ok(Assembled {
+            identity,
+            result,
+            threads: self.threads,
+            wall_s: self.wall_s,
+        })
+    }
+}
+
+impl Default for Assembler {
+    fn default() -> Self {
+        Assembler::new()
+    }
+}
+
 /// Checks that `parts` (each with the name of its file) belong together and cover
 /// `0..runs` exactly once, then merges them. The order given does not matter.
 pub fn assemble(parts: Vec<(String, Part)>) -> Result<Assembled, PartError> {
-    let Some((first_name, first)) = parts.first() else {
-        return err("no part files given");
-    };
-    let identity = first.identity.clone();
-    for (name, p) in &parts[1..] {
-        if let Some(d) = identity.difference(&p.identity) {
-            return err(format!(
-                "{name} is not a part of the same run as {first_name}: its {d}"
-            ));
-        }
+    let mut a = Assembler::new();
+    for (name, p) in parts {
+        a.add(&name, p)?;
     }
-    let mut sorted: Vec<&(String, Part)> = parts.iter().collect();
-    sorted.sort_by_key(|(_, p)| (p.span.first, p.span.end));
-    let mut covered = 0u64;
-    for (i, (name, p)) in sorted.iter().enumerate() {
-        if i > 0 {
-            let (prev_name, prev) = sorted[i - 1];
-            if prev.span.first == p.span.first && prev.span.end == p.span.end {
-                return err(format!(
-                    "{name} duplicates {prev_name}: both hold {}",
-                    p.span.describe()
-                ));
-            }
-            if p.span.first < covered {
-                return err(format!(
-                    "{name} ({}) overlaps {prev_name} ({})",
-                    p.span.describe(),
-                    prev.span.describe()
-                ));
-            }
-        }
-        if p.span.first > covered {
-            return err(format!(
-                "replications {covered}..{} are missing: no part holds them (the next part is {name}, {})",
-                p.span.first,
-                p.span.describe()
-            ));
-        }
-        covered = p.span.end;
-    }
-    if covered < identity.runs {
-        return err(format!(
-            "replications {covered}..{} are missing: no part holds them (the run has {} replications)",
-            identity.runs, identity.runs
-        ));
-    }
-    let mut result = sorted[0].1.result.clone();
-    for (_, p) in &sorted[1..] {
-        result.merge(&p.result);
-    }
-    Ok(Assembled {
-        identity,
-        result,
-        threads: parts.iter().map(|(_, p)| p.threads).max().unwrap_or(1),
-        wall_s: parts.iter().map(|(_, p)| p.wall_s).sum(),
-    })
+    a.finish()
 }
 
 // ---- The payload: every accumulator, exactly. ----
