@@ -103,13 +103,11 @@ pub fn run_part(
     if let Err(e) = check_replaceable(&path) {
         return Ok(Err(e));
     }
-    let bar = match crate::progress::Progress::new(
-        (range.end - range.start) * plans.len() as u64,
-        0,
-    ) {
-        Ok(b) => b,
-        Err(e) => return Ok(Err(e)),
-    };
+    let bar =
+        match crate::progress::Progress::new((range.end - range.start) * plans.len() as u64, 0) {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(e)),
+        };
     let started = std::time::Instant::now();
     let result = patchtwin_mc::run_range(model, plans, range.clone(), settings, &|d| bar.set(d))?;
     bar.finish();
@@ -180,7 +178,9 @@ fn write_part(path: &Path, p: &Part) -> Result<(), BadInput> {
         BadInput(format!("error: cannot write {}: {e}", what.display()))
     };
     std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let bytes = part::encode(p, patchtwin_scenario::sha256_hex);
     let write = || -> std::io::Result<()> {
@@ -200,8 +200,12 @@ fn write_part(path: &Path, p: &Part) -> Result<(), BadInput> {
 
 /// Reads and checks one part file.
 fn read_part(path: &Path) -> Result<Part, BadInput> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| BadInput(format!("error: cannot read part file {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        BadInput(format!(
+            "error: cannot read part file {}: {e}",
+            path.display()
+        ))
+    })?;
     part::decode(&bytes, patchtwin_scenario::sha256_hex)
         .map_err(|e| BadInput(format!("error: {}: {e}", path.display())))
 }
@@ -432,7 +436,9 @@ impl Checkpoint {
                     wall_s: started.elapsed().as_secs_f64(),
                     result,
                 };
-                let path = self.dir.join(format!("chunk-{first}-{end}.{}", part::EXTENSION));
+                let path = self
+                    .dir
+                    .join(format!("chunk-{first}-{end}.{}", part::EXTENSION));
                 if let Err(e) = write_part(&path, &p) {
                     return Ok(Err(e));
                 }
@@ -478,5 +484,4 @@ mod tests {
         let e = parse_part("1/5", 4).err().expect("too many parts");
         assert!(e.0.contains("at most 4"), "{}", e.0);
     }
-
 }

@@ -73,10 +73,8 @@ impl Progress {
             Progress::Lines(m) => {
                 let Ok(mut l) = m.lock() else { return };
                 let now = Instant::now();
-                let due = l
-                    .last
-                    .is_none_or(|t| now.duration_since(t) >= l.interval)
-                    || done >= l.total;
+                let due =
+                    l.last.is_none_or(|t| now.duration_since(t) >= l.interval) || done >= l.total;
                 if !due {
                     return;
                 }

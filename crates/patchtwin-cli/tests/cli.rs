@@ -52,3 +52,6 @@ mod mutation;
 
 #[path = "cli/parts.rs"]
 mod parts;
+
+#[path = "cli/slurm.rs"]
+mod slurm;

@@ -199,7 +199,11 @@ pub fn looks_like_part(bytes: &[u8]) -> bool {
     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     serde_json::from_slice::<serde_json::Value>(line)
         .ok()
-        .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(|f| f == FORMAT))
+        .and_then(|v| {
+            v.get("format")
+                .and_then(|f| f.as_str())
+                .map(|f| f == FORMAT)
+        })
         .unwrap_or(false)
 }
 
@@ -237,8 +241,8 @@ pub fn decode(bytes: &[u8], sha256: Sha256) -> Result<Part, PartError> {
     if sha256(payload) != header.payload_sha256 {
         return err("damaged: the payload's SHA-256 does not match the header's checksum");
     }
-    let state: PayloadState = serde_json::from_slice(payload)
-        .map_err(|e| PartError(format!("damaged payload: {e}")))?;
+    let state: PayloadState =
+        serde_json::from_slice(payload).map_err(|e| PartError(format!("damaged payload: {e}")))?;
     let id = &header.identity;
     let span = header.span;
     if span.first >= span.end || span.end > id.runs {
@@ -804,8 +808,18 @@ impl FlowState {
     }
 
     fn into_stats(self) -> Result<FlowStats, PartError> {
-        let [sent, completed, misses, timeouts, failed, comm_fail, stale, lost, min, max] =
-            self.counts;
+        let [
+            sent,
+            completed,
+            misses,
+            timeouts,
+            failed,
+            comm_fail,
+            stale,
+            lost,
+            min,
+            max,
+        ] = self.counts;
         let sum = |s: &str| {
             s.parse::<u128>()
                 .map_err(|_| PartError(format!("damaged payload: `{s}` is not a sum")))

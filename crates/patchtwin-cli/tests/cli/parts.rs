@@ -103,12 +103,7 @@ fn merged_parts_equal_the_single_run_for_1_2_3_and_7_parts() {
     }
     // A folder of parts is the same as its files.
     let merged = tmp.path().join("merged-folder");
-    run_ok(&[
-        "merge",
-        s(&tmp.path().join("parts-3")),
-        "--out",
-        s(&merged),
-    ]);
+    run_ok(&["merge", s(&tmp.path().join("parts-3")), "--out", s(&merged)]);
     assert_eq!(summary_without_wall_clock(&merged), expected);
 }
 
@@ -118,7 +113,16 @@ fn parts_that_do_not_belong_together_are_refused_with_exit_2() {
     let dir = tmp.path().join("p");
     for k in 1..=3 {
         let part = format!("{k}/3");
-        run_ok(&["run", SCENARIO, "--runs", "9", "--part", &part, "--out", s(&dir)]);
+        run_ok(&[
+            "run",
+            SCENARIO,
+            "--runs",
+            "9",
+            "--part",
+            &part,
+            "--out",
+            s(&dir),
+        ]);
     }
     let p = |k: u64| dir.join(format!("part-{k}-of-3.ptpart"));
     let out = s(&tmp.path().join("out")).to_string();
@@ -126,12 +130,29 @@ fn parts_that_do_not_belong_together_are_refused_with_exit_2() {
     let e = run_bad(&["merge", s(&p(1)), s(&p(3)), "--out", &out]);
     assert!(e.contains("replications 3..6 are missing"), "{e}");
     // A duplicate, named by file.
-    let e = run_bad(&["merge", s(&p(1)), s(&p(2)), s(&p(2)), s(&p(3)), "--out", &out]);
+    let e = run_bad(&[
+        "merge",
+        s(&p(1)),
+        s(&p(2)),
+        s(&p(2)),
+        s(&p(3)),
+        "--out",
+        &out,
+    ]);
     assert!(e.contains("duplicates") && e.contains("part-2-of-3"), "{e}");
     // A part of another run (seed), named by file.
     let other = tmp.path().join("other");
     run_ok(&[
-        "run", SCENARIO, "--runs", "9", "--seed", "2", "--part", "2/3", "--out", s(&other),
+        "run",
+        SCENARIO,
+        "--runs",
+        "9",
+        "--seed",
+        "2",
+        "--part",
+        "2/3",
+        "--out",
+        s(&other),
     ]);
     let e = run_bad(&[
         "merge",
@@ -176,14 +197,23 @@ fn parts_that_do_not_belong_together_are_refused_with_exit_2() {
         let e = run_bad(&["run", SCENARIO, "--runs", "9", "--part", bad, "--out", &out]);
         assert!(e.contains("--part: expected K/N"), "{bad}: {e}");
     }
-    let e = run_bad(&["run", SCENARIO, "--runs", "2", "--part", "1/3", "--out", &out]);
+    let e = run_bad(&[
+        "run", SCENARIO, "--runs", "2", "--part", "1/3", "--out", &out,
+    ]);
     assert!(e.contains("cannot be split into 3 parts"), "{e}");
     // A file in the way that is not a part is never overwritten.
     let blocked = tmp.path().join("blocked");
     std::fs::create_dir(&blocked).expect("mkdir");
     std::fs::write(blocked.join("part-1-of-2.ptpart"), b"mine").expect("write");
     let e = run_bad(&[
-        "run", SCENARIO, "--runs", "4", "--part", "1/2", "--out", s(&blocked),
+        "run",
+        SCENARIO,
+        "--runs",
+        "4",
+        "--part",
+        "1/2",
+        "--out",
+        s(&blocked),
     ]);
     assert!(e.contains("is not a patchtwin part file"), "{e}");
     assert_eq!(
@@ -199,7 +229,16 @@ fn merge_target_ci_says_whether_reached_and_how_many_more() {
     let dir = tmp.path().join("p");
     for k in 1..=2 {
         let part = format!("{k}/2");
-        run_ok(&["run", SCENARIO, "--runs", "30", "--part", &part, "--out", s(&dir)]);
+        run_ok(&[
+            "run",
+            SCENARIO,
+            "--runs",
+            "30",
+            "--part",
+            &part,
+            "--out",
+            s(&dir),
+        ]);
     }
     let merged = tmp.path().join("m");
     let out = run_ok(&["merge", s(&dir), "--out", s(&merged), "--target-ci", "0.02"]);
@@ -284,10 +323,7 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_result() {
     let mut child = spawn(&args, &[]);
     let start = Instant::now();
     while chunks(&ck).len() < 2 {
-        assert!(
-            start.elapsed() < LIMIT,
-            "no chunk written within {LIMIT:?}"
-        );
+        assert!(start.elapsed() < LIMIT, "no chunk written within {LIMIT:?}");
         if let Some(status) = child.try_wait().expect("wait") {
             panic!("the run ended ({status}) before it could be killed");
         }
@@ -319,7 +355,10 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_result() {
         "--seed",
         "6",
     ]);
-    assert!(e.contains("seed is 5, not 6") || e.contains("seed is 6, not 5"), "{e}");
+    assert!(
+        e.contains("seed is 5, not 6") || e.contains("seed is 6, not 5"),
+        "{e}"
+    );
     args.push("--resume");
     run_ok(&args);
     assert_eq!(
@@ -327,7 +366,10 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_result() {
         summary_without_wall_clock(&single),
         "the resumed run differs from the uninterrupted one"
     );
-    assert!(!ck.exists(), "the checkpoint is removed once the outputs are written");
+    assert!(
+        !ck.exists(),
+        "the checkpoint is removed once the outputs are written"
+    );
 }
 
 #[test]
@@ -336,7 +378,14 @@ fn batch_logs_get_progress_lines_with_rate_and_time_left() {
     let out = tmp.path().join("out");
     let child = spawn(
         &[
-            "run", SCENARIO, "--runs", "256", "--threads", "2", "--out", s(&out),
+            "run",
+            SCENARIO,
+            "--runs",
+            "256",
+            "--threads",
+            "2",
+            "--out",
+            s(&out),
         ],
         &[("PATCHTWIN_PROGRESS_INTERVAL", "0")],
     );
@@ -359,22 +408,29 @@ fn batch_logs_get_progress_lines_with_rate_and_time_left() {
             d.parse().expect("done")
         })
         .collect();
-    assert_eq!(
-        done,
-        vec![64 * 4, 128 * 4, 192 * 4, 256 * 4],
-        "{stderr}"
-    );
+    assert_eq!(done, vec![64 * 4, 128 * 4, 192 * 4, 256 * 4], "{stderr}");
     assert!(lines[0].contains(" left"), "{}", lines[0]);
     assert!(lines[3].ends_with(", done"), "{}", lines[3]);
     // The default interval (10 s) prints the first tick and the last only, for a short run.
     let child = spawn(
-        &["run", SCENARIO, "--runs", "256", "--out", s(&out), "--force"],
+        &[
+            "run",
+            SCENARIO,
+            "--runs",
+            "256",
+            "--out",
+            s(&out),
+            "--force",
+        ],
         &[],
     );
     let result = child.wait_with_output().expect("run");
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert_eq!(
-        stderr.lines().filter(|l| l.starts_with("progress: ")).count(),
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("progress: "))
+            .count(),
         2,
         "{stderr}"
     );
