@@ -73,6 +73,9 @@ enum Command {
         file: PathBuf,
     },
     /// Rehearse every plan: Monte Carlo replications, a comparison table, summary.json.
+    ///
+    /// Progress goes to stderr: a bar on a terminal, otherwise (a batch log) a line every 10
+    /// seconds, or every PATCHTWIN_PROGRESS_INTERVAL seconds when that is set (0: every chunk).
     Run {
         /// Scenario file (YAML or JSON).
         file: PathBuf,

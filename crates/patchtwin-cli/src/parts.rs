@@ -478,10 +478,10 @@ mod tests {
         assert_eq!(parse_part("2/8", 100).ok(), Some((2, 8)));
         assert_eq!(parse_part("8/8", 100).ok(), Some((8, 8)));
         for bad in ["0/3", "4/3", "3", "a/b", "1/0", "-1/3", ""] {
-            let e = parse_part(bad, 100).err().expect(bad);
+            let e = parse_part(bad, 100).expect_err(bad);
             assert!(e.0.contains("expected K/N"), "{bad}: {}", e.0);
         }
-        let e = parse_part("1/5", 4).err().expect("too many parts");
+        let e = parse_part("1/5", 4).expect_err("too many parts");
         assert!(e.0.contains("at most 4"), "{}", e.0);
     }
 }
