@@ -369,6 +369,7 @@ impl Checkpoint {
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| BadInput(format!("error: cannot create {}: {e}", dir.display())))?;
+        remove_stale_temporaries(dir);
         let chunks = list_parts(dir, "chunk-")?;
         if !resume && !chunks.is_empty() {
             return Err(BadInput(format!(
@@ -455,6 +456,23 @@ impl Checkpoint {
             .finish()
             .map(|a| a.result)
             .map_err(|e| BadInput(format!("error: {e}"))))
+    }
+}
+
+/// Removes what a write killed half-way left in `dir`: the hidden temporary files of
+/// [`write_part`] for chunk files (`.chunk-A-B.ptpart.tmp-PID`), never anything else.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with(".chunk-")
+            && name.contains(&format!(".{}.tmp-", part::EXTENSION))
+            && e.file_type().is_ok_and(|t| t.is_file());
+        if ours {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 

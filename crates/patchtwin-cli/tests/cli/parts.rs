@@ -359,6 +359,8 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_result() {
         e.contains("seed is 5, not 6") || e.contains("seed is 6, not 5"),
         "{e}"
     );
+    // What a kill during a chunk's write leaves: its hidden temporary file.
+    std::fs::write(ck.join(".chunk-576-640.ptpart.tmp-999999"), b"{\"format\":").expect("write");
     args.push("--resume");
     run_ok(&args);
     assert_eq!(
@@ -411,7 +413,8 @@ fn batch_logs_get_progress_lines_with_rate_and_time_left() {
     assert_eq!(done, vec![64 * 4, 128 * 4, 192 * 4, 256 * 4], "{stderr}");
     assert!(lines[0].contains(" left"), "{}", lines[0]);
     assert!(lines[3].ends_with(", done"), "{}", lines[3]);
-    // The default interval (10 s) prints the first tick and the last only, for a short run.
+    // The default interval (10 s): the first tick, the last, and one per 10 s between.
+    let started = Instant::now();
     let child = spawn(
         &[
             "run",
@@ -425,14 +428,15 @@ fn batch_logs_get_progress_lines_with_rate_and_time_left() {
         &[],
     );
     let result = child.wait_with_output().expect("run");
+    let most = 2 + started.elapsed().as_secs() / 10;
     let stderr = String::from_utf8_lossy(&result.stderr);
-    assert_eq!(
-        stderr
-            .lines()
-            .filter(|l| l.starts_with("progress: "))
-            .count(),
-        2,
-        "{stderr}"
+    let count = stderr
+        .lines()
+        .filter(|l| l.starts_with("progress: "))
+        .count() as u64;
+    assert!(
+        (2..=most).contains(&count),
+        "{count} lines, at most {most}:\n{stderr}"
     );
     // A bad interval is bad input.
     let child = spawn(
