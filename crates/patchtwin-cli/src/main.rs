@@ -51,6 +51,8 @@ fn stdout_failed(e: std::io::Error) -> ! {
 
 mod capture;
 mod import;
+mod parts;
+mod progress;
 mod trace_filter;
 
 #[derive(Parser)]
@@ -84,6 +86,9 @@ enum Command {
         file: PathBuf,
     },
     /// Rehearse every plan: Monte Carlo replications, a comparison table, summary.json.
+    ///
+    /// Progress goes to stderr: a bar on a terminal, otherwise (a batch log) a line every 10
+    /// seconds, or every PATCHTWIN_PROGRESS_INTERVAL seconds when that is set (0: every chunk).
     #[command(after_help = "Examples:
   patchtwin run scenarios/water-treatment.yaml --runs 500 --seed 7 --out out/water
   patchtwin run scenarios/ews-actively-exploited.yaml --plans defer,patch-now --out out/ews-two
@@ -125,6 +130,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Merge part files (`run --part K/N`) into the outputs of one run of all their
+    /// replications, after checking that they belong together.
+    Merge(parts::MergeArgs),
     /// Import CSAF advisories (with KEV, EPSS) or a CycloneDX SBOM into a new scenario file.
     Import(import::ImportArgs),
     /// Compare the model's poll response times with a capture's, flow by flow.
@@ -211,6 +219,7 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
             &kind,
             json,
         )),
+        Command::Merge(args) => parts::merge(&args),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
         Command::Init { file, force } => Ok(init(&file, force)),
@@ -446,6 +455,21 @@ struct RunOpts {
     /// Cap on replications per plan for `--target-ci`.
     #[arg(long, default_value_t = 20_000)]
     max_runs: u64,
+    /// Run only part K of N (1 ≤ K ≤ N) of the `--runs` replications and write it as
+    /// `part-K-of-N.ptpart` into the folder `--out` (created if missing) for `patchtwin
+    /// merge`. Parts are contiguous replication ranges, so the N parts together are exactly
+    /// the single run.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["target_ci", "checkpoint"])]
+    part: Option<String>,
+    /// Keep every completed chunk of replications as a part file in this folder while the
+    /// run goes, so that `--resume` can continue it after a kill or a crash. The chunk files
+    /// are removed once the outputs are written.
+    #[arg(long, value_name = "DIR", conflicts_with = "target_ci")]
+    checkpoint: Option<PathBuf>,
+    /// Continue the run kept in `--checkpoint` (give the interrupted run's arguments): only
+    /// the missing replications run, and the results equal an uninterrupted run's.
+    #[arg(long, requires = "checkpoint")]
+    resume: bool,
 }
 
 fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), BadInput>> {
@@ -486,25 +510,40 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     };
     let model = patchtwin_sim::Compiled::new(s.clone());
     let cap = o.target_ci.map_or(o.runs, |_| o.max_runs.max(o.runs));
-    let bar = progress_bar(cap * plan_ix.len() as u64);
-    let started = std::time::Instant::now();
     let settings = patchtwin_mc::McSettings {
         runs: o.runs,
         seed: o.seed,
         threads,
         observe_ns,
     };
-    let tick = |done: u64| {
-        if let Some(b) = &bar {
-            b.set_position(done);
-        }
+    let identity = parts::identity(file, &loaded.sha256, &model, &plan_ix, settings);
+    if let Some(text) = &o.part {
+        return parts::run_part(text, &o.out, identity, &model, &plan_ix, settings);
+    }
+    let checkpoint = match &o.checkpoint {
+        None => None,
+        Some(dir) => match parts::Checkpoint::open(dir, o.resume, identity)? {
+            Ok(c) => Some(c),
+            Err(e) => return Ok(Err(e)),
+        },
     };
-    let (results, stop) = match o.target_ci {
-        None => (
+    let already = checkpoint.as_ref().map_or(0, |c| c.done()) * plan_ix.len() as u64;
+    let bar = match progress::Progress::new(cap * plan_ix.len() as u64, already) {
+        Ok(b) => b,
+        Err(e) => return Ok(Err(e)),
+    };
+    let started = std::time::Instant::now();
+    let tick = |done: u64| bar.set(done);
+    let (results, stop) = match (o.target_ci, checkpoint) {
+        (None, Some(c)) => match c.run(&model, &plan_ix, settings, &tick)? {
+            Ok(r) => (r, format!("fixed: {} replications per plan", o.runs)),
+            Err(e) => return Ok(Err(e)),
+        },
+        (None, None) => (
             patchtwin_mc::run(&model, &plan_ix, settings, &tick)?,
             format!("fixed: {} replications per plan", o.runs),
         ),
-        Some(w) => {
+        (Some(w), _) => {
             let (r, why) =
                 patchtwin_mc::merge::run_until(&model, &plan_ix, settings, w, o.runs, cap, &tick)?;
             let text = match why {
@@ -527,9 +566,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         }
     };
     let wall_s = started.elapsed().as_secs_f64();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     let runs = results.plans.first().map_or(0, |p| p.runs);
     let events = results.plans.iter().map(|r| r.events).sum();
     let summary = patchtwin_report::summary(
@@ -540,7 +577,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
             seed: o.seed,
             horizon_s: s.horizon.as_secs_f64(),
             observe_s: observe_ns as f64 / 1e9,
-            stop: stop.clone(),
+            stop,
         },
         patchtwin_report::EngineInfo {
             events,
@@ -549,14 +586,33 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         },
         &results,
     );
+    if let Err(e) = publish(&o.out, o.force, o.rows, &summary, &results, &s) {
+        return Ok(Err(e));
+    }
+    if let Some(dir) = &o.checkpoint {
+        parts::clear_checkpoint(dir);
+    }
+    Ok(Ok(()))
+}
+
+/// Writes a run's outputs to `out` (one transaction) and prints the table and what was
+/// written: the end of `run` and of `merge`.
+fn publish(
+    out: &std::path::Path,
+    force: bool,
+    rows: usize,
+    summary: &patchtwin_report::Summary,
+    results: &patchtwin_mc::RunResult,
+    s: &Scenario,
+) -> Result<(), BadInput> {
     // An output folder that cannot be written, or holds files we must not touch, is the
     // user's to fix: exit 2, not 1. Everything is on disk before anything is printed.
-    let written = match patchtwin_report::write_all(&o.out, &summary, &results, &s, o.force) {
+    let written = match patchtwin_report::write_all(out, summary, results, s, force) {
         Ok(w) => w,
         Err(e @ patchtwin_report::WriteError::Io { .. }) => {
-            return Ok(Err(BadInput(format!("error: {e}"))));
+            return Err(BadInput(format!("error: {e}")));
         }
-        Err(e) => return Ok(Err(BadInput(e.to_string()))),
+        Err(e) => return Err(BadInput(e.to_string())),
     };
     if let Some(left) = &written.left_behind {
         complain!(
@@ -564,29 +620,19 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
             left.display()
         );
     }
-    say_raw!("{}", patchtwin_report::table(&summary, o.rows));
+    say_raw!("{}", patchtwin_report::table(summary, rows));
     say!(
-        "\n{stop}\n{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",
-        o.out.join("summary.json").display()
+        "\n{}\n{} events in {:.2}s on {} thread(s); wrote {}",
+        summary.settings.stop,
+        summary.engine.events,
+        summary.engine.wall_s,
+        summary.engine.threads,
+        out.join("summary.json").display()
     );
     for path in written.files.iter().skip(1) {
         say!("  {}", path.display());
     }
-    Ok(Ok(()))
-}
-
-fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal as _;
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} replications {pos}/{len} [{bar:30}] {eta} left",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    Some(bar)
+    Ok(())
 }
 
 #[expect(

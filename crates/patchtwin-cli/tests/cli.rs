@@ -11,7 +11,12 @@
 //! - `hostile_input`: binary junk, alias bombs, deep nesting, huge numbers, huge files,
 //!   directories and missing files end quickly with exit code 2 and a clean message;
 //! - `outputs`: what patchtwin guarantees about files — atomic output sets under SIGKILL and
-//!   racing runs, files it did not write never touched, closed pipes, option refusals.
+//!   racing runs, files it did not write never touched, closed pipes, option refusals;
+//! - `parts`: `run --part K/N` + `merge` equal the single run, bad parts refused, a run
+//!   killed with SIGKILL resumes from its checkpoint, progress lines in batch logs;
+//! - `slurm`: the shipped Slurm job array on a real one-node cluster (skipped when Slurm is
+//!   not installed, unless `PATCHTWIN_REQUIRE_SLURM=1`) and the Kubernetes manifests'
+//!   structure and command line.
 //!
 //! Snapshots are plain files. To write or refresh them run
 //! `PATCHTWIN_BLESS=1 cargo test -p patchtwin-cli --test cli`, then read every changed
@@ -59,3 +64,9 @@ mod capture;
 
 #[path = "cli/starter.rs"]
 mod starter;
+
+#[path = "cli/parts.rs"]
+mod parts;
+
+#[path = "cli/slurm.rs"]
+mod slurm;

@@ -215,6 +215,17 @@ impl FlowStats {
         }
     }
 
+    /// Records `count` latencies of `value_us` µs, as an accumulator read back from a part
+    /// file is rebuilt: a value a histogram iterates over lands in the bucket it came from, so
+    /// the counts are exact. The other fields are public; set them directly.
+    pub fn record_latency_count(
+        &mut self,
+        value_us: u64,
+        count: u64,
+    ) -> Result<(), hdrhistogram::RecordError> {
+        self.histogram_mut(value_us).record_n(value_us, count)
+    }
+
     /// Exact mean latency in nanoseconds, if anything completed.
     pub fn mean_latency_ns(&self) -> Option<f64> {
         (self.completed > 0).then(|| self.latency_sum_ns as f64 / self.completed as f64)
