@@ -12,8 +12,9 @@
 //!
 //! This crate does no I/O; progress is reported through a callback.
 //!
-//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments) and `merge`
-//! (exact merging of disjoint replication ranges, and the `--target-ci` driver).
+//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `merge`
+//! (exact merging of disjoint replication ranges, and the `--target-ci` driver) and `part`
+//! (part files: the exact accumulator state of a replication range, with the run's identity).
 
 pub mod estimate;
 pub mod merge;
