@@ -9,12 +9,13 @@ use patchtwin_model::Scenario;
 
 /// Every event kind a trace line can have. A test reads the simulation's sources and checks
 /// that this list is exactly the kinds they record.
-pub const KINDS: [&str; 22] = [
+pub const KINDS: [&str; 23] = [
     "plan",
     "deploy",
     "restart",
     "patch_failed",
     "up",
+    "fault",
     "control",
     "window",
     "timeout",

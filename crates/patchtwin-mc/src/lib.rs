@@ -75,6 +75,8 @@ pub struct OpsAcc {
     pub loss_of_control_h: Moments,
     /// Historian data lost, hours.
     pub historian_gap_h: Moments,
+    /// Spontaneous faults, all replications.
+    pub faults: u64,
     /// Unplanned downtime per replication in whole minutes, rounded up, for *every*
     /// replication: a replication without downtime is recorded as exactly 0 (hdrhistogram
     /// keeps 0 as its own value), any downtime as at least 1. Exact counts up to 2,048
@@ -98,6 +100,7 @@ impl Default for OpsAcc {
             loss_of_view_h: Moments::default(),
             loss_of_control_h: Moments::default(),
             historian_gap_h: Moments::default(),
+            faults: 0,
             downtime_minutes: hdrhistogram::Histogram::new_with_bounds(1, 1_000_000_000, 3)
                 .expect("valid bounds"),
         }
@@ -121,6 +124,7 @@ impl OpsAcc {
         self.loss_of_view_h.push(h(o.loss_of_view_ns));
         self.loss_of_control_h.push(h(o.loss_of_control_ns));
         self.historian_gap_h.push(h(o.historian_gap_ns));
+        self.faults += u64::from(o.faults);
         self.downtime_minutes
             .saturating_record(o.downtime_ns.div_ceil(60_000_000_000));
     }

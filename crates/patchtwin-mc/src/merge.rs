@@ -27,6 +27,7 @@ impl OpsAcc {
         self.loss_of_view_h.merge(&o.loss_of_view_h);
         self.loss_of_control_h.merge(&o.loss_of_control_h);
         self.historian_gap_h.merge(&o.historian_gap_h);
+        self.faults += o.faults;
         self.downtime_minutes
             .add(&o.downtime_minutes)
             .expect("same histogram bounds");

@@ -309,6 +309,9 @@ pub struct Operations {
     pub loss_of_control_h: Est,
     /// Historian data lost beyond buffers, hours per replication.
     pub historian_gap_h: Est,
+    /// Spontaneous faults per replication (assets failing at their `fault_rate_per_day`,
+    /// down for their `reboot_time`), all assets together.
+    pub faults_per_run: f64,
     /// Deployments per replication.
     pub deployments_per_run: f64,
     /// Share of replications in which all the plan's changes completed within the horizon.
@@ -332,6 +335,11 @@ fn operations(r: &PlanResult) -> Operations {
         loss_of_view_h: o.loss_of_view_h.nonnegative_estimate().into(),
         loss_of_control_h: o.loss_of_control_h.nonnegative_estimate().into(),
         historian_gap_h: o.historian_gap_h.nonnegative_estimate().into(),
+        faults_per_run: if o.runs == 0 {
+            0.0
+        } else {
+            o.faults as f64 / o.runs as f64
+        },
         deployments_per_run: if o.runs == 0 {
             0.0
         } else {

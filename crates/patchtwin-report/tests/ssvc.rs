@@ -603,6 +603,7 @@ fn plan_summary(id: &str, dual: f64, lo: f64, hi: f64, loss: f64) -> PlanSummary
             loss_of_view_h: n(0.0),
             loss_of_control_h: n(0.0),
             historian_gap_h: n(0.0),
+            faults_per_run: 0.0,
             deployments_per_run: 2.0,
             changes_completed: 1.0,
         },

@@ -15,6 +15,9 @@ pub struct TraceLine {
     pub kind: &'static str,
     /// What happened and why.
     pub text: String,
+    /// The duration the line reports, as a number (ns): a fault's repair time, the data a
+    /// historian lost. `None` for lines that report no duration.
+    pub duration_ns: Option<u64>,
 }
 
 /// Operations results of one replication.
@@ -38,6 +41,11 @@ pub struct OpsOutcome {
     pub loss_of_control_ns: u64,
     /// Data lost at historians beyond their store-and-forward buffers (ns).
     pub historian_gap_ns: u64,
+    /// Spontaneous faults (see `ops`, module `fault`).
+    pub faults: u32,
+    /// Repair time drawn for those faults, summed (ns). Overlapping outages of one asset
+    /// count once in the asset's downtime but each in this sum.
+    pub fault_repair_ns: u64,
     /// Plan actions that never started within the horizon.
     pub actions_not_run: u32,
     /// When the last of the plan's changes completed, if they did.

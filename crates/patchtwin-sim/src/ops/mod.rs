@@ -18,6 +18,9 @@
 //!   waits for all of them, then restarts (its restart time). Inside a plant-wide maintenance
 //!   window production is stopped: nothing trips and nothing costs; a unit whose dependencies
 //!   are still lost when the window closes trips then (window overrun).
+//! - Spontaneous faults arrive as a Poisson process per asset (`fault_rate_per_day`) and take
+//!   the asset down for a draw of its `reboot_time`; the outage cascades like any other
+//!   (module `fault`).
 //! - Historian data is lost only beyond the store-and-forward buffer (of the flow's producer,
 //!   or else its consumer).
 //!
@@ -29,14 +32,18 @@
 //! trace and events are the same as re-evaluating everything.
 
 //!
-//! Submodules by concern: `plan` (actions, deployments, controls, windows), `health` (assets
+//! Submodules by concern: `plan` (actions, deployments, controls, windows), `fault`
+//! (spontaneous faults), `health` (assets
 //! going down and coming back, coarse flow health, unit restarts), `evaluate` (functions and
 //! units, closing the books). They never call into `attack`; cross-domain reactions are
 //! `engine`'s.
 
 mod evaluate;
+mod fault;
 mod health;
 mod plan;
+
+pub(crate) use fault::schedule_first_faults;
 
 use crate::compiled::{Compiled, CompiledFlow};
 use crate::event::Event;
