@@ -73,7 +73,7 @@ pub struct OpsAcc {
     pub loss_of_view_h: Moments,
     /// Loss of control, hours.
     pub loss_of_control_h: Moments,
-    /// Historian data lost, hours.
+    /// Data lost by flows into historians and cloud services, flow-hours (summed over flows).
     pub historian_gap_h: Moments,
     /// Spontaneous faults, all replications.
     pub faults: u64,

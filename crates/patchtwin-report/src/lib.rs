@@ -307,7 +307,8 @@ pub struct Operations {
     pub loss_of_view_h: Est,
     /// Loss of control outside windows, hours per replication.
     pub loss_of_control_h: Est,
-    /// Historian data lost beyond buffers, hours per replication.
+    /// Data lost by flows into historians and cloud services beyond the buffer holding it,
+    /// flow-hours per replication (summed over flows: one hour without three flows is 3).
     pub historian_gap_h: Est,
     /// Spontaneous faults per replication (assets failing at their `fault_rate_per_day`,
     /// down for their `reboot_time`), all assets together.

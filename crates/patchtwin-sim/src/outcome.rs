@@ -39,7 +39,8 @@ pub struct OpsOutcome {
     pub loss_of_view_ns: u64,
     /// Loss of control outside windows (ns), summed over control functions.
     pub loss_of_control_ns: u64,
-    /// Data lost at historians beyond their store-and-forward buffers (ns).
+    /// Data lost by flows into historians and cloud services beyond the store-and-forward
+    /// buffer holding it, summed over flows (flow-ns; see `ops`, "Data loss").
     pub historian_gap_ns: u64,
     /// Spontaneous faults (see `ops`, module `fault`).
     pub faults: u32,

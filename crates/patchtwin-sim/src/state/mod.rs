@@ -102,6 +102,10 @@ pub struct FlowState {
     pub failed: bool,
     /// When it was last marked failed.
     pub failed_since: u64,
+    /// When its route last broke (`route_down` went from 0 to 1).
+    pub cut_since: u64,
+    /// The store-and-forward buffer holding its data since then (ns; see `ops`, "Data loss").
+    pub cut_buffer_ns: u64,
     /// Statistics per observation phase (0: baseline, 1: after the changes) once folded.
     /// Boxed: two histograms are large and cold.
     pub stats: Box<[FlowStats; 2]>,
@@ -375,6 +379,8 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     generation: 0,
                     failed: false,
                     failed_since: 0,
+                    cut_since: 0,
+                    cut_buffer_ns: 0,
                     // Reserved with the world, so that the step loop does not allocate.
                     batch_us: Vec::with_capacity(LATENCY_BATCH),
                     batch_phase: 0,
