@@ -99,9 +99,9 @@ enum Command {
         entity: Option<String>,
         /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
         /// patch_failed, up, control, window. Network and cascades: timeout, comm_fail,
-        /// comm_restored, stale, flow_restored, historian_gap, fault, function_lost,
-        /// function_restored, trip, unit_restart, unit_running. Attacker: attack, detect,
-        /// evict, impact.
+        /// comm_restored, stale, flow_restored, historian_gap, saturated, fault,
+        /// function_lost, function_restored, trip, unit_restart, unit_running. Attacker:
+        /// attack, detect, evict, impact.
         #[arg(long, value_delimiter = ',')]
         kind: Vec<String>,
         /// JSON lines instead of text.

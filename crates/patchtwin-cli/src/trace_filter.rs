@@ -9,7 +9,7 @@ use patchtwin_model::Scenario;
 
 /// Every event kind a trace line can have. A test reads the simulation's sources and checks
 /// that this list is exactly the kinds they record.
-pub const KINDS: [&str; 23] = [
+pub const KINDS: [&str; 24] = [
     "plan",
     "deploy",
     "restart",
@@ -24,6 +24,7 @@ pub const KINDS: [&str; 23] = [
     "stale",
     "flow_restored",
     "historian_gap",
+    "saturated",
     "function_lost",
     "function_restored",
     "trip",
@@ -84,15 +85,30 @@ mod tests {
     use std::collections::BTreeSet;
 
     /// [`KINDS`] is exactly the set of kinds the simulation records: every `note(now,
-    /// entity, "kind", …)` call in its sources names its kind as the literal before `, ||`.
+    /// entity, "kind", …)` or `note_duration(now, entity, duration, "kind", …)` call in its
+    /// sources (all folders) names its kind as the literal before `, ||`.
     #[test]
     fn kinds_match_what_the_simulation_records() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../patchtwin-sim/src");
         let mut recorded = BTreeSet::new();
-        for entry in std::fs::read_dir(&src).expect("the simulation's sources") {
-            let path = entry.expect("entry").path();
+        let mut folders = vec![src];
+        let mut files = Vec::new();
+        while let Some(dir) = folders.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the simulation's sources") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        for path in files {
             let text = std::fs::read_to_string(&path).expect("source");
-            for (at, _) in text.match_indices(".note(") {
+            let calls = text
+                .match_indices(".note(")
+                .chain(text.match_indices(".note_duration("));
+            for (at, _) in calls {
                 let call = &text[at..text.len().min(at + 200)];
                 let Some(end) = call.find("\", ||") else {
                     continue;

@@ -17,7 +17,9 @@ pub mod merge;
 
 use estimate::{Estimate, Moments, wilson};
 use patchtwin_sim::ExposureOutcome;
-use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Outcome, Replication};
+use patchtwin_sim::{
+    Compiled, FlowStats, OpsOutcome, Outcome, QueueSaturation, Replication, SaturatedQueue,
+};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -217,6 +219,43 @@ impl ExposureAcc {
     }
 }
 
+/// A queue that reached its bound (see `patchtwin_sim::saturation`), over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaturationAcc {
+    /// Replications in which it did.
+    pub runs: u64,
+    /// Messages it dropped, all replications.
+    pub dropped: u64,
+    /// The earliest time (ns) it reached the bound in any replication.
+    pub first_reached_at: u64,
+}
+
+impl SaturationAcc {
+    /// Adds another replication's (or range's) finding about the same queue.
+    pub fn merge(&mut self, o: &SaturationAcc) {
+        self.runs += o.runs;
+        self.dropped += o.dropped;
+        self.first_reached_at = self.first_reached_at.min(o.first_reached_at);
+    }
+}
+
+/// Adds one replication's saturated queues to `acc` (ordered by queue: deterministic).
+pub fn push_saturation(
+    acc: &mut std::collections::BTreeMap<SaturatedQueue, SaturationAcc>,
+    found: &[QueueSaturation],
+) {
+    for s in found {
+        let one = SaturationAcc {
+            runs: 1,
+            dropped: s.dropped,
+            first_reached_at: s.reached_at,
+        };
+        acc.entry(s.queue)
+            .and_modify(|a| a.merge(&one))
+            .or_insert(one);
+    }
+}
+
 /// Merged results of one plan.
 #[derive(Debug, Clone)]
 pub struct PlanResult {
@@ -230,6 +269,8 @@ pub struct PlanResult {
     pub ops: OpsAcc,
     /// Exposure.
     pub exposure: ExposureAcc,
+    /// Queues that reached their bound, by queue.
+    pub saturated: std::collections::BTreeMap<SaturatedQueue, SaturationAcc>,
     /// Events processed over all replications.
     pub events: u64,
     /// Replications run.
@@ -409,6 +450,7 @@ pub fn run_range(
             flows_after: model.flows.iter().map(|_| FlowStats::new()).collect(),
             ops: OpsAcc::default(),
             exposure: ExposureAcc::default(),
+            saturated: std::collections::BTreeMap::new(),
             events: 0,
             runs: settings.runs,
         })
@@ -459,6 +501,7 @@ pub fn run_range(
                 }
                 r.ops.push(&o.ops);
                 r.exposure.push(&o.exposure, &o.ops);
+                push_saturation(&mut r.saturated, &o.saturated);
                 r.events += o.events;
             }
             for (c, o) in comparisons.iter_mut().zip(&per_plan[1..]) {

@@ -63,6 +63,12 @@ impl PlanResult {
         }
         self.ops.merge(&o.ops);
         self.exposure.merge(&o.exposure);
+        for (q, s) in &o.saturated {
+            self.saturated
+                .entry(*q)
+                .and_modify(|a| a.merge(s))
+                .or_insert(*s);
+        }
         self.events += o.events;
         self.runs += o.runs;
     }

@@ -1310,6 +1310,25 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
         )));
         blocks.push(Block::Para(line));
     }
+    for p in &summary.plans {
+        for q in &p.saturated_queues {
+            blocks.push(Block::Para(vec![
+                strong("Warning:"),
+                t(format!(
+                    " {} saturated under plan {} in {} of {} runs: its queue reached {} messages \
+                     (first at {:.1} s); {} messages beyond it were dropped, so timing there \
+                     understates the delay.",
+                    q.queue,
+                    p.id,
+                    q.runs,
+                    summary.settings.runs,
+                    q.bound_messages,
+                    q.first_reached_at_s,
+                    q.dropped_messages
+                )),
+            ]));
+        }
+    }
     blocks.extend(recommendation(summary, s, horizon_days));
     blocks.extend(comparison_section(summary, s, charts));
     blocks.extend(exposure_section(summary, s, charts));

@@ -371,6 +371,51 @@ pub struct PlanSummary {
     pub dual_success: Est,
     /// Downtime cost plus impact cost, per replication.
     pub expected_loss: Est,
+    /// Queues that reached their bound (a link direction's transmitter or a server's requests;
+    /// beyond it messages are dropped): a finding about the plant, shown as a warning.
+    pub saturated_queues: Vec<SaturatedQueueFinding>,
+}
+
+/// A queue that reached its bound in some runs of a plan.
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, PartialEq)]
+pub struct SaturatedQueueFinding {
+    /// What saturated, in words: "link a--b (a → b)" or "server x".
+    pub queue: String,
+    /// The bound, in messages.
+    pub bound_messages: u32,
+    /// Runs in which it reached the bound.
+    pub runs: u64,
+    /// Earliest simulated time it reached the bound, seconds.
+    pub first_reached_at_s: f64,
+    /// Messages dropped because it was full, all runs.
+    pub dropped_messages: u64,
+}
+
+fn saturated_queues(s: &Scenario, r: &PlanResult) -> Vec<SaturatedQueueFinding> {
+    r.saturated
+        .iter()
+        .map(|(q, a)| SaturatedQueueFinding {
+            queue: match *q {
+                patchtwin_sim::SaturatedQueue::Link { link, dir } => {
+                    let l = &s.links[link as usize];
+                    let d = usize::from(dir);
+                    format!(
+                        "link {} ({} → {})",
+                        l.id,
+                        s.assets[l.ends[d].ix()].id,
+                        s.assets[l.ends[1 - d].ix()].id
+                    )
+                }
+                patchtwin_sim::SaturatedQueue::Server { asset } => {
+                    format!("server {}", s.assets[asset as usize].id)
+                }
+            },
+            bound_messages: patchtwin_sim::saturation::QUEUE_BOUND,
+            runs: a.runs,
+            first_reached_at_s: a.first_reached_at as f64 / 1e9,
+            dropped_messages: a.dropped,
+        })
+        .collect()
 }
 
 /// The whole `summary.json`.
@@ -487,6 +532,7 @@ pub fn summary(
                 exposure: exposure(r),
                 dual_success: r.exposure.p_dual_success().into(),
                 expected_loss: r.exposure.loss.nonnegative_estimate().into(),
+                saturated_queues: saturated_queues(s, r),
             }
         })
         .collect();

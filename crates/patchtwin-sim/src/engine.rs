@@ -150,6 +150,7 @@ impl<'m> Replication<'m> {
             flows_after,
             ops: ledger.outcome,
             exposure: ledger.exposure,
+            saturated: ledger.saturated,
             events,
             mean_pending: if events == 0 {
                 0.0

@@ -74,6 +74,34 @@ pub struct ExposureOutcome {
     pub controllers_stopped: u32,
 }
 
+/// A queue of the simulation that can grow with traffic (see the `saturation` module).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SaturatedQueue {
+    /// A link direction's transmitter: `dir` 0 carries `ends[0]` → `ends[1]`, 1 the other way.
+    Link {
+        /// Link index.
+        link: u32,
+        /// Direction.
+        dir: u8,
+    },
+    /// A server's (or controller's) request queue.
+    Server {
+        /// Asset index.
+        asset: u32,
+    },
+}
+
+/// A queue that reached its bound in one replication: a finding, not a failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueSaturation {
+    /// Which queue.
+    pub queue: SaturatedQueue,
+    /// When it first held the bound's number of messages (ns).
+    pub reached_at: u64,
+    /// Messages dropped because it was full.
+    pub dropped: u64,
+}
+
 /// Results of one replication.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -86,6 +114,8 @@ pub struct Outcome {
     pub ops: OpsOutcome,
     /// Exposure.
     pub exposure: ExposureOutcome,
+    /// Queues that reached their bound (`saturation::QUEUE_BOUND`), in the order they did.
+    pub saturated: Vec<QueueSaturation>,
     /// Events processed.
     pub events: u64,
     /// Mean number of pending events seen at each pop (for benchmark baselines).

@@ -51,8 +51,8 @@ impl Step<'_, '_> {
         &mut self,
         now: u64,
         entity: &str,
-        kind: &'static str,
         duration_ns: u64,
+        kind: &'static str,
         text: impl FnOnce() -> String,
     ) {
         if let Some(t) = self.trace.as_deref_mut() {

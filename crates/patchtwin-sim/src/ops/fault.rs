@@ -70,7 +70,7 @@ impl Step<'_, '_> {
         self.ops.outcome.faults += 1;
         self.ops.outcome.fault_repair_ns += repair;
         let aid = &a.id;
-        self.note_duration(now, aid, "fault", repair, || {
+        self.note_duration(now, aid, repair, "fault", || {
             format!(
                 "{aid} fails spontaneously (fault rate {}/day): down for its reboot ({})",
                 a.behaviour.fault_rate_per_day,

@@ -99,7 +99,7 @@ impl Step<'_, '_> {
             return;
         }
         self.ops.outcome.historian_gap_ns += gap;
-        self.note_duration(now, &f.id, "historian_gap", gap, || {
+        self.note_duration(now, &f.id, gap, "historian_gap", || {
             format!(
                 "data lost for {}: the route was broken for {} and the buffer holding the data keeps {}",
                 fmt_ns(gap),

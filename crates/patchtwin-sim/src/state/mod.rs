@@ -38,6 +38,8 @@ pub struct Node {
     pub cpu_load: f64,
     /// When the asset's request processing is next free (FIFO service).
     pub busy_until: u64,
+    /// Requests waiting for service or being served (bounded, see `saturation`).
+    pub queued: u32,
 }
 
 /// Both directions of one link, each a FIFO transmission queue.
@@ -45,6 +47,9 @@ pub struct Node {
 pub struct LinkQueue {
     /// When each direction's transmitter is next free (`[forward, backward]`).
     pub busy_until: [u64; 2],
+    /// Messages per direction waiting for the transmitter or on the wire (bounded, see
+    /// `saturation`).
+    pub queued: [u32; 2],
 }
 
 /// A flow's run-time state.
@@ -347,6 +352,7 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     extra_service_ns: 0,
                     cpu_load: b.cpu_load,
                     busy_until: 0,
+                    queued: 0,
                 })
                 .id()
         })
