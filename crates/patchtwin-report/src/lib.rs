@@ -137,6 +137,27 @@ pub struct FlowTiming {
     pub comm_fail_events: u64,
     /// Stale-data declarations.
     pub stale_events: u64,
+    /// What the flow suffered while the attacker held its controller stopped, counted apart
+    /// from the figures above (which measure the plant and the plan's changes); null when
+    /// nothing was.
+    pub while_attacker_stopped: Option<WhileAttackerStopped>,
+}
+
+/// A flow's failures while the attacker held a controller of its route stopped.
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, Copy, PartialEq, Eq)]
+pub struct WhileAttackerStopped {
+    /// Polls issued or publications sent meanwhile.
+    pub sent: u64,
+    /// Attempts that timed out.
+    pub timeouts: u64,
+    /// Polls that failed after every retry.
+    pub failed_polls: u64,
+    /// Comm-fail declarations.
+    pub comm_fail_events: u64,
+    /// Stale-data declarations.
+    pub stale_events: u64,
+    /// Messages lost.
+    pub lost: u64,
 }
 
 /// `timing` block of a plan.
@@ -494,6 +515,17 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         completed: st.completed,
         comm_fail_events: st.comm_fail_events,
         stale_events: st.stale_events,
+        while_attacker_stopped: {
+            let a = st.attacker_stopped;
+            (a != patchtwin_sim::AttackerStopped::default()).then_some(WhileAttackerStopped {
+                sent: a.sent,
+                timeouts: a.timeouts,
+                failed_polls: a.failed_polls,
+                comm_fail_events: a.comm_fail_events,
+                stale_events: a.stale_events,
+                lost: a.lost,
+            })
+        },
     }
 }
 

@@ -224,6 +224,7 @@ impl Step<'_, '_> {
                 }
             }
             Event::Evict { generation } => self.evict(q, now, generation),
+            Event::AttackStopEnds { asset } => self.attacker_stop_ends(asset),
         }
     }
 
@@ -233,6 +234,7 @@ impl Step<'_, '_> {
     fn compromised(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
         if let Some(recovery) = self.compromise(q, now, asset) {
             self.take_down(q, now, asset, recovery);
+            self.attacker_stops(q, now, asset, recovery);
             self.evaluate(q, now);
         }
         self.attack_plan(q, now);

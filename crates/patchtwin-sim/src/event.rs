@@ -67,6 +67,8 @@ pub enum Event {
         vuln: u32,
         generation: u32,
     },
+    /// A controller the attacker stopped is back (its flows' counts rejoin the timing).
+    AttackStopEnds { asset: u32 },
     /// Incident response evicts the attacker.
     Evict { generation: u32 },
 }

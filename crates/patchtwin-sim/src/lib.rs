@@ -39,6 +39,7 @@ pub use compiled::Compiled;
 pub use engine::Replication;
 pub use event::Event;
 pub use outcome::{
-    ExposureOutcome, FlowStats, OpsOutcome, Outcome, QueueSaturation, SaturatedQueue, TraceLine,
+    AttackerStopped, ExposureOutcome, FlowStats, OpsOutcome, Outcome, QueueSaturation,
+    SaturatedQueue, TraceLine,
 };
 pub use settings::RunSettings;

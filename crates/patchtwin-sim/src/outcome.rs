@@ -135,6 +135,35 @@ pub const LATENCY_BATCH: usize = 128;
 /// Significant digits of latency histograms (1% resolution).
 pub const LATENCY_SIGFIG: u8 = 2;
 
+/// What a flow's messages suffered while the attacker held a controller on its route stopped:
+/// counted apart from the flow's timing, which measures the plant and the plan's changes, not
+/// the attacker (see `FlowState::attack_starts`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[expect(
+    missing_docs,
+    reason = "each field counts what its FlowStats namesake counts"
+)]
+pub struct AttackerStopped {
+    pub sent: u64,
+    pub timeouts: u64,
+    pub failed_polls: u64,
+    pub comm_fail_events: u64,
+    pub stale_events: u64,
+    pub lost: u64,
+}
+
+impl AttackerStopped {
+    /// Adds `o`.
+    pub fn add(&mut self, o: &AttackerStopped) {
+        self.sent += o.sent;
+        self.timeouts += o.timeouts;
+        self.failed_polls += o.failed_polls;
+        self.comm_fail_events += o.comm_fail_events;
+        self.stale_events += o.stale_events;
+        self.lost += o.lost;
+    }
+}
+
 /// Per-flow timing results of one replication (mergeable, exact).
 #[derive(Debug, Clone)]
 pub struct FlowStats {
@@ -170,6 +199,8 @@ pub struct FlowStats {
     pub latency_min_ns: u64,
     /// Largest latency (ns).
     pub latency_max_ns: u64,
+    /// Failures while the attacker held a controller of the route stopped, not counted above.
+    pub attacker_stopped: AttackerStopped,
 }
 
 impl FlowStats {
@@ -202,6 +233,7 @@ impl FlowStats {
             latency_sumsq_ns: 0,
             latency_min_ns: u64::MAX,
             latency_max_ns: 0,
+            attacker_stopped: AttackerStopped::default(),
         }
     }
 
@@ -260,6 +292,7 @@ impl FlowStats {
     }
     /// Adds another replication's statistics (exact: counts only).
     pub fn merge(&mut self, other: &FlowStats) {
+        self.attacker_stopped.add(&other.attacker_stopped);
         if other.sent == 0 && other.completed == 0 && other.timeouts == 0 {
             return;
         }

@@ -109,6 +109,32 @@ impl Step<'_, '_> {
         });
     }
 
+    /// The attacker stopped controller `asset` for `duration`: its flows count their
+    /// failures apart until it is back (`FlowState::attack_starts`), so that timing in the
+    /// observation windows measures the plant and the plan's changes, not the attacker.
+    pub(crate) fn attacker_stops(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        asset: u32,
+        duration: u64,
+    ) {
+        let model = self.model;
+        for &f in &model.asset_flows[asset as usize] {
+            self.flow_state(f).attack_starts();
+        }
+        q.schedule(now + duration, Event::AttackStopEnds { asset });
+    }
+
+    /// The controller the attacker stopped is back.
+    pub(crate) fn attacker_stop_ends(&mut self, asset: u32) {
+        let model = self.model;
+        let phase = usize::from(self.observing.unwrap_or(0));
+        for &f in &model.asset_flows[asset as usize] {
+            self.flow_state(f).attack_ends(phase);
+        }
+    }
+
     pub(crate) fn asset_back(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
         let node = self.node(asset);
         node.down_count = node.down_count.saturating_sub(1);
