@@ -121,9 +121,9 @@ enum Command {
         entity: Option<String>,
         /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
         /// patch_failed, up, control, window. Network and cascades: timeout, comm_fail,
-        /// comm_restored, stale, flow_restored, historian_gap, function_lost,
-        /// function_restored, trip, unit_restart, unit_running. Attacker: attack, detect,
-        /// evict, impact.
+        /// comm_restored, stale, flow_restored, historian_gap, saturated, fault,
+        /// function_lost, function_restored, trip, unit_restart, unit_running. Attacker:
+        /// attack, detect, evict, impact.
         #[arg(long, value_delimiter = ',')]
         kind: Vec<String>,
         /// JSON lines instead of text.
@@ -667,10 +667,14 @@ fn trace(
     }) {
         shown += 1;
         if json {
-            say!(
-                "{}",
-                serde_json::json!({ "time_ns": l.time, "time": patchtwin_model::SimTime(l.time).to_string(), "entity": l.entity, "kind": l.kind, "text": l.text })
-            );
+            say!("{}", {
+                let mut line = serde_json::json!({ "time_ns": l.time, "time": patchtwin_model::SimTime(l.time).to_string(), "entity": l.entity, "kind": l.kind, "text": l.text });
+                // A line that reports a duration (a fault's repair, a historian gap) carries it as a number.
+                if let Some(d) = l.duration_ns {
+                    line["duration_ns"] = d.into();
+                }
+                line
+            });
         } else {
             say!(
                 "t={}  {:<18} {}",

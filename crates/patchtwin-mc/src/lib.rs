@@ -22,7 +22,9 @@ pub mod part;
 
 use estimate::{Estimate, Moments, wilson};
 use patchtwin_sim::ExposureOutcome;
-use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Outcome, Replication};
+use patchtwin_sim::{
+    Compiled, FlowStats, OpsOutcome, Outcome, QueueSaturation, Replication, SaturatedQueue,
+};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -93,8 +95,10 @@ pub struct OpsAcc {
     pub loss_of_view_h: Moments,
     /// Loss of control, hours.
     pub loss_of_control_h: Moments,
-    /// Historian data lost, hours.
+    /// Data lost by flows into historians and cloud services, flow-hours (summed over flows).
     pub historian_gap_h: Moments,
+    /// Spontaneous faults, all replications.
+    pub faults: u64,
     /// Unplanned downtime per replication in whole minutes, rounded up, for *every*
     /// replication: a replication without downtime is recorded as exactly 0 (hdrhistogram
     /// keeps 0 as its own value), any downtime as at least 1. Exact counts up to 2,048
@@ -118,6 +122,7 @@ impl Default for OpsAcc {
             loss_of_view_h: Moments::default(),
             loss_of_control_h: Moments::default(),
             historian_gap_h: Moments::default(),
+            faults: 0,
             downtime_minutes: hdrhistogram::Histogram::new_with_bounds(1, 1_000_000_000, 3)
                 .expect("valid bounds"),
         }
@@ -141,6 +146,7 @@ impl OpsAcc {
         self.loss_of_view_h.push(h(o.loss_of_view_ns));
         self.loss_of_control_h.push(h(o.loss_of_control_ns));
         self.historian_gap_h.push(h(o.historian_gap_ns));
+        self.faults += u64::from(o.faults);
         self.downtime_minutes
             .saturating_record(o.downtime_ns.div_ceil(60_000_000_000));
     }
@@ -233,6 +239,43 @@ impl ExposureAcc {
     }
 }
 
+/// A queue that reached its bound (see `patchtwin_sim::saturation`), over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaturationAcc {
+    /// Replications in which it did.
+    pub runs: u64,
+    /// Messages it dropped, all replications.
+    pub dropped: u64,
+    /// The earliest time (ns) it reached the bound in any replication.
+    pub first_reached_at: u64,
+}
+
+impl SaturationAcc {
+    /// Adds another replication's (or range's) finding about the same queue.
+    pub fn merge(&mut self, o: &SaturationAcc) {
+        self.runs += o.runs;
+        self.dropped += o.dropped;
+        self.first_reached_at = self.first_reached_at.min(o.first_reached_at);
+    }
+}
+
+/// Adds one replication's saturated queues to `acc` (ordered by queue: deterministic).
+pub fn push_saturation(
+    acc: &mut std::collections::BTreeMap<SaturatedQueue, SaturationAcc>,
+    found: &[QueueSaturation],
+) {
+    for s in found {
+        let one = SaturationAcc {
+            runs: 1,
+            dropped: s.dropped,
+            first_reached_at: s.reached_at,
+        };
+        acc.entry(s.queue)
+            .and_modify(|a| a.merge(&one))
+            .or_insert(one);
+    }
+}
+
 /// Merged results of one plan.
 #[derive(Debug, Clone)]
 pub struct PlanResult {
@@ -246,6 +289,8 @@ pub struct PlanResult {
     pub ops: OpsAcc,
     /// Exposure.
     pub exposure: ExposureAcc,
+    /// Queues that reached their bound, by queue.
+    pub saturated: std::collections::BTreeMap<SaturatedQueue, SaturationAcc>,
     /// Events processed over all replications.
     pub events: u64,
     /// Replications run.
@@ -425,6 +470,7 @@ pub fn run_range(
             flows_after: model.flows.iter().map(|_| FlowStats::new()).collect(),
             ops: OpsAcc::default(),
             exposure: ExposureAcc::default(),
+            saturated: std::collections::BTreeMap::new(),
             events: 0,
             runs: settings.runs,
         })
@@ -476,6 +522,7 @@ pub fn run_range(
                 }
                 r.ops.push(&o.ops);
                 r.exposure.push(&o.exposure, &o.ops);
+                push_saturation(&mut r.saturated, &o.saturated);
                 r.events += o.events;
             }
             for (c, o) in comparisons.iter_mut().zip(&per_plan[1..]) {

@@ -603,6 +603,7 @@ fn plan_summary(id: &str, dual: f64, lo: f64, hi: f64, loss: f64) -> PlanSummary
             loss_of_view_h: n(0.0),
             loss_of_control_h: n(0.0),
             historian_gap_h: n(0.0),
+            faults_per_run: 0.0,
             deployments_per_run: 2.0,
             changes_completed: 1.0,
         },
@@ -618,6 +619,7 @@ fn plan_summary(id: &str, dual: f64, lo: f64, hi: f64, loss: f64) -> PlanSummary
             foothold_share: 0.9,
             impact_cost: n(0.8 * loss),
         },
+        saturated_queues: Vec::new(),
         dual_success: est(dual, lo, hi),
         expected_loss: n(loss),
     }

@@ -7,7 +7,9 @@
 
 use crate::compiled::{CompiledFlow, serialization_ns};
 use crate::event::Event;
+use crate::outcome::SaturatedQueue;
 use crate::queue::EventQueue;
+use crate::saturation::QUEUE_BOUND;
 use crate::state::{FlowState, record};
 use crate::step::{Step, fmt_ns, round_u64};
 use patchtwin_model::FlowKind;
@@ -129,8 +131,18 @@ impl Step<'_, '_> {
         };
         let lost = hl.loss > 0.0 && self.rng.random::<f64>() < hl.loss;
         let lq = &mut *self.c.links[hl.link as usize];
+        if lq.queued[dir] >= QUEUE_BOUND {
+            self.flow_state(flow).live.lost += 1;
+            let queue = SaturatedQueue::Link {
+                link: hl.link,
+                dir: dir as u8,
+            };
+            self.queue_full(now, queue);
+            return;
+        }
         let start = now.max(lq.busy_until[dir]);
         lq.busy_until[dir] = start + ser;
+        lq.queued[dir] += u32::from(!lost);
         if lost {
             self.flow_state(flow).live.lost += 1;
             return;
@@ -166,11 +178,20 @@ impl Step<'_, '_> {
         // A hop event is always past the sender (pos >= 1): the asset reached is at the far
         // end of the link just crossed.
         let n = f.links.len();
-        let asset = if back {
-            f.links[n - pos as usize].consumer_side
+        let crossed = if back {
+            f.links[n - pos as usize]
         } else {
-            f.links[pos as usize - 1].producer_side
+            f.links[pos as usize - 1]
         };
+        let asset = if back {
+            crossed.consumer_side
+        } else {
+            crossed.producer_side
+        };
+        // The message has left the link's queue (see `saturation`).
+        let lq = &mut *self.c.links[crossed.link as usize];
+        let dir = usize::from(crossed.forward == back);
+        lq.queued[dir] = lq.queued[dir].saturating_sub(1);
         let last = pos as usize == n;
         let phase = self.phase();
         let model = self.model;
@@ -197,8 +218,14 @@ impl Step<'_, '_> {
         if !back {
             // A request reached the producer: serve at the next scan boundary (controllers)
             // or as soon as the FIFO server is free. Added CPU load stretches the scan.
+            if self.c.nodes[asset as usize].queued >= QUEUE_BOUND {
+                self.flow_state(flow).live.lost += 1;
+                self.queue_full(now, SaturatedQueue::Server { asset });
+                return;
+            }
             let rng = &mut *self.rng;
             let node = &mut *self.c.nodes[asset as usize];
+            node.queued += 1;
             let ready = match node.scan {
                 Some(scan) => {
                     now + round_u64(
@@ -271,6 +298,9 @@ impl Step<'_, '_> {
         let f = &self.model.flows[flow as usize];
         let producer = f.producer;
         let bytes = self.message_bytes(f, true);
+        // The request has left the server's queue (see `saturation`).
+        let node = self.node(producer);
+        node.queued = node.queued.saturating_sub(1);
         if !self.node_ref(producer).up {
             self.flow_state(flow).live.lost += 1;
             return;

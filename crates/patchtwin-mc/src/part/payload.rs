@@ -7,7 +7,11 @@ use super::{Identity, PartError, err};
 use crate::estimate::Moments;
 use crate::{ExposureAcc, OpsAcc, Paired, Pairwise, PlanResult, RunResult};
 use hdrhistogram::Histogram;
-use patchtwin_sim::FlowStats;
+use patchtwin_sim::{FlowStats, SaturatedQueue};
+
+fn bad_queue() -> PartError {
+    PartError("damaged payload: a saturated queue is not a link direction or a server".into())
+}
 use serde::{Deserialize, Serialize};
 
 /// Every accumulator of a run or part.
@@ -27,6 +31,10 @@ struct PlanState {
     exposure: ExposureState,
     flows: Vec<FlowState>,
     flows_after: Vec<FlowState>,
+    /// Queues that reached their bound: `[kind (0 link, 1 server), index, dir, runs, dropped,
+    /// first_reached_at]`.
+    #[serde(default)]
+    saturated: Vec<[u64; 6]>,
 }
 
 /// `[n, sum, sumsq]`, the sums as decimal strings (128-bit).
@@ -38,6 +46,9 @@ struct OpsState {
     counts: [u64; 7],
     moments: [MomentsState; 6],
     downtime_minutes: Vec<(u64, u64)>,
+    /// Spontaneous faults, all replications.
+    #[serde(default)]
+    faults: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -55,6 +66,10 @@ struct FlowState {
     latency_sum_ns: String,
     latency_sumsq_ns: String,
     latency_us: Vec<(u64, u64)>,
+    /// While the attacker held the producer stopped: sent, timeouts, failed_polls,
+    /// comm_fail_events, stale_events, lost.
+    #[serde(default)]
+    attacker_stopped: [u64; 6],
 }
 
 /// `[d_compromise, d_trip, d_downtime_h, d_loss, d_dual_success]` of a pair of plans.
@@ -268,6 +283,7 @@ impl PlanState {
                 ]
                 .map(moments_state),
                 downtime_minutes: histogram_state(&o.downtime_minutes),
+                faults: o.faults,
             },
             exposure: ExposureState {
                 counts: [
@@ -282,6 +298,17 @@ impl PlanState {
             },
             flows: p.flows.iter().map(FlowState::of).collect(),
             flows_after: p.flows_after.iter().map(FlowState::of).collect(),
+            saturated: p
+                .saturated
+                .iter()
+                .map(|(q, a)| {
+                    let (kind, index, dir) = match *q {
+                        SaturatedQueue::Link { link, dir } => (0, u64::from(link), u64::from(dir)),
+                        SaturatedQueue::Server { asset } => (1, u64::from(asset), 0),
+                    };
+                    [kind, index, dir, a.runs, a.dropped, a.first_reached_at]
+                })
+                .collect(),
         }
     }
 
@@ -315,6 +342,7 @@ impl PlanState {
             loss_of_view_h: moments_of(&m[3])?,
             loss_of_control_h: moments_of(&m[4])?,
             historian_gap_h: moments_of(&m[5])?,
+            faults: self.ops.faults,
             ..OpsAcc::default()
         };
         fill_histogram(&mut ops.downtime_minutes, &self.ops.downtime_minutes)?;
@@ -362,6 +390,28 @@ impl PlanState {
             exposure,
             events: self.events,
             runs,
+            saturated: self
+                .saturated
+                .iter()
+                .map(|&[kind, index, dir, runs, dropped, first]| {
+                    let queue = match kind {
+                        0 => SaturatedQueue::Link {
+                            link: u32::try_from(index).map_err(|_| bad_queue())?,
+                            dir: u8::try_from(dir).map_err(|_| bad_queue())?,
+                        },
+                        1 => SaturatedQueue::Server {
+                            asset: u32::try_from(index).map_err(|_| bad_queue())?,
+                        },
+                        _ => return Err(bad_queue()),
+                    };
+                    let acc = crate::SaturationAcc {
+                        runs,
+                        dropped,
+                        first_reached_at: first,
+                    };
+                    Ok((queue, acc))
+                })
+                .collect::<Result<_, PartError>>()?,
         })
     }
 }
@@ -384,6 +434,17 @@ impl FlowState {
             latency_sum_ns: f.latency_sum_ns.to_string(),
             latency_sumsq_ns: f.latency_sumsq_ns.to_string(),
             latency_us: histogram_state(&f.latency_histogram()),
+            attacker_stopped: {
+                let a = &f.attacker_stopped;
+                [
+                    a.sent,
+                    a.timeouts,
+                    a.failed_polls,
+                    a.comm_fail_events,
+                    a.stale_events,
+                    a.lost,
+                ]
+            },
         }
     }
 
@@ -417,6 +478,22 @@ impl FlowState {
         f.latency_max_ns = max;
         f.latency_sum_ns = sum(&self.latency_sum_ns)?;
         f.latency_sumsq_ns = sum(&self.latency_sumsq_ns)?;
+        let [
+            sent,
+            timeouts,
+            failed_polls,
+            comm_fail_events,
+            stale_events,
+            lost,
+        ] = self.attacker_stopped;
+        f.attacker_stopped = patchtwin_sim::outcome::AttackerStopped {
+            sent,
+            timeouts,
+            failed_polls,
+            comm_fail_events,
+            stale_events,
+            lost,
+        };
         // Latencies are clamped to LATENCY_MAX_US when recorded; a bucket's top value is
         // within a factor of two of it. Anything larger is not from a run.
         let limit = 2 * patchtwin_sim::outcome::LATENCY_MAX_US;
