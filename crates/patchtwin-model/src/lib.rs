@@ -9,6 +9,7 @@
 pub mod dist;
 pub mod plan;
 pub mod plant;
+pub mod reach;
 pub mod security;
 pub mod time;
 pub mod walk;

@@ -9,10 +9,12 @@
 //!   the vulnerability's TTC (scaled by capability) and then succeeds with the product of the
 //!   allowlisting factor on the target and, when it crosses a conduit with a virtual patch
 //!   blocking that vulnerability, the patch's miss probability; a failed attempt is retried.
-//! - Reach: within a zone, or from a held asset's zone to an *adjacent* zone through a conduit
-//!   that allows the vulnerability's service in that direction and is not closed by
-//!   segmentation. Crossing two conduits needs a foothold in the zone between. Vulnerabilities
-//!   needing adjacency (CVSS AV:A/L/P) are reachable only within a zone.
+//! - Reach is `patchtwin_model::reach` (the one rule, shared with SSVC): within a zone, or from
+//!   a held asset's zone to an *adjacent* zone through a conduit that admits the
+//!   vulnerability's service in that direction under the segmentation in force; of several
+//!   such conduits, the one whose virtual patches let most through. Crossing two conduits
+//!   needs a foothold in the zone between. Vulnerabilities needing adjacency (CVSS AV:A/L/P)
+//!   are reachable only within a zone.
 //! - A vulnerability is open on an asset until its patch succeeds there; a rollback leaves it
 //!   open. A control acts from the moment it is effective.
 //! - Monitoring in a zone detects each foothold or step into it with its probability; the
@@ -21,8 +23,11 @@
 //!   Compromising a controller a unit depends on stops it with the unit's attack-trip
 //!   probability, for the threat's recovery time — the unit trips through the same dependency
 //!   graph as operational cascades.
-//! - Exposure: the number of (vulnerability, asset) pairs open and reachable from any entry
-//!   point's landing zone through open conduits (any number of hops), integrated over time.
+//! - Exposure: the number of (vulnerability, asset) pairs exposed under the controls in force
+//!   (`patchtwin_model::reach::exposed_pairs`: open, and attemptable with a positive chance from
+//!   what an attacker could come to hold from the usable entry points — a disabled entry point
+//!   leads nowhere, and a zone beyond another counts only if a foothold there is possible),
+//!   integrated over time as patches and controls change it.
 //!
 //! # Cost
 //! Everything about the scenario the handlers ask on every step (which conduits lead into or
@@ -30,9 +35,8 @@
 //! lets through, which units a controller drives, which target an asset is) is worked out once
 //! per scenario in [`AttackIndex`]; services are compared as small class numbers, never as
 //! strings. Vulnerabilities sharing a service share a class, so a planning pass answers
-//! cross-zone reach once per (class, zone), not once per (vulnerability, asset), and exposure
-//! walks the conduits out of each reached zone once per class, not every (zone, zone) pair per
-//! vulnerability. Attempts in progress and fixed pairs are bitsets; scratch buffers live in
+//! cross-zone reach once per (class, zone), not once per (vulnerability, asset); exposure
+//! tries each conduit out of a held zone once. Attempts in progress and fixed pairs are bitsets; scratch buffers live in
 //! [`AttackState`], so neither pass allocates. Any change here must keep the order in which
 //! steps are scheduled (vulnerabilities, then their assets, in scenario order): every
 //! scheduled step advances the draw counter that keys the random streams.
@@ -73,9 +77,14 @@ impl Step<'_, '_> {
         if self.model.scenario.vulnerabilities[vuln as usize].local_only {
             return None;
         }
-        let class = ix.vuln_class[vuln as usize] as usize;
-        ix.crossing(class, to, held, &self.ops.controls_active)
-            .map(Some)
+        ix.crossing(
+            &self.model.scenario,
+            vuln,
+            to,
+            held,
+            &self.ops.controls_active,
+        )
+        .map(Some)
     }
 
     /// Starts attempts on every newly reachable open (asset, vulnerability).
@@ -109,9 +118,12 @@ impl Step<'_, '_> {
                     || !v.local_only && {
                         let m = st.zone_scratch[class * ix.zones + to];
                         if m == 0 {
-                            let yes = ix
-                                .crossing(class, to, &st.held_in_zone, &self.ops.controls_active)
-                                .is_some();
+                            let yes = ix.class_crosses(
+                                class,
+                                to,
+                                &st.held_in_zone,
+                                &self.ops.controls_active,
+                            );
                             self.ops.attack.zone_scratch[class * ix.zones + to] =
                                 if yes { 1 } else { 2 };
                             yes
@@ -345,7 +357,7 @@ impl Step<'_, '_> {
             }
         }
         // Is it a target? Only the first target it reaches can count, and only once.
-        if let Some(t) = ix.first_target[asset as usize]
+        if let Some(&t) = ix.asset_targets[asset as usize].first()
             && self.ops.exposure.compromised_at.is_none()
         {
             self.ops.exposure.compromised_at = Some(now);
@@ -403,39 +415,20 @@ impl Step<'_, '_> {
         self.ops.attack.exposed_now = count;
     }
 
+    /// The number of exposed pairs now (the model's reach rule, through the index).
     fn exposed_pairs(&mut self) -> u64 {
         let model = self.model;
-        let (s, ix) = (&*model.scenario, &model.attack);
-        let active = &self.ops.controls_active;
         let st = &mut self.ops.attack;
-        // Per service class, the zones reachable from any landing zone through open conduits
-        // (filled on first use); a local-only vulnerability reaches the landing zones only.
-        st.zone_scratch.clear();
-        st.zone_scratch.resize(ix.classes * ix.zones, 0);
-        st.class_done.clear();
-        st.class_done.resize(ix.classes, false);
+        let fixed = &st.fixed;
         let mut count = 0;
-        for (vi, v) in s.vulnerabilities.iter().enumerate() {
-            let class = ix.vuln_class[vi] as usize;
-            if !v.local_only && !std::mem::replace(&mut st.class_done[class], true) {
-                let seen = &mut st.zone_scratch[class * ix.zones..(class + 1) * ix.zones];
-                ix.reachable_from_landing(class, active, seen, &mut st.stack);
-            }
-            let seen = |z: usize| {
-                if v.local_only {
-                    ix.landing[z]
-                } else {
-                    st.zone_scratch[class * ix.zones + z] == 1
-                }
-            };
-            count += v
-                .assets
-                .iter()
-                .filter(|a| {
-                    seen(ix.asset_zone[a.ix()] as usize) && !st.fixed.contains(&(vi as u32, a.0))
-                })
-                .count() as u64;
-        }
+        model.attack.for_each_exposed(
+            &model.scenario,
+            &self.ops.controls_active,
+            &|v, a| fixed.contains(&(v, a)),
+            &mut st.reach_held,
+            &mut st.stack,
+            |_, _| count += 1,
+        );
         count
     }
 }

@@ -85,12 +85,11 @@ pub struct AttackState {
     pub exposed_now: u64,
     /// Time of the last exposure integration.
     pub exposure_since: u64,
-    /// Scratch per (service class, zone), reused so planning and exposure do not allocate:
-    /// memoised cross-zone reach in `attack_plan` (0 unknown, 1 yes, 2 no), zones reachable
-    /// from the landing zones in `exposed_pairs`.
+    /// Scratch per (service class, zone), reused so planning does not allocate: memoised
+    /// cross-zone reach in `attack_plan` (0 unknown, 1 yes, 2 no).
     pub(crate) zone_scratch: Vec<u8>,
-    /// Scratch: per service class, whether its `zone_scratch` row is filled (`exposed_pairs`).
-    pub(crate) class_done: Vec<bool>,
+    /// Scratch: per zone, held in the exposure reckoning (`exposed_pairs`).
+    pub(crate) reach_held: Vec<u32>,
     /// Scratch: zones still to visit (`exposed_pairs`).
     pub(crate) stack: Vec<u32>,
 }
