@@ -19,7 +19,9 @@
 //!   open. A control acts from the moment it is effective.
 //! - Monitoring in a zone detects each foothold or step into it with its probability; the
 //!   attacker is evicted from everything it holds `time_to_respond` later (and may come back).
-//! - Compromising a target (an asset, or a controller a target unit depends on) is the impact.
+//! - Compromising a target (an asset, or a controller a target unit depends on) is the impact:
+//!   every target reached within the horizon is charged its impact cost, each once per run
+//!   (the glossary's rule); the first one reached dates the compromise.
 //!   Compromising a controller a unit depends on stops it with the unit's attack-trip
 //!   probability, for the threat's recovery time — the unit trips through the same dependency
 //!   graph as operational cascades.
@@ -356,11 +358,13 @@ impl Step<'_, '_> {
                 }
             }
         }
-        // Is it a target? Only the first target it reaches can count, and only once.
-        if let Some(&t) = ix.asset_targets[asset as usize].first()
-            && self.ops.exposure.compromised_at.is_none()
-        {
-            self.ops.exposure.compromised_at = Some(now);
+        // Is it a target? Every target it reaches is charged its impact cost, each target
+        // once per run (a target compromised again after an eviction is not charged twice).
+        for &t in &ix.asset_targets[asset as usize] {
+            if std::mem::replace(&mut self.ops.attack.targets_reached[t as usize], true) {
+                continue;
+            }
+            self.ops.exposure.compromised_at.get_or_insert(now);
             self.ops.exposure.impact_cost += s.threat.targets[t as usize].impact_cost;
             self.note(now, aid, "impact", || {
                 format!("target reached: {aid} is in the attacker's hands")

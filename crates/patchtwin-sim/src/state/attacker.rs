@@ -81,6 +81,8 @@ pub struct AttackState {
     pub draws: u64,
     /// Assets the attacker has stopped (once each).
     pub stopped: Vec<bool>,
+    /// Threat targets reached so far (each is charged once per run).
+    pub targets_reached: Vec<bool>,
     /// Exposed (vulnerability, asset) pairs now, and since when.
     pub exposed_now: u64,
     /// Time of the last exposure integration.
@@ -104,6 +106,7 @@ impl AttackState {
             fixed: PairSet::new(s.vulnerabilities.len(), s.assets.len()),
             arrivals: vec![0; s.threat.entry_points.len()],
             stopped: vec![false; s.assets.len()],
+            targets_reached: vec![false; s.threat.targets.len()],
             ..Default::default()
         }
     }
