@@ -135,3 +135,100 @@ fn impact_cost_charges_every_target_reached_each_once() {
         "expected impact {exact:.0} (5M × {p:.4}), estimate {e:?}"
     );
 }
+
+/// A gateway `gw` in `it` and a PLC `plc` in `ot` carrying V (TTC exponential, mean 2 d); the
+/// process unit `proc` needs the PLC, trips whenever the attacker stops it and costs 10,000 an
+/// hour; restoring a stopped PLC takes 1 d. Plans: nothing, or monitoring of both zones
+/// (detection `d` per step, eviction 1 h later) in force from the start.
+fn monitored_plant(d: f64) -> Compiled {
+    compile(&format!(
+        r#"
+name: monitoring
+horizon: 60d
+zones: [{{id: it, purdue_level: 4}}, {{id: ot, purdue_level: 2}}]
+conduits: [{{id: it-ot, zones: [it, ot], protocols: [svc]}}]
+assets:
+  - {{id: gw, zone: it, model: remote-access-gateway}}
+  - {{id: plc, zone: ot, model: fast-plc}}
+process_units:
+  - {{id: proc, depends_on: [{{asset: plc}}], restart_time: 1h, downtime_cost_per_hour: 10000, attack_trip_probability: 1}}
+vulnerabilities:
+  - {{id: V, affects: {{assets: [plc]}}, service: svc, ttc: {{exponential: {{mean: 2d}}}}}}
+controls:
+  - {{id: watch, kind: monitoring, zones: [it, ot], detection_probability: {d}, time_to_respond: 1h, deploy_time: 0, failure_probability: 0}}
+threat:
+  recovery_time: 1d
+  entry_points: [{{id: vpn, kind: vendor_remote_access, asset: gw, mean_time_between_attempts: 5d}}]
+  targets: [{{process_unit: proc, impact_cost: 0}}]
+plans: [{{id: nothing}}, {{id: watch, actions: [{{control: watch, at: now}}]}}]
+"#
+    ))
+}
+
+/// Property: with everything else equal (the same runs, paired), detection that comes before
+/// impact does not make the expected loss worse. An attacker left in place keeps stopping the
+/// PLC each time it is restored; an evicted one must come back first. The paired difference
+/// (monitoring minus nothing) must not be clearly positive, for detection probabilities
+/// from low to certain.
+#[test]
+fn detection_before_impact_never_makes_expected_loss_worse() {
+    for d in [0.2, 0.5, 0.9, 1.0] {
+        let model = monitored_plant(d);
+        let settings = common::mc_settings(1500, 23, 1_000_000);
+        let r = run(&model, &[0, 1], settings, &|_| {}).expect("run");
+        let delta = r.comparisons[0].d_loss.estimate();
+        let (base, watched) = (
+            r.plans[0].exposure.loss.mean(),
+            r.plans[1].exposure.loss.mean(),
+        );
+        eprintln!("d = {d}: loss {base:.0} -> {watched:.0}, paired Δ {delta:?}");
+        assert!(
+            delta.lo <= 0.0,
+            "detection {d}: monitoring makes the expected loss worse: {base:.0} -> {watched:.0}, Δ {delta:?}"
+        );
+        assert!(
+            base > 0.0,
+            "the attacker must cause loss without monitoring"
+        );
+    }
+}
+
+/// Impact is the same for an attacker in place as for one that comes back: a restore from a
+/// known-good image removes the attacker from the PLC, and an attacker still holding the
+/// gateway compromises it and stops it again. Without monitoring, every stop after the first
+/// follows a restore, at least the recovery time (1 d) after the stop before it, and runs
+/// with a foothold early in the 60 days see several.
+#[test]
+fn an_attacker_in_place_stops_the_process_again_after_each_restore() {
+    let model = monitored_plant(0.5);
+    let mut most = 0;
+    for i in 0..20 {
+        let settings = model.run_settings(1_000_000);
+        let (_, trace) =
+            patchtwin_sim::Replication::new(&model, 0, settings, patchtwin_mc::stream(7, i))
+                .with_trace()
+                .run();
+        let stops: Vec<u64> = trace
+            .iter()
+            .filter(|l| l.text.starts_with("attacker stops plc"))
+            .map(|l| l.time)
+            .collect();
+        let restores: Vec<u64> = trace
+            .iter()
+            .filter(|l| l.text.contains("restored from a known-good image"))
+            .map(|l| l.time)
+            .collect();
+        for w in stops.windows(2) {
+            assert!(w[1] - w[0] >= 86_400_000_000_000, "stops {stops:?}");
+            assert!(
+                restores.iter().any(|r| w[0] < *r && *r <= w[1]),
+                "a second stop without a restore between: stops {stops:?}, restores {restores:?}"
+            );
+        }
+        most = most.max(stops.len());
+    }
+    assert!(
+        most >= 3,
+        "an attacker in place stops the PLC at most {most} times in 20 runs"
+    );
+}

@@ -25,6 +25,12 @@
 //!   Compromising a controller a unit depends on stops it with the unit's attack-trip
 //!   probability, for the threat's recovery time — the unit trips through the same dependency
 //!   graph as operational cascades.
+//! - Recovery restores the controller from a known-good image, which removes the attacker from
+//!   it. What the attacker can do again is then the same whether it stayed in place or was
+//!   evicted and came back: compromise the controller anew (from a foothold it still holds or
+//!   regains) and stop it again with the same probability. So an attacker left in place keeps
+//!   stopping the process every time it recovers, and detection that evicts it can only
+//!   delay that.
 //! - Exposure: the number of (vulnerability, asset) pairs exposed under the controls in force
 //!   (`patchtwin_model::reach::exposed_pairs`: open, and attemptable with a positive chance from
 //!   what an attacker could come to hold from the usable entry points — a disabled entry point
@@ -375,7 +381,14 @@ impl Step<'_, '_> {
         {
             for &ui in &ix.asset_units[asset as usize] {
                 let unit = &s.process_units[ui as usize];
-                let mut r = keyed_stream(self.ops.key, PURPOSE_TRIP, u64::from(asset), ui.into());
+                // The n-th stop of a controller (after n restores) draws from its own stream.
+                let restores = u64::from(self.ops.attack.restores[asset as usize]);
+                let mut r = keyed_stream(
+                    self.ops.key,
+                    PURPOSE_TRIP,
+                    u64::from(asset),
+                    u64::from(ui) | restores << 32,
+                );
                 let p = unit.attack_trip_probability.sample(&mut r);
                 if r.random::<f64>() < p {
                     let recovery = s.threat.recovery_time.sample(&mut r).as_nanos();
@@ -392,6 +405,28 @@ impl Step<'_, '_> {
             }
         }
         None
+    }
+
+    /// `asset` is back up: if the attacker had stopped it, it was restored from a known-good
+    /// image, which removes the attacker from it; the attacker (in place elsewhere, or back
+    /// after an eviction) may compromise it and stop it again. Returns whether it was such a
+    /// restore (the caller re-plans the attack, see `engine`).
+    pub(crate) fn controller_restored(&mut self, now: u64, asset: u32) -> bool {
+        let a = asset as usize;
+        if !self.ops.attack.stopped[a] || !self.node_ref(asset).up {
+            return false;
+        }
+        let st = &mut self.ops.attack;
+        st.stopped[a] = false;
+        st.restores[a] += 1;
+        if std::mem::replace(&mut st.held[a], false) {
+            st.held_in_zone[self.model.attack.asset_zone[a] as usize] -= 1;
+            let aid = &self.model.scenario.assets[a].id;
+            self.note(now, aid, "attack", || {
+                format!("{aid} restored from a known-good image: the attacker no longer holds it")
+            });
+        }
+        true
     }
 
     pub(crate) fn evict(&mut self, q: &mut EventQueue<Event>, now: u64, generation: u32) {

@@ -79,8 +79,11 @@ pub struct AttackState {
     pub arrivals: Vec<u64>,
     /// Draw counter (keys step and detection streams).
     pub draws: u64,
-    /// Assets the attacker has stopped (once each).
+    /// Assets the attacker has stopped and that are not restored yet.
     pub stopped: Vec<bool>,
+    /// Per asset: times it was restored after the attacker stopped it (keys the next stop's
+    /// draws).
+    pub restores: Vec<u32>,
     /// Threat targets reached so far (each is charged once per run).
     pub targets_reached: Vec<bool>,
     /// Exposed (vulnerability, asset) pairs now, and since when.
@@ -106,6 +109,7 @@ impl AttackState {
             fixed: PairSet::new(s.vulnerabilities.len(), s.assets.len()),
             arrivals: vec![0; s.threat.entry_points.len()],
             stopped: vec![false; s.assets.len()],
+            restores: vec![0; s.assets.len()],
             targets_reached: vec![false; s.threat.targets.len()],
             ..Default::default()
         }
