@@ -232,3 +232,80 @@ fn an_attacker_in_place_stops_the_process_again_after_each_restore() {
         "an attacker in place stops the PLC at most {most} times in 20 runs"
     );
 }
+
+/// `gw` in `it` publishes over mqtt to `hist` in `ot` through a switch in each zone and a
+/// conduit whose list names only https; `hist` carries V, exploitable over mqtt. `extra`
+/// adds controls and plans.
+fn mqtt_plant(extra: &str) -> patchtwin_scenario::Loaded {
+    let yaml = format!(
+        r#"
+name: conduit-flows
+horizon: 30d
+zones: [{{id: it, purdue_level: 4}}, {{id: ot, purdue_level: 3}}]
+conduits: [{{id: it-ot, zones: [it, ot], protocols: [https]}}]
+assets:
+  - {{id: gw, zone: it, model: remote-access-gateway}}
+  - {{id: sw-it, zone: it, model: managed-switch}}
+  - {{id: sw-ot, zone: ot, model: managed-switch}}
+  - {{id: hist, zone: ot, model: mes-server}}
+links:
+  - {{between: [gw, sw-it], bandwidth: 1Gbps}}
+  - {{between: [sw-it, sw-ot], bandwidth: 1Gbps}}
+  - {{between: [sw-ot, hist], bandwidth: 1Gbps}}
+flows:
+  - {{id: telemetry, kind: publish, protocol: mqtt, consumer: hist, producer: gw, period: 10s, response_size: 1kB, on_loss: {{watchdog: 1m}}}}
+functions:
+  - {{id: history, kind: history, depends_on: [{{flow: telemetry}}]}}
+process_units:
+  - {{id: proc, depends_on: [{{function: history}}], restart_time: 1h, downtime_cost_per_hour: 1000}}
+vulnerabilities:
+  - {{id: V, affects: {{assets: [hist]}}, service: mqtt, ttc: {{exponential: {{mean: 2d}}}}}}
+threat:
+  entry_points: [{{id: vpn, kind: vendor_remote_access, asset: gw, mean_time_between_attempts: 2d}}]
+  targets: [{{asset: hist}}]
+{extra}
+"#
+    );
+    load_str(&yaml, "conduit-flows.yaml", &ModelLibrary::builtin())
+        .unwrap_or_else(|d| panic!("{}", d.render()))
+}
+
+/// One rule for what a conduit carries. Validation: a warning names the flow and the conduit,
+/// and the conduit is taken to carry mqtt. Simulation: the flow runs and the attacker can
+/// exploit V over mqtt through the same conduit (P(compromise) > 0); segmentation that keeps
+/// only https cuts both — the flow (the unit trips) and the attacker (P(compromise) = 0).
+#[test]
+fn a_conduit_carries_the_flows_that_cross_it_for_the_attacker_too() {
+    let extra = r#"controls:
+  - {id: https-only, kind: segmentation, conduit: it-ot, allow_protocols: [https], deploy_time: 0, failure_probability: 0}
+plans:
+  - {id: defer}
+  - {id: https-only, actions: [{control: https-only, at: now}]}"#;
+    let loaded = mqtt_plant(extra);
+    let warned: Vec<String> = loaded.warnings.iter().map(|d| d.message.clone()).collect();
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("flow telemetry uses mqtt through conduit it-ot")),
+        "{warned:?}"
+    );
+    assert_eq!(loaded.scenario.conduits[0].protocols, ["https", "mqtt"]);
+    let model = Compiled::new(Arc::new(loaded.scenario));
+    let r = run(
+        &model,
+        &[0, 1],
+        common::mc_settings(200, 3, 1_000_000),
+        &|_| {},
+    )
+    .expect("run");
+    let (defer, cut) = (&r.plans[0], &r.plans[1]);
+    assert!(
+        defer.exposure.p_compromise().mean > 0.5,
+        "{:?}",
+        defer.exposure.p_compromise()
+    );
+    assert_eq!(defer.ops.p_trip().mean, 0.0, "the flow runs");
+    assert_eq!(cut.exposure.p_compromise().mean, 0.0);
+    assert_eq!(cut.exposure.exposure_days.mean(), 0.0);
+    assert_eq!(cut.ops.p_trip().mean, 1.0, "segmentation cuts the flow");
+}

@@ -10,7 +10,9 @@
 //!   or names it, and the segmentation in force on it (the first active segmentation control
 //!   on the conduit, in control order) is not empty and names it. An exploit with no service
 //!   (`None`) passes any protocol list but not a closed conduit. The same rule applies to plant
-//!   flows (their `protocol` is the service).
+//!   flows (their `protocol` is the service) on every conduit their route crosses
+//!   ([`conduits_crossed`]): validation rejects a flow whose protocol a conduit's own list
+//!   does not name, and segmentation that stops admitting it cuts it.
 //! - **Direction** is the attacker's: a conduit lets connections be opened only in the
 //!   direction it allows; within one zone nothing stands in the way.
 //! - **A step** on `(vulnerability, asset)` can be attempted from a held zone: the asset's own
@@ -86,6 +88,32 @@ pub fn conduit_admits(
         },
         None => true,
     }
+}
+
+/// The conduits a route crosses: for every pair of consecutive hops in different zones,
+/// every conduit joining those two zones; sorted, each once. A plant flow crosses these, and
+/// must be admitted by each (validation rejects a flow whose protocol a conduit's own list
+/// does not name; segmentation in force cuts it).
+pub fn conduits_crossed(
+    conduits: &[Conduit],
+    zone_of: impl Fn(AssetIdx) -> ZoneIdx,
+    hops: &[AssetIdx],
+) -> Vec<ConduitIdx> {
+    let mut out = Vec::new();
+    for pair in hops.windows(2) {
+        let (za, zb) = (zone_of(pair[0]), zone_of(pair[1]));
+        if za == zb {
+            continue;
+        }
+        for (ci, c) in conduits.iter().enumerate() {
+            if c.zones == [za, zb] || c.zones == [zb, za] {
+                out.push(ConduitIdx(ci as u32));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whether `c` lets a connection be opened from zone `from` into a different zone `to`.

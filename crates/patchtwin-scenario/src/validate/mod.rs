@@ -11,6 +11,7 @@
 //! - a dependency names exactly one of asset, flow, function, or `k` of `of`;
 //!   function-to-function dependencies must not form a cycle.
 
+mod conduit_flows;
 mod controls;
 mod dependencies;
 mod routing;
@@ -484,7 +485,16 @@ pub fn validate(
 
     // Routes: one Dijkstra per distinct consumer, through network devices only.
     let routes = if ctx.clean() {
-        route_flows(ctx, &assets, &links, &flows, &flow_paths)
+        let routes = route_flows(ctx, &assets, &links, &flows, &flow_paths);
+        conduit_flows::widen_conduits_for_flows(
+            ctx,
+            &mut conduits,
+            &assets,
+            &flows,
+            &routes,
+            &flow_paths,
+        );
+        routes
     } else {
         Vec::new()
     };
