@@ -1114,7 +1114,7 @@ fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "expected loss",
-            "Average cost per run: unplanned downtime hours times the unit's cost per hour, plus the impact cost of every compromised target as the scenario states it.",
+            "Average cost per run: unplanned downtime hours times the unit's cost per hour, plus the impact cost of every target the attacker reaches within the horizon (each target once per run, however often it is reached).",
         ),
         g(
             "paired difference (Δ)",
@@ -1142,7 +1142,7 @@ fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "impact cost",
-            "Average per run of the cost the scenario assigns to each compromised target.",
+            "Average per run of the sum of the impact costs of the targets reached within the horizon, each target counted once per run (two targets reached: both costs; the same target reached again after an eviction: once).",
         ),
         g(
             "P(process trip)",

@@ -1,6 +1,7 @@
 //! The loop on top: one replication builds its world, runs the step loop and closes the books;
 //! [`Step::dispatch`] routes each event to its handler and carries out the reactions that cross
-//! domains (a patch or a control changing exposure, a stopped controller tripping units), so
+//! domains (a patch or a control changing exposure, a stopped controller tripping units, a
+//! restored controller the attacker may attack again), so
 //! that handlers never call into another domain.
 //!
 //! The loop takes the resources out of the world once per run (not per event — a resource
@@ -190,7 +191,14 @@ impl Step<'_, '_> {
                     self.update_exposure(now);
                 }
             }
-            Event::AssetBack { asset } => self.asset_back(q, now, asset),
+            Event::AssetBack { asset } => {
+                self.asset_back(q, now, asset);
+                // A controller the attacker stopped is restored clean: the attacker may try
+                // it again.
+                if self.controller_restored(now, asset) {
+                    self.attack_plan(q, now);
+                }
+            }
             Event::ControlEffective { control } => {
                 self.control_effective(q, now, control);
                 // A control changes reach: exposure, and what the attacker can try next.

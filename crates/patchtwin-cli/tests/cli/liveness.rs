@@ -52,11 +52,6 @@ const KNOWN_INERT: &[(&str, &str)] = &[
         "issue 14 item 1: as reboot_time, for service restarts",
     ),
     (
-        "TargetRaw.impact_cost",
-        "issue 14 item 4: expected loss charges the first-listed target's cost, whichever \
-         target was reached",
-    ),
-    (
         "ThreatRaw.recovery_time",
         "set on no shipped plant (the default applies); issue 14 item 6 redefines what an \
          attacker in place can do again",

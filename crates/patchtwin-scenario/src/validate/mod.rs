@@ -19,6 +19,7 @@
 //!   function-to-function dependencies must not form a cycle.
 
 mod assets;
+mod conduit_flows;
 mod controls;
 mod dependencies;
 mod flows;
@@ -95,14 +96,23 @@ pub fn validate(
 ) -> Option<Scenario> {
     let horizon = horizon(ctx, s);
     let (zone_ids, zones) = zones::zones(ctx, root, s);
-    let (conduit_ids, conduits) = zones::conduits(ctx, root, s, &zone_ids);
+    let (conduit_ids, mut conduits) = zones::conduits(ctx, root, s, &zone_ids);
     let (asset_ids, assets) = assets::assets(ctx, root, s, &zone_ids, lib);
     let links = links::links(ctx, s, &asset_ids);
     let (flow_ids, flows, flow_paths) = flows::flows(ctx, root, s, &asset_ids);
     // Routes: one Dijkstra per distinct consumer, through network devices only, and only on a
     // plant where every item was built.
     let routes = if ctx.clean() {
-        route_flows(ctx, &assets, &links, &flows, &flow_paths)
+        let routes = route_flows(ctx, &assets, &links, &flows, &flow_paths);
+        conduit_flows::widen_conduits_for_flows(
+            ctx,
+            &mut conduits,
+            &assets,
+            &flows,
+            &routes,
+            &flow_paths,
+        );
+        routes
     } else {
         Vec::new()
     };
