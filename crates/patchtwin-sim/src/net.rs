@@ -196,7 +196,7 @@ impl Step<'_, '_> {
         }
         if !back {
             // A request reached the producer: serve at the next scan boundary (controllers)
-            // or as soon as the FIFO server is free. Added CPU load stretches the scan.
+            // or as soon as the FIFO server is free. CPU load stretches the scan.
             let rng = &mut *self.rng;
             let node = &mut *self.c.nodes[asset as usize];
             let ready = match node.scan {
