@@ -39,6 +39,23 @@ pub struct Node {
     pub cpu_load: f64,
     /// When the asset's request processing is next free (FIFO service).
     pub busy_until: u64,
+    /// The controller's running scan clock (unused for assets without a scan).
+    pub scan_clock: ScanClock,
+}
+
+/// A controller's scan clock: its scan boundaries, a renewal process of (stretched) scan
+/// lengths, advanced lazily when a request arrives — no event per scan (`net::next_scan_end`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScanClock {
+    /// The clock has been started (by a request; it restarts after a long idle gap or when
+    /// the controller goes down).
+    pub running: bool,
+    /// The latest scan boundary the clock has drawn: the end of the scan the last request
+    /// waited for.
+    pub scan_end: u64,
+    /// `Node::down_since` when the clock last moved: a different value means the controller
+    /// went down (restarted) since, and its scan starts afresh.
+    pub down_seen: u64,
 }
 
 /// The highest CPU load the timing model takes: the scenario's `cpu_load` is validated to at
@@ -356,6 +373,7 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     extra_service_ns: 0,
                     cpu_load: b.cpu_load.clamp(0.0, MAX_CPU_LOAD),
                     busy_until: 0,
+                    scan_clock: ScanClock::default(),
                 })
                 .id()
         })
