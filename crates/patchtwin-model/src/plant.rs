@@ -206,7 +206,8 @@ pub struct Behaviour {
     pub scan_cycle: Option<DurationDist>,
     /// Time to process one request (or, for network devices, to forward one message).
     pub service_time: DurationDist,
-    /// Base CPU load in [0, 1); a loaded CPU stretches the scan by `1 / (1 - load)`.
+    /// Base CPU load in [0, 0.95]; a loaded CPU stretches every scan by `1 / (1 - load)`, from
+    /// the start of the run.
     pub cpu_load: f64,
     /// Time to come back after a restart.
     pub reboot_time: DurationDist,

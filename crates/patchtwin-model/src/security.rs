@@ -102,7 +102,8 @@ pub enum RestartScope {
 pub struct SideEffects {
     /// Added processing time per request.
     pub added_service_time: Duration,
-    /// Added CPU load (fraction).
+    /// Added CPU load (fraction): the scan stretches by `1 / (1 − base − added)`, the total
+    /// load capped at 0.95.
     pub added_cpu_load: f64,
     /// New scan cycle, if changed.
     pub scan_cycle: Option<DurationDist>,

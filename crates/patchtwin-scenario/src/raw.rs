@@ -486,7 +486,8 @@ pub struct SideEffectsRaw {
     /// Processing time added to every request.
     #[serde(default)]
     pub added_service_time: Option<DurationText>,
-    /// CPU load added (fraction, e.g. 0.05).
+    /// CPU load added (fraction, e.g. 0.05). It adds to the asset's load: the scan stretches
+    /// by 1 / (1 − base − added), the total load capped at 0.95.
     #[serde(default)]
     pub added_cpu_load: Option<f64>,
     /// New scan cycle.

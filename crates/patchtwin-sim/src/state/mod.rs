@@ -30,16 +30,44 @@ pub struct Node {
     /// Scan cycle for controllers (an index into `Compiled::scans`); `None` for assets that
     /// serve requests as they come. A patch may install another.
     pub scan: Option<u32>,
-    /// Factor stretching every scan (1 at the model's base load; more after added load).
+    /// Factor stretching every scan: `1 / (1 − cpu_load)`. At spawn the base load's
+    /// ([`stretch_for_load`]); a patch that adds load raises it to `1 / (1 − base − added)`.
     pub scan_stretch: f64,
     /// Service time added by patches' side effects (ns).
     pub extra_service_ns: u64,
-    /// CPU load (base plus what patches added).
+    /// CPU load (base plus what patches added), at most [`MAX_CPU_LOAD`].
     pub cpu_load: f64,
     /// When the asset's request processing is next free (FIFO service).
     pub busy_until: u64,
     /// Requests waiting for service or being served (bounded, see `saturation`).
     pub queued: u32,
+    /// The controller's running scan clock (unused for assets without a scan).
+    pub scan_clock: ScanClock,
+}
+
+/// A controller's scan clock: its scan boundaries, a renewal process of (stretched) scan
+/// lengths, advanced lazily when a request arrives — no event per scan (`net::next_scan_end`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScanClock {
+    /// The clock has been started (by a request; it restarts after a long idle gap or when
+    /// the controller goes down).
+    pub running: bool,
+    /// The latest scan boundary the clock has drawn: the end of the scan the last request
+    /// waited for.
+    pub scan_end: u64,
+    /// `Node::down_since` when the clock last moved: a different value means the controller
+    /// went down (restarted) since, and its scan starts afresh.
+    pub down_seen: u64,
+}
+
+/// The highest CPU load the timing model takes: the scenario's `cpu_load` is validated to at
+/// most this, and a patch's added load is capped at it, so a scan stretches at most 20×.
+pub const MAX_CPU_LOAD: f64 = 0.95;
+
+/// How much a CPU load stretches every scan: `1 / (1 − load)`, the form of Siemens' "cycle
+/// load due to communication" (models/README.md). The load is capped at [`MAX_CPU_LOAD`].
+pub fn stretch_for_load(load: f64) -> f64 {
+    1.0 / (1.0 - load.clamp(0.0, MAX_CPU_LOAD))
 }
 
 /// Both directions of one link, each a FIFO transmission queue.
@@ -412,11 +440,14 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     down_count: 0,
                     down_since: 0,
                     scan: model.asset_scan[ai],
-                    scan_stretch: 1.0,
+                    // The base load stretches every scan from the start; a patch's added load
+                    // multiplies in `(1 − base) / (1 − base − added)` (`ops::plan`).
+                    scan_stretch: stretch_for_load(b.cpu_load),
                     extra_service_ns: 0,
-                    cpu_load: b.cpu_load,
+                    cpu_load: b.cpu_load.clamp(0.0, MAX_CPU_LOAD),
                     busy_until: 0,
                     queued: 0,
+                    scan_clock: ScanClock::default(),
                 })
                 .id()
         })
