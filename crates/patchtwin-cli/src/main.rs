@@ -51,6 +51,7 @@ fn stdout_failed(e: std::io::Error) -> ! {
 
 mod capture;
 mod import;
+mod sensitivity;
 mod trace_filter;
 
 #[derive(Parser)]
@@ -113,6 +114,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Compare the model's poll response times with a capture's, flow by flow.
     CheckCapture(capture::CheckArgs),
+    /// What would change the answer: sweeps, break-evens, EVPI and loss exceedance.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
@@ -177,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
         )),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Schema { models, summary } => {
             if models {
                 say!("{}", patchtwin_scenario::schema::model_schema());
