@@ -46,6 +46,10 @@ pub struct SensitivityArgs {
     /// Replace an earlier set of another scenario in `--out`.
     #[arg(long)]
     force: bool,
+    /// The metric whose break-even is sought: `dual` (P(dual success)) or `loss` (expected
+    /// loss); default: the one the recommendation was decided on.
+    #[arg(long, value_parser = ["dual", "loss"])]
+    metric: Option<String>,
     /// Print sensitivity.json to stdout instead of the table.
     #[arg(long)]
     json: bool,
@@ -112,6 +116,13 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
         evpi_values: 5,
         tolerance: a.tolerance,
         appetite: a.appetite,
+        metric: a.metric.as_deref().map(|m| {
+            if m == "dual" {
+                patchtwin_sensitivity::Metric::DualSuccess
+            } else {
+                patchtwin_sensitivity::Metric::ExpectedLoss
+            }
+        }),
     };
     let bar = crate::progress_bar(1);
     if let Some(b) = &bar
@@ -139,8 +150,10 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
         b.finish_and_clear();
     }
     let charts = patchtwin_sensitivity::tornado::charts(&result);
-    let titles: Vec<(String, String)> =
-        charts.iter().map(|(f, t, _)| (f.clone(), t.clone())).collect();
+    let titles: Vec<(String, String)> = charts
+        .iter()
+        .map(|(f, t, _)| (f.clone(), t.clone()))
+        .collect();
     let json = serde_json::to_string_pretty(&result)?;
     let mut files = vec![
         ("sensitivity.json".to_string(), format!("{json}\n")),
@@ -157,7 +170,11 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
             patchtwin_sensitivity::render::markdown(&result, &titles),
         ),
     ];
-    files.extend(charts.into_iter().map(|(f, _, svg)| (format!("charts/{f}"), svg)));
+    files.extend(
+        charts
+            .into_iter()
+            .map(|(f, _, svg)| (format!("charts/{f}"), svg)),
+    );
     let marker = patchtwin_report::output::RunMarker {
         tool: "patchtwin".into(),
         version: env!("CARGO_PKG_VERSION").into(),

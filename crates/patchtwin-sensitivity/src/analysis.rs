@@ -28,8 +28,8 @@
 use crate::inputs::{self, Input, Kind};
 use crate::runner::{Runner, Sample};
 use crate::{
-    BreakEven, Change, EngineInfo, Error, Exceedance, InputResult, Metric, NotSwept, PlanExceedance,
-    PlanPoint, Point, RangeRule, Sensitivity, SettingsInfo,
+    BreakEven, Change, EngineInfo, Error, Exceedance, InputResult, Metric, NotSwept,
+    PlanExceedance, PlanPoint, Point, RangeRule, Sensitivity, SettingsInfo,
 };
 use patchtwin_model::Scenario;
 use std::sync::Arc;
@@ -59,6 +59,9 @@ pub struct Options {
     pub tolerance: Option<f64>,
     /// Largest acceptable P(loss > tolerance).
     pub appetite: f64,
+    /// The metric whose break-even is sought (`--metric`); `None`: the one the
+    /// recommendation was decided on.
+    pub metric: Option<Metric>,
 }
 
 /// Progress: variants finished, and the most that will run.
@@ -144,10 +147,14 @@ impl Ctx<'_> {
             Metric::ExpectedLoss => -sample.mean_loss(p),
         };
         // Ties go to the earlier plan in the order run.
-        let best = sample.plans.iter().copied().fold(None::<usize>, |b, p| match b {
-            Some(b) if score(b) >= score(p) => Some(b),
-            _ => Some(p),
-        });
+        let best = sample
+            .plans
+            .iter()
+            .copied()
+            .fold(None::<usize>, |b, p| match b {
+                Some(b) if score(b) >= score(p) => Some(b),
+                _ => Some(p),
+            });
         Point {
             value,
             role: role.into(),
@@ -210,7 +217,14 @@ pub fn analyse(
     let (chosen, not_swept) = select(&all, &o.inputs)?;
     let runner = Runner::new(o.runs, o.seed, o.threads, o.observe_ns).map_err(Error::Run)?;
     let all_plans: Vec<usize> = (0..s.plans.len()).collect();
-    let (rec, up, metric, reason) = recommendation(&scenario, sha256, o, &runner)?;
+    let (rec, up, decided, mut reason) = recommendation(&scenario, sha256, o, &runner)?;
+    let metric = o.metric.unwrap_or(decided);
+    if metric != decided {
+        reason = format!(
+            "{reason}; break-evens are sought on {} instead, as asked (--metric)",
+            metric.name()
+        );
+    }
     let screen = chosen.len() > o.top;
     let detail_runs = (2 + o.evpi_values + 2 * o.bisection_steps) as u64;
     let total = 1
@@ -403,15 +417,29 @@ fn recommendation(
     }
     let (rid, uid) = (&s.plans[rec].id, &s.plans[up].id);
     Ok(if d.lo > 0.0 {
-        (rec, up, Metric::DualSuccess, format!(
-            "{rid} is clearly ahead of {uid} on P(dual success) (paired difference {:+.1} points, 95% [{:+.1}, {:+.1}]), so the recommendation flips where that lead reaches 0",
-            100.0 * d.mean, 100.0 * d.lo, 100.0 * d.hi
-        ))
+        (
+            rec,
+            up,
+            Metric::DualSuccess,
+            format!(
+                "{rid} is clearly ahead of {uid} on P(dual success) (paired difference {:+.1} points, 95% [{:+.1}, {:+.1}]), so the recommendation flips where that lead reaches 0",
+                100.0 * d.mean,
+                100.0 * d.lo,
+                100.0 * d.hi
+            ),
+        )
     } else {
-        (rec, up, Metric::ExpectedLoss, format!(
-            "{rid} and {uid} cannot be told apart on P(dual success) (paired difference {:+.1} points, 95% [{:+.1}, {:+.1}]), so expected loss decides and the recommendation flips where {uid}'s expected loss falls below {rid}'s",
-            100.0 * d.mean, 100.0 * d.lo, 100.0 * d.hi
-        ))
+        (
+            rec,
+            up,
+            Metric::ExpectedLoss,
+            format!(
+                "{rid} and {uid} cannot be told apart on P(dual success) (paired difference {:+.1} points, 95% [{:+.1}, {:+.1}]), so expected loss decides and the recommendation flips where {uid}'s expected loss falls below {rid}'s",
+                100.0 * d.mean,
+                100.0 * d.lo,
+                100.0 * d.hi
+            ),
+        )
     })
 }
 
@@ -496,7 +524,10 @@ fn sweep(ctx: &Ctx<'_>, input: &Input, base: &Point, detail: bool, o: &Options) 
         .map(|p| (p.margin - base_margin).abs())
         .fold(0.0, f64::max);
     let low = points.iter().find(|p| p.role == "low").expect("low is run");
-    let high = points.iter().find(|p| p.role == "high").expect("high is run");
+    let high = points
+        .iter()
+        .find(|p| p.role == "high")
+        .expect("high is run");
     let statement = statement(ctx, input, &break_even, detail);
     InputResult {
         name: input.name.clone(),

@@ -311,7 +311,12 @@ pub fn enumerate(s: &Scenario) -> Vec<Input> {
             Action::EnableControl { control, .. } => used_controls[control.0 as usize] = true,
         }
     }
-    for (i, p) in s.patches.iter().enumerate().filter(|(i, _)| used_patches[*i]) {
+    for (i, p) in s
+        .patches
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used_patches[*i])
+    {
         let id = &p.id;
         push(
             format!("patches[{id}].failure_probability"),
@@ -348,7 +353,12 @@ pub fn enumerate(s: &Scenario) -> Vec<Input> {
             Locator::PatchRollback(i),
         );
     }
-    for (i, c) in s.controls.iter().enumerate().filter(|(i, _)| used_controls[*i]) {
+    for (i, c) in s
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used_controls[*i])
+    {
         let id = &c.id;
         push(
             format!("controls[{id}].failure_probability"),
@@ -571,7 +581,11 @@ pub fn set_range(inputs: &mut [Input], name: &str, low: f64, high: f64) -> Resul
 
 /// Parses `NAME=LOW..HIGH`.
 pub fn parse_range(text: &str) -> Result<(String, f64, f64), String> {
-    let bad = || format!("--range `{text}`: expected NAME=LOW..HIGH, e.g. `patches[kb1].failure_probability=0.05..0.4`");
+    let bad = || {
+        format!(
+            "--range `{text}`: expected NAME=LOW..HIGH, e.g. `patches[kb1].failure_probability=0.05..0.4`"
+        )
+    };
     let (name, range) = text.rsplit_once('=').ok_or_else(bad)?;
     let (lo, hi) = range.split_once("..").ok_or_else(bad)?;
     let num = |s: &str| s.trim().parse::<f64>().map_err(|_| bad());

@@ -281,8 +281,11 @@ pub struct Sensitivity {
     pub engine: EngineInfo,
 }
 
-/// The JSON Schema (draft 2020-12, by schemars) of `sensitivity.json`.
+/// The JSON Schema (draft-07, by schemars) of `sensitivity.json`.
 pub fn schema() -> String {
-    let schema = schemars::schema_for!(Sensitivity);
-    serde_json::to_string_pretty(&schema).unwrap_or_default()
+    let mut schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<Sensitivity>();
+    schema.insert("title".into(), "patchtwin sensitivity.json".into());
+    serde_json::to_string_pretty(&schema).expect("a schema serializes")
 }

@@ -27,7 +27,7 @@ pub fn table(s: &Sensitivity, rows: usize) -> String {
     );
     let _ = writeln!(
         out,
-        "\n{:<52} {:>21} {:>15} {:>15} {:>12}  break-even / statement",
+        "\n{:<64} {:>23} {:>15} {:>15} {:>12}  break-even / statement",
         "input (range)", "Δ P(dual) rec low/high", "Δ loss rec low", "Δ loss rec high", "EVPI"
     );
     let cur = &s.currency;
@@ -44,7 +44,7 @@ pub fn table(s: &Sensitivity, rows: usize) -> String {
         let name = format!("{} ({}..{})", i.name, num(i.low), num(i.high));
         let _ = writeln!(
             out,
-            "{:<52} {:>21} {:>15} {:>15} {:>12}  {}",
+            "{:<64} {:>23} {:>15} {:>15} {:>12}  {}",
             name,
             format!(
                 "{} / {}",
@@ -58,7 +58,11 @@ pub fn table(s: &Sensitivity, rows: usize) -> String {
         );
     }
     if s.inputs.len() > rows {
-        let _ = writeln!(out, "… {} more inputs in sensitivity.json", s.inputs.len() - rows);
+        let _ = writeln!(
+            out,
+            "… {} more inputs in sensitivity.json",
+            s.inputs.len() - rows
+        );
     }
     for n in &s.not_swept {
         let _ = writeln!(out, "not swept: {}: {}", n.name, n.reason);

@@ -75,7 +75,10 @@ fn draw(s: &Sensitivity, axis: &str, value: &dyn Fn(&InputResult, &str) -> f64) 
         let names: Vec<String> = ranked.iter().map(|i| i.name.clone()).collect();
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                format!("What moves the decision: {} vs {}", s.recommended, s.runner_up),
+                format!(
+                    "What moves the decision: {} vs {}",
+                    s.recommended, s.runner_up
+                ),
                 ("sans-serif", 18),
             )
             .margin(16)
