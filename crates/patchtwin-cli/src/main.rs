@@ -53,6 +53,7 @@ mod capture;
 mod import;
 mod parts;
 mod progress;
+mod sensitivity;
 mod trace_filter;
 
 #[derive(Parser)]
@@ -157,6 +158,8 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// What would change the answer: sweeps, break-evens, EVPI and loss exceedance.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
@@ -230,6 +233,7 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
             say_raw!("{}", String::from_utf8_lossy(&buf));
             Ok(Ok(()))
         }
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Schema { models, summary } => {
             if models {
                 say!("{}", patchtwin_scenario::schema::model_schema());

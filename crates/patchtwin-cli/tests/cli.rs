@@ -44,6 +44,9 @@ mod commands;
 #[path = "cli/golden.rs"]
 mod golden;
 
+#[path = "cli/sensitivity.rs"]
+mod sensitivity;
+
 #[path = "cli/outputs.rs"]
 mod outputs;
 
