@@ -52,6 +52,7 @@ fn stdout_failed(e: std::io::Error) -> ! {
 mod capture;
 mod import;
 mod trace_filter;
+mod vex;
 
 #[derive(Parser)]
 #[command(
@@ -113,6 +114,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Compare the model's poll response times with a capture's, flow by flow.
     CheckCapture(capture::CheckArgs),
+    /// Export a plan's VEX statements (CSAF 2.0 VEX, CycloneDX 1.6, OpenVEX 0.2.0) backed by a run.
+    Vex(vex::VexArgs),
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
@@ -177,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
         )),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
+        Command::Vex(args) => Ok(vex::run(args)?.map_err(BadInput)),
         Command::Schema { models, summary } => {
             if models {
                 say!("{}", patchtwin_scenario::schema::model_schema());
@@ -469,7 +473,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     }
     let runs = results.plans.first().map_or(0, |p| p.runs);
     let events = results.plans.iter().map(|r| r.events).sum();
-    let summary = patchtwin_report::summary(
+    let mut summary = patchtwin_report::summary(
         &s,
         &loaded.sha256,
         patchtwin_report::SettingsInfo {
@@ -486,6 +490,9 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         },
         &results,
     );
+    if let Err(e) = vex::stamp(&mut summary, file, &loaded.sha256) {
+        return Ok(Err(BadInput(e)));
+    }
     // An output folder that cannot be written, or holds files we must not touch, is the
     // user's to fix: exit 2, not 1. Everything is on disk before anything is printed.
     let written = match patchtwin_report::write_all(&o.out, &summary, &results, &s, o.force) {
