@@ -152,7 +152,14 @@ pub fn run(args: VexArgs) -> anyhow::Result<Result<(), String>> {
         FormatArg::Cyclonedx => Format::CycloneDx,
         FormatArg::Openvex => Format::OpenVex,
     };
-    let text = vex::render(format, &vex::statements(s, plan), &support);
+    let statements = vex::statements(s, plan);
+    if statements.is_empty() {
+        return Ok(Err(format!(
+            "error: {}: no vulnerability affects an asset of the scenario; a VEX document needs at least one statement, so nothing was written",
+            args.file.display()
+        )));
+    }
+    let text = vex::render(format, &statements, &support);
     match &args.out {
         None => say_raw!("{text}"),
         Some(out) => {

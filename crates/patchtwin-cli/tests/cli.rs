@@ -47,3 +47,6 @@ mod mutation;
 
 #[path = "cli/capture.rs"]
 mod capture;
+
+#[path = "cli/vex.rs"]
+mod vex;

@@ -343,7 +343,7 @@ fn csaf(statements: &[Statement], support: &Support) -> Value {
             v
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "document": {
             "category": "csaf_vex",
             "csaf_version": "2.0",
@@ -375,14 +375,19 @@ fn csaf(statements: &[Statement], support: &Support) -> Value {
                 },
             },
         },
-        "product_tree": {
+    });
+    // CSAF wants both lists non-empty when present: a plant without vulnerabilities gives a
+    // document with neither.
+    if !vulns.is_empty() {
+        doc["product_tree"] = json!({
             "full_product_names": assets.iter().map(|a| json!({
                 "name": a,
                 "product_id": pid(a),
             })).collect::<Vec<_>>(),
-        },
-        "vulnerabilities": vulns,
-    })
+        });
+        doc["vulnerabilities"] = json!(vulns);
+    }
+    doc
 }
 
 fn cyclonedx(statements: &[Statement], support: &Support) -> Value {
