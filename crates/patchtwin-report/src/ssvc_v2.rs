@@ -159,10 +159,6 @@ fn selection(namespace: &str, key: &str, version: &str, name: &str, value: (&str
 }
 
 /// One state's SelectionList and evidence.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the four inputs, the outcome and context"
-)]
 fn state(
     timestamp: &str,
     vuln: &str,
