@@ -797,7 +797,7 @@ pub fn render_all(
         ("ssvc.csv".into(), csv::ssvc(summary)),
         (
             "ssvc.json".into(),
-            ssvc_v2::render(summary, scenario, &provenance::now_rfc3339()),
+            ssvc_v2::render(summary, scenario, &summary.provenance.as_of()),
         ),
     ];
     files.extend(

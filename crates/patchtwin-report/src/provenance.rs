@@ -8,9 +8,10 @@
 //! then says so; nothing is guessed from prose. The stamp holds no wall-clock time, so
 //! `summary.json` stays byte-identical across thread counts.
 //!
-//! This module also formats a wall-clock instant as RFC 3339 ([`rfc3339_utc`]) for the files
-//! whose formats demand one (the SSVC SelectionList timestamp, VEX document dates); it is
-//! not used for `summary.json`.
+//! This module also formats instants as RFC 3339 ([`rfc3339_utc`]): the wall clock for VEX
+//! document dates (exports, outside the run's output set), and [`Provenance::as_of`] — the
+//! newest recorded input date — for the SSVC SelectionList timestamps of `ssvc.json`, so the
+//! output set stays free of wall-clock time.
 
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -71,6 +72,29 @@ impl Provenance {
             epss_score_date: epss.and_then(|e| some(e.date)),
             sources,
         }
+    }
+
+    /// The date the inputs speak for, as an RFC 3339 instant: midnight UTC of the newest
+    /// date among the recorded sources (advisory release, KEV release, EPSS score date); the
+    /// Unix epoch, meaning "undated", when the scenario records none. Deterministic, so a
+    /// run's output set depends only on the scenario, seed and runs.
+    pub fn as_of(&self) -> String {
+        let valid = |d: &str| {
+            let b = d.as_bytes();
+            b.len() >= 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && [0, 1, 2, 3, 5, 6, 8, 9]
+                    .iter()
+                    .all(|&i| b[i].is_ascii_digit())
+        };
+        self.sources
+            .iter()
+            .map(|s| s.date.as_str())
+            .filter(|d| valid(d))
+            .map(|d| &d[..10])
+            .max()
+            .map_or_else(|| rfc3339_utc(0), |d| format!("{d}T00:00:00Z"))
     }
 
     /// One line for reports and documents.

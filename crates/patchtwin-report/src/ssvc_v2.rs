@@ -15,9 +15,10 @@
 //! stepping stones) stays as it is. Human impact's simulated lowering reads the plan's
 //! rehearsals; for `as_found` it reads the first plan of the summary (the baseline).
 //!
-//! The SelectionList `timestamp` is the time the file was written (the format requires one):
-//! the only wall-clock value of the output set besides `engine.wall_s`; `summary.json` has
-//! no other.
+//! The SelectionList `timestamp` (the format requires one) is not the wall clock: it is the
+//! date of the newest input the scenario records ([`crate::provenance::Provenance::as_of`]),
+//! the Unix epoch ("undated") when it records none, so the output set depends only on the
+//! scenario, seed and runs.
 //!
 //! This module does not decide anything [`crate::ssvc`] does not; it re-expresses it.
 

@@ -108,3 +108,27 @@ fn rfc3339_matches_known_instants() {
     // 2026-06-30 23:59:59.
     assert_eq!(rfc3339_utc(1_782_863_999), "2026-06-30T23:59:59Z");
 }
+
+#[test]
+fn as_of_is_the_newest_recorded_date_or_the_epoch() {
+    use patchtwin_report::provenance::Provenance;
+    let src = |kind: &str, date: &str| Source {
+        kind: kind.into(),
+        id: String::new(),
+        version: String::new(),
+        date: date.into(),
+    };
+    let none = Provenance::new("x", 1, 1, vec![]);
+    assert_eq!(none.as_of(), "1970-01-01T00:00:00Z");
+    let some = Provenance::new(
+        "x",
+        1,
+        1,
+        vec![
+            src("csaf", "2025-03-04"),
+            src("epss", "2025-08-25T00:00:00Z"),
+            src("kev", "not a date"),
+        ],
+    );
+    assert_eq!(some.as_of(), "2025-08-25T00:00:00Z");
+}
