@@ -10,6 +10,11 @@
 //!
 //! Not here: reading or editing scenario files, running the model, printing — the CLI does
 //! those. No dependency on Wireshark or tshark.
+//!
+//! Modules, in the order data flows through them: `read` (pcap/pcapng records, link and
+//! network layers), `tcp` (stream reassembly), `proto` (request/response pairing per protocol),
+//! `track` (conversations and their transactions), `discover` (flows, periods, items),
+//! `yaml` (scenario text), `compare` (model versus capture) and `error`.
 
 pub mod compare;
 pub mod discover;

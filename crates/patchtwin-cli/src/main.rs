@@ -51,6 +51,9 @@ fn stdout_failed(e: std::io::Error) -> ! {
 
 mod capture;
 mod import;
+mod parts;
+mod progress;
+mod sensitivity;
 mod trace_filter;
 mod vex;
 
@@ -58,7 +61,19 @@ mod vex;
 #[command(
     name = "patchtwin",
     version,
-    about = "Rehearse OT patch plans in a digital twin before they touch production."
+    about = "Rehearse OT patch plans in a digital twin before they touch production.",
+    after_help = "Examples:
+  patchtwin init plant.yaml                                   a commented starter plant
+  patchtwin validate scenarios/water-treatment.yaml           check a plant, every problem located
+  patchtwin run scenarios/ews-actively-exploited.yaml --out out/ews
+                                                              rehearse every plan; report under out/ews
+  patchtwin trace scenarios/substation.yaml --plan defer --run 0 --kind trip,patch_failed
+                                                              narrate one rehearsal
+  patchtwin import csaf ADVISORY.json --into plant.yaml --out plant-new.yaml
+                                                              an advisory into a new scenario file
+  patchtwin completions bash                                  shell completions
+
+Exit codes: 0 done, 2 bad input or usage (the message says what and where), 1 internal error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -73,6 +88,13 @@ enum Command {
         file: PathBuf,
     },
     /// Rehearse every plan: Monte Carlo replications, a comparison table, summary.json.
+    ///
+    /// Progress goes to stderr: a bar on a terminal, otherwise (a batch log) a line every 10
+    /// seconds, or every PATCHTWIN_PROGRESS_INTERVAL seconds when that is set (0: every chunk).
+    #[command(after_help = "Examples:
+  patchtwin run scenarios/water-treatment.yaml --runs 500 --seed 7 --out out/water
+  patchtwin run scenarios/ews-actively-exploited.yaml --plans defer,patch-now --out out/ews-two
+  patchtwin run scenarios/substation.yaml --target-ci 0.02 --out out/substation")]
     Run {
         /// Scenario file (YAML or JSON).
         file: PathBuf,
@@ -101,21 +123,46 @@ enum Command {
         entity: Option<String>,
         /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
         /// patch_failed, up, control, window. Network and cascades: timeout, comm_fail,
-        /// comm_restored, stale, flow_restored, historian_gap, function_lost,
-        /// function_restored, trip, unit_restart, unit_running. Attacker: attack, detect,
-        /// evict, impact.
+        /// comm_restored, stale, flow_restored, historian_gap, saturated, fault,
+        /// function_lost, function_restored, trip, unit_restart, unit_running. Attacker:
+        /// attack, detect, evict, impact.
         #[arg(long, value_delimiter = ',')]
         kind: Vec<String>,
         /// JSON lines instead of text.
         #[arg(long)]
         json: bool,
     },
+    /// Merge part files (`run --part K/N`) into the outputs of one run of all their
+    /// replications, after checking that they belong together.
+    Merge(parts::MergeArgs),
     /// Import CSAF advisories (with KEV, EPSS) or a CycloneDX SBOM into a new scenario file.
     Import(import::ImportArgs),
     /// Compare the model's poll response times with a capture's, flow by flow.
     CheckCapture(capture::CheckArgs),
     /// Export a plan's VEX statements (CSAF 2.0 VEX, CycloneDX 1.6, OpenVEX 0.2.0) backed by a run.
     Vex(vex::VexArgs),
+    /// Write a small, commented starter plant that validates and runs.
+    #[command(
+        after_help = "Example:\n  patchtwin init plant.yaml && patchtwin run plant.yaml --out out/plant"
+    )]
+    Init {
+        /// The new scenario file (must not exist, unless --force).
+        #[arg(default_value = "plant.yaml")]
+        file: PathBuf,
+        /// Replace an existing regular file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    #[command(
+        after_help = "Examples:\n  patchtwin completions bash > ~/.local/share/bash-completion/completions/patchtwin\n  patchtwin completions zsh > ~/.zfunc/_patchtwin"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// What would change the answer: sweeps, break-evens, EVPI and loss exceedance.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Print the JSON Schema (draft-07) of the scenario format, for editors.
     Schema {
         /// Print the schema of asset model files instead.
@@ -178,9 +225,19 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
             &kind,
             json,
         )),
+        Command::Merge(args) => parts::merge(&args),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
         Command::Vex(args) => Ok(vex::run(args)?.map_err(BadInput)),
+        Command::Init { file, force } => Ok(init(&file, force)),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "patchtwin", &mut buf);
+            say_raw!("{}", String::from_utf8_lossy(&buf));
+            Ok(Ok(()))
+        }
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Schema { models, summary } => {
             if models {
                 say!("{}", patchtwin_scenario::schema::model_schema());
@@ -196,6 +253,25 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
 
 fn bad(d: Diagnostics) -> BadInput {
     BadInput(d.render())
+}
+
+/// The plant `patchtwin init` writes: small, commented, and it validates and runs (tested).
+const STARTER_PLANT: &str = include_str!("starter.yaml");
+
+fn init(file: &std::path::Path, force: bool) -> Result<(), BadInput> {
+    // A refusal (the file exists, or is not a regular file) says "error:" itself.
+    match patchtwin_report::output::write_new_file(file, STARTER_PLANT.as_bytes(), force, "init") {
+        Ok(()) => {}
+        Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+            return Err(BadInput(format!("error: {e}")));
+        }
+        Err(e) => return Err(BadInput(e.to_string())),
+    }
+    say!(
+        "wrote {f}: a starter plant (2 zones, 7 assets, 1 poll flow, 1 unit, 3 plans)\n  next: patchtwin validate {f}\n        patchtwin run {f} --out out/starter",
+        f = file.display()
+    );
+    Ok(())
 }
 
 fn validate(file: &std::path::Path) -> Result<(), BadInput> {
@@ -387,6 +463,21 @@ struct RunOpts {
     /// Cap on replications per plan for `--target-ci`.
     #[arg(long, default_value_t = 20_000)]
     max_runs: u64,
+    /// Run only part K of N (1 ≤ K ≤ N) of the `--runs` replications and write it as
+    /// `part-K-of-N.ptpart` into the folder `--out` (created if missing) for `patchtwin
+    /// merge`. Parts are contiguous replication ranges, so the N parts together are exactly
+    /// the single run.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["target_ci", "checkpoint"])]
+    part: Option<String>,
+    /// Keep every completed chunk of replications as a part file in this folder while the
+    /// run goes, so that `--resume` can continue it after a kill or a crash. The chunk files
+    /// are removed once the outputs are written.
+    #[arg(long, value_name = "DIR", conflicts_with = "target_ci")]
+    checkpoint: Option<PathBuf>,
+    /// Continue the run kept in `--checkpoint` (give the interrupted run's arguments): only
+    /// the missing replications run, and the results equal an uninterrupted run's.
+    #[arg(long, requires = "checkpoint")]
+    resume: bool,
 }
 
 fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), BadInput>> {
@@ -427,25 +518,40 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     };
     let model = patchtwin_sim::Compiled::new(s.clone());
     let cap = o.target_ci.map_or(o.runs, |_| o.max_runs.max(o.runs));
-    let bar = progress_bar(cap * plan_ix.len() as u64);
-    let started = std::time::Instant::now();
     let settings = patchtwin_mc::McSettings {
         runs: o.runs,
         seed: o.seed,
         threads,
         observe_ns,
     };
-    let tick = |done: u64| {
-        if let Some(b) = &bar {
-            b.set_position(done);
-        }
+    let identity = parts::identity(file, &loaded.sha256, &model, &plan_ix, settings);
+    if let Some(text) = &o.part {
+        return parts::run_part(text, &o.out, identity, &model, &plan_ix, settings);
+    }
+    let checkpoint = match &o.checkpoint {
+        None => None,
+        Some(dir) => match parts::Checkpoint::open(dir, o.resume, identity)? {
+            Ok(c) => Some(c),
+            Err(e) => return Ok(Err(e)),
+        },
     };
-    let (results, stop) = match o.target_ci {
-        None => (
+    let already = checkpoint.as_ref().map_or(0, |c| c.done()) * plan_ix.len() as u64;
+    let bar = match progress::Progress::new(cap * plan_ix.len() as u64, already) {
+        Ok(b) => b,
+        Err(e) => return Ok(Err(e)),
+    };
+    let started = std::time::Instant::now();
+    let tick = |done: u64| bar.set(done);
+    let (results, stop) = match (o.target_ci, checkpoint) {
+        (None, Some(c)) => match c.run(&model, &plan_ix, settings, &tick)? {
+            Ok(r) => (r, format!("fixed: {} replications per plan", o.runs)),
+            Err(e) => return Ok(Err(e)),
+        },
+        (None, None) => (
             patchtwin_mc::run(&model, &plan_ix, settings, &tick)?,
             format!("fixed: {} replications per plan", o.runs),
         ),
-        Some(w) => {
+        (Some(w), _) => {
             let (r, why) =
                 patchtwin_mc::merge::run_until(&model, &plan_ix, settings, w, o.runs, cap, &tick)?;
             let text = match why {
@@ -468,9 +574,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         }
     };
     let wall_s = started.elapsed().as_secs_f64();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     let runs = results.plans.first().map_or(0, |p| p.runs);
     let events = results.plans.iter().map(|r| r.events).sum();
     let mut summary = patchtwin_report::summary(
@@ -481,7 +585,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
             seed: o.seed,
             horizon_s: s.horizon.as_secs_f64(),
             observe_s: observe_ns as f64 / 1e9,
-            stop: stop.clone(),
+            stop,
         },
         patchtwin_report::EngineInfo {
             events,
@@ -493,14 +597,33 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     if let Err(e) = vex::stamp(&mut summary, file, &loaded.sha256) {
         return Ok(Err(BadInput(e)));
     }
+    if let Err(e) = publish(&o.out, o.force, o.rows, &summary, &results, &s) {
+        return Ok(Err(e));
+    }
+    if let Some(dir) = &o.checkpoint {
+        parts::clear_checkpoint(dir);
+    }
+    Ok(Ok(()))
+}
+
+/// Writes a run's outputs to `out` (one transaction) and prints the table and what was
+/// written: the end of `run` and of `merge`.
+fn publish(
+    out: &std::path::Path,
+    force: bool,
+    rows: usize,
+    summary: &patchtwin_report::Summary,
+    results: &patchtwin_mc::RunResult,
+    s: &Scenario,
+) -> Result<(), BadInput> {
     // An output folder that cannot be written, or holds files we must not touch, is the
     // user's to fix: exit 2, not 1. Everything is on disk before anything is printed.
-    let written = match patchtwin_report::write_all(&o.out, &summary, &results, &s, o.force) {
+    let written = match patchtwin_report::write_all(out, summary, results, s, force) {
         Ok(w) => w,
         Err(e @ patchtwin_report::WriteError::Io { .. }) => {
-            return Ok(Err(BadInput(format!("error: {e}"))));
+            return Err(BadInput(format!("error: {e}")));
         }
-        Err(e) => return Ok(Err(BadInput(e.to_string()))),
+        Err(e) => return Err(BadInput(e.to_string())),
     };
     if let Some(left) = &written.left_behind {
         complain!(
@@ -508,29 +631,19 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
             left.display()
         );
     }
-    say_raw!("{}", patchtwin_report::table(&summary, o.rows));
+    say_raw!("{}", patchtwin_report::table(summary, rows));
     say!(
-        "\n{stop}\n{events} events in {wall_s:.2}s on {threads} thread(s); wrote {}",
-        o.out.join("summary.json").display()
+        "\n{}\n{} events in {:.2}s on {} thread(s); wrote {}",
+        summary.settings.stop,
+        summary.engine.events,
+        summary.engine.wall_s,
+        summary.engine.threads,
+        out.join("summary.json").display()
     );
     for path in written.files.iter().skip(1) {
         say!("  {}", path.display());
     }
-    Ok(Ok(()))
-}
-
-fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal as _;
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} replications {pos}/{len} [{bar:30}] {eta} left",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    Some(bar)
+    Ok(())
 }
 
 #[expect(
@@ -565,10 +678,14 @@ fn trace(
     }) {
         shown += 1;
         if json {
-            say!(
-                "{}",
-                serde_json::json!({ "time_ns": l.time, "time": patchtwin_model::SimTime(l.time).to_string(), "entity": l.entity, "kind": l.kind, "text": l.text })
-            );
+            say!("{}", {
+                let mut line = serde_json::json!({ "time_ns": l.time, "time": patchtwin_model::SimTime(l.time).to_string(), "entity": l.entity, "kind": l.kind, "text": l.text });
+                // A line that reports a duration (a fault's repair, a historian gap) carries it as a number.
+                if let Some(d) = l.duration_ns {
+                    line["duration_ns"] = d.into();
+                }
+                line
+            });
         } else {
             say!(
                 "t={}  {:<18} {}",

@@ -9,12 +9,13 @@ use patchtwin_model::Scenario;
 
 /// Every event kind a trace line can have. A test reads the simulation's sources and checks
 /// that this list is exactly the kinds they record.
-pub const KINDS: [&str; 22] = [
+pub const KINDS: [&str; 24] = [
     "plan",
     "deploy",
     "restart",
     "patch_failed",
     "up",
+    "fault",
     "control",
     "window",
     "timeout",
@@ -23,6 +24,7 @@ pub const KINDS: [&str; 22] = [
     "stale",
     "flow_restored",
     "historian_gap",
+    "saturated",
     "function_lost",
     "function_restored",
     "trip",
@@ -83,7 +85,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     /// [`KINDS`] is exactly the set of kinds the simulation records: every `note(now,
-    /// entity, "kind", …)` call in its sources names its kind as the literal before `, ||`.
+    /// entity, "kind", …)` or `note_duration(now, entity, duration, "kind", …)` call in its
+    /// sources (all folders) names its kind as the literal before `, ||`.
     #[test]
     fn kinds_match_what_the_simulation_records() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../patchtwin-sim/src");
@@ -103,7 +106,10 @@ mod tests {
         let mut recorded = BTreeSet::new();
         for path in files {
             let text = std::fs::read_to_string(&path).expect("source");
-            for (at, _) in text.match_indices(".note(") {
+            let calls = text
+                .match_indices(".note(")
+                .chain(text.match_indices(".note_duration("));
+            for (at, _) in calls {
                 let call = &text[at..text.len().min(at + 200)];
                 let Some(end) = call.find("\", ||") else {
                     continue;

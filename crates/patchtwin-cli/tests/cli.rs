@@ -11,7 +11,12 @@
 //! - `hostile_input`: binary junk, alias bombs, deep nesting, huge numbers, huge files,
 //!   directories and missing files end quickly with exit code 2 and a clean message;
 //! - `outputs`: what patchtwin guarantees about files — atomic output sets under SIGKILL and
-//!   racing runs, files it did not write never touched, closed pipes, option refusals.
+//!   racing runs, files it did not write never touched, closed pipes, option refusals;
+//! - `parts`: `run --part K/N` + `merge` equal the single run, bad parts refused, a run
+//!   killed with SIGKILL resumes from its checkpoint, progress lines in batch logs;
+//! - `slurm`: the shipped Slurm job array on a real one-node cluster (skipped when Slurm is
+//!   not installed, unless `PATCHTWIN_REQUIRE_SLURM=1`) and the Kubernetes manifests'
+//!   structure and command line.
 //!
 //! Snapshots are plain files. To write or refresh them run
 //! `PATCHTWIN_BLESS=1 cargo test -p patchtwin-cli --test cli`, then read every changed
@@ -39,14 +44,34 @@ mod commands;
 #[path = "cli/golden.rs"]
 mod golden;
 
+#[path = "cli/sensitivity.rs"]
+mod sensitivity;
+
 #[path = "cli/outputs.rs"]
 mod outputs;
 
 #[path = "cli/mutation.rs"]
 mod mutation;
 
+#[path = "cli/tidy.rs"]
+mod tidy;
+
+#[path = "cli/liveness.rs"]
+mod liveness;
+
+#[path = "cli/readme.rs"]
+mod readme;
+
 #[path = "cli/capture.rs"]
 mod capture;
 
+#[path = "cli/starter.rs"]
+mod starter;
 #[path = "cli/vex.rs"]
 mod vex;
+
+#[path = "cli/parts.rs"]
+mod parts;
+
+#[path = "cli/slurm.rs"]
+mod slurm;

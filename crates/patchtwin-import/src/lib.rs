@@ -24,6 +24,10 @@
 //! Inputs are untrusted: no function here panics on any input (size caps, JSON depth limits,
 //! checked slicing), and every rejection says why. The crate reads and writes no files; the
 //! command line (`patchtwin import`) does, atomically.
+//!
+//! `cvss4` reads and shape-checks CVSS v4.0 vectors (from CSAF 2.1 metrics or CISA's
+//! calculator links); `merge` is the private step that matches an advisory to the plant and
+//! appends what it found (classification, control drafting, application).
 
 pub mod csaf;
 pub mod cvss4;

@@ -11,13 +11,20 @@
 //! Memory is bounded by the chunk size, not by the number of replications.
 //!
 //! This crate does no I/O; progress is reported through a callback.
+//!
+//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `merge`
+//! (exact merging of disjoint replication ranges, and the `--target-ci` driver) and `part`
+//! (part files: the exact accumulator state of a replication range, with the run's identity).
 
 pub mod estimate;
 pub mod merge;
+pub mod part;
 
 use estimate::{Estimate, Moments, wilson};
 use patchtwin_sim::ExposureOutcome;
-use patchtwin_sim::{Compiled, FlowStats, OpsOutcome, Outcome, Replication};
+use patchtwin_sim::{
+    Compiled, FlowStats, OpsOutcome, Outcome, QueueSaturation, Replication, SaturatedQueue,
+};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -27,6 +34,21 @@ use rayon::prelude::*;
 pub const CHUNK: u64 = 64;
 
 use patchtwin_sim::rng::splitmix64;
+/// Per-flow statistics (one per flow, per plan, before and after the changes) a chunk may
+/// hold in flight: on a plant with thousands of flows the outcomes of a 64-replication chunk,
+/// not the accumulators, were most of the memory (2.7 GB peak for the large plant's 6,534
+/// flows and four plans at `--runs 64`; a replication's statistics take about 0.65 KB per
+/// flow and plan). 400,000 keeps them near 250 MB. The chunk size does not change results:
+/// replications are folded in index order whatever the chunk.
+pub const CHUNK_FLOW_STATS: usize = 400_000;
+
+/// Replications per chunk for `flows` flows, `plans` plans and `threads` threads: [`CHUNK`],
+/// or fewer when [`CHUNK_FLOW_STATS`] says so, never fewer than one per thread.
+pub fn chunk_size(flows: usize, plans: usize, threads: usize) -> u64 {
+    let per_replication = (2 * flows * plans).max(1);
+    let by_memory = (CHUNK_FLOW_STATS / per_replication) as u64;
+    by_memory.clamp(threads.max(1) as u64, CHUNK.max(threads as u64))
+}
 
 /// The random stream of replication `i` under `seed` (portable: PCG-64 MCG).
 pub fn stream(seed: u64, i: u64) -> Pcg64Mcg {
@@ -73,8 +95,10 @@ pub struct OpsAcc {
     pub loss_of_view_h: Moments,
     /// Loss of control, hours.
     pub loss_of_control_h: Moments,
-    /// Historian data lost, hours.
+    /// Data lost by flows into historians and cloud services, flow-hours (summed over flows).
     pub historian_gap_h: Moments,
+    /// Spontaneous faults, all replications.
+    pub faults: u64,
     /// Unplanned downtime per replication in whole minutes, rounded up, for *every*
     /// replication: a replication without downtime is recorded as exactly 0 (hdrhistogram
     /// keeps 0 as its own value), any downtime as at least 1. Exact counts up to 2,048
@@ -98,6 +122,7 @@ impl Default for OpsAcc {
             loss_of_view_h: Moments::default(),
             loss_of_control_h: Moments::default(),
             historian_gap_h: Moments::default(),
+            faults: 0,
             downtime_minutes: hdrhistogram::Histogram::new_with_bounds(1, 1_000_000_000, 3)
                 .expect("valid bounds"),
         }
@@ -121,6 +146,7 @@ impl OpsAcc {
         self.loss_of_view_h.push(h(o.loss_of_view_ns));
         self.loss_of_control_h.push(h(o.loss_of_control_ns));
         self.historian_gap_h.push(h(o.historian_gap_ns));
+        self.faults += u64::from(o.faults);
         self.downtime_minutes
             .saturating_record(o.downtime_ns.div_ceil(60_000_000_000));
     }
@@ -213,6 +239,43 @@ impl ExposureAcc {
     }
 }
 
+/// A queue that reached its bound (see `patchtwin_sim::saturation`), over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaturationAcc {
+    /// Replications in which it did.
+    pub runs: u64,
+    /// Messages it dropped, all replications.
+    pub dropped: u64,
+    /// The earliest time (ns) it reached the bound in any replication.
+    pub first_reached_at: u64,
+}
+
+impl SaturationAcc {
+    /// Adds another replication's (or range's) finding about the same queue.
+    pub fn merge(&mut self, o: &SaturationAcc) {
+        self.runs += o.runs;
+        self.dropped += o.dropped;
+        self.first_reached_at = self.first_reached_at.min(o.first_reached_at);
+    }
+}
+
+/// Adds one replication's saturated queues to `acc` (ordered by queue: deterministic).
+pub fn push_saturation(
+    acc: &mut std::collections::BTreeMap<SaturatedQueue, SaturationAcc>,
+    found: &[QueueSaturation],
+) {
+    for s in found {
+        let one = SaturationAcc {
+            runs: 1,
+            dropped: s.dropped,
+            first_reached_at: s.reached_at,
+        };
+        acc.entry(s.queue)
+            .and_modify(|a| a.merge(&one))
+            .or_insert(one);
+    }
+}
+
 /// Merged results of one plan.
 #[derive(Debug, Clone)]
 pub struct PlanResult {
@@ -226,6 +289,8 @@ pub struct PlanResult {
     pub ops: OpsAcc,
     /// Exposure.
     pub exposure: ExposureAcc,
+    /// Queues that reached their bound, by queue.
+    pub saturated: std::collections::BTreeMap<SaturatedQueue, SaturationAcc>,
     /// Events processed over all replications.
     pub events: u64,
     /// Replications run.
@@ -405,6 +470,7 @@ pub fn run_range(
             flows_after: model.flows.iter().map(|_| FlowStats::new()).collect(),
             ops: OpsAcc::default(),
             exposure: ExposureAcc::default(),
+            saturated: std::collections::BTreeMap::new(),
             events: 0,
             runs: settings.runs,
         })
@@ -427,8 +493,9 @@ pub fn run_range(
         .collect();
     let mut start = first;
     let last = first + settings.runs;
+    let chunk = chunk_size(model.flows.len(), plans.len(), settings.threads);
     while start < last {
-        let end = (start + CHUNK).min(last);
+        let end = (start + chunk).min(last);
         // One item per replication: the outcomes of every plan, in plan order.
         let outcomes: Vec<Vec<patchtwin_sim::Outcome>> = pool.install(|| {
             (start..end)
@@ -455,6 +522,7 @@ pub fn run_range(
                 }
                 r.ops.push(&o.ops);
                 r.exposure.push(&o.exposure, &o.ops);
+                push_saturation(&mut r.saturated, &o.saturated);
                 r.events += o.events;
             }
             for (c, o) in comparisons.iter_mut().zip(&per_plan[1..]) {

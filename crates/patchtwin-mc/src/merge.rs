@@ -27,6 +27,7 @@ impl OpsAcc {
         self.loss_of_view_h.merge(&o.loss_of_view_h);
         self.loss_of_control_h.merge(&o.loss_of_control_h);
         self.historian_gap_h.merge(&o.historian_gap_h);
+        self.faults += o.faults;
         self.downtime_minutes
             .add(&o.downtime_minutes)
             .expect("same histogram bounds");
@@ -62,6 +63,12 @@ impl PlanResult {
         }
         self.ops.merge(&o.ops);
         self.exposure.merge(&o.exposure);
+        for (q, s) in &o.saturated {
+            self.saturated
+                .entry(*q)
+                .and_modify(|a| a.merge(s))
+                .or_insert(*s);
+        }
         self.events += o.events;
         self.runs += o.runs;
     }

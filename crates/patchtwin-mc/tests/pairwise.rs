@@ -31,6 +31,7 @@ fn outcome(compromised: bool, impact_cost: f64, trips: u32, downtime_cost: f64) 
             impact_cost,
             ..ExposureOutcome::default()
         },
+        saturated: vec![],
         events: 0,
         mean_pending: 0.0,
     }

@@ -5,10 +5,18 @@
 //! about YAML; `patchtwin-scenario` builds a [`Scenario`] from files and guarantees its
 //! invariants: every index is in range, every distribution is well formed, every flow is
 //! routable, every window occurrence lies within the horizon.
+//!
+//! Modules: `time` (integer-nanosecond `Duration` and `SimTime`), `dist` (checked
+//! distributions and probabilities, sampled with any `rand::Rng`), `plant` (zones, conduits,
+//! assets, links, flows, functions, process units, dependencies), `security` (vulnerabilities,
+//! patches, controls, the threat), `plan` (plans, actions, maintenance windows), `walk` (the one
+//! dependency walk: which assets and controllers a function or unit depends on) and `reach`
+//! (the one reach rule: where an attacker can attempt what, under the controls in force).
 
 pub mod dist;
 pub mod plan;
 pub mod plant;
+pub mod reach;
 pub mod security;
 pub mod time;
 pub mod walk;

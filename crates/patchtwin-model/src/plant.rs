@@ -91,7 +91,7 @@ pub struct Conduit {
 #[serde(rename_all = "snake_case")]
 #[expect(
     missing_docs,
-    reason = "the variant names are the asset kinds of DESIGN §2"
+    reason = "the variant names are the asset kinds, documented in the schema"
 )]
 pub enum AssetKind {
     Plc,
@@ -206,7 +206,8 @@ pub struct Behaviour {
     pub scan_cycle: Option<DurationDist>,
     /// Time to process one request (or, for network devices, to forward one message).
     pub service_time: DurationDist,
-    /// Base CPU load in [0, 1); a loaded CPU stretches the scan by `1 / (1 - load)`.
+    /// Base CPU load in [0, 0.95]; a loaded CPU stretches every scan by `1 / (1 - load)`, from
+    /// the start of the run.
     pub cpu_load: f64,
     /// Time to come back after a restart.
     pub reboot_time: DurationDist,
@@ -336,7 +337,7 @@ pub struct Dependency {
 /// What an operational function provides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the function kinds of DESIGN §2")]
+#[expect(missing_docs, reason = "the function kinds, documented in the schema")]
 pub enum FunctionKind {
     View,
     Control,

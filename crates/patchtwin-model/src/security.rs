@@ -102,7 +102,8 @@ pub enum RestartScope {
 pub struct SideEffects {
     /// Added processing time per request.
     pub added_service_time: Duration,
-    /// Added CPU load (fraction).
+    /// Added CPU load (fraction): the scan stretches by `1 / (1 − base − added)`, the total
+    /// load capped at 0.95.
     pub added_cpu_load: f64,
     /// New scan cycle, if changed.
     pub scan_cycle: Option<DurationDist>,
@@ -215,7 +216,10 @@ pub struct Control {
 /// How an attacker gets in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the entry-point kinds of DESIGN §2")]
+#[expect(
+    missing_docs,
+    reason = "the entry-point kinds, documented in the schema"
+)]
 pub enum EntryKind {
     EnterpriseIt,
     VendorRemoteAccess,

@@ -1114,7 +1114,7 @@ fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "expected loss",
-            "Average cost per run: unplanned downtime hours times the unit's cost per hour, plus the impact cost of every compromised target as the scenario states it.",
+            "Average cost per run: unplanned downtime hours times the unit's cost per hour, plus the impact cost of every target the attacker reaches within the horizon (each target once per run, however often it is reached).",
         ),
         g(
             "paired difference (Δ)",
@@ -1142,7 +1142,7 @@ fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "impact cost",
-            "Average per run of the cost the scenario assigns to each compromised target.",
+            "Average per run of the sum of the impact costs of the targets reached within the horizon, each target counted once per run (two targets reached: both costs; the same target reached again after an eviction: once).",
         ),
         g(
             "P(process trip)",
@@ -1190,7 +1190,7 @@ fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "historian gap",
-            "Hours per run of process data lost for good, beyond what the collectors buffer.",
+            "Hours per run of data lost for good by the flows into historians and cloud services, summed over flows (one hour without three flows counts three). Lost from the moment a flow's route breaks until it is whole again, beyond the store-and-forward buffer that holds the data: the larger of the producer's and the historian's while the producer is up; none while the producer itself is down, since it produces nothing to hold.",
         ),
         g(
             "latency p50 / p95 / p99 / max / mean",
@@ -1312,6 +1312,25 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
             summary.plans.len()
         )));
         blocks.push(Block::Para(line));
+    }
+    for p in &summary.plans {
+        for q in &p.saturated_queues {
+            blocks.push(Block::Para(vec![
+                strong("Warning:"),
+                t(format!(
+                    " {} saturated under plan {} in {} of {} runs: its queue reached {} messages \
+                     (first at {:.1} s); {} messages beyond it were dropped, so timing there \
+                     understates the delay.",
+                    q.queue,
+                    p.id,
+                    q.runs,
+                    summary.settings.runs,
+                    q.bound_messages,
+                    q.first_reached_at_s,
+                    q.dropped_messages
+                )),
+            ]));
+        }
     }
     blocks.extend(recommendation(summary, s, horizon_days));
     blocks.extend(comparison_section(summary, s, charts));

@@ -1,4 +1,4 @@
-//! patchtwin's outputs: the `summary.json` contract (DESIGN §4), the comparison table printed
+//! patchtwin's outputs: the `summary.json` contract (its JSON Schema: `patchtwin schema --summary`), the comparison table printed
 //! on stdout, and the output set written as one transaction ([`output`]): an interrupted run
 //! leaves the complete old set or the complete new set, never a mix, and files patchtwin did
 //! not write are never touched.
@@ -13,6 +13,11 @@
 //! The decision: [`ssvc`] derives CERT/CC's SSVC deployer decision for every vulnerability
 //! under every plan; [`recommend`] names the preferred plan and says why. Both only read the
 //! estimates above (and the scenario); neither adds a statistic.
+//!
+//! The exchange formats: [`ssvc_v2`] writes SSVC v2 SelectionLists (`ssvc.json`), [`bod`]
+//! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
+//! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
+//! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
 
 pub mod bod;
 pub mod charts;
@@ -141,6 +146,27 @@ pub struct FlowTiming {
     pub comm_fail_events: u64,
     /// Stale-data declarations.
     pub stale_events: u64,
+    /// What the flow suffered while the attacker held its controller stopped, counted apart
+    /// from the figures above (which measure the plant and the plan's changes); null when
+    /// nothing was.
+    pub while_attacker_stopped: Option<WhileAttackerStopped>,
+}
+
+/// A flow's failures while the attacker held a controller of its route stopped.
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, Copy, PartialEq, Eq)]
+pub struct WhileAttackerStopped {
+    /// Polls issued or publications sent meanwhile.
+    pub sent: u64,
+    /// Attempts that timed out.
+    pub timeouts: u64,
+    /// Polls that failed after every retry.
+    pub failed_polls: u64,
+    /// Comm-fail declarations.
+    pub comm_fail_events: u64,
+    /// Stale-data declarations.
+    pub stale_events: u64,
+    /// Messages lost.
+    pub lost: u64,
 }
 
 /// `timing` block of a plan.
@@ -311,8 +337,12 @@ pub struct Operations {
     pub loss_of_view_h: Est,
     /// Loss of control outside windows, hours per replication.
     pub loss_of_control_h: Est,
-    /// Historian data lost beyond buffers, hours per replication.
+    /// Data lost by flows into historians and cloud services beyond the buffer holding it,
+    /// flow-hours per replication (summed over flows: one hour without three flows is 3).
     pub historian_gap_h: Est,
+    /// Spontaneous faults per replication (assets failing at their `fault_rate_per_day`,
+    /// down for their `reboot_time`), all assets together.
+    pub faults_per_run: f64,
     /// Deployments per replication.
     pub deployments_per_run: f64,
     /// Share of replications in which all the plan's changes completed within the horizon.
@@ -336,6 +366,11 @@ fn operations(r: &PlanResult) -> Operations {
         loss_of_view_h: o.loss_of_view_h.nonnegative_estimate().into(),
         loss_of_control_h: o.loss_of_control_h.nonnegative_estimate().into(),
         historian_gap_h: o.historian_gap_h.nonnegative_estimate().into(),
+        faults_per_run: if o.runs == 0 {
+            0.0
+        } else {
+            o.faults as f64 / o.runs as f64
+        },
         deployments_per_run: if o.runs == 0 {
             0.0
         } else {
@@ -366,6 +401,51 @@ pub struct PlanSummary {
     pub dual_success: Est,
     /// Downtime cost plus impact cost, per replication.
     pub expected_loss: Est,
+    /// Queues that reached their bound (a link direction's transmitter or a server's requests;
+    /// beyond it messages are dropped): a finding about the plant, shown as a warning.
+    pub saturated_queues: Vec<SaturatedQueueFinding>,
+}
+
+/// A queue that reached its bound in some runs of a plan.
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, PartialEq)]
+pub struct SaturatedQueueFinding {
+    /// What saturated, in words: "link a--b (a → b)" or "server x".
+    pub queue: String,
+    /// The bound, in messages.
+    pub bound_messages: u32,
+    /// Runs in which it reached the bound.
+    pub runs: u64,
+    /// Earliest simulated time it reached the bound, seconds.
+    pub first_reached_at_s: f64,
+    /// Messages dropped because it was full, all runs.
+    pub dropped_messages: u64,
+}
+
+fn saturated_queues(s: &Scenario, r: &PlanResult) -> Vec<SaturatedQueueFinding> {
+    r.saturated
+        .iter()
+        .map(|(q, a)| SaturatedQueueFinding {
+            queue: match *q {
+                patchtwin_sim::SaturatedQueue::Link { link, dir } => {
+                    let l = &s.links[link as usize];
+                    let d = usize::from(dir);
+                    format!(
+                        "link {} ({} → {})",
+                        l.id,
+                        s.assets[l.ends[d].ix()].id,
+                        s.assets[l.ends[1 - d].ix()].id
+                    )
+                }
+                patchtwin_sim::SaturatedQueue::Server { asset } => {
+                    format!("server {}", s.assets[asset as usize].id)
+                }
+            },
+            bound_messages: patchtwin_sim::saturation::QUEUE_BOUND,
+            runs: a.runs,
+            first_reached_at_s: a.first_reached_at as f64 / 1e9,
+            dropped_messages: a.dropped,
+        })
+        .collect()
 }
 
 /// The whole `summary.json`.
@@ -450,6 +530,17 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         completed: st.completed,
         comm_fail_events: st.comm_fail_events,
         stale_events: st.stale_events,
+        while_attacker_stopped: {
+            let a = st.attacker_stopped;
+            (a != patchtwin_sim::AttackerStopped::default()).then_some(WhileAttackerStopped {
+                sent: a.sent,
+                timeouts: a.timeouts,
+                failed_polls: a.failed_polls,
+                comm_fail_events: a.comm_fail_events,
+                stale_events: a.stale_events,
+                lost: a.lost,
+            })
+        },
     }
 }
 
@@ -489,6 +580,7 @@ pub fn summary(
                 exposure: exposure(r),
                 dual_success: r.exposure.p_dual_success().into(),
                 expected_loss: r.exposure.loss.nonnegative_estimate().into(),
+                saturated_queues: saturated_queues(s, r),
             }
         })
         .collect();

@@ -23,10 +23,12 @@
 //!   (reachable over the network, low complexity, no privileges, no user interaction); *no*
 //!   otherwise, including when no vector is given.
 //! - **System exposure** (from the plan's end state: every control the plan enables is in
-//!   effect, every patch it applies has succeeded). The attacker is the simulated one
-//!   (`patchtwin_sim::attack`): it lands in an entry point's zone, attacks assets in a zone
-//!   it holds or in an adjacent zone through a conduit that lets the vulnerability's service
-//!   through in that direction, and needs a compromised asset in a zone to go on from it.
+//!   effect, every patch it applies has succeeded). Reach is decided by the one rule the
+//!   simulated attacker uses too, [`patchtwin_model::reach`]: the attacker lands in an entry
+//!   point's zone, attacks assets in a zone it holds or in an adjacent zone through a conduit
+//!   that admits the vulnerability's service in that direction, and needs a compromised asset
+//!   in a zone to go on from it. A test keeps the vulnerabilities this calls open or
+//!   controlled equal to those with a pair the simulation counts as exposed.
 //!   - *open*: an unpatched asset carrying it can be attacked along a path on which no
 //!     control stands: from an `internet_service`, `enterprise_it` or unrestricted
 //!     `vendor_remote_access` entry point, through no conduit restricted by a segmentation
@@ -36,7 +38,8 @@
 //!     what changes that.)
 //!   - *controlled*: reachable only past a control (segmentation that still lets the service
 //!     through, a virtual patch, allowlisting, a remote-access restriction with a residual)
-//!     or only from removable media (physical access).
+//!     or only from removable media (physical access), with a positive chance (a virtual
+//!     patch that misses nothing or allowlisting that lets no exploit succeed closes the way).
 //!   - *small*: no entry point reaches it, or the plan patches it on every asset carrying it.
 //!
 //!   Monitoring is not counted: it detects, it does not stop; its effect is in the simulated
@@ -73,9 +76,10 @@
 //! [ssvc]: https://certcc.github.io/SSVC/
 
 use crate::{Est, PlanSummary};
+use patchtwin_model::reach::{Attempt, HeldVia, Hindrance, Spread, entry_residual};
 use patchtwin_model::{
-    Action, AssetKind, AttackTarget, ControlEffect, Dependency, EntryKind, ExploitMaturity,
-    FunctionKind, Plan, Scenario, When,
+    Action, AssetIdx, AssetKind, AttackTarget, ControlEffect, ControlIdx, Dependency, EntryIdx,
+    EntryKind, ExploitMaturity, FunctionKind, Plan, Scenario, VulnIdx, When,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -437,322 +441,67 @@ impl EndState {
     }
 }
 
-/// How the attacker got into a zone.
-#[derive(Clone, Debug)]
-enum Via {
-    /// Held from the start (the assets whose consequences are weighed).
-    Held,
-    Entry(usize),
-    Step {
-        asset: usize,
-        vuln: usize,
-        from: usize,
-        conduit: Option<usize>,
-    },
+/// A note on a control the attacker goes past, for the reasons.
+fn control_note(s: &Scenario, k: ControlIdx) -> String {
+    let c = &s.controls[k.ix()];
+    match &c.effect {
+        ControlEffect::Segmentation { conduit, .. } => {
+            format!("{} (segmentation of {})", c.id, s.conduits[conduit.ix()].id)
+        }
+        ControlEffect::VirtualPatch { conduit, .. } => {
+            format!(
+                "{} (virtual patch on {})",
+                c.id,
+                s.conduits[conduit.ix()].id
+            )
+        }
+        ControlEffect::Allowlisting { .. } => format!("{} (allowlisting)", c.id),
+        ControlEffect::RemoteAccessRestriction { entry_point, .. } => format!(
+            "{} (restricts {})",
+            c.id,
+            s.threat.entry_points[entry_point.ix()].id
+        ),
+        ControlEffect::Monitoring { .. } => c.id.clone(),
+    }
 }
 
-/// The simulated attacker's reach at an end state (see the module docs).
-struct Reach<'a> {
-    s: &'a Scenario,
-    st: &'a EndState,
-    held: Vec<Option<Via>>,
-    compromised: Vec<bool>,
-    /// Controls (and restricted entry points) passed on the way.
-    passed: BTreeSet<String>,
-}
-
-impl<'a> Reach<'a> {
-    fn new(s: &'a Scenario, st: &'a EndState) -> Self {
-        Reach {
-            s,
-            st,
-            held: vec![None; s.zones.len()],
-            compromised: vec![false; s.assets.len()],
-            passed: BTreeSet::new(),
-        }
-    }
-
-    /// The segmentation control in effect on conduit `ci`, if any (the first, as the
-    /// simulation takes it).
-    fn segmentation(&self, ci: usize) -> Option<(usize, &'a [String])> {
-        self.s
-            .controls
-            .iter()
-            .enumerate()
-            .find_map(|(k, c)| match &c.effect {
-                ControlEffect::Segmentation {
-                    conduit,
-                    allow_protocols,
-                } if conduit.ix() == ci && self.st.controls[k] => {
-                    Some((k, allow_protocols.as_slice()))
-                }
-                _ => None,
-            })
-    }
-
-    /// Whether conduit `ci` lets `service` from zone `from` into zone `to`, and which
-    /// segmentation control restricts it on the way (as `attack::open_conduit`).
-    fn crossing(
-        &self,
-        ci: usize,
-        from: usize,
-        to: usize,
-        service: Option<&str>,
-    ) -> Option<Option<usize>> {
-        use patchtwin_model::ConduitDirection as Dir;
-        let c = &self.s.conduits[ci];
-        let forward = c.zones[0].ix() == from && c.zones[1].ix() == to;
-        let backward = c.zones[1].ix() == from && c.zones[0].ix() == to;
-        let direction_ok = match c.direction {
-            Dir::Both => forward || backward,
-            Dir::FirstToSecond => forward,
-            Dir::SecondToFirst => backward,
-        };
-        let allows = |list: &[String]| {
-            list.is_empty() || service.is_none_or(|sv| list.iter().any(|p| p == sv))
-        };
-        if !direction_ok || !allows(&c.protocols) {
-            return None;
-        }
-        match self.segmentation(ci) {
-            Some((_, [])) => None,
-            Some((k, allowed)) => service
-                .is_none_or(|sv| allowed.iter().any(|p| p == sv))
-                .then_some(Some(k)),
-            None => Some(None),
-        }
-    }
-
-    fn allowlisted(&self, asset: usize) -> Option<usize> {
-        self.s
-            .controls
-            .iter()
-            .enumerate()
-            .find_map(|(k, c)| match &c.effect {
-                ControlEffect::Allowlisting { assets, .. }
-                    if self.st.controls[k] && assets.iter().any(|a| a.ix() == asset) =>
-                {
-                    Some(k)
-                }
-                _ => None,
-            })
-    }
-
-    fn virtual_patch(&self, ci: usize, vuln: usize) -> Option<usize> {
-        self.s
-            .controls
-            .iter()
-            .enumerate()
-            .find_map(|(k, c)| match &c.effect {
-                ControlEffect::VirtualPatch {
-                    conduit, blocks, ..
-                } if self.st.controls[k]
-                    && conduit.ix() == ci
-                    && blocks.iter().any(|b| b.ix() == vuln) =>
-                {
-                    Some(k)
-                }
-                _ => None,
-            })
-    }
-
-    /// Can the attacker, from the zones it holds, attack `asset` through `vuln`? `strict`:
-    /// only where no control stands. Returns the zone and conduit it comes from (`None`
-    /// conduit: from within the zone) and the controls passed.
-    fn attack(
-        &self,
-        vuln: usize,
-        asset: usize,
-        strict: bool,
-    ) -> Option<(usize, Option<usize>, Vec<usize>)> {
-        let s = self.s;
-        let v = &s.vulnerabilities[vuln];
-        let to = s.assets[asset].zone.ix();
-        let mut controls = Vec::new();
-        if let Some(k) = self.allowlisted(asset) {
-            if strict {
-                return None;
-            }
-            controls.push(k);
-        }
-        if self.held[to].is_some() {
-            return Some((to, None, controls));
-        }
-        if v.local_only {
-            return None;
-        }
-        // Prefer a crossing without controls.
-        let mut best: Option<(usize, Option<usize>, Vec<usize>)> = None;
-        for (from, h) in self.held.iter().enumerate() {
-            if h.is_none() {
-                continue;
-            }
-            for ci in 0..s.conduits.len() {
-                let Some(seg) = self.crossing(ci, from, to, v.service.as_deref()) else {
-                    continue;
-                };
-                let mut on_way: Vec<usize> = seg.into_iter().collect();
-                on_way.extend(self.virtual_patch(ci, vuln));
-                if strict && !on_way.is_empty() {
-                    continue;
-                }
-                if best
-                    .as_ref()
-                    .is_none_or(|b| b.2.len() > controls.len() + on_way.len())
-                {
-                    let mut all = controls.clone();
-                    all.extend(on_way);
-                    best = Some((from, Some(ci), all));
-                }
-            }
-        }
-        best
-    }
-
-    /// Adds entry points' landing zones: open ones (`strict`) or every one still usable.
-    fn land(&mut self, strict: bool) {
-        let s = self.s;
-        for (ei, e) in s.threat.entry_points.iter().enumerate() {
-            let mut pass = 1.0;
-            let mut restrictions = Vec::new();
-            for (k, c) in s.controls.iter().enumerate() {
-                if let ControlEffect::RemoteAccessRestriction {
-                    entry_point,
-                    residual,
-                } = &c.effect
-                    && entry_point.ix() == ei
-                    && self.st.controls[k]
-                {
-                    pass *= residual;
-                    restrictions.push(k);
-                }
-            }
-            if pass <= 0.0 {
-                continue;
-            }
-            let open = restrictions.is_empty() && e.kind != EntryKind::RemovableMedia;
-            if strict && !open {
-                continue;
-            }
-            let z = s.assets[e.asset.ix()].zone.ix();
-            if self.held[z].is_none() {
-                self.held[z] = Some(Via::Entry(ei));
-            }
-            if !open {
-                if e.kind == EntryKind::RemovableMedia {
-                    self.passed
-                        .insert(format!("{} (removable media: physical access)", e.id));
-                }
-                for k in restrictions {
-                    self.passed
-                        .insert(format!("{} (restricts {})", s.controls[k].id, e.id));
-                }
-            }
-        }
-    }
-
-    /// Compromises everything reachable until nothing changes.
-    fn spread(&mut self, strict: bool) {
-        let s = self.s;
-        loop {
-            let mut changed = false;
-            for (vi, v) in s.vulnerabilities.iter().enumerate() {
-                for a in &v.assets {
-                    let a = a.ix();
-                    if self.compromised[a] || self.st.patched.contains(&(vi, a)) {
-                        continue;
-                    }
-                    if let Some((from, conduit, controls)) = self.attack(vi, a, strict) {
-                        self.take(a, vi, from, conduit, &controls);
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
+/// The way into zone `z` as the spread found it, entry point first.
+fn path(spread: &Spread<'_>, s: &Scenario, z: usize) -> String {
+    let mut steps = Vec::new();
+    let mut z = z;
+    for _ in 0..=s.zones.len() {
+        match &spread.zone[z] {
+            Some(HeldVia::Entry(e)) => {
+                let e = &s.threat.entry_points[e.ix()];
+                steps.push(format!(
+                    "{} ({}) lands in {}",
+                    e.id,
+                    entry_kind(e.kind),
+                    s.zones[z].id
+                ));
                 break;
             }
-        }
-    }
-
-    fn take(
-        &mut self,
-        asset: usize,
-        vuln: usize,
-        from: usize,
-        conduit: Option<usize>,
-        controls: &[usize],
-    ) {
-        self.compromised[asset] = true;
-        let z = self.s.assets[asset].zone.ix();
-        if self.held[z].is_none() {
-            self.held[z] = Some(Via::Step {
+            Some(HeldVia::Step {
                 asset,
                 vuln,
                 from,
                 conduit,
-            });
-        }
-        for &k in controls {
-            self.passed.insert(self.control_note(k));
+            }) => {
+                let over = conduit.map_or(String::new(), |c| {
+                    format!(" over {}", s.conduits[c.ix()].id)
+                });
+                steps.push(format!(
+                    "{} ({}{over})",
+                    s.assets[asset.ix()].id,
+                    s.vulnerabilities[vuln.ix()].id
+                ));
+                z = from.ix();
+            }
+            Some(HeldVia::Start) | None => break,
         }
     }
-
-    fn control_note(&self, k: usize) -> String {
-        let s = self.s;
-        let c = &s.controls[k];
-        match &c.effect {
-            ControlEffect::Segmentation { conduit, .. } => {
-                format!("{} (segmentation of {})", c.id, s.conduits[conduit.ix()].id)
-            }
-            ControlEffect::VirtualPatch { conduit, .. } => {
-                format!(
-                    "{} (virtual patch on {})",
-                    c.id,
-                    s.conduits[conduit.ix()].id
-                )
-            }
-            ControlEffect::Allowlisting { .. } => format!("{} (allowlisting)", c.id),
-            _ => c.id.clone(),
-        }
-    }
-
-    /// The way into zone `z`, entry point first.
-    fn path(&self, z: usize) -> String {
-        let s = self.s;
-        let mut steps = Vec::new();
-        let mut z = z;
-        for _ in 0..=s.zones.len() {
-            match &self.held[z] {
-                Some(Via::Entry(e)) => {
-                    let e = &s.threat.entry_points[*e];
-                    steps.push(format!(
-                        "{} ({}) lands in {}",
-                        e.id,
-                        entry_kind(e.kind),
-                        s.zones[z].id
-                    ));
-                    break;
-                }
-                Some(Via::Step {
-                    asset,
-                    vuln,
-                    from,
-                    conduit,
-                }) => {
-                    let over =
-                        conduit.map_or(String::new(), |c| format!(" over {}", s.conduits[c].id));
-                    steps.push(format!(
-                        "{} ({}{over})",
-                        s.assets[*asset].id, s.vulnerabilities[*vuln].id
-                    ));
-                    z = *from;
-                }
-                Some(Via::Held) | None => break,
-            }
-        }
-        steps.reverse();
-        steps.join(" → ")
-    }
+    steps.reverse();
+    steps.join(" → ")
 }
 
 fn entry_kind(k: EntryKind) -> &'static str {
@@ -801,15 +550,17 @@ pub fn system_exposure(s: &Scenario, st: &EndState, v: usize) -> Input<SystemExp
         .service
         .as_deref()
         .map_or("any service".to_string(), |sv| sv.to_string());
-    let mut r = Reach::new(s, st);
-    r.land(true);
-    r.spread(true);
-    let strict: Vec<(usize, usize, Option<usize>)> = open_assets
+    let open = |pv: VulnIdx, pa: AssetIdx| !st.patched.contains(&(pv.ix(), pa.ix()));
+    let vix = VulnIdx(v as u32);
+    let mut strict = Spread::new(s, &st.controls, Hindrance::None);
+    strict.land();
+    strict.grow(&open);
+    let unhindered: Vec<(usize, Attempt)> = open_assets
         .iter()
-        .filter_map(|&a| r.attack(v, a, true).map(|(from, c, _)| (a, from, c)))
+        .filter_map(|&a| strict.attempt(vix, AssetIdx(a as u32)).map(|at| (a, at)))
         .collect();
-    if let Some(&(a, from, conduit)) = strict.first() {
-        let others = strict.len() - 1;
+    if let Some((a, at)) = unhindered.first() {
+        let others = unhindered.len() - 1;
         let more = if others > 0 {
             format!(
                 " (and {others} more asset{})",
@@ -818,50 +569,59 @@ pub fn system_exposure(s: &Scenario, st: &EndState, v: usize) -> Input<SystemExp
         } else {
             String::new()
         };
-        let zone = s.assets[a].zone.ix();
-        let path = if matches!(r.held[zone], Some(Via::Step { asset, .. }) if asset == a) {
+        let zone = s.assets[*a].zone.ix();
+        let path = if matches!(strict.zone[zone], Some(HeldVia::Step { asset, .. }) if asset.ix() == *a)
+        {
             // The attacker's way into the zone was this very asset.
-            r.path(zone)
+            path(&strict, s, zone)
         } else {
-            let last = match conduit {
+            let last = match at.conduit {
                 Some(c) => format!(
                     " → {} over {} ({service})",
-                    s.assets[a].id, s.conduits[c].id
+                    s.assets[*a].id,
+                    s.conduits[c.ix()].id
                 ),
-                None => format!(" → {} in the same zone", s.assets[a].id),
+                None => format!(" → {} in the same zone", s.assets[*a].id),
             };
-            format!("{}{last}", r.path(from))
+            format!("{}{last}", path(&strict, s, at.from.ix()))
         };
         return Input {
             value: SystemExposure::Open,
             reason: format!(
                 "{}{more} reachable with no control in the way: {path}",
-                s.assets[a].id
+                s.assets[*a].id
             ),
         };
     }
-    // Past controls and from restricted entry points.
-    r.land(false);
-    r.spread(false);
-    let mut loose = Vec::new();
+    // Past controls and from restricted entry points (any positive chance).
+    let mut loose = Spread::new(s, &st.controls, Hindrance::Possible);
+    loose.land();
+    loose.grow(&open);
+    let mut passed = loose.passed.clone();
+    let mut reached = Vec::new();
     for &a in &open_assets {
-        if let Some((_, _, ks)) = r.attack(v, a, false) {
-            for k in ks {
-                let note = r.control_note(k);
-                r.passed.insert(note);
-            }
-            loose.push(a);
+        if let Some(at) = loose.attempt(vix, AssetIdx(a as u32)) {
+            passed.extend(at.controls);
+            reached.push(a);
         }
     }
-    if !loose.is_empty() {
-        let names: Vec<String> = loose.iter().map(|&a| s.assets[a].id.clone()).collect();
-        let passed: Vec<String> = r.passed.iter().cloned().collect();
+    if !reached.is_empty() {
+        let names: Vec<String> = reached.iter().map(|&a| s.assets[a].id.clone()).collect();
+        let mut notes: BTreeSet<String> = passed.iter().map(|k| control_note(s, *k)).collect();
+        for (ei, e) in s.threat.entry_points.iter().enumerate() {
+            if e.kind == EntryKind::RemovableMedia
+                && entry_residual(s, EntryIdx(ei as u32), &st.controls).0 > 0.0
+            {
+                notes.insert(format!("{} (removable media: physical access)", e.id));
+            }
+        }
+        let notes: Vec<String> = notes.into_iter().collect();
         return Input {
             value: SystemExposure::Controlled,
             reason: format!(
                 "{} reachable only past controls or restricted entry points: {}",
                 list(&names, 3),
-                list(&passed, 4)
+                list(&notes, 4)
             ),
         };
     }
@@ -894,15 +654,12 @@ pub fn consequences(
     v: usize,
 ) -> (SafetyImpact, MissionImpact, String) {
     let vuln = &s.vulnerabilities[v];
-    let mut r = Reach::new(s, st);
+    let open = |pv: VulnIdx, pa: AssetIdx| !st.patched.contains(&(pv.ix(), pa.ix()));
+    let mut r = Spread::new(s, &st.controls, Hindrance::Possible);
     for a in &vuln.assets {
-        let z = s.assets[a.ix()].zone.ix();
-        r.compromised[a.ix()] = true;
-        if r.held[z].is_none() {
-            r.held[z] = Some(Via::Held);
-        }
+        r.hold(*a);
     }
-    r.spread(false);
+    r.grow(&open);
     let reached: BTreeSet<usize> = (0..s.assets.len()).filter(|&a| r.compromised[a]).collect();
     let onward: Vec<String> = reached
         .iter()

@@ -8,12 +8,16 @@
 //! 3. `validate`: input structs → [`patchtwin_model::Scenario`] (references, ranges, routes);
 //! 4. the caller gets the scenario and any warnings, or all the diagnostics.
 //!
+//! Beside the stages: `diag` renders diagnostics with their source line; `check` holds the
+//! checks of single values and the diagnostic collector, shared by `validate` and `library`
+//! (the asset model library); `units` parses quantities with units; `schema` derives the JSON
+//! Schema of the file format from `raw`.
+//!
 //! This crate reads files only where asked to (the model directory, the scenario path); it
 //! never writes. It knows nothing of the simulation.
 
 mod check;
 pub mod diag;
-pub mod generate;
 pub mod library;
 pub mod raw;
 pub mod schema;

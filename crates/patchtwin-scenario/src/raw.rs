@@ -351,7 +351,7 @@ pub struct DependencyRaw {
 /// What a function provides.
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the function kinds of DESIGN §2")]
+#[expect(missing_docs, reason = "the function kinds, documented in the schema")]
 pub enum FunctionKindRaw {
     View,
     Control,
@@ -486,7 +486,8 @@ pub struct SideEffectsRaw {
     /// Processing time added to every request.
     #[serde(default)]
     pub added_service_time: Option<DurationText>,
-    /// CPU load added (fraction, e.g. 0.05).
+    /// CPU load added (fraction, e.g. 0.05). It adds to the asset's load: the scan stretches
+    /// by 1 / (1 − base − added), the total load capped at 0.95.
     #[serde(default)]
     pub added_cpu_load: Option<f64>,
     /// New scan cycle.
@@ -637,7 +638,10 @@ pub struct WindowRaw {
 /// Kind of attacker entry point.
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(missing_docs, reason = "the entry-point kinds of DESIGN §2")]
+#[expect(
+    missing_docs,
+    reason = "the entry-point kinds, documented in the schema"
+)]
 pub enum EntryKindRaw {
     EnterpriseIt,
     VendorRemoteAccess,

@@ -9,20 +9,33 @@
 //!   the vulnerability's TTC (scaled by capability) and then succeeds with the product of the
 //!   allowlisting factor on the target and, when it crosses a conduit with a virtual patch
 //!   blocking that vulnerability, the patch's miss probability; a failed attempt is retried.
-//! - Reach: within a zone, or from a held asset's zone to an *adjacent* zone through a conduit
-//!   that allows the vulnerability's service in that direction and is not closed by
-//!   segmentation. Crossing two conduits needs a foothold in the zone between. Vulnerabilities
-//!   needing adjacency (CVSS AV:A/L/P) are reachable only within a zone.
+//! - Reach is `patchtwin_model::reach` (the one rule, shared with SSVC): within a zone, or from
+//!   a held asset's zone to an *adjacent* zone through a conduit that admits the
+//!   vulnerability's service in that direction under the segmentation in force; of several
+//!   such conduits, the one whose virtual patches let most through. Crossing two conduits
+//!   needs a foothold in the zone between. Vulnerabilities needing adjacency (CVSS AV:A/L/P)
+//!   are reachable only within a zone.
 //! - A vulnerability is open on an asset until its patch succeeds there; a rollback leaves it
 //!   open. A control acts from the moment it is effective.
 //! - Monitoring in a zone detects each foothold or step into it with its probability; the
 //!   attacker is evicted from everything it holds `time_to_respond` later (and may come back).
-//! - Compromising a target (an asset, or a controller a target unit depends on) is the impact.
+//! - Compromising a target (an asset, or a controller a target unit depends on) is the impact:
+//!   every target reached within the horizon is charged its impact cost, each once per run
+//!   (the glossary's rule); the first one reached dates the compromise.
 //!   Compromising a controller a unit depends on stops it with the unit's attack-trip
 //!   probability, for the threat's recovery time — the unit trips through the same dependency
 //!   graph as operational cascades.
-//! - Exposure: the number of (vulnerability, asset) pairs open and reachable from any entry
-//!   point's landing zone through open conduits (any number of hops), integrated over time.
+//! - Recovery restores the controller from a known-good image, which removes the attacker from
+//!   it. What the attacker can do again is then the same whether it stayed in place or was
+//!   evicted and came back: compromise the controller anew (from a foothold it still holds or
+//!   regains) and stop it again with the same probability. So an attacker left in place keeps
+//!   stopping the process every time it recovers, and detection that evicts it can only
+//!   delay that.
+//! - Exposure: the number of (vulnerability, asset) pairs exposed under the controls in force
+//!   (`patchtwin_model::reach::exposed_pairs`: open, and attemptable with a positive chance from
+//!   what an attacker could come to hold from the usable entry points — a disabled entry point
+//!   leads nowhere, and a zone beyond another counts only if a foothold there is possible),
+//!   integrated over time as patches and controls change it.
 //!
 //! # Cost
 //! Everything about the scenario the handlers ask on every step (which conduits lead into or
@@ -30,9 +43,8 @@
 //! lets through, which units a controller drives, which target an asset is) is worked out once
 //! per scenario in [`AttackIndex`]; services are compared as small class numbers, never as
 //! strings. Vulnerabilities sharing a service share a class, so a planning pass answers
-//! cross-zone reach once per (class, zone), not once per (vulnerability, asset), and exposure
-//! walks the conduits out of each reached zone once per class, not every (zone, zone) pair per
-//! vulnerability. Attempts in progress and fixed pairs are bitsets; scratch buffers live in
+//! cross-zone reach once per (class, zone), not once per (vulnerability, asset); exposure
+//! tries each conduit out of a held zone once. Attempts in progress and fixed pairs are bitsets; scratch buffers live in
 //! [`AttackState`], so neither pass allocates. Any change here must keep the order in which
 //! steps are scheduled (vulnerabilities, then their assets, in scenario order): every
 //! scheduled step advances the draw counter that keys the random streams.
@@ -73,9 +85,14 @@ impl Step<'_, '_> {
         if self.model.scenario.vulnerabilities[vuln as usize].local_only {
             return None;
         }
-        let class = ix.vuln_class[vuln as usize] as usize;
-        ix.crossing(class, to, held, &self.ops.controls_active)
-            .map(Some)
+        ix.crossing(
+            &self.model.scenario,
+            vuln,
+            to,
+            held,
+            &self.ops.controls_active,
+        )
+        .map(Some)
     }
 
     /// Starts attempts on every newly reachable open (asset, vulnerability).
@@ -109,9 +126,12 @@ impl Step<'_, '_> {
                     || !v.local_only && {
                         let m = st.zone_scratch[class * ix.zones + to];
                         if m == 0 {
-                            let yes = ix
-                                .crossing(class, to, &st.held_in_zone, &self.ops.controls_active)
-                                .is_some();
+                            let yes = ix.class_crosses(
+                                class,
+                                to,
+                                &st.held_in_zone,
+                                &self.ops.controls_active,
+                            );
                             self.ops.attack.zone_scratch[class * ix.zones + to] =
                                 if yes { 1 } else { 2 };
                             yes
@@ -344,11 +364,13 @@ impl Step<'_, '_> {
                 }
             }
         }
-        // Is it a target? Only the first target it reaches can count, and only once.
-        if let Some(t) = ix.first_target[asset as usize]
-            && self.ops.exposure.compromised_at.is_none()
-        {
-            self.ops.exposure.compromised_at = Some(now);
+        // Is it a target? Every target it reaches is charged its impact cost, each target
+        // once per run (a target compromised again after an eviction is not charged twice).
+        for &t in &ix.asset_targets[asset as usize] {
+            if std::mem::replace(&mut self.ops.attack.targets_reached[t as usize], true) {
+                continue;
+            }
+            self.ops.exposure.compromised_at.get_or_insert(now);
             self.ops.exposure.impact_cost += s.threat.targets[t as usize].impact_cost;
             self.note(now, aid, "impact", || {
                 format!("target reached: {aid} is in the attacker's hands")
@@ -359,7 +381,14 @@ impl Step<'_, '_> {
         {
             for &ui in &ix.asset_units[asset as usize] {
                 let unit = &s.process_units[ui as usize];
-                let mut r = keyed_stream(self.ops.key, PURPOSE_TRIP, u64::from(asset), ui.into());
+                // The n-th stop of a controller (after n restores) draws from its own stream.
+                let restores = u64::from(self.ops.attack.restores[asset as usize]);
+                let mut r = keyed_stream(
+                    self.ops.key,
+                    PURPOSE_TRIP,
+                    u64::from(asset),
+                    u64::from(ui) | restores << 32,
+                );
                 let p = unit.attack_trip_probability.sample(&mut r);
                 if r.random::<f64>() < p {
                     let recovery = s.threat.recovery_time.sample(&mut r).as_nanos();
@@ -376,6 +405,28 @@ impl Step<'_, '_> {
             }
         }
         None
+    }
+
+    /// `asset` is back up: if the attacker had stopped it, it was restored from a known-good
+    /// image, which removes the attacker from it; the attacker (in place elsewhere, or back
+    /// after an eviction) may compromise it and stop it again. Returns whether it was such a
+    /// restore (the caller re-plans the attack, see `engine`).
+    pub(crate) fn controller_restored(&mut self, now: u64, asset: u32) -> bool {
+        let a = asset as usize;
+        if !self.ops.attack.stopped[a] || !self.node_ref(asset).up {
+            return false;
+        }
+        let st = &mut self.ops.attack;
+        st.stopped[a] = false;
+        st.restores[a] += 1;
+        if std::mem::replace(&mut st.held[a], false) {
+            st.held_in_zone[self.model.attack.asset_zone[a] as usize] -= 1;
+            let aid = &self.model.scenario.assets[a].id;
+            self.note(now, aid, "attack", || {
+                format!("{aid} restored from a known-good image: the attacker no longer holds it")
+            });
+        }
+        true
     }
 
     pub(crate) fn evict(&mut self, q: &mut EventQueue<Event>, now: u64, generation: u32) {
@@ -403,39 +454,20 @@ impl Step<'_, '_> {
         self.ops.attack.exposed_now = count;
     }
 
+    /// The number of exposed pairs now (the model's reach rule, through the index).
     fn exposed_pairs(&mut self) -> u64 {
         let model = self.model;
-        let (s, ix) = (&*model.scenario, &model.attack);
-        let active = &self.ops.controls_active;
         let st = &mut self.ops.attack;
-        // Per service class, the zones reachable from any landing zone through open conduits
-        // (filled on first use); a local-only vulnerability reaches the landing zones only.
-        st.zone_scratch.clear();
-        st.zone_scratch.resize(ix.classes * ix.zones, 0);
-        st.class_done.clear();
-        st.class_done.resize(ix.classes, false);
+        let fixed = &st.fixed;
         let mut count = 0;
-        for (vi, v) in s.vulnerabilities.iter().enumerate() {
-            let class = ix.vuln_class[vi] as usize;
-            if !v.local_only && !std::mem::replace(&mut st.class_done[class], true) {
-                let seen = &mut st.zone_scratch[class * ix.zones..(class + 1) * ix.zones];
-                ix.reachable_from_landing(class, active, seen, &mut st.stack);
-            }
-            let seen = |z: usize| {
-                if v.local_only {
-                    ix.landing[z]
-                } else {
-                    st.zone_scratch[class * ix.zones + z] == 1
-                }
-            };
-            count += v
-                .assets
-                .iter()
-                .filter(|a| {
-                    seen(ix.asset_zone[a.ix()] as usize) && !st.fixed.contains(&(vi as u32, a.0))
-                })
-                .count() as u64;
-        }
+        model.attack.for_each_exposed(
+            &model.scenario,
+            &self.ops.controls_active,
+            &|v, a| fixed.contains(&(v, a)),
+            &mut st.reach_held,
+            &mut st.stack,
+            |_, _| count += 1,
+        );
         count
     }
 }

@@ -1,6 +1,7 @@
 //! The loop on top: one replication builds its world, runs the step loop and closes the books;
 //! [`Step::dispatch`] routes each event to its handler and carries out the reactions that cross
-//! domains (a patch or a control changing exposure, a stopped controller tripping units), so
+//! domains (a patch or a control changing exposure, a stopped controller tripping units, a
+//! restored controller the attacker may attack again), so
 //! that handlers never call into another domain.
 //!
 //! The loop takes the resources out of the world once per run (not per event — a resource
@@ -53,10 +54,12 @@ impl<'m> Replication<'m> {
         let mut queue = EventQueue::new();
         queue.schedule(0, Event::ObserveStart { phase: 0 });
         // The order of the first events fixes their sequence numbers (FIFO ties): windows,
-        // attack arrivals, then the plan's actions.
+        // attack arrivals, the plan's actions, then spontaneous faults.
         ops::schedule_windows(model, &mut queue);
         attack::schedule_first_attempts(model, key, &mut queue);
         let (pending, not_run) = ops::schedule_actions(model, plan, &settings, &mut queue);
+        // Faults last: scheduling them does not move the sequence numbers of the rest.
+        ops::schedule_first_faults(model, key, settings.horizon_ns, &mut queue);
         let ledger = Ledger::new(model, plan, key, pending, not_run);
         world.insert_resource(handles);
         world.insert_resource(Queue(queue));
@@ -148,6 +151,7 @@ impl<'m> Replication<'m> {
             flows_after,
             ops: ledger.outcome,
             exposure: ledger.exposure,
+            saturated: ledger.saturated,
             events,
             mean_pending: if events == 0 {
                 0.0
@@ -187,7 +191,14 @@ impl Step<'_, '_> {
                     self.update_exposure(now);
                 }
             }
-            Event::AssetBack { asset } => self.asset_back(q, now, asset),
+            Event::AssetBack { asset } => {
+                self.asset_back(q, now, asset);
+                // A controller the attacker stopped is restored clean: the attacker may try
+                // it again.
+                if self.controller_restored(now, asset) {
+                    self.attack_plan(q, now);
+                }
+            }
             Event::ControlEffective { control } => {
                 self.control_effective(q, now, control);
                 // A control changes reach: exposure, and what the attacker can try next.
@@ -202,6 +213,7 @@ impl Step<'_, '_> {
                 generation,
             } => self.flow_health(q, now, flow, healthy, generation),
             Event::Reevaluate => self.evaluate(q, now),
+            Event::Fault { asset, index } => self.fault(q, now, asset, index),
             Event::UnitRestarted { unit, generation } => {
                 self.unit_restarted(q, now, unit, generation)
             }
@@ -220,6 +232,7 @@ impl Step<'_, '_> {
                 }
             }
             Event::Evict { generation } => self.evict(q, now, generation),
+            Event::AttackStopEnds { asset } => self.attacker_stop_ends(asset),
         }
     }
 
@@ -229,6 +242,7 @@ impl Step<'_, '_> {
     fn compromised(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
         if let Some(recovery) = self.compromise(q, now, asset) {
             self.take_down(q, now, asset, recovery);
+            self.attacker_stops(q, now, asset, recovery);
             self.evaluate(q, now);
         }
         self.attack_plan(q, now);

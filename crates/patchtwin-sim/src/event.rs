@@ -53,6 +53,8 @@ pub enum Event {
         healthy: bool,
         generation: u32,
     },
+    /// Spontaneous fault number `index` of an asset (see `ops`, "Faults").
+    Fault { asset: u32, index: u32 },
     /// Re-evaluate functions and process units (a tolerance expired).
     Reevaluate,
     /// A tripped process unit finished restarting.
@@ -65,6 +67,8 @@ pub enum Event {
         vuln: u32,
         generation: u32,
     },
+    /// A controller the attacker stopped is back (its flows' counts rejoin the timing).
+    AttackStopEnds { asset: u32 },
     /// Incident response evicts the attacker.
     Evict { generation: u32 },
 }

@@ -11,8 +11,9 @@
 //! - [`state`]: run-time state — components, the operations ledger, the attacker's state,
 //!   spawning and column borrowing;
 //! - `step`: the handler context;
-//! - handlers: `net` (messages in observation windows), `ops` (plans, deployments, health,
-//!   evaluation), `attack` (the attacker and exposure);
+//! - handlers: `net` (messages in observation windows), [`saturation`] (the bound on every
+//!   queue that grows with traffic), `ops` (plans, deployments, health, evaluation), `attack`
+//!   (the attacker and exposure);
 //! - `engine`: [`Replication`] — the loop and `dispatch`, which also carries out reactions that
 //!   cross domains.
 //!
@@ -29,6 +30,7 @@ mod ops;
 pub mod outcome;
 pub mod queue;
 pub mod rng;
+pub mod saturation;
 pub mod settings;
 pub mod state;
 mod step;
@@ -36,5 +38,8 @@ mod step;
 pub use compiled::Compiled;
 pub use engine::Replication;
 pub use event::Event;
-pub use outcome::{ExposureOutcome, FlowStats, OpsOutcome, Outcome, TraceLine};
+pub use outcome::{
+    AttackerStopped, ExposureOutcome, FlowStats, OpsOutcome, Outcome, QueueSaturation,
+    SaturatedQueue, TraceLine,
+};
 pub use settings::RunSettings;

@@ -1,14 +1,17 @@
 //! Message-level handlers: polls and publications, hop-by-hop transmission over FIFO link
-//! queues, service at scan boundaries, timeouts, retries, comm-fail and watchdogs.
+//! queues, service at scan boundaries (each controller's running scan clock,
+//! [`next_scan_end`]), timeouts, retries, comm-fail and watchdogs.
 //!
 //! These run only inside observation windows and measure timing. They do not drive cascades:
 //! the operations layer (`ops`) decides when a flow counts as failed, using detection delays
 //! derived from the same parameters (see `ops::detection_delay_ns`).
 
-use crate::compiled::{CompiledFlow, serialization_ns};
+use crate::compiled::{CompiledFlow, ScanCycle, serialization_ns};
 use crate::event::Event;
+use crate::outcome::SaturatedQueue;
 use crate::queue::EventQueue;
-use crate::state::{FlowState, record};
+use crate::saturation::QUEUE_BOUND;
+use crate::state::{FlowState, Node, record};
 use crate::step::{Step, fmt_ns, round_u64};
 use patchtwin_model::FlowKind;
 use rand::RngExt;
@@ -129,8 +132,18 @@ impl Step<'_, '_> {
         };
         let lost = hl.loss > 0.0 && self.rng.random::<f64>() < hl.loss;
         let lq = &mut *self.c.links[hl.link as usize];
+        if lq.queued[dir] >= QUEUE_BOUND {
+            self.flow_state(flow).live.lost += 1;
+            let queue = SaturatedQueue::Link {
+                link: hl.link,
+                dir: dir as u8,
+            };
+            self.queue_full(now, queue);
+            return;
+        }
         let start = now.max(lq.busy_until[dir]);
         lq.busy_until[dir] = start + ser;
+        lq.queued[dir] += u32::from(!lost);
         if lost {
             self.flow_state(flow).live.lost += 1;
             return;
@@ -166,11 +179,20 @@ impl Step<'_, '_> {
         // A hop event is always past the sender (pos >= 1): the asset reached is at the far
         // end of the link just crossed.
         let n = f.links.len();
-        let asset = if back {
-            f.links[n - pos as usize].consumer_side
+        let crossed = if back {
+            f.links[n - pos as usize]
         } else {
-            f.links[pos as usize - 1].producer_side
+            f.links[pos as usize - 1]
         };
+        let asset = if back {
+            crossed.consumer_side
+        } else {
+            crossed.producer_side
+        };
+        // The message has left the link's queue (see `saturation`).
+        let lq = &mut *self.c.links[crossed.link as usize];
+        let dir = usize::from(crossed.forward == back);
+        lq.queued[dir] = lq.queued[dir].saturating_sub(1);
         let last = pos as usize == n;
         let phase = self.phase();
         let model = self.model;
@@ -195,16 +217,18 @@ impl Step<'_, '_> {
             return;
         }
         if !back {
-            // A request reached the producer: serve at the next scan boundary (controllers)
-            // or as soon as the FIFO server is free. Added CPU load stretches the scan.
+            // A request reached the producer: serve at the end of the controller's running
+            // scan, or as soon as the FIFO server is free. CPU load stretches the scan.
+            if self.c.nodes[asset as usize].queued >= QUEUE_BOUND {
+                self.flow_state(flow).live.lost += 1;
+                self.queue_full(now, SaturatedQueue::Server { asset });
+                return;
+            }
             let rng = &mut *self.rng;
             let node = &mut *self.c.nodes[asset as usize];
+            node.queued += 1;
             let ready = match node.scan {
-                Some(scan) => {
-                    now + round_u64(
-                        scan_wait_ns(&model.scans[scan as usize], rng) as f64 * node.scan_stretch,
-                    )
-                }
+                Some(scan) => next_scan_end(node, &model.scans[scan as usize], now, rng),
                 None => now,
             };
             let start = ready.max(node.busy_until);
@@ -271,6 +295,9 @@ impl Step<'_, '_> {
         let f = &self.model.flows[flow as usize];
         let producer = f.producer;
         let bytes = self.message_bytes(f, true);
+        // The request has left the server's queue (see `saturation`).
+        let node = self.node(producer);
+        node.queued = node.queued.saturating_sub(1);
         if !self.node_ref(producer).up {
             self.flow_state(flow).live.lost += 1;
             return;
@@ -411,7 +438,58 @@ fn requeue_timer(q: &mut EventQueue<Event>, st: &mut FlowState, event: Event) {
     q.schedule_reserved(st.timer_at, st.timer_seq, event);
 }
 
-/// Time from a request's arrival to the controller's next scan boundary.
+/// When the controller `node` next ends a scan after `now` (a request's arrival): the time it
+/// serves the request.
+///
+/// Each controller runs one scan clock: its scan boundaries are a renewal process whose gaps
+/// are scan lengths drawn from `cycle` and stretched by the CPU load (`Node::scan_stretch`).
+/// Consecutive requests therefore see consecutive scans, and a poll whose period is close to
+/// the scan lands at nearly the same point of successive scans — its timeouts come in runs
+/// (aliasing), as on a real PLC. The clock is advanced lazily, never by an event: a request
+/// draws the scans between the last boundary the clock knows and its own arrival, so the step
+/// loop pays per request, not per idle scan (a constant scan advances by arithmetic).
+///
+/// The clock (re)starts in its stationary state — the wait is the residual of a length-biased
+/// scan ([`scan_wait_ns`]) — on the controller's first request, when the controller went down
+/// since its last request (a restarted PLC scans afresh), and when a request arrives more than
+/// `cycle.memory_ns` (stretched) after the last boundary: by then the clock has forgotten its
+/// phase (see `ScanCycle::memory_ns` for the bound), so the restart is exact to within 5·10⁻⁹
+/// and the scans a request draws stay bounded (at most about 1024). The gap between the
+/// baseline and the after window always restarts it.
+///
+/// A patch that changes the load or installs a new scan cycle acts on every scan drawn after
+/// it takes effect; the scan running when it takes effect keeps its drawn end.
+#[inline]
+pub(crate) fn next_scan_end(
+    node: &mut Node,
+    cycle: &ScanCycle,
+    now: u64,
+    rng: &mut Pcg64Mcg,
+) -> u64 {
+    let stretch = node.scan_stretch;
+    let clock = &mut node.scan_clock;
+    let forgotten =
+        now > clock.scan_end && (now - clock.scan_end) as f64 > cycle.memory_ns * stretch;
+    if !clock.running || clock.down_seen != node.down_since || forgotten {
+        clock.running = true;
+        clock.down_seen = node.down_since;
+        clock.scan_end = now + round_u64(scan_wait_ns(cycle, rng) as f64 * stretch);
+    } else if clock.scan_end <= now {
+        if cycle.dist.0.is_constant() {
+            let length = round_u64(cycle.dist.0.sample(rng) * stretch).max(1);
+            clock.scan_end += ((now - clock.scan_end) / length + 1) * length;
+        } else {
+            // At most about `memory_ns / E[S]` ≤ 1024 draws (`forgotten` above).
+            while clock.scan_end <= now {
+                clock.scan_end += round_u64(cycle.dist.0.sample(rng) * stretch).max(1);
+            }
+        }
+    }
+    clock.scan_end
+}
+
+/// Time from a request's arrival to the next scan boundary of a controller whose scan clock
+/// (re)starts at a random moment: the stationary residual of its scan.
 ///
 /// Scan boundaries form a renewal process whose gaps are the scan cycle `S`. A request arriving
 /// at a random moment lands in a gap drawn with probability proportional to its length (the
@@ -419,10 +497,9 @@ fn requeue_timer(q: &mut EventQueue<Event>, st: &mut FlowState, event: Event) {
 /// draw the length-biased gap by rejection (accept `S` with probability `S / max`, at most
 /// `max / mean` tries on average) when the scan is bounded; for an unbounded distribution we
 /// fall back to an unbiased draw, which underestimates the mean wait by `Var(S) / (2 E[S])`.
-/// For a constant scan `s` this is exactly U[0, s). Each request draws afresh rather than
-/// simulating every scan as an event (one event per scan per controller).
+/// For a constant scan `s` this is exactly U[0, s).
 #[inline]
-pub(crate) fn scan_wait_ns(cycle: &crate::compiled::ScanCycle, rng: &mut Pcg64Mcg) -> u64 {
+pub(crate) fn scan_wait_ns(cycle: &ScanCycle, rng: &mut Pcg64Mcg) -> u64 {
     let (scan, max_ns) = (&cycle.dist, cycle.max_ns);
     let gap = if scan.0.is_constant() {
         scan.0.sample(rng)

@@ -15,6 +15,9 @@ pub struct TraceLine {
     pub kind: &'static str,
     /// What happened and why.
     pub text: String,
+    /// The duration the line reports, as a number (ns): a fault's repair time, the data a
+    /// historian lost. `None` for lines that report no duration.
+    pub duration_ns: Option<u64>,
 }
 
 /// Operations results of one replication.
@@ -36,8 +39,14 @@ pub struct OpsOutcome {
     pub loss_of_view_ns: u64,
     /// Loss of control outside windows (ns), summed over control functions.
     pub loss_of_control_ns: u64,
-    /// Data lost at historians beyond their store-and-forward buffers (ns).
+    /// Data lost by flows into historians and cloud services beyond the store-and-forward
+    /// buffer holding it, summed over flows (flow-ns; see `ops`, "Data loss").
     pub historian_gap_ns: u64,
+    /// Spontaneous faults (see `ops`, module `fault`).
+    pub faults: u32,
+    /// Repair time drawn for those faults, summed (ns). Overlapping outages of one asset
+    /// count once in the asset's downtime but each in this sum.
+    pub fault_repair_ns: u64,
     /// Plan actions that never started within the horizon.
     pub actions_not_run: u32,
     /// When the last of the plan's changes completed, if they did.
@@ -65,6 +74,34 @@ pub struct ExposureOutcome {
     pub controllers_stopped: u32,
 }
 
+/// A queue of the simulation that can grow with traffic (see the `saturation` module).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SaturatedQueue {
+    /// A link direction's transmitter: `dir` 0 carries `ends[0]` → `ends[1]`, 1 the other way.
+    Link {
+        /// Link index.
+        link: u32,
+        /// Direction.
+        dir: u8,
+    },
+    /// A server's (or controller's) request queue.
+    Server {
+        /// Asset index.
+        asset: u32,
+    },
+}
+
+/// A queue that reached its bound in one replication: a finding, not a failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueSaturation {
+    /// Which queue.
+    pub queue: SaturatedQueue,
+    /// When it first held the bound's number of messages (ns).
+    pub reached_at: u64,
+    /// Messages dropped because it was full.
+    pub dropped: u64,
+}
+
 /// Results of one replication.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -77,6 +114,8 @@ pub struct Outcome {
     pub ops: OpsOutcome,
     /// Exposure.
     pub exposure: ExposureOutcome,
+    /// Queues that reached their bound (`saturation::QUEUE_BOUND`), in the order they did.
+    pub saturated: Vec<QueueSaturation>,
     /// Events processed.
     pub events: u64,
     /// Mean number of pending events seen at each pop (for benchmark baselines).
@@ -95,6 +134,35 @@ pub const LATENCY_BATCH: usize = 128;
 
 /// Significant digits of latency histograms (1% resolution).
 pub const LATENCY_SIGFIG: u8 = 2;
+
+/// What a flow's messages suffered while the attacker held a controller on its route stopped:
+/// counted apart from the flow's timing, which measures the plant and the plan's changes, not
+/// the attacker (see `FlowState::attack_starts`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[expect(
+    missing_docs,
+    reason = "each field counts what its FlowStats namesake counts"
+)]
+pub struct AttackerStopped {
+    pub sent: u64,
+    pub timeouts: u64,
+    pub failed_polls: u64,
+    pub comm_fail_events: u64,
+    pub stale_events: u64,
+    pub lost: u64,
+}
+
+impl AttackerStopped {
+    /// Adds `o`.
+    pub fn add(&mut self, o: &AttackerStopped) {
+        self.sent += o.sent;
+        self.timeouts += o.timeouts;
+        self.failed_polls += o.failed_polls;
+        self.comm_fail_events += o.comm_fail_events;
+        self.stale_events += o.stale_events;
+        self.lost += o.lost;
+    }
+}
 
 /// Per-flow timing results of one replication (mergeable, exact).
 #[derive(Debug, Clone)]
@@ -131,6 +199,8 @@ pub struct FlowStats {
     pub latency_min_ns: u64,
     /// Largest latency (ns).
     pub latency_max_ns: u64,
+    /// Failures while the attacker held a controller of the route stopped, not counted above.
+    pub attacker_stopped: AttackerStopped,
 }
 
 impl FlowStats {
@@ -163,6 +233,7 @@ impl FlowStats {
             latency_sumsq_ns: 0,
             latency_min_ns: u64::MAX,
             latency_max_ns: 0,
+            attacker_stopped: AttackerStopped::default(),
         }
     }
 
@@ -215,12 +286,24 @@ impl FlowStats {
         }
     }
 
+    /// Records `count` latencies of `value_us` µs, as an accumulator read back from a part
+    /// file is rebuilt: a value a histogram iterates over lands in the bucket it came from, so
+    /// the counts are exact. The other fields are public; set them directly.
+    pub fn record_latency_count(
+        &mut self,
+        value_us: u64,
+        count: u64,
+    ) -> Result<(), hdrhistogram::RecordError> {
+        self.histogram_mut(value_us).record_n(value_us, count)
+    }
+
     /// Exact mean latency in nanoseconds, if anything completed.
     pub fn mean_latency_ns(&self) -> Option<f64> {
         (self.completed > 0).then(|| self.latency_sum_ns as f64 / self.completed as f64)
     }
     /// Adds another replication's statistics (exact: counts only).
     pub fn merge(&mut self, other: &FlowStats) {
+        self.attacker_stopped.add(&other.attacker_stopped);
         if other.sent == 0 && other.completed == 0 && other.timeouts == 0 {
             return;
         }

@@ -35,6 +35,9 @@ pub(crate) const PURPOSE_PATCH_QUALITY: u64 = 2;
 pub(crate) const PURPOSE_CONTROL: u64 = 3;
 /// A tripped unit's restart time, per (unit, trip).
 pub(crate) const PURPOSE_UNIT_RESTART: u64 = 4;
+/// Spontaneous faults of an asset, per (asset, fault number): the gap since the previous
+/// fault (or the start) and the repair time.
+pub(crate) const PURPOSE_FAULT: u64 = 5;
 /// Attack arrivals, per (entry point, attempt).
 pub(crate) const PURPOSE_ARRIVAL: u64 = 10;
 /// An exploit step's time and success, per (asset and vulnerability, draw).

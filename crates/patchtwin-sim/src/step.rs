@@ -40,6 +40,28 @@ impl Step<'_, '_> {
                 entity: entity.to_string(),
                 kind,
                 text: text(),
+                duration_ns: None,
+            });
+        }
+    }
+
+    /// Records a trace line that reports a duration (a fault's repair, a historian gap), with
+    /// the duration as a number too.
+    pub(crate) fn note_duration(
+        &mut self,
+        now: u64,
+        entity: &str,
+        duration_ns: u64,
+        kind: &'static str,
+        text: impl FnOnce() -> String,
+    ) {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.push(TraceLine {
+                time: now,
+                entity: entity.to_string(),
+                kind,
+                text: text(),
+                duration_ns: Some(duration_ns),
             });
         }
     }

@@ -75,16 +75,10 @@ fn deterministic_path_latency_is_exact() {
     );
 }
 
-#[test]
-fn scan_cycle_wait_is_uniform_over_the_scan() {
-    // A PLC with a constant 10 ms scan serves at the next boundary: the wait is U[0, 10 ms).
-    // The poll period is incommensurate with the scan, so arrivals sweep the whole cycle.
-    let s = scenario(&two_hop(
-        "  - {id: server, zone: z, model: fast-plc, overrides: {scan_cycle: 10ms, service_time: 0}}",
-        "  - {id: f, kind: poll, protocol: modbus_tcp, consumer: client, producer: server, period: 100.123457ms, timeout: 90ms}",
-    ));
-    let model = Compiled::new(s);
-    let fixed = serialization_ns(64, 100_000_000)
+/// Network time of a poll round trip of `two_hop` (64 B request, 256 B response), without the
+/// producer's wait and service.
+fn two_hop_network_ns() -> u64 {
+    serialization_ns(64, 100_000_000)
         + 10_000
         + 5_000
         + serialization_ns(64, 10_000_000)
@@ -93,26 +87,27 @@ fn scan_cycle_wait_is_uniform_over_the_scan() {
         + 40_000
         + 5_000
         + serialization_ns(256, 100_000_000)
-        + 10_000;
-    let mut all = FlowStats::new();
-    for seed in 0..40 {
-        all.merge(&run(&model, 120, seed));
-    }
+        + 10_000
+}
+
+/// Asserts that the latencies of `all`, less the fixed network time `fixed`, are uniform on
+/// `[0, scan)` — the wait of a request arriving at a random phase of a constant scan: mean
+/// `scan / 2`, standard deviation `scan / √12`, 99th percentile `0.99 scan`.
+fn assert_uniform_wait(all: &FlowStats, fixed: u64, scan: f64, what: &str) {
     let n = all.completed as f64;
-    let scan = 10e6;
     let mean_wait = all.mean_latency_ns().unwrap() - fixed as f64;
     let var = all.latency_sumsq_ns as f64 / n - (all.latency_sum_ns as f64 / n).powi(2);
     let half = 3.29 * var.sqrt() / n.sqrt();
     assert!(
         (mean_wait - scan / 2.0).abs() < half,
-        "mean wait {mean_wait} ns, theory {} ± {half}",
+        "{what}: mean wait {mean_wait} ns, theory {} ± {half}",
         scan / 2.0
     );
     // Variance of U[0, s): s²/12.
     let theory_sd = scan / 12f64.sqrt();
     assert!(
         (var.sqrt() / theory_sd - 1.0).abs() < 0.02,
-        "sd {} vs {theory_sd}",
+        "{what}: sd {} vs {theory_sd}",
         var.sqrt()
     );
     // p99 ≈ 0.99·scan: sampling error of a quantile plus the histogram's 1% resolution
@@ -121,9 +116,79 @@ fn scan_cycle_wait_is_uniform_over_the_scan() {
     let q_se = (0.99f64 * 0.01 / n).sqrt() * scan;
     assert!(
         (p99_wait - 0.99 * scan).abs() < 3.29 * q_se + 0.01 * (scan + fixed as f64) + 1e3,
-        "p99 wait {p99_wait} ns vs {}",
+        "{what}: p99 wait {p99_wait} ns vs {}",
         0.99 * scan
     );
+}
+
+#[test]
+fn scan_cycle_wait_is_uniform_over_the_scan() {
+    // A PLC with a constant 10 ms scan serves at the next boundary: the wait is U[0, 10 ms).
+    // The poll period is incommensurate with the scan, so arrivals sweep the whole cycle.
+    let s = scenario(&two_hop(
+        "  - {id: server, zone: z, model: fast-plc, overrides: {scan_cycle: 10ms, service_time: 0, cpu_load: 0}}",
+        "  - {id: f, kind: poll, protocol: modbus_tcp, consumer: client, producer: server, period: 100.123457ms, timeout: 90ms}",
+    ));
+    let model = Compiled::new(s);
+    let mut all = FlowStats::new();
+    for seed in 0..40 {
+        all.merge(&run(&model, 120, seed));
+    }
+    assert_uniform_wait(&all, two_hop_network_ns(), 10e6, "idle CPU");
+}
+
+#[test]
+fn base_cpu_load_stretches_the_scan() {
+    // cpu_load 0.35 stretches a constant 10 ms scan to 10 / (1 − 0.35) = 15.385 ms: the wait
+    // is U[0, 15.385 ms), mean 7.69 ms (not the idle CPU's 5 ms).
+    let s = scenario(&two_hop(
+        "  - {id: server, zone: z, model: fast-plc, overrides: {scan_cycle: 10ms, service_time: 0, cpu_load: 0.35}}",
+        "  - {id: f, kind: poll, protocol: modbus_tcp, consumer: client, producer: server, period: 100.123457ms, timeout: 90ms}",
+    ));
+    let model = Compiled::new(s);
+    let mut all = FlowStats::new();
+    for seed in 0..40 {
+        all.merge(&run(&model, 120, seed));
+    }
+    assert_uniform_wait(&all, two_hop_network_ns(), 10e6 / 0.65, "cpu_load 0.35");
+}
+
+#[test]
+fn a_patch_adds_its_load_to_the_base_load() {
+    // Base load 0.35; the patch adds 0.2, so after it the scan is 10 / (1 − 0.35 − 0.2) =
+    // 22.22 ms (and before it 15.385 ms). The patch needs no restart and installs at 200 s,
+    // after the 120 s baseline window: the after window measures the stretched scan alone.
+    let yaml = two_hop(
+        "  - {id: server, zone: z, model: fast-plc, overrides: {scan_cycle: 10ms, service_time: 0, cpu_load: 0.35}}",
+        "  - {id: f, kind: poll, protocol: modbus_tcp, consumer: client, producer: server, period: 100.123457ms, timeout: 90ms}",
+    )
+    .replace(
+        "plans: [{id: defer}]",
+        r#"vulnerabilities:
+  - {id: V1, affects: {assets: [server]}, cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:H/A:H"}
+patches:
+  - id: p1
+    fixes: [V1]
+    applies_to: {assets: [server]}
+    deploy_time: 200s
+    restart: none
+    failure: {probability: 0.0, rollback_time: 1s}
+    side_effects: {added_cpu_load: 0.2}
+plans:
+  - {id: now, actions: [{patch: p1, at: now}]}
+"#,
+    );
+    let model = Compiled::new(scenario(&yaml));
+    let settings = model.run_settings(120 * S);
+    let (mut before, mut after) = (FlowStats::new(), FlowStats::new());
+    for seed in 0..40 {
+        let (out, _) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(seed)).run();
+        before.merge(&out.flows[0]);
+        after.merge(&out.flows_after[0]);
+    }
+    let fixed = two_hop_network_ns();
+    assert_uniform_wait(&before, fixed, 10e6 / 0.65, "before the patch");
+    assert_uniform_wait(&after, fixed, 10e6 / 0.45, "after the patch");
 }
 
 #[test]

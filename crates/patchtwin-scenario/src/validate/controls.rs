@@ -1,25 +1,43 @@
-//! One security control: which fields its kind takes, the references it names, and its
+//! The security controls: which fields each kind takes, the references it names, and its
 //! deployment. The controls' effect on the attacker is the simulation's.
 
+use super::Sections;
 use crate::check::*;
 use crate::raw::*;
 use crate::source::{join_index, join_key};
 use patchtwin_model::*;
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a control may reference any of these sections"
-)]
-pub(super) fn control(
+/// The sections a control may reference, by id.
+pub(super) struct ControlRefs<'a> {
+    pub(super) conduits: &'a Ids,
+    pub(super) entries: &'a Ids,
+    pub(super) assets: &'a Ids,
+    pub(super) zones: &'a Ids,
+    pub(super) vulns: &'a Ids,
+}
+
+/// Checks `controls`.
+pub(super) fn controls(
     ctx: &mut Ctx,
-    c: &ControlRaw,
-    path: &str,
-    conduits: &Ids,
-    entries: &Ids,
-    assets: &Ids,
-    zones: &Ids,
-    vulns: &Ids,
-) -> Option<Control> {
+    root: &serde_json::Value,
+    s: &Sections,
+    refs: &ControlRefs,
+) -> (Ids, Vec<Control>) {
+    let mut control_ids = Ids::new("controls", written_ids(root, "controls"));
+    let mut controls = Vec::new();
+    for (i, c) in &s.controls {
+        let path = join_index("controls", *i);
+        control_ids.define(ctx, &c.id, &path, "control");
+        if let Some(control) = control(ctx, c, &path, refs) {
+            controls.push(control);
+        }
+    }
+    (control_ids, controls)
+}
+
+/// One control at `path`, or `None` when a field it needs is missing or a reference failed
+/// (reported).
+fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, refs: &ControlRefs) -> Option<Control> {
     let kind_name = match c.kind {
         ControlKindRaw::Segmentation => "segmentation",
         ControlKindRaw::RemoteAccessRestriction => "remote_access_restriction",
@@ -27,6 +45,37 @@ pub(super) fn control(
         ControlKindRaw::Monitoring => "monitoring",
         ControlKindRaw::VirtualPatch => "virtual_patch",
     };
+    reject_foreign_fields(ctx, c, path, kind_name);
+    let need = Need { path, kind_name };
+    let effect = match c.kind {
+        ControlKindRaw::Segmentation => segmentation(ctx, c, path, &need, refs.conduits)?,
+        ControlKindRaw::RemoteAccessRestriction => {
+            remote_access_restriction(ctx, c, path, &need, refs.entries)?
+        }
+        ControlKindRaw::Allowlisting => allowlisting(ctx, c, path, &need, refs.assets)?,
+        ControlKindRaw::Monitoring => monitoring(ctx, c, path, &need, refs.zones)?,
+        ControlKindRaw::VirtualPatch => {
+            virtual_patch(ctx, c, path, &need, refs.conduits, refs.vulns)?
+        }
+    };
+    let deploy_time = match &c.deploy_time {
+        Some(d) => duration_dist(ctx, d, &join_key(path, "deploy_time"))?,
+        None => DurationDist::constant(Duration::ZERO),
+    };
+    let failure_probability = match &c.failure_probability {
+        Some(p) => probability(ctx, p, &join_key(path, "failure_probability"))?,
+        None => Probability::Fixed(0.0),
+    };
+    Some(Control {
+        id: c.id.clone(),
+        effect,
+        deploy_time,
+        failure_probability,
+    })
+}
+
+/// Reports every field given that the control's kind does not take.
+fn reject_foreign_fields(ctx: &mut Ctx, c: &ControlRaw, path: &str, kind_name: &str) {
     let allowed: &[&str] = match c.kind {
         ControlKindRaw::Segmentation => &["conduit", "allow_protocols"],
         ControlKindRaw::RemoteAccessRestriction => &["entry_point", "residual"],
@@ -68,183 +117,224 @@ pub(super) fn control(
             );
         }
     }
-    let need = |ctx: &mut Ctx, name: &str, present: bool| {
+}
+
+/// The fields a control's kind needs: a missing one is reported at the control.
+struct Need<'a> {
+    path: &'a str,
+    kind_name: &'static str,
+}
+
+impl Need<'_> {
+    /// Whether the field `name` is given (`present`); reports it when not.
+    fn given(&self, ctx: &mut Ctx, name: &str, present: bool) -> bool {
         if !present {
-            ctx.err_at(path, format!("a {kind_name} control needs `{name}`"));
+            ctx.err_at(
+                self.path,
+                format!("a {} control needs `{name}`", self.kind_name),
+            );
         }
         present
-    };
-    let effect = match c.kind {
-        ControlKindRaw::Segmentation => {
-            if !need(ctx, "conduit", c.conduit.is_some()) {
-                return None;
-            }
-            let conduit = conduits.resolve(
-                ctx,
-                c.conduit.as_deref()?,
-                &join_key(path, "conduit"),
-                "conduit",
-            )?;
-            ControlEffect::Segmentation {
-                conduit: ConduitIdx(conduit),
-                allow_protocols: c
-                    .allow_protocols
-                    .clone()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|p| p.to_lowercase())
-                    .collect(),
-            }
-        }
-        ControlKindRaw::RemoteAccessRestriction => {
-            if !need(ctx, "entry_point", c.entry_point.is_some()) {
-                return None;
-            }
-            let e = entries.resolve(
-                ctx,
-                c.entry_point.as_deref()?,
-                &join_key(path, "entry_point"),
-                "entry point",
-            )?;
-            let residual = fraction(
-                ctx,
-                c.residual.unwrap_or(0.0),
-                &join_key(path, "residual"),
-                "`residual`",
-                1.0,
-            );
-            ControlEffect::RemoteAccessRestriction {
-                entry_point: EntryIdx(e),
-                residual,
-            }
-        }
-        ControlKindRaw::Allowlisting => {
-            let ok_a = need(ctx, "assets", c.assets.is_some());
-            let ok_e = need(ctx, "exploit_success", c.exploit_success.is_some());
-            if !(ok_a && ok_e) {
-                return None;
-            }
-            let list: Vec<AssetIdx> = c
-                .assets
-                .as_ref()?
-                .iter()
-                .enumerate()
-                .filter_map(|(i, a)| {
-                    assets
-                        .resolve(ctx, a, &join_index(&join_key(path, "assets"), i), "asset")
-                        .map(AssetIdx)
-                })
-                .collect();
-            let exploit_success = fraction(
-                ctx,
-                c.exploit_success?,
-                &join_key(path, "exploit_success"),
-                "`exploit_success`",
-                1.0,
-            );
-            ControlEffect::Allowlisting {
-                assets: list,
-                exploit_success,
-            }
-        }
-        ControlKindRaw::Monitoring => {
-            let ok = [
-                need(ctx, "zones", c.zones.is_some()),
-                need(
+    }
+}
+
+/// A segmentation control: the conduit it filters and the protocols it still lets through.
+fn segmentation(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    need: &Need,
+    conduits: &Ids,
+) -> Option<ControlEffect> {
+    if !need.given(ctx, "conduit", c.conduit.is_some()) {
+        return None;
+    }
+    let conduit = conduits.resolve(
+        ctx,
+        c.conduit.as_deref()?,
+        &join_key(path, "conduit"),
+        "conduit",
+    )?;
+    Some(ControlEffect::Segmentation {
+        conduit: ConduitIdx(conduit),
+        allow_protocols: c
+            .allow_protocols
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.to_lowercase())
+            .collect(),
+    })
+}
+
+/// A remote-access restriction: the entry point it restricts and the residual share of attempts
+/// that still get through.
+fn remote_access_restriction(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    need: &Need,
+    entries: &Ids,
+) -> Option<ControlEffect> {
+    if !need.given(ctx, "entry_point", c.entry_point.is_some()) {
+        return None;
+    }
+    let e = entries.resolve(
+        ctx,
+        c.entry_point.as_deref()?,
+        &join_key(path, "entry_point"),
+        "entry point",
+    )?;
+    let residual = fraction(
+        ctx,
+        c.residual.unwrap_or(0.0),
+        &join_key(path, "residual"),
+        "`residual`",
+        1.0,
+    );
+    Some(ControlEffect::RemoteAccessRestriction {
+        entry_point: EntryIdx(e),
+        residual,
+    })
+}
+
+/// Application allowlisting: the assets it protects and the share of exploits that still succeed
+/// there.
+fn allowlisting(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    need: &Need,
+    assets: &Ids,
+) -> Option<ControlEffect> {
+    let ok_a = need.given(ctx, "assets", c.assets.is_some());
+    let ok_e = need.given(ctx, "exploit_success", c.exploit_success.is_some());
+    if !(ok_a && ok_e) {
+        return None;
+    }
+    let list: Vec<AssetIdx> = c
+        .assets
+        .as_ref()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            assets
+                .resolve(ctx, a, &join_index(&join_key(path, "assets"), i), "asset")
+                .map(AssetIdx)
+        })
+        .collect();
+    let exploit_success = fraction(
+        ctx,
+        c.exploit_success?,
+        &join_key(path, "exploit_success"),
+        "`exploit_success`",
+        1.0,
+    );
+    Some(ControlEffect::Allowlisting {
+        assets: list,
+        exploit_success,
+    })
+}
+
+/// Monitoring: the zones it watches, its detection probability and the time to respond.
+fn monitoring(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    need: &Need,
+    zones: &Ids,
+) -> Option<ControlEffect> {
+    let ok = [
+        need.given(ctx, "zones", c.zones.is_some()),
+        need.given(
+            ctx,
+            "detection_probability",
+            c.detection_probability.is_some(),
+        ),
+        need.given(ctx, "time_to_respond", c.time_to_respond.is_some()),
+    ];
+    if ok.contains(&false) {
+        return None;
+    }
+    let zs: Vec<ZoneIdx> = c
+        .zones
+        .as_ref()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, z)| {
+            zones
+                .resolve(ctx, z, &join_index(&join_key(path, "zones"), i), "zone")
+                .map(ZoneIdx)
+        })
+        .collect();
+    let dp = probability(
+        ctx,
+        c.detection_probability.as_ref()?,
+        &join_key(path, "detection_probability"),
+    )?;
+    let ttr = duration_dist(
+        ctx,
+        c.time_to_respond.as_ref()?,
+        &join_key(path, "time_to_respond"),
+    )?;
+    Some(ControlEffect::Monitoring {
+        zones: zs,
+        detection_probability: dp,
+        time_to_respond: ttr,
+    })
+}
+
+/// A virtual patch (an inspecting device on a conduit): the vulnerabilities it blocks, how often it
+/// misses, and the latency it adds.
+fn virtual_patch(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    need: &Need,
+    conduits: &Ids,
+    vulns: &Ids,
+) -> Option<ControlEffect> {
+    let ok = [
+        need.given(ctx, "conduit", c.conduit.is_some()),
+        need.given(ctx, "blocks", c.blocks.is_some()),
+        need.given(ctx, "inspection_latency", c.inspection_latency.is_some()),
+    ];
+    if ok.contains(&false) {
+        return None;
+    }
+    let conduit = conduits.resolve(
+        ctx,
+        c.conduit.as_deref()?,
+        &join_key(path, "conduit"),
+        "conduit",
+    );
+    let blocks: Vec<VulnIdx> = c
+        .blocks
+        .as_ref()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            vulns
+                .resolve(
                     ctx,
-                    "detection_probability",
-                    c.detection_probability.is_some(),
-                ),
-                need(ctx, "time_to_respond", c.time_to_respond.is_some()),
-            ];
-            if ok.contains(&false) {
-                return None;
-            }
-            let zs: Vec<ZoneIdx> = c
-                .zones
-                .as_ref()?
-                .iter()
-                .enumerate()
-                .filter_map(|(i, z)| {
-                    zones
-                        .resolve(ctx, z, &join_index(&join_key(path, "zones"), i), "zone")
-                        .map(ZoneIdx)
-                })
-                .collect();
-            let dp = probability(
-                ctx,
-                c.detection_probability.as_ref()?,
-                &join_key(path, "detection_probability"),
-            )?;
-            let ttr = duration_dist(
-                ctx,
-                c.time_to_respond.as_ref()?,
-                &join_key(path, "time_to_respond"),
-            )?;
-            ControlEffect::Monitoring {
-                zones: zs,
-                detection_probability: dp,
-                time_to_respond: ttr,
-            }
-        }
-        ControlKindRaw::VirtualPatch => {
-            let ok = [
-                need(ctx, "conduit", c.conduit.is_some()),
-                need(ctx, "blocks", c.blocks.is_some()),
-                need(ctx, "inspection_latency", c.inspection_latency.is_some()),
-            ];
-            if ok.contains(&false) {
-                return None;
-            }
-            let conduit = conduits.resolve(
-                ctx,
-                c.conduit.as_deref()?,
-                &join_key(path, "conduit"),
-                "conduit",
-            );
-            let blocks: Vec<VulnIdx> = c
-                .blocks
-                .as_ref()?
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| {
-                    vulns
-                        .resolve(
-                            ctx,
-                            v,
-                            &join_index(&join_key(path, "blocks"), i),
-                            "vulnerability",
-                        )
-                        .map(VulnIdx)
-                })
-                .collect();
-            let miss = fraction(
-                ctx,
-                c.miss_probability.unwrap_or(0.05),
-                &join_key(path, "miss_probability"),
-                "`miss_probability`",
-                1.0,
-            );
-            ControlEffect::VirtualPatch {
-                conduit: ConduitIdx(conduit?),
-                blocks,
-                miss_probability: miss,
-                inspection_latency: c.inspection_latency?.0,
-            }
-        }
-    };
-    let deploy_time = match &c.deploy_time {
-        Some(d) => duration_dist(ctx, d, &join_key(path, "deploy_time"))?,
-        None => DurationDist::constant(Duration::ZERO),
-    };
-    let failure_probability = match &c.failure_probability {
-        Some(p) => probability(ctx, p, &join_key(path, "failure_probability"))?,
-        None => Probability::Fixed(0.0),
-    };
-    Some(Control {
-        id: c.id.clone(),
-        effect,
-        deploy_time,
-        failure_probability,
+                    v,
+                    &join_index(&join_key(path, "blocks"), i),
+                    "vulnerability",
+                )
+                .map(VulnIdx)
+        })
+        .collect();
+    let miss = fraction(
+        ctx,
+        c.miss_probability.unwrap_or(0.05),
+        &join_key(path, "miss_probability"),
+        "`miss_probability`",
+        1.0,
+    );
+    Some(ControlEffect::VirtualPatch {
+        conduit: ConduitIdx(conduit?),
+        blocks,
+        miss_probability: miss,
+        inspection_latency: c.inspection_latency?.0,
     })
 }

@@ -1,12 +1,14 @@
 //! The scenario compiled for simulation: everything a replication reads but never writes,
 //! precomputed once per scenario and shared by every replication (routes as positions,
-//! serialization delays per hop, which hops forward). Built from a validated
+//! serialization delays per hop, which hops forward, scan cycles with how long a scan clock
+//! keeps its phase). Built from a validated
 //! `patchtwin_model::Scenario`; it does no I/O and draws no random numbers.
 
 pub mod deps;
 pub mod reach;
 
-use patchtwin_model::{Duration, DurationDist, FlowKind, Scenario};
+use patchtwin_model::dist::{Z_P95, gamma};
+use patchtwin_model::{DistSpec, Duration, DurationDist, FlowKind, Scenario};
 use std::sync::Arc;
 
 /// One hop of a flow's route, in the consumer → producer direction: everything a message
@@ -76,20 +78,79 @@ pub fn serialization_ns(bytes: u32, bps: u64) -> u64 {
         .min(u128::from(u64::MAX)) as u64
 }
 
-/// A scan-cycle distribution ready for length-biased sampling.
+/// The most scans a controller's clock keeps its phase over (see [`ScanCycle::memory_ns`]):
+/// bounds the scans one request may draw.
+pub const SCAN_CLOCK_MAX_SCANS: f64 = 1024.0;
+
+/// A scan-cycle distribution ready for the scan clock: length-biased sampling for a clock
+/// (re)started at a random moment, and how long the clock remembers its phase.
 #[derive(Clone, Debug)]
 pub struct ScanCycle {
     /// The scan cycle.
     pub dist: DurationDist,
     /// Longest possible scan (ns), for length-biased sampling; `None` when unbounded.
     pub max_ns: Option<f64>,
+    /// How long (ns, on an idle CPU; the clock scales it by the load's stretch) after its last
+    /// known boundary the clock keeps its phase: `n` mean scans, `n = (E[S] / sd(S))²` capped
+    /// at [`SCAN_CLOCK_MAX_SCANS`] (and the cap for a constant scan).
+    ///
+    /// After `n` scans the next boundary's position has a spread of `sd(S)·√n`; at
+    /// `n = (E[S] / sd(S))²` that is one mean scan, and the residual wait's distribution differs
+    /// from the stationary (length-biased) one by a relative `2·e^(−2π²)` ≈ 5·10⁻⁹ (the first
+    /// Fourier mode of the phase, for near-normal sums). A request arriving later than this
+    /// restarts the clock in its stationary state, which is then exact to that, and costs one
+    /// draw instead of a scan-by-scan walk. The cap bounds the walk for nearly constant scans
+    /// (coefficient of variation below 1/32): such a clock would keep its phase longer, and
+    /// letting it go after 1024 scans is the one approximation.
+    pub memory_ns: f64,
 }
 
 impl ScanCycle {
-    fn new(dist: &DurationDist) -> Self {
+    /// Prepares `dist` (in ns).
+    pub fn new(dist: &DurationDist) -> Self {
+        let mean = dist.0.mean();
+        let variance = variance(dist.0.spec());
+        let scans = if variance > 0.0 {
+            (mean * mean / variance).clamp(1.0, SCAN_CLOCK_MAX_SCANS)
+        } else {
+            SCAN_CLOCK_MAX_SCANS
+        };
         ScanCycle {
             dist: dist.clone(),
             max_ns: dist.0.upper_bound(),
+            memory_ns: scans * mean.max(0.0),
+        }
+    }
+}
+
+/// Variance of a distribution, in closed form (the normal's ignores its truncation at zero:
+/// only the scan clock's memory uses it, which needs its order of magnitude).
+fn variance(spec: &DistSpec) -> f64 {
+    match spec {
+        DistSpec::Constant(_) => 0.0,
+        DistSpec::Uniform { min, max } => (max - min).powi(2) / 12.0,
+        DistSpec::Triangular { min, mode, max } => {
+            let (a, b, c) = (*min, *max, *mode);
+            (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
+        }
+        DistSpec::Pert { min, mode, max } => {
+            let mean = (min + 4.0 * mode + max) / 6.0;
+            (mean - min) * (max - mean) / 7.0
+        }
+        DistSpec::Normal { sd, .. } => sd * sd,
+        DistSpec::LogNormal { median, p95 } => {
+            let sigma = (p95 / median).ln() / Z_P95;
+            let s2 = sigma * sigma;
+            (s2.exp() - 1.0) * median * median * s2.exp()
+        }
+        DistSpec::Exponential { mean } => mean * mean,
+        DistSpec::Weibull { shape, scale } => {
+            scale * scale * (gamma(1.0 + 2.0 / shape) - gamma(1.0 + 1.0 / shape).powi(2))
+        }
+        DistSpec::Empirical(v) => {
+            let n = v.len() as f64;
+            let mean = v.iter().sum::<f64>() / n;
+            v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n
         }
     }
 }

@@ -254,6 +254,14 @@ impl Step<'_, '_> {
             }
         }
         self.ops.outcome.window_overrun_ns = self.ops.actions.iter().map(|a| a.overrun_ns).sum();
+        // Routes still broken at the horizon lose data up to it.
+        for f in 0..self.c.flows.len() as u32 {
+            let st = &*self.c.flows[f as usize];
+            if st.route_down > 0 {
+                let (since, buffer) = (st.cut_since, st.cut_buffer_ns);
+                self.data_lost(horizon, f, horizon.saturating_sub(since), buffer);
+            }
+        }
     }
 }
 

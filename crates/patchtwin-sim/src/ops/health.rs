@@ -7,6 +7,12 @@ use crate::queue::EventQueue;
 use crate::state::UnitMode;
 use crate::step::{Step, fmt_ns};
 use patchtwin_model::{AssetKind, FlowKind};
+
+/// Whether a flow's consumer keeps its data (a historian or a cloud service): the flows whose
+/// outages lose data (see `ops`, "Data loss").
+pub(crate) fn keeps_data(kind: AssetKind) -> bool {
+    matches!(kind, AssetKind::Historian | AssetKind::CloudService)
+}
 use rand::RngExt;
 
 impl Step<'_, '_> {
@@ -38,9 +44,12 @@ impl Step<'_, '_> {
     pub(crate) fn route_lost(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32) {
         let u = self.rng.random::<f64>();
         let delay = detection_delay_ns(&self.model.flows[flow as usize], u);
+        let buffer = self.held_buffer_ns(flow);
         let st = self.flow_state(flow);
         st.route_down += 1;
         if st.route_down == 1 {
+            st.cut_since = now;
+            st.cut_buffer_ns = buffer;
             st.generation = st.generation.wrapping_add(1);
             let generation = st.generation;
             if !st.failed
@@ -55,6 +64,74 @@ impl Step<'_, '_> {
                     },
                 );
             }
+        }
+    }
+
+    /// The store-and-forward buffer that holds `flow`'s data while its route is broken, as the
+    /// route breaks now (see `ops`, "Data loss"): none if the producer is down (it produces
+    /// nothing to hold), else the larger of the producer's buffer and the consumer's.
+    fn held_buffer_ns(&self, flow: u32) -> u64 {
+        let s = &self.model.scenario;
+        let f = &s.flows[flow as usize];
+        if !self.node_ref(f.producer.0).up {
+            return 0;
+        }
+        let buffer = |a: patchtwin_model::AssetIdx| {
+            s.assets[a.ix()]
+                .behaviour
+                .buffer
+                .map_or(0, |b| b.as_nanos())
+        };
+        buffer(f.producer).max(buffer(f.consumer))
+    }
+
+    /// `flow`'s route was broken for `outage` (ns) up to `now`, with `buffer` holding its data:
+    /// a flow into a store of data loses what the buffer could not hold.
+    pub(crate) fn data_lost(&mut self, now: u64, flow: u32, outage: u64, buffer: u64) {
+        let model = self.model;
+        let s = &model.scenario;
+        let f = &s.flows[flow as usize];
+        if !keeps_data(s.assets[f.consumer.ix()].kind) {
+            return;
+        }
+        let gap = outage.saturating_sub(buffer);
+        if gap == 0 {
+            return;
+        }
+        self.ops.outcome.historian_gap_ns += gap;
+        self.note_duration(now, &f.id, gap, "historian_gap", || {
+            format!(
+                "data lost for {}: the route was broken for {} and the buffer holding the data keeps {}",
+                fmt_ns(gap),
+                fmt_ns(outage),
+                fmt_ns(buffer)
+            )
+        });
+    }
+
+    /// The attacker stopped controller `asset` for `duration`: its flows count their
+    /// failures apart until it is back (`FlowState::attack_starts`), so that timing in the
+    /// observation windows measures the plant and the plan's changes, not the attacker.
+    pub(crate) fn attacker_stops(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        asset: u32,
+        duration: u64,
+    ) {
+        let model = self.model;
+        for &f in &model.asset_flows[asset as usize] {
+            self.flow_state(f).attack_starts();
+        }
+        q.schedule(now + duration, Event::AttackStopEnds { asset });
+    }
+
+    /// The controller the attacker stopped is back.
+    pub(crate) fn attacker_stop_ends(&mut self, asset: u32) {
+        let model = self.model;
+        let phase = usize::from(self.observing.unwrap_or(0));
+        for &f in &model.asset_flows[asset as usize] {
+            self.flow_state(f).attack_ends(phase);
         }
     }
 
@@ -90,6 +167,7 @@ impl Step<'_, '_> {
             if st.route_down == 0 {
                 st.generation = st.generation.wrapping_add(1);
                 let generation = st.generation;
+                let (since, buffer) = (st.cut_since, st.cut_buffer_ns);
                 if st.failed {
                     // The first poll or publication after the restart gets through.
                     q.schedule(
@@ -101,6 +179,7 @@ impl Step<'_, '_> {
                         },
                     );
                 }
+                self.data_lost(now, f, now - since, buffer);
             }
         }
         self.evaluate(q, now);
@@ -127,27 +206,7 @@ impl Step<'_, '_> {
                 return;
             }
             st.failed = false;
-            let lost = now - st.failed_since;
             self.ops.mark(self.model.dependents.by_flow.get(flow));
-            // Historian data is lost beyond the store-and-forward buffer.
-            if s.assets[f.consumer.ix()].kind == AssetKind::Historian {
-                let buffer = s.assets[f.producer.ix()]
-                    .behaviour
-                    .buffer
-                    .or(s.assets[f.consumer.ix()].behaviour.buffer)
-                    .map_or(0, |b| b.as_nanos());
-                let gap = lost.saturating_sub(buffer);
-                self.ops.outcome.historian_gap_ns += gap;
-                if gap > 0 {
-                    self.note(now, &f.id, "historian_gap", || {
-                        format!(
-                            "historian data lost for {}: the outage outlasted the {} buffer",
-                            fmt_ns(gap),
-                            fmt_ns(buffer)
-                        )
-                    });
-                }
-            }
             let (c, p) = (
                 s.assets[f.consumer.ix()].id.as_str(),
                 s.assets[f.producer.ix()].id.as_str(),

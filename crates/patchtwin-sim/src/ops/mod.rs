@@ -18,8 +18,19 @@
 //!   waits for all of them, then restarts (its restart time). Inside a plant-wide maintenance
 //!   window production is stopped: nothing trips and nothing costs; a unit whose dependencies
 //!   are still lost when the window closes trips then (window overrun).
-//! - Historian data is lost only beyond the store-and-forward buffer (of the flow's producer,
-//!   or else its consumer).
+//! - Spontaneous faults arrive as a Poisson process per asset (`fault_rate_per_day`) and take
+//!   the asset down for a draw of its `reboot_time`; the outage cascades like any other
+//!   (module `fault`).
+//! - Data loss: a flow into a store of data (a historian or a cloud service) loses data for
+//!   every moment its route is broken — from when the route breaks (not when the consumer
+//!   notices) until it is whole again, or the horizon — beyond the store-and-forward buffer
+//!   that actually holds the data. When the route breaks with the producer up, both the
+//!   producer's `buffer` (what it cannot forward) and the consumer's (a historian's
+//!   collectors, which run beside the sources) hold it, so the larger counts; when the
+//!   producer itself is down, it produces nothing to hold and the whole outage is lost. Which
+//!   buffer holds is decided when the route breaks. Detection (`on_loss`) plays no part, so
+//!   a publish flow without a watchdog loses data too. `historian_gap_ns` sums the lost time
+//!   over flows (flow-time: one hour without three flows is three hours).
 //!
 //! # Evaluation
 //! After every change, functions (in dependency order) and units are evaluated incrementally
@@ -29,14 +40,18 @@
 //! trace and events are the same as re-evaluating everything.
 
 //!
-//! Submodules by concern: `plan` (actions, deployments, controls, windows), `health` (assets
+//! Submodules by concern: `plan` (actions, deployments, controls, windows), `fault`
+//! (spontaneous faults), `health` (assets
 //! going down and coming back, coarse flow health, unit restarts), `evaluate` (functions and
 //! units, closing the books). They never call into `attack`; cross-domain reactions are
 //! `engine`'s.
 
 mod evaluate;
+mod fault;
 mod health;
 mod plan;
+
+pub(crate) use fault::schedule_first_faults;
 
 use crate::compiled::{Compiled, CompiledFlow};
 use crate::event::Event;

@@ -336,17 +336,19 @@ impl Step<'_, '_> {
             self.note(now, &c.id, "control", || {
                 format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message)")
             });
-        } else if let ControlEffect::Segmentation {
-            conduit,
-            allow_protocols,
-        } = &c.effect
-        {
-            // Flows whose protocol the restricted conduit no longer lets through are cut.
+        } else if let ControlEffect::Segmentation { conduit, .. } = &c.effect {
+            // Flows the conduit no longer admits under the segmentation in force are cut (the
+            // attacker's rule, `patchtwin_model::reach::conduit_admits`).
+            let s = &self.model.scenario;
             let cut: Vec<u32> = (0..self.model.flows.len() as u32)
                 .filter(|f| {
                     self.model.flows[*f as usize].conduits.contains(&conduit.0)
-                        && !allow_protocols
-                            .contains(&self.model.scenario.flows[*f as usize].protocol)
+                        && !patchtwin_model::reach::conduit_admits(
+                            s,
+                            *conduit,
+                            Some(&s.flows[*f as usize].protocol),
+                            &self.ops.controls_active,
+                        )
                 })
                 .collect();
             for f in &cut {

@@ -79,18 +79,22 @@ pub struct AttackState {
     pub arrivals: Vec<u64>,
     /// Draw counter (keys step and detection streams).
     pub draws: u64,
-    /// Assets the attacker has stopped (once each).
+    /// Assets the attacker has stopped and that are not restored yet.
     pub stopped: Vec<bool>,
+    /// Per asset: times it was restored after the attacker stopped it (keys the next stop's
+    /// draws).
+    pub restores: Vec<u32>,
+    /// Threat targets reached so far (each is charged once per run).
+    pub targets_reached: Vec<bool>,
     /// Exposed (vulnerability, asset) pairs now, and since when.
     pub exposed_now: u64,
     /// Time of the last exposure integration.
     pub exposure_since: u64,
-    /// Scratch per (service class, zone), reused so planning and exposure do not allocate:
-    /// memoised cross-zone reach in `attack_plan` (0 unknown, 1 yes, 2 no), zones reachable
-    /// from the landing zones in `exposed_pairs`.
+    /// Scratch per (service class, zone), reused so planning does not allocate: memoised
+    /// cross-zone reach in `attack_plan` (0 unknown, 1 yes, 2 no).
     pub(crate) zone_scratch: Vec<u8>,
-    /// Scratch: per service class, whether its `zone_scratch` row is filled (`exposed_pairs`).
-    pub(crate) class_done: Vec<bool>,
+    /// Scratch: per zone, held in the exposure reckoning (`exposed_pairs`).
+    pub(crate) reach_held: Vec<u32>,
     /// Scratch: zones still to visit (`exposed_pairs`).
     pub(crate) stack: Vec<u32>,
 }
@@ -105,6 +109,8 @@ impl AttackState {
             fixed: PairSet::new(s.vulnerabilities.len(), s.assets.len()),
             arrivals: vec![0; s.threat.entry_points.len()],
             stopped: vec![false; s.assets.len()],
+            restores: vec![0; s.assets.len()],
+            targets_reached: vec![false; s.threat.targets.len()],
             ..Default::default()
         }
     }

@@ -4,7 +4,7 @@
 //! and `attack`.
 
 use crate::compiled::Compiled;
-use crate::outcome::{ExposureOutcome, OpsOutcome};
+use crate::outcome::{ExposureOutcome, OpsOutcome, QueueSaturation};
 use crate::state::attacker::AttackState;
 use bevy_ecs::prelude::*;
 
@@ -52,6 +52,8 @@ pub struct Ledger {
     pub attack: AttackState,
     /// Exposure results so far.
     pub exposure: ExposureOutcome,
+    /// Queues that reached their bound so far (see `saturation`).
+    pub saturated: Vec<QueueSaturation>,
     /// Per function then per process unit, its last evaluation (see the module docs).
     pub(crate) cache: Vec<Cached>,
     /// Some entry of `cache` is dirty.
@@ -104,6 +106,7 @@ impl Ledger {
             outcome,
             attack: AttackState::new(s),
             exposure: ExposureOutcome::default(),
+            saturated: Vec::new(),
             // Everything starts dirty: tests may change the world before the run.
             cache: vec![
                 Cached {

@@ -11,7 +11,7 @@ pub mod ledger;
 
 use crate::compiled::Compiled;
 use crate::event::Event;
-use crate::outcome::FlowStats;
+use crate::outcome::{AttackerStopped, FlowStats};
 use crate::outcome::{LATENCY_BATCH, LATENCY_MAX_US};
 use crate::queue::EventQueue;
 use bevy_ecs::prelude::*;
@@ -30,14 +30,44 @@ pub struct Node {
     /// Scan cycle for controllers (an index into `Compiled::scans`); `None` for assets that
     /// serve requests as they come. A patch may install another.
     pub scan: Option<u32>,
-    /// Factor stretching every scan (1 at the model's base load; more after added load).
+    /// Factor stretching every scan: `1 / (1 − cpu_load)`. At spawn the base load's
+    /// ([`stretch_for_load`]); a patch that adds load raises it to `1 / (1 − base − added)`.
     pub scan_stretch: f64,
     /// Service time added by patches' side effects (ns).
     pub extra_service_ns: u64,
-    /// CPU load (base plus what patches added).
+    /// CPU load (base plus what patches added), at most [`MAX_CPU_LOAD`].
     pub cpu_load: f64,
     /// When the asset's request processing is next free (FIFO service).
     pub busy_until: u64,
+    /// Requests waiting for service or being served (bounded, see `saturation`).
+    pub queued: u32,
+    /// The controller's running scan clock (unused for assets without a scan).
+    pub scan_clock: ScanClock,
+}
+
+/// A controller's scan clock: its scan boundaries, a renewal process of (stretched) scan
+/// lengths, advanced lazily when a request arrives — no event per scan (`net::next_scan_end`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScanClock {
+    /// The clock has been started (by a request; it restarts after a long idle gap or when
+    /// the controller goes down).
+    pub running: bool,
+    /// The latest scan boundary the clock has drawn: the end of the scan the last request
+    /// waited for.
+    pub scan_end: u64,
+    /// `Node::down_since` when the clock last moved: a different value means the controller
+    /// went down (restarted) since, and its scan starts afresh.
+    pub down_seen: u64,
+}
+
+/// The highest CPU load the timing model takes: the scenario's `cpu_load` is validated to at
+/// most this, and a patch's added load is capped at it, so a scan stretches at most 20×.
+pub const MAX_CPU_LOAD: f64 = 0.95;
+
+/// How much a CPU load stretches every scan: `1 / (1 − load)`, the form of Siemens' "cycle
+/// load due to communication" (models/README.md). The load is capped at [`MAX_CPU_LOAD`].
+pub fn stretch_for_load(load: f64) -> f64 {
+    1.0 / (1.0 - load.clamp(0.0, MAX_CPU_LOAD))
 }
 
 /// Both directions of one link, each a FIFO transmission queue.
@@ -45,6 +75,9 @@ pub struct Node {
 pub struct LinkQueue {
     /// When each direction's transmitter is next free (`[forward, backward]`).
     pub busy_until: [u64; 2],
+    /// Messages per direction waiting for the transmitter or on the wire (bounded, see
+    /// `saturation`).
+    pub queued: [u32; 2],
 }
 
 /// A flow's run-time state.
@@ -102,6 +135,15 @@ pub struct FlowState {
     pub failed: bool,
     /// When it was last marked failed.
     pub failed_since: u64,
+    /// When its route last broke (`route_down` went from 0 to 1).
+    pub cut_since: u64,
+    /// The store-and-forward buffer holding its data since then (ns; see `ops`, "Data loss").
+    pub cut_buffer_ns: u64,
+    /// Controllers of its route the attacker holds stopped now.
+    pub attack_down: u32,
+    /// While `attack_down > 0`: the counts of the running phase from before, set aside while
+    /// `live` counts what happens under the attacker (see [`FlowState::attack_starts`]).
+    pub held: Option<Box<LiveCounts>>,
     /// Statistics per observation phase (0: baseline, 1: after the changes) once folded.
     /// Boxed: two histograms are large and cold.
     pub stats: Box<[FlowStats; 2]>,
@@ -147,6 +189,25 @@ impl LiveCounts {
         latency_sumsq_ns: 0,
     };
 
+    /// Adds counts taken while the attacker held a controller of the route stopped: the
+    /// failures to `apart`, completions and latencies to these counts.
+    pub fn absorb_under_attack(&mut self, during: &LiveCounts, apart: &mut AttackerStopped) {
+        self.completed += during.completed;
+        self.deadline_misses += during.deadline_misses;
+        self.latency_sum_ns += during.latency_sum_ns;
+        self.latency_sumsq_ns += during.latency_sumsq_ns;
+        self.latency_min_ns = self.latency_min_ns.min(during.latency_min_ns);
+        self.latency_max_ns = self.latency_max_ns.max(during.latency_max_ns);
+        apart.add(&AttackerStopped {
+            sent: u64::from(during.sent),
+            timeouts: u64::from(during.timeouts),
+            failed_polls: u64::from(during.failed_polls),
+            comm_fail_events: u64::from(during.comm_fail_events),
+            stale_events: u64::from(during.stale_events),
+            lost: u64::from(during.lost),
+        });
+    }
+
     /// Adds these counts to `stats` (exact).
     pub fn fold_into(&self, stats: &mut FlowStats) {
         stats.sent += u64::from(self.sent);
@@ -177,7 +238,47 @@ impl FlowState {
             self.flush_latencies();
         }
         let live = std::mem::replace(&mut self.live, LiveCounts::ZERO);
+        let live = match self.held.as_deref_mut().filter(|_| self.attack_down > 0) {
+            // Under the attacker: what happened since goes apart, and counting for the next
+            // phase starts under the attacker too.
+            Some(held) => {
+                let mut normal = std::mem::replace(held, LiveCounts::ZERO);
+                normal.absorb_under_attack(&live, &mut self.stats[phase].attacker_stopped);
+                normal
+            }
+            None => live,
+        };
         live.fold_into(&mut self.stats[phase]);
+    }
+
+    /// The attacker stopped a controller of this flow's route: from now until
+    /// [`FlowState::attack_ends`], what the flow's messages suffer (sent, timeouts, failed
+    /// polls, comm-fail, stale data, lost messages) is counted apart, in
+    /// `FlowStats::attacker_stopped`, so that timing measures the plant and the plan's changes
+    /// only. Nothing the attacker stopped completes a message, so completions and latencies in
+    /// that time (messages already past the controller) stay with the timing.
+    pub fn attack_starts(&mut self) {
+        self.attack_down += 1;
+        if self.attack_down == 1 {
+            let held = self.held.get_or_insert_with(|| Box::new(LiveCounts::ZERO));
+            **held = std::mem::replace(&mut self.live, LiveCounts::ZERO);
+        }
+    }
+
+    /// The controller the attacker stopped is back; `phase` is the observation phase whose
+    /// counts are running.
+    pub fn attack_ends(&mut self, phase: usize) {
+        if self.attack_down == 0 {
+            return;
+        }
+        self.attack_down -= 1;
+        if self.attack_down == 0
+            && let Some(held) = self.held.as_deref_mut()
+        {
+            let during = std::mem::replace(&mut self.live, *held);
+            self.live
+                .absorb_under_attack(&during, &mut self.stats[phase].attacker_stopped);
+        }
     }
 
     /// Records the buffered latencies into their phase's histogram and empties the buffer,
@@ -339,10 +440,14 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     down_count: 0,
                     down_since: 0,
                     scan: model.asset_scan[ai],
-                    scan_stretch: 1.0,
+                    // The base load stretches every scan from the start; a patch's added load
+                    // multiplies in `(1 − base) / (1 − base − added)` (`ops::plan`).
+                    scan_stretch: stretch_for_load(b.cpu_load),
                     extra_service_ns: 0,
-                    cpu_load: b.cpu_load,
+                    cpu_load: b.cpu_load.clamp(0.0, MAX_CPU_LOAD),
                     busy_until: 0,
+                    queued: 0,
+                    scan_clock: ScanClock::default(),
                 })
                 .id()
         })
@@ -375,6 +480,10 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     generation: 0,
                     failed: false,
                     failed_since: 0,
+                    cut_since: 0,
+                    cut_buffer_ns: 0,
+                    attack_down: 0,
+                    held: None,
                     // Reserved with the world, so that the step loop does not allocate.
                     batch_us: Vec::with_capacity(LATENCY_BATCH),
                     batch_phase: 0,

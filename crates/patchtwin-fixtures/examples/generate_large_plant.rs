@@ -1,12 +1,12 @@
-//! Prints the generated large plant (see `patchtwin_scenario::generate`):
+//! Prints the generated large plant (see `patchtwin_fixtures`):
 //!
 //! ```text
-//! cargo run -q -p patchtwin-scenario --example generate_large_plant -- [--sites N] > scenarios/large-plant.yaml
+//! cargo run -q -p patchtwin-fixtures --example generate_large_plant -- [--sites N] > scenarios/large-plant.yaml
 //! ```
 //!
 //! Without `--sites`, the size of the committed `scenarios/large-plant.yaml`.
 
-use patchtwin_scenario::generate::{DEFAULT_SITES, large_plant};
+use patchtwin_fixtures::{DEFAULT_SITES, large_plant};
 use std::io::Write as _;
 use std::process::ExitCode;
 

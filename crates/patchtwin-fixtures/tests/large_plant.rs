@@ -1,8 +1,8 @@
 //! The committed `scenarios/large-plant.yaml` is exactly what the generator writes, and it
-//! loads: it cannot drift from `patchtwin_scenario::generate` unnoticed.
+//! loads: it cannot drift from the generator (`patchtwin_fixtures`) unnoticed.
 
+use patchtwin_fixtures::{CELLS_PER_SITE, DEFAULT_SITES, large_plant};
 use patchtwin_scenario::ModelLibrary;
-use patchtwin_scenario::generate::{DEFAULT_SITES, large_plant};
 
 const COMMITTED: &str = include_str!("../../../scenarios/large-plant.yaml");
 
@@ -20,7 +20,7 @@ fn committed_file_matches_the_generator() {
             );
         panic!(
             "scenarios/large-plant.yaml differs from the generator's output (first at line {line}); regenerate it:\n  \
-             cargo run -q -p patchtwin-scenario --example generate_large_plant > scenarios/large-plant.yaml"
+             cargo run -q -p patchtwin-fixtures --example generate_large_plant > scenarios/large-plant.yaml"
         );
     }
 }
@@ -64,9 +64,6 @@ fn other_sizes_load_too() {
         let loaded =
             patchtwin_scenario::load_str(&text, "large-plant.yaml", &ModelLibrary::builtin())
                 .unwrap_or_else(|d| panic!("--sites {sites}: {}", d.render()));
-        assert_eq!(
-            loaded.scenario.process_units.len(),
-            sites * patchtwin_scenario::generate::CELLS_PER_SITE
-        );
+        assert_eq!(loaded.scenario.process_units.len(), sites * CELLS_PER_SITE);
     }
 }

@@ -1,0 +1,176 @@
+//! The flows: poll or publish exchanges between a consumer and a producer, their timing
+//! (period, phase, timeout, deadline), retries and loss detection. Their routes are
+//! `routing`'s; their run-time behaviour is the simulation's.
+
+use super::Sections;
+use crate::check::*;
+use crate::raw::*;
+use crate::source::{join_index, join_key};
+use patchtwin_model::time::unit;
+use patchtwin_model::*;
+
+/// Checks `flows`. Returns their ids, the flows built and, beside each, its path in the file
+/// (routing reports an unroutable flow there).
+pub(super) fn flows(
+    ctx: &mut Ctx,
+    root: &serde_json::Value,
+    s: &Sections,
+    asset_ids: &Ids,
+) -> (Ids, Vec<Flow>, Vec<String>) {
+    let mut flow_ids = Ids::new("flows", written_ids(root, "flows"));
+    let mut flows = Vec::new();
+    let mut flow_paths = Vec::new();
+    for (i, f) in &s.flows {
+        let path = join_index("flows", *i);
+        flow_ids.define(ctx, &f.id, &path, "flow");
+        if let Some(flow) = flow(ctx, f, &path, asset_ids) {
+            flows.push(flow);
+            flow_paths.push(path);
+        }
+    }
+    (flow_ids, flows, flow_paths)
+}
+
+/// One flow at `path`, or `None` when its consumer or producer is unknown (reported).
+fn flow(ctx: &mut Ctx, f: &FlowRaw, path: &str, asset_ids: &Ids) -> Option<Flow> {
+    let consumer = asset_ids.resolve(ctx, &f.consumer, &join_key(path, "consumer"), "asset");
+    let producer = asset_ids.resolve(ctx, &f.producer, &join_key(path, "producer"), "asset");
+    if f.consumer == f.producer {
+        ctx.err_at(
+            &join_key(path, "producer"),
+            format!(
+                "a flow needs two different assets, got `{}` as both consumer and producer",
+                f.consumer
+            ),
+        );
+    }
+    let period = f.period.0;
+    if period < Duration(100 * unit::US) {
+        ctx.err_at(
+            &join_key(path, "period"),
+            format!("a flow period must be at least 100us, got {period}"),
+        );
+    } else if period > Duration(unit::D) {
+        ctx.err_at(
+            &join_key(path, "period"),
+            format!("a flow period must be at most 1d, got {period}"),
+        );
+    }
+    let phase = f.phase.map_or(Duration::ZERO, |d| d.0);
+    if phase >= period && period > Duration::ZERO {
+        ctx.err_at(
+            &join_key(path, "phase"),
+            format!("the phase must be shorter than the period ({period}), got {phase}"),
+        );
+    }
+    let poll = matches!(f.kind, FlowKindRaw::Poll);
+    if !poll {
+        for (name, given) in [
+            ("request_size", f.request_size.is_some()),
+            ("timeout", f.timeout.is_some()),
+            ("retries", f.retries.is_some()),
+        ] {
+            if given {
+                ctx.err_at(
+                    &join_key(path, name),
+                    format!("`{name}` applies only to poll flows; a publish flow has no request"),
+                );
+            }
+        }
+    }
+    let timeout = f.timeout.map_or(period, |d| d.0);
+    if poll && timeout == Duration::ZERO {
+        ctx.err_at(
+            &join_key(path, "timeout"),
+            "a poll timeout must be longer than 0".into(),
+        );
+    }
+    let retries = f.retries.unwrap_or(0);
+    if retries > 10 {
+        ctx.err_at(
+            &join_key(path, "retries"),
+            format!("at most 10 retries are modelled, got {retries}"),
+        );
+    }
+    let (fail_after, watchdog) = loss_detection(ctx, f, path, period, poll);
+    let deadline = f
+        .deadline
+        .map_or(if poll { timeout } else { period }, |d| d.0);
+    if f.deadline.is_some() && deadline > period && period >= Duration(100 * unit::US) {
+        ctx.warn(
+            &join_key(path, "deadline"),
+            format!(
+                "the deadline ({deadline}) is longer than the period ({period}): a reply that \
+                     late comes after the next exchange has started; is the unit right?"
+            ),
+        );
+    }
+    let (Some(c), Some(p)) = (consumer, producer) else {
+        return None;
+    };
+    Some(Flow {
+        id: f.id.clone(),
+        kind: if poll {
+            FlowKind::Poll
+        } else {
+            FlowKind::Publish
+        },
+        protocol: f.protocol.to_lowercase(),
+        consumer: AssetIdx(c),
+        producer: AssetIdx(p),
+        period,
+        phase,
+        request_bytes: if poll {
+            f.request_size.map_or(64, |s| s.0)
+        } else {
+            0
+        },
+        response_bytes: f.response_size.map_or(256, |s| s.0),
+        timeout,
+        retries,
+        deadline,
+        fail_after,
+        watchdog,
+        poisson: f.arrivals == Some(ArrivalsRaw::Poisson),
+        exponential_sizes: f.sizes == Some(SizesRaw::Exponential),
+    })
+}
+
+/// How the consumer notices the flow is lost: after how many timeouts in a row, and by which
+/// watchdog; a publish flow without a watchdog never notices, which is warned about.
+fn loss_detection(
+    ctx: &mut Ctx,
+    f: &FlowRaw,
+    path: &str,
+    period: Duration,
+    poll: bool,
+) -> (u32, Option<Duration>) {
+    let (fail_after, watchdog) = match &f.on_loss {
+        Some(o) => (o.after_timeouts.unwrap_or(3), o.watchdog.map(|w| w.0)),
+        None => (3, None),
+    };
+    if fail_after == 0 || fail_after > 1000 {
+        ctx.err_at(
+            &join_key(&join_key(path, "on_loss"), "after_timeouts"),
+            format!("`after_timeouts` must be between 1 and 1000, got {fail_after}"),
+        );
+    }
+    if let Some(w) = watchdog
+        && w < period
+    {
+        ctx.err_at(
+            &join_key(&join_key(path, "on_loss"), "watchdog"),
+            format!("a watchdog shorter than the period ({period}) would always fire, got {w}"),
+        );
+    }
+    if !poll && watchdog.is_none() {
+        ctx.warn(
+            path,
+            format!(
+                "publish flow `{}` has no `on_loss.watchdog`: its loss is never detected",
+                f.id
+            ),
+        );
+    }
+    (fail_after, watchdog)
+}

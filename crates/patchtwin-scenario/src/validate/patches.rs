@@ -1,0 +1,172 @@
+//! The patches: which vulnerabilities each fixes, which assets it applies to (named, or those
+//! of the vulnerabilities it fixes), its deployment, restart, failure and rollback, and its
+//! side effects. When a plan applies it is `plans`'; what applying does is the simulation's.
+
+use super::Sections;
+use super::vulnerabilities::affects;
+use crate::check::*;
+use crate::raw::*;
+use crate::source::{join_index, join_key};
+use patchtwin_model::*;
+use std::collections::BTreeSet;
+
+/// The patches built, their ids, and the patches that cannot be trusted to name all their
+/// target assets.
+pub(super) struct Patches {
+    pub(super) ids: Ids,
+    pub(super) items: Vec<Patch>,
+    /// Patches whose target assets are not all known (a reference that failed, or the patch
+    /// itself failed): a plan action on one is not also reported as patching nothing.
+    pub(super) incomplete: BTreeSet<u32>,
+}
+
+/// Checks `patches` against the vulnerabilities and assets built so far.
+pub(super) fn patches(
+    ctx: &mut Ctx,
+    root: &serde_json::Value,
+    s: &Sections,
+    vuln_ids: &Ids,
+    asset_ids: &Ids,
+    assets: &[Asset],
+    vulnerabilities: &[Vulnerability],
+) -> Patches {
+    let mut patch_ids = Ids::new("patches", written_ids(root, "patches"));
+    let mut patches = Vec::new();
+    let mut incomplete_patches = BTreeSet::new();
+    for (i, p) in &s.patches {
+        let path = join_index("patches", *i);
+        let patch_index = patch_ids.define(ctx, &p.id, &path, "patch");
+        let errors_before = ctx.diags.len();
+        let unresolved_before = ctx.unresolved;
+        let patch = patch(ctx, p, &path, vuln_ids, asset_ids, assets, vulnerabilities);
+        if ctx.diags.len() > errors_before || ctx.unresolved > unresolved_before {
+            incomplete_patches.extend(patch_index);
+        }
+        patches.extend(patch);
+    }
+    Patches {
+        ids: patch_ids,
+        items: patches,
+        incomplete: incomplete_patches,
+    }
+}
+
+/// One patch at `path`, or `None` when its deployment, failure or rollback failed (reported).
+fn patch(
+    ctx: &mut Ctx,
+    p: &PatchRaw,
+    path: &str,
+    vuln_ids: &Ids,
+    asset_ids: &Ids,
+    assets: &[Asset],
+    vulnerabilities: &[Vulnerability],
+) -> Option<Patch> {
+    let fixes: Vec<VulnIdx> = p
+        .fixes
+        .iter()
+        .enumerate()
+        .filter_map(|(j, v)| {
+            vuln_ids
+                .resolve(
+                    ctx,
+                    v,
+                    &join_index(&join_key(path, "fixes"), j),
+                    "vulnerability",
+                )
+                .map(VulnIdx)
+        })
+        .collect();
+    if p.fixes.is_empty() {
+        ctx.err_at(
+            &join_key(path, "fixes"),
+            "a patch must fix at least one vulnerability".into(),
+        );
+    }
+    let applies_to = match &p.applies_to {
+        Some(a) => affects(ctx, asset_ids, assets, a, &join_key(path, "applies_to")),
+        None => {
+            let set: BTreeSet<AssetIdx> = fixes
+                .iter()
+                .filter_map(|v| vulnerabilities.get(v.0 as usize))
+                .flat_map(|v| v.assets.iter().copied())
+                .collect();
+            set.into_iter().collect()
+        }
+    };
+    let deploy = duration_dist(ctx, &p.deploy_time, &join_key(path, "deploy_time"));
+    let restart_time = p
+        .restart_time
+        .as_ref()
+        .and_then(|d| duration_dist(ctx, d, &join_key(path, "restart_time")));
+    let fpath = join_key(path, "failure");
+    let failure = probability(
+        ctx,
+        &p.failure.probability,
+        &join_key(&fpath, "probability"),
+    );
+    let extra_u = fraction(
+        ctx,
+        p.failure.extra_if_uncertified.unwrap_or(0.0),
+        &join_key(&fpath, "extra_if_uncertified"),
+        "`extra_if_uncertified`",
+        1.0,
+    );
+    let extra_v = fraction(
+        ctx,
+        p.failure.extra_if_unvalidated.unwrap_or(0.0),
+        &join_key(&fpath, "extra_if_unvalidated"),
+        "`extra_if_unvalidated`",
+        1.0,
+    );
+    let rollback = duration_dist(
+        ctx,
+        &p.failure.rollback_time,
+        &join_key(&fpath, "rollback_time"),
+    );
+    let side = p.side_effects.as_ref().map(|s| {
+        let sp = join_key(path, "side_effects");
+        SideEffects {
+            added_service_time: s.added_service_time.map_or(Duration::ZERO, |d| d.0),
+            added_cpu_load: s.added_cpu_load.map_or(0.0, |l| {
+                fraction(
+                    ctx,
+                    l,
+                    &join_key(&sp, "added_cpu_load"),
+                    "`added_cpu_load`",
+                    0.9,
+                )
+            }),
+            scan_cycle: s
+                .scan_cycle
+                .as_ref()
+                .and_then(|d| duration_dist(ctx, d, &join_key(&sp, "scan_cycle"))),
+        }
+    });
+    let (Some(deploy_time), Some(failure_probability), Some(rollback_time)) =
+        (deploy, failure, rollback)
+    else {
+        return None;
+    };
+    let restart = match p.restart {
+        RestartRaw::None => RestartScope::None,
+        RestartRaw::Service => RestartScope::Service,
+        RestartRaw::Machine => RestartScope::Machine,
+        RestartRaw::Zone => RestartScope::Zone,
+        RestartRaw::System => RestartScope::System,
+    };
+    Some(Patch {
+        id: p.id.clone(),
+        fixes,
+        applies_to,
+        deploy_time,
+        restart,
+        restart_time,
+        failure_probability,
+        vendor_certified: p.vendor_certified,
+        validated_in_test: p.validated_in_test,
+        extra_failure_if_uncertified: extra_u,
+        extra_failure_if_unvalidated: extra_v,
+        rollback_time,
+        side_effects: side.unwrap_or_default(),
+    })
+}

@@ -1,0 +1,198 @@
+//! The plans: each a list of actions that apply a patch (to all or some of its assets,
+//! optionally staged) or enable a control, at a time `when` checks. Running a plan is the
+//! simulation's.
+
+use super::Sections;
+use super::when::when;
+use crate::check::*;
+use crate::raw::*;
+use crate::source::{join_index, join_key};
+use patchtwin_model::*;
+use std::collections::BTreeSet;
+
+/// What plan actions may name, built by the earlier steps.
+pub(super) struct PlanRefs<'a> {
+    /// `None` when the horizon failed its own check.
+    pub(super) horizon: Option<Duration>,
+    pub(super) asset_ids: &'a Ids,
+    pub(super) patch_ids: &'a Ids,
+    pub(super) patches: &'a [Patch],
+    /// Patches whose targets are not all known: "applies to no asset" is not reported on them.
+    pub(super) incomplete_patches: &'a BTreeSet<u32>,
+    pub(super) control_ids: &'a Ids,
+    pub(super) window_ids: &'a Ids,
+    pub(super) windows: &'a [MaintenanceWindow],
+}
+
+/// Checks `plans`: at least one when the list is written, unique ids, every action valid.
+pub(super) fn plans(
+    ctx: &mut Ctx,
+    root: &serde_json::Value,
+    s: &Sections,
+    refs: &PlanRefs,
+) -> Vec<Plan> {
+    let mut plan_ids = Ids::new("plans", written_ids(root, "plans"));
+    let mut plans = Vec::new();
+    if s.plans.is_empty()
+        && root
+            .get("plans")
+            .and_then(|p| p.as_array())
+            .is_some_and(|a| a.is_empty())
+    {
+        ctx.err_at(
+            "plans",
+            "at least one plan is needed (usually `defer` first, as the baseline)".into(),
+        );
+    }
+    for (i, p) in &s.plans {
+        let path = join_index("plans", *i);
+        plan_ids.define(ctx, &p.id, &path, "plan");
+        let mut actions = Vec::new();
+        for (j, a) in p.actions.iter().enumerate() {
+            let apath = join_index(&join_key(&path, "actions"), j);
+            actions.extend(action(ctx, a, &apath, refs));
+        }
+        plans.push(Plan {
+            id: p.id.clone(),
+            description: p.description.clone().unwrap_or_default(),
+            actions,
+        });
+    }
+    plans
+}
+
+/// One plan action at `apath`, or `None` when its time or what it names failed (reported).
+fn action(ctx: &mut Ctx, a: &ActionRaw, apath: &str, refs: &PlanRefs) -> Option<Action> {
+    let at = when(
+        ctx,
+        &a.at,
+        &join_key(apath, "at"),
+        refs.horizon,
+        refs.window_ids,
+        refs.windows,
+    );
+    match (&a.patch, &a.control) {
+        (Some(pid), None) => patch_action(ctx, a, pid, at, apath, refs),
+        (None, Some(cid)) => {
+            if a.assets.is_some() || a.staged.is_some() {
+                ctx.err_at(
+                    apath,
+                    "`assets` and `staged` apply only to patch actions".into(),
+                );
+            }
+            let control =
+                refs.control_ids
+                    .resolve(ctx, cid, &join_key(apath, "control"), "control");
+            let (Some(c), Some(at)) = (control, at) else {
+                return None;
+            };
+            Some(Action::EnableControl {
+                control: ControlIdx(c),
+                at,
+            })
+        }
+        _ => {
+            ctx.err_help(
+                apath,
+                "a plan action names exactly one of `patch` or `control`".into(),
+                "e.g. `- patch: kb5034441` with `at: next_window`".into(),
+            );
+            None
+        }
+    }
+}
+
+/// An action applying patch `pid`: to the listed assets (each one the patch applies to) or
+/// to all it applies to, optionally staged.
+fn patch_action(
+    ctx: &mut Ctx,
+    a: &ActionRaw,
+    pid: &str,
+    at: Option<When>,
+    apath: &str,
+    refs: &PlanRefs,
+) -> Option<Action> {
+    let patch = refs
+        .patch_ids
+        .resolve(ctx, pid, &join_key(apath, "patch"), "patch");
+    let applicable: Option<&[AssetIdx]> = patch
+        .and_then(|x| refs.patches.get(x as usize))
+        .map(|p| p.applies_to.as_slice());
+    let targets = match &a.assets {
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .filter_map(|(k, id)| {
+                let ap = join_index(&join_key(apath, "assets"), k);
+                let r = refs.asset_ids.resolve(ctx, id, &ap, "asset").map(AssetIdx);
+                if let (Some(r), Some(ok)) = (r, applicable)
+                    && !ok.contains(&r)
+                {
+                    ctx.err_at(&ap, format!("patch `{pid}` does not apply to asset `{id}`"));
+                }
+                r
+            })
+            .collect(),
+        None => applicable.map(<[AssetIdx]>::to_vec).unwrap_or_default(),
+    };
+    let staging = a
+        .staged
+        .as_ref()
+        .map(|st| staging(ctx, st, &targets, apath, refs.asset_ids));
+    if targets.is_empty() && patch.is_some_and(|x| !refs.incomplete_patches.contains(&x)) {
+        ctx.err_at(apath, format!("patch `{pid}` applies to no asset here"));
+    }
+    let (Some(patch), Some(at)) = (patch, at) else {
+        return None;
+    };
+    Some(Action::ApplyPatch {
+        patch: PatchIdx(patch),
+        assets: targets,
+        at,
+        staging,
+    })
+}
+
+/// A staged rollout: the assets patched first (at least one, each among the action's
+/// `targets`), the soak, and whether the rest waits for the next window.
+fn staging(
+    ctx: &mut Ctx,
+    st: &StagingRaw,
+    targets: &[AssetIdx],
+    apath: &str,
+    asset_ids: &Ids,
+) -> Staging {
+    let sp = join_key(apath, "staged");
+    let first: Vec<AssetIdx> = st
+        .first
+        .iter()
+        .enumerate()
+        .filter_map(|(k, id)| {
+            asset_ids
+                .resolve(ctx, id, &join_index(&join_key(&sp, "first"), k), "asset")
+                .map(AssetIdx)
+        })
+        .collect();
+    for (k, f) in first.iter().enumerate() {
+        if !targets.contains(f) {
+            ctx.err_at(
+                &join_index(&join_key(&sp, "first"), k),
+                format!(
+                    "`{}` is not among the assets this action patches",
+                    st.first[k]
+                ),
+            );
+        }
+    }
+    if st.first.is_empty() {
+        ctx.err_at(
+            &join_key(&sp, "first"),
+            "a staged rollout names at least one asset to patch first".into(),
+        );
+    }
+    Staging {
+        first,
+        soak: st.soak.0,
+        rest_at_next_window: st.rest_at_next_window,
+    }
+}

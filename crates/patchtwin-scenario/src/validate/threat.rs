@@ -1,0 +1,163 @@
+//! The threat: its entry points (where an attacker gets a foothold, how often they try), its
+//! targets (an asset or a process unit, and what a compromise costs), its capability and the
+//! recovery time after an attack. How the attacker moves is the simulation's.
+
+use super::Sections;
+use crate::check::*;
+use crate::raw::*;
+use crate::source::{join_index, join_key};
+use patchtwin_model::time::unit;
+use patchtwin_model::*;
+
+/// Checks `threat` (a scenario without one gets no entry points, medium capability and the
+/// default recovery time). Returns the entry points' ids, which controls may name.
+pub(super) fn threat(
+    ctx: &mut Ctx,
+    root: &serde_json::Value,
+    s: &Sections,
+    asset_ids: &Ids,
+    unit_ids: &Ids,
+    process_units: &[ProcessUnit],
+) -> (Ids, Threat) {
+    let mut entry_ids = Ids::new(
+        "threat.entry_points",
+        written_ids_nested(root, "threat", "entry_points"),
+    );
+    let threat = match &s.threat {
+        None => Threat {
+            entry_points: Vec::new(),
+            capability: Capability::Medium,
+            targets: Vec::new(),
+            recovery_time: default_recovery(),
+        },
+        Some(t) => {
+            let entry_points = entry_points(ctx, t, &mut entry_ids, asset_ids);
+            let targets = targets(ctx, t, asset_ids, unit_ids, process_units);
+            if t.entry_points.is_empty() {
+                ctx.warn(
+                    "threat.entry_points",
+                    "the threat has no entry points: no attack will be simulated".into(),
+                );
+            }
+            let capability = match t.capability.unwrap_or(CapabilityRaw::Medium) {
+                CapabilityRaw::Low => Capability::Low,
+                CapabilityRaw::Medium => Capability::Medium,
+                CapabilityRaw::High => Capability::High,
+                CapabilityRaw::NationState => Capability::NationState,
+            };
+            let recovery_time = match &t.recovery_time {
+                Some(d) => {
+                    duration_dist(ctx, d, "threat.recovery_time").unwrap_or_else(default_recovery)
+                }
+                None => default_recovery(),
+            };
+            Threat {
+                entry_points,
+                capability,
+                targets,
+                recovery_time,
+            }
+        }
+    };
+    (entry_ids, threat)
+}
+
+/// Checks `threat.entry_points`: a known asset, attempts at most every minute, a foothold
+/// probability (certain when not given).
+fn entry_points(
+    ctx: &mut Ctx,
+    t: &ThreatRaw,
+    entry_ids: &mut Ids,
+    asset_ids: &Ids,
+) -> Vec<EntryPoint> {
+    let mut entry_points = Vec::new();
+    for (j, e) in t.entry_points.iter().enumerate() {
+        let path = join_index("threat.entry_points", j);
+        entry_ids.define(ctx, &e.id, &path, "entry point");
+        let asset = asset_ids.resolve(ctx, &e.asset, &join_key(&path, "asset"), "asset");
+        if e.mean_time_between_attempts.0 < Duration(unit::MIN) {
+            ctx.err_at(
+                &join_key(&path, "mean_time_between_attempts"),
+                format!(
+                    "attempts at most every minute are modelled, got {}",
+                    e.mean_time_between_attempts.0
+                ),
+            );
+        }
+        let foothold = match &e.foothold_probability {
+            Some(p) => probability(ctx, p, &join_key(&path, "foothold_probability")),
+            None => Some(Probability::Fixed(1.0)),
+        };
+        let kind = match e.kind {
+            EntryKindRaw::EnterpriseIt => EntryKind::EnterpriseIt,
+            EntryKindRaw::VendorRemoteAccess => EntryKind::VendorRemoteAccess,
+            EntryKindRaw::InternetService => EntryKind::InternetService,
+            EntryKindRaw::RemovableMedia => EntryKind::RemovableMedia,
+        };
+        if let (Some(a), Some(foothold_probability)) = (asset, foothold) {
+            entry_points.push(EntryPoint {
+                id: e.id.clone(),
+                kind,
+                asset: AssetIdx(a),
+                mean_time_between_attempts: e.mean_time_between_attempts.0,
+                foothold_probability,
+            });
+        }
+    }
+    entry_points
+}
+
+/// Checks `threat.targets`: each names one known asset or process unit; a unit's impact cost
+/// defaults to the unit's `compromise_impact_cost`, an asset's to 0.
+fn targets(
+    ctx: &mut Ctx,
+    t: &ThreatRaw,
+    asset_ids: &Ids,
+    unit_ids: &Ids,
+    process_units: &[ProcessUnit],
+) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for (j, tr) in t.targets.iter().enumerate() {
+        let path = join_index("threat.targets", j);
+        let what = match (&tr.asset, &tr.process_unit) {
+            (Some(a), None) => asset_ids
+                .resolve(ctx, a, &join_key(&path, "asset"), "asset")
+                .map(|a| AttackTarget::Asset(AssetIdx(a))),
+            (None, Some(u)) => unit_ids
+                .resolve(ctx, u, &join_key(&path, "process_unit"), "process unit")
+                .map(|u| AttackTarget::Unit(UnitIdx(u))),
+            _ => {
+                ctx.err_at(
+                    &path,
+                    "a target names exactly one of `asset` or `process_unit`".into(),
+                );
+                None
+            }
+        };
+        let impact = tr
+            .impact_cost
+            .map(|c| money(ctx, c, &join_key(&path, "impact_cost")));
+        if let Some(what) = what {
+            let impact_cost = impact.unwrap_or(match what {
+                AttackTarget::Unit(u) => process_units
+                    .get(u.ix())
+                    .map_or(0.0, |p| p.compromise_impact_cost),
+                AttackTarget::Asset(_) => 0.0,
+            });
+            targets.push(Target { what, impact_cost });
+        }
+    }
+    targets
+}
+
+/// The recovery time after an attack when the threat gives none: log-normal, median 8h,
+/// 95th percentile 24h.
+fn default_recovery() -> DurationDist {
+    DurationDist(
+        Dist::new(DistSpec::LogNormal {
+            median: (8 * unit::H) as f64,
+            p95: (24 * unit::H) as f64,
+        })
+        .expect("valid default"),
+    )
+}
