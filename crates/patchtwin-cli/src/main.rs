@@ -55,6 +55,7 @@ mod parts;
 mod progress;
 mod sensitivity;
 mod trace_filter;
+mod vex;
 
 #[derive(Parser)]
 #[command(
@@ -138,6 +139,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Compare the model's poll response times with a capture's, flow by flow.
     CheckCapture(capture::CheckArgs),
+    /// Export a plan's VEX statements (CSAF 2.0 VEX, CycloneDX 1.6, OpenVEX 0.2.0) backed by a run.
+    Vex(vex::VexArgs),
     /// Write a small, commented starter plant that validates and runs.
     #[command(
         after_help = "Example:\n  patchtwin init plant.yaml && patchtwin run plant.yaml --out out/plant"
@@ -225,6 +228,7 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
         Command::Merge(args) => parts::merge(&args),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
+        Command::Vex(args) => Ok(vex::run(args)?.map_err(BadInput)),
         Command::Init { file, force } => Ok(init(&file, force)),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -573,7 +577,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     bar.finish();
     let runs = results.plans.first().map_or(0, |p| p.runs);
     let events = results.plans.iter().map(|r| r.events).sum();
-    let summary = patchtwin_report::summary(
+    let mut summary = patchtwin_report::summary(
         &s,
         &loaded.sha256,
         patchtwin_report::SettingsInfo {
@@ -590,6 +594,9 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         },
         &results,
     );
+    if let Err(e) = vex::stamp(&mut summary, file, &loaded.sha256) {
+        return Ok(Err(BadInput(e)));
+    }
     if let Err(e) = publish(&o.out, o.force, o.rows, &summary, &results, &s) {
         return Ok(Err(e));
     }

@@ -67,6 +67,8 @@ mod capture;
 
 #[path = "cli/starter.rs"]
 mod starter;
+#[path = "cli/vex.rs"]
+mod vex;
 
 #[path = "cli/parts.rs"]
 mod parts;

@@ -1264,6 +1264,9 @@ fn run_details(summary: &Summary, s: &Scenario, files: &[String]) -> Vec<Block> 
         vec![t(format!("costs in {}", s.currency))],
         vec![t(format!("number of runs: {}", st.stop))],
     ]));
+    blocks.push(Block::Bullets(crate::provenance::bullets(
+        &summary.provenance,
+    )));
     if !files.is_empty() {
         let mut line = vec![t("Files beside this report: ")];
         for (k, f) in files.iter().enumerate() {
@@ -1335,6 +1338,7 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
     blocks.extend(operations_section(summary, s, charts));
     blocks.extend(timing_section(summary, charts));
     blocks.extend(ssvc_section(summary));
+    blocks.extend(crate::bod::section(summary));
     blocks.push(heading(2, "Glossary", "glossary"));
     blocks.push(glossary(summary));
     blocks.extend(run_details(summary, s, files));

@@ -13,15 +13,24 @@
 //! The decision: [`ssvc`] derives CERT/CC's SSVC deployer decision for every vulnerability
 //! under every plan; [`recommend`] names the preferred plan and says why. Both only read the
 //! estimates above (and the scenario); neither adds a statistic.
+//!
+//! The exchange formats: [`ssvc_v2`] writes SSVC v2 SelectionLists (`ssvc.json`), [`bod`]
+//! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
+//! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
+//! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
 
+pub mod bod;
 pub mod charts;
 pub mod csv;
 pub mod document;
 pub mod html;
 pub mod markdown;
 pub mod output;
+pub mod provenance;
 pub mod recommend;
 pub mod ssvc;
+pub mod ssvc_v2;
+pub mod vex;
 
 pub use output::{WriteError, Written, write_new_file};
 use patchtwin_mc::{Paired, Pairwise, PlanResult};
@@ -464,6 +473,12 @@ pub struct Summary {
     pub pairwise: Vec<PairDifference>,
     /// SSVC deployer decision per vulnerability and plan (`ssvc` module).
     pub ssvc: Vec<ssvc::SsvcRow>,
+    /// CISA BOD 26-04 remediation timeline of every vulnerability under every plan, and
+    /// whether the plan meets it (`bod` module docs: inputs and what is measured).
+    pub bod_26_04: Vec<bod::BodRow>,
+    /// What the results rest on: tool version, scenario digest, seed, runs and the imported
+    /// sources the scenario records (no wall-clock time).
+    pub provenance: provenance::Provenance,
     /// The preferred plan and why (`recommend` module); null only when no plan ran.
     pub recommendation: Option<recommend::Recommendation>,
 }
@@ -538,6 +553,7 @@ pub fn summary(
     run: &patchtwin_mc::RunResult,
 ) -> Summary {
     let results = &run.plans;
+    let (settings_seed, settings_runs) = (settings.seed, settings.runs);
     let plans: Vec<PlanSummary> = results
         .iter()
         .map(|r| {
@@ -585,6 +601,8 @@ pub fn summary(
         settings,
         engine,
         ssvc: ssvc::derive(s, &plans),
+        bod_26_04: bod::derive(s, &plans),
+        provenance: provenance::Provenance::new(sha256, settings_seed, settings_runs, Vec::new()),
         plans,
         comparisons: run.comparisons.iter().map(comparison).collect(),
         pairwise: run.pairwise.iter().map(pair_difference).collect(),
@@ -843,6 +861,7 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         );
         plan_timing(&mut out, p, rows_per_plan);
     }
+    out.push_str(&bod::text(summary));
     if let Some(r) = &summary.recommendation {
         out.push_str(&recommend::text(r));
     }
@@ -850,7 +869,7 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
 }
 
 /// Every file of a run's output set as (relative path, text): `summary.json`, `plans.csv`,
-/// `comparisons.csv`, `pairwise.csv`, `flows.csv`, `ssvc.csv`, the charts under `charts/`,
+/// `comparisons.csv`, `pairwise.csv`, `flows.csv`, `ssvc.csv`, `ssvc.json`, the charts under `charts/`,
 /// then `report.md` and `report.html`. `run` and `scenario` are the ones `summary` was built
 /// from.
 pub fn render_all(
@@ -868,6 +887,10 @@ pub fn render_all(
         ("pairwise.csv".into(), csv::pairwise(summary)),
         ("flows.csv".into(), csv::flows(summary)),
         ("ssvc.csv".into(), csv::ssvc(summary)),
+        (
+            "ssvc.json".into(),
+            ssvc_v2::render(summary, scenario, &summary.provenance.as_of()),
+        ),
     ];
     files.extend(
         charts

@@ -731,6 +731,8 @@ fn summary(plans: Vec<PlanSummary>, comparisons: Vec<Comparison>) -> Summary {
         comparisons,
         pairwise: vec![],
         ssvc: vec![],
+        bod_26_04: vec![],
+        provenance: patchtwin_report::provenance::Provenance::new("", 1, 1000, vec![]),
         recommendation: None,
     }
 }
