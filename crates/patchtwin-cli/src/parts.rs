@@ -168,34 +168,21 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Writes `p` to `path` whole or not at all: into a private temporary file beside it, synced,
-/// then renamed over `path` (which [`check_replaceable`] allows).
+/// Writes `p` to `path` whole or not at all, through the output writer's single-file path (a
+/// private temporary file beside it, synced, then renamed); [`check_replaceable`] first makes
+/// sure anything already there is an earlier part file, which is all `force` may replace.
 fn write_part(path: &Path, p: &Part) -> Result<(), BadInput> {
-    use std::io::Write as _;
     check_replaceable(path)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let io = |e: std::io::Error, what: &Path| {
-        BadInput(format!("error: cannot write {}: {e}", what.display()))
-    };
-    std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| BadInput(format!("error: cannot write {}: {e}", dir.display())))?;
+    }
     let bytes = part::encode(p, patchtwin_scenario::sha256_hex);
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e, path)
-    })
+    match patchtwin_report::output::write_new_file(path, &bytes, true, "--part") {
+        Ok(()) => Ok(()),
+        Err(e @ patchtwin_report::WriteError::Io { .. }) => Err(BadInput(format!("error: {e}"))),
+        Err(e) => Err(BadInput(e.to_string())),
+    }
 }
 
 /// Reads and checks one part file.
