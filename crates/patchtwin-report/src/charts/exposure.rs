@@ -1,0 +1,122 @@
+//! The exposure-over-time chart: P(compromised by day t) per plan, read off the merged
+//! time-to-compromise histograms.
+//!
+//! This module is not the exposure estimate itself (`patchtwin-mc`); it draws its histogram.
+
+use super::*;
+
+/// P(compromised by t) as a step function over days: (0, 0), then one step per recorded
+/// time-to-compromise, then flat to the horizon.
+fn exposure_steps(ttc_minutes: &Histogram<u64>, runs: u64, horizon_days: f64) -> Vec<(f64, f64)> {
+    let mut points = vec![(0.0, 0.0)];
+    if runs == 0 {
+        points.push((horizon_days, 0.0));
+        return points;
+    }
+    let mut cum = 0u64;
+    for v in ttc_minutes.iter_recorded() {
+        let t = (v.value_iterated_to() as f64 / 1440.0).min(horizon_days);
+        points.push((t, cum as f64 / runs as f64));
+        cum += v.count_at_value();
+        points.push((t, cum as f64 / runs as f64));
+    }
+    points.push((horizon_days, cum as f64 / runs as f64));
+    points
+}
+
+pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenario) -> Chart {
+    let horizon_days = summary.settings.horizon_s / 86_400.0;
+    let curves: Vec<(String, Vec<(f64, f64)>)> = run
+        .plans
+        .iter()
+        .map(|r| {
+            let e = &r.exposure;
+            let points = exposure_steps(&e.ttc_minutes, e.runs, horizon_days);
+            let last = points.last().map_or(0.0, |p| p.1);
+            (
+                format!("{} — {} by day {horizon_days:.0}", r.plan, pct_label(&last)),
+                points,
+            )
+        })
+        .collect();
+    let title = "Exposure over time: P(compromised by day t)".to_string();
+    let caption = format!(
+        "For each plan, the share of simulated runs in which the attacker has reached a target \
+         by day t of the {horizon_days:.0}-day horizon. Lower is better; a curve that flattens \
+         early means the plan closed the exposure early. Grey bands are maintenance windows."
+    );
+    let windows: Vec<(f64, f64)> = s
+        .windows
+        .iter()
+        .flat_map(|w| {
+            w.starts.iter().map(move |t| {
+                let a = t.0 as f64 / 8.64e13;
+                (a, a + w.duration.as_nanos() as f64 / 8.64e13)
+            })
+        })
+        .filter(|(a, _)| *a < horizon_days)
+        .collect();
+    let svg = render(&title, |root| {
+        let top = prob_axis_max(
+            curves
+                .iter()
+                .filter_map(|c| c.1.last().map(|p| p.1))
+                .fold(0.0, f64::max),
+        );
+        let mut chart = ChartBuilder::on(root)
+            .caption(&title, caption_font())
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..horizon_days.max(1e-9), 0f64..top)?;
+        chart
+            .configure_mesh()
+            .label_style(axis_font())
+            .axis_desc_style(axis_font())
+            .x_desc("day")
+            .y_desc("P(compromised by day t)")
+            .y_label_formatter(&pct_label)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .light_line_style(NO_LIGHT_LINES)
+            .draw()?;
+        let grey = RGBColor(215, 215, 215);
+        for (k, (a, b)) in windows.iter().enumerate() {
+            let band = chart.draw_series(std::iter::once(Rectangle::new(
+                [
+                    (*a, 0.0),
+                    ((*b).min(horizon_days).max(*a + horizon_days / 400.0), top),
+                ],
+                grey.filled(),
+            )))?;
+            if k == 0 {
+                band.label("maintenance window").legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 20, y + 5)], grey.filled())
+                });
+            }
+        }
+        for (j, (label, points)) in curves.iter().enumerate() {
+            let color = plan_color(j);
+            chart
+                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
+                .label(label.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(160, 160, 160))
+            .label_font(("sans-serif", 13))
+            .draw()?;
+        Ok(())
+    });
+    Chart {
+        kind: ChartKind::ExposureOverTime,
+        file: "exposure-over-time.svg".into(),
+        title,
+        caption,
+        svg,
+    }
+}
