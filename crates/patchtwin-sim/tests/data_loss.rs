@@ -139,13 +139,22 @@ plans:
 fn a_relay_that_is_down_loses_only_what_its_sources_cannot_hold() {
     // The gateway restarts for 20 min; its sensors keep measuring and hold 5 and 30 min: the
     // historian's data is whole only while both hold, so 20 − 5 = 15 min are lost.
-    assert_eq!(relay_gap("iiot-gateway", "1h", "5m", "30m", "relay"), 15 * MIN);
-    assert_eq!(relay_gap("iiot-gateway", "1h", "30m", "5m", "relay"), 15 * MIN);
+    assert_eq!(
+        relay_gap("iiot-gateway", "1h", "5m", "30m", "relay"),
+        15 * MIN
+    );
+    assert_eq!(
+        relay_gap("iiot-gateway", "1h", "30m", "5m", "relay"),
+        15 * MIN
+    );
     // Both sources hold the whole outage: nothing is lost.
     assert_eq!(relay_gap("iiot-gateway", "0s", "30m", "25m", "relay"), 0);
     // One source without a buffer: its data for the whole outage is gone, and with it the
     // flow's (the relay's own buffer, on the machine that is down, holds nothing new).
-    assert_eq!(relay_gap("iiot-gateway", "1h", "0s", "30m", "relay"), 20 * MIN);
+    assert_eq!(
+        relay_gap("iiot-gateway", "1h", "0s", "30m", "relay"),
+        20 * MIN
+    );
 }
 
 #[test]
@@ -155,5 +164,8 @@ fn a_store_of_data_that_relays_holds_its_inputs_in_its_collectors() {
     // anything. With collectors of 8 min, each of the three flows into a store (the two inputs
     // into the relay historian, and its replication) loses 20 − 8 = 12 min: 36 flow-minutes.
     assert_eq!(relay_gap("historian", "25m", "0s", "0s", "relay"), 0);
-    assert_eq!(relay_gap("historian", "8m", "0s", "0s", "relay"), 3 * 12 * MIN);
+    assert_eq!(
+        relay_gap("historian", "8m", "0s", "0s", "relay"),
+        3 * 12 * MIN
+    );
 }
