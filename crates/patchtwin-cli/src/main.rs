@@ -469,6 +469,11 @@ struct RunOpts {
     /// the single run.
     #[arg(long, value_name = "K/N", conflicts_with_all = ["target_ci", "checkpoint"])]
     part: Option<String>,
+    /// Also write a VEX document of every plan in this format into the output set, as
+    /// `vex-PLAN.FORMAT.json` (repeatable: `--vex csaf --vex openvex`). Each carries the
+    /// SHA-256 of the set's `summary.json`; see `patchtwin vex`.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "part")]
+    vex: Vec<vex::FormatArg>,
     /// Keep every completed chunk of replications as a part file in this folder while the
     /// run goes, so that `--resume` can continue it after a kill or a crash. The chunk files
     /// are removed once the outputs are written.
@@ -597,7 +602,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     if let Err(e) = vex::stamp(&mut summary, file, &loaded.sha256) {
         return Ok(Err(BadInput(e)));
     }
-    if let Err(e) = publish(&o.out, o.force, o.rows, &summary, &results, &s) {
+    if let Err(e) = publish(&o.out, o.force, o.rows, &o.vex, &summary, &results, &s) {
         return Ok(Err(e));
     }
     if let Some(dir) = &o.checkpoint {
@@ -612,19 +617,31 @@ fn publish(
     out: &std::path::Path,
     force: bool,
     rows: usize,
+    vex_formats: &[vex::FormatArg],
     summary: &patchtwin_report::Summary,
     results: &patchtwin_mc::RunResult,
     s: &Scenario,
 ) -> Result<(), BadInput> {
     // An output folder that cannot be written, or holds files we must not touch, is the
     // user's to fix: exit 2, not 1. Everything is on disk before anything is printed.
-    let written = match patchtwin_report::write_all(out, summary, results, s, force) {
+    let mut vex_files = 0;
+    let more = |set: &[(String, String)]| {
+        let docs = vex::run_documents(summary, s, set, vex_formats);
+        vex_files = docs.len();
+        docs
+    };
+    let written = match patchtwin_report::write_all_with(out, summary, results, s, force, more) {
         Ok(w) => w,
         Err(e @ patchtwin_report::WriteError::Io { .. }) => {
             return Err(BadInput(format!("error: {e}")));
         }
         Err(e) => return Err(BadInput(e.to_string())),
     };
+    if !vex_formats.is_empty() && vex_files == 0 {
+        complain!(
+            "note: --vex: no vulnerability affects an asset of the scenario, so there is nothing to state and no VEX document was written"
+        );
+    }
     if let Some(left) = &written.left_behind {
         complain!(
             "note: the previous outputs were replaced, but {} also holds files patchtwin did not write (added during the run); they were left there",

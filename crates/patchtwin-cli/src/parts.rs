@@ -308,7 +308,7 @@ fn merge_checked(a: &MergeArgs) -> Result<(), BadInput> {
         },
         &merged.result,
     );
-    crate::publish(&a.out, a.force, a.rows, &summary, &merged.result, &s)
+    crate::publish(&a.out, a.force, a.rows, &[], &summary, &merged.result, &s)
 }
 
 /// Whether the widest headline interval is narrower than `target`, and if not, about how

@@ -1,6 +1,7 @@
 //! `patchtwin vex`: a plan's VEX statements (CSAF 2.0 VEX profile, CycloneDX 1.6, OpenVEX
-//! 0.2.0) exported as one new file, supported by a run's `summary.json`; and the provenance
-//! stamp `patchtwin run` puts in the summary from the scenario's text. Glue only: the
+//! 0.2.0) exported as one new file, supported by a run's `summary.json`; the documents of
+//! every plan that `patchtwin run --vex` adds to its output set ([`run_documents`]); and the
+//! provenance stamp `patchtwin run` puts in the summary from the scenario's text. Glue only: the
 //! statuses and documents are `patchtwin_report::vex`, the write is
 //! `patchtwin_report::write_new_file` (never overwriting without `--force`).
 
@@ -147,11 +148,7 @@ pub fn run(args: VexArgs) -> anyhow::Result<Result<(), String>> {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let format = match args.format {
-        FormatArg::Csaf => Format::Csaf,
-        FormatArg::Cyclonedx => Format::CycloneDx,
-        FormatArg::Openvex => Format::OpenVex,
-    };
+    let format = args.format.format();
     let statements = vex::statements(s, plan);
     if statements.is_empty() {
         return Ok(Err(format!(
@@ -175,6 +172,67 @@ pub fn run(args: VexArgs) -> anyhow::Result<Result<(), String>> {
         }
     }
     Ok(Ok(()))
+}
+
+/// The VEX documents `run --vex` adds to its output set: for every plan the run rehearsed, one
+/// per format (each format once), named `vex-PLAN.FORMAT.json` (`csaf`, `cyclonedx`,
+/// `openvex`). They are supported by the set's own `summary.json` (its SHA-256, from `set`)
+/// and dated like `ssvc.json`, by the newest input date the scenario records, so the set
+/// stays byte-identical run to run. None when no vulnerability affects an asset.
+pub fn run_documents(
+    summary: &Summary,
+    s: &patchtwin_model::Scenario,
+    set: &[(String, String)],
+    formats: &[FormatArg],
+) -> Vec<(String, String)> {
+    let mut chosen: Vec<FormatArg> = Vec::new();
+    for f in formats {
+        if !chosen.iter().any(|c| c.name() == f.name()) {
+            chosen.push(*f);
+        }
+    }
+    let Some((_, text)) = set.iter().find(|(name, _)| name == "summary.json") else {
+        return Vec::new();
+    };
+    let sha = patchtwin_scenario::sha256_hex(text.as_bytes());
+    let date = summary.provenance.as_of();
+    let mut docs = Vec::new();
+    for ps in &summary.plans {
+        let Some(plan) = s.plans.iter().find(|p| p.id == ps.id) else {
+            continue;
+        };
+        let statements = vex::statements(s, plan);
+        if statements.is_empty() {
+            continue;
+        }
+        let support = Support::of(&sha, summary, ps, &date);
+        for f in &chosen {
+            docs.push((
+                format!("vex-{}.{}.json", ps.id, f.name()),
+                vex::render(f.format(), &statements, &support),
+            ));
+        }
+    }
+    docs
+}
+
+impl FormatArg {
+    /// As `--format` and `--vex` spell it.
+    fn name(self) -> &'static str {
+        match self {
+            FormatArg::Csaf => "csaf",
+            FormatArg::Cyclonedx => "cyclonedx",
+            FormatArg::Openvex => "openvex",
+        }
+    }
+
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Csaf => Format::Csaf,
+            FormatArg::Cyclonedx => Format::CycloneDx,
+            FormatArg::Openvex => Format::OpenVex,
+        }
+    }
 }
 
 /// Puts the sources recorded in the scenario file into `summary`'s provenance stamp. The file

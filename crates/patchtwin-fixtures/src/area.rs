@@ -72,7 +72,8 @@ fn supervisory(o: &mut Out, rng: &mut Rng, s: usize) -> Area {
     o.conduit(
         &format!("plant-ops--{a}"),
         ["plant-ops", &sup],
-        &["opc_ua", "rdp", "ethernet_ip"],
+        // mqtt: the cells' gateway telemetry on its way to the DMZ broker.
+        &["opc_ua", "rdp", "ethernet_ip", "mqtt"],
         "first_to_second",
     );
     o.conduit(

@@ -47,10 +47,12 @@ pub(crate) fn cell(o: &mut Out, rng: &mut Rng, area: &Area, c: usize, names: &mu
         "1",
         Some(sl),
     );
+    // The cell's IIoT gateway hangs off the cell switch: its telemetry to the DMZ broker
+    // (mqtt) crosses this conduit too.
     let protocols: &[&str] = match kind {
-        CellKind::Process => &["modbus_tcp", "opc_ua", "ethernet_ip"],
-        CellKind::Utilities => &["modbus_tcp", "opc_ua", "ethernet_ip", "dnp3"],
-        CellKind::Substation => &["modbus_tcp", "opc_ua", "dnp3", "iec61850_mms"],
+        CellKind::Process => &["modbus_tcp", "opc_ua", "ethernet_ip", "mqtt"],
+        CellKind::Utilities => &["modbus_tcp", "opc_ua", "ethernet_ip", "dnp3", "mqtt"],
+        CellKind::Substation => &["modbus_tcp", "opc_ua", "dnp3", "iec61850_mms", "mqtt"],
     };
     o.conduit(
         &format!("{a}--c{c:02}"),
@@ -64,7 +66,8 @@ pub(crate) fn cell(o: &mut Out, rng: &mut Rng, area: &Area, c: usize, names: &mu
         o.conduit(
             &format!("{a}-sis--c{c:02}"),
             [sis_zone, &cid],
-            &["ethernet_ip"],
+            // Permissives (ethernet_ip), and the main PLC polling the safety controllers.
+            &["ethernet_ip", "modbus_tcp"],
             "first_to_second",
         );
     }

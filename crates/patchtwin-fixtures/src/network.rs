@@ -48,13 +48,15 @@ fn zones_and_conduits(o: &mut Out) {
     o.conduit(
         "enterprise--dmz",
         ["enterprise", "dmz"],
-        &["https", "rdp"],
+        // mqtt: the broker's cloud ingest leaves through the enterprise router.
+        &["https", "rdp", "mqtt"],
         "first_to_second",
     );
     o.conduit(
         "dmz--plant-ops",
         ["dmz", "plant-ops"],
-        &["https", "rdp"],
+        // mqtt: the cells' gateway telemetry reaching the DMZ broker.
+        &["https", "rdp", "mqtt"],
         "both",
     );
 }

@@ -38,7 +38,7 @@ pub(crate) fn controls(sites: usize) -> String {
     );
     w!(
         controls,
-        "  - id: no-rdp-from-dmz\n    kind: segmentation\n    description: Only historian replication (https) crosses from the DMZ to site operations; vendor RDP is cut off.\n    conduit: dmz--plant-ops\n    allow_protocols: [https]\n    deploy_time: 2h\n    failure_probability: 0.01"
+        "  - id: no-rdp-from-dmz\n    kind: segmentation\n    description: Only historian replication (https) and the cells' gateway telemetry (mqtt) cross between the DMZ and site operations; vendor RDP is cut off.\n    conduit: dmz--plant-ops\n    allow_protocols: [https, mqtt]\n    deploy_time: 2h\n    failure_probability: 0.01"
     );
     controls
 }

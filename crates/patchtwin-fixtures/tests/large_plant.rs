@@ -46,17 +46,10 @@ fn committed_file_loads_at_full_size() {
         "{} process units",
         s.process_units.len()
     );
-    // The one kind of warning the generated plant gives today: its telemetry (mqtt) and SIS
-    // polling (modbus_tcp) cross conduits whose protocol lists leave them out, which the
-    // validator widens (the conduit carries what crosses it, for the attacker too). The
-    // generator should list them; until it does, any *other* warning still fails here.
-    let other: Vec<String> = loaded
-        .warnings
-        .iter()
-        .map(|w| w.message.clone())
-        .filter(|m| !(m.contains(" through conduit ") && m.contains("leave it out")))
-        .collect();
-    assert!(other.is_empty(), "unexpected warnings: {other:?}");
+    // No warning at all: in particular every flow's protocol is listed on every conduit it
+    // crosses (its telemetry's mqtt, the SIS polling's modbus_tcp), so no conduit is widened.
+    let warnings: Vec<&str> = loaded.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(warnings.is_empty(), "unexpected warnings: {warnings:?}");
 }
 
 #[test]

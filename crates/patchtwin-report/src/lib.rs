@@ -90,6 +90,20 @@ pub fn write_all(
     scenario: &Scenario,
     force: bool,
 ) -> Result<Written, WriteError> {
+    write_all_with(out, summary, run, scenario, force, |_| Vec::new())
+}
+
+/// As [`write_all`], with more files of the same run in the same transaction: `more` makes
+/// them from the rendered set (`run --vex` adds VEX documents that carry the digest of the
+/// set's own `summary.json`), so the whole set, theirs included, appears or nothing does.
+pub fn write_all_with(
+    out: &Path,
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+    force: bool,
+    more: impl FnOnce(&[(String, String)]) -> Vec<(String, String)>,
+) -> Result<Written, WriteError> {
     let marker = output::RunMarker {
         tool: "patchtwin".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -100,7 +114,10 @@ pub fn write_all(
         plans: summary.plans.iter().map(|p| p.id.clone()).collect(),
         files: Vec::new(),
     };
-    output::write_set(out, &render_all(summary, run, scenario), marker, force)
+    let mut files = render_all(summary, run, scenario);
+    let extra = more(&files);
+    files.extend(extra);
+    output::write_set(out, &files, marker, force)
 }
 
 /// JSON Schema (draft-07) of `summary.json`, for scripts that consume it.

@@ -35,28 +35,7 @@ const NOT_APPLICABLE: &[(&str, &str)] = &[
 ];
 
 /// Fields that should change results but do not yet: defects with the issue that tracks them.
-const KNOWN_INERT: &[(&str, &str)] = &[
-    (
-        "BehaviourRaw.buffer",
-        "issue 14 item 5: an asset's store-and-forward buffer changes no historian gap on any \
-         shipped plant",
-    ),
-    (
-        "BehaviourRaw.reboot_time",
-        "a fault takes the model's reboot time, but the two sites tried (the assets the \
-         plant refers to most) do not fault often enough in 24 runs to move a result; a plant \
-         that makes faults frequent would show it",
-    ),
-    (
-        "BehaviourRaw.service_restart_time",
-        "issue 14 item 1: as reboot_time, for service restarts",
-    ),
-    (
-        "ThreatRaw.recovery_time",
-        "set on no shipped plant (the default applies); issue 14 item 6 redefines what an \
-         attacker in place can do again",
-    ),
-];
+const KNOWN_INERT: &[(&str, &str)] = &[];
 
 /// Shipped plants in the order they are searched for a field (the quick ones first).
 const PLANTS: &[&str] = &[
@@ -413,34 +392,36 @@ fn with_value(plant: &Value, site: &Site, new: &Value) -> Value {
     v
 }
 
-/// Up to four sites, spread over the plants and the items of each (the first site of each
-/// plant first), so a field is tried where it is most likely to matter.
+/// How many sites a field is tried at before it is declared inert. A field acts only where
+/// its asset or item does something within the runs (a model's reboot time only on an asset
+/// that restarts or faults), so the search goes wide; a live field stops at its first success,
+/// so the width costs runs only for fields that are inert at the first sites.
+const MAX_SITES: usize = 8;
+
+/// Up to [`MAX_SITES`] sites, taken round-robin over the plants, each plant's in its own
+/// order (the plant's own settings first, then model overrides on the assets it refers to
+/// most), so a field is tried on every plant that sets it before any plant gets a second try.
 fn spread(sites: &[Site]) -> Vec<&Site> {
     let mut by_plant: BTreeMap<&str, Vec<&Site>> = BTreeMap::new();
     for s in sites {
-        by_plant.entry(s.plant).or_default().push(s);
-    }
-    let mut out = Vec::new();
-    for round in 0..4 {
-        for plant in PLANTS {
-            if let Some(list) = by_plant.get(plant) {
-                // Spread each plant's picks over its list: first, last, middle…
-                let pick = match round {
-                    0 => list.first(),
-                    1 => list.last(),
-                    _ => list.get(list.len() * round / 4),
-                };
-                if let Some(site) = pick
-                    && !out
-                        .iter()
-                        .any(|s: &&Site| s.pointer == site.pointer && s.plant == site.plant)
-                {
-                    out.push(*site);
-                }
-            }
+        let list = by_plant.entry(s.plant).or_default();
+        if !list.iter().any(|t| t.pointer == s.pointer) {
+            list.push(s);
         }
     }
-    out.truncate(4);
+    let mut out = Vec::new();
+    for round in 0.. {
+        let before = out.len();
+        for plant in PLANTS {
+            if let Some(site) = by_plant.get(plant).and_then(|list| list.get(round)) {
+                out.push(*site);
+            }
+        }
+        if out.len() == before || out.len() >= MAX_SITES {
+            break;
+        }
+    }
+    out.truncate(MAX_SITES);
     out
 }
 

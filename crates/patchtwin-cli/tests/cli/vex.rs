@@ -1,7 +1,7 @@
 //! Issue 19's exchange formats: every shipped plant (the large one aside: minutes of debug-build
 //! work) is run, its `ssvc.json` SelectionLists are validated against CERT/CC's SSVC v2 schema,
-//! and `patchtwin vex` in all three formats against the vendored CSAF 2.0, CycloneDX 1.6 and
-//! OpenVEX 0.2.0 schemas (`crates/patchtwin-report/tests/data/schemas/`, with licences). Also:
+//! and `patchtwin vex` and `run --vex` in all three formats against the vendored CSAF 2.0,
+//! CycloneDX 1.6 and OpenVEX 0.2.0 schemas (`crates/patchtwin-report/tests/data/schemas/`, with licences). Also:
 //! an export never overwrites without `--force`, a summary from another scenario is refused,
 //! and the ews report names the BOD 26-04 deadline and the plans that meet it.
 
@@ -93,6 +93,12 @@ fn every_export_validates_against_its_published_schema_on_every_shipped_plant() 
                 "4",
                 "--observe",
                 "2s",
+                "--vex",
+                "csaf",
+                "--vex",
+                "cyclonedx",
+                "--vex",
+                "openvex",
                 "--out",
                 out.to_str().unwrap(),
             ],
@@ -117,6 +123,27 @@ fn every_export_validates_against_its_published_schema_on_every_shipped_plant() 
         for plan in summary["plans"].as_array().expect("plans") {
             let id = plan["id"].as_str().expect("id");
             for (format, v) in [("csaf", &csaf), ("cyclonedx", &cdx), ("openvex", &openvex)] {
+                // `run --vex` put the same document in the output set, supported by the set's
+                // own summary.json.
+                let in_set = out.join(format!("vex-{id}.{format}.json"));
+                if entries.is_empty() {
+                    assert!(
+                        !in_set.exists(),
+                        "{plant}: a VEX document with nothing to state"
+                    );
+                    assert!(r.stderr.contains("no VEX document"), "{}", r.stderr);
+                } else {
+                    let text = std::fs::read_to_string(&in_set).expect("run --vex wrote it");
+                    let sha = patchtwin_scenario::sha256_hex(
+                        &std::fs::read(out.join("summary.json")).expect("summary"),
+                    );
+                    assert!(text.contains(&sha), "{format}: the set's digest is missing");
+                    assert_valid(
+                        v,
+                        &serde_json::from_str(&text).expect("json"),
+                        &format!("{plant} {id} run --vex {format}"),
+                    );
+                }
                 let file = out.join(format!("{id}.{format}.json"));
                 let r = patchtwin(
                     &[

@@ -102,7 +102,7 @@ pub(super) fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "historian gap",
-            "Hours per run of data lost for good by the flows into historians and cloud services, summed over flows (one hour without three flows counts three). Lost from the moment a flow's route breaks until it is whole again, beyond the store-and-forward buffer that holds the data: the larger of the producer's and the historian's while the producer is up; none while the producer itself is down, since it produces nothing to hold.",
+            "Hours per run of data lost for good by the flows into historians and cloud services, summed over flows (one hour without three flows counts three). Lost from the moment a flow's route breaks until it is whole again, beyond the store-and-forward buffer that holds the data: the larger of the producer's and the historian's while the producer is up; while the producer itself is down, what it would pass on is held upstream by what holds each of its inputs (the smallest counts), and a producer with no inputs (a controller or sensor, where the data originates) loses the whole outage.",
         ),
         g(
             "latency p50 / p95 / p99 / max / mean",

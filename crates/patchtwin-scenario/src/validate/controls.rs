@@ -48,15 +48,13 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, refs: &ControlRefs) -> Opt
     reject_foreign_fields(ctx, c, path, kind_name);
     let need = Need { path, kind_name };
     let effect = match c.kind {
-        ControlKindRaw::Segmentation => segmentation(ctx, c, path, &need, refs.conduits)?,
+        ControlKindRaw::Segmentation => segmentation(ctx, c, &need, refs.conduits)?,
         ControlKindRaw::RemoteAccessRestriction => {
-            remote_access_restriction(ctx, c, path, &need, refs.entries)?
+            remote_access_restriction(ctx, c, &need, refs.entries)?
         }
-        ControlKindRaw::Allowlisting => allowlisting(ctx, c, path, &need, refs.assets)?,
-        ControlKindRaw::Monitoring => monitoring(ctx, c, path, &need, refs.zones)?,
-        ControlKindRaw::VirtualPatch => {
-            virtual_patch(ctx, c, path, &need, refs.conduits, refs.vulns)?
-        }
+        ControlKindRaw::Allowlisting => allowlisting(ctx, c, &need, refs.assets)?,
+        ControlKindRaw::Monitoring => monitoring(ctx, c, &need, refs.zones)?,
+        ControlKindRaw::VirtualPatch => virtual_patch(ctx, c, &need, refs.conduits, refs.vulns)?,
     };
     let deploy_time = match &c.deploy_time {
         Some(d) => duration_dist(ctx, d, &join_key(path, "deploy_time"))?,
@@ -136,25 +134,44 @@ impl Need<'_> {
         }
         present
     }
+
+    /// Whether every field of `fields` (name, given) is given; reports each missing one, in
+    /// order.
+    fn all(&self, ctx: &mut Ctx, fields: &[(&str, bool)]) -> bool {
+        let mut ok = true;
+        for &(name, present) in fields {
+            ok &= self.given(ctx, name, present);
+        }
+        ok
+    }
+
+    /// Resolves the reference `field` (`id`, a `what`) of the control among `ids`.
+    fn one(&self, ctx: &mut Ctx, ids: &Ids, field: &str, id: &str, what: &str) -> Option<u32> {
+        ids.resolve(ctx, id, &join_key(self.path, field), what)
+    }
+
+    /// Resolves every reference of the list `field` (of `what`s) among `ids`, each reported at
+    /// its index when unknown; the known ones, in order.
+    fn each(&self, ctx: &mut Ctx, ids: &Ids, field: &str, list: &[String], what: &str) -> Vec<u32> {
+        let at = join_key(self.path, field);
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, id)| ids.resolve(ctx, id, &join_index(&at, i), what))
+            .collect()
+    }
 }
 
 /// A segmentation control: the conduit it filters and the protocols it still lets through.
 fn segmentation(
     ctx: &mut Ctx,
     c: &ControlRaw,
-    path: &str,
     need: &Need,
     conduits: &Ids,
 ) -> Option<ControlEffect> {
     if !need.given(ctx, "conduit", c.conduit.is_some()) {
         return None;
     }
-    let conduit = conduits.resolve(
-        ctx,
-        c.conduit.as_deref()?,
-        &join_key(path, "conduit"),
-        "conduit",
-    )?;
+    let conduit = need.one(ctx, conduits, "conduit", c.conduit.as_deref()?, "conduit")?;
     Some(ControlEffect::Segmentation {
         conduit: ConduitIdx(conduit),
         allow_protocols: c
@@ -172,23 +189,23 @@ fn segmentation(
 fn remote_access_restriction(
     ctx: &mut Ctx,
     c: &ControlRaw,
-    path: &str,
     need: &Need,
     entries: &Ids,
 ) -> Option<ControlEffect> {
     if !need.given(ctx, "entry_point", c.entry_point.is_some()) {
         return None;
     }
-    let e = entries.resolve(
+    let e = need.one(
         ctx,
+        entries,
+        "entry_point",
         c.entry_point.as_deref()?,
-        &join_key(path, "entry_point"),
         "entry point",
     )?;
     let residual = fraction(
         ctx,
         c.residual.unwrap_or(0.0),
-        &join_key(path, "residual"),
+        &join_key(need.path, "residual"),
         "`residual`",
         1.0,
     );
@@ -200,85 +217,55 @@ fn remote_access_restriction(
 
 /// Application allowlisting: the assets it protects and the share of exploits that still succeed
 /// there.
-fn allowlisting(
-    ctx: &mut Ctx,
-    c: &ControlRaw,
-    path: &str,
-    need: &Need,
-    assets: &Ids,
-) -> Option<ControlEffect> {
-    let ok_a = need.given(ctx, "assets", c.assets.is_some());
-    let ok_e = need.given(ctx, "exploit_success", c.exploit_success.is_some());
-    if !(ok_a && ok_e) {
+fn allowlisting(ctx: &mut Ctx, c: &ControlRaw, need: &Need, assets: &Ids) -> Option<ControlEffect> {
+    if !need.all(
+        ctx,
+        &[
+            ("assets", c.assets.is_some()),
+            ("exploit_success", c.exploit_success.is_some()),
+        ],
+    ) {
         return None;
     }
-    let list: Vec<AssetIdx> = c
-        .assets
-        .as_ref()?
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            assets
-                .resolve(ctx, a, &join_index(&join_key(path, "assets"), i), "asset")
-                .map(AssetIdx)
-        })
-        .collect();
+    let list = need.each(ctx, assets, "assets", c.assets.as_ref()?, "asset");
     let exploit_success = fraction(
         ctx,
         c.exploit_success?,
-        &join_key(path, "exploit_success"),
+        &join_key(need.path, "exploit_success"),
         "`exploit_success`",
         1.0,
     );
     Some(ControlEffect::Allowlisting {
-        assets: list,
+        assets: list.into_iter().map(AssetIdx).collect(),
         exploit_success,
     })
 }
 
 /// Monitoring: the zones it watches, its detection probability and the time to respond.
-fn monitoring(
-    ctx: &mut Ctx,
-    c: &ControlRaw,
-    path: &str,
-    need: &Need,
-    zones: &Ids,
-) -> Option<ControlEffect> {
-    let ok = [
-        need.given(ctx, "zones", c.zones.is_some()),
-        need.given(
-            ctx,
-            "detection_probability",
-            c.detection_probability.is_some(),
-        ),
-        need.given(ctx, "time_to_respond", c.time_to_respond.is_some()),
-    ];
-    if ok.contains(&false) {
+fn monitoring(ctx: &mut Ctx, c: &ControlRaw, need: &Need, zones: &Ids) -> Option<ControlEffect> {
+    if !need.all(
+        ctx,
+        &[
+            ("zones", c.zones.is_some()),
+            ("detection_probability", c.detection_probability.is_some()),
+            ("time_to_respond", c.time_to_respond.is_some()),
+        ],
+    ) {
         return None;
     }
-    let zs: Vec<ZoneIdx> = c
-        .zones
-        .as_ref()?
-        .iter()
-        .enumerate()
-        .filter_map(|(i, z)| {
-            zones
-                .resolve(ctx, z, &join_index(&join_key(path, "zones"), i), "zone")
-                .map(ZoneIdx)
-        })
-        .collect();
+    let zs = need.each(ctx, zones, "zones", c.zones.as_ref()?, "zone");
     let dp = probability(
         ctx,
         c.detection_probability.as_ref()?,
-        &join_key(path, "detection_probability"),
+        &join_key(need.path, "detection_probability"),
     )?;
     let ttr = duration_dist(
         ctx,
         c.time_to_respond.as_ref()?,
-        &join_key(path, "time_to_respond"),
+        &join_key(need.path, "time_to_respond"),
     )?;
     Some(ControlEffect::Monitoring {
-        zones: zs,
+        zones: zs.into_iter().map(ZoneIdx).collect(),
         detection_probability: dp,
         time_to_respond: ttr,
     })
@@ -289,51 +276,32 @@ fn monitoring(
 fn virtual_patch(
     ctx: &mut Ctx,
     c: &ControlRaw,
-    path: &str,
     need: &Need,
     conduits: &Ids,
     vulns: &Ids,
 ) -> Option<ControlEffect> {
-    let ok = [
-        need.given(ctx, "conduit", c.conduit.is_some()),
-        need.given(ctx, "blocks", c.blocks.is_some()),
-        need.given(ctx, "inspection_latency", c.inspection_latency.is_some()),
-    ];
-    if ok.contains(&false) {
+    if !need.all(
+        ctx,
+        &[
+            ("conduit", c.conduit.is_some()),
+            ("blocks", c.blocks.is_some()),
+            ("inspection_latency", c.inspection_latency.is_some()),
+        ],
+    ) {
         return None;
     }
-    let conduit = conduits.resolve(
-        ctx,
-        c.conduit.as_deref()?,
-        &join_key(path, "conduit"),
-        "conduit",
-    );
-    let blocks: Vec<VulnIdx> = c
-        .blocks
-        .as_ref()?
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| {
-            vulns
-                .resolve(
-                    ctx,
-                    v,
-                    &join_index(&join_key(path, "blocks"), i),
-                    "vulnerability",
-                )
-                .map(VulnIdx)
-        })
-        .collect();
+    let conduit = need.one(ctx, conduits, "conduit", c.conduit.as_deref()?, "conduit");
+    let blocks = need.each(ctx, vulns, "blocks", c.blocks.as_ref()?, "vulnerability");
     let miss = fraction(
         ctx,
         c.miss_probability.unwrap_or(0.05),
-        &join_key(path, "miss_probability"),
+        &join_key(need.path, "miss_probability"),
         "`miss_probability`",
         1.0,
     );
     Some(ControlEffect::VirtualPatch {
         conduit: ConduitIdx(conduit?),
-        blocks,
+        blocks: blocks.into_iter().map(VulnIdx).collect(),
         miss_probability: miss,
         inspection_latency: c.inspection_latency?.0,
     })

@@ -112,19 +112,11 @@ pub(super) fn check_function_cycles(ctx: &mut Ctx, functions: &[Function], s: &S
     use petgraph::graph::DiGraph;
     let mut g = DiGraph::<usize, ()>::new();
     let nodes: Vec<_> = (0..functions.len()).map(|i| g.add_node(i)).collect();
-    fn walk(deps: &[Dependency], out: &mut Vec<usize>) {
-        for d in deps {
-            match &d.target {
-                DependencyTarget::Function(f) => out.push(f.ix()),
-                DependencyTarget::KOfN { of, .. } => walk(of, out),
-                _ => {}
-            }
-        }
-    }
     for (i, f) in functions.iter().enumerate() {
+        // The model's one dependency walk: the functions a function names directly.
         let mut out = Vec::new();
-        walk(&f.depends_on, &mut out);
-        for j in out {
+        patchtwin_model::walk::direct_functions(&f.depends_on, &mut out);
+        for j in out.into_iter().map(|f| f.ix()) {
             if j < nodes.len() {
                 g.add_edge(nodes[i], nodes[j], ());
             }

@@ -68,21 +68,45 @@ impl Step<'_, '_> {
     }
 
     /// The store-and-forward buffer that holds `flow`'s data while its route is broken, as the
-    /// route breaks now (see `ops`, "Data loss"): none if the producer is down (it produces
-    /// nothing to hold), else the larger of the producer's buffer and the consumer's.
+    /// route breaks now (see `ops`, "Data loss"). With the producer up, the larger of the
+    /// producer's buffer and the consumer's. With the producer down, what it would have passed
+    /// on is held upstream, by what holds each of its own inputs while it is down (as for a
+    /// route broken at its consumer: the input's producer, if up, and the relay's collectors if
+    /// it is itself a store of data); the data is whole only if every input is held, so the
+    /// smallest of them counts. A producer with no inputs is where the data originates: a
+    /// controller or sensor that is down measures nothing any buffer could hold.
     fn held_buffer_ns(&self, flow: u32) -> u64 {
-        let s = &self.model.scenario;
+        let model = self.model;
+        let s = &model.scenario;
         let f = &s.flows[flow as usize];
-        if !self.node_ref(f.producer.0).up {
-            return 0;
-        }
         let buffer = |a: patchtwin_model::AssetIdx| {
             s.assets[a.ix()]
                 .behaviour
                 .buffer
                 .map_or(0, |b| b.as_nanos())
         };
-        buffer(f.producer).max(buffer(f.consumer))
+        if self.node_ref(f.producer.0).up {
+            return buffer(f.producer).max(buffer(f.consumer));
+        }
+        let relay = f.producer;
+        let collectors = if keeps_data(s.assets[relay.ix()].kind) {
+            buffer(relay)
+        } else {
+            0
+        };
+        model.asset_flows[relay.ix()]
+            .iter()
+            .map(|&g| &s.flows[g as usize])
+            .filter(|g| g.consumer == relay)
+            .map(|g| {
+                if self.node_ref(g.producer.0).up {
+                    buffer(g.producer).max(collectors)
+                } else {
+                    0
+                }
+            })
+            .min()
+            .unwrap_or(0)
     }
 
     /// `flow`'s route was broken for `outage` (ns) up to `now`, with `buffer` holding its data:

@@ -26,11 +26,16 @@
 //!   notices) until it is whole again, or the horizon — beyond the store-and-forward buffer
 //!   that actually holds the data. When the route breaks with the producer up, both the
 //!   producer's `buffer` (what it cannot forward) and the consumer's (a historian's
-//!   collectors, which run beside the sources) hold it, so the larger counts; when the
-//!   producer itself is down, it produces nothing to hold and the whole outage is lost. Which
-//!   buffer holds is decided when the route breaks. Detection (`on_loss`) plays no part, so
-//!   a publish flow without a watchdog loses data too. `historian_gap_ns` sums the lost time
-//!   over flows (flow-time: one hour without three flows is three hours).
+//!   collectors, which run beside the sources) hold it, so the larger counts. When the
+//!   producer itself is down, what it would have passed on is held upstream: each of its
+//!   inputs (the flows it consumes) is held as if that route had broken at its consumer (the
+//!   larger of the input's producer's buffer and, if the relay is itself a store of data, its
+//!   collectors'; nothing if that producer is down too), and the data is whole only if every
+//!   input is, so the smallest counts. A producer with no inputs is where the data originates (a
+//!   controller, a sensor): while it is down nothing is measured and the whole outage is
+//!   lost. Which buffer holds is decided when the route breaks. Detection (`on_loss`) plays
+//!   no part, so a publish flow without a watchdog loses data too. `historian_gap_ns` sums
+//!   the lost time over flows (flow-time: one hour without three flows is three hours).
 //!
 //! # Evaluation
 //! After every change, functions (in dependency order) and units are evaluated incrementally
