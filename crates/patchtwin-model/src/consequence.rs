@@ -86,7 +86,12 @@ pub struct RecoveryEffect {
 impl RecoveryEffect {
     /// Whether it applies to a time of `kind` for asset `asset` (asset kinds) or unit `unit`
     /// (`unit_restart`).
-    pub fn applies(&self, kind: RecoveryKind, asset: Option<AssetIdx>, unit: Option<UnitIdx>) -> bool {
+    pub fn applies(
+        &self,
+        kind: RecoveryKind,
+        asset: Option<AssetIdx>,
+        unit: Option<UnitIdx>,
+    ) -> bool {
         if !self.kinds.contains(&kind) {
             return false;
         }

@@ -70,7 +70,10 @@ pub enum DistSpec {
 #[derive(Clone, Debug)]
 enum Sampler {
     Constant(f64),
-    Uniform { min: f64, width: f64 },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
     Triangular(Triangular<f64>),
     Pert(Pert<f64>),
     Normal(Normal<f64>),
@@ -237,7 +240,10 @@ impl Dist {
                 for (i, (w, part)) in items.iter().enumerate() {
                     finite("weight", *w)?;
                     check(*w > 0.0, || {
-                        format!("mixture weights must be positive, got {w} for part {}", i + 1)
+                        format!(
+                            "mixture weights must be positive, got {w} for part {}",
+                            i + 1
+                        )
                     })?;
                     total += w;
                     parts.push(

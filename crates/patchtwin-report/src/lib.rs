@@ -18,9 +18,12 @@
 //! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
+//!
+//! [`consequences`] is a plan's data-loss and recovery-effect block of `summary.json`.
 
 pub mod bod;
 pub mod charts;
+pub mod consequences;
 pub mod csv;
 pub mod document;
 pub mod html;
@@ -399,8 +402,11 @@ pub struct PlanSummary {
     pub exposure: Exposure,
     /// P(no target compromised and no unplanned downtime).
     pub dual_success: Est,
-    /// Downtime cost plus impact cost, per replication.
+    /// Downtime cost plus impact cost plus data-loss cost, per replication.
     pub expected_loss: Est,
+    /// Data-loss consequences and recovery effects (only when the scenario defines them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consequences: Option<consequences::Consequences>,
     /// Queues that reached their bound (a link direction's transmitter or a server's requests;
     /// beyond it messages are dropped): a finding about the plant, shown as a warning.
     pub saturated_queues: Vec<SaturatedQueueFinding>,
@@ -581,6 +587,7 @@ pub fn summary(
                 dual_success: r.exposure.p_dual_success().into(),
                 expected_loss: r.exposure.loss.nonnegative_estimate().into(),
                 saturated_queues: saturated_queues(s, r),
+                consequences: consequences::consequences(s, r),
             }
         })
         .collect();

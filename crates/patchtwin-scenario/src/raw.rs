@@ -1112,7 +1112,9 @@ fn mixture_from_value<Q: Quantity>(params: &Value) -> Result<DistRaw<Q>, String>
             let weight = m
                 .get("weight")
                 .ok_or_else(|| format!("mixture part {n} needs `weight`"))
-                .and_then(|w| Number::from_value(w).map_err(|e| format!("mixture part {n}.weight: {e}")))?
+                .and_then(|w| {
+                    Number::from_value(w).map_err(|e| format!("mixture part {n}.weight: {e}"))
+                })?
                 .0;
             let value = m
                 .get("value")

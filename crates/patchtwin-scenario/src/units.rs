@@ -372,14 +372,8 @@ mod tests {
     fn compound_durations_add_their_parts() {
         // 8 h 15 min = 29,700 s by hand.
         assert_eq!(parse_duration("8h15m").unwrap(), Duration(29_700 * unit::S));
-        assert_eq!(
-            parse_duration("1d12h").unwrap(),
-            Duration(36 * unit::H)
-        );
-        assert_eq!(
-            parse_duration("2m30s").unwrap(),
-            Duration(150 * unit::S)
-        );
+        assert_eq!(parse_duration("1d12h").unwrap(), Duration(36 * unit::H));
+        assert_eq!(parse_duration("2m30s").unwrap(), Duration(150 * unit::S));
         assert_eq!(
             parse_duration("1h0.5m").unwrap(),
             Duration(unit::H + 30 * unit::S)
@@ -389,7 +383,11 @@ mod tests {
                 .unwrap_err()
                 .contains("largest unit down")
         );
-        assert!(parse_duration("8h8h").unwrap_err().contains("each unit once"));
+        assert!(
+            parse_duration("8h8h")
+                .unwrap_err()
+                .contains("each unit once")
+        );
         assert!(parse_duration("8h15").is_err());
         assert!(parse_duration("8h 15m").is_err());
     }

@@ -130,21 +130,24 @@ fn recovery_effects(
             .into_iter()
             .map(AssetIdx)
             .collect();
-        let units: Vec<UnitIdx> = resolve(ctx, r.units.as_ref(), "units", refs.units, "process unit")
-            .into_iter()
-            .map(UnitIdx)
-            .collect();
+        let units: Vec<UnitIdx> =
+            resolve(ctx, r.units.as_ref(), "units", refs.units, "process unit")
+                .into_iter()
+                .map(UnitIdx)
+                .collect();
         let unit_only = kinds == [RecoveryKind::UnitRestart];
         if r.assets.is_some() && unit_only {
             ctx.err_at(
                 &join_key(&p, "assets"),
-                "`assets` scopes restart, repair and recovery; for unit restarts name `units`".into(),
+                "`assets` scopes restart, repair and recovery; for unit restarts name `units`"
+                    .into(),
             );
         }
         if r.units.is_some() && !kinds.contains(&RecoveryKind::UnitRestart) {
             ctx.err_at(
                 &join_key(&p, "units"),
-                "`units` scopes unit restarts: add `unit_restart` to `kinds`, or name `assets`".into(),
+                "`units` scopes unit restarts: add `unit_restart` to `kinds`, or name `assets`"
+                    .into(),
             );
         }
         let scale = match r.scale {
@@ -153,7 +156,7 @@ fn recovery_effects(
                     &join_key(&p, "scale"),
                     format!("`scale` must be a number 0 or above, got {x}"),
                 );
-                1.0
+                continue;
             }
             Some(x) => x,
             None => 1.0,

@@ -163,11 +163,7 @@ fn variance(spec: &DistSpec) -> f64 {
                 })
                 .collect();
             let mean: f64 = moments.iter().map(|(w, m, _)| w * m).sum();
-            moments
-                .iter()
-                .map(|(w, m, v)| w * (v + m * m))
-                .sum::<f64>()
-                - mean * mean
+            moments.iter().map(|(w, m, v)| w * (v + m * m)).sum::<f64>() - mean * mean
         }
     }
 }

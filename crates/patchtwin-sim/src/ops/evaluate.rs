@@ -298,8 +298,8 @@ impl Step<'_, '_> {
                 continue;
             }
             o.data_loss_events += events;
-            o.data_loss_cost +=
-                f64::from(events) * group.cost_per_event + lost_ns as f64 / 3.6e12 * group.cost_per_hour;
+            o.data_loss_cost += f64::from(events) * group.cost_per_event
+                + lost_ns as f64 / 3.6e12 * group.cost_per_hour;
             o.data_loss_breaks_operations |= events > 0 && group.breaks_operations;
             let id = &group.id;
             self.note_duration(now, id, lost_ns, "data_loss", || {

@@ -67,8 +67,12 @@ impl Step<'_, '_> {
         };
         let a = &model.scenario.assets[asset as usize];
         let drawn = a.behaviour.reboot_time.sample(&mut r).as_nanos();
-        let repair =
-            self.recovery_ns(patchtwin_model::RecoveryKind::Repair, Some(asset), None, drawn);
+        let repair = self.recovery_ns(
+            patchtwin_model::RecoveryKind::Repair,
+            Some(asset),
+            None,
+            drawn,
+        );
         self.ops.outcome.faults += 1;
         self.ops.outcome.fault_repair_ns += repair;
         let aid = &a.id;
