@@ -115,7 +115,7 @@ fn recovery(effects: &str) -> String {
     format!(
         r#"
 name: recovery-effects
-horizon: 1d
+horizon: 3d
 zones: [{{id: z, purdue_level: 1}}]
 assets:
   - {{id: plc, zone: z, model: fast-plc, overrides: {{fault_rate_per_day: 0}}}}
