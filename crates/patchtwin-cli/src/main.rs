@@ -118,12 +118,12 @@ enum Command {
         #[arg(long, default_value = "20s")]
         observe: String,
         /// Only lines about this entity: an asset, flow, function, process unit, control,
-        /// window, plan, patch or entry point id, or `attacker`.
+        /// window, plan, patch, entry point or data-loss consequence id, or `attacker`.
         #[arg(long)]
         entity: Option<String>,
         /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
         /// patch_failed, up, control, window. Network and cascades: timeout, comm_fail,
-        /// comm_restored, stale, flow_restored, historian_gap, saturated, fault,
+        /// comm_restored, stale, flow_restored, historian_gap, data_loss, saturated, fault,
         /// function_lost, function_restored, trip, unit_restart, unit_running. Attacker:
         /// attack, detect, evict, impact.
         #[arg(long, value_delimiter = ',')]

@@ -9,7 +9,7 @@ use patchtwin_model::Scenario;
 
 /// Every event kind a trace line can have. A test reads the simulation's sources and checks
 /// that this list is exactly the kinds they record.
-pub const KINDS: [&str; 24] = [
+pub const KINDS: [&str; 25] = [
     "plan",
     "deploy",
     "restart",
@@ -24,6 +24,7 @@ pub const KINDS: [&str; 24] = [
     "stale",
     "flow_restored",
     "historian_gap",
+    "data_loss",
     "saturated",
     "function_lost",
     "function_restored",
@@ -52,6 +53,7 @@ pub fn entities(s: &Scenario) -> Vec<&str> {
     ids.extend(s.plans.iter().map(|p| p.id.as_str()));
     ids.extend(s.patches.iter().map(|p| p.id.as_str()));
     ids.extend(s.threat.entry_points.iter().map(|e| e.id.as_str()));
+    ids.extend(s.data_loss.iter().map(|d| d.id.as_str()));
     ids.push(ATTACKER);
     ids
 }

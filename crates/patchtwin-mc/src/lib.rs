@@ -21,7 +21,6 @@ pub mod merge;
 pub mod part;
 
 use estimate::{Estimate, Moments, wilson};
-use patchtwin_sim::ExposureOutcome;
 use patchtwin_sim::{
     Compiled, FlowStats, OpsOutcome, Outcome, QueueSaturation, Replication, SaturatedQueue,
 };
@@ -99,6 +98,16 @@ pub struct OpsAcc {
     pub historian_gap_h: Moments,
     /// Spontaneous faults, all replications.
     pub faults: u64,
+    /// Replications with at least one reportable data-loss event.
+    pub runs_with_data_loss: u64,
+    /// Reportable data-loss events, all replications.
+    pub data_loss_events: u64,
+    /// Cost of data-loss events per replication.
+    pub data_loss_cost: Moments,
+    /// Per data-loss consequence (scenario order), replications with at least one event of it.
+    pub data_loss_group_runs: Vec<u64>,
+    /// Time controls' recovery effects added to restarts, repairs and recoveries, hours.
+    pub recovery_extra_h: Moments,
     /// Unplanned downtime per replication in whole minutes, rounded up, for *every*
     /// replication: a replication without downtime is recorded as exactly 0 (hdrhistogram
     /// keeps 0 as its own value), any downtime as at least 1. Exact counts up to 2,048
@@ -123,6 +132,11 @@ impl Default for OpsAcc {
             loss_of_control_h: Moments::default(),
             historian_gap_h: Moments::default(),
             faults: 0,
+            runs_with_data_loss: 0,
+            data_loss_events: 0,
+            data_loss_cost: Moments::default(),
+            data_loss_group_runs: Vec::new(),
+            recovery_extra_h: Moments::default(),
             downtime_minutes: hdrhistogram::Histogram::new_with_bounds(1, 1_000_000_000, 3)
                 .expect("valid bounds"),
         }
@@ -147,6 +161,21 @@ impl OpsAcc {
         self.loss_of_control_h.push(h(o.loss_of_control_ns));
         self.historian_gap_h.push(h(o.historian_gap_ns));
         self.faults += u64::from(o.faults);
+        self.runs_with_data_loss += u64::from(o.data_loss_events > 0);
+        self.data_loss_events += u64::from(o.data_loss_events);
+        self.data_loss_cost.push(o.data_loss_cost);
+        if self.data_loss_group_runs.len() < o.data_loss_group_events.len() {
+            self.data_loss_group_runs
+                .resize(o.data_loss_group_events.len(), 0);
+        }
+        for (acc, &e) in self
+            .data_loss_group_runs
+            .iter_mut()
+            .zip(&o.data_loss_group_events)
+        {
+            *acc += u64::from(e > 0);
+        }
+        self.recovery_extra_h.push(h(o.recovery_extra_ns));
         self.downtime_minutes
             .saturating_record(o.downtime_ns.div_ceil(60_000_000_000));
     }
@@ -161,6 +190,10 @@ impl OpsAcc {
     /// P(work overruns a maintenance window).
     pub fn p_overrun(&self) -> Estimate {
         wilson(self.runs_with_overrun, self.runs)
+    }
+    /// P(at least one reportable data-loss event).
+    pub fn p_data_loss(&self) -> Estimate {
+        wilson(self.runs_with_data_loss, self.runs)
     }
 }
 
@@ -181,9 +214,11 @@ pub struct ExposureAcc {
     pub exposure_days: Moments,
     /// Impact cost per replication.
     pub impact_cost: Moments,
-    /// Expected loss per replication: downtime cost plus impact cost.
+    /// Expected loss per replication: downtime cost, impact cost and data-loss cost
+    /// (`Outcome::loss`).
     pub loss: Moments,
-    /// Replications with no target compromised and no unplanned downtime (no trip, no overrun).
+    /// Replications with dual success (`Outcome::dual_success`): no target compromised, no
+    /// trip, no overrun, no reportable data loss that breaks operations.
     pub runs_dual_success: u64,
 }
 
@@ -206,7 +241,8 @@ impl Default for ExposureAcc {
 
 impl ExposureAcc {
     /// Adds one replication.
-    pub fn push(&mut self, e: &ExposureOutcome, o: &OpsOutcome) {
+    pub fn push(&mut self, outcome: &Outcome) {
+        let e = &outcome.exposure;
         self.runs += 1;
         if let Some(t) = e.compromised_at {
             self.runs_compromised += 1;
@@ -217,9 +253,8 @@ impl ExposureAcc {
         self.runs_detected_before_impact += u64::from(e.detected_before_impact);
         self.exposure_days.push(e.exposure_pair_ns as f64 / 8.64e13);
         self.impact_cost.push(e.impact_cost);
-        self.loss.push(e.impact_cost + o.downtime_cost);
-        let dual = e.compromised_at.is_none() && o.trips == 0 && o.window_overrun_ns == 0;
-        self.runs_dual_success += u64::from(dual);
+        self.loss.push(outcome.loss());
+        self.runs_dual_success += u64::from(outcome.dual_success());
     }
     /// P(a target is compromised within the horizon).
     pub fn p_compromise(&self) -> Estimate {
@@ -385,10 +420,8 @@ struct Differences {
 }
 
 fn differences(x: &Outcome, y: &Outcome) -> Differences {
-    let loss = |o: &Outcome| o.exposure.impact_cost + o.ops.downtime_cost;
-    let dual = |o: &Outcome| {
-        o.exposure.compromised_at.is_none() && o.ops.trips == 0 && o.ops.window_overrun_ns == 0
-    };
+    let loss = Outcome::loss;
+    let dual = Outcome::dual_success;
     Differences {
         compromise: indicator(x.exposure.compromised_at.is_some())
             - indicator(y.exposure.compromised_at.is_some()),
@@ -521,7 +554,7 @@ pub fn run_range(
                     acc.merge(f);
                 }
                 r.ops.push(&o.ops);
-                r.exposure.push(&o.exposure, &o.ops);
+                r.exposure.push(o);
                 push_saturation(&mut r.saturated, &o.saturated);
                 r.events += o.events;
             }

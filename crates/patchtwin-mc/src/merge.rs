@@ -28,6 +28,21 @@ impl OpsAcc {
         self.loss_of_control_h.merge(&o.loss_of_control_h);
         self.historian_gap_h.merge(&o.historian_gap_h);
         self.faults += o.faults;
+        self.runs_with_data_loss += o.runs_with_data_loss;
+        self.data_loss_events += o.data_loss_events;
+        self.data_loss_cost.merge(&o.data_loss_cost);
+        if self.data_loss_group_runs.len() < o.data_loss_group_runs.len() {
+            self.data_loss_group_runs
+                .resize(o.data_loss_group_runs.len(), 0);
+        }
+        for (acc, x) in self
+            .data_loss_group_runs
+            .iter_mut()
+            .zip(&o.data_loss_group_runs)
+        {
+            *acc += x;
+        }
+        self.recovery_extra_h.merge(&o.recovery_extra_h);
         self.downtime_minutes
             .add(&o.downtime_minutes)
             .expect("same histogram bounds");

@@ -62,12 +62,18 @@ pub enum DistSpec {
     Weibull { shape: f64, scale: f64 },
     /// Uniform choice among observed samples.
     Empirical(Vec<f64>),
+    /// A weighted mixture: with probability `weight / Σ weights` a draw comes from that part
+    /// (`20 min, but 2 h in one case in five` is `[(4, 20 min), (1, 2 h)]`).
+    Mixture(Vec<(f64, DistSpec)>),
 }
 
 #[derive(Clone, Debug)]
 enum Sampler {
     Constant(f64),
-    Uniform { min: f64, width: f64 },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
     Triangular(Triangular<f64>),
     Pert(Pert<f64>),
     Normal(Normal<f64>),
@@ -75,6 +81,11 @@ enum Sampler {
     Exponential(Exp<f64>),
     Weibull(Weibull<f64>),
     Empirical(Box<[f64]>),
+    /// Cumulative normalised weights (the last is 1) and the parts.
+    Mixture {
+        cumulative: Box<[f64]>,
+        parts: Box<[Dist]>,
+    },
 }
 
 /// A non-negative random quantity in its base unit, ready to sample.
@@ -220,6 +231,41 @@ impl Dist {
                 }
                 Sampler::Empirical(values.clone().into_boxed_slice())
             }
+            DistSpec::Mixture(items) => {
+                check(!items.is_empty(), || {
+                    "a mixture needs at least one part".to_string()
+                })?;
+                let mut parts = Vec::with_capacity(items.len());
+                let mut total = 0.0;
+                for (i, (w, part)) in items.iter().enumerate() {
+                    finite("weight", *w)?;
+                    check(*w > 0.0, || {
+                        format!(
+                            "mixture weights must be positive, got {w} for part {}",
+                            i + 1
+                        )
+                    })?;
+                    total += w;
+                    parts.push(
+                        Dist::new(part.clone())
+                            .map_err(|e| DistError(format!("mixture part {}: {}", i + 1, e.0)))?,
+                    );
+                }
+                finite("total weight", total)?;
+                let mut acc = 0.0;
+                let mut cumulative: Vec<f64> = items
+                    .iter()
+                    .map(|(w, _)| {
+                        acc += w;
+                        acc / total
+                    })
+                    .collect();
+                *cumulative.last_mut().expect("at least one part") = 1.0;
+                Sampler::Mixture {
+                    cumulative: cumulative.into_boxed_slice(),
+                    parts: parts.into_boxed_slice(),
+                }
+            }
         };
         Ok(Dist { spec, sampler })
     }
@@ -279,12 +325,37 @@ impl Dist {
             Sampler::Exponential(d) => d.sample(rng),
             Sampler::Weibull(d) => d.sample(rng),
             Sampler::Empirical(v) => v[rng.random_range(0..v.len())],
+            Sampler::Mixture { cumulative, parts } => {
+                let u = rng.random::<f64>();
+                let i = cumulative
+                    .iter()
+                    .position(|c| u < *c)
+                    .unwrap_or(parts.len() - 1);
+                parts[i].sample(rng)
+            }
         }
     }
 
     /// Whether every draw gives the same value (lets the simulation skip the generator).
     pub fn is_constant(&self) -> bool {
         matches!(self.sampler, Sampler::Constant(_))
+    }
+
+    /// The normalised weights and parts of a mixture (`None` for any other family).
+    pub fn mixture_parts(&self) -> Option<impl Iterator<Item = (f64, &Dist)>> {
+        match &self.sampler {
+            Sampler::Mixture { cumulative, parts } => Some(
+                cumulative
+                    .iter()
+                    .scan(0.0, |prev, c| {
+                        let w = c - *prev;
+                        *prev = *c;
+                        Some(w)
+                    })
+                    .zip(parts.iter()),
+            ),
+            _ => None,
+        }
     }
 
     /// The expected value (closed form; the truncated normal uses its exact truncated mean).
@@ -310,6 +381,9 @@ impl Dist {
             DistSpec::Exponential { mean } => *mean,
             DistSpec::Weibull { shape, scale } => scale * gamma(1.0 + 1.0 / shape),
             DistSpec::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
+            DistSpec::Mixture(_) => self
+                .mixture_parts()
+                .map_or(0.0, |parts| parts.map(|(w, d)| w * d.mean()).sum()),
         }
     }
 
@@ -321,6 +395,9 @@ impl Dist {
             | DistSpec::Triangular { max, .. }
             | DistSpec::Pert { max, .. } => Some(*max),
             DistSpec::Empirical(v) => v.iter().copied().reduce(f64::max),
+            DistSpec::Mixture(_) => self.mixture_parts().and_then(|mut parts| {
+                parts.try_fold(0.0_f64, |m, (_, d)| d.upper_bound().map(|u| m.max(u)))
+            }),
             _ => None,
         }
     }
@@ -515,6 +592,52 @@ mod tests {
                 d.mean()
             );
         }
+    }
+
+    #[test]
+    fn mixture_mean_and_part_frequencies_match_hand_calculation() {
+        // "20 min, but 2 h in one case in five": weights 4 and 1 normalise to 0.8 and 0.2.
+        // Mean by hand: 0.8 × 20 + 0.2 × 120 = 40 min.
+        let d = Dist::new(DistSpec::Mixture(vec![
+            (4.0, DistSpec::Constant(20.0)),
+            (1.0, DistSpec::Constant(120.0)),
+        ]))
+        .unwrap();
+        assert!((d.mean() - 40.0).abs() < 1e-12);
+        assert_eq!(d.upper_bound(), Some(120.0));
+        let n = 100_000;
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        let long = (0..n).filter(|_| d.sample(&mut rng) == 120.0).count();
+        // Binomial(n, 0.2): sd = sqrt(n · 0.2 · 0.8) ≈ 126.5; 5 sd either side.
+        let sd = (n as f64 * 0.2 * 0.8).sqrt();
+        assert!(
+            (long as f64 - 0.2 * n as f64).abs() < 5.0 * sd,
+            "{long} long draws of {n}, expected about 20000"
+        );
+        // A mixture of spread parts: mean 0.5 × 2 + 0.5 × 10 = 6; unbounded part → no bound.
+        let d = Dist::new(DistSpec::Mixture(vec![
+            (0.5, DistSpec::Uniform { min: 1.0, max: 3.0 }),
+            (0.5, DistSpec::Exponential { mean: 10.0 }),
+        ]))
+        .unwrap();
+        assert!((d.mean() - 6.0).abs() < 1e-12);
+        assert_eq!(d.upper_bound(), None);
+        let m = sample_mean(&d, 200_000);
+        // sd of the mixture ≤ sqrt(E[x²]) = sqrt(0.5·(13/3) + 0.5·200) ≈ 10.1.
+        assert!((m - 6.0).abs() < 5.0 * 10.1 / (200_000f64).sqrt(), "{m}");
+    }
+
+    #[test]
+    fn malformed_mixtures_are_rejected_with_reasons() {
+        assert!(Dist::new(DistSpec::Mixture(vec![])).is_err());
+        let e = Dist::new(DistSpec::Mixture(vec![(0.0, DistSpec::Constant(1.0))])).unwrap_err();
+        assert!(e.0.contains("positive"), "{}", e.0);
+        let e = Dist::new(DistSpec::Mixture(vec![
+            (1.0, DistSpec::Constant(1.0)),
+            (1.0, DistSpec::Uniform { min: 3.0, max: 2.0 }),
+        ]))
+        .unwrap_err();
+        assert!(e.0.contains("part 2"), "{}", e.0);
     }
 
     #[test]

@@ -9,10 +9,12 @@
 //! Modules: `time` (integer-nanosecond `Duration` and `SimTime`), `dist` (checked
 //! distributions and probabilities, sampled with any `rand::Rng`), `plant` (zones, conduits,
 //! assets, links, flows, functions, process units, dependencies), `security` (vulnerabilities,
-//! patches, controls, the threat), `plan` (plans, actions, maintenance windows), `walk` (the one
+//! patches, controls, the threat), `consequence` (data-loss consequences and recovery
+//! effects of controls), `plan` (plans, actions, maintenance windows), `walk` (the one
 //! dependency walk: which assets and controllers a function or unit depends on) and `reach`
 //! (the one reach rule: where an attacker can attempt what, under the controls in force).
 
+pub mod consequence;
 pub mod dist;
 pub mod plan;
 pub mod plant;
@@ -21,6 +23,7 @@ pub mod security;
 pub mod time;
 pub mod walk;
 
+pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
 pub use plan::{Action, MaintenanceWindow, Plan, Staging, When};
 pub use plant::*;
@@ -65,6 +68,8 @@ pub struct Scenario {
     pub threat: Threat,
     /// Plans, the baseline first.
     pub plans: Vec<Plan>,
+    /// Data-loss consequences (gap thresholds and their costs on groups of flows).
+    pub data_loss: Vec<DataLossGroup>,
     /// For every flow, the assets a message crosses from consumer to producer, both ends
     /// included, and the links between them (`links.len() == hops.len() - 1`).
     pub routes: Vec<Route>,

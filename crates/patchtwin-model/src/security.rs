@@ -211,6 +211,8 @@ pub struct Control {
     pub deploy_time: DurationDist,
     /// Probability that enabling it fails (it then has no effect).
     pub failure_probability: Probability,
+    /// Changes to recovery times while it is in force (its operational price).
+    pub recovery: Vec<crate::consequence::RecoveryEffect>,
 }
 
 /// How an attacker gets in.

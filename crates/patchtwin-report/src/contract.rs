@@ -372,8 +372,11 @@ pub struct PlanSummary {
     pub exposure: Exposure,
     /// P(no target compromised and no unplanned downtime).
     pub dual_success: Est,
-    /// Downtime cost plus impact cost, per replication.
+    /// Downtime cost plus impact cost plus data-loss cost, per replication.
     pub expected_loss: Est,
+    /// Data-loss consequences and recovery effects (only when the scenario defines them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consequences: Option<crate::consequences::Consequences>,
     /// Queues that reached their bound (a link direction's transmitter or a server's requests;
     /// beyond it messages are dropped): a finding about the plant, shown as a warning.
     pub saturated_queues: Vec<SaturatedQueueFinding>,
@@ -554,6 +557,7 @@ pub fn summary(
                 dual_success: r.exposure.p_dual_success().into(),
                 expected_loss: r.exposure.loss.nonnegative_estimate().into(),
                 saturated_queues: saturated_queues(s, r),
+                consequences: crate::consequences::consequences(s, r),
             }
         })
         .collect();

@@ -21,9 +21,12 @@
 //! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
+//!
+//! [`consequences`] is a plan's data-loss and recovery-effect block of `summary.json`.
 
 pub mod bod;
 pub mod charts;
+pub mod consequences;
 mod contract;
 pub mod csv;
 pub mod document;

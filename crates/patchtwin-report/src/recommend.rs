@@ -388,6 +388,11 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
     }
     price.push('.');
     reasons.push(price);
+    reasons.extend(crate::consequences::recommendation_sentence(
+        p,
+        runner.map(|r| &plans[r]),
+        currency,
+    ));
 
     // 5. What is left.
     let e = &p.exposure;

@@ -128,6 +128,7 @@ impl InternetOnly {
                 continue;
             }
             copy.controls.push(Control {
+                recovery: Vec::new(),
                 id: format!("{} (not internet-facing)", e.id),
                 effect: ControlEffect::RemoteAccessRestriction {
                     entry_point: EntryIdx(ei as u32),

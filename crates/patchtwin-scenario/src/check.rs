@@ -256,6 +256,15 @@ pub fn dist<Q: Quantity>(ctx: &mut Ctx, raw: &DistRaw<Q>, path: &str) -> Option<
             scale: b(scale),
         }),
         DistRaw::Empirical(v) => Dist::new(DistSpec::Empirical(v.iter().map(b).collect())),
+        DistRaw::Mixture(parts) => {
+            let mut specs = Vec::with_capacity(parts.len());
+            for (i, (w, part)) in parts.iter().enumerate() {
+                // Each part is checked where it is written; one bad part is reported once.
+                let d = dist(ctx, part, &format!("{path}.mixture[{i}].value"))?;
+                specs.push((*w, d.spec().clone()));
+            }
+            Dist::new(DistSpec::Mixture(specs))
+        }
     };
     match result {
         Ok(d) => Some(d),

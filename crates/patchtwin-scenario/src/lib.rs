@@ -62,6 +62,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "maintenance_windows",
     "threat",
     "plans",
+    "data_loss",
 ];
 const REQUIRED: &[&str] = &["name", "horizon", "zones", "assets", "plans"];
 
@@ -241,6 +242,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         windows: structure::list(&root, "maintenance_windows", file, &map, &mut diags),
         threat,
         plans: structure::list(&root, "plans", file, &map, &mut diags),
+        data_loss: structure::list(&root, "data_loss", file, &map, &mut diags),
     };
     // The earlier stages' errors go into the checker's list: a check that needs every item
     // built (routing) must see that an item is missing.

@@ -61,6 +61,76 @@ pub struct ScenarioFile {
     pub threat: Option<ThreatRaw>,
     /// Candidate plans; the first is the baseline of comparisons.
     pub plans: Vec<PlanRaw>,
+    /// Data-loss consequences: a gap threshold and its cost on a flow or group of flows.
+    /// Example: `data_loss: [{id: emissions, flows: [cems-to-historian], gap_threshold: 15m,
+    /// cost_per_event: 50000}]`.
+    #[serde(default)]
+    pub data_loss: Vec<DataLossRaw>,
+}
+
+/// A data-loss consequence ("a gap over 15 minutes in any emissions tag is a reportable event
+/// costing 50k"). The group's lost time is the union of its flows' lost stretches (what a
+/// broken route lost beyond the buffer holding the data); every maximal stretch of it longer
+/// than `gap_threshold` is one event.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataLossRaw {
+    /// Unique id, e.g. `emissions-reporting`.
+    pub id: String,
+    /// The flows whose data counts, e.g. `[cems-to-historian, stack-o2-to-historian]`.
+    pub flows: Vec<String>,
+    /// A gap longer than this is a reportable event, e.g. `15m`.
+    pub gap_threshold: DurationText,
+    /// Cost of each reportable event, e.g. `50000` (default 0).
+    #[serde(default)]
+    pub cost_per_event: Option<f64>,
+    /// Cost per hour of lost data in the group, over the threshold or not, e.g. `2000`
+    /// (default 0).
+    #[serde(default)]
+    pub cost_per_hour: Option<f64>,
+    /// Whether a reportable event breaks operational success (P(dual success)); default
+    /// `true`: a reportable data loss is an operational failure.
+    #[serde(default)]
+    pub breaks_operations: Option<bool>,
+}
+
+/// Which recovery times a control's `recovery` entry changes.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryKindRaw {
+    /// An asset's restart after a patch.
+    Restart,
+    /// A fault's repair time and a failed deployment's rollback time.
+    Repair,
+    /// A process unit's restart after a trip.
+    UnitRestart,
+    /// Restoring a controller the attacker stopped (the threat's `recovery_time`).
+    Recovery,
+}
+
+/// A change to recovery times while a control is in force: each drawn time `d` becomes
+/// `d × scale + add`. Example: `{kinds: [repair, recovery], add: 24h}` ("if anything trips,
+/// vendor support reaches the site 24 h later").
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryEffectRaw {
+    /// The times it changes (default: all four), e.g. `[repair, unit_restart]`.
+    #[serde(default)]
+    pub kinds: Option<Vec<RecoveryKindRaw>>,
+    /// Only these assets' restarts, repairs and recoveries, e.g. `[plc-1]` (default: every
+    /// asset, unless `units` is given).
+    #[serde(default)]
+    pub assets: Option<Vec<String>>,
+    /// Only these process units' restarts, e.g. `[kiln]` (default: every unit, unless
+    /// `assets` is given).
+    #[serde(default)]
+    pub units: Option<Vec<String>>,
+    /// Multiplier on the drawn time, e.g. `2` (default 1).
+    #[serde(default)]
+    pub scale: Option<f64>,
+    /// Time added after scaling, e.g. `24h` or `8h15m` (default 0).
+    #[serde(default)]
+    pub add: Option<DurationText>,
 }
 
 /// An ISA/IEC 62443 zone.
@@ -611,6 +681,10 @@ pub struct ControlRaw {
     /// Probability that enabling it fails (default 0).
     #[serde(default)]
     pub failure_probability: Option<ProbabilityRaw>,
+    /// Any kind: changes to restart, repair and recovery times while the control is in
+    /// force — its operational price. Example: `[{kinds: [repair, recovery], add: 24h}]`.
+    #[serde(default)]
+    pub recovery: Option<Vec<RecoveryEffectRaw>>,
 }
 
 /// A maintenance window: recurring (`first` + `every`) or explicit (`at`).
@@ -881,6 +955,8 @@ pub enum DistRaw<Q> {
         scale: Q,
     },
     Empirical(Vec<Q>),
+    /// Weighted parts: `(weight, part)`.
+    Mixture(Vec<(f64, DistRaw<Q>)>),
 }
 
 /// Distribution families and their parameter names, for messages and the schema.
@@ -893,6 +969,7 @@ pub const DIST_FAMILIES: &[(&str, &[&str])] = &[
     ("exponential", &["mean"]),
     ("weibull", &["shape", "scale"]),
     ("empirical", &[]),
+    ("mixture", &[]),
 ];
 
 fn param<Q: Quantity>(
@@ -954,6 +1031,9 @@ impl<Q: Quantity> DistRaw<Q> {
                 .map(DistRaw::Empirical)
                 .map_err(|e| format!("empirical: {e}"));
         }
+        if *family == "mixture" {
+            return mixture_from_value(params);
+        }
         let Value::Object(p) = params else {
             return Err(format!("{family} needs a mapping of {}", names.join(", ")));
         };
@@ -1006,6 +1086,48 @@ impl<Q: Quantity> DistRaw<Q> {
     }
 }
 
+/// Reads `mixture: [{weight: 4, value: 20min}, {weight: 1, value: 2h}]`: each part a weight
+/// (positive; the weights need not add up to 1, they are normalised) and a distribution.
+fn mixture_from_value<Q: Quantity>(params: &Value) -> Result<DistRaw<Q>, String> {
+    const SHAPE: &str = "mixture needs a list of parts such as `{weight: 0.8, value: 20min}`";
+    let Value::Array(items) = params else {
+        return Err(SHAPE.into());
+    };
+    if items.is_empty() {
+        return Err("mixture needs at least one part".into());
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let n = i + 1;
+            let Value::Object(m) = item else {
+                return Err(format!("mixture part {n}: {SHAPE}"));
+            };
+            if let Some(unknown) = m.keys().find(|k| *k != "weight" && *k != "value") {
+                return Err(format!(
+                    "mixture part {n}: unknown key `{unknown}`; expected `weight` and `value`"
+                ));
+            }
+            let weight = m
+                .get("weight")
+                .ok_or_else(|| format!("mixture part {n} needs `weight`"))
+                .and_then(|w| {
+                    Number::from_value(w).map_err(|e| format!("mixture part {n}.weight: {e}"))
+                })?
+                .0;
+            let value = m
+                .get("value")
+                .ok_or_else(|| format!("mixture part {n} needs `value`"))
+                .and_then(|v| {
+                    DistRaw::<Q>::from_value(v).map_err(|e| format!("mixture part {n}.value: {e}"))
+                })?;
+            Ok((weight, value))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(DistRaw::Mixture)
+}
+
 impl<'de, Q: Quantity> Deserialize<'de> for DistRaw<Q> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Value::deserialize(d)?;
@@ -1045,7 +1167,7 @@ impl<Q: Quantity> JsonSchema for DistRaw<Q> {
             serde_json::json!({ "type": "object", "additionalProperties": false, "required": [name], "properties": { name: inner } })
         };
         json_schema!({
-            "description": "A constant, or a one-key mapping naming the distribution: uniform {min, max}, triangular {min, mode, max}, pert {min, mode, max}, normal {mean, sd} (truncated at 0), lognormal {median, p95} or {p5, p95}, exponential {mean}, weibull {shape, scale}, empirical [samples].",
+            "description": "A constant, or a one-key mapping naming the distribution: uniform {min, max}, triangular {min, mode, max}, pert {min, mode, max}, normal {mean, sd} (truncated at 0), lognormal {median, p95} or {p5, p95}, exponential {mean}, weibull {shape, scale}, empirical [samples], mixture [{weight, value}] (weights normalised; e.g. `mixture: [{weight: 4, value: 20min}, {weight: 1, value: 2h}]` is 20 min but 2 h in one case in five).",
             "anyOf": [
                 q.clone(),
                 family("uniform", obj(&["min", "max"], &["min", "max"])),
@@ -1056,6 +1178,10 @@ impl<Q: Quantity> JsonSchema for DistRaw<Q> {
                 family("exponential", obj(&["mean"], &["mean"])),
                 family("weibull", obj(&["shape", "scale"], &["shape", "scale"])),
                 family("empirical", json_schema!({ "type": "array", "minItems": 1, "items": q })),
+                family("mixture", json_schema!({ "type": "array", "minItems": 1, "items": {
+                    "type": "object", "additionalProperties": false, "required": ["weight", "value"],
+                    "properties": { "weight": { "type": "number", "exclusiveMinimum": 0 }, "value": {} }
+                } })),
             ]
         })
     }

@@ -54,14 +54,34 @@ fn split_number(text: &str) -> Option<(f64, &str)> {
     Some((value, rest.trim()))
 }
 
-/// Parses `250us`, `1.5s`, `8m`, `2h`, `45d`, `0` (zero needs no unit).
+/// Parses `250us`, `1.5s`, `8m`, `2h`, `45d`, `0` (zero needs no unit), and compound
+/// durations written as parts from the largest unit down with no spaces inside (`8h15m`,
+/// `1d12h`, `2m30s`): the parts add up.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || {
         format!(
-            "invalid duration `{}`: expected a number with a unit (ns, us, ms, s, m, h, d, w), e.g. `250ms` or `45d`",
+            "invalid duration `{}`: expected a number with a unit (ns, us, ms, s, m, h, d, w), e.g. `250ms`, `45d` or `8h15m`",
             truncate(text)
         )
     };
+    let parts = split_compound(text.trim()).ok_or_else(bad)?;
+    if parts.len() > 1 {
+        let mut total = 0.0;
+        let mut last_scale = u64::MAX;
+        for part in &parts {
+            let (value, suffix) = split_number(part).ok_or_else(bad)?;
+            let scale = unit_scale(suffix).ok_or_else(bad)?;
+            if scale >= last_scale {
+                return Err(format!(
+                    "compound duration `{}`: write its parts from the largest unit down, each unit once (e.g. `8h15m`)",
+                    truncate(text)
+                ));
+            }
+            last_scale = scale;
+            total += value * scale as f64;
+        }
+        return checked_ns(text, total);
+    }
     let (value, suffix) = split_number(text).ok_or_else(bad)?;
     if suffix.is_empty() {
         return if value == 0.0 {
@@ -75,12 +95,42 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             ))
         };
     }
-    let scale = DURATION_UNITS
+    let scale = unit_scale(suffix).ok_or_else(bad)?;
+    checked_ns(text, value * scale as f64)
+}
+
+/// The scale of a duration unit in nanoseconds.
+fn unit_scale(suffix: &str) -> Option<u64> {
+    DURATION_UNITS
         .iter()
         .find(|(name, _)| *name == suffix)
         .map(|(_, s)| *s)
-        .ok_or_else(bad)?;
-    let ns = value * scale as f64;
+}
+
+/// Splits `8h15m` into `["8h", "15m"]`: a new part starts where a digit follows a letter.
+/// `None` for text with spaces or characters that are neither digits, `.` nor letters.
+fn split_compound(text: &str) -> Option<Vec<&str>> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut prev_letter = false;
+    for (i, c) in text.char_indices() {
+        let digit = c.is_ascii_digit() || c == '.';
+        if digit && prev_letter {
+            parts.push(&text[start..i]);
+            start = i;
+        }
+        if !digit && !c.is_alphabetic() {
+            // spaces and signs: leave it to the single-part reader, which rejects or trims.
+            return Some(vec![text]);
+        }
+        prev_letter = !digit;
+    }
+    parts.push(&text[start..]);
+    Some(parts)
+}
+
+/// Nanoseconds, refusing anything longer than 100 years.
+fn checked_ns(text: &str, ns: f64) -> Result<Duration, String> {
     // 100 years is far beyond any horizon; anything larger is a typo, not a plan.
     if ns > 100.0 * 365.0 * unit::D as f64 {
         return Err(format!(
@@ -119,8 +169,8 @@ impl Quantity for DurationText {
     fn schema() -> Schema {
         json_schema!({
             "type": "string",
-            "pattern": "^[0-9]+(\\.[0-9]+)?\\s*(ns|us|µs|ms|s|min|m|h|d|w)$",
-            "description": "A duration with a unit: ns, us, ms, s, m (minutes), h, d, w. Example: `250ms`, `45d`."
+            "pattern": "^([0-9]+(\\.[0-9]+)?\\s*(ns|us|µs|ms|s|min|m|h|d|w)|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|min|m|h|d|w)){2,})$",
+            "description": "A duration with a unit: ns, us, ms, s, m (minutes), h, d, w, or parts from the largest unit down that add up. Examples: `250ms`, `45d`, `8h15m`."
         })
     }
     fn expected() -> &'static str {
@@ -316,6 +366,30 @@ mod tests {
         assert_eq!(parse_duration("2h").unwrap(), Duration(2 * unit::H));
         assert_eq!(parse_duration("45d").unwrap(), Duration(45 * unit::D));
         assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+    }
+
+    #[test]
+    fn compound_durations_add_their_parts() {
+        // 8 h 15 min = 29,700 s by hand.
+        assert_eq!(parse_duration("8h15m").unwrap(), Duration(29_700 * unit::S));
+        assert_eq!(parse_duration("1d12h").unwrap(), Duration(36 * unit::H));
+        assert_eq!(parse_duration("2m30s").unwrap(), Duration(150 * unit::S));
+        assert_eq!(
+            parse_duration("1h0.5m").unwrap(),
+            Duration(unit::H + 30 * unit::S)
+        );
+        assert!(
+            parse_duration("15m8h")
+                .unwrap_err()
+                .contains("largest unit down")
+        );
+        assert!(
+            parse_duration("8h8h")
+                .unwrap_err()
+                .contains("each unit once")
+        );
+        assert!(parse_duration("8h15").is_err());
+        assert!(parse_duration("8h 15m").is_err());
     }
 
     #[test]

@@ -239,7 +239,15 @@ fn with_mean(old: &Probability, p: f64) -> Probability {
 /// Scales every parameter of `d` by `factor` (≥ 0): the whole distribution scales.
 fn scale(d: &mut DurationDist, factor: f64) {
     let f = factor.max(0.0);
-    let spec = match d.0.spec().clone() {
+    let spec = scaled_spec(d.0.spec().clone(), f);
+    // A factor of 0 (a range given down to 0) makes some families invalid (a lognormal with
+    // median 0): the duration is then always 0, which is what the family tends to.
+    *d = DurationDist(Dist::new(spec).unwrap_or_else(|_| Dist::constant(0.0)));
+}
+
+/// Every parameter of `spec` in the base unit scaled by `f` (a mixture scales its parts).
+fn scaled_spec(spec: DistSpec, f: f64) -> DistSpec {
+    match spec {
         DistSpec::Constant(v) => DistSpec::Constant(v * f),
         DistSpec::Uniform { min, max } => DistSpec::Uniform {
             min: min * f,
@@ -269,10 +277,13 @@ fn scale(d: &mut DurationDist, factor: f64) {
             scale: scale * f,
         },
         DistSpec::Empirical(v) => DistSpec::Empirical(v.iter().map(|x| x * f).collect()),
-    };
-    // A factor of 0 (a range given down to 0) makes some families invalid (a lognormal with
-    // median 0): the duration is then always 0, which is what the family tends to.
-    *d = DurationDist(Dist::new(spec).unwrap_or_else(|_| Dist::constant(0.0)));
+        DistSpec::Mixture(parts) => DistSpec::Mixture(
+            parts
+                .into_iter()
+                .map(|(w, p)| (w, scaled_spec(p, f)))
+                .collect(),
+        ),
+    }
 }
 
 fn hours(d: &DurationDist) -> f64 {

@@ -17,15 +17,16 @@ use patchtwin_sim::{Compiled, Outcome, Replication};
 use rayon::prelude::*;
 use std::sync::Arc;
 
-/// Loss of one replication: downtime cost plus impact cost (as `summary.json`'s expected loss).
+/// Loss of one replication: downtime, impact and data-loss cost (as `summary.json`'s
+/// expected loss; `Outcome::loss`).
 pub fn loss(o: &Outcome) -> f64 {
-    o.exposure.impact_cost + o.ops.downtime_cost
+    o.loss()
 }
 
-/// Dual success of one replication: no target compromised, no unplanned trip, no window
-/// overrun (as `summary.json`'s dual success).
+/// Dual success of one replication (as `summary.json`'s dual success;
+/// `Outcome::dual_success`).
 pub fn dual_success(o: &Outcome) -> bool {
-    o.exposure.compromised_at.is_none() && o.ops.trips == 0 && o.ops.window_overrun_ns == 0
+    o.dual_success()
 }
 
 /// Per-replication outcomes of some plans of one scenario variant.

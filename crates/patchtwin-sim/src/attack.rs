@@ -391,7 +391,13 @@ impl Step<'_, '_> {
                 );
                 let p = unit.attack_trip_probability.sample(&mut r);
                 if r.random::<f64>() < p {
-                    let recovery = s.threat.recovery_time.sample(&mut r).as_nanos();
+                    let drawn = s.threat.recovery_time.sample(&mut r).as_nanos();
+                    let recovery = self.recovery_ns(
+                        patchtwin_model::RecoveryKind::Recovery,
+                        Some(asset),
+                        None,
+                        drawn,
+                    );
                     self.ops.attack.stopped[asset as usize] = true;
                     self.ops.exposure.controllers_stopped += 1;
                     self.note(now, aid, "attack", || {

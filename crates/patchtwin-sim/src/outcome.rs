@@ -42,6 +42,18 @@ pub struct OpsOutcome {
     /// Data lost by flows into historians and cloud services beyond the store-and-forward
     /// buffer holding it, summed over flows (flow-ns; see `ops`, "Data loss").
     pub historian_gap_ns: u64,
+    /// Reportable data-loss events: stretches of a data-loss consequence's lost time longer
+    /// than its gap threshold, summed over consequences (see `ops`, "Data loss").
+    pub data_loss_events: u32,
+    /// Their cost: per event plus per hour of lost data in each consequence's flows.
+    pub data_loss_cost: f64,
+    /// Some event was of a consequence that breaks operational success.
+    pub data_loss_breaks_operations: bool,
+    /// Per data-loss consequence, in scenario order, its events.
+    pub data_loss_group_events: Vec<u32>,
+    /// Time that controls' recovery effects added to restarts, repairs and recoveries that
+    /// happened (ns; negative changes count as 0 here, see `ops`, "Recovery effects").
+    pub recovery_extra_ns: u64,
     /// Spontaneous faults (see `ops`, module `fault`).
     pub faults: u32,
     /// Repair time drawn for those faults, summed (ns). Overlapping outages of one asset
@@ -120,6 +132,23 @@ pub struct Outcome {
     pub events: u64,
     /// Mean number of pending events seen at each pop (for benchmark baselines).
     pub mean_pending: f64,
+}
+
+impl Outcome {
+    /// The replication's loss: impact cost of compromised targets, downtime cost and the cost
+    /// of data-loss events — what expected loss averages.
+    pub fn loss(&self) -> f64 {
+        self.exposure.impact_cost + self.ops.downtime_cost + self.ops.data_loss_cost
+    }
+
+    /// Dual success: no target compromised, no unplanned trip, no window overrun, and no
+    /// reportable data loss of a consequence that breaks operations.
+    pub fn dual_success(&self) -> bool {
+        self.exposure.compromised_at.is_none()
+            && self.ops.trips == 0
+            && self.ops.window_overrun_ns == 0
+            && !self.ops.data_loss_breaks_operations
+    }
 }
 
 /// Largest latency the histograms resolve (10 minutes, in µs); longer ones are recorded as

@@ -26,6 +26,36 @@ pub(crate) struct Step<'a, 'm> {
 }
 
 impl Step<'_, '_> {
+    /// A drawn recovery time `d` (ns) of `kind`, for `asset` or `unit`, changed by the
+    /// recovery effects of every control in force, in scenario order (see `ops`, "Recovery
+    /// effects"); the time they added is counted in `recovery_extra_ns`.
+    pub(crate) fn recovery_ns(
+        &mut self,
+        kind: patchtwin_model::RecoveryKind,
+        asset: Option<u32>,
+        unit: Option<u32>,
+        d: u64,
+    ) -> u64 {
+        let s = &self.model.scenario;
+        let mut out = d;
+        for (ci, c) in s.controls.iter().enumerate() {
+            if c.recovery.is_empty() || !self.ops.controls_active[ci] {
+                continue;
+            }
+            for e in &c.recovery {
+                if e.applies(
+                    kind,
+                    asset.map(patchtwin_model::AssetIdx),
+                    unit.map(patchtwin_model::UnitIdx),
+                ) {
+                    out = e.apply(out);
+                }
+            }
+        }
+        self.ops.outcome.recovery_extra_ns += out.saturating_sub(d);
+        out
+    }
+
     /// Records a trace line (only when tracing; the text is built lazily).
     pub(crate) fn note(
         &mut self,

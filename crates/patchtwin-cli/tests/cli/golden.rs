@@ -48,6 +48,26 @@ const RUNS: &[Case] = &[
         args: &["scenarios/water-treatment.yaml", "--runs", "40"],
     },
     Case {
+        name: "emissions-historian-1h",
+        args: &["scenarios/emissions-historian-1h.yaml", "--runs", "40"],
+    },
+    Case {
+        name: "emissions-historian-8h",
+        args: &["scenarios/emissions-historian-8h.yaml", "--runs", "40"],
+    },
+    Case {
+        name: "vendor-gateway-rare-trips",
+        args: &["scenarios/vendor-gateway-rare-trips.yaml", "--runs", "40"],
+    },
+    Case {
+        name: "vendor-gateway-frequent-trips",
+        args: &[
+            "scenarios/vendor-gateway-frequent-trips.yaml",
+            "--runs",
+            "40",
+        ],
+    },
+    Case {
         name: "large-plant",
         args: &[
             "scenarios/large-plant.yaml",

@@ -39,6 +39,8 @@ const KNOWN_INERT: &[(&str, &str)] = &[];
 
 /// Shipped plants in the order they are searched for a field (the quick ones first).
 const PLANTS: &[&str] = &[
+    "emissions-historian-1h",
+    "vendor-gateway-rare-trips",
     "ews-actively-exploited",
     "packaging-line",
     "water-treatment",

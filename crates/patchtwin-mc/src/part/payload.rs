@@ -49,6 +49,18 @@ struct OpsState {
     /// Spontaneous faults, all replications.
     #[serde(default)]
     faults: u64,
+    /// Data-loss consequences and recovery effects (absent in parts written before them).
+    #[serde(default)]
+    consequences: Option<ConsequenceState>,
+}
+
+/// `runs_with_data_loss`, `data_loss_events`, the data-loss cost and extra recovery hours, and
+/// per data-loss consequence its replications with an event.
+#[derive(Serialize, Deserialize)]
+struct ConsequenceState {
+    counts: [u64; 2],
+    moments: [MomentsState; 2],
+    group_runs: Vec<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -284,6 +296,11 @@ impl PlanState {
                 .map(moments_state),
                 downtime_minutes: histogram_state(&o.downtime_minutes),
                 faults: o.faults,
+                consequences: Some(ConsequenceState {
+                    counts: [o.runs_with_data_loss, o.data_loss_events],
+                    moments: [&o.data_loss_cost, &o.recovery_extra_h].map(moments_state),
+                    group_runs: o.data_loss_group_runs.clone(),
+                }),
             },
             exposure: ExposureState {
                 counts: [
@@ -346,6 +363,23 @@ impl PlanState {
             ..OpsAcc::default()
         };
         fill_histogram(&mut ops.downtime_minutes, &self.ops.downtime_minutes)?;
+        match &self.ops.consequences {
+            Some(c) => {
+                [ops.runs_with_data_loss, ops.data_loss_events] = c.counts;
+                ops.data_loss_cost = moments_of(&c.moments[0])?;
+                ops.recovery_extra_h = moments_of(&c.moments[1])?;
+                ops.data_loss_group_runs = c.group_runs.clone();
+                check_n(&[ops.data_loss_cost, ops.recovery_extra_h], runs)?;
+            }
+            // Written before these accumulators existed: nothing happened in them.
+            None => {
+                ops.data_loss_cost = Moments {
+                    n: runs,
+                    ..Moments::default()
+                };
+                ops.recovery_extra_h = ops.data_loss_cost;
+            }
+        }
         let [e0, e1, e2, e3, e4] = self.exposure.counts;
         let m = &self.exposure.moments;
         let mut exposure = ExposureAcc {

@@ -14,6 +14,7 @@ pub(super) struct ControlRefs<'a> {
     pub(super) assets: &'a Ids,
     pub(super) zones: &'a Ids,
     pub(super) vulns: &'a Ids,
+    pub(super) units: &'a Ids,
 }
 
 /// Checks `controls`.
@@ -64,12 +65,117 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, refs: &ControlRefs) -> Opt
         Some(p) => probability(ctx, p, &join_key(path, "failure_probability"))?,
         None => Probability::Fixed(0.0),
     };
+    let recovery = recovery_effects(ctx, c, path, refs);
     Some(Control {
         id: c.id.clone(),
         effect,
         deploy_time,
         failure_probability,
+        recovery,
     })
+}
+
+/// Checks a control's `recovery` entries: kinds (default all), scope (assets or units),
+/// `scale` (finite, ≥ 0, default 1) and `add` (default 0); an entry that changes nothing is an
+/// error, as is an asset scope on `unit_restart` alone or a unit scope without it.
+fn recovery_effects(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    refs: &ControlRefs,
+) -> Vec<RecoveryEffect> {
+    let Some(list) = &c.recovery else {
+        return Vec::new();
+    };
+    let list_path = join_key(path, "recovery");
+    let mut out = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        let p = join_index(&list_path, i);
+        let kinds: Vec<RecoveryKind> = match &r.kinds {
+            None => RecoveryKind::ALL.to_vec(),
+            Some(k) if k.is_empty() => {
+                ctx.err_at(
+                    &join_key(&p, "kinds"),
+                    "`kinds` is empty: list restart, repair, unit_restart or recovery, or leave it out for all four".into(),
+                );
+                continue;
+            }
+            Some(k) => {
+                let mut kinds: Vec<RecoveryKind> = k
+                    .iter()
+                    .map(|k| match k {
+                        RecoveryKindRaw::Restart => RecoveryKind::Restart,
+                        RecoveryKindRaw::Repair => RecoveryKind::Repair,
+                        RecoveryKindRaw::UnitRestart => RecoveryKind::UnitRestart,
+                        RecoveryKindRaw::Recovery => RecoveryKind::Recovery,
+                    })
+                    .collect();
+                kinds.sort();
+                kinds.dedup();
+                kinds
+            }
+        };
+        let resolve = |ctx: &mut Ctx, ids: Option<&Vec<String>>, key: &str, table: &Ids, what| {
+            let mut v = Vec::new();
+            for (j, id) in ids.into_iter().flatten().enumerate() {
+                if let Some(x) = table.resolve(ctx, id, &join_index(&join_key(&p, key), j), what) {
+                    v.push(x);
+                }
+            }
+            v
+        };
+        let assets: Vec<AssetIdx> = resolve(ctx, r.assets.as_ref(), "assets", refs.assets, "asset")
+            .into_iter()
+            .map(AssetIdx)
+            .collect();
+        let units: Vec<UnitIdx> =
+            resolve(ctx, r.units.as_ref(), "units", refs.units, "process unit")
+                .into_iter()
+                .map(UnitIdx)
+                .collect();
+        let unit_only = kinds == [RecoveryKind::UnitRestart];
+        if r.assets.is_some() && unit_only {
+            ctx.err_at(
+                &join_key(&p, "assets"),
+                "`assets` scopes restart, repair and recovery; for unit restarts name `units`"
+                    .into(),
+            );
+        }
+        if r.units.is_some() && !kinds.contains(&RecoveryKind::UnitRestart) {
+            ctx.err_at(
+                &join_key(&p, "units"),
+                "`units` scopes unit restarts: add `unit_restart` to `kinds`, or name `assets`"
+                    .into(),
+            );
+        }
+        let scale = match r.scale {
+            Some(x) if !(x.is_finite() && x >= 0.0) => {
+                ctx.err_at(
+                    &join_key(&p, "scale"),
+                    format!("`scale` must be a number 0 or above, got {x}"),
+                );
+                continue;
+            }
+            Some(x) => x,
+            None => 1.0,
+        };
+        let add = r.add.map_or(Duration::ZERO, |d| d.0);
+        if scale == 1.0 && add == Duration::ZERO {
+            ctx.err_at(
+                &p,
+                "this recovery effect changes nothing: give `scale` (other than 1) or `add`".into(),
+            );
+            continue;
+        }
+        out.push(RecoveryEffect {
+            kinds,
+            assets,
+            units,
+            scale,
+            add,
+        });
+    }
+    out
 }
 
 /// Reports every field given that the control's kind does not take.

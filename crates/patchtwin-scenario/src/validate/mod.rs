@@ -6,7 +6,8 @@
 //! conduits), `assets`, `links`, `flows` (then `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
-//! points), `controls`, `windows` (maintenance windows) and `plans` (with `when`). Each step
+//! points), `controls`, `windows` (maintenance windows), `plans` (with `when`) and
+//! `data_loss` (data-loss consequences on flows). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -21,6 +22,7 @@
 mod assets;
 mod conduit_flows;
 mod controls;
+mod data_loss;
 mod dependencies;
 mod flows;
 mod functions;
@@ -84,6 +86,8 @@ pub struct Sections {
     pub threat: Option<ThreatRaw>,
     /// `plans`.
     pub plans: Vec<(usize, PlanRaw)>,
+    /// `data_loss`.
+    pub data_loss: Vec<(usize, DataLossRaw)>,
 }
 
 /// Validates the typed sections into a scenario: `None` when any error was recorded (in this
@@ -143,6 +147,7 @@ pub fn validate(
         assets: &asset_ids,
         zones: &zone_ids,
         vulns: &vuln_ids,
+        units: &unit_ids,
     };
     let (control_ids, controls) = controls::controls(ctx, root, s, &control_refs);
     let (window_ids, windows) = windows::windows(ctx, root, s, horizon, &zone_ids);
@@ -161,6 +166,8 @@ pub fn validate(
             windows: &windows,
         },
     );
+
+    let data_loss = data_loss::data_loss(ctx, root, s, &flow_ids);
 
     let name = s.name.clone().unwrap_or_default();
     if s.name.is_some() && name.trim().is_empty() {
@@ -191,6 +198,7 @@ pub fn validate(
         threat,
         plans,
         routes,
+        data_loss,
     })
 }
 

@@ -152,6 +152,19 @@ fn variance(spec: &DistSpec) -> f64 {
             let mean = v.iter().sum::<f64>() / n;
             v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n
         }
+        DistSpec::Mixture(parts) => {
+            // Law of total variance over the normalised weights.
+            let total: f64 = parts.iter().map(|(w, _)| w).sum();
+            let moments: Vec<(f64, f64, f64)> = parts
+                .iter()
+                .map(|(w, d)| {
+                    let mean = patchtwin_model::Dist::new(d.clone()).map_or(0.0, |d| d.mean());
+                    (w / total, mean, variance(d))
+                })
+                .collect();
+            let mean: f64 = moments.iter().map(|(w, m, _)| w * m).sum();
+            moments.iter().map(|(w, m, v)| w * (v + m * m)).sum::<f64>() - mean * mean
+        }
     }
 }
 

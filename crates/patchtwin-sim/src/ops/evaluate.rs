@@ -191,7 +191,14 @@ impl Step<'_, '_> {
                         ui as u64,
                         u64::from(trips),
                     );
-                    let d = unit.restart_time.sample(&mut r).as_nanos();
+                    let drawn = unit.restart_time.sample(&mut r).as_nanos();
+                    let d = self.recovery_ns(
+                        patchtwin_model::RecoveryKind::UnitRestart,
+                        None,
+                        Some(ui as u32),
+                        drawn,
+                    );
+                    let u = &mut *self.c.units[ui];
                     u.mode = UnitMode::Restarting(now + d);
                     let generation = u.generation;
                     q.schedule(
@@ -261,6 +268,48 @@ impl Step<'_, '_> {
                 let (since, buffer) = (st.cut_since, st.cut_buffer_ns);
                 self.data_lost(horizon, f, horizon.saturating_sub(since), buffer);
             }
+        }
+        self.count_data_loss_events(horizon);
+    }
+
+    /// Merges each data-loss consequence's lost stretches into its lost time (their union)
+    /// and counts every maximal stretch longer than its threshold as one event.
+    fn count_data_loss_events(&mut self, now: u64) {
+        let model = self.model;
+        for (g, group) in model.scenario.data_loss.iter().enumerate() {
+            let stretches = &mut self.ops.loss_stretches[g];
+            stretches.sort_unstable();
+            let threshold = group.gap_threshold.as_nanos();
+            let (mut events, mut lost_ns) = (0u32, 0u64);
+            let mut merged: Vec<(u64, u64)> = Vec::new();
+            for &(a, b) in stretches.iter() {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            for &(a, b) in &merged {
+                lost_ns += b - a;
+                events += u32::from(b - a > threshold);
+            }
+            let o = &mut self.ops.outcome;
+            o.data_loss_group_events.push(events);
+            if events == 0 && lost_ns == 0 {
+                continue;
+            }
+            o.data_loss_events += events;
+            o.data_loss_cost += f64::from(events) * group.cost_per_event
+                + lost_ns as f64 / 3.6e12 * group.cost_per_hour;
+            o.data_loss_breaks_operations |= events > 0 && group.breaks_operations;
+            let id = &group.id;
+            self.note_duration(now, id, lost_ns, "data_loss", || {
+                format!(
+                    "{id}: {} of data lost in {} stretch(es), {events} longer than the {} threshold",
+                    fmt_ns(lost_ns),
+                    merged.len(),
+                    group.gap_threshold
+                )
+            });
         }
     }
 }

@@ -66,7 +66,13 @@ impl Step<'_, '_> {
             return;
         };
         let a = &model.scenario.assets[asset as usize];
-        let repair = a.behaviour.reboot_time.sample(&mut r).as_nanos();
+        let drawn = a.behaviour.reboot_time.sample(&mut r).as_nanos();
+        let repair = self.recovery_ns(
+            patchtwin_model::RecoveryKind::Repair,
+            Some(asset),
+            None,
+            drawn,
+        );
         self.ops.outcome.faults += 1;
         self.ops.outcome.fault_repair_ns += repair;
         let aid = &a.id;

@@ -110,16 +110,23 @@ impl Step<'_, '_> {
     }
 
     /// `flow`'s route was broken for `outage` (ns) up to `now`, with `buffer` holding its data:
-    /// a flow into a store of data loses what the buffer could not hold.
+    /// a flow into a store of data loses what the buffer could not hold. A flow named in a
+    /// data-loss consequence records its lost stretch `[now − gap, now)` for that group,
+    /// whatever its consumer (see `ops`, "Data loss").
     pub(crate) fn data_lost(&mut self, now: u64, flow: u32, outage: u64, buffer: u64) {
         let model = self.model;
         let s = &model.scenario;
         let f = &s.flows[flow as usize];
-        if !keeps_data(s.assets[f.consumer.ix()].kind) {
-            return;
-        }
         let gap = outage.saturating_sub(buffer);
         if gap == 0 {
+            return;
+        }
+        for (g, group) in s.data_loss.iter().enumerate() {
+            if group.flows.contains(&patchtwin_model::FlowIdx(flow)) {
+                self.ops.loss_stretches[g].push((now - gap, now));
+            }
+        }
+        if !keeps_data(s.assets[f.consumer.ix()].kind) {
             return;
         }
         self.ops.outcome.historian_gap_ns += gap;

@@ -7,7 +7,7 @@ use crate::queue::EventQueue;
 use crate::rng::{PURPOSE_CONTROL, PURPOSE_DEPLOY, PURPOSE_PATCH_QUALITY, keyed_stream};
 use crate::state::UnitMode;
 use crate::step::{Step, fmt_ns};
-use patchtwin_model::{Action, ControlEffect, RestartScope};
+use patchtwin_model::{Action, ControlEffect, RecoveryKind, RestartScope};
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
@@ -237,6 +237,18 @@ impl Step<'_, '_> {
         } else {
             0
         };
+        let (own, rollback) = (
+            if own > 0 {
+                self.recovery_ns(RecoveryKind::Restart, Some(asset), None, own)
+            } else {
+                0
+            },
+            if failed {
+                self.recovery_ns(RecoveryKind::Repair, Some(asset), None, rollback)
+            } else {
+                0
+            },
+        );
         let mut longest = own + rollback;
         let scope_word = match p.restart {
             RestartScope::None => "no restart",
@@ -304,7 +316,12 @@ impl Step<'_, '_> {
             _ => Vec::new(),
         };
         for other in others {
-            let d = restart(&mut r, other as usize);
+            let drawn = restart(&mut r, other as usize);
+            let d = if drawn > 0 {
+                self.recovery_ns(RecoveryKind::Restart, Some(other), None, drawn)
+            } else {
+                0
+            };
             longest = longest.max(d);
             self.take_down(q, now, other, d);
         }

@@ -48,6 +48,9 @@ pub struct Ledger {
     pub controls_active: Vec<bool>,
     /// Results so far.
     pub outcome: OpsOutcome,
+    /// Per data-loss consequence, the lost stretches `[from, to)` of its flows so far (merged
+    /// and counted when the books close).
+    pub loss_stretches: Vec<Vec<(u64, u64)>>,
     /// The attacker.
     pub attack: AttackState,
     /// Exposure results so far.
@@ -104,6 +107,7 @@ impl Ledger {
             next_wake: None,
             controls_active: vec![false; s.controls.len()],
             outcome,
+            loss_stretches: vec![Vec::new(); s.data_loss.len()],
             attack: AttackState::new(s),
             exposure: ExposureOutcome::default(),
             saturated: Vec::new(),
