@@ -185,6 +185,10 @@ pub struct ExposureAcc {
     pub loss: Moments,
     /// Replications with no target compromised and no unplanned downtime (no trip, no overrun).
     pub runs_dual_success: u64,
+    /// The loss distribution, exactly: replications per distinct loss (the key is the loss's
+    /// `f64` bits; losses are never negative, so the keys sort as the losses). Merging adds
+    /// counts, so any grouping of ranges gives the same map. Read with [`ExposureAcc::losses`].
+    pub loss_counts: std::collections::BTreeMap<u64, u64>,
 }
 
 impl Default for ExposureAcc {
@@ -200,6 +204,7 @@ impl Default for ExposureAcc {
             impact_cost: Moments::default(),
             loss: Moments::default(),
             runs_dual_success: 0,
+            loss_counts: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -217,7 +222,9 @@ impl ExposureAcc {
         self.runs_detected_before_impact += u64::from(e.detected_before_impact);
         self.exposure_days.push(e.exposure_pair_ns as f64 / 8.64e13);
         self.impact_cost.push(e.impact_cost);
-        self.loss.push(e.impact_cost + o.downtime_cost);
+        let loss = e.impact_cost + o.downtime_cost;
+        self.loss.push(loss);
+        *self.loss_counts.entry(loss.max(0.0).to_bits()).or_default() += 1;
         let dual = e.compromised_at.is_none() && o.trips == 0 && o.window_overrun_ns == 0;
         self.runs_dual_success += u64::from(dual);
     }
@@ -228,6 +235,16 @@ impl ExposureAcc {
     /// P(detected before impact), among replications with a foothold.
     pub fn p_detected_before_impact(&self) -> Estimate {
         wilson(self.runs_detected_before_impact, self.runs_with_foothold)
+    }
+    /// The distinct losses in increasing order, each with its number of replications.
+    pub fn losses(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        self.loss_counts
+            .iter()
+            .map(|(&k, &n)| (f64::from_bits(k), n))
+    }
+    /// Replications whose loss exceeds `x`.
+    pub fn runs_with_loss_above(&self, x: f64) -> u64 {
+        self.losses().filter(|&(l, _)| l > x).map(|(_, n)| n).sum()
     }
     /// P(dual success).
     pub fn p_dual_success(&self) -> Estimate {

@@ -11,8 +11,10 @@
 //! assets, links, flows, functions, process units, dependencies), `security` (vulnerabilities,
 //! patches, controls, the threat), `plan` (plans, actions, maintenance windows), `walk` (the one
 //! dependency walk: which assets and controllers a function or unit depends on) and `reach`
-//! (the one reach rule: where an attacker can attempt what, under the controls in force).
+//! (the one reach rule: where an attacker can attempt what, under the controls in force);
+//! `appetite` (the organisation's loss tolerance and materiality threshold).
 
+pub mod appetite;
 pub mod dist;
 pub mod plan;
 pub mod plant;
@@ -21,6 +23,7 @@ pub mod security;
 pub mod time;
 pub mod walk;
 
+pub use appetite::RiskAppetite;
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
 pub use plan::{Action, MaintenanceWindow, Plan, Staging, When};
 pub use plant::*;
@@ -65,6 +68,8 @@ pub struct Scenario {
     pub threat: Threat,
     /// Plans, the baseline first.
     pub plans: Vec<Plan>,
+    /// The organisation's risk appetite, when the scenario states one.
+    pub risk_appetite: Option<RiskAppetite>,
     /// For every flow, the assets a message crosses from consumer to producer, both ends
     /// included, and the links between them (`links.len() == hops.len() - 1`).
     pub routes: Vec<Route>,

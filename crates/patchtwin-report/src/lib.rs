@@ -15,10 +15,13 @@
 //! estimates above (and the scenario); neither adds a statistic.
 //!
 //! The exchange formats: [`ssvc_v2`] writes SSVC v2 SelectionLists (`ssvc.json`), [`bod`]
-//! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
+//! applies CISA BOD 26-04's remediation timelines per plan, [`appetite`] gives the loss
+//! exceedance curves and judges each plan against the scenario's risk appetite, [`vex`]
+//! exports CSAF 2.0 VEX,
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
 
+pub mod appetite;
 pub mod bod;
 pub mod charts;
 pub mod csv;
@@ -481,6 +484,8 @@ pub struct Summary {
     pub provenance: provenance::Provenance,
     /// The preferred plan and why (`recommend` module); null only when no plan ran.
     pub recommendation: Option<recommend::Recommendation>,
+    /// Loss exceedance curves per plan and the risk appetite (`appetite` module).
+    pub loss_exceedance: appetite::LossExceedance,
 }
 
 fn ms(us: u64) -> f64 {
@@ -607,6 +612,7 @@ pub fn summary(
         comparisons: run.comparisons.iter().map(comparison).collect(),
         pairwise: run.pairwise.iter().map(pair_difference).collect(),
         recommendation: None,
+        loss_exceedance: appetite::derive(s, run),
     };
     summary.recommendation = recommend::recommend(&summary, &s.currency);
     summary

@@ -61,6 +61,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "controls",
     "maintenance_windows",
     "threat",
+    "risk_appetite",
     "plans",
 ];
 const REQUIRED: &[&str] = &["name", "horizon", "zones", "assets", "plans"];
@@ -223,6 +224,11 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
             .map_err(|d| diags.push(d))
             .ok()
     });
+    let risk_appetite = scalar("risk_appetite", &mut diags).and_then(|v| {
+        structure::typed::<raw::RiskAppetiteRaw>(&v, "risk_appetite", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
     let sections = validate::Sections {
         name,
         description,
@@ -240,6 +246,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         controls: structure::list(&root, "controls", file, &map, &mut diags),
         windows: structure::list(&root, "maintenance_windows", file, &map, &mut diags),
         threat,
+        risk_appetite,
         plans: structure::list(&root, "plans", file, &map, &mut diags),
     };
     // The earlier stages' errors go into the checker's list: a check that needs every item

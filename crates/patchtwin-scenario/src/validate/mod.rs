@@ -6,7 +6,8 @@
 //! conduits), `assets`, `links`, `flows` (then `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
-//! points), `controls`, `windows` (maintenance windows) and `plans` (with `when`). Each step
+//! points), `controls`, `windows` (maintenance windows), `plans` (with `when`) and
+//! `appetite` (the risk appetite). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -18,6 +19,7 @@
 //! - a dependency names exactly one of asset, flow, function, or `k` of `of`;
 //!   function-to-function dependencies must not form a cycle.
 
+mod appetite;
 mod assets;
 mod conduit_flows;
 mod controls;
@@ -82,6 +84,8 @@ pub struct Sections {
     pub windows: Vec<(usize, WindowRaw)>,
     /// `threat`.
     pub threat: Option<ThreatRaw>,
+    /// `risk_appetite`.
+    pub risk_appetite: Option<RiskAppetiteRaw>,
     /// `plans`.
     pub plans: Vec<(usize, PlanRaw)>,
 }
@@ -162,6 +166,8 @@ pub fn validate(
         },
     );
 
+    let risk_appetite = appetite::risk_appetite(ctx, s.risk_appetite.as_ref());
+
     let name = s.name.clone().unwrap_or_default();
     if s.name.is_some() && name.trim().is_empty() {
         ctx.err_at("name", "the scenario name is empty".into());
@@ -190,6 +196,7 @@ pub fn validate(
         windows,
         threat,
         plans,
+        risk_appetite,
         routes,
     })
 }
