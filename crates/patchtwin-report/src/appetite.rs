@@ -293,4 +293,41 @@ mod tests {
                 .all(|w| w[0][0] < w[1][0] && w[0][1] >= w[1][1])
         );
     }
+
+    fn plan(id: &str, mean: f64, lo: f64, hi: f64, limit: f64) -> PlanExceedance {
+        PlanExceedance {
+            plan: id.into(),
+            curve: Vec::new(),
+            p_exceed_tolerance: Some(Est { mean, lo, hi }),
+            p_exceed_materiality: None,
+            meets_appetite: Some(mean <= limit),
+        }
+    }
+
+    #[test]
+    fn the_sentence_names_the_plans_that_meet_it_or_says_none_does() {
+        let a = patchtwin_model::RiskAppetite {
+            tolerance: 1e6,
+            materiality: None,
+            max_probability: 0.05,
+        };
+        let plans = [
+            plan("defer", 0.73, 0.66, 0.79, 0.05),
+            plan("controls", 0.02, 0.01, 0.04, 0.05),
+            plan("patch", 0.05, 0.03, 0.09, 0.05),
+        ];
+        let s = sentence(&plans, &a, "EUR");
+        assert_eq!(
+            s,
+            "These plans meet the risk appetite (a loss above EUR 1,000,000 in at most 5% of \
+             horizons): controls (2.0% [1.0–4.0%]); patch (5.0% [3.0–9.0%], not yet clearly: \
+             its interval reaches above the limit)."
+        );
+        let s = sentence(&plans[..1], &a, "EUR");
+        assert_eq!(
+            s,
+            "No plan meets the risk appetite (a loss above EUR 1,000,000 in at most 5% of \
+             horizons): the lowest P(loss > EUR 1,000,000) is defer's, 73.0% [66.0–79.0%]."
+        );
+    }
 }
