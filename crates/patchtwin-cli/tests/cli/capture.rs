@@ -77,7 +77,7 @@ fn import(
         "--out".as_ref(),
         out.as_os_str(),
     ];
-    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
     patchtwin(&args, LIMIT)
 }
 
