@@ -30,12 +30,14 @@ pub struct SensitivityArgs {
     /// Inputs swept in detail (with break-even and EVPI); more are screened at their ends.
     #[arg(long, default_value_t = 10)]
     top: usize,
-    /// Loss tolerance (in the scenario's currency): report P(loss > tolerance) per plan.
+    /// Loss tolerance (in the scenario's currency): report P(loss > tolerance) per plan
+    /// (default: the scenario's `risk_appetite.tolerance`).
     #[arg(long)]
     tolerance: Option<f64>,
-    /// Largest acceptable P(loss > tolerance) for a plan to meet the tolerance.
-    #[arg(long, default_value_t = 0.1)]
-    appetite: f64,
+    /// Largest acceptable P(loss > tolerance) for a plan to meet the tolerance (default: the
+    /// scenario's `risk_appetite.max_probability`, else 0.1).
+    #[arg(long)]
+    appetite: Option<f64>,
     /// Observation window for message-level timing; the decision metrics barely depend on it,
     /// so it is short by default (see the README).
     #[arg(long, default_value = "1ms")]
@@ -50,6 +52,10 @@ pub struct SensitivityArgs {
     /// loss); default: the one the recommendation was decided on.
     #[arg(long, value_parser = ["dual", "loss"])]
     metric: Option<String>,
+    /// Also screen the inputs swept in detail globally, by Morris elementary effects on this
+    /// many trajectories (each runs the two leading plans at inputs + 1 variants); 0: off.
+    #[arg(long, default_value_t = 0, value_name = "TRAJECTORIES")]
+    morris: usize,
     /// Print sensitivity.json to stdout instead of the table.
     #[arg(long)]
     json: bool,
@@ -72,10 +78,13 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
         Err(d) => return Ok(Err(crate::bad(d))),
     };
     let s = std::sync::Arc::new(loaded.scenario);
-    if !(a.appetite >= 0.0 && a.appetite <= 1.0) {
+    let appetite = a
+        .appetite
+        .or_else(|| s.risk_appetite.as_ref().map(|r| r.max_probability))
+        .unwrap_or(0.1);
+    if !(0.0..=1.0).contains(&appetite) {
         return Ok(Err(BadInput(format!(
-            "error: --appetite is a probability between 0 and 1, got {}",
-            a.appetite
+            "error: --appetite is a probability between 0 and 1, got {appetite}"
         ))));
     }
     if let Some(t) = a.tolerance
@@ -114,8 +123,12 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
         top: a.top,
         bisection_steps: 5,
         evpi_values: 5,
-        tolerance: a.tolerance,
-        appetite: a.appetite,
+        // The scenario's risk appetite unless the command line sets one.
+        tolerance: a
+            .tolerance
+            .or_else(|| s.risk_appetite.as_ref().map(|r| r.tolerance)),
+        appetite,
+        morris_trajectories: a.morris,
         metric: a.metric.as_deref().map(|m| {
             if m == "dual" {
                 patchtwin_sensitivity::Metric::DualSuccess

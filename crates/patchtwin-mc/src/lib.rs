@@ -220,6 +220,10 @@ pub struct ExposureAcc {
     /// Replications with dual success (`Outcome::dual_success`): no target compromised, no
     /// trip, no overrun, no reportable data loss that breaks operations.
     pub runs_dual_success: u64,
+    /// The loss distribution, exactly: replications per distinct loss (the key is the loss's
+    /// `f64` bits; losses are never negative, so the keys sort as the losses). Merging adds
+    /// counts, so any grouping of ranges gives the same map. Read with [`ExposureAcc::losses`].
+    pub loss_counts: std::collections::BTreeMap<u64, u64>,
 }
 
 impl Default for ExposureAcc {
@@ -235,6 +239,7 @@ impl Default for ExposureAcc {
             impact_cost: Moments::default(),
             loss: Moments::default(),
             runs_dual_success: 0,
+            loss_counts: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -253,7 +258,9 @@ impl ExposureAcc {
         self.runs_detected_before_impact += u64::from(e.detected_before_impact);
         self.exposure_days.push(e.exposure_pair_ns as f64 / 8.64e13);
         self.impact_cost.push(e.impact_cost);
-        self.loss.push(outcome.loss());
+        let loss = outcome.loss();
+        self.loss.push(loss);
+        *self.loss_counts.entry(loss.max(0.0).to_bits()).or_default() += 1;
         self.runs_dual_success += u64::from(outcome.dual_success());
     }
     /// P(a target is compromised within the horizon).
@@ -263,6 +270,16 @@ impl ExposureAcc {
     /// P(detected before impact), among replications with a foothold.
     pub fn p_detected_before_impact(&self) -> Estimate {
         wilson(self.runs_detected_before_impact, self.runs_with_foothold)
+    }
+    /// The distinct losses in increasing order, each with its number of replications.
+    pub fn losses(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        self.loss_counts
+            .iter()
+            .map(|(&k, &n)| (f64::from_bits(k), n))
+    }
+    /// Replications whose loss exceeds `x`.
+    pub fn runs_with_loss_above(&self, x: f64) -> u64 {
+        self.losses().filter(|&(l, _)| l > x).map(|(_, n)| n).sum()
     }
     /// P(dual success).
     pub fn p_dual_success(&self) -> Estimate {

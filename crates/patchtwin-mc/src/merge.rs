@@ -63,6 +63,9 @@ impl ExposureAcc {
         self.impact_cost.merge(&o.impact_cost);
         self.loss.merge(&o.loss);
         self.runs_dual_success += o.runs_dual_success;
+        for (&k, &n) in &o.loss_counts {
+            *self.loss_counts.entry(k).or_default() += n;
+        }
     }
 }
 

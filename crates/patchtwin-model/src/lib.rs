@@ -12,9 +12,11 @@
 //! patches, controls, the threat), `consequence` (data-loss consequences and recovery
 //! effects of controls), `plan` (plans, actions, maintenance windows), `walk` (the one
 //! dependency walk: which assets and controllers a function or unit depends on) and `reach`
-//! (the one reach rule: where an attacker can attempt what, under the controls in force).
+//! (the one reach rule: where an attacker can attempt what, under the controls in force);
+//! `appetite` (the organisation's loss tolerance and materiality threshold).
 
 pub mod consequence;
+pub mod appetite;
 pub mod dist;
 pub mod plan;
 pub mod plant;
@@ -24,6 +26,7 @@ pub mod time;
 pub mod walk;
 
 pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
+pub use appetite::RiskAppetite;
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
 pub use plan::{Action, MaintenanceWindow, Plan, Staging, When};
 pub use plant::*;
@@ -70,6 +73,8 @@ pub struct Scenario {
     pub plans: Vec<Plan>,
     /// Data-loss consequences (gap thresholds and their costs on groups of flows).
     pub data_loss: Vec<DataLossGroup>,
+    /// The organisation's risk appetite, when the scenario states one.
+    pub risk_appetite: Option<RiskAppetite>,
     /// For every flow, the assets a message crosses from consumer to producer, both ends
     /// included, and the links between them (`links.len() == hops.len() - 1`).
     pub routes: Vec<Route>,

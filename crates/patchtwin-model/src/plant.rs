@@ -239,6 +239,8 @@ pub struct Asset {
     pub behaviour: Behaviour,
     /// Redundancy partner that takes over when this asset is down.
     pub redundancy_partner: Option<AssetIdx>,
+    /// IP addresses of its interfaces (unique across assets): how captures name it.
+    pub addresses: Vec<std::net::IpAddr>,
 }
 
 /// A network link between two assets (switches and firewalls are assets too).

@@ -457,6 +457,8 @@ pub struct Summary {
     pub provenance: provenance::Provenance,
     /// The preferred plan and why (`recommend` module); null only when no plan ran.
     pub recommendation: Option<recommend::Recommendation>,
+    /// Loss exceedance curves per plan and the risk appetite (`appetite` module).
+    pub loss_exceedance: crate::appetite::LossExceedance,
 }
 
 fn ms(us: u64) -> f64 {
@@ -584,6 +586,7 @@ pub fn summary(
         comparisons: run.comparisons.iter().map(comparison).collect(),
         pairwise: run.pairwise.iter().map(pair_difference).collect(),
         recommendation: None,
+        loss_exceedance: crate::appetite::derive(s, run),
     };
     summary.recommendation = recommend::recommend(&summary, &s.currency);
     summary

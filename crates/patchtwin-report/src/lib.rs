@@ -22,8 +22,10 @@
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
 //!
-//! [`consequences`] is a plan's data-loss and recovery-effect block of `summary.json`.
+//! [`appetite`] gives the loss exceedance curves and judges each plan against the scenario's
+//! risk appetite. [`consequences`] is a plan's data-loss and recovery-effect block of `summary.json`.
 
+pub mod appetite;
 pub mod bod;
 pub mod charts;
 pub mod consequences;

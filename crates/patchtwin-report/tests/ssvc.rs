@@ -735,6 +735,10 @@ fn summary(plans: Vec<PlanSummary>, comparisons: Vec<Comparison>) -> Summary {
         bod_26_04: vec![],
         provenance: patchtwin_report::provenance::Provenance::new("", 1, 1000, vec![]),
         recommendation: None,
+        loss_exceedance: patchtwin_report::appetite::LossExceedance {
+            plans: vec![],
+            appetite: None,
+        },
     }
 }
 

@@ -61,6 +61,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "controls",
     "maintenance_windows",
     "threat",
+    "risk_appetite",
     "plans",
     "data_loss",
 ];
@@ -224,6 +225,11 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
             .map_err(|d| diags.push(d))
             .ok()
     });
+    let risk_appetite = scalar("risk_appetite", &mut diags).and_then(|v| {
+        structure::typed::<raw::RiskAppetiteRaw>(&v, "risk_appetite", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
     let sections = validate::Sections {
         name,
         description,
@@ -241,6 +247,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         controls: structure::list(&root, "controls", file, &map, &mut diags),
         windows: structure::list(&root, "maintenance_windows", file, &map, &mut diags),
         threat,
+        risk_appetite,
         plans: structure::list(&root, "plans", file, &map, &mut diags),
         data_loss: structure::list(&root, "data_loss", file, &map, &mut diags),
     };

@@ -59,6 +59,10 @@ pub struct ScenarioFile {
     /// The threat.
     #[serde(default)]
     pub threat: Option<ThreatRaw>,
+    /// How much loss over the horizon the organisation can bear, and how often: every plan
+    /// is judged against it in the report.
+    #[serde(default)]
+    pub risk_appetite: Option<RiskAppetiteRaw>,
     /// Candidate plans; the first is the baseline of comparisons.
     pub plans: Vec<PlanRaw>,
     /// Data-loss consequences: a gap threshold and its cost on a flow or group of flows.
@@ -280,6 +284,11 @@ pub struct AssetRaw {
     /// Redundancy partner that takes over when this asset is down.
     #[serde(default)]
     pub redundancy_partner: Option<String>,
+    /// IP addresses of the asset's interfaces (IPv4 or IPv6), e.g. `[192.168.0.20]`: how
+    /// `patchtwin import pcap` and `patchtwin check-capture` recognise it in a capture. Unique
+    /// across assets.
+    #[serde(default)]
+    pub addresses: Vec<String>,
 }
 
 /// A network link between two assets.
@@ -764,6 +773,22 @@ pub struct TargetRaw {
     /// Cost when compromised (default: the unit's `compromise_impact_cost`, or 0).
     #[serde(default)]
     pub impact_cost: Option<f64>,
+}
+
+/// The organisation's risk appetite: loss limits over the horizon, in the scenario's currency.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskAppetiteRaw {
+    /// Loss over the horizon (downtime cost plus impact cost) the organisation must not
+    /// exceed more often than `max_probability`, e.g. `1000000`.
+    pub tolerance: f64,
+    /// Loss from which a horizon's loss is material (reported to the board, disclosed), e.g.
+    /// `100000`; at most the tolerance. The report gives P(loss > materiality) per plan.
+    #[serde(default)]
+    pub materiality: Option<f64>,
+    /// Largest acceptable P(loss > tolerance) over the horizon (default 0.05).
+    #[serde(default)]
+    pub max_probability: Option<f64>,
 }
 
 /// The threat.

@@ -28,8 +28,8 @@
 use crate::inputs::{self, Input, Kind};
 use crate::runner::{Runner, Sample};
 use crate::{
-    BreakEven, Change, EngineInfo, Error, Exceedance, InputResult, Metric, NotSwept,
-    PlanExceedance, PlanPoint, Point, RangeRule, Sensitivity, SettingsInfo,
+    BreakEven, Change, EngineInfo, Error, Exceedance, Global, GlobalEffect, InputResult, Metric,
+    NotSwept, PlanExceedance, PlanPoint, Point, RangeRule, Sensitivity, SettingsInfo,
 };
 use patchtwin_model::Scenario;
 use std::sync::Arc;
@@ -62,7 +62,12 @@ pub struct Options {
     /// The metric whose break-even is sought (`--metric`); `None`: the one the
     /// recommendation was decided on.
     pub metric: Option<Metric>,
+    /// Morris trajectories over the inputs swept in detail (0: no global screening).
+    pub morris_trajectories: usize,
 }
+
+/// Grid points per input of the Morris design.
+pub const MORRIS_LEVELS: usize = 4;
 
 /// Progress: variants finished, and the most that will run.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
@@ -229,7 +234,8 @@ pub fn analyse(
     let detail_runs = (2 + o.evpi_values + 2 * o.bisection_steps) as u64;
     let total = 1
         + if screen { 2 * chosen.len() as u64 } else { 0 }
-        + detail_runs * chosen.len().min(o.top) as u64;
+        + detail_runs * chosen.len().min(o.top) as u64
+        + (o.morris_trajectories * (chosen.len().min(o.top) + 1)) as u64;
     let ctx = Ctx {
         base: s,
         runner: &runner,
@@ -272,6 +278,8 @@ pub fn analyse(
         .iter()
         .map(|i| sweep(&ctx, i, &base_point, true, o))
         .collect();
+    let global =
+        (o.morris_trajectories > 0 && !detailed.is_empty()).then(|| morris(&ctx, &detailed, o));
     swept.sort_by(|a, b| b.swing.total_cmp(&a.swing));
     swept.extend(results);
     let robustness = robustness(&ctx, &swept);
@@ -306,6 +314,7 @@ pub fn analyse(
         robustness,
         evpi_explanation: EVPI_EXPLANATION.into(),
         exceedance: exceedance(s, &base_sample, o.tolerance, o.appetite),
+        global,
         engine: EngineInfo {
             variants,
             replications: ctx.replications.load(std::sync::atomic::Ordering::Relaxed),
@@ -313,6 +322,55 @@ pub fn analyse(
             threads: o.threads,
         },
     })
+}
+
+/// Morris screening of `inputs` on the decision margin: each design point is the scenario
+/// with every input at its point of the range (on its sweep scale), the two plans run on the
+/// base's random numbers.
+fn morris(ctx: &Ctx<'_>, inputs: &[&Input], o: &Options) -> Global {
+    let k = inputs.len();
+    let design = crate::global::design(k, o.morris_trajectories, MORRIS_LEVELS, o.seed);
+    let values: Vec<Vec<f64>> = design
+        .iter()
+        .map(|t| {
+            t.points
+                .iter()
+                .map(|x| {
+                    let variant = inputs
+                        .iter()
+                        .zip(x)
+                        .fold(ctx.base.clone(), |s, (i, &u)| i.apply(&s, i.at(u)));
+                    let sample = ctx.run(&variant, &[ctx.rec, ctx.up]);
+                    ctx.point(&sample, f64::NAN, "morris").margin
+                })
+                .collect()
+        })
+        .collect();
+    let effects = crate::global::effects(k, &design, &values);
+    let mut rows: Vec<GlobalEffect> = inputs
+        .iter()
+        .zip(effects)
+        .map(|(i, e)| GlobalEffect {
+            name: i.name.clone(),
+            label: i.label.clone(),
+            effect: e,
+        })
+        .collect();
+    rows.sort_by(|a, b| b.effect.mu_star.total_cmp(&a.effect.mu_star));
+    Global {
+        method: "morris".into(),
+        trajectories: o.morris_trajectories,
+        levels: MORRIS_LEVELS,
+        evaluations: design.iter().map(|t| t.points.len()).sum(),
+        output: format!(
+            "margin of {} over {} on {}",
+            ctx.base.plans[ctx.rec].id,
+            ctx.base.plans[ctx.up].id,
+            ctx.metric.name()
+        ),
+        inputs: rows,
+        note: "mu* is how much the margin moves when the input goes over its whole range with the others anywhere in theirs; sigma well above 0 means the effect depends on the other inputs or is not linear.".into(),
+    }
 }
 
 /// How ranges are set, for the outputs.

@@ -17,11 +17,13 @@
 //! [`render`] turns the result into text, CSV and Markdown, [`tornado`] into SVG charts. This
 //! crate does no file I/O and reads no clock; the caller writes the files and times the run.
 //!
-//! It is not a global method (inputs are varied one at a time, the others held at their
-//! scenario values), and the ranges are not read from the scenario: the scenario format has no
-//! field for them yet (`--range` sets one on the command line).
+//! With `morris_trajectories` set, [`global`] adds a global screening of the swept inputs by
+//! Morris elementary effects (every input moving over its range while the others move too),
+//! on the same common random numbers. The ranges are not read from the scenario: the scenario
+//! format has no field for them yet (`--range` sets one on the command line).
 
 pub mod analysis;
+pub mod global;
 pub mod inputs;
 pub mod render;
 pub mod runner;
@@ -242,6 +244,37 @@ pub struct EngineInfo {
     pub threads: usize,
 }
 
+/// One input's Morris elementary effects on the decision margin.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct GlobalEffect {
+    /// Input name.
+    pub name: String,
+    /// Plain words.
+    pub label: String,
+    /// The effects, in units of the margin per whole range of the input.
+    pub effect: global::Effect,
+}
+
+/// The global screening (Morris elementary effects) of the inputs swept in detail.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Global {
+    /// `morris`.
+    pub method: String,
+    /// Trajectories.
+    pub trajectories: usize,
+    /// Grid points per input.
+    pub levels: usize,
+    /// Scenario variants run (trajectories × (inputs + 1)).
+    pub evaluations: usize,
+    /// What the output is: the margin of the recommended plan over the runner-up on the
+    /// decision metric.
+    pub output: String,
+    /// Per input, largest `mu_star` first.
+    pub inputs: Vec<GlobalEffect>,
+    /// How to read it, in one sentence.
+    pub note: String,
+}
+
 /// The whole `sensitivity.json`.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Sensitivity {
@@ -277,6 +310,8 @@ pub struct Sensitivity {
     pub evpi_explanation: String,
     /// Loss exceedance of the base runs.
     pub exceedance: Exceedance,
+    /// Global screening by Morris elementary effects, when asked for (`--morris`).
+    pub global: Option<Global>,
     /// Effort.
     pub engine: EngineInfo,
 }

@@ -71,6 +71,24 @@ pub fn table(s: &Sensitivity, rows: usize) -> String {
     let _ = writeln!(out, "{}", s.decision_metric_reason);
     let _ = writeln!(out, "{}", s.evpi_explanation);
     let _ = writeln!(out, "Ranges: {}", ranges_sentence(s));
+    if let Some(g) = &s.global {
+        let _ = writeln!(
+            out,
+            "\nglobal screening (Morris, {} trajectories on {} levels, {} variants) of the {}:",
+            g.trajectories, g.levels, g.evaluations, g.output
+        );
+        for e in &g.inputs {
+            let _ = writeln!(
+                out,
+                "  {:<62} mu* {:>12}  mu {:>12}  sigma {:>12}",
+                e.name,
+                num(e.effect.mu_star),
+                num(e.effect.mu),
+                num(e.effect.sigma)
+            );
+        }
+        let _ = writeln!(out, "  {}", g.note);
+    }
     if let Some(t) = &s.exceedance.sentence {
         let _ = writeln!(out, "{t}");
         for p in &s.exceedance.plans {
@@ -205,6 +223,24 @@ pub fn markdown(s: &Sensitivity, charts: &[(String, String)]) -> String {
         );
     }
     let _ = writeln!(out, "\n{}\n", s.evpi_explanation);
+    if let Some(g) = &s.global {
+        let _ = writeln!(
+            out,
+            "**Global screening** (Morris elementary effects, {} trajectories on {} levels, {} variants) of the {}. {}\n\n| input | mu* | mu | sigma |\n|---|---|---|---|",
+            g.trajectories, g.levels, g.evaluations, g.output, g.note
+        );
+        for e in &g.inputs {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                e.name,
+                num(e.effect.mu_star),
+                num(e.effect.mu),
+                num(e.effect.sigma)
+            );
+        }
+        let _ = writeln!(out);
+    }
     if let Some(t) = &s.exceedance.sentence {
         let _ = writeln!(out, "**Loss exceedance.** {t}\n");
     }

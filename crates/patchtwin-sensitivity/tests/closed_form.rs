@@ -33,6 +33,7 @@ fn options(runs: u64) -> Options {
         tolerance: None,
         appetite: 0.1,
         metric: None,
+        morris_trajectories: 0,
     }
 }
 

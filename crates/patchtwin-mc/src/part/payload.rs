@@ -68,6 +68,9 @@ struct ExposureState {
     counts: [u64; 5],
     moments: [MomentsState; 3],
     ttc_minutes: Vec<(u64, u64)>,
+    /// `(loss f64 bits, replications)` per distinct loss.
+    #[serde(default)]
+    loss_counts: Vec<(u64, u64)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -312,6 +315,7 @@ impl PlanState {
                 ],
                 moments: [&e.exposure_days, &e.impact_cost, &e.loss].map(moments_state),
                 ttc_minutes: histogram_state(&e.ttc_minutes),
+                loss_counts: e.loss_counts.iter().map(|(&k, &n)| (k, n)).collect(),
             },
             flows: p.flows.iter().map(FlowState::of).collect(),
             flows_after: p.flows_after.iter().map(FlowState::of).collect(),
@@ -391,9 +395,16 @@ impl PlanState {
             exposure_days: moments_of(&m[0])?,
             impact_cost: moments_of(&m[1])?,
             loss: moments_of(&m[2])?,
+            loss_counts: self.exposure.loss_counts.iter().copied().collect(),
             ..ExposureAcc::default()
         };
         fill_histogram(&mut exposure.ttc_minutes, &self.exposure.ttc_minutes)?;
+        let counted: u64 = exposure.loss_counts.values().sum();
+        if counted != runs || exposure.loss_counts.len() != self.exposure.loss_counts.len() {
+            return err(format!(
+                "damaged payload: the loss distribution counts {counted} replications (or repeats a loss), the part holds {runs}"
+            ));
+        }
         check_n(
             &[
                 ops.downtime_h,

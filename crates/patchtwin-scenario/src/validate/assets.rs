@@ -1,6 +1,7 @@
 //! The assets: zone, model from the library (and the kind it implies), behaviour merged from
-//! the model and the asset's `overrides`, criticality, software and redundancy partner. The
-//! model library itself (its files, its defaults) is `library`'s.
+//! the model and the asset's `overrides`, criticality, software, redundancy partner and IP
+//! addresses (each an address, none claimed by two assets). The model library itself (its
+//! files, its defaults) is `library`'s.
 
 use super::Sections;
 use crate::check::*;
@@ -24,11 +25,55 @@ pub(super) fn assets(
         asset_ids.define(ctx, &a.id, &join_index("assets", *i), "asset");
     }
     let mut assets = Vec::new();
+    let mut owners: std::collections::BTreeMap<std::net::IpAddr, &str> =
+        std::collections::BTreeMap::new();
     for (i, a) in &s.assets {
         let path = join_index("assets", *i);
-        assets.extend(asset(ctx, a, &path, zone_ids, &asset_ids, lib));
+        let addresses = addresses(ctx, a, &path, &mut owners);
+        assets.extend(
+            asset(ctx, a, &path, zone_ids, &asset_ids, lib).map(|x| Asset { addresses, ..x }),
+        );
     }
     (asset_ids, assets)
+}
+
+/// An asset's `addresses`: each must parse, and no address may belong to two assets (`owners`
+/// holds the addresses of the assets before this one).
+fn addresses<'a>(
+    ctx: &mut Ctx,
+    a: &'a AssetRaw,
+    path: &str,
+    owners: &mut std::collections::BTreeMap<std::net::IpAddr, &'a str>,
+) -> Vec<std::net::IpAddr> {
+    let mut out = Vec::new();
+    for (j, text) in a.addresses.iter().enumerate() {
+        let p = join_index(&join_key(path, "addresses"), j);
+        let Ok(ip) = text.trim().parse::<std::net::IpAddr>() else {
+            ctx.err_at(
+                &p,
+                format!(
+                    "`{text}` is not an IP address (expected e.g. `192.168.0.20` or `fd00::20`)"
+                ),
+            );
+            continue;
+        };
+        match owners.get(&ip) {
+            Some(&other) if other == a.id => {
+                ctx.err_at(&p, format!("address {ip} is listed twice"));
+            }
+            Some(&other) => {
+                ctx.err_at(
+                    &p,
+                    format!("address {ip} is already the address of asset `{other}`; an address names one asset"),
+                );
+            }
+            None => {
+                owners.insert(ip, &a.id);
+                out.push(ip);
+            }
+        }
+    }
+    out
 }
 
 /// One asset at `path`, or `None` when its zone, model, kind or behaviour failed (reported).
@@ -119,6 +164,7 @@ fn asset(
             .collect(),
         behaviour,
         redundancy_partner: partner.map(AssetIdx),
+        addresses: Vec::new(),
     })
 }
 

@@ -7,7 +7,7 @@
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
 //! points), `controls`, `windows` (maintenance windows), `plans` (with `when`) and
-//! `data_loss` (data-loss consequences on flows). Each step
+//! `data_loss` (data-loss consequences on flows), `appetite` (the risk appetite). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -19,6 +19,7 @@
 //! - a dependency names exactly one of asset, flow, function, or `k` of `of`;
 //!   function-to-function dependencies must not form a cycle.
 
+mod appetite;
 mod assets;
 mod conduit_flows;
 mod controls;
@@ -84,6 +85,8 @@ pub struct Sections {
     pub windows: Vec<(usize, WindowRaw)>,
     /// `threat`.
     pub threat: Option<ThreatRaw>,
+    /// `risk_appetite`.
+    pub risk_appetite: Option<RiskAppetiteRaw>,
     /// `plans`.
     pub plans: Vec<(usize, PlanRaw)>,
     /// `data_loss`.
@@ -168,6 +171,7 @@ pub fn validate(
     );
 
     let data_loss = data_loss::data_loss(ctx, root, s, &flow_ids);
+    let risk_appetite = appetite::risk_appetite(ctx, s.risk_appetite.as_ref());
 
     let name = s.name.clone().unwrap_or_default();
     if s.name.is_some() && name.trim().is_empty() {
@@ -197,6 +201,7 @@ pub fn validate(
         windows,
         threat,
         plans,
+        risk_appetite,
         routes,
         data_loss,
     })
