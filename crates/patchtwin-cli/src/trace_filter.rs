@@ -9,7 +9,7 @@ use patchtwin_model::Scenario;
 
 /// Every event kind a trace line can have. A test reads the simulation's sources and checks
 /// that this list is exactly the kinds they record.
-pub const KINDS: [&str; 24] = [
+pub const KINDS: [&str; 26] = [
     "plan",
     "deploy",
     "restart",
@@ -18,12 +18,14 @@ pub const KINDS: [&str; 24] = [
     "fault",
     "control",
     "window",
+    "overrun",
     "timeout",
     "comm_fail",
     "comm_restored",
     "stale",
     "flow_restored",
     "historian_gap",
+    "buffer_saved",
     "saturated",
     "function_lost",
     "function_restored",
