@@ -170,7 +170,7 @@
         var ol = document.createElement("ol");
         keys.forEach(function (k) {
           var c = d.events[k], li = document.createElement("li");
-          li.textContent = c.time + " " + c.entity + " — " + c.text;
+          li.textContent = c.time + " " + c.entity + " — " + c.text + (c.why.length ? " (why: " + c.why.join("; ") + ")" : "");
           ol.appendChild(li);
         });
         detail.appendChild(ol);
