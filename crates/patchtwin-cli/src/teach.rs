@@ -102,12 +102,15 @@ pub fn trace(a: &TraceArgs) -> Result<(), BadInput> {
             None => None,
         };
         let rule = match &a.pick {
-            Some(text) => Some(find::Pick::parse(text).map_err(|e| BadInput(format!("error: {e}")))?),
+            Some(text) => {
+                Some(find::Pick::parse(text).map_err(|e| BadInput(format!("error: {e}")))?)
+            }
             None => None,
         };
         let runs = find::scan(&model, plan_ix, a.seed, a.runs, observe_ns);
         if let Some(e) = &expr {
-            let hits: Vec<&find::RunFacts> = runs.iter().filter(|r| r.eval(&s, e).is_some()).collect();
+            let hits: Vec<&find::RunFacts> =
+                runs.iter().filter(|r| r.eval(&s, e).is_some()).collect();
             for r in &hits {
                 say!("{}", r.summary(&s.currency));
             }
@@ -252,12 +255,17 @@ pub fn lesson(a: &LessonArgs) -> Result<(), BadInput> {
             })
             .collect();
         known.sort();
-        let hint = patchtwin_scenario::diag::did_you_mean(&a.name, known.iter().map(String::as_str));
+        let hint =
+            patchtwin_scenario::diag::did_you_mean(&a.name, known.iter().map(String::as_str));
         return Err(BadInput(format!(
             "error: no lesson {}{hint}; the lessons in {} are: {}",
             path.display(),
             a.lessons.display(),
-            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
         )));
     }
     let l = patchtwin_teach::lesson::Lesson::load(&path).map_err(bad)?;
@@ -273,7 +281,9 @@ pub fn lesson(a: &LessonArgs) -> Result<(), BadInput> {
         );
         return Ok(());
     }
-    let stem = path.file_stem().map_or("lesson".into(), |s| s.to_string_lossy().to_string());
+    let stem = path
+        .file_stem()
+        .map_or("lesson".into(), |s| s.to_string_lossy().to_string());
     let page = patchtwin_teach::lesson::render(&l);
     let file = a.out.join(format!("{stem}.html"));
     write_file(&file, page.as_bytes(), a.force)?;

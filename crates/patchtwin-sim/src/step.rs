@@ -72,7 +72,12 @@ impl Step<'_, '_> {
     /// Records one message's latency of `flow` as a `latency` trace line, if tracing and the
     /// flow was asked for (`Replication::with_latency_trace`).
     pub(crate) fn note_latency(&mut self, now: u64, flow: u32, latency_ns: u64) {
-        if !self.latency_flows.get(flow as usize).copied().unwrap_or(false) {
+        if !self
+            .latency_flows
+            .get(flow as usize)
+            .copied()
+            .unwrap_or(false)
+        {
             return;
         }
         let f = &self.model.scenario.flows[flow as usize];
@@ -90,7 +95,10 @@ impl Step<'_, '_> {
                 time: now,
                 entity: f.id.clone(),
                 kind: "latency",
-                text: format!("{what} {}{over}", patchtwin_model::Duration::from_nanos(latency_ns)),
+                text: format!(
+                    "{what} {}{over}",
+                    patchtwin_model::Duration::from_nanos(latency_ns)
+                ),
                 duration_ns: Some(latency_ns),
             });
         }

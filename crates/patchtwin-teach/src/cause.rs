@@ -27,7 +27,10 @@ use patchtwin_sim::TraceLine;
 
 /// What a trace line reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[expect(missing_docs, reason = "each variant is named after the trace line it classifies")]
+#[expect(
+    missing_docs,
+    reason = "each variant is named after the trace line it classifies"
+)]
 pub enum Class {
     PlanStep,
     Deploy,
@@ -262,7 +265,9 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
             Class::PlanStep | Class::WindowOpen | Class::Fault | Class::Saturated => {}
             Class::Latency | Class::Other | Class::Foothold => {}
             Class::Deploy | Class::Install | Class::Rollback => {
-                let from = a.and_then(|a| deploying[a]).filter(|_| class != Class::Deploy);
+                let from = a
+                    .and_then(|a| deploying[a])
+                    .filter(|_| class != Class::Deploy);
                 // The rollout of this patch that names this asset.
                 let rollout = l
                     .text
@@ -289,7 +294,10 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
             }
             Class::ControlOn => {
                 let own = enabling.get(&l.entity).copied();
-                if let Some(c) = own.filter(|_| l.text.starts_with("in effect")).or(last_plan) {
+                if let Some(c) = own
+                    .filter(|_| l.text.starts_with("in effect"))
+                    .or(last_plan)
+                {
                     causes.push(Cause::plain(c));
                 }
             }
@@ -369,7 +377,11 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
                 if class == Class::Compromise
                     && let Some(r) = a.and_then(|a| rollback[a])
                 {
-                    let patch = lines[r].text.split_whitespace().nth(1).unwrap_or("its patch");
+                    let patch = lines[r]
+                        .text
+                        .split_whitespace()
+                        .nth(1)
+                        .unwrap_or("its patch");
                     causes.push(Cause {
                         line: r,
                         why: Some(format!(
@@ -431,7 +443,8 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
             Class::ControlOn => {
                 enabling.entry(l.entity.clone()).or_insert(i);
                 for (f, flow) in s.flows.iter().enumerate() {
-                    if l.text.starts_with("in effect: the conduit no longer carries")
+                    if l.text
+                        .starts_with("in effect: the conduit no longer carries")
                         && l.text.split([' ', ',']).any(|w| w == flow.id)
                     {
                         cut[f] = Some(i);
@@ -500,7 +513,12 @@ fn lost_deps(
 }
 
 /// The latest line that brought back a dependency of `d`.
-fn back_deps(d: &Dependency, assets: &[State], flows: &[State], functions: &[State]) -> Option<usize> {
+fn back_deps(
+    d: &Dependency,
+    assets: &[State],
+    flows: &[State],
+    functions: &[State],
+) -> Option<usize> {
     match &d.target {
         DependencyTarget::Asset(a) => assets[a.0 as usize].up,
         DependencyTarget::Flow(f) => flows[f.0 as usize].up,

@@ -41,9 +41,15 @@ pub const TERMS: [(&str, &str); 22] = [
     ("fault", "an asset fails spontaneously"),
     ("lost", "a function is lost"),
     ("safety-lost", "a safety or interlock function is lost"),
-    ("comm-fail", "a consumer marks a producer failed or its data stale"),
+    (
+        "comm-fail",
+        "a consumer marks a producer failed or its data stale",
+    ),
     ("data-loss", "a historian or cloud service loses data"),
-    ("buffer-saved", "a store-and-forward buffer kept all the data of an outage"),
+    (
+        "buffer-saved",
+        "a store-and-forward buffer kept all the data of an outage",
+    ),
     ("saturated", "a queue reaches its bound"),
     ("foothold", "the attacker gets a foothold"),
     ("compromise", "the attacker compromises an asset"),
@@ -70,7 +76,8 @@ fn is(s: &Scenario, term: &str, l: &TraceLine, c: Class) -> bool {
         "safety-lost" => {
             c == Class::FunctionLost
                 && s.functions.iter().any(|f| {
-                    f.id == l.entity && matches!(f.kind, FunctionKind::Safety | FunctionKind::Interlock)
+                    f.id == l.entity
+                        && matches!(f.kind, FunctionKind::Safety | FunctionKind::Interlock)
                 })
         }
         "comm-fail" => c == Class::FlowDown,
@@ -86,7 +93,10 @@ fn is(s: &Scenario, term: &str, l: &TraceLine, c: Class) -> bool {
         "window" => c == Class::WindowOpen,
         "control" => c == Class::ControlOn,
         "plan" => c == Class::PlanStep,
-        "outage" => matches!(c, Class::Install | Class::Rollback | Class::Fault | Class::AttackStop),
+        "outage" => matches!(
+            c,
+            Class::Install | Class::Rollback | Class::Fault | Class::AttackStop
+        ),
         _ => false,
     }
 }
@@ -184,8 +194,7 @@ impl<'a> Parser<'a> {
             None => (t, None),
         };
         if !TERMS.iter().any(|(n, _)| *n == name) {
-            let hint =
-                patchtwin_scenario::diag::did_you_mean(name, TERMS.iter().map(|(n, _)| *n));
+            let hint = patchtwin_scenario::diag::did_you_mean(name, TERMS.iter().map(|(n, _)| *n));
             return Err(format!(
                 "--find: unknown term `{name}` (word {}){hint}; the terms are: {}",
                 self.at,
@@ -195,8 +204,11 @@ impl<'a> Parser<'a> {
         if let Some(e) = &entity {
             let known = crate::names_of(self.s);
             if !known.iter().any(|k| k == e) {
-                let hint = patchtwin_scenario::diag::did_you_mean(e, known.iter().map(String::as_str));
-                return Err(format!("--find: `{e}` in `{t}` is not an id of this scenario{hint}"));
+                let hint =
+                    patchtwin_scenario::diag::did_you_mean(e, known.iter().map(String::as_str));
+                return Err(format!(
+                    "--find: `{e}` in `{t}` is not an id of this scenario{hint}"
+                ));
             }
         }
         Ok(Expr::Term(name.to_string(), entity))
@@ -294,13 +306,23 @@ impl RunFacts {
         )];
         parts.push(format!("{:.1} h down", self.downtime_ns as f64 / 3.6e12));
         if self.rollbacks > 0 {
-            parts.push(format!("{} rollback{}", self.rollbacks, if self.rollbacks == 1 { "" } else { "s" }));
+            parts.push(format!(
+                "{} rollback{}",
+                self.rollbacks,
+                if self.rollbacks == 1 { "" } else { "s" }
+            ));
         }
         if self.overrun_ns > 0 {
-            parts.push(format!("overran its window by {}", crate::fmt_dur(self.overrun_ns)));
+            parts.push(format!(
+                "overran its window by {}",
+                crate::fmt_dur(self.overrun_ns)
+            ));
         }
         if self.data_lost_ns > 0 {
-            parts.push(format!("{} of data lost", crate::fmt_dur(self.data_lost_ns)));
+            parts.push(format!(
+                "{} of data lost",
+                crate::fmt_dur(self.data_lost_ns)
+            ));
         }
         parts.push(match self.compromised_at {
             Some(t) => format!("compromised {}", crate::fmt_time(t, false)),

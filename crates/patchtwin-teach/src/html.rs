@@ -53,7 +53,10 @@ pub fn data(t: &Timeline) -> serde_json::Value {
                 .samples
                 .chunks(per)
                 .map(|c| {
-                    let m = c.iter().max_by_key(|s| s.latency_ns).expect("a non-empty chunk");
+                    let m = c
+                        .iter()
+                        .max_by_key(|s| s.latency_ns)
+                        .expect("a non-empty chunk");
                     [m.time, m.latency_ns]
                 })
                 .collect();
@@ -146,7 +149,10 @@ pub fn page(t: &Timeline) -> String {
 <script>{SCRIPT}</script>
 </body></html>
 "#,
-        title = esc(&format!("Timeline — {} / {} / run {}", t.scenario, t.plan, t.run)),
+        title = esc(&format!(
+            "Timeline — {} / {} / run {}",
+            t.scenario, t.plan, t.run
+        )),
         scenario = esc(&t.scenario),
         plan = esc(&t.plan),
         run = t.run,

@@ -28,14 +28,35 @@ pub const METRICS: [(&str, &str); 12] = [
     ("p_trip", "share of runs with at least one trip (%)"),
     ("downtime_h", "unplanned downtime per run (hours)"),
     ("rollbacks", "failed, rolled-back deployments per run"),
-    ("overrun_h", "work past the maintenance window per run (hours)"),
-    ("data_lost_h", "data lost beyond buffers per run (flow-hours)"),
-    ("p_compromise", "share of runs where a target was compromised (%)"),
+    (
+        "overrun_h",
+        "work past the maintenance window per run (hours)",
+    ),
+    (
+        "data_lost_h",
+        "data lost beyond buffers per run (flow-hours)",
+    ),
+    (
+        "p_compromise",
+        "share of runs where a target was compromised (%)",
+    ),
     ("loss", "downtime cost plus impact cost per run"),
-    ("latency_before_ms", "a flow's mean latency before the plan's changes (ms; needs `flow`)"),
-    ("latency_after_ms", "a flow's mean latency after the plan's changes (ms; needs `flow`)"),
-    ("latency_change_ms", "after minus before, per run, averaged (ms; needs `flow`)"),
-    ("p_find", "share of runs where the `find` expression holds (%; needs `find`)"),
+    (
+        "latency_before_ms",
+        "a flow's mean latency before the plan's changes (ms; needs `flow`)",
+    ),
+    (
+        "latency_after_ms",
+        "a flow's mean latency after the plan's changes (ms; needs `flow`)",
+    ),
+    (
+        "latency_change_ms",
+        "after minus before, per run, averaged (ms; needs `flow`)",
+    ),
+    (
+        "p_find",
+        "share of runs where the `find` expression holds (%; needs `find`)",
+    ),
 ];
 
 /// How a question is answered.
@@ -139,7 +160,16 @@ pub struct Lesson {
 }
 
 const TOP: [&str; 10] = [
-    "title", "scenario", "seed", "runs", "observe", "brief", "plans", "questions", "show", "debrief",
+    "title",
+    "scenario",
+    "seed",
+    "runs",
+    "observe",
+    "brief",
+    "plans",
+    "questions",
+    "show",
+    "debrief",
 ];
 
 struct Check<'a> {
@@ -171,7 +201,10 @@ impl Check<'_> {
                         file: self.file.clone(),
                         loc: self.map.key(&p),
                         path: p,
-                        message: format!("unknown field `{k}`; expected one of: {}", known.join(", ")),
+                        message: format!(
+                            "unknown field `{k}`; expected one of: {}",
+                            known.join(", ")
+                        ),
                         help: hint,
                     });
                 }
@@ -194,7 +227,11 @@ impl Check<'_> {
     }
     fn plan(&mut self, s: &Scenario, v: &Value, path: &str) -> Option<usize> {
         let Some(id) = v.as_str() else {
-            self.err(path, format!("`{path}` must be a plan id of the scenario"), None);
+            self.err(
+                path,
+                format!("`{path}` must be a plan id of the scenario"),
+                None,
+            );
             return None;
         };
         let ix = s.plan_by_id(id);
@@ -202,13 +239,21 @@ impl Check<'_> {
             let ids: Vec<&str> = s.plans.iter().map(|p| p.id.as_str()).collect();
             let hint = patchtwin_scenario::diag::nearest(id, ids.iter().copied())
                 .map(|n| format!("did you mean `{n}`?"));
-            self.err(path, format!("unknown plan `{id}`; the scenario has: {}", ids.join(", ")), hint);
+            self.err(
+                path,
+                format!("unknown plan `{id}`; the scenario has: {}", ids.join(", ")),
+                hint,
+            );
         }
         ix
     }
     fn flow(&mut self, s: &Scenario, v: &Value, path: &str) -> Option<usize> {
         let Some(id) = v.as_str() else {
-            self.err(path, format!("`{path}` must be a flow id of the scenario"), None);
+            self.err(
+                path,
+                format!("`{path}` must be a flow id of the scenario"),
+                None,
+            );
             return None;
         };
         let ix = s.flows.iter().position(|f| f.id == id);
@@ -238,15 +283,28 @@ impl Lesson {
         };
         let bytes = patchtwin_scenario::read_capped(path, source::MAX_INPUT_BYTES)
             .map_err(|e| fail(format!("cannot read the lesson: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|_| fail("the lesson is not UTF-8 text".into()))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| fail("the lesson is not UTF-8 text".into()))?;
         let (v, map) = source::read(&text).map_err(|errs| Diagnostics {
             items: errs.into_iter().map(|e| e.into_diagnostic(&file)).collect(),
             source: Some(text.clone()),
         })?;
-        let mut c = Check { file: file.clone(), map: &map, items: Vec::new() };
+        let mut c = Check {
+            file: file.clone(),
+            map: &map,
+            items: Vec::new(),
+        };
         if !v.is_object() {
-            c.err("", "a lesson is a mapping with title, scenario, plans, questions, show and debrief".into(), None);
-            return Err(Diagnostics { items: c.items, source: Some(text) });
+            c.err(
+                "",
+                "a lesson is a mapping with title, scenario, plans, questions, show and debrief"
+                    .into(),
+                None,
+            );
+            return Err(Diagnostics {
+                items: c.items,
+                source: Some(text),
+            });
         }
         c.unknown_keys(&v, "", &TOP);
         let title = c.text(&v["title"], "title", true);
@@ -277,7 +335,13 @@ impl Lesson {
             .ok()
             .filter(|d| d.as_nanos() > 0);
         if observe.is_none() {
-            c.err("observe", format!("`observe` must be a positive duration such as `20s`; got `{observe_text}`"), None);
+            c.err(
+                "observe",
+                format!(
+                    "`observe` must be a positive duration such as `20s`; got `{observe_text}`"
+                ),
+                None,
+            );
         }
         // The scenario, relative to the lesson's folder.
         let scen = c.text(&v["scenario"], "scenario", true);
@@ -299,7 +363,10 @@ impl Lesson {
             }
         };
         let Some(loaded) = loaded else {
-            return Err(Diagnostics { items: c.items, source: Some(text) });
+            return Err(Diagnostics {
+                items: c.items,
+                source: Some(text),
+            });
         };
         let scenario_text = std::fs::read_to_string(&scenario_path).unwrap_or_default();
         let s = Arc::new(loaded.scenario);
@@ -310,13 +377,21 @@ impl Lesson {
                     let path = source::join_index("plans", i);
                     if let Some(ix) = c.plan(&s, p, &path) {
                         if plans.contains(&ix) {
-                            c.err(&path, format!("plan `{}` is listed twice", s.plans[ix].id), None);
+                            c.err(
+                                &path,
+                                format!("plan `{}` is listed twice", s.plans[ix].id),
+                                None,
+                            );
                         }
                         plans.push(ix);
                     }
                 }
             }
-            _ => c.err("plans", "`plans` must list at least two plan ids to compare".into(), None),
+            _ => c.err(
+                "plans",
+                "`plans` must list at least two plan ids to compare".into(),
+                None,
+            ),
         }
         let mut questions = Vec::new();
         match v["questions"].as_array() {
@@ -328,30 +403,53 @@ impl Lesson {
                     }
                 }
             }
-            _ => c.err("questions", "`questions` must list at least one question".into(), None),
+            _ => c.err(
+                "questions",
+                "`questions` must list at least one question".into(),
+                None,
+            ),
         }
         let mut show = Vec::new();
         match v["show"].as_array() {
             Some(list) if !list.is_empty() => {
                 for (i, x) in list.iter().enumerate() {
                     let path = source::join_index("show", i);
-                    c.unknown_keys(x, &path, &["plan", "run", "pick", "find", "latency", "caption"]);
+                    c.unknown_keys(
+                        x,
+                        &path,
+                        &["plan", "run", "pick", "find", "latency", "caption"],
+                    );
                     let plan = c.plan(&s, &x["plan"], &source::join_key(&path, "plan"));
-                    let given = ["run", "pick", "find"].iter().filter(|k| !x[**k].is_null()).count();
+                    let given = ["run", "pick", "find"]
+                        .iter()
+                        .filter(|k| !x[**k].is_null())
+                        .count();
                     if given != 1 {
-                        c.err(&path, "a run to show gives exactly one of `run`, `pick` or `find`".into(), None);
+                        c.err(
+                            &path,
+                            "a run to show gives exactly one of `run`, `pick` or `find`".into(),
+                            None,
+                        );
                         continue;
                     }
                     let how = if let Some(r) = x["run"].as_u64() {
                         Some(ShowHow::Run(r))
                     } else if !x["run"].is_null() {
-                        c.err(&source::join_key(&path, "run"), "`run` must be a replication index (a whole number)".into(), None);
+                        c.err(
+                            &source::join_key(&path, "run"),
+                            "`run` must be a replication index (a whole number)".into(),
+                            None,
+                        );
                         None
                     } else if let Some(p) = x["pick"].as_str() {
                         match Pick::parse(p) {
                             Ok(p) => Some(ShowHow::Pick(p)),
                             Err(e) => {
-                                c.err(&source::join_key(&path, "pick"), e.replace("--pick: ", ""), None);
+                                c.err(
+                                    &source::join_key(&path, "pick"),
+                                    e.replace("--pick: ", ""),
+                                    None,
+                                );
                                 None
                             }
                         }
@@ -359,7 +457,11 @@ impl Lesson {
                         match find::parse(f, &s) {
                             Ok(e) => Some(ShowHow::Find(f.to_string(), e)),
                             Err(e) => {
-                                c.err(&source::join_key(&path, "find"), e.replace("--find: ", ""), None);
+                                c.err(
+                                    &source::join_key(&path, "find"),
+                                    e.replace("--find: ", ""),
+                                    None,
+                                );
                                 None
                             }
                         }
@@ -374,18 +476,34 @@ impl Lesson {
                             latency.extend(c.flow(&s, f, &p));
                         }
                     } else if !x["latency"].is_null() {
-                        c.err(&source::join_key(&path, "latency"), "`latency` must list flow ids".into(), None);
+                        c.err(
+                            &source::join_key(&path, "latency"),
+                            "`latency` must list flow ids".into(),
+                            None,
+                        );
                     }
                     let caption = c.text(&x["caption"], &source::join_key(&path, "caption"), false);
                     if let (Some(plan), Some(how)) = (plan, how) {
-                        show.push(Show { plan, how, latency, caption });
+                        show.push(Show {
+                            plan,
+                            how,
+                            latency,
+                            caption,
+                        });
                     }
                 }
             }
-            _ => c.err("show", "`show` must list at least one run to show".into(), None),
+            _ => c.err(
+                "show",
+                "`show` must list at least one run to show".into(),
+                None,
+            ),
         }
         if !c.items.is_empty() {
-            return Err(Diagnostics { items: c.items, source: Some(text) });
+            return Err(Diagnostics {
+                items: c.items,
+                source: Some(text),
+            });
         }
         Ok(Lesson {
             title,
@@ -394,7 +512,9 @@ impl Lesson {
             scenario_text,
             seed,
             runs,
-            observe_ns: observe.map_or(0, |d| d.as_nanos()).min(s.horizon.as_nanos()),
+            observe_ns: observe
+                .map_or(0, |d| d.as_nanos())
+                .min(s.horizon.as_nanos()),
             brief,
             plans,
             questions,
@@ -414,13 +534,28 @@ fn question(c: &mut Check<'_>, s: &Scenario, q: &Value, path: &str) -> Option<Qu
         c.err(&ap, "`answer` must be a mapping: `metric` with `best: lowest|highest`, or `metric`, `plan` and `bins`".into(), None);
         return None;
     }
-    c.unknown_keys(a, &ap, &["metric", "best", "plan", "bins", "unit", "flow", "find"]);
+    c.unknown_keys(
+        a,
+        &ap,
+        &["metric", "best", "plan", "bins", "unit", "flow", "find"],
+    );
     let mp = source::join_key(&ap, "metric");
     let name = a["metric"].as_str().unwrap_or_default().to_string();
     if !METRICS.iter().any(|(m, _)| *m == name) {
         let hint = patchtwin_scenario::diag::nearest(&name, METRICS.iter().map(|(m, _)| *m))
             .map(|n| format!("did you mean `{n}`?"));
-        c.err(&mp, format!("`metric` must be one of: {}", METRICS.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(", ")), hint);
+        c.err(
+            &mp,
+            format!(
+                "`metric` must be one of: {}",
+                METRICS
+                    .iter()
+                    .map(|(m, _)| *m)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            hint,
+        );
         return None;
     }
     let flow = if name.starts_with("latency_") {
@@ -439,7 +574,12 @@ fn question(c: &mut Check<'_>, s: &Scenario, q: &Value, path: &str) -> Option<Qu
                 return None;
             }
             None => {
-                c.err(&fp, "metric `p_find` needs `find`: an expression such as `rollback and compromise`".into(), None);
+                c.err(
+                    &fp,
+                    "metric `p_find` needs `find`: an expression such as `rollback and compromise`"
+                        .into(),
+                    None,
+                );
                 return None;
             }
         }
@@ -460,14 +600,23 @@ fn question(c: &mut Check<'_>, s: &Scenario, q: &Value, path: &str) -> Option<Qu
                 return None;
             }
             let unit = a["unit"].as_str().unwrap_or("").to_string();
-            Answer::Bins { metric, plan, edges: e, unit }
+            Answer::Bins {
+                metric,
+                plan,
+                edges: e,
+                unit,
+            }
         }
         _ => {
             c.err(&ap, "`answer` needs either `best: lowest` (or `highest`) or `bins` with a `plan`, not both".into(), None);
             return None;
         }
     };
-    Some(Question { ask, answer, explain })
+    Some(Question {
+        ask,
+        answer,
+        explain,
+    })
 }
 
 /// The runs of every plan of a lesson, summed up.
@@ -548,7 +697,11 @@ pub fn value(l: &Lesson, runs: &Runs, m: &Metric, p: usize) -> Option<f64> {
 
 /// The choices of a question and the index of the right one (`None` when the simulation
 /// cannot tell: no value, or a tie for best).
-pub fn choices(l: &Lesson, runs: &Runs, q: &Question) -> (Vec<String>, Option<usize>, Vec<(String, Option<f64>)>) {
+pub fn choices(
+    l: &Lesson,
+    runs: &Runs,
+    q: &Question,
+) -> (Vec<String>, Option<usize>, Vec<(String, Option<f64>)>) {
     match &q.answer {
         Answer::Best { metric, lowest } => {
             let vals: Vec<(String, Option<f64>)> = l
@@ -560,11 +713,18 @@ pub fn choices(l: &Lesson, runs: &Runs, q: &Question) -> (Vec<String>, Option<us
                 .iter()
                 .filter_map(|(_, v)| *v)
                 .reduce(|a, b| if (a < b) == *lowest { a } else { b });
-            let winners: Vec<usize> = (0..vals.len()).filter(|&i| vals[i].1.is_some() && vals[i].1 == best).collect();
+            let winners: Vec<usize> = (0..vals.len())
+                .filter(|&i| vals[i].1.is_some() && vals[i].1 == best)
+                .collect();
             let right = (winners.len() == 1).then(|| winners[0]);
             (vals.iter().map(|(n, _)| n.clone()).collect(), right, vals)
         }
-        Answer::Bins { metric, plan, edges, unit } => {
+        Answer::Bins {
+            metric,
+            plan,
+            edges,
+            unit,
+        } => {
             let mut labels = vec![format!("below {}{unit}", edges[0])];
             for w in edges.windows(2) {
                 labels.push(format!("{}{unit} to {}{unit}", w[0], w[1]));
@@ -588,12 +748,30 @@ pub fn shown_run(l: &Lesson, runs: &Runs, sh: &Show) -> Option<(u64, String)> {
                 Pick::Typical => "a typical one of",
                 Pick::FirstCompromise => "the earliest compromise among",
             };
-            find::pick(f, *p).map(|r| (r.run, format!("{name} {} runs: {}", f.len(), r.summary(&l.scenario.currency))))
+            find::pick(f, *p).map(|r| {
+                (
+                    r.run,
+                    format!(
+                        "{name} {} runs: {}",
+                        f.len(),
+                        r.summary(&l.scenario.currency)
+                    ),
+                )
+            })
         }
         ShowHow::Find(text, e) => f
             .iter()
             .find(|r| r.eval(&l.scenario, e).is_some())
-            .map(|r| (r.run, format!("the first of {} runs where `{text}`: {}", f.len(), r.summary(&l.scenario.currency)))),
+            .map(|r| {
+                (
+                    r.run,
+                    format!(
+                        "the first of {} runs where `{text}`: {}",
+                        f.len(),
+                        r.summary(&l.scenario.currency)
+                    ),
+                )
+            }),
     }
 }
 
@@ -623,7 +801,11 @@ pub fn render(l: &Lesson) -> String {
     ));
     body.push_str("<section class=\"plans\"><h2>The plans</h2><ul>");
     for &p in &l.plans {
-        body.push_str(&format!("<li><b>{}</b>: {}</li>", esc(&s.plans[p].id), esc(&s.plans[p].description)));
+        body.push_str(&format!(
+            "<li><b>{}</b>: {}</li>",
+            esc(&s.plans[p].id),
+            esc(&s.plans[p].description)
+        ));
     }
     body.push_str("</ul></section>\n");
     for (qi, q) in l.questions.iter().enumerate() {
@@ -631,7 +813,10 @@ pub fn render(l: &Lesson) -> String {
         let metric = match &q.answer {
             Answer::Best { metric, .. } | Answer::Bins { metric, .. } => metric,
         };
-        let what = METRICS.iter().find(|(m, _)| *m == metric.name).map_or("", |(_, d)| *d);
+        let what = METRICS
+            .iter()
+            .find(|(m, _)| *m == metric.name)
+            .map_or("", |(_, d)| *d);
         body.push_str(&format!("<section class=\"question\" data-q=\"{qi}\" data-right=\"{}\"><h2>Question {}</h2><p class=\"ask\">{}</p><fieldset><legend>Your choice</legend>",
             right.map_or(-1, |r| r as i64), qi + 1, esc(&q.ask)));
         for (ci, label) in labels.iter().enumerate() {
@@ -641,14 +826,23 @@ pub fn render(l: &Lesson) -> String {
             ));
         }
         body.push_str("</fieldset><button type=\"button\" class=\"reveal-btn\">Reveal the simulated answer</button>");
-        body.push_str("<div class=\"answer\" hidden><p class=\"verdict\" aria-live=\"polite\"></p>");
+        body.push_str(
+            "<div class=\"answer\" hidden><p class=\"verdict\" aria-live=\"polite\"></p>",
+        );
         body.push_str(&format!(
             "<p>The simulation says: <b>{}</b>.</p>",
-            esc(&right.map_or("no single answer (a tie, or not measured)".to_string(), |r| labels[r].clone()))
+            esc(&right.map_or(
+                "no single answer (a tie, or not measured)".to_string(),
+                |r| labels[r].clone()
+            ))
         ));
         body.push_str(&format!("<table><caption>{} — {} runs per plan, seed {}</caption><tr><th>plan</th><th>{}</th></tr>", esc(what), l.runs, l.seed, esc(&metric.name)));
         for (plan, v) in &vals {
-            body.push_str(&format!("<tr><td>{}</td><td>{}</td></tr>", esc(plan), fmt_value(&metric.name, *v, &s.currency)));
+            body.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td></tr>",
+                esc(plan),
+                fmt_value(&metric.name, *v, &s.currency)
+            ));
         }
         body.push_str("</table>");
         if !q.explain.is_empty() {
@@ -658,7 +852,15 @@ pub fn render(l: &Lesson) -> String {
     }
     // Numbers across runs, every plan.
     body.push_str(&format!("<section class=\"numbers reveal-all\" hidden><h2>The numbers across {} runs per plan</h2><table><tr><th>plan</th>", l.runs));
-    let cols = ["p_trip", "trips", "downtime_h", "rollbacks", "overrun_h", "p_compromise", "loss"];
+    let cols = [
+        "p_trip",
+        "trips",
+        "downtime_h",
+        "rollbacks",
+        "overrun_h",
+        "p_compromise",
+        "loss",
+    ];
     for c in cols {
         body.push_str(&format!("<th>{c}</th>"));
     }
@@ -666,8 +868,15 @@ pub fn render(l: &Lesson) -> String {
     for &p in &l.plans {
         body.push_str(&format!("<tr><td>{}</td>", esc(&s.plans[p].id)));
         for c in cols {
-            let m = Metric { name: c.into(), flow: None, find: None };
-            body.push_str(&format!("<td>{}</td>", fmt_value(c, value(l, &runs, &m, p), &s.currency)));
+            let m = Metric {
+                name: c.into(),
+                flow: None,
+                find: None,
+            };
+            body.push_str(&format!(
+                "<td>{}</td>",
+                fmt_value(c, value(l, &runs, &m, p), &s.currency)
+            ));
         }
         body.push_str("</tr>");
     }
@@ -702,8 +911,13 @@ pub fn render(l: &Lesson) -> String {
             crate::html::fragment(&t, &format!("show{si}"))
         ));
     }
-    body.push_str(&format!("<section class=\"debrief reveal-all\" hidden><h2>Debrief</h2>{}</section>\n", paras(&l.debrief)));
-    body.push_str("<p><button type=\"button\" id=\"reveal-all\">Show the runs and the debrief</button></p>");
+    body.push_str(&format!(
+        "<section class=\"debrief reveal-all\" hidden><h2>Debrief</h2>{}</section>\n",
+        paras(&l.debrief)
+    ));
+    body.push_str(
+        "<p><button type=\"button\" id=\"reveal-all\">Show the runs and the debrief</button></p>",
+    );
     format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -27,7 +27,9 @@ impl Names {
                 f.id.clone(),
                 format!(
                     "{} → {}, {}",
-                    s.assets[f.producer.0 as usize].id, s.assets[f.consumer.0 as usize].id, f.protocol
+                    s.assets[f.producer.0 as usize].id,
+                    s.assets[f.consumer.0 as usize].id,
+                    f.protocol
                 ),
             );
         }

@@ -30,7 +30,9 @@ pub fn render(
     opt: Options,
 ) -> Vec<String> {
     // Causes are inferred on the event lines only; latency lines are not events.
-    let events: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].kind != "latency").collect();
+    let events: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].kind != "latency")
+        .collect();
     let owned: Vec<TraceLine> = events.iter().map(|&i| lines[i].clone()).collect();
     let causes = cause::infer(s, &owned);
     let mut event_of = vec![None; lines.len()];
@@ -40,8 +42,16 @@ pub fn render(
     let shown: Vec<usize> = (0..lines.len()).filter(|&i| keep(&lines[i])).collect();
     let entity = |l: &TraceLine| names.with_id(&l.entity);
     let word = |l: &TraceLine| cause::classify(l).word();
-    let ew = shown.iter().map(|&i| entity(&lines[i]).chars().count()).max().unwrap_or(0);
-    let kw = shown.iter().map(|&i| word(&lines[i]).len()).max().unwrap_or(0);
+    let ew = shown
+        .iter()
+        .map(|&i| entity(&lines[i]).chars().count())
+        .max()
+        .unwrap_or(0);
+    let kw = shown
+        .iter()
+        .map(|&i| word(&lines[i]).len())
+        .max()
+        .unwrap_or(0);
     let tw = shown
         .iter()
         .map(|&i| crate::fmt_time(lines[i].time, opt.exact).len())

@@ -221,11 +221,20 @@ impl Timeline {
         used[0] = true; // plan
         used[1] = true; // attacker
         for u in &s.process_units {
-            used[candidates.iter().position(|c| c.id == u.id).expect("unit lane")] = true;
+            used[candidates
+                .iter()
+                .position(|c| c.id == u.id)
+                .expect("unit lane")] = true;
         }
-        let wanted: Vec<String> = owned.iter().map(|l| lane_of(l, cause::classify(l))).collect();
+        let wanted: Vec<String> = owned
+            .iter()
+            .map(|l| lane_of(l, cause::classify(l)))
+            .collect();
         let spark_flows: Vec<usize> = {
-            let mut v: Vec<usize> = latency.iter().filter_map(|l| cause::flow_of(s, l)).collect();
+            let mut v: Vec<usize> = latency
+                .iter()
+                .filter_map(|l| cause::flow_of(s, l))
+                .collect();
             v.sort_unstable();
             v.dedup();
             v
@@ -267,7 +276,10 @@ impl Timeline {
             start: 0,
             end: meta.observe_ns.min(horizon_ns),
             kind: "observe",
-            label: format!("observation window (before), {}", crate::fmt_dur(meta.observe_ns)),
+            label: format!(
+                "observation window (before), {}",
+                crate::fmt_dur(meta.observe_ns)
+            ),
         });
         if let Some(a) = meta.after_start_ns
             && a < horizon_ns
@@ -277,7 +289,10 @@ impl Timeline {
                 start: a,
                 end: (a + meta.observe_ns).min(horizon_ns),
                 kind: "observe",
-                label: format!("observation window (after the changes), {}", crate::fmt_dur(meta.observe_ns)),
+                label: format!(
+                    "observation window (after the changes), {}",
+                    crate::fmt_dur(meta.observe_ns)
+                ),
             });
         }
         for w in &s.windows {
@@ -300,7 +315,9 @@ impl Timeline {
             Default::default();
         for e in &events {
             let (kind, opens) = match e.class {
-                Class::Install | Class::Rollback | Class::Fault | Class::AttackStop => ("down", true),
+                Class::Install | Class::Rollback | Class::Fault | Class::AttackStop => {
+                    ("down", true)
+                }
                 Class::Up => ("down", false),
                 Class::FlowDown => ("failed", true),
                 Class::FlowUp => ("failed", false),
@@ -320,8 +337,14 @@ impl Timeline {
                 e.lane
             };
             if opens {
-                open.entry((lane, kind))
-                    .or_insert((e.time, format!("{} {kind} from {}", e.entity, crate::fmt_time(e.time, false))));
+                open.entry((lane, kind)).or_insert((
+                    e.time,
+                    format!(
+                        "{} {kind} from {}",
+                        e.entity,
+                        crate::fmt_time(e.time, false)
+                    ),
+                ));
             } else if let Some((start, label)) = open.remove(&(lane, kind)) {
                 bands.push(Band {
                     lane: Some(lane),

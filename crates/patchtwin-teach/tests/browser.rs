@@ -136,7 +136,10 @@ fn checked(page: &str, check: &str) -> String {
 }
 
 fn findings(dom: &str) -> Vec<(String, String)> {
-    let begin = dom.find("CHECK-BEGIN").expect("the checking script left no result") + 11;
+    let begin = dom
+        .find("CHECK-BEGIN")
+        .expect("the checking script left no result")
+        + 11;
     let end = dom.find("CHECK-END").expect("end marker");
     dom[begin..end]
         .lines()
@@ -149,13 +152,19 @@ fn findings(dom: &str) -> Vec<(String, String)> {
 }
 
 fn get<'a>(f: &'a [(String, String)], key: &str) -> &'a str {
-    &f.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no {key} in {f:?}")).1
+    &f.iter()
+        .find(|(k, _)| k == key)
+        .unwrap_or_else(|| panic!("no {key} in {f:?}"))
+        .1
 }
 
 #[test]
 fn timeline_and_lesson_in_a_browser() {
     let Some(bin) = chromium() else {
-        assert!(!required(), "PATCHTWIN_REQUIRE_BROWSER=1 but no Chromium found");
+        assert!(
+            !required(),
+            "PATCHTWIN_REQUIRE_BROWSER=1 but no Chromium found"
+        );
         eprintln!("skipped: no Chromium (set PATCHTWIN_CHROMIUM or install chromium)");
         return;
     };
@@ -170,7 +179,11 @@ fn timeline_and_lesson_in_a_browser() {
     let plan = s.plan_by_id("patch-ieds-in-window").expect("plan");
     let observe = 5_000_000_000;
     let mut lat = vec![false; s.flows.len()];
-    lat[s.flows.iter().position(|f| f.id == "gw-mms-l1").expect("flow")] = true;
+    lat[s
+        .flows
+        .iter()
+        .position(|f| f.id == "gw-mms-l1")
+        .expect("flow")] = true;
     let (o, lines) = find::replay(&model, plan, 1, 0, observe, lat);
     let meta = timeline::Meta {
         plan: "patch-ieds-in-window",
@@ -188,14 +201,29 @@ fn timeline_and_lesson_in_a_browser() {
         .expect("a trip in this run");
     let causes: Vec<Vec<cause::Cause>> = t.events.iter().map(|e| e.causes.clone()).collect();
     let mut expected = cause::ancestors(&causes, trip);
-    assert!(expected.len() >= 3, "the trip's chain is short: {expected:?}");
+    assert!(
+        expected.len() >= 3,
+        "the trip's chain is short: {expected:?}"
+    );
     expected.sort_unstable();
-    let expected = expected.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    let page = checked(&html::page(&t), &TIMELINE_CHECK.replace("__CLICK__", &trip.to_string()));
+    let expected = expected
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let page = checked(
+        &html::page(&t),
+        &TIMELINE_CHECK.replace("__CLICK__", &trip.to_string()),
+    );
     let path = out.join("timeline-checked.html");
     std::fs::write(&path, &page).expect("page");
     let url = format!("file://{}", path.display());
-    let dom = run_chromium(&bin, &out, &["--window-size=1400,1000".into(), "--dump-dom".into()], &url);
+    let dom = run_chromium(
+        &bin,
+        &out,
+        &["--window-size=1400,1000".into(), "--dump-dom".into()],
+        &url,
+    );
     let f = findings(&dom);
     eprintln!("timeline: {f:?}");
     assert_eq!(get(&f, "LANES"), t.lanes.len().to_string());
@@ -203,28 +231,50 @@ fn timeline_and_lesson_in_a_browser() {
     assert_eq!(get(&f, "LIST"), t.events.len().to_string());
     assert!(get(&f, "SPARKS").parse::<usize>().expect("count") >= 1);
     assert_eq!(get(&f, "SELECTED"), "1");
-    assert_eq!(get(&f, "CAUSES"), expected, "the chart highlights the trip's ancestors");
-    assert_eq!(get(&f, "LISTED"), expected, "the list highlights the trip's ancestors");
+    assert_eq!(
+        get(&f, "CAUSES"),
+        expected,
+        "the chart highlights the trip's ancestors"
+    );
+    assert_eq!(
+        get(&f, "LISTED"),
+        expected,
+        "the list highlights the trip's ancestors"
+    );
     assert_ne!(get(&f, "DETAIL"), "0");
     assert_eq!(get(&f, "ZOOMED"), "true");
-    assert!(get(&f, "ERRORS").starts_with('0'), "script errors: {}", get(&f, "ERRORS"));
+    assert!(
+        get(&f, "ERRORS").starts_with('0'),
+        "script errors: {}",
+        get(&f, "ERRORS")
+    );
     run_chromium(
         &bin,
         &out,
         &[
             "--window-size=1400,1100".into(),
-            format!("--screenshot={}", out.join("timeline-selected.png").display()),
+            format!(
+                "--screenshot={}",
+                out.join("timeline-selected.png").display()
+            ),
         ],
         &url,
     );
     // A lesson.
-    let l = lesson::Lesson::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small-lesson.yaml"))
-        .unwrap_or_else(|d| panic!("{}", d.render()));
+    let l = lesson::Lesson::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small-lesson.yaml"),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render()));
     let page = checked(&lesson::render(&l), LESSON_CHECK);
     let path = out.join("lesson-checked.html");
     std::fs::write(&path, &page).expect("page");
     let url = format!("file://{}", path.display());
-    let dom = run_chromium(&bin, &out, &["--window-size=1200,1000".into(), "--dump-dom".into()], &url);
+    let dom = run_chromium(
+        &bin,
+        &out,
+        &["--window-size=1200,1000".into(), "--dump-dom".into()],
+        &url,
+    );
     let f = findings(&dom);
     eprintln!("lesson: {f:?}");
     assert_eq!(get(&f, "HIDDEN-BEFORE"), "true");
@@ -240,7 +290,11 @@ fn timeline_and_lesson_in_a_browser() {
     let (a, b) = revealed.split_once(" of ").expect("n of m");
     assert_eq!(a, b, "every revealed section is shown");
     assert!(get(&f, "EVENTS").parse::<usize>().expect("count") > 0);
-    assert!(get(&f, "ERRORS").starts_with('0'), "script errors: {}", get(&f, "ERRORS"));
+    assert!(
+        get(&f, "ERRORS").starts_with('0'),
+        "script errors: {}",
+        get(&f, "ERRORS")
+    );
     run_chromium(
         &bin,
         &out,

@@ -31,16 +31,61 @@ fn line(time: u64, entity: &str, kind: &'static str, text: &str) -> TraceLine {
 /// through the gateway, compromises that relay, stops it, and its transformer trips.
 fn story() -> Vec<TraceLine> {
     vec![
-        line(0, "vpr500-fw-4.2.5-revA", "plan", "rollout of patch vpr500-fw-4.2.5-revA starts on ied-t1 (production running)"),
-        line(0, "ied-t1", "deploy", "installing patch vpr500-fw-4.2.5-revA (10m)"),
-        line(600, "ied-t1", "patch_failed", "patch vpr500-fw-4.2.5-revA failed after its reboot: rolling back (1h), ied-t1 down meanwhile; the vulnerability stays open"),
+        line(
+            0,
+            "vpr500-fw-4.2.5-revA",
+            "plan",
+            "rollout of patch vpr500-fw-4.2.5-revA starts on ied-t1 (production running)",
+        ),
+        line(
+            0,
+            "ied-t1",
+            "deploy",
+            "installing patch vpr500-fw-4.2.5-revA (10m)",
+        ),
+        line(
+            600,
+            "ied-t1",
+            "patch_failed",
+            "patch vpr500-fw-4.2.5-revA failed after its reboot: rolling back (1h), ied-t1 down meanwhile; the vulnerability stays open",
+        ),
         line(700, "ied-t1", "up", "ied-t1 is back up after 1h"),
-        line(55 * DAY, "cc-scada", "attack", "attacker gets a foothold on cc-scada through control-centre-compromise"),
-        line(57 * DAY, "gw-1", "attack", "attacker compromises gw-1 exploiting KESTREL-SA-2025-11 across conduit cc-station"),
-        line(57 * DAY + 5, "ied-t1", "attack", "attacker compromises ied-t1 exploiting VOLTARIS-SA-2025-03 across conduit station-bay"),
-        line(57 * DAY + 5, "ied-t1", "attack", "attacker stops ied-t1; restoring it takes 22h"),
-        line(57 * DAY + 5, "transformer-t1", "trip", "transformer-t1 trips: asset ied-t1 is down"),
-        line(57 * DAY + 9, "gse-t1-bb", "comm_fail", "ied-bb marks ied-t1 failed: no data for its 16ms watchdog"),
+        line(
+            55 * DAY,
+            "cc-scada",
+            "attack",
+            "attacker gets a foothold on cc-scada through control-centre-compromise",
+        ),
+        line(
+            57 * DAY,
+            "gw-1",
+            "attack",
+            "attacker compromises gw-1 exploiting KESTREL-SA-2025-11 across conduit cc-station",
+        ),
+        line(
+            57 * DAY + 5,
+            "ied-t1",
+            "attack",
+            "attacker compromises ied-t1 exploiting VOLTARIS-SA-2025-03 across conduit station-bay",
+        ),
+        line(
+            57 * DAY + 5,
+            "ied-t1",
+            "attack",
+            "attacker stops ied-t1; restoring it takes 22h",
+        ),
+        line(
+            57 * DAY + 5,
+            "transformer-t1",
+            "trip",
+            "transformer-t1 trips: asset ied-t1 is down",
+        ),
+        line(
+            57 * DAY + 9,
+            "gse-t1-bb",
+            "comm_fail",
+            "ied-bb marks ied-t1 failed: no data for its 16ms watchdog",
+        ),
     ]
 }
 
@@ -70,19 +115,39 @@ fn causes_follow_the_story_back_to_its_roots() {
     assert_eq!(direct(1), [0], "the deployment comes from the rollout");
     assert_eq!(direct(2), [1], "the rollback from the deployment");
     assert_eq!(direct(3), [2], "back up after the rollback");
-    assert_eq!(direct(4), Vec::<usize>::new(), "the first foothold is a root");
+    assert_eq!(
+        direct(4),
+        Vec::<usize>::new(),
+        "the first foothold is a root"
+    );
     assert_eq!(direct(5), [4], "the gateway from the foothold");
-    assert_eq!(direct(6), [5, 2], "the relay from the gateway, and its rolled-back patch");
+    assert_eq!(
+        direct(6),
+        [5, 2],
+        "the relay from the gateway, and its rolled-back patch"
+    );
     assert_eq!(
         c[6][1].why.as_deref(),
         Some("ied-t1 still vulnerable: its patch vpr500-fw-4.2.5-revA rolled back on day 0")
     );
     assert_eq!(direct(7), [6], "the stop from the compromise");
-    assert_eq!(direct(8), [7], "the trip from the stopped relay it depends on");
-    assert_eq!(direct(9), [7], "the GOOSE flow fails with its producer down");
+    assert_eq!(
+        direct(8),
+        [7],
+        "the trip from the stopped relay it depends on"
+    );
+    assert_eq!(
+        direct(9),
+        [7],
+        "the GOOSE flow fails with its producer down"
+    );
     let mut all = cause::ancestors(&c, 8);
     all.sort_unstable();
-    assert_eq!(all, [0, 1, 2, 4, 5, 6, 7], "the trip reaches back to the plan and the foothold");
+    assert_eq!(
+        all,
+        [0, 1, 2, 4, 5, 6, 7],
+        "the trip reaches back to the plan and the foothold"
+    );
     assert_eq!(cause::chain(&c, 8), [8, 7, 6, 5, 4]);
 }
 
@@ -91,7 +156,10 @@ fn an_asset_back_up_no_longer_explains_a_later_trip() {
     let s = substation();
     let mut lines = story();
     // ied-t1 was stopped and came back before the trip: the trip has no cause among them.
-    lines.insert(8, line(57 * DAY + 6, "ied-t1", "up", "ied-t1 is back up after 1ns"));
+    lines.insert(
+        8,
+        line(57 * DAY + 6, "ied-t1", "up", "ied-t1 is back up after 1ns"),
+    );
     let c = cause::infer(&s, &lines);
     assert!(c[9].is_empty(), "{:?}", c[9]);
 }
@@ -124,20 +192,41 @@ fn find_expressions_mean_what_they_say() {
     assert!(holds("trip and rollback"));
     assert!(holds("rollback before compromise"));
     assert!(!holds("compromise before rollback"));
-    assert!(holds("compromise before window"), "no window in this trace: B never came");
+    assert!(
+        holds("compromise before window"),
+        "no window in this trace: B never came"
+    );
     assert!(!holds("fault"));
     assert!(holds("fault or trip"));
     assert!(holds("not fault and trip@transformer-t1"));
     assert!(!holds("trip@line-l1"));
-    assert!(holds("comm-fail@gse-t1-bb"), "a flow's comm-fail is about the flow");
+    assert!(
+        holds("comm-fail@gse-t1-bb"),
+        "a flow's comm-fail is about the flow"
+    );
     assert!(holds("(rollback or fault) before foothold"));
     assert!(!holds("not (trip or fault)"));
     // Errors say what and where.
     let e = find::parse("trip and rolback", &s).unwrap_err();
-    assert!(e.contains("unknown term `rolback`") && e.contains("rollback"), "{e}");
-    assert!(find::parse("trip and (rollback", &s).unwrap_err().contains("not closed"));
-    assert!(find::parse("trip rollback", &s).unwrap_err().contains("unexpected `rollback`"));
-    assert!(find::parse("trip@ied-x9", &s).unwrap_err().contains("not an id"));
+    assert!(
+        e.contains("unknown term `rolback`") && e.contains("rollback"),
+        "{e}"
+    );
+    assert!(
+        find::parse("trip and (rollback", &s)
+            .unwrap_err()
+            .contains("not closed")
+    );
+    assert!(
+        find::parse("trip rollback", &s)
+            .unwrap_err()
+            .contains("unexpected `rollback`")
+    );
+    assert!(
+        find::parse("trip@ied-x9", &s)
+            .unwrap_err()
+            .contains("not an id")
+    );
 }
 
 #[test]
@@ -157,7 +246,10 @@ fn pick_rules_by_hand() {
     .collect::<Vec<_>>();
     assert_eq!(find::pick(&runs, Pick::Worst).map(|r| r.run), Some(1));
     assert_eq!(find::pick(&runs, Pick::Typical).map(|r| r.run), Some(4));
-    assert_eq!(find::pick(&runs, Pick::FirstCompromise).map(|r| r.run), Some(2));
+    assert_eq!(
+        find::pick(&runs, Pick::FirstCompromise).map(|r| r.run),
+        Some(2)
+    );
     assert_eq!(find::pick(&runs[..1], Pick::FirstCompromise), None);
     assert!(Pick::parse("median").is_err());
 }
@@ -184,7 +276,9 @@ fn bad_lessons_are_reported_with_their_place() {
     let text = d.render();
     let at = |line: u32, what: &str| {
         assert!(
-            d.items.iter().any(|i| i.loc.map(|l| l.line) == Some(line) && i.message.contains(what)),
+            d.items
+                .iter()
+                .any(|i| i.loc.map(|l| l.line) == Some(line) && i.message.contains(what)),
             "no `{what}` at line {line}:\n{text}"
         );
     };
@@ -216,12 +310,23 @@ fn text_trace_columns_align_and_times_are_milliseconds() {
     let s = substation();
     let names = patchtwin_teach::names::Names::new(&s, None);
     let out = patchtwin_teach::text::render(&s, &names, &story(), &|_| true, Default::default());
-    let main: Vec<&String> = out.iter().filter(|l| !l.trim_start().starts_with('↳')).collect();
+    let main: Vec<&String> = out
+        .iter()
+        .filter(|l| !l.trim_start().starts_with('↳'))
+        .collect();
     assert_eq!(main.len(), story().len());
     // The text column starts at the same character for every line.
     let col = |l: &str, text: &str| l.chars().count() - text.chars().count();
-    let starts: Vec<usize> = main.iter().zip(story()).map(|(l, t)| col(l, &t.text)).collect();
+    let starts: Vec<usize> = main
+        .iter()
+        .zip(story())
+        .map(|(l, t)| col(l, &t.text))
+        .collect();
     assert!(starts.windows(2).all(|w| w[0] == w[1]), "{out:#?}");
     assert!(main[4].starts_with("d55 00:00:00.000 "), "{}", main[4]);
-    assert!(out.iter().any(|l| l.contains("↳ why: ied-t1 still vulnerable")), "{out:#?}");
+    assert!(
+        out.iter()
+            .any(|l| l.contains("↳ why: ied-t1 still vulnerable")),
+        "{out:#?}"
+    );
 }

@@ -7,12 +7,22 @@ use crate::util::{TempDir, patchtwin};
 use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(300);
-const PLAN: [&str; 4] = ["scenarios/substation.yaml", "--plan", "patch-ieds-in-window", "--observe"];
+const PLAN: [&str; 4] = [
+    "scenarios/substation.yaml",
+    "--plan",
+    "patch-ieds-in-window",
+    "--observe",
+];
 
 fn kinds_of_run(run: u64) -> Vec<String> {
     let mut args: Vec<String> = PLAN.iter().map(|s| s.to_string()).collect();
     args.insert(0, "trace".into());
-    args.extend(["1s".into(), "--json".into(), "--run".into(), run.to_string()]);
+    args.extend([
+        "1s".into(),
+        "--json".into(),
+        "--run".into(),
+        run.to_string(),
+    ]);
     let r = patchtwin(&args, LIMIT);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     r.stdout
@@ -36,7 +46,14 @@ fn find_names_exactly_the_runs_whose_trace_has_the_events() {
         .stdout
         .lines()
         .filter_map(|l| l.strip_prefix("run "))
-        .map(|l| l.split(':').next().expect("index").trim().parse().expect("index"))
+        .map(|l| {
+            l.split(':')
+                .next()
+                .expect("index")
+                .trim()
+                .parse()
+                .expect("index")
+        })
         .collect();
     let expected: Vec<u64> = (0..runs)
         .filter(|&i| {
@@ -46,7 +63,8 @@ fn find_names_exactly_the_runs_whose_trace_has_the_events() {
         .collect();
     assert_eq!(found, expected, "{}", r.stdout);
     assert!(
-        r.stdout.contains(&format!("{} of {runs} runs", expected.len())),
+        r.stdout
+            .contains(&format!("{} of {runs} runs", expected.len())),
         "{}",
         r.stdout
     );
@@ -84,32 +102,69 @@ fn latency_lines_only_for_the_flows_asked_for() {
     args.extend(["1s", "--latency", "cc-iec104-gw", "--kind", "plan"].map(String::from));
     let r = patchtwin(&args, LIMIT);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let lat: Vec<&str> = r.stdout.lines().filter(|l| l.contains(" latency ")).collect();
+    let lat: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" latency "))
+        .collect();
     // A 2 s poll in two 1 s observation windows: at most one answer per window, at least one.
     assert!((1..=2).contains(&lat.len()), "{}", r.stdout);
     assert!(lat.iter().all(|l| l.contains("cc-iec104-gw")), "{lat:?}");
     let bad = patchtwin(
-        &["trace", "scenarios/substation.yaml", "--plan", "defer", "--latency", "cc-iec104-gx"],
+        &[
+            "trace",
+            "scenarios/substation.yaml",
+            "--plan",
+            "defer",
+            "--latency",
+            "cc-iec104-gx",
+        ],
         LIMIT,
     );
     assert_eq!(bad.code, Some(2));
-    assert!(bad.stderr.contains("did you mean `cc-iec104-gw`"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("did you mean `cc-iec104-gw`"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]
 fn find_and_pick_refuse_bad_input() {
     let bad = patchtwin(
-        &["trace", "scenarios/substation.yaml", "--plan", "defer", "--find", "trip and rolback"],
+        &[
+            "trace",
+            "scenarios/substation.yaml",
+            "--plan",
+            "defer",
+            "--find",
+            "trip and rolback",
+        ],
         LIMIT,
     );
     assert_eq!(bad.code, Some(2));
-    assert!(bad.stderr.contains("did you mean `rollback`"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("did you mean `rollback`"),
+        "{}",
+        bad.stderr
+    );
     let bad = patchtwin(
-        &["trace", "scenarios/substation.yaml", "--plan", "defer", "--pick", "median"],
+        &[
+            "trace",
+            "scenarios/substation.yaml",
+            "--plan",
+            "defer",
+            "--pick",
+            "median",
+        ],
         LIMIT,
     );
     assert_eq!(bad.code, Some(2));
-    assert!(bad.stderr.contains("worst, typical, first-compromise"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("worst, typical, first-compromise"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]
@@ -137,5 +192,9 @@ fn lesson_renders_and_bad_lessons_exit_2_with_a_place() {
     assert!(r.stderr.contains("does not load"), "{}", r.stderr);
     let r = patchtwin(&["lesson", "rolback-door", "--check"], LIMIT);
     assert_eq!(r.code, Some(2));
-    assert!(r.stderr.contains("did you mean `rollback-door`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `rollback-door`"),
+        "{}",
+        r.stderr
+    );
 }
