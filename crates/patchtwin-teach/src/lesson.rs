@@ -695,13 +695,18 @@ pub fn value(l: &Lesson, runs: &Runs, m: &Metric, p: usize) -> Option<f64> {
     }
 }
 
-/// The choices of a question and the index of the right one (`None` when the simulation
-/// cannot tell: no value, or a tie for best).
-pub fn choices(
-    l: &Lesson,
-    runs: &Runs,
-    q: &Question,
-) -> (Vec<String>, Option<usize>, Vec<(String, Option<f64>)>) {
+/// A question made concrete by the runs.
+pub struct Choices {
+    /// The choices, as shown.
+    pub labels: Vec<String>,
+    /// The right one (`None` when the simulation cannot tell: no value, or a tie for best).
+    pub right: Option<usize>,
+    /// The measured values behind it, per plan.
+    pub values: Vec<(String, Option<f64>)>,
+}
+
+/// The choices of a question and the index of the right one.
+pub fn choices(l: &Lesson, runs: &Runs, q: &Question) -> Choices {
     match &q.answer {
         Answer::Best { metric, lowest } => {
             let vals: Vec<(String, Option<f64>)> = l
@@ -717,7 +722,11 @@ pub fn choices(
                 .filter(|&i| vals[i].1.is_some() && vals[i].1 == best)
                 .collect();
             let right = (winners.len() == 1).then(|| winners[0]);
-            (vals.iter().map(|(n, _)| n.clone()).collect(), right, vals)
+            Choices {
+                labels: vals.iter().map(|(n, _)| n.clone()).collect(),
+                right,
+                values: vals,
+            }
         }
         Answer::Bins {
             metric,
@@ -732,7 +741,11 @@ pub fn choices(
             labels.push(format!("{}{unit} or more", edges[edges.len() - 1]));
             let v = value(l, runs, metric, *plan);
             let right = v.map(|x| edges.iter().filter(|e| x >= **e).count());
-            (labels, right, vec![(l.scenario.plans[*plan].id.clone(), v)])
+            Choices {
+                labels,
+                right,
+                values: vec![(l.scenario.plans[*plan].id.clone(), v)],
+            }
         }
     }
 }
@@ -809,7 +822,11 @@ pub fn render(l: &Lesson) -> String {
     }
     body.push_str("</ul></section>\n");
     for (qi, q) in l.questions.iter().enumerate() {
-        let (labels, right, vals) = choices(l, &runs, q);
+        let Choices {
+            labels,
+            right,
+            values: vals,
+        } = choices(l, &runs, q);
         let metric = match &q.answer {
             Answer::Best { metric, .. } | Answer::Bins { metric, .. } => metric,
         };

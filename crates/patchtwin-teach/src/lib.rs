@@ -48,20 +48,6 @@ pub fn fmt_dur(ns: u64) -> String {
     patchtwin_model::Duration::from_nanos(ns).to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::fmt_time;
-
-    #[test]
-    fn times_are_day_clock_and_milliseconds() {
-        // 57 days, 14 h 37 min 7.304169123 s, by hand.
-        let ns = ((57 * 86_400 + 14 * 3600 + 37 * 60 + 7) * 1_000_000_000) + 304_169_123;
-        assert_eq!(fmt_time(ns, false), "d57 14:37:07.304");
-        assert_eq!(fmt_time(ns, true), "d57 14:37:07.304169123");
-        assert_eq!(fmt_time(0, false), "d0 00:00:00.000");
-    }
-}
-
 /// Every id a trace line can be about (for `--find TERM@ID` and lesson checks).
 pub fn names_of(s: &patchtwin_model::Scenario) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
@@ -75,4 +61,18 @@ pub fn names_of(s: &patchtwin_model::Scenario) -> Vec<String> {
     ids.extend(s.patches.iter().map(|p| p.id.clone()));
     ids.extend(s.threat.entry_points.iter().map(|e| e.id.clone()));
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_time;
+
+    #[test]
+    fn times_are_day_clock_and_milliseconds() {
+        // 57 days, 14 h 37 min 7.304169123 s, by hand.
+        let ns = ((57 * 86_400 + 14 * 3600 + 37 * 60 + 7) * 1_000_000_000) + 304_169_123;
+        assert_eq!(fmt_time(ns, false), "d57 14:37:07.304");
+        assert_eq!(fmt_time(ns, true), "d57 14:37:07.304169123");
+        assert_eq!(fmt_time(0, false), "d0 00:00:00.000");
+    }
 }
