@@ -173,7 +173,7 @@ impl Step<'_, '_> {
         if overran > 0 {
             self.note_duration(now, aid, overran, "overrun", || {
                 format!(
-                    "{aid} back {} after its maintenance window closed: the work overran the window",
+                    "{aid} back {} after the maintenance window its plan action started in closed: counted as window overrun",
                     fmt_ns(overran)
                 )
             });
