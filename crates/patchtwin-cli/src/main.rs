@@ -54,6 +54,7 @@ mod import;
 mod parts;
 mod progress;
 mod sensitivity;
+mod teach;
 mod trace_filter;
 mod vex;
 
@@ -69,6 +70,7 @@ mod vex;
                                                               rehearse every plan; report under out/ews
   patchtwin trace scenarios/substation.yaml --plan defer --run 0 --kind trip,patch_failed
                                                               narrate one rehearsal
+  patchtwin lesson rollback-door --out out/lesson           a lesson for trainees, in HTML
   patchtwin import csaf ADVISORY.json --into plant.yaml --out plant-new.yaml
                                                               an advisory into a new scenario file
   patchtwin completions bash                                  shell completions
@@ -101,37 +103,11 @@ enum Command {
         #[command(flatten)]
         opts: RunOpts,
     },
-    /// Narrate one replication of one plan as a timeline, with causes.
-    Trace {
-        /// Scenario file (YAML or JSON).
-        file: PathBuf,
-        /// Plan id.
-        #[arg(long)]
-        plan: String,
-        /// Replication index.
-        #[arg(long, default_value_t = 0)]
-        run: u64,
-        /// Master seed.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Observation window for message-level timing, e.g. `60s`.
-        #[arg(long, default_value = "20s")]
-        observe: String,
-        /// Only lines about this entity: an asset, flow, function, process unit, control,
-        /// window, plan, patch, entry point or data-loss consequence id, or `attacker`.
-        #[arg(long)]
-        entity: Option<String>,
-        /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
-        /// patch_failed, up, control, window. Network and cascades: timeout, comm_fail,
-        /// comm_restored, stale, flow_restored, historian_gap, data_loss, saturated, fault,
-        /// function_lost, function_restored, trip, unit_restart, unit_running. Attacker:
-        /// attack, detect, evict, impact.
-        #[arg(long, value_delimiter = ',')]
-        kind: Vec<String>,
-        /// JSON lines instead of text.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Narrate one replication of one plan as a timeline, with causes; find the run worth
+    /// showing (--find, --pick); or write it as an HTML timeline (--html).
+    Trace(teach::TraceArgs),
+    /// Render a lesson pack (`lessons/NAME.yaml`) as one self-contained HTML lesson.
+    Lesson(teach::LessonArgs),
     /// Merge part files (`run --part K/N`) into the outputs of one run of all their
     /// replications, after checking that they belong together.
     Merge(parts::MergeArgs),
@@ -206,25 +182,8 @@ fn run(cli: Cli) -> anyhow::Result<Result<(), BadInput>> {
     match cli.command {
         Command::Validate { file } => Ok(validate(&file)),
         Command::Run { file, opts } => run_plans(&file, &opts),
-        Command::Trace {
-            file,
-            plan,
-            run,
-            seed,
-            observe,
-            entity,
-            kind,
-            json,
-        } => Ok(trace(
-            &file,
-            &plan,
-            run,
-            seed,
-            &observe,
-            entity.as_deref(),
-            &kind,
-            json,
-        )),
+        Command::Trace(args) => Ok(teach::trace(&args)),
+        Command::Lesson(args) => Ok(teach::lesson(&args)),
         Command::Merge(args) => parts::merge(&args),
         Command::Import(args) => Ok(import::run(args)?.map_err(BadInput)),
         Command::CheckCapture(args) => Ok(capture::check(args)?.map_err(BadInput)),
@@ -659,65 +618,6 @@ fn publish(
     );
     for path in written.files.iter().skip(1) {
         say!("  {}", path.display());
-    }
-    Ok(())
-}
-
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one argument per command-line option"
-)]
-fn trace(
-    file: &std::path::Path,
-    plan: &str,
-    run: u64,
-    seed: u64,
-    observe: &str,
-    entity: Option<&str>,
-    kinds: &[String],
-    json: bool,
-) -> Result<(), BadInput> {
-    let loaded = patchtwin_scenario::load_file(file).map_err(bad)?;
-    let s = std::sync::Arc::new(loaded.scenario);
-    let plan_ix = select_plans(&s, &[plan.to_string()], "--plan")?[0];
-    trace_filter::check(&s, entity, kinds)?;
-    let observe_ns = observe_ns(observe, s.horizon)?;
-    let model = patchtwin_sim::Compiled::new(s.clone());
-    let settings = patchtwin_sim::RunSettings::new(observe_ns, s.horizon.as_nanos());
-    let (outcome, lines) =
-        patchtwin_sim::Replication::new(&model, plan_ix, settings, patchtwin_mc::stream(seed, run))
-            .with_trace()
-            .run();
-    let mut shown = 0usize;
-    for l in lines.iter().filter(|l| {
-        entity.is_none_or(|e| l.entity == e)
-            && (kinds.is_empty() || kinds.iter().any(|k| k == l.kind))
-    }) {
-        shown += 1;
-        if json {
-            say!("{}", {
-                let mut line = serde_json::json!({ "time_ns": l.time, "time": patchtwin_model::SimTime(l.time).to_string(), "entity": l.entity, "kind": l.kind, "text": l.text });
-                // A line that reports a duration (a fault's repair, a historian gap) carries it as a number.
-                if let Some(d) = l.duration_ns {
-                    line["duration_ns"] = d.into();
-                }
-                line
-            });
-        } else {
-            say!(
-                "t={}  {:<18} {}",
-                patchtwin_model::SimTime(l.time),
-                l.entity,
-                l.text
-            );
-        }
-    }
-    if !json {
-        say!(
-            "— plan {plan}, run {run}, seed {seed}: {} events, {shown} of {} trace lines shown",
-            outcome.events,
-            lines.len()
-        );
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use patchtwin_model::Scenario;
 
 /// Every event kind a trace line can have. A test reads the simulation's sources and checks
 /// that this list is exactly the kinds they record.
-pub const KINDS: [&str; 25] = [
+pub const KINDS: [&str; 27] = [
     "plan",
     "deploy",
     "restart",
@@ -18,6 +18,7 @@ pub const KINDS: [&str; 25] = [
     "fault",
     "control",
     "window",
+    "overrun",
     "timeout",
     "comm_fail",
     "comm_restored",
@@ -25,6 +26,7 @@ pub const KINDS: [&str; 25] = [
     "flow_restored",
     "historian_gap",
     "data_loss",
+    "buffer_saved",
     "saturated",
     "function_lost",
     "function_restored",

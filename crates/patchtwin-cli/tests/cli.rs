@@ -14,6 +14,7 @@
 //!   racing runs, files it did not write never touched, closed pipes, option refusals;
 //! - `parts`: `run --part K/N` + `merge` equal the single run, bad parts refused, a run
 //!   killed with SIGKILL resumes from its checkpoint, progress lines in batch logs;
+//! - `teach`: `trace --find/--pick/--html/--latency` and `patchtwin lesson` end to end;
 //! - `slurm`: the shipped Slurm job array on a real one-node cluster (skipped when Slurm is
 //!   not installed, unless `PATCHTWIN_REQUIRE_SLURM=1`) and the Kubernetes manifests'
 //!   structure and command line.
@@ -75,3 +76,6 @@ mod parts;
 
 #[path = "cli/slurm.rs"]
 mod slurm;
+
+#[path = "cli/teach.rs"]
+mod teach;

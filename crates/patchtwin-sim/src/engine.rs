@@ -39,6 +39,7 @@ pub struct Replication<'m> {
     world: World,
     settings: RunSettings,
     trace: Option<Vec<TraceLine>>,
+    latency_flows: Vec<bool>,
 }
 
 impl<'m> Replication<'m> {
@@ -71,12 +72,20 @@ impl<'m> Replication<'m> {
             world,
             settings,
             trace: None,
+            latency_flows: Vec::new(),
         }
     }
 
     /// Records a narrated timeline while running.
     pub fn with_trace(mut self) -> Self {
         self.trace = Some(Vec::new());
+        self
+    }
+
+    /// While tracing, also records every latency of the flows marked `true` (by flow index)
+    /// inside the observation windows as a `latency` trace line, its latency in `duration_ns`.
+    pub fn with_latency_trace(mut self, flows: Vec<bool>) -> Self {
+        self.latency_flows = flows;
         self
     }
 
@@ -116,6 +125,7 @@ impl<'m> Replication<'m> {
             rng: &mut rng,
             settings: self.settings,
             trace: self.trace.as_mut(),
+            latency_flows: &self.latency_flows,
             ops: &mut ledger,
             observing: None,
             observe_until: 0,

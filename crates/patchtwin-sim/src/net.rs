@@ -263,6 +263,7 @@ impl Step<'_, '_> {
                         format!("poll answered again after comm-fail ({})", fmt_ns(latency))
                     });
                 }
+                self.note_latency(now, flow, latency);
             }
             FlowKind::Publish => {
                 // The stamp is the publication's send time: publications may overlap.
@@ -287,6 +288,7 @@ impl Step<'_, '_> {
                 } else {
                     st.timer_armed = false;
                 }
+                self.note_latency(now, flow, latency);
             }
         }
     }

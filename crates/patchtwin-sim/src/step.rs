@@ -18,6 +18,9 @@ pub(crate) struct Step<'a, 'm> {
     pub(crate) rng: &'a mut Pcg64Mcg,
     pub(crate) settings: RunSettings,
     pub(crate) trace: Option<&'a mut Vec<TraceLine>>,
+    /// Flows whose every latency in the observation windows becomes a `latency` trace line
+    /// (by flow index; empty: none). Only read while tracing.
+    pub(crate) latency_flows: &'a [bool],
     pub(crate) ops: &'a mut Ledger,
     /// The observation phase running, if any.
     pub(crate) observing: Option<u8>,
@@ -92,6 +95,41 @@ impl Step<'_, '_> {
                 kind,
                 text: text(),
                 duration_ns: Some(duration_ns),
+            });
+        }
+    }
+
+    /// Records one message's latency of `flow` as a `latency` trace line, if tracing and the
+    /// flow was asked for (`Replication::with_latency_trace`).
+    pub(crate) fn note_latency(&mut self, now: u64, flow: u32, latency_ns: u64) {
+        if !self
+            .latency_flows
+            .get(flow as usize)
+            .copied()
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let f = &self.model.scenario.flows[flow as usize];
+        if let Some(t) = self.trace.as_deref_mut() {
+            let what = match f.kind {
+                patchtwin_model::FlowKind::Poll => "poll round trip",
+                patchtwin_model::FlowKind::Publish => "publication latency",
+            };
+            let over = if latency_ns > f.deadline.as_nanos() {
+                format!(", over its {} deadline", f.deadline)
+            } else {
+                String::new()
+            };
+            t.push(TraceLine {
+                time: now,
+                entity: f.id.clone(),
+                kind: "latency",
+                text: format!(
+                    "{what} {}{over}",
+                    patchtwin_model::Duration::from_nanos(latency_ns)
+                ),
+                duration_ns: Some(latency_ns),
             });
         }
     }

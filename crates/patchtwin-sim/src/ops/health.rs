@@ -119,6 +119,15 @@ impl Step<'_, '_> {
         let f = &s.flows[flow as usize];
         let gap = outage.saturating_sub(buffer);
         if gap == 0 {
+            if outage > 0 {
+                self.note(now, &f.id, "buffer_saved", || {
+                    format!(
+                        "no data lost: the route was broken for {} and the buffer holding the data keeps {}",
+                        fmt_ns(outage),
+                        fmt_ns(buffer)
+                    )
+                });
+            }
             return;
         }
         for (g, group) in s.data_loss.iter().enumerate() {
@@ -182,13 +191,23 @@ impl Step<'_, '_> {
             format!("{aid} is back up after {}", fmt_ns(now - since))
         });
         // Window overrun: work on this asset that started in a window ends after it.
+        let mut overran = 0;
         for run in &mut self.ops.actions {
             if let Some(end) = run.window_end
                 && now > end
                 && run.queue.contains(&asset)
             {
                 run.overrun_ns = run.overrun_ns.max(now - end);
+                overran = overran.max(now - end);
             }
+        }
+        if overran > 0 {
+            self.note_duration(now, aid, overran, "overrun", || {
+                format!(
+                    "{aid} back {} after the maintenance window its plan action started in closed: counted as window overrun",
+                    fmt_ns(overran)
+                )
+            });
         }
         for &f in &model.asset_flows[asset as usize] {
             let period = model.flows[f as usize].period_ns;
