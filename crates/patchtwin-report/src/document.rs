@@ -995,6 +995,7 @@ fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> {
         ));
         blocks.push(Block::Para(line));
     }
+    blocks.extend(crate::deadline::blocks(summary));
     for c in charts {
         if matches!(c.kind, ChartKind::LatencyCdf(_)) {
             blocks.push(Block::Figure(c.clone()));

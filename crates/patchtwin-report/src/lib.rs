@@ -22,6 +22,7 @@
 pub mod bod;
 pub mod charts;
 pub mod csv;
+pub mod deadline;
 pub mod document;
 pub mod html;
 pub mod markdown;
@@ -136,6 +137,9 @@ pub struct FlowTiming {
     pub deadline_ms: f64,
     /// Share of polls/publications that missed the deadline or never completed.
     pub deadline_miss_rate: f64,
+    /// The flow's deadline target (`deadline_p_max`) against this window, with an exact
+    /// interval (`deadline` module); null when the flow has none.
+    pub deadline_target: Option<deadline::DeadlineTarget>,
     /// Attempts that timed out (all replications).
     pub timeouts: u64,
     /// Polls issued or publications sent.
@@ -525,6 +529,7 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         } else {
             misses as f64 / total as f64
         },
+        deadline_target: deadline::target(f.deadline_p_max, misses, total),
         timeouts: st.timeouts,
         sent: st.sent,
         completed: st.completed,

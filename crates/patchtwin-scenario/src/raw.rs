@@ -302,6 +302,32 @@ pub struct FlowRaw {
     /// means (variable-length reads, file transfers).
     #[serde(default)]
     pub sizes: Option<SizesRaw>,
+    /// A scheduled storm (burst) in every observation window, e.g. a fault storm
+    /// `{start: 5s, duration: 2s, period: 1ms}` (1,000 messages/s for 2 s, 5 s into each
+    /// window); with `every: 10s` it repeats (on/off traffic).
+    #[serde(default)]
+    pub storm: Option<StormRaw>,
+    /// Deadline target: the probability that a message (a poll's round trip, a publication)
+    /// is later than `deadline` must be at most this, e.g. `1e-4`. Reported per plan before and
+    /// after with an exact (Clopper–Pearson) interval; the recommendation requires it.
+    #[serde(default)]
+    pub deadline_p_max: Option<f64>,
+}
+
+/// A flow's scheduled storm: `{start: 5s, duration: 2s, period: 1ms, every: 10s}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StormRaw {
+    /// Offset of the (first) storm from the start of each observation window, e.g. `5s`.
+    pub start: DurationText,
+    /// How long a storm lasts, e.g. `2s`.
+    pub duration: DurationText,
+    /// Gap between messages during the storm, e.g. `1ms` (1,000 messages/s); at least 10us.
+    pub period: DurationText,
+    /// Repeat the storm with this period, start to start (on/off traffic), e.g. `10s`; at
+    /// least `duration`.
+    #[serde(default)]
+    pub every: Option<DurationText>,
 }
 
 /// How a flow's messages are spaced.

@@ -94,8 +94,6 @@ pub struct FlowState {
     pub attempt: u32,
     /// When the current poll's first attempt (or the last publication) was sent.
     pub poll_started: u64,
-    /// Latency added to every message by inspection on crossed conduits (ns).
-    pub extra_ns: u64,
     /// Publications delivered (for the watchdog).
     pub arrivals: u32,
     /// Consecutive failed polls.
@@ -471,7 +469,6 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     comm_failed: false,
                     arrivals: 0,
                     stale: false,
-                    extra_ns: 0,
                     live: LiveCounts::ZERO,
                     // Histograms are created at full precision on their first flush, so a
                     // flow that never completes a message allocates none.
