@@ -509,9 +509,11 @@ pub enum RestartRaw {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SideEffectsRaw {
-    /// Processing time added to every request.
+    /// Processing time added to every message the patched device handles (requests it
+    /// serves, publications it sends, messages it receives): a constant (`150us`) or a
+    /// distribution drawn per message (`{uniform: {min: 100us, max: 300us}}`).
     #[serde(default)]
-    pub added_service_time: Option<DurationText>,
+    pub added_service_time: Option<DistRaw<DurationText>>,
     /// CPU load added (fraction, e.g. 0.05). It adds to the asset's load: the scan stretches
     /// by 1 / (1 − base − added), the total load capped at 0.95.
     #[serde(default)]
@@ -628,9 +630,11 @@ pub struct ControlRaw {
     /// Virtual patch: probability that a blocked exploit still gets through (default 0.05).
     #[serde(default)]
     pub miss_probability: Option<f64>,
-    /// Virtual patch: latency added to messages crossing the conduit.
+    /// Virtual patch: inspection time per message crossing the conduit, served in the IPS (or
+    /// firewall) on the route: a constant (`400us`) or a distribution drawn per message
+    /// (`{lognormal: {median: 300us, p95: 1ms}}`).
     #[serde(default)]
-    pub inspection_latency: Option<DurationText>,
+    pub inspection_latency: Option<DistRaw<DurationText>>,
     /// Time from enabling to effective (default 0).
     #[serde(default)]
     pub deploy_time: Option<DistRaw<DurationText>>,

@@ -123,7 +123,9 @@ impl Step<'_, '_> {
         let fx = &self.model.scenario.patches[patch as usize].side_effects;
         let installs_scan = self.model.patch_scan[patch as usize];
         let node = self.node(asset);
-        node.extra_service_ns += fx.added_service_time.as_nanos();
+        if fx.added_service_time.is_some() {
+            node.added_service.push(patch);
+        }
         if fx.added_cpu_load > 0.0 {
             let base = node.cpu_load;
             let new = (base + fx.added_cpu_load).min(crate::state::MAX_CPU_LOAD);
@@ -149,9 +151,14 @@ impl Step<'_, '_> {
     /// deferral of side effects is `ops`'s, see `Ledger::deferred_effects`).
     fn processing_ns(&mut self, asset: u32, flow: u32, at: usize) -> u64 {
         let model = self.model;
-        let node = self.node_ref(asset);
-        let (extra, stretch) = (node.extra_service_ns, node.scan_stretch);
-        let base = model.service[asset as usize].sample(self.rng).as_nanos() + extra;
+        let node = &*self.c.nodes[asset as usize];
+        let stretch = node.scan_stretch;
+        let mut base = model.service[asset as usize].sample(self.rng).as_nanos();
+        for &p in &node.added_service {
+            if let Some(d) = &model.scenario.patches[p as usize].side_effects.added_service_time {
+                base += d.sample(self.rng).as_nanos();
+            }
+        }
         let mut ns = if stretch == 1.0 || model.forwards[asset as usize] {
             base
         } else {
@@ -161,7 +168,7 @@ impl Step<'_, '_> {
         if !f.inspections.is_empty() && self.observing == Some(1) {
             for i in &f.inspections {
                 if usize::from(i.at) == at && self.ops.controls_active[i.control as usize] {
-                    ns += i.latency_ns;
+                    ns += i.latency.sample(self.rng).as_nanos();
                 }
             }
         }

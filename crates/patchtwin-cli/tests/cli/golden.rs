@@ -48,6 +48,16 @@ const RUNS: &[Case] = &[
         args: &["scenarios/water-treatment.yaml", "--runs", "40"],
     },
     Case {
+        name: "relay-firmware",
+        args: &[
+            "scenarios/relay-firmware.yaml",
+            "--runs",
+            "10",
+            "--observe",
+            "5s",
+        ],
+    },
+    Case {
         name: "large-plant",
         args: &[
             "scenarios/large-plant.yaml",

@@ -80,14 +80,14 @@ pub struct CompiledFlow {
 /// the consumer, `0..=links.len()`) that inspects every message of the flow, request and
 /// response alike, while the control is in force. Inspection is service in that device's own
 /// queue (see `net`), so traffic that does not cross the device is never delayed by it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Inspection {
     /// Route position of the inspecting device, counted from the consumer.
     pub at: u16,
     /// The control (a virtual patch on a conduit the flow crosses).
     pub control: u32,
-    /// The control's inspection time per message (ns).
-    pub latency_ns: u64,
+    /// The control's inspection time per message, drawn per message.
+    pub latency: DurationDist,
 }
 
 /// The inspections of the flow whose route is `hops`: for every virtual patch on a conduit the
@@ -126,7 +126,7 @@ pub fn inspections(s: &Scenario, hops: &[patchtwin_model::AssetIdx]) -> Vec<Insp
         out.push(Inspection {
             at: at as u16,
             control: ci as u32,
-            latency_ns: inspection_latency.as_nanos(),
+            latency: inspection_latency.clone(),
         });
     }
     out

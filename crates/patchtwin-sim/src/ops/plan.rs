@@ -319,9 +319,9 @@ impl Step<'_, '_> {
             let n = (0..self.model.flows.len())
                 .filter(|f| self.model.flows[*f].conduits.contains(&conduit.0))
                 .count();
-            let lat = *inspection_latency;
+            let lat = inspection_latency.mean();
             self.note(now, &c.id, "control", || {
-                format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message in the inspecting device)")
+                format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message on average, in the inspecting device)")
             });
         } else if let ControlEffect::Segmentation { conduit, .. } = &c.effect {
             // Flows the conduit no longer admits under the segmentation in force are cut (the

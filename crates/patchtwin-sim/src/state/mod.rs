@@ -33,8 +33,9 @@ pub struct Node {
     /// Factor stretching every scan: `1 / (1 − cpu_load)`. At spawn the base load's
     /// ([`stretch_for_load`]); a patch that adds load raises it to `1 / (1 − base − added)`.
     pub scan_stretch: f64,
-    /// Service time added by patches' side effects (ns).
-    pub extra_service_ns: u64,
+    /// Patches whose side effects add service time to every message this asset handles
+    /// (drawn per message from each patch's `added_service_time`).
+    pub added_service: Vec<u32>,
     /// CPU load (base plus what patches added), at most [`MAX_CPU_LOAD`].
     pub cpu_load: f64,
     /// When the asset's request processing is next free (FIFO service).
@@ -441,7 +442,7 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     // The base load stretches every scan from the start; a patch's added load
                     // multiplies in `(1 − base) / (1 − base − added)` (`ops::plan`).
                     scan_stretch: stretch_for_load(b.cpu_load),
-                    extra_service_ns: 0,
+                    added_service: Vec::new(),
                     cpu_load: b.cpu_load.clamp(0.0, MAX_CPU_LOAD),
                     busy_until: 0,
                     queued: 0,
