@@ -69,9 +69,7 @@ pub fn clopper_pearson(k: u64, n: u64) -> Estimate {
     }
     let k = k.min(n);
     let (kf, nf) = (k as f64, n as f64);
-    let quantile = |a: f64, b: f64, q: f64| {
-        Beta::new(a, b).map_or(f64::NAN, |d| d.inverse_cdf(q))
-    };
+    let quantile = |a: f64, b: f64, q: f64| Beta::new(a, b).map_or(f64::NAN, |d| d.inverse_cdf(q));
     let lo = if k == 0 {
         0.0
     } else {
@@ -291,9 +289,15 @@ mod clopper_pearson_tests {
         for (k, n) in [(1, 10), (3, 50), (7, 1000), (40, 100)] {
             let e = clopper_pearson(k, n);
             let upper_tail = 1.0 - binom_cdf(k - 1, n, e.lo);
-            assert!((upper_tail - 0.025).abs() < 1e-6, "lo of {k}/{n}: {upper_tail}");
+            assert!(
+                (upper_tail - 0.025).abs() < 1e-6,
+                "lo of {k}/{n}: {upper_tail}"
+            );
             let lower_tail = binom_cdf(k, n, e.hi);
-            assert!((lower_tail - 0.025).abs() < 1e-6, "hi of {k}/{n}: {lower_tail}");
+            assert!(
+                (lower_tail - 0.025).abs() < 1e-6,
+                "hi of {k}/{n}: {lower_tail}"
+            );
         }
     }
 

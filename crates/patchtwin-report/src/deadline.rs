@@ -162,7 +162,10 @@ pub fn blocks(summary: &Summary) -> Vec<Block> {
     let text = |s: String| vec![Span::Text(s)];
     let mut rows: Vec<Vec<Line>> = Vec::new();
     for p in &summary.plans {
-        let windows = [("before", Some(&p.timing.flows)), ("after", p.timing.after.as_ref())];
+        let windows = [
+            ("before", Some(&p.timing.flows)),
+            ("after", p.timing.after.as_ref()),
+        ];
         for (when, flows) in windows {
             for f in flows.into_iter().flatten() {
                 let Some(t) = &f.deadline_target else {
@@ -171,7 +174,11 @@ pub fn blocks(summary: &Summary) -> Vec<Block> {
                 rows.push(vec![
                     vec![Span::Code(f.id.clone())],
                     vec![Span::Text(format!("{when}, ")), Span::Code(p.id.clone())],
-                    text(format!("≤ {} beyond {} ms", sci(t.p_max), trim(f.deadline_ms))),
+                    text(format!(
+                        "≤ {} beyond {} ms",
+                        sci(t.p_max),
+                        trim(f.deadline_ms)
+                    )),
                     text(format!("{} / {}", t.late, t.messages)),
                     text(format!("{} [{}, {}]", sci(t.p_late), sci(t.lo), sci(t.hi))),
                     text(t.verdict.clone()),
@@ -191,9 +198,16 @@ pub fn blocks(summary: &Summary) -> Vec<Block> {
                 .to_string(),
         )]),
         Block::Table {
-            head: ["flow", "when", "target", "late / messages", "P(late) [95%]", "verdict"]
-                .map(String::from)
-                .to_vec(),
+            head: [
+                "flow",
+                "when",
+                "target",
+                "late / messages",
+                "P(late) [95%]",
+                "verdict",
+            ]
+            .map(String::from)
+            .to_vec(),
             right: vec![false, false, false, true, true, false],
             rows,
         },

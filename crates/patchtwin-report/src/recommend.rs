@@ -234,7 +234,8 @@ fn pick(summary: &Summary) -> Option<(usize, Option<usize>, bool)> {
         .copied()
         .filter(|&i| i == leader || near_tie(summary, i, leader))
         .filter(|&i| {
-            crate::deadline::meets_targets(&plans[i]) == crate::deadline::meets_targets(&plans[leader])
+            crate::deadline::meets_targets(&plans[i])
+                == crate::deadline::meets_targets(&plans[leader])
         })
         .min_by(|&a, &b| by_loss(summary, a, b).then(by_dual(a, b)))
         .unwrap_or(leader);

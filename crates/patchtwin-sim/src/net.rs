@@ -155,7 +155,10 @@ impl Step<'_, '_> {
         let stretch = node.scan_stretch;
         let mut base = model.service[asset as usize].sample(self.rng).as_nanos();
         for &p in &node.added_service {
-            if let Some(d) = &model.scenario.patches[p as usize].side_effects.added_service_time {
+            if let Some(d) = &model.scenario.patches[p as usize]
+                .side_effects
+                .added_service_time
+            {
                 base += d.sample(self.rng).as_nanos();
             }
         }

@@ -177,8 +177,14 @@ plans: [{id: defer}]
 /// `flows` are the ids of the flows to keep.
 fn ips_plant(flows: &[&str], extra: &str) -> Compiled {
     let all = [
-        ("goose", "  - {id: goose, kind: publish, protocol: goose, consumer: ied-b, producer: ied-a, period: 4.0123457ms, response_size: 300B, on_loss: {watchdog: 1s}}"),
-        ("mms", "  - {id: mms, kind: poll, protocol: mms, consumer: gw, producer: ied-a, period: 10.0123457ms, phase: 1ms, request_size: 100B, response_size: 100B, timeout: 5ms}"),
+        (
+            "goose",
+            "  - {id: goose, kind: publish, protocol: goose, consumer: ied-b, producer: ied-a, period: 4.0123457ms, response_size: 300B, on_loss: {watchdog: 1s}}",
+        ),
+        (
+            "mms",
+            "  - {id: mms, kind: poll, protocol: mms, consumer: gw, producer: ied-a, period: 10.0123457ms, phase: 1ms, request_size: 100B, response_size: 100B, timeout: 5ms}",
+        ),
     ];
     let flows: Vec<&str> = all
         .iter()
@@ -268,7 +274,10 @@ fn inspection_is_service_in_the_ips_and_never_in_before() {
     // Nothing else queues behind the inspection: the GOOSE mean stays within its own noise.
     let goose_shift =
         after[goose].mean_latency_ns().unwrap() - vpatch.flows[goose].mean_latency_ns().unwrap();
-    assert!(goose_shift.abs() < 30_000.0, "GOOSE moved by {goose_shift} ns");
+    assert!(
+        goose_shift.abs() < 30_000.0,
+        "GOOSE moved by {goose_shift} ns"
+    );
 }
 
 #[test]

@@ -165,7 +165,9 @@ fn storm(ctx: &mut Ctx, st: &StormRaw, path: &str) -> Option<Storm> {
     if period < Duration(10 * unit::US) {
         ctx.err_at(
             &join_key(&at, "period"),
-            format!("a storm's message period must be at least 10us (100,000 messages/s), got {period}"),
+            format!(
+                "a storm's message period must be at least 10us (100,000 messages/s), got {period}"
+            ),
         );
         ok = false;
     }
