@@ -181,6 +181,10 @@ impl Step<'_, '_> {
     /// Queues `event` (the end of processing a message) in `asset`'s processor: processing
     /// starts at `ready` or when the messages ahead of it are done (FIFO), and lasts `service`.
     /// A full queue drops the message (see `saturation`).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a device, its queue, and the message that joins it"
+    )]
     fn enqueue(
         &mut self,
         q: &mut EventQueue<Event>,
