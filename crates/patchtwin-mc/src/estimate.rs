@@ -53,6 +53,44 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
     }
 }
 
+/// Clopper–Pearson exact two-sided 95% interval for `k` successes in `n` trials: the bounds
+/// are the 2.5% quantile of Beta(k, n − k + 1) and the 97.5% quantile of Beta(k + 1, n − k)
+/// (Clopper and Pearson 1934), exactly 0 at k = 0 and exactly 1 at k = n. At k = 0 the upper
+/// bound is `1 − 0.025^(1/n)` ≈ 3.69 / n (the two-sided cousin of the one-sided "rule of
+/// three", 3 / n). Conservative: the coverage is at least 95% for every true p.
+pub fn clopper_pearson(k: u64, n: u64) -> Estimate {
+    use statrs::distribution::Beta;
+    if n == 0 {
+        return Estimate {
+            mean: 0.0,
+            lo: 0.0,
+            hi: 1.0,
+        };
+    }
+    let k = k.min(n);
+    let (kf, nf) = (k as f64, n as f64);
+    let quantile = |a: f64, b: f64, q: f64| Beta::new(a, b).map_or(f64::NAN, |d| d.inverse_cdf(q));
+    let lo = if k == 0 {
+        0.0
+    } else {
+        quantile(kf, nf - kf + 1.0, 0.025)
+    };
+    let hi = if k == n {
+        1.0
+    } else if k == 0 {
+        // Closed form (the Beta(1, n) quantile), exact for any n.
+        1.0 - 0.025f64.powf(1.0 / nf)
+    } else {
+        quantile(kf + 1.0, nf - kf, 0.975)
+    };
+    let p = kf / nf;
+    Estimate {
+        mean: p,
+        lo: lo.clamp(0.0, p),
+        hi: hi.clamp(p, 1.0),
+    }
+}
+
 /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
 pub fn t975(df: u64) -> f64 {
     if df == 0 {
@@ -226,6 +264,53 @@ impl Moments {
             lo: crossing(Z_TWO_SIDED_95, -1.0, mean),
             hi: crossing(-Z_TWO_SIDED_95, mean, 1.0),
         }
+    }
+}
+
+#[cfg(test)]
+mod clopper_pearson_tests {
+    use super::clopper_pearson;
+
+    /// Exact bounds checked against their defining equations: at the lower bound
+    /// P(X ≥ k) = 2.5%, at the upper bound P(X ≤ k) = 2.5%, X ~ Binomial(n, p), with the
+    /// binomial sums computed term by term here (not through the Beta function).
+    fn binom_cdf(k: u64, n: u64, p: f64) -> f64 {
+        let mut term = (1.0 - p).powi(n as i32);
+        let mut sum = term;
+        for i in 0..k {
+            term *= (n - i) as f64 / (i + 1) as f64 * p / (1.0 - p);
+            sum += term;
+        }
+        sum
+    }
+
+    #[test]
+    fn bounds_solve_the_binomial_tail_equations() {
+        for (k, n) in [(1, 10), (3, 50), (7, 1000), (40, 100)] {
+            let e = clopper_pearson(k, n);
+            let upper_tail = 1.0 - binom_cdf(k - 1, n, e.lo);
+            assert!(
+                (upper_tail - 0.025).abs() < 1e-6,
+                "lo of {k}/{n}: {upper_tail}"
+            );
+            let lower_tail = binom_cdf(k, n, e.hi);
+            assert!(
+                (lower_tail - 0.025).abs() < 1e-6,
+                "hi of {k}/{n}: {lower_tail}"
+            );
+        }
+    }
+
+    #[test]
+    fn zero_successes_give_about_3_69_over_n() {
+        let e = clopper_pearson(0, 100_000);
+        assert_eq!((e.mean, e.lo), (0.0, 0.0));
+        // 1 − 0.025^(1/n) → −ln(0.025)/n = 3.689/n for large n; P(X = 0) = (1 − hi)^n = 2.5%.
+        assert!((e.hi * 100_000.0 - 3.6889).abs() < 1e-3, "{}", e.hi);
+        assert!(((1.0 - e.hi).powi(100_000) - 0.025).abs() < 1e-9);
+        let all = clopper_pearson(5, 5);
+        assert_eq!(all.hi, 1.0);
+        assert_eq!(clopper_pearson(0, 0).hi, 1.0);
     }
 }
 

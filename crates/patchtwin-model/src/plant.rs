@@ -306,6 +306,26 @@ pub struct Flow {
     pub poisson: bool,
     /// Exponentially distributed message sizes (means as given) instead of fixed sizes.
     pub exponential_sizes: bool,
+    /// A scheduled storm (burst) in every observation window, if any.
+    pub storm: Option<Storm>,
+    /// Target: the probability of a message later than `deadline` is at most this (checked
+    /// with an exact interval per plan, before and after), if set.
+    pub deadline_p_max: Option<f64>,
+}
+
+/// A scheduled storm of a flow: from `start` after the beginning of each observation window,
+/// for `duration`, messages come every `period` (or Poisson with that mean gap, for a Poisson
+/// flow) instead of the flow's own period; repeated every `every` if set (on/off traffic).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Storm {
+    /// Offset of the first storm from the start of an observation window.
+    pub start: Duration,
+    /// How long each storm lasts.
+    pub duration: Duration,
+    /// Gap between messages during a storm.
+    pub period: Duration,
+    /// Storms repeat with this period (start to start), if set.
+    pub every: Option<Duration>,
 }
 
 /// What a dependency asks to be healthy.

@@ -100,8 +100,8 @@ pub enum RestartScope {
 /// Changes to timing behaviour after a patch or control is in place.
 #[derive(Clone, Debug, Default)]
 pub struct SideEffects {
-    /// Added processing time per request.
-    pub added_service_time: Duration,
+    /// Added processing time per message the device handles, drawn per message; `None`: none.
+    pub added_service_time: Option<DurationDist>,
     /// Added CPU load (fraction): the scan stretches by `1 / (1 − base − added)`, the total
     /// load capped at 0.95.
     pub added_cpu_load: f64,
@@ -195,8 +195,9 @@ pub enum ControlEffect {
         blocks: Vec<VulnIdx>,
         /// Probability that a blocked exploit still gets through.
         miss_probability: f64,
-        /// Latency added to every message crossing the conduit.
-        inspection_latency: Duration,
+        /// Inspection time of every message crossing the conduit (drawn per message), served
+        /// in the inspecting device on the route.
+        inspection_latency: DurationDist,
     },
 }
 

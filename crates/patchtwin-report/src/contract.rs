@@ -109,6 +109,9 @@ pub struct FlowTiming {
     pub deadline_ms: f64,
     /// Share of polls/publications that missed the deadline or never completed.
     pub deadline_miss_rate: f64,
+    /// The flow's deadline target (`deadline_p_max`) against this window, with an exact
+    /// interval (`deadline` module); null when the flow has none.
+    pub deadline_target: Option<crate::deadline::DeadlineTarget>,
     /// Attempts that timed out (all replications).
     pub timeouts: u64,
     /// Polls issued or publications sent.
@@ -503,6 +506,7 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         } else {
             misses as f64 / total as f64
         },
+        deadline_target: crate::deadline::target(f.deadline_p_max, misses, total),
         timeouts: st.timeouts,
         sent: st.sent,
         completed: st.completed,

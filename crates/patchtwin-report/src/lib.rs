@@ -15,7 +15,9 @@
 //!
 //! The decision: [`ssvc`] derives CERT/CC's SSVC deployer decision for every vulnerability
 //! under every plan; [`recommend`] names the preferred plan and says why. Both only read the
-//! estimates above (and the scenario); neither adds a statistic.
+//! estimates above (and the scenario); neither adds a statistic. [`deadline`] judges flows'
+//! deadline targets per plan from exact counts (the interval is `patchtwin_mc`'s) for the
+//! report and the recommendation.
 //!
 //! The exchange formats: [`ssvc_v2`] writes SSVC v2 SelectionLists (`ssvc.json`), [`bod`]
 //! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
@@ -31,6 +33,7 @@ pub mod charts;
 pub mod consequences;
 mod contract;
 pub mod csv;
+pub mod deadline;
 pub mod document;
 pub mod format;
 pub mod html;

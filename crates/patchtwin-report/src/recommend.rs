@@ -225,11 +225,18 @@ fn pick(summary: &Summary) -> Option<(usize, Option<usize>, bool)> {
     };
     let mut order: Vec<usize> = (0..plans.len()).collect();
     order.sort_by(|&a, &b| by_dual(a, b));
+    // Deadline targets are an operational-success criterion: plans that clearly miss one are
+    // ranked after every plan that does not (`deadline`).
+    order.sort_by_key(|&i| !crate::deadline::meets_targets(&plans[i]));
     let leader = *order.first()?;
     let chosen = order
         .iter()
         .copied()
         .filter(|&i| i == leader || near_tie(summary, i, leader))
+        .filter(|&i| {
+            crate::deadline::meets_targets(&plans[i])
+                == crate::deadline::meets_targets(&plans[leader])
+        })
         .min_by(|&a, &b| by_loss(summary, a, b).then(by_dual(a, b)))
         .unwrap_or(leader);
     let runner_up = order.iter().copied().find(|&i| i != chosen);
@@ -331,6 +338,7 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
 
     // 1b. Whether any plan is acceptable at all, and what was not rehearsed.
     reasons.extend(no_plan_meets(summary, p));
+    reasons.extend(crate::deadline::sentence(summary, p));
     reasons.extend(not_run_sentence(summary));
 
     // 2. Against the runner-up on dual success, paired: the tie-break when it decided, else

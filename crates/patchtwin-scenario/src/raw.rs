@@ -381,6 +381,32 @@ pub struct FlowRaw {
     /// means (variable-length reads, file transfers).
     #[serde(default)]
     pub sizes: Option<SizesRaw>,
+    /// A scheduled storm (burst) in every observation window, e.g. a fault storm
+    /// `{start: 5s, duration: 2s, period: 1ms}` (1,000 messages/s for 2 s, 5 s into each
+    /// window); with `every: 10s` it repeats (on/off traffic).
+    #[serde(default)]
+    pub storm: Option<StormRaw>,
+    /// Deadline target: the probability that a message (a poll's round trip, a publication)
+    /// is later than `deadline` must be at most this, e.g. `1e-4`. Reported per plan before and
+    /// after with an exact (Clopper–Pearson) interval; the recommendation requires it.
+    #[serde(default)]
+    pub deadline_p_max: Option<f64>,
+}
+
+/// A flow's scheduled storm: `{start: 5s, duration: 2s, period: 1ms, every: 10s}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StormRaw {
+    /// Offset of the (first) storm from the start of each observation window, e.g. `5s`.
+    pub start: DurationText,
+    /// How long a storm lasts, e.g. `2s`.
+    pub duration: DurationText,
+    /// Gap between messages during the storm, e.g. `1ms` (1,000 messages/s); at least 10us.
+    pub period: DurationText,
+    /// Repeat the storm with this period, start to start (on/off traffic), e.g. `10s`; at
+    /// least `duration`.
+    #[serde(default)]
+    pub every: Option<DurationText>,
 }
 
 /// How a flow's messages are spaced.
@@ -562,9 +588,11 @@ pub enum RestartRaw {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SideEffectsRaw {
-    /// Processing time added to every request.
+    /// Processing time added to every message the patched device handles (requests it
+    /// serves, publications it sends, messages it receives): a constant (`150us`) or a
+    /// distribution drawn per message (`{uniform: {min: 100us, max: 300us}}`).
     #[serde(default)]
-    pub added_service_time: Option<DurationText>,
+    pub added_service_time: Option<DistRaw<DurationText>>,
     /// CPU load added (fraction, e.g. 0.05). It adds to the asset's load: the scan stretches
     /// by 1 / (1 − base − added), the total load capped at 0.95.
     #[serde(default)]
@@ -681,9 +709,11 @@ pub struct ControlRaw {
     /// Virtual patch: probability that a blocked exploit still gets through (default 0.05).
     #[serde(default)]
     pub miss_probability: Option<f64>,
-    /// Virtual patch: latency added to messages crossing the conduit.
+    /// Virtual patch: inspection time per message crossing the conduit, served in the IPS (or
+    /// firewall) on the route: a constant (`400us`) or a distribution drawn per message
+    /// (`{lognormal: {median: 300us, p95: 1ms}}`).
     #[serde(default)]
-    pub inspection_latency: Option<DurationText>,
+    pub inspection_latency: Option<DistRaw<DurationText>>,
     /// Time from enabling to effective (default 0).
     #[serde(default)]
     pub deploy_time: Option<DistRaw<DurationText>>,

@@ -129,6 +129,7 @@ impl<'m> Replication<'m> {
             ops: &mut ledger,
             observing: None,
             observe_until: 0,
+            observe_from: 0,
         };
         step.update_exposure(0);
         while let Some((now, event)) = queue.pop() {
@@ -185,6 +186,13 @@ impl Step<'_, '_> {
                 bytes,
                 stamp,
             } => self.hop(q, now, flow, pos, back, stamp, bytes),
+            Event::Processed {
+                flow,
+                pos,
+                back,
+                bytes,
+                stamp,
+            } => self.processed(q, now, flow, pos, back, stamp, bytes),
             Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
             Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
             Event::Watchdog {
@@ -267,6 +275,7 @@ impl Step<'_, '_> {
         let flow = match *next {
             Event::Fire { flow }
             | Event::Hop { flow, .. }
+            | Event::Processed { flow, .. }
             | Event::Respond { flow, .. }
             | Event::Timeout { flow, .. }
             | Event::Watchdog { flow, .. } => flow,
@@ -281,10 +290,12 @@ impl Step<'_, '_> {
 
     fn observe_start(&mut self, q: &mut EventQueue<Event>, now: u64, phase: u8) {
         let previous = self.observing.replace(phase);
+        self.observe_from = now;
         self.observe_until = now
             .saturating_add(self.settings.observe_ns)
             .min(self.settings.horizon_ns);
         if phase == 1 {
+            self.apply_deferred_effects(now);
             for st in &mut self.c.flows {
                 st.close_phase(usize::from(previous.unwrap_or(0)));
                 st.outstanding = false;

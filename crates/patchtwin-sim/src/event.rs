@@ -20,6 +20,16 @@ pub enum Event {
         bytes: u32,
         stamp: u64,
     },
+    /// A device finished processing a message at route position `pos` counted from its
+    /// sender (the sender itself at 0, the receiver at the end): the message moves on, or is
+    /// delivered. Fields as for `Hop`.
+    Processed {
+        flow: u32,
+        pos: u16,
+        back: bool,
+        bytes: u32,
+        stamp: u64,
+    },
     /// The producer starts answering a poll.
     Respond { flow: u32, tag: u32 },
     /// The consumer's wait for an answer ends (the flow's lazily re-armed timer: see

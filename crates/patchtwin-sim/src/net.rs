@@ -1,12 +1,26 @@
 //! Message-level handlers: polls and publications, hop-by-hop transmission over FIFO link
-//! queues, service at scan boundaries (each controller's running scan clock,
-//! [`next_scan_end`]), timeouts, retries, comm-fail and watchdogs.
+//! queues, device-side processing in each device's own FIFO queue (the sender's, every
+//! forwarding or inspecting device's, the receiver's), service at scan boundaries (each
+//! controller's running scan clock, [`next_scan_end`]), timeouts, retries, comm-fail and
+//! watchdogs.
+//!
+//! Every message is processed by each device it passes: the consumer sending a request, every
+//! network device forwarding it (inspection by a control in force is service in the
+//! inspecting device, `compiled::Inspection`), the producer serving it at the end of its
+//! running scan, the devices forwarding the answer and the consumer receiving it; a
+//! publication is produced at the end of the publisher's running scan (a controller's logic
+//! publishes what a scan computed) and processed by every device to its subscriber. A device's
+//! processing time is its service time plus what patches added, stretched by its CPU load
+//! (`1 / (1 − load)`, as its scan), in one FIFO queue per device (`Node::busy_until`); the
+//! message moves on when processing ends (`Event::Processed`), so a message reaches the next
+//! link's transmitter only when it is really there. Timing effects of the plan (inspection,
+//! patch side effects) never act inside the baseline window: "before" is the plant as found.
 //!
 //! These run only inside observation windows and measure timing. They do not drive cascades:
 //! the operations layer (`ops`) decides when a flow counts as failed, using detection delays
 //! derived from the same parameters (see `ops::detection_delay_ns`).
 
-use crate::compiled::{CompiledFlow, ScanCycle, serialization_ns};
+use crate::compiled::{CompiledFlow, HopLink, ScanCycle, serialization_ns};
 use crate::event::Event;
 use crate::outcome::SaturatedQueue;
 use crate::queue::EventQueue;
@@ -46,8 +60,21 @@ impl Step<'_, '_> {
         } else {
             f.period_ns
         };
-        if now + gap < self.observe_until {
-            q.schedule(now + gap, Event::Fire { flow });
+        let next = match f.storm {
+            None => now + gap,
+            Some(storm) => {
+                let from = self.observe_from;
+                let storm_gap = if f.poisson {
+                    let x: f64 = Exp1.sample(self.rng);
+                    round_u64(x * storm[2] as f64).max(1)
+                } else {
+                    storm[2]
+                };
+                from + storm_next(storm, now - from, gap, storm_gap)
+            }
+        };
+        if next < self.observe_until {
+            q.schedule(next, Event::Fire { flow });
         }
         let producer = f.producer;
         match f.kind {
@@ -66,9 +93,9 @@ impl Step<'_, '_> {
                 st.poll_started = now;
                 st.tag = st.tag.wrapping_add(1);
                 st.live.sent += 1;
-                let (tag, extra) = (st.tag, st.extra_ns);
+                let tag = st.tag;
                 arm_timer(q, st, now + timeout, Event::Timeout { flow, tag }, eager);
-                self.send(q, now + extra, flow, 0, false, u64::from(tag), bytes);
+                self.originate(q, now, flow, false, u64::from(tag), bytes);
             }
             FlowKind::Publish => {
                 let bytes = self.message_bytes(f, true);
@@ -77,12 +104,146 @@ impl Step<'_, '_> {
                 st.live.sent += 1;
                 st.tag = st.tag.wrapping_add(1);
                 st.poll_started = now;
-                let extra = st.extra_ns;
                 if up {
-                    self.send(q, now + extra, flow, 0, true, now, bytes);
+                    self.originate(q, now, flow, true, now, bytes);
                 }
             }
         }
+    }
+
+    /// A patch installed on `asset`: its side effects act on the timing model from now on —
+    /// or, when installed inside the baseline window, from the window's end
+    /// ([`Step::apply_deferred_effects`]), so that "before" measures the plant as found even
+    /// for a change made at t = 0.
+    pub(crate) fn side_effects(&mut self, now: u64, asset: u32, patch: u32) {
+        if now < self.settings.observe_ns {
+            self.ops.deferred_effects.push((asset, patch));
+            return;
+        }
+        let fx = &self.model.scenario.patches[patch as usize].side_effects;
+        let installs_scan = self.model.patch_scan[patch as usize];
+        let node = self.node(asset);
+        if fx.added_service_time.is_some() {
+            node.added_service.push(patch);
+        }
+        if fx.added_cpu_load > 0.0 {
+            let base = node.cpu_load;
+            let new = (base + fx.added_cpu_load).min(crate::state::MAX_CPU_LOAD);
+            node.scan_stretch *= (1.0 - base) / (1.0 - new);
+            node.cpu_load = new;
+        }
+        if let Some(sc) = installs_scan {
+            node.scan = Some(sc);
+        }
+    }
+
+    /// The baseline window closed: the side effects installed inside it take effect.
+    pub(crate) fn apply_deferred_effects(&mut self, now: u64) {
+        for (asset, patch) in std::mem::take(&mut self.ops.deferred_effects) {
+            self.side_effects(now, asset, patch);
+        }
+    }
+
+    /// Time the device at route position `at` (counted from the consumer) of `flow` takes to
+    /// process one of its messages: its service time plus what patches added, stretched by its
+    /// CPU load (not for a network device, which forwards in hardware), plus the inspection of every control in force that inspects the flow there.
+    /// Patch side effects and inspection are in force only after the baseline window (the
+    /// deferral of side effects is `ops`'s, see `Ledger::deferred_effects`).
+    fn processing_ns(&mut self, asset: u32, flow: u32, at: usize) -> u64 {
+        let model = self.model;
+        let node = &*self.c.nodes[asset as usize];
+        let stretch = node.scan_stretch;
+        let mut base = model.service[asset as usize].sample(self.rng).as_nanos();
+        for &p in &node.added_service {
+            if let Some(d) = &model.scenario.patches[p as usize]
+                .side_effects
+                .added_service_time
+            {
+                base += d.sample(self.rng).as_nanos();
+            }
+        }
+        let mut ns = if stretch == 1.0 || model.forwards[asset as usize] {
+            base
+        } else {
+            round_u64(base as f64 * stretch)
+        };
+        let f = &model.flows[flow as usize];
+        if !f.inspections.is_empty() && self.observing == Some(1) {
+            for i in &f.inspections {
+                if usize::from(i.at) == at && self.ops.controls_active[i.control as usize] {
+                    ns += i.latency.sample(self.rng).as_nanos();
+                }
+            }
+        }
+        ns
+    }
+
+    /// Queues `event` (the end of processing a message) in `asset`'s processor: processing
+    /// starts at `ready` or when the messages ahead of it are done (FIFO), and lasts `service`.
+    /// A full queue drops the message (see `saturation`).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a device, its queue, and the message that joins it"
+    )]
+    fn enqueue(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        ready: u64,
+        asset: u32,
+        service: u64,
+        flow: u32,
+        event: Event,
+    ) {
+        let node = &mut *self.c.nodes[asset as usize];
+        if node.queued >= QUEUE_BOUND {
+            self.flow_state(flow).live.lost += 1;
+            self.queue_full(now, SaturatedQueue::Server { asset });
+            return;
+        }
+        node.queued += 1;
+        let start = ready.max(node.busy_until);
+        node.busy_until = start + service;
+        q.schedule(start + service, event);
+    }
+
+    /// The sender of a new message (the consumer's request, or the producer's publication at
+    /// the end of its running scan) processes it, then sends it (`processed`).
+    fn originate(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        flow: u32,
+        back: bool,
+        stamp: u64,
+        bytes: u32,
+    ) {
+        let model = self.model;
+        let f = &model.flows[flow as usize];
+        let (asset, at) = if back {
+            (f.producer, f.links.len())
+        } else {
+            (f.links[0].consumer_side, 0)
+        };
+        let service = self.processing_ns(asset, flow, at);
+        let ready = if back {
+            let rng = &mut *self.rng;
+            let node = &mut *self.c.nodes[asset as usize];
+            match node.scan {
+                Some(scan) => next_scan_end(node, &model.scans[scan as usize], now, rng),
+                None => now,
+            }
+        } else {
+            now
+        };
+        let event = Event::Processed {
+            flow,
+            pos: 0,
+            back,
+            bytes,
+            stamp,
+        };
+        self.enqueue(q, now, ready, asset, service, flow, event);
     }
 
     /// Transmits a message leaving route position `pos` onto the next link.
@@ -194,54 +355,72 @@ impl Step<'_, '_> {
         let dir = usize::from(crossed.forward == back);
         lq.queued[dir] = lq.queued[dir].saturating_sub(1);
         let last = pos as usize == n;
-        let phase = self.phase();
         let model = self.model;
-        // Read-only first: most hops cross a network device, which changes no state of its own
-        // (a read skips bevy's change-detection ticks).
-        let node = self.node_ref(asset);
-        let (up, extra_service_ns) = (node.up, node.extra_service_ns);
-        if !up {
+        if !self.node_ref(asset).up {
             self.flow_state(flow).live.lost += 1;
             return;
         }
-        // Every asset but the consumer receiving its answer or publication serves the message.
-        let service = if last && back {
-            0
-        } else {
-            model.service[asset as usize].sample(self.rng).as_nanos() + extra_service_ns
-        };
-        if !last {
-            // A network device forwards after its processing (store-and-forward, inspection).
-            // Forwarding is pipelined in the device; the link queue serializes the rest.
-            self.send(q, now + service, flow, pos, back, stamp, bytes);
-            return;
-        }
-        if !back {
-            // A request reached the producer: serve at the end of the controller's running
-            // scan, or as soon as the FIFO server is free. CPU load stretches the scan.
-            if self.c.nodes[asset as usize].queued >= QUEUE_BOUND {
-                self.flow_state(flow).live.lost += 1;
-                self.queue_full(now, SaturatedQueue::Server { asset });
-                return;
-            }
-            let rng = &mut *self.rng;
-            let node = &mut *self.c.nodes[asset as usize];
-            node.queued += 1;
-            let ready = match node.scan {
-                Some(scan) => next_scan_end(node, &model.scans[scan as usize], now, rng),
-                None => now,
+        let at = if back { n - pos as usize } else { pos as usize };
+        let service = self.processing_ns(asset, flow, at);
+        if !last || back {
+            // A network device forwards (or inspects) after its processing, and the consumer
+            // takes in an answer or publication, each in the device's own FIFO queue.
+            let event = Event::Processed {
+                flow,
+                pos,
+                back,
+                bytes,
+                stamp,
             };
-            let start = ready.max(node.busy_until);
-            node.busy_until = start + service;
-            q.schedule(
-                start + service,
-                Event::Respond {
-                    flow,
-                    tag: stamp as u32,
-                },
-            );
+            self.enqueue(q, now, now, asset, service, flow, event);
             return;
         }
+        // A request reached the producer: serve at the end of the controller's running
+        // scan, or as soon as the FIFO server is free. CPU load stretches the scan.
+        let rng = &mut *self.rng;
+        let node = &mut *self.c.nodes[asset as usize];
+        let ready = match node.scan {
+            Some(scan) => next_scan_end(node, &model.scans[scan as usize], now, rng),
+            None => now,
+        };
+        let event = Event::Respond {
+            flow,
+            tag: stamp as u32,
+        };
+        self.enqueue(q, now, ready, asset, service, flow, event);
+    }
+
+    /// A device finished processing a message at route position `pos` (counted from the
+    /// sender): it leaves the device's queue and moves on, or, at the consumer, is delivered.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the fields of a message in flight"
+    )]
+    pub(crate) fn processed(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        flow: u32,
+        pos: u16,
+        back: bool,
+        stamp: u64,
+        bytes: u32,
+    ) {
+        let f = &self.model.flows[flow as usize];
+        let n = f.links.len();
+        let at = if back { n - pos as usize } else { pos as usize };
+        let asset = route_asset(&f.links, at);
+        let node = self.node(asset);
+        node.queued = node.queued.saturating_sub(1);
+        if !node.up {
+            self.flow_state(flow).live.lost += 1;
+            return;
+        }
+        if (pos as usize) < n {
+            self.send(q, now, flow, pos, back, stamp, bytes);
+            return;
+        }
+        let phase = self.phase();
         // A response or publication reached the consumer.
         let (deadline, kind, watchdog) = (f.deadline_ns, f.kind, f.watchdog_ns);
         let observe_until = self.observe_until;
@@ -304,8 +483,7 @@ impl Step<'_, '_> {
             self.flow_state(flow).live.lost += 1;
             return;
         }
-        let extra = self.flow_ref(flow).extra_ns;
-        self.send(q, now + extra, flow, 0, true, u64::from(tag), bytes);
+        self.send(q, now, flow, 0, true, u64::from(tag), bytes);
     }
 
     pub(crate) fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
@@ -330,10 +508,10 @@ impl Step<'_, '_> {
         if st.attempt < retries {
             st.attempt += 1;
             st.tag = st.tag.wrapping_add(1);
-            let (tag, extra) = (st.tag, st.extra_ns);
+            let tag = st.tag;
             arm_timer(q, st, now + timeout_ns, Event::Timeout { flow, tag }, eager);
             let bytes = self.message_bytes(f, false);
-            self.send(q, now + extra, flow, 0, false, u64::from(tag), bytes);
+            self.originate(q, now, flow, false, u64::from(tag), bytes);
             return;
         }
         st.outstanding = false;
@@ -402,6 +580,52 @@ impl Step<'_, '_> {
                 fl.id
             )
         });
+    }
+}
+
+/// The next message of a flow with a storm `[start, duration, period, every]` (ns, `every` 0:
+/// once), at `rel` ns into the observation window, given the flow's own next gap `gap` and
+/// the storm's `storm_gap`: inside a storm the storm's gap while the storm lasts; otherwise the
+/// flow's own gap, or the start of the next storm if that comes first. Times are relative to
+/// the window's start.
+pub(crate) fn storm_next(storm: [u64; 4], rel: u64, gap: u64, storm_gap: u64) -> u64 {
+    let [start, duration, _, every] = storm;
+    // The storm running at `rel` or the next one: its start.
+    let s = if rel < start || every == 0 {
+        start
+    } else {
+        let k = (rel - start) / every;
+        let s = start + k * every;
+        if rel < s + duration { s } else { s + every }
+    };
+    if rel >= s && rel < s + duration {
+        let cand = rel + storm_gap;
+        if cand < s + duration {
+            return cand;
+        }
+    }
+    let own = rel + gap;
+    // The next storm starting after `rel`.
+    let upcoming = if rel < s {
+        Some(s)
+    } else if every > 0 {
+        Some(s + every)
+    } else {
+        None
+    };
+    match upcoming {
+        Some(u) if u < own => u,
+        _ => own,
+    }
+}
+
+/// The asset at route position `at` counted from the consumer (`0..=links.len()`).
+#[inline]
+fn route_asset(links: &[HopLink], at: usize) -> u32 {
+    if at == 0 {
+        links[0].consumer_side
+    } else {
+        links[at - 1].producer_side
     }
 }
 

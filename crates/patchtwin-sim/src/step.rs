@@ -26,6 +26,8 @@ pub(crate) struct Step<'a, 'm> {
     pub(crate) observing: Option<u8>,
     /// End of the running observation window.
     pub(crate) observe_until: u64,
+    /// Start of the running (or last) observation window (storms are timed from it).
+    pub(crate) observe_from: u64,
 }
 
 impl Step<'_, '_> {
@@ -147,11 +149,6 @@ impl Step<'_, '_> {
     #[inline(always)]
     pub(crate) fn node_ref(&self, asset: u32) -> &Node {
         self.c.nodes[asset as usize]
-    }
-
-    #[inline(always)]
-    pub(crate) fn flow_ref(&self, flow: u32) -> &FlowState {
-        self.c.flows[flow as usize]
     }
 }
 

@@ -68,6 +68,16 @@ const RUNS: &[Case] = &[
         ],
     },
     Case {
+        name: "relay-firmware",
+        args: &[
+            "scenarios/relay-firmware.yaml",
+            "--runs",
+            "10",
+            "--observe",
+            "5s",
+        ],
+    },
+    Case {
         name: "large-plant",
         args: &[
             "scenarios/large-plant.yaml",

@@ -45,6 +45,7 @@ const PLANTS: &[&str] = &[
     "packaging-line",
     "water-treatment",
     "substation",
+    "relay-firmware",
 ];
 
 /// The schema definitions whose fields are walked, and the top-level properties.

@@ -112,6 +112,7 @@ pub(super) fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> 
         ));
         blocks.push(Block::Para(line));
     }
+    blocks.extend(crate::deadline::blocks(summary));
     for c in charts {
         if matches!(c.kind, ChartKind::LatencyCdf(_)) {
             blocks.push(Block::Figure(c.clone()));

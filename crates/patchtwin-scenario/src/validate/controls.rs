@@ -409,6 +409,10 @@ fn virtual_patch(
         conduit: ConduitIdx(conduit?),
         blocks: blocks.into_iter().map(VulnIdx).collect(),
         miss_probability: miss,
-        inspection_latency: c.inspection_latency?.0,
+        inspection_latency: duration_dist(
+            ctx,
+            c.inspection_latency.as_ref()?,
+            &join_key(path, "inspection_latency"),
+        )?,
     })
 }

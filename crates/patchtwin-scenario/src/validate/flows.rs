@@ -105,6 +105,17 @@ fn flow(ctx: &mut Ctx, f: &FlowRaw, path: &str, asset_ids: &Ids) -> Option<Flow>
             ),
         );
     }
+    let storm = f.storm.as_ref().and_then(|st| storm(ctx, st, path));
+    if let Some(p) = f.deadline_p_max
+        && !(p > 0.0 && p < 1.0)
+    {
+        ctx.err_at(
+            &join_key(path, "deadline_p_max"),
+            format!(
+                "`deadline_p_max` is a probability strictly between 0 and 1 (e.g. 1e-4), got {p}"
+            ),
+        );
+    }
     let (Some(c), Some(p)) = (consumer, producer) else {
         return None;
     };
@@ -133,6 +144,48 @@ fn flow(ctx: &mut Ctx, f: &FlowRaw, path: &str, asset_ids: &Ids) -> Option<Flow>
         watchdog,
         poisson: f.arrivals == Some(ArrivalsRaw::Poisson),
         exponential_sizes: f.sizes == Some(SizesRaw::Exponential),
+        storm,
+        deadline_p_max: f.deadline_p_max,
+    })
+}
+
+/// A flow's storm at `path`: a positive duration, a period of at least 10us, and a repeat no
+/// shorter than the storm.
+fn storm(ctx: &mut Ctx, st: &StormRaw, path: &str) -> Option<Storm> {
+    let at = join_key(path, "storm");
+    let (start, duration, period) = (st.start.0, st.duration.0, st.period.0);
+    let mut ok = true;
+    if duration == Duration::ZERO {
+        ctx.err_at(
+            &join_key(&at, "duration"),
+            "a storm must last longer than 0".into(),
+        );
+        ok = false;
+    }
+    if period < Duration(10 * unit::US) {
+        ctx.err_at(
+            &join_key(&at, "period"),
+            format!(
+                "a storm's message period must be at least 10us (100,000 messages/s), got {period}"
+            ),
+        );
+        ok = false;
+    }
+    let every = st.every.map(|e| e.0);
+    if let Some(e) = every
+        && e < duration
+    {
+        ctx.err_at(
+            &join_key(&at, "every"),
+            format!("storms repeat start to start: `every` must be at least the storm's duration ({duration}), got {e}"),
+        );
+        ok = false;
+    }
+    ok.then_some(Storm {
+        start,
+        duration,
+        period,
+        every,
     })
 }
 

@@ -126,7 +126,10 @@ fn patch(
     let side = p.side_effects.as_ref().map(|s| {
         let sp = join_key(path, "side_effects");
         SideEffects {
-            added_service_time: s.added_service_time.map_or(Duration::ZERO, |d| d.0),
+            added_service_time: s
+                .added_service_time
+                .as_ref()
+                .and_then(|d| duration_dist(ctx, d, &join_key(&sp, "added_service_time"))),
             added_cpu_load: s.added_cpu_load.map_or(0.0, |l| {
                 fraction(
                     ctx,

@@ -69,6 +69,67 @@ pub struct CompiledFlow {
     pub response_bytes: u32,
     /// Conduits this flow's messages cross (zone changes along the route), sorted.
     pub conduits: Vec<u32>,
+    /// A scheduled storm in every observation window: (start, duration, period, every) in ns,
+    /// `every` 0 when it does not repeat.
+    pub storm: Option<[u64; 4]>,
+    /// Where along the route a control inspects this flow's messages (see [`inspections`]).
+    pub inspections: Vec<Inspection>,
+}
+
+/// A control's inspection of one flow: the device on the route (by its position counted from
+/// the consumer, `0..=links.len()`) that inspects every message of the flow, request and
+/// response alike, while the control is in force. Inspection is service in that device's own
+/// queue (see `net`), so traffic that does not cross the device is never delayed by it.
+#[derive(Clone, Debug)]
+pub struct Inspection {
+    /// Route position of the inspecting device, counted from the consumer.
+    pub at: u16,
+    /// The control (a virtual patch on a conduit the flow crosses).
+    pub control: u32,
+    /// The control's inspection time per message, drawn per message.
+    pub latency: DurationDist,
+}
+
+/// The inspections of the flow whose route is `hops`: for every virtual patch on a conduit the
+/// route crosses, the device that inspects — the first IPS on the route inside the conduit's
+/// two zones, else the first firewall there, else the asset just past the zone crossing (in
+/// the consumer → producer direction), which then inspects in its own processing.
+pub fn inspections(s: &Scenario, hops: &[patchtwin_model::AssetIdx]) -> Vec<Inspection> {
+    use patchtwin_model::{AssetKind, ControlEffect};
+    let mut out = Vec::new();
+    for (ci, c) in s.controls.iter().enumerate() {
+        let ControlEffect::VirtualPatch {
+            conduit,
+            inspection_latency,
+            ..
+        } = &c.effect
+        else {
+            continue;
+        };
+        let zones = s.conduits[conduit.ix()].zones;
+        let crossing = hops.windows(2).position(|p| {
+            let (za, zb) = (s.assets[p[0].ix()].zone, s.assets[p[1].ix()].zone);
+            za != zb && zones.contains(&za) && zones.contains(&zb)
+        });
+        let Some(crossing) = crossing else {
+            continue;
+        };
+        let inside = |kind: AssetKind| {
+            hops.iter().position(|a| {
+                let a = &s.assets[a.ix()];
+                a.kind == kind && zones.contains(&a.zone)
+            })
+        };
+        let at = inside(AssetKind::Ips)
+            .or_else(|| inside(AssetKind::Firewall))
+            .unwrap_or(crossing + 1);
+        out.push(Inspection {
+            at: at as u16,
+            control: ci as u32,
+            latency: inspection_latency.clone(),
+        });
+    }
+    out
 }
 
 /// Serialization delay of `bytes` on a link of `bps` bits per second, rounded up.
@@ -186,6 +247,9 @@ pub struct Compiled {
     /// For every asset, its time to serve a request or forward a message. Static data stays
     /// here rather than in the `Node` component, which keeps only what changes at run time.
     pub service: Vec<DurationDist>,
+    /// For every asset, whether it is a network device (switch, router, firewall, IPS): its
+    /// forwarding is in hardware, so its CPU load does not stretch it (see `net`).
+    pub forwards: Vec<bool>,
     /// Scan cycles: the assets' own, then those patches install. Nodes refer to them by index.
     pub scans: Vec<ScanCycle>,
     /// For every asset, its scan cycle at the start (an index into `scans`).
@@ -246,6 +310,15 @@ impl Compiled {
                 request_bytes: f.request_bytes,
                 response_bytes: f.response_bytes,
                 conduits: crossed_conduits(&scenario, &r.hops),
+                inspections: inspections(&scenario, &r.hops),
+                storm: f.storm.map(|st| {
+                    [
+                        st.start.as_nanos(),
+                        st.duration.as_nanos(),
+                        st.period.as_nanos(),
+                        st.every.map_or(0, Duration::as_nanos),
+                    ]
+                }),
             })
             .collect();
         let mut asset_flows = vec![Vec::new(); scenario.assets.len()];
@@ -290,6 +363,11 @@ impl Compiled {
             .iter()
             .map(|a| a.behaviour.service_time.clone())
             .collect();
+        let forwards = scenario
+            .assets
+            .iter()
+            .map(|a| a.kind.is_network_device())
+            .collect();
         let dependents = deps::DependentIndex::new(&scenario);
         let attack = reach::AttackIndex::new(&scenario);
         Compiled {
@@ -300,6 +378,7 @@ impl Compiled {
             zone_assets,
             zone_conduits,
             service,
+            forwards,
             scans,
             asset_scan,
             patch_scan,

@@ -274,20 +274,9 @@ impl Step<'_, '_> {
                     self.ops.attack.fixed.insert((v.0, asset));
                 }
             }
-            // Side effects act on the timing model from now on.
-            let fx = &p.side_effects;
-            let installs_scan = self.model.patch_scan[patch.ix()];
-            let node = self.node(asset);
-            node.extra_service_ns += fx.added_service_time.as_nanos();
-            if fx.added_cpu_load > 0.0 {
-                let base = node.cpu_load;
-                let new = (base + fx.added_cpu_load).min(0.95);
-                node.scan_stretch *= (1.0 - base) / (1.0 - new);
-                node.cpu_load = new;
-            }
-            if let Some(sc) = installs_scan {
-                node.scan = Some(sc);
-            }
+            // Side effects act on the timing model from now on (from the end of the baseline
+            // window if installed inside it: `net`).
+            self.side_effects(now, asset, patch.0);
             let (pid, aid) = (&p.id, &a.id);
             if own > 0 {
                 self.note(now, aid, "restart", || {
@@ -342,16 +331,14 @@ impl Step<'_, '_> {
             ..
         } = &c.effect
         {
-            let flows: Vec<u32> = (0..self.model.flows.len() as u32)
-                .filter(|f| self.model.flows[*f as usize].conduits.contains(&conduit.0))
-                .collect();
-            let n = flows.len();
-            for f in flows {
-                self.flow_state(f).extra_ns += inspection_latency.as_nanos();
-            }
-            let lat = *inspection_latency;
+            // The inspecting devices serve the inspection in their own queues (`net`,
+            // `compiled::Inspection`), from the end of the baseline window on.
+            let n = (0..self.model.flows.len())
+                .filter(|f| self.model.flows[*f].conduits.contains(&conduit.0))
+                .count();
+            let lat = inspection_latency.mean();
             self.note(now, &c.id, "control", || {
-                format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message)")
+                format!("in effect: inspecting {n} flows crossing the conduit (+{lat} per message on average, in the inspecting device)")
             });
         } else if let ControlEffect::Segmentation { conduit, .. } = &c.effect {
             // Flows the conduit no longer admits under the segmentation in force are cut (the

@@ -57,6 +57,9 @@ pub struct Ledger {
     pub exposure: ExposureOutcome,
     /// Queues that reached their bound so far (see `saturation`).
     pub saturated: Vec<QueueSaturation>,
+    /// Patch side effects (asset, patch) installed inside the baseline window: the timing
+    /// model takes them when it closes, so "before" is the plant as found (see `net`).
+    pub deferred_effects: Vec<(u32, u32)>,
     /// Per function then per process unit, its last evaluation (see the module docs).
     pub(crate) cache: Vec<Cached>,
     /// Some entry of `cache` is dirty.
@@ -111,6 +114,7 @@ impl Ledger {
             attack: AttackState::new(s),
             exposure: ExposureOutcome::default(),
             saturated: Vec::new(),
+            deferred_effects: Vec::new(),
             // Everything starts dirty: tests may change the world before the run.
             cache: vec![
                 Cached {

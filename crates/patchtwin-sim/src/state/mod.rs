@@ -33,8 +33,9 @@ pub struct Node {
     /// Factor stretching every scan: `1 / (1 − cpu_load)`. At spawn the base load's
     /// ([`stretch_for_load`]); a patch that adds load raises it to `1 / (1 − base − added)`.
     pub scan_stretch: f64,
-    /// Service time added by patches' side effects (ns).
-    pub extra_service_ns: u64,
+    /// Patches whose side effects add service time to every message this asset handles
+    /// (drawn per message from each patch's `added_service_time`).
+    pub added_service: Vec<u32>,
     /// CPU load (base plus what patches added), at most [`MAX_CPU_LOAD`].
     pub cpu_load: f64,
     /// When the asset's request processing is next free (FIFO service).
@@ -94,8 +95,6 @@ pub struct FlowState {
     pub attempt: u32,
     /// When the current poll's first attempt (or the last publication) was sent.
     pub poll_started: u64,
-    /// Latency added to every message by inspection on crossed conduits (ns).
-    pub extra_ns: u64,
     /// Publications delivered (for the watchdog).
     pub arrivals: u32,
     /// Consecutive failed polls.
@@ -443,7 +442,7 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     // The base load stretches every scan from the start; a patch's added load
                     // multiplies in `(1 − base) / (1 − base − added)` (`ops::plan`).
                     scan_stretch: stretch_for_load(b.cpu_load),
-                    extra_service_ns: 0,
+                    added_service: Vec::new(),
                     cpu_load: b.cpu_load.clamp(0.0, MAX_CPU_LOAD),
                     busy_until: 0,
                     queued: 0,
@@ -471,7 +470,6 @@ pub(crate) fn spawn(world: &mut World, model: &Compiled) -> Handles {
                     comm_failed: false,
                     arrivals: 0,
                     stale: false,
-                    extra_ns: 0,
                     live: LiveCounts::ZERO,
                     // Histograms are created at full precision on their first flush, so a
                     // flow that never completes a message allocates none.
