@@ -412,7 +412,7 @@ fn virtual_patch(
         inspection_latency: duration_dist(
             ctx,
             c.inspection_latency.as_ref()?,
-            &join_key(path, "inspection_latency"),
+            &join_key(need.path, "inspection_latency"),
         )?,
     })
 }
