@@ -226,6 +226,40 @@ fn every_chart_is_a_well_formed_svg_and_the_reports_use_them() {
     }
 }
 
+/// Issue 16: chart text was 9.7–11.3 px. Every `font-size` any chart writes (axis ticks and
+/// titles, legends, captions, class names, scatter labels) is at least 12 px, and every text
+/// element has one.
+#[test]
+fn chart_text_is_at_least_12_px() {
+    let f = fixture();
+    let mut seen = 0;
+    for path in f
+        .written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+    {
+        let svg = read(path);
+        let texts = svg.matches("<text").count();
+        let sizes = attribute_values(&svg, "font-size");
+        assert_eq!(
+            sizes.len(),
+            texts,
+            "{}: a text without a size",
+            path.display()
+        );
+        for s in sizes {
+            let px: f64 = s.trim_end_matches("px").parse().expect("numeric font-size");
+            assert!(
+                px >= patchtwin_report::charts::MIN_TEXT_PX,
+                "{}: text at {px} px",
+                path.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 50, "only {seen} chart texts checked");
+}
+
 #[test]
 fn csv_tables_have_one_row_per_item() {
     let f = fixture();

@@ -108,7 +108,7 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(160, 160, 160))
-            .label_font(("sans-serif", 13))
+            .label_font(legend_font())
             .draw()?;
         Ok(())
     });

@@ -130,7 +130,7 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             chart.draw_series(std::iter::once(Text::new(
                 "no message completed in any observation window",
                 (lo * 1.2, 0.5),
-                ("sans-serif", 16).into_font(),
+                ("sans-serif", font_px(MIN_TEXT_PX + 1.0)).into_font(),
             )))?;
         }
         for c in &curves {
@@ -167,7 +167,7 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             .position(SeriesLabelPosition::LowerRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(160, 160, 160))
-            .label_font(("sans-serif", 13))
+            .label_font(legend_font())
             .draw()?;
         Ok(())
     });

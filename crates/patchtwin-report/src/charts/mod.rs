@@ -241,12 +241,28 @@ const NO_LIGHT_LINES: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 
 /// Tick labels and axis names: 14 px in the 760-px-wide SVG, so at least 12 px wherever the
 /// report shows the chart at 85% of its size or more (plotters' default is 9.7 px).
+/// Smallest text a chart draws, in rendered pixels (issue 16: axis text at 9.7 px was unreadable).
+pub const MIN_TEXT_PX: f64 = 12.0;
+
+/// The plotters font size that renders as `px` pixels: its SVG backend writes text at 1/1.24 of
+/// the size it is given.
+fn font_px(px: f64) -> f64 {
+    px * 1.24
+}
+
+/// Legend text.
+fn legend_font() -> TextStyle<'static> {
+    ("sans-serif", font_px(MIN_TEXT_PX + 0.5)).into_font().into()
+}
+
 fn axis_font() -> TextStyle<'static> {
-    ("sans-serif", 14).into_font().color(&RGBColor(40, 40, 40))
+    ("sans-serif", font_px(MIN_TEXT_PX + 0.5))
+        .into_font()
+        .color(&RGBColor(40, 40, 40))
 }
 
 fn caption_font() -> TextStyle<'static> {
-    ("sans-serif", 18).into_font().color(&BLACK)
+    ("sans-serif", font_px(15.0)).into_font().color(&BLACK)
 }
 
 /// Upper end of a probability axis: a little above the largest value, at least 5%, at most 1.
