@@ -260,6 +260,53 @@ fn chart_text_is_at_least_12_px() {
     assert!(seen > 50, "only {seen} chart texts checked");
 }
 
+/// Issue 16: maintenance windows were 1-px light-grey bands on gridlines. Every window start
+/// of the plant within the horizon is a band at least 3 px wide, in a fill no plan line and no
+/// gridline uses, and the legend names it.
+#[test]
+fn maintenance_windows_are_visible_bands() {
+    use patchtwin_report::charts::{WINDOW_FILL, WINDOW_MIN_PX, plan_color};
+    let f = fixture();
+    let svg = read(&f.dir.join("charts/exposure-over-time.svg"));
+    let hex = |c: plotters::style::RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+    let fill = hex(WINDOW_FILL);
+    for j in 0..8 {
+        assert_ne!(hex(plan_color(j)), fill, "plan {j} has the window colour");
+    }
+    let bands: Vec<&str> = svg
+        .split('<')
+        .filter(|e| e.starts_with("rect") && e.to_ascii_uppercase().contains(&fill))
+        .collect();
+    let s = patchtwin_scenario::load_file(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/ews-actively-exploited.yaml"
+    )))
+    .unwrap_or_else(|d| panic!("{}", d.render()))
+    .scenario;
+    let starts = s
+        .windows
+        .iter()
+        .flat_map(|w| w.starts.iter())
+        .filter(|t| (t.0 as f64) < f.summary.settings.horizon_s * 1e9)
+        .count();
+    assert!(starts > 0, "the fixture plant has no window to show");
+    // One band per start, plus the legend's swatch.
+    assert_eq!(bands.len(), starts + 1, "{bands:?}");
+    for b in &bands {
+        let w: f64 = attribute_values(b, "width")[0].parse().expect("width");
+        assert!(w > 3.0, "band {w} px wide: {b}");
+    }
+    assert!(WINDOW_MIN_PX > 3.0);
+    assert!(
+        svg.contains("maintenance window"),
+        "legend names the windows"
+    );
+    // Gridlines and axes are grey or black, never the window's fill.
+    for stroke in attribute_values(&svg, "stroke") {
+        assert_ne!(stroke.to_ascii_uppercase(), fill);
+    }
+}
+
 #[test]
 fn csv_tables_have_one_row_per_item() {
     let f = fixture();

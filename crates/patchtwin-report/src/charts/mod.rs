@@ -23,6 +23,7 @@ mod risk;
 use downtime::downtime;
 pub use downtime::{downtime_class_labels, downtime_classes};
 use exposure::exposure_over_time;
+pub use exposure::{WINDOW_FILL, WINDOW_MIN_PX, WINDOW_OPACITY};
 use latency::latency_cdf;
 use risk::exposure_vs_operations;
 
@@ -252,7 +253,9 @@ fn font_px(px: f64) -> f64 {
 
 /// Legend text.
 fn legend_font() -> TextStyle<'static> {
-    ("sans-serif", font_px(MIN_TEXT_PX + 0.5)).into_font().into()
+    ("sans-serif", font_px(MIN_TEXT_PX + 0.5))
+        .into_font()
+        .into()
 }
 
 fn axis_font() -> TextStyle<'static> {
