@@ -307,6 +307,49 @@ fn maintenance_windows_are_visible_bands() {
     }
 }
 
+/// Issue 16: publish flows were drawn consumer → producer. A publication starts at its
+/// producer, a poll at the consumer that asks; every flow of the plant, of both kinds.
+#[test]
+fn flows_are_drawn_in_the_direction_their_messages_start() {
+    use patchtwin_model::FlowKind;
+    let s = patchtwin_scenario::load_file(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/ews-actively-exploited.yaml"
+    )))
+    .unwrap_or_else(|d| panic!("{}", d.render()))
+    .scenario;
+    let mut kinds = [0, 0];
+    for (i, f) in s.flows.iter().enumerate() {
+        let producer = &s.assets[f.producer.ix()].id;
+        let consumer = &s.assets[f.consumer.ix()].id;
+        let (from, to) = patchtwin_report::charts::flow_direction(&s, i);
+        match f.kind {
+            FlowKind::Publish => {
+                kinds[0] += 1;
+                assert_eq!(
+                    (from, to),
+                    (producer.as_str(), consumer.as_str()),
+                    "{}",
+                    f.id
+                );
+            }
+            FlowKind::Poll => {
+                kinds[1] += 1;
+                assert_eq!(
+                    (from, to),
+                    (consumer.as_str(), producer.as_str()),
+                    "{}",
+                    f.id
+                );
+            }
+        }
+    }
+    assert!(
+        kinds[0] > 0 && kinds[1] > 0,
+        "both kinds checked: {kinds:?}"
+    );
+}
+
 #[test]
 fn csv_tables_have_one_row_per_item() {
     let f = fixture();

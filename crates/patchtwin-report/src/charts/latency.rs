@@ -82,12 +82,8 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             points,
         });
     }
-    let title = format!(
-        "Latency of {} ({} → {})",
-        flow.id,
-        consumer(s, i),
-        producer(s, i)
-    );
+    let (from, to) = flow_direction(s, i);
+    let title = format!("Latency of {} ({from} → {to})", flow.id);
     let caption = format!(
         "Share of {} completed within a given latency (log scale), before the plans' changes \
          and after them; the red dashed line is the {} deadline. A curve further right, or \
@@ -180,10 +176,14 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
     }
 }
 
-fn consumer(s: &Scenario, i: usize) -> &str {
-    &s.assets[s.flows[i].consumer.ix()].id
-}
-
-fn producer(s: &Scenario, i: usize) -> &str {
-    &s.assets[s.flows[i].producer.ix()].id
+/// The assets of flow `i` in the direction its messages start: a poll from the consumer that
+/// asks to the producer that answers, a publication from the producer to the consumer.
+pub fn flow_direction(s: &Scenario, i: usize) -> (&str, &str) {
+    let f = &s.flows[i];
+    let producer = s.assets[f.producer.ix()].id.as_str();
+    let consumer = s.assets[f.consumer.ix()].id.as_str();
+    match f.kind {
+        patchtwin_model::FlowKind::Poll => (consumer, producer),
+        patchtwin_model::FlowKind::Publish => (producer, consumer),
+    }
 }

@@ -24,6 +24,7 @@ use downtime::downtime;
 pub use downtime::{downtime_class_labels, downtime_classes};
 use exposure::exposure_over_time;
 pub use exposure::{WINDOW_FILL, WINDOW_MIN_PX, WINDOW_OPACITY};
+pub use latency::flow_direction;
 use latency::latency_cdf;
 use risk::exposure_vs_operations;
 
