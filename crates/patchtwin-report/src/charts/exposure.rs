@@ -47,6 +47,14 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
             )
         })
         .collect();
+    let names: Vec<String> = run.plans.iter().map(|r| r.plan.clone()).collect();
+    let mut labels: Vec<String> = curves.iter().map(|c| c.0.clone()).collect();
+    let series: Vec<&[(f64, f64)]> = curves.iter().map(|c| c.1.as_slice()).collect();
+    mark_identical(&names, &mut labels, &series);
+    let curves: Vec<(String, Vec<(f64, f64)>)> = labels
+        .into_iter()
+        .zip(curves.iter().map(|c| c.1.clone()))
+        .collect();
     let title = "Exposure over time: P(compromised by day t)".to_string();
     let caption = format!(
         "For each plan, the share of simulated runs in which the attacker has reached a target \

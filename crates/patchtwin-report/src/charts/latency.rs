@@ -82,6 +82,13 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             points,
         });
     }
+    let names: Vec<String> = curves.iter().map(|c| c.label.clone()).collect();
+    let mut labels = names.clone();
+    let series: Vec<&[(f64, f64)]> = curves.iter().map(|c| c.points.as_slice()).collect();
+    mark_identical(&names, &mut labels, &series);
+    for (c, l) in curves.iter_mut().zip(labels) {
+        c.label = l;
+    }
     let (from, to) = flow_direction(s, i);
     let title = format!("Latency of {} ({from} → {to})", flow.id);
     let caption = format!(

@@ -274,6 +274,35 @@ fn prob_axis_max(largest: f64) -> f64 {
     (largest * 1.15).clamp(0.05, 1.0)
 }
 
+/// Issue 16: identical series hide each other (5 plans, 4 visible lines) with nothing saying
+/// so. Appends " (same as NAME)" to the label of every series whose points equal an earlier
+/// series', naming the first such series; `names[k]` is how series `k` is referred to.
+pub fn mark_identical(names: &[String], labels: &mut [String], series: &[&[(f64, f64)]]) {
+    for j in 1..series.len() {
+        if let Some(k) = (0..j).find(|&k| series[k] == series[j]) {
+            labels[j] = format!("{} (same as {})", labels[j], names[k]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod identical_series_tests {
+    use super::mark_identical;
+
+    #[test]
+    fn a_series_equal_to_an_earlier_one_names_the_first() {
+        let a = [(0.0, 0.1), (1.0, 0.5)];
+        let b = [(0.0, 0.1), (1.0, 0.6)];
+        let names: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let mut labels = names.clone();
+        mark_identical(&names, &mut labels, &[&a, &b, &a, &b]);
+        assert_eq!(labels, ["a", "b", "c (same as a)", "d (same as b)"]);
+        let mut one = vec!["x".to_string()];
+        mark_identical(&names[..1], &mut one, &[&a]);
+        assert_eq!(one, ["x"]);
+    }
+}
+
 #[cfg(test)]
 mod file_name_tests {
     use super::file_safe;
