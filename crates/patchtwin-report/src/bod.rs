@@ -481,7 +481,7 @@ pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
                         .compliance
                         .share_of_runs
                         .as_ref()
-                        .map_or("—".into(), crate::ssvc::pct_est)),
+                        .map_or("—".into(), crate::format::pct_ci)),
                 ]
             })
             .collect(),
@@ -515,7 +515,7 @@ pub fn text(summary: &crate::Summary) -> String {
             r.compliance.status.replace('_', " "),
             r.compliance.share_of_runs.as_ref().map_or(
                 "as scheduled it does not".into(),
-                |e| format!("{} of runs", crate::ssvc::pct_est(e))
+                |e| format!("{} of runs", crate::format::pct_ci(e))
             )
         );
     }

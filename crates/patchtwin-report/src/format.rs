@@ -127,6 +127,9 @@ pub fn delta_hours(e: &Est) -> String {
 
 /// A whole amount with thousands separators: `5,133,019`.
 pub fn thousands(x: f64) -> String {
+    if !x.is_finite() || x.abs() > 1e18 {
+        return "unbounded".into();
+    }
     let r = x.round();
     let digits = format!("{:.0}", r.abs());
     let mut out = String::new();
@@ -187,5 +190,57 @@ pub(crate) fn ms(x: f64) -> String {
         format!("{x:.2}")
     } else {
         format!("{x:.3}")
+    }
+}
+
+/// A probability with one decimal and no interval: "12.3%" (an interval's end quoted alone).
+pub fn pct1(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+/// A probability as exact as one decimal allows, without trailing zeros: "10%", "12.5%" (a
+/// threshold the user set, quoted back).
+pub fn pct_exact(x: f64) -> String {
+    format!("{}%", (1000.0 * x).round() / 10.0)
+}
+
+/// A paired difference of money in the scenario's currency, for prose that names amounts as
+/// "300,000 EUR": "+1,234 [+1,000, +2,000] EUR" (no currency when the scenario names none).
+pub fn delta_money_in(e: &Est, currency: &str) -> String {
+    if currency.is_empty() {
+        delta_money(e)
+    } else {
+        format!("{} {currency}", delta_money(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_interval_reads_the_same_in_every_output() {
+        let e = Est {
+            mean: 0.123,
+            lo: 0.101,
+            hi: 0.148,
+        };
+        assert_eq!(pct_ci(&e), "12.3% [10.1–14.8%]");
+        assert_eq!(pct1(0.0126), "1.3%");
+        assert_eq!(pct_exact(0.1), "10%");
+        assert_eq!(pct_exact(0.125), "12.5%");
+        let d = Est {
+            mean: -600_000.0,
+            lo: -1_250_000.0,
+            hi: 50_000.0,
+        };
+        assert_eq!(delta_money(&d), "−600,000 [−1,250,000, +50,000]");
+        assert_eq!(
+            delta_money_in(&d, "EUR"),
+            "−600,000 [−1,250,000, +50,000] EUR"
+        );
+        assert_eq!(delta_money_in(&d, ""), "−600,000 [−1,250,000, +50,000]");
+        assert_eq!(thousands(f64::INFINITY), "unbounded");
+        assert_eq!(thousands(1_214_943.4), "1,214,943");
     }
 }

@@ -38,7 +38,8 @@
 //! estimates already in the summary. It knows nothing the scenario did not say (a plan that
 //! was not rehearsed cannot win).
 
-use crate::ssvc::{Decision, SsvcRow, money, pct_est};
+use crate::format::{delta_money_in, delta_pt, money_ci, pct_ci, pct_exact, signed, thousands};
+use crate::ssvc::{Decision, SsvcRow};
 use crate::{Comparison, Est, PlanSummary, Summary};
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -100,11 +101,11 @@ pub fn no_plan_meets(summary: &Summary, chosen: &PlanSummary) -> Option<String> 
     }
     Some(format!(
         "No rehearsed plan meets the acceptance thresholds (P(compromise) at most {} and P(process trip) at most {} within the horizon; defaults, on the point estimates): {} still leaves P(compromise) {} and P(process trip) {}. It is the least bad of the plans rehearsed, not an acceptable one.",
-        pct_plain(a.max_p_compromise),
-        pct_plain(a.max_p_trip),
+        pct_exact(a.max_p_compromise),
+        pct_exact(a.max_p_trip),
         chosen.id,
-        pct_est(&chosen.exposure.p_compromise),
-        pct_est(&chosen.operations.p_trip)
+        pct_ci(&chosen.exposure.p_compromise),
+        pct_ci(&chosen.operations.p_trip)
     ))
 }
 
@@ -122,10 +123,6 @@ pub fn not_run_sentence(summary: &Summary) -> Option<String> {
             summary.plans_not_run.join(", ")
         )
     })
-}
-
-fn pct_plain(x: f64) -> String {
-    format!("{}%", (1000.0 * x).round() / 10.0)
 }
 
 fn overlaps(a: &Est, b: &Est) -> bool {
@@ -243,42 +240,23 @@ fn pick(summary: &Summary) -> Option<(usize, Option<usize>, bool)> {
     Some((chosen, runner_up, chosen != leader))
 }
 
-/// A signed number with a true minus sign: "−73.1", "+2.0".
-fn signed(x: f64) -> String {
-    let s = format!("{x:+.1}");
-    s.replacen('-', "−", 1)
-}
-
+/// A paired difference of two probabilities in points, with its interval.
 fn points(e: &Est) -> String {
-    format!(
-        "{} points (95% [{}, {}])",
-        signed(100.0 * e.mean),
-        signed(100.0 * e.lo),
-        signed(100.0 * e.hi)
-    )
+    delta_pt(e)
 }
 
+/// A paired difference of money, with its interval, in the scenario's currency.
 fn signed_money(e: &Est, currency: &str) -> String {
-    let sign = |x: f64| if x < 0.0 { "−" } else { "+" };
-    let currency = if currency.is_empty() {
-        String::new()
-    } else {
-        format!(" {currency}")
-    };
-    format!(
-        "{}{}{currency} (95% [{}{}, {}{}])",
-        sign(e.mean),
-        money(e.mean.abs()),
-        sign(e.lo),
-        money(e.lo.abs()),
-        sign(e.hi),
-        money(e.hi.abs())
-    )
+    delta_money_in(e, currency)
 }
 
 /// How a paired difference in a probability reads: cuts, adds, or no clear change.
 fn change(what: &str, e: &Est) -> String {
-    let interval = format!("95% [{}, {}]", signed(100.0 * e.lo), signed(100.0 * e.hi));
+    let interval = format!(
+        "95% [{}, {}]",
+        signed(100.0 * e.lo, 1),
+        signed(100.0 * e.hi, 1)
+    );
     if e.hi < 0.0 {
         format!("cuts {what} by {:.1} points ({interval})", -100.0 * e.mean)
     } else if e.lo > 0.0 {
@@ -307,17 +285,17 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         reasons.push(format!(
             "{} is the only plan rehearsed: P(dual success) — no target compromised and no unplanned downtime — {}.",
             p.id,
-            pct_est(&p.dual_success)
+            pct_ci(&p.dual_success)
         ));
     } else {
         let against = match base {
             Some(b) if b.id != p.id => {
-                format!(" against {} for {}", pct_est(&b.dual_success), b.id)
+                format!(" against {} for {}", pct_ci(&b.dual_success), b.id)
             }
             _ => runner.map_or(String::new(), |r| {
                 format!(
                     " against {} for {}",
-                    pct_est(&plans[r].dual_success),
+                    pct_ci(&plans[r].dual_success),
                     plans[r].id
                 )
             }),
@@ -332,7 +310,7 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         reasons.push(format!(
             "{} gives {best} of dual success — no target compromised and no unplanned downtime within the horizon: {} of rehearsals{against}.",
             p.id,
-            pct_est(&p.dual_success),
+            pct_ci(&p.dual_success),
         ));
     }
 
@@ -376,13 +354,13 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
     let mut price = format!(
         "Operational price of {}: P(process trip) {}, unplanned downtime {:.1} h per run on average",
         p.id,
-        pct_est(&o.p_trip),
+        pct_ci(&o.p_trip),
         o.downtime_h.mean
     );
     if o.p_patch_failure.mean > 0.0 {
         price.push_str(&format!(
             "; its patches fail and are rolled back in {} of rehearsals",
-            pct_est(&o.p_patch_failure)
+            pct_ci(&o.p_patch_failure)
         ));
         if o.p_window_overrun.mean == 0.0 {
             price.push_str(", and no work ran past a maintenance window");
@@ -391,7 +369,7 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
     if o.p_window_overrun.mean > 0.0 {
         price.push_str(&format!(
             "; work overruns the maintenance window in {}",
-            pct_est(&o.p_window_overrun)
+            pct_ci(&o.p_window_overrun)
         ));
     }
     price.push('.');
@@ -408,11 +386,9 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         format!(" (median {d:.1} days to compromise when it happens)")
     });
     reasons.push(format!(
-        "Residual risk: a target is still compromised in {} of rehearsals{ttc}; expected loss {}{cur} per horizon [{}–{}].",
-        pct_est(&e.p_compromise),
-        money(p.expected_loss.mean),
-        money(p.expected_loss.lo.max(0.0)),
-        money(p.expected_loss.hi)
+        "Residual risk: a target is still compromised in {} of rehearsals{ttc}; expected loss {}{cur} per horizon.",
+        pct_ci(&e.p_compromise),
+        money_ci(&p.expected_loss)
     ));
 
     // 6. SSVC.
@@ -476,9 +452,9 @@ fn tie_sentence(
     let cur = unit(currency);
     let losses = format!(
         "{}{cur} for {} against {}{cur} for {}",
-        money(p.expected_loss.mean),
+        thousands(p.expected_loss.mean),
         p.id,
-        money(q.expected_loss.mean),
+        thousands(q.expected_loss.mean),
         q.id
     );
     match d {
@@ -493,8 +469,8 @@ fn tie_sentence(
             "{} and {} cannot be told apart on dual success ({} vs {}: the intervals overlap), so the lower expected loss decides: {losses}.",
             p.id,
             q.id,
-            pct_est(&p.dual_success),
-            pct_est(&q.dual_success),
+            pct_ci(&p.dual_success),
+            pct_ci(&q.dual_success),
         ),
     }
 }
@@ -516,8 +492,8 @@ fn lead_sentence(p: &PlanSummary, q: &PlanSummary, d: &PairedDelta, currency: &s
             q.id,
             dual_difference(p, q, d),
             p.id,
-            money(p.expected_loss.mean),
-            money(q.expected_loss.mean),
+            thousands(p.expected_loss.mean),
+            thousands(q.expected_loss.mean),
             loss_difference(d, currency)
         )
     } else {

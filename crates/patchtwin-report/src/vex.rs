@@ -216,7 +216,7 @@ fn status_text(st: &Statement, support: &Support) -> String {
         Status::Fixed { patch } => format!(
             "Fixed by {patch} under plan {} (the plan's patch deployments roll back in {} of rehearsals).",
             support.plan,
-            crate::ssvc::pct_est(&support.p_patch_rollback)
+            crate::format::pct_ci(&support.p_patch_rollback)
         ),
         Status::Mitigated { controls, exposure } => format!(
             "Known affected; mitigating control in force under plan {}: {} (SSVC exposure {} as found, {} with it). {}",

@@ -226,6 +226,130 @@ fn every_chart_is_a_well_formed_svg_and_the_reports_use_them() {
     }
 }
 
+/// Issue 16: chart text was 9.7–11.3 px. Every `font-size` any chart writes (axis ticks and
+/// titles, legends, captions, class names, scatter labels) is at least 12 px, and every text
+/// element has one.
+#[test]
+fn chart_text_is_at_least_12_px() {
+    let f = fixture();
+    let mut seen = 0;
+    for path in f
+        .written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+    {
+        let svg = read(path);
+        let texts = svg.matches("<text").count();
+        let sizes = attribute_values(&svg, "font-size");
+        assert_eq!(
+            sizes.len(),
+            texts,
+            "{}: a text without a size",
+            path.display()
+        );
+        for s in sizes {
+            let px: f64 = s.trim_end_matches("px").parse().expect("numeric font-size");
+            assert!(
+                px >= patchtwin_report::charts::MIN_TEXT_PX,
+                "{}: text at {px} px",
+                path.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 50, "only {seen} chart texts checked");
+}
+
+/// Issue 16: maintenance windows were 1-px light-grey bands on gridlines. Every window start
+/// of the plant within the horizon is a band at least 3 px wide, in a fill no plan line and no
+/// gridline uses, and the legend names it.
+#[test]
+fn maintenance_windows_are_visible_bands() {
+    use patchtwin_report::charts::{WINDOW_FILL, WINDOW_MIN_PX, plan_color};
+    let f = fixture();
+    let svg = read(&f.dir.join("charts/exposure-over-time.svg"));
+    let hex = |c: plotters::style::RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+    let fill = hex(WINDOW_FILL);
+    for j in 0..8 {
+        assert_ne!(hex(plan_color(j)), fill, "plan {j} has the window colour");
+    }
+    let bands: Vec<&str> = svg
+        .split('<')
+        .filter(|e| e.starts_with("rect") && e.to_ascii_uppercase().contains(&fill))
+        .collect();
+    let s = patchtwin_scenario::load_file(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/ews-actively-exploited.yaml"
+    )))
+    .unwrap_or_else(|d| panic!("{}", d.render()))
+    .scenario;
+    let starts = s
+        .windows
+        .iter()
+        .flat_map(|w| w.starts.iter())
+        .filter(|t| (t.0 as f64) < f.summary.settings.horizon_s * 1e9)
+        .count();
+    assert!(starts > 0, "the fixture plant has no window to show");
+    // One band per start, plus the legend's swatch.
+    assert_eq!(bands.len(), starts + 1, "{bands:?}");
+    for b in &bands {
+        let w: f64 = attribute_values(b, "width")[0].parse().expect("width");
+        assert!(w > 3.0, "band {w} px wide: {b}");
+    }
+    const { assert!(WINDOW_MIN_PX > 3.0) };
+    assert!(
+        svg.contains("maintenance window"),
+        "legend names the windows"
+    );
+    // Gridlines and axes are grey or black, never the window's fill.
+    for stroke in attribute_values(&svg, "stroke") {
+        assert_ne!(stroke.to_ascii_uppercase(), fill);
+    }
+}
+
+/// Issue 16: publish flows were drawn consumer → producer. A publication starts at its
+/// producer, a poll at the consumer that asks; every flow of the plant, of both kinds.
+#[test]
+fn flows_are_drawn_in_the_direction_their_messages_start() {
+    use patchtwin_model::FlowKind;
+    let s = patchtwin_scenario::load_file(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/ews-actively-exploited.yaml"
+    )))
+    .unwrap_or_else(|d| panic!("{}", d.render()))
+    .scenario;
+    let mut kinds = [0, 0];
+    for (i, f) in s.flows.iter().enumerate() {
+        let producer = &s.assets[f.producer.ix()].id;
+        let consumer = &s.assets[f.consumer.ix()].id;
+        let (from, to) = patchtwin_report::charts::flow_direction(&s, i);
+        match f.kind {
+            FlowKind::Publish => {
+                kinds[0] += 1;
+                assert_eq!(
+                    (from, to),
+                    (producer.as_str(), consumer.as_str()),
+                    "{}",
+                    f.id
+                );
+            }
+            FlowKind::Poll => {
+                kinds[1] += 1;
+                assert_eq!(
+                    (from, to),
+                    (consumer.as_str(), producer.as_str()),
+                    "{}",
+                    f.id
+                );
+            }
+        }
+    }
+    assert!(
+        kinds[0] > 0 && kinds[1] > 0,
+        "both kinds checked: {kinds:?}"
+    );
+}
+
 #[test]
 fn csv_tables_have_one_row_per_item() {
     let f = fixture();

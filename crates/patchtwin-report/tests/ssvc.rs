@@ -818,12 +818,12 @@ fn recommends_the_highest_dual_success_and_says_why_with_numbers() {
     // The headline quotes its P(dual success) with its interval, and the baseline's.
     assert!(r.reasons[0].starts_with("controls-then-window gives the best chance of dual success"));
     assert!(
-        r.reasons[0].contains("95.9% [94.5–97.0]"),
+        r.reasons[0].contains("95.9% [94.5–97.0%]"),
         "{}",
         r.reasons[0]
     );
     assert!(
-        r.reasons[0].contains("27.0% [24.0–30.0] for defer"),
+        r.reasons[0].contains("27.0% [24.0–30.0%] for defer"),
         "{}",
         r.reasons[0]
     );
@@ -836,16 +836,19 @@ fn recommends_the_highest_dual_success_and_says_why_with_numbers() {
         all.contains("makes no clear difference to P(process trip)"),
         "{all}"
     );
-    assert!(all.contains("−5,190,000 EUR"), "{all}");
+    assert!(
+        all.contains("changes expected loss by −5,190,000 [−5,500,000, −4,900,000] EUR"),
+        "{all}"
+    );
     // The operational price, rollbacks included.
-    assert!(all.contains("rolled back in 20.0% [18.0–22.0]"), "{all}");
+    assert!(all.contains("rolled back in 20.0% [18.0–22.0%]"), "{all}");
     assert!(!all.contains("cannot be told apart"), "no tie here: {all}");
     // The lead over the runner-up, paired (the `pairwise` entry turned round).
     assert!(
         all.contains(
             "Against the runner-up, patch-now, paired over the same rehearsals: \
-             controls-then-window's P(dual success) minus patch-now's is +11.9 points \
-             (95% [+10.1, +13.7]), a clear difference."
+             controls-then-window's P(dual success) minus patch-now's is +11.9 pt \
+             [+10.1, +13.7], a clear difference."
         ),
         "{all}"
     );
@@ -973,7 +976,7 @@ fn overlapping_separate_intervals_do_not_make_a_tie_when_the_paired_difference_i
             assert!(
                 all.contains(
                     "Against the runner-up, cheap, paired over the same rehearsals: fast's \
-                     P(dual success) minus cheap's is +1.0 points (95% [+0.4, +1.6]), a clear \
+                     P(dual success) minus cheap's is +1.0 pt [+0.4, +1.6], a clear \
                      difference, although the two plans' separate intervals overlap."
                 ),
                 "{all}"
@@ -1002,9 +1005,9 @@ fn a_paired_near_tie_goes_to_the_lower_expected_loss_and_the_reasons_quote_both_
     assert_eq!(
         r.reasons[1],
         "cheap and fast cannot be told apart on dual success: paired over the same rehearsals, \
-         cheap's P(dual success) minus fast's is −1.0 points (95% [−2.3, +0.3]), an interval \
+         cheap's P(dual success) minus fast's is −1.0 pt [−2.3, +0.3], an interval \
          that includes 0. So the lower expected loss decides: 300,000 EUR for cheap against \
-         900,000 EUR for fast, a clear difference of −600,000 EUR (95% [−650,000, −550,000]) \
+         900,000 EUR for fast, a clear difference of −600,000 [−650,000, −550,000] EUR \
          paired over the same rehearsals."
     );
 
@@ -1020,7 +1023,7 @@ fn a_paired_near_tie_goes_to_the_lower_expected_loss_and_the_reasons_quote_both_
     assert!(
         r.reasons[1].ends_with(
             "300,000 EUR for cheap against 900,000 EUR for fast, paired over the same \
-             rehearsals the difference, −600,000 EUR (95% [−1,250,000, +50,000]), could still be \
+             rehearsals the difference, −600,000 [−1,250,000, +50,000] EUR, could still be \
              zero."
         ),
         "{}",
@@ -1040,13 +1043,13 @@ fn a_paired_near_tie_goes_to_the_lower_expected_loss_and_the_reasons_quote_both_
     assert!(
         r.reasons[1].starts_with(
             "fast and the runner-up, cheap, cannot be told apart on dual success: paired over \
-             the same rehearsals, fast's P(dual success) minus cheap's is +1.0 points"
+             the same rehearsals, fast's P(dual success) minus cheap's is +1.0 pt [−0.3, +2.3]"
         ),
         "{}",
         r.reasons[1]
     );
     assert!(
-        r.reasons[1].contains("fast also has the lower expected loss: 200,000 EUR against 300,000 EUR, a clear difference of −100,000 EUR"),
+        r.reasons[1].contains("fast also has the lower expected loss: 200,000 EUR against 300,000 EUR, a clear difference of −100,000 [−150,000, −50,000] EUR"),
         "{}",
         r.reasons[1]
     );
@@ -1136,7 +1139,7 @@ fn the_baseline_can_win_and_a_lone_plan_is_named_as_such() {
     assert_eq!(r.plan, "defer");
     let all = r.reasons.join("\n");
     assert!(all.contains("defer is the baseline"), "{all}");
-    assert!(all.contains("−17.0 points"), "{all}");
+    assert!(all.contains("−17.0 pt [−20.0, −14.0]"), "{all}");
 
     let s = summary(vec![plan_summary("defer", 0.5, 0.45, 0.55, 1.0)], vec![]);
     let r = recommend(&s, "").unwrap();

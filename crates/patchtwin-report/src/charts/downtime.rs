@@ -75,7 +75,7 @@ pub(super) fn downtime(summary: &Summary, run: &RunResult) -> Chart {
             .light_line_style(NO_LIGHT_LINES)
             .draw()?;
         // Class names under the bar groups (plotters places numeric ticks only).
-        let style = ("sans-serif", 13)
+        let style = ("sans-serif", font_px(MIN_TEXT_PX + 0.5))
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(HPos::Center, VPos::Top));
@@ -106,7 +106,7 @@ pub(super) fn downtime(summary: &Summary, run: &RunResult) -> Chart {
             .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(160, 160, 160))
-            .label_font(("sans-serif", 13))
+            .label_font(legend_font())
             .draw()?;
         Ok(())
     });

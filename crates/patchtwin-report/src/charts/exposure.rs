@@ -24,6 +24,14 @@ fn exposure_steps(ttc_minutes: &Histogram<u64>, runs: u64, horizon_days: f64) ->
     points
 }
 
+/// Fill of a maintenance-window band: lavender, unlike the grid (grey) and every plan colour.
+pub const WINDOW_FILL: RGBColor = RGBColor(150, 110, 230);
+/// Its opacity, so curves stay visible through it.
+pub const WINDOW_OPACITY: f64 = 0.35;
+/// Narrowest a window band is drawn, in pixels (a 4-hour window on a 90-day horizon would be
+/// 1 px wide, invisible on a gridline).
+pub const WINDOW_MIN_PX: f64 = 6.0;
+
 pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenario) -> Chart {
     let horizon_days = summary.settings.horizon_s / 86_400.0;
     let curves: Vec<(String, Vec<(f64, f64)>)> = run
@@ -39,11 +47,19 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
             )
         })
         .collect();
+    let names: Vec<String> = run.plans.iter().map(|r| r.plan.clone()).collect();
+    let mut labels: Vec<String> = curves.iter().map(|c| c.0.clone()).collect();
+    let series: Vec<&[(f64, f64)]> = curves.iter().map(|c| c.1.as_slice()).collect();
+    mark_identical(&names, &mut labels, &series);
+    let curves: Vec<(String, Vec<(f64, f64)>)> = labels
+        .into_iter()
+        .zip(curves.iter().map(|c| c.1.clone()))
+        .collect();
     let title = "Exposure over time: P(compromised by day t)".to_string();
     let caption = format!(
         "For each plan, the share of simulated runs in which the attacker has reached a target \
          by day t of the {horizon_days:.0}-day horizon. Lower is better; a curve that flattens \
-         early means the plan closed the exposure early. Grey bands are maintenance windows."
+         early means the plan closed the exposure early. Lavender bands are maintenance windows."
     );
     let windows: Vec<(f64, f64)> = s
         .windows
@@ -79,19 +95,27 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
             .x_label_formatter(&|x| format!("{x:.0}"))
             .light_line_style(NO_LIGHT_LINES)
             .draw()?;
-        let grey = RGBColor(215, 215, 215);
+        // Windows as shaded bands in their own colour, at least WINDOW_MIN_PX wide however
+        // short the window is against the horizon, labelled in the legend and above the first.
+        let x0 = chart.backend_coord(&(0.0, top)).0;
+        let x1 = chart.backend_coord(&(horizon_days, top)).0;
+        let min_days = WINDOW_MIN_PX * horizon_days / f64::from((x1 - x0).max(1));
         for (k, (a, b)) in windows.iter().enumerate() {
+            let end = (*b).min(horizon_days).max(*a + min_days);
             let band = chart.draw_series(std::iter::once(Rectangle::new(
-                [
-                    (*a, 0.0),
-                    ((*b).min(horizon_days).max(*a + horizon_days / 400.0), top),
-                ],
-                grey.filled(),
+                [(*a, 0.0), (end, top)],
+                WINDOW_FILL.mix(WINDOW_OPACITY).filled(),
             )))?;
             if k == 0 {
                 band.label("maintenance window").legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 20, y + 5)], grey.filled())
+                    Rectangle::new(
+                        [(x, y - 5), (x + 20, y + 5)],
+                        WINDOW_FILL.mix(WINDOW_OPACITY).filled(),
+                    )
                 });
+                let (bx, by) = chart.backend_coord(&(*a, top));
+                let style = axis_font().pos(Pos::new(HPos::Left, VPos::Bottom));
+                root.draw(&Text::new("window", (bx + 2, by - 2), style))?;
             }
         }
         for (j, (label, points)) in curves.iter().enumerate() {
@@ -108,7 +132,7 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(160, 160, 160))
-            .label_font(("sans-serif", 13))
+            .label_font(legend_font())
             .draw()?;
         Ok(())
     });

@@ -82,12 +82,15 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             points,
         });
     }
-    let title = format!(
-        "Latency of {} ({} → {})",
-        flow.id,
-        consumer(s, i),
-        producer(s, i)
-    );
+    let names: Vec<String> = curves.iter().map(|c| c.label.clone()).collect();
+    let mut labels = names.clone();
+    let series: Vec<&[(f64, f64)]> = curves.iter().map(|c| c.points.as_slice()).collect();
+    mark_identical(&names, &mut labels, &series);
+    for (c, l) in curves.iter_mut().zip(labels) {
+        c.label = l;
+    }
+    let (from, to) = flow_direction(s, i);
+    let title = format!("Latency of {} ({from} → {to})", flow.id);
     let caption = format!(
         "Share of {} completed within a given latency (log scale), before the plans' changes \
          and after them; the red dashed line is the {} deadline. A curve further right, or \
@@ -130,7 +133,7 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             chart.draw_series(std::iter::once(Text::new(
                 "no message completed in any observation window",
                 (lo * 1.2, 0.5),
-                ("sans-serif", 16).into_font(),
+                ("sans-serif", font_px(MIN_TEXT_PX + 1.0)).into_font(),
             )))?;
         }
         for c in &curves {
@@ -167,7 +170,7 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             .position(SeriesLabelPosition::LowerRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(160, 160, 160))
-            .label_font(("sans-serif", 13))
+            .label_font(legend_font())
             .draw()?;
         Ok(())
     });
@@ -180,10 +183,14 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
     }
 }
 
-fn consumer(s: &Scenario, i: usize) -> &str {
-    &s.assets[s.flows[i].consumer.ix()].id
-}
-
-fn producer(s: &Scenario, i: usize) -> &str {
-    &s.assets[s.flows[i].producer.ix()].id
+/// The assets of flow `i` in the direction its messages start: a poll from the consumer that
+/// asks to the producer that answers, a publication from the producer to the consumer.
+pub fn flow_direction(s: &Scenario, i: usize) -> (&str, &str) {
+    let f = &s.flows[i];
+    let producer = s.assets[f.producer.ix()].id.as_str();
+    let consumer = s.assets[f.consumer.ix()].id.as_str();
+    match f.kind {
+        patchtwin_model::FlowKind::Poll => (consumer, producer),
+        patchtwin_model::FlowKind::Publish => (producer, consumer),
+    }
 }

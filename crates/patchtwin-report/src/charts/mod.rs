@@ -23,6 +23,8 @@ mod risk;
 use downtime::downtime;
 pub use downtime::{downtime_class_labels, downtime_classes};
 use exposure::exposure_over_time;
+pub use exposure::{WINDOW_FILL, WINDOW_MIN_PX, WINDOW_OPACITY};
+pub use latency::flow_direction;
 use latency::latency_cdf;
 use risk::exposure_vs_operations;
 
@@ -241,17 +243,64 @@ const NO_LIGHT_LINES: RGBAColor = RGBAColor(255, 255, 255, 0.0);
 
 /// Tick labels and axis names: 14 px in the 760-px-wide SVG, so at least 12 px wherever the
 /// report shows the chart at 85% of its size or more (plotters' default is 9.7 px).
+/// Smallest text a chart draws, in rendered pixels (issue 16: axis text at 9.7 px was unreadable).
+pub const MIN_TEXT_PX: f64 = 12.0;
+
+/// The plotters font size that renders as `px` pixels: its SVG backend writes text at 1/1.24 of
+/// the size it is given.
+fn font_px(px: f64) -> f64 {
+    px * 1.24
+}
+
+/// Legend text.
+fn legend_font() -> TextStyle<'static> {
+    ("sans-serif", font_px(MIN_TEXT_PX + 0.5))
+        .into_font()
+        .into()
+}
+
 fn axis_font() -> TextStyle<'static> {
-    ("sans-serif", 14).into_font().color(&RGBColor(40, 40, 40))
+    ("sans-serif", font_px(MIN_TEXT_PX + 0.5))
+        .into_font()
+        .color(&RGBColor(40, 40, 40))
 }
 
 fn caption_font() -> TextStyle<'static> {
-    ("sans-serif", 18).into_font().color(&BLACK)
+    ("sans-serif", font_px(15.0)).into_font().color(&BLACK)
 }
 
 /// Upper end of a probability axis: a little above the largest value, at least 5%, at most 1.
 fn prob_axis_max(largest: f64) -> f64 {
     (largest * 1.15).clamp(0.05, 1.0)
+}
+
+/// Issue 16: identical series hide each other (5 plans, 4 visible lines) with nothing saying
+/// so. Appends " (same as NAME)" to the label of every series whose points equal an earlier
+/// series', naming the first such series; `names[k]` is how series `k` is referred to.
+pub fn mark_identical(names: &[String], labels: &mut [String], series: &[&[(f64, f64)]]) {
+    for j in 1..series.len() {
+        if let Some(k) = (0..j).find(|&k| series[k] == series[j]) {
+            labels[j] = format!("{} (same as {})", labels[j], names[k]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod identical_series_tests {
+    use super::mark_identical;
+
+    #[test]
+    fn a_series_equal_to_an_earlier_one_names_the_first() {
+        let a = [(0.0, 0.1), (1.0, 0.5)];
+        let b = [(0.0, 0.1), (1.0, 0.6)];
+        let names: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let mut labels = names.clone();
+        mark_identical(&names, &mut labels, &[&a, &b, &a, &b]);
+        assert_eq!(labels, ["a", "b", "c (same as a)", "d (same as b)"]);
+        let mut one = vec!["x".to_string()];
+        mark_identical(&names[..1], &mut one, &[&a]);
+        assert_eq!(one, ["x"]);
+    }
 }
 
 #[cfg(test)]

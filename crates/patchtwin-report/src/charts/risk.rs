@@ -82,7 +82,7 @@ pub(super) fn exposure_vs_operations(summary: &Summary) -> Chart {
             };
             let (x, y) = spots.iter().copied().find(free).unwrap_or(spots[0]);
             placed.push((x, y, x + w, y + h));
-            let style = ("sans-serif", 14)
+            let style = ("sans-serif", font_px(MIN_TEXT_PX + 0.5))
                 .into_font()
                 .color(&plan_color(j))
                 .pos(Pos::new(HPos::Left, VPos::Top));

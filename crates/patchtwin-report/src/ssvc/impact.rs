@@ -183,7 +183,7 @@ fn mission_impact(s: &Scenario, reached: &BTreeSet<usize>) -> (MissionImpact, St
             MissionImpact::MissionFailure,
             format!(
                 "target {t} is within reach and its compromise costs {}{hours}",
-                money(cost)
+                thousands(cost)
             ),
         )
     } else if !units.is_empty() {
@@ -240,8 +240,8 @@ pub fn human_impact_of(
     } else {
         format!(
             "; rehearsed P(compromise) {}, P(trip) {}",
-            pct_est(&pc),
-            pct_est(&pt)
+            pct_ci(&pc),
+            pct_ci(&pt)
         )
     };
     let value = human_impact(safety, mission);

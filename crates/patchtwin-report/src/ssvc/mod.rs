@@ -84,6 +84,7 @@ mod impact;
 mod inputs;
 mod table;
 
+use crate::format::{pct_ci, pct1, thousands};
 use crate::{Est, PlanSummary};
 use exposure::list;
 pub use exposure::{EndState, system_exposure};
@@ -205,7 +206,7 @@ pub fn derive(s: &Scenario, plans: &[PlanSummary]) -> Vec<SsvcRow> {
                 exposure.reason.push_str(&format!(
                     "; only because the plan's patches close the way (without them: {}; they roll back in {} of rehearsals)",
                     b.system_exposure.value,
-                    pct_est(&b.p_patch_rollback)
+                    pct_ci(&b.p_patch_rollback)
                 ));
             }
             rows.push(SsvcRow {
@@ -253,36 +254,4 @@ fn patch_time(s: &Scenario, plan: &Plan, v: usize) -> Option<String> {
         }
         _ => None,
     })
-}
-
-/// "12.3%".
-pub(crate) fn pct1(p: f64) -> String {
-    format!("{:.1}%", 100.0 * p)
-}
-
-/// "12.3% [10.1–14.8]".
-pub(crate) fn pct_est(e: &Est) -> String {
-    format!(
-        "{:.1}% [{:.1}–{:.1}]",
-        100.0 * e.mean,
-        100.0 * e.lo.max(0.0),
-        100.0 * e.hi.min(1.0)
-    )
-}
-
-/// A money amount with thousands separators, no decimals: "1,214,943".
-pub(crate) fn money(x: f64) -> String {
-    if !x.is_finite() || x.abs() > 1e18 {
-        return "unbounded".into();
-    }
-    let n = x.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("−{out}") } else { out }
 }
