@@ -87,7 +87,7 @@ pub(crate) fn recommendation_sentence(
     q: Option<&crate::PlanSummary>,
     currency: &str,
 ) -> Option<String> {
-    use crate::ssvc::{money, pct_est};
+    use crate::format::{pct_ci as pct_est, thousands as money};
     let c = p.consequences.as_ref()?;
     let other = q.and_then(|q| q.consequences.as_ref().map(|d| (q, d)));
     let mut parts = Vec::new();
