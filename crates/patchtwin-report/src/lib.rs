@@ -18,6 +18,9 @@
 //! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
+//!
+//! [`rollout`] states each plan's rollbacks per run and its time to patch 50/90/95% of the
+//! open (vulnerability, asset) pairs.
 
 pub mod bod;
 pub mod charts;
@@ -28,6 +31,7 @@ pub mod markdown;
 pub mod output;
 pub mod provenance;
 pub mod recommend;
+pub mod rollout;
 pub mod ssvc;
 pub mod ssvc_v2;
 pub mod vex;
@@ -404,6 +408,8 @@ pub struct PlanSummary {
     /// Queues that reached their bound (a link direction's transmitter or a server's requests;
     /// beyond it messages are dropped): a finding about the plant, shown as a warning.
     pub saturated_queues: Vec<SaturatedQueueFinding>,
+    /// Rollout progress: rollbacks per run, time to patch 50/90/95% of the open pairs.
+    pub rollout: rollout::RolloutSummary,
 }
 
 /// A queue that reached its bound in some runs of a plan.
@@ -581,6 +587,7 @@ pub fn summary(
                 dual_success: r.exposure.p_dual_success().into(),
                 expected_loss: r.exposure.loss.nonnegative_estimate().into(),
                 saturated_queues: saturated_queues(s, r),
+                rollout: rollout::summary(r),
             }
         })
         .collect();
@@ -861,6 +868,7 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         );
         plan_timing(&mut out, p, rows_per_plan);
     }
+    out.push_str(&rollout::text(summary));
     out.push_str(&bod::text(summary));
     if let Some(r) = &summary.recommendation {
         out.push_str(&recommend::text(r));

@@ -688,6 +688,7 @@ fn plan_summary(id: &str, dual: f64, lo: f64, hi: f64, loss: f64) -> PlanSummary
             impact_cost: n(0.8 * loss),
         },
         saturated_queues: Vec::new(),
+        rollout: Default::default(),
         dual_success: est(dual, lo, hi),
         expected_loss: n(loss),
     }

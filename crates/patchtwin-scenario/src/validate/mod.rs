@@ -6,7 +6,8 @@
 //! conduits), `assets`, `links`, `flows` (then `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
-//! points), `controls`, `windows` (maintenance windows) and `plans` (with `when`). Each step
+//! points), `controls`, `windows` (maintenance windows) and `plans` (with `when` and
+//! `crews`: a plan's crews, k-of-n rules, and its actions' crew and retry). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -21,6 +22,7 @@
 mod assets;
 mod conduit_flows;
 mod controls;
+mod crews;
 mod dependencies;
 mod flows;
 mod functions;
