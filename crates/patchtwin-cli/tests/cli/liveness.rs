@@ -61,6 +61,7 @@ const KNOWN_INERT: &[(&str, &str)] = &[
 /// Shipped plants in the order they are searched for a field (the quick ones first).
 const PLANTS: &[&str] = &[
     "ews-actively-exploited",
+    "monthly-update",
     "packaging-line",
     "water-treatment",
     "substation",
