@@ -257,7 +257,7 @@ impl Step<'_, '_> {
     }
 
     /// A crew's technician is done with `asset` of `action`: the stage may be complete, and the
-    /// crew takes the next waiting host.
+    /// crews take their next waiting hosts.
     pub(crate) fn work_done(
         &mut self,
         q: &mut EventQueue<Event>,
@@ -279,7 +279,12 @@ impl Step<'_, '_> {
         if !run.done && run.inflight == 0 && run.retries_pending == 0 && !queued {
             self.stage_complete(q, now, action);
         }
+        // This crew first; then the others, whose hosts a `max_down` rule may have held
+        // because of this one.
         self.crew_dispatch(q, now, c, false);
+        for other in (0..self.ops.crews.len()).filter(|o| *o != c) {
+            self.crew_dispatch(q, now, other, false);
+        }
     }
 
     /// A rolled-back host of `action` is tried again (unless the action was halted).
