@@ -42,12 +42,6 @@ const KNOWN_INERT: &[(&str, &str)] = &[
          shipped plant",
     ),
     (
-        "BehaviourRaw.reboot_time",
-        "a fault takes the model's reboot time, but the two sites tried (the assets the \
-         plant refers to most) do not fault often enough in 24 runs to move a result; a plant \
-         that makes faults frequent would show it",
-    ),
-    (
         "BehaviourRaw.service_restart_time",
         "issue 14 item 1: as reboot_time, for service restarts",
     ),
