@@ -10,12 +10,12 @@
 //!    (downtime cost plus compromise impact): between two of them, their paired difference in
 //!    expected loss decides where its interval excludes 0, and the means decide otherwise (the
 //!    paired mean is the difference of the means, so the two agree but for rounding; the
-//!    interval tells the reasons whether the saving is clear). When the expected losses
-//!    cannot be told apart either (the paired interval contains 0, or without one the means are
-//!    equal), the lower mean exposure-days decides — a plan that leaves far more (vulnerability,
-//!    asset) pairs open for longer is never preferred on a tie, and the reasons say that this
-//!    tie-break decided. Remaining ties go to the lower mean expected loss, the higher
-//!    P(dual success), then to the earlier plan.
+//!    interval tells the reasons whether the saving is clear). When the expected losses tie —
+//!    equal to the currency unit as the report prints them, with a paired difference that
+//!    could be 0 — the lower mean exposure-days decides: a plan that leaves far more
+//!    (vulnerability, asset) pairs open for longer is never preferred on a tie (with no attack
+//!    path every plan scores the same loss), and the reasons say that this tie-break decided.
+//!    Remaining ties go to the higher P(dual success), then to the earlier plan.
 //! 3. The runner-up is the best of the other plans by P(dual success).
 //! 4. Acceptable or only the least bad: a plan meets the acceptance thresholds when its point
 //!    estimates of P(compromise) and P(process trip) within the horizon are both at most
@@ -206,24 +206,23 @@ fn near_tie(summary: &Summary, i: usize, j: usize) -> bool {
     }
 }
 
-/// Whether plans `i` and `j` cannot be told apart on expected loss: the paired difference's
-/// interval contains 0, or, without one, the means are equal.
+/// Whether plans `i` and `j` tie on expected loss: equal to the currency unit as printed, and
+/// a paired difference (when the summary has one) whose interval contains 0.
 fn loss_tie(summary: &Summary, i: usize, j: usize) -> bool {
     let (a, b) = (&summary.plans[i], &summary.plans[j]);
-    match paired(summary, &a.id, &b.id).map(|d| d.expected_loss) {
-        Some(d) => contains_zero(&d),
-        None => a.expected_loss.mean == b.expected_loss.mean,
-    }
+    money(a.expected_loss.mean) == money(b.expected_loss.mean)
+        && paired(summary, &a.id, &b.id).is_none_or(|d| contains_zero(&d.expected_loss))
 }
 
 /// Plan `i` against plan `j` on expected loss: the paired difference where its interval
-/// excludes 0; on a tie the lower exposure-days, then the means of the loss.
+/// excludes 0, the means otherwise; on a tie (see [`loss_tie`]) the lower exposure-days.
 fn by_loss(summary: &Summary, i: usize, j: usize) -> Ordering {
     let (a, b) = (&summary.plans[i], &summary.plans[j]);
     match paired(summary, &a.id, &b.id).map(|d| d.expected_loss) {
         Some(d) if d.hi < 0.0 => Ordering::Less,
         Some(d) if d.lo > 0.0 => Ordering::Greater,
-        _ => by_exposure(a, b).then(a.expected_loss.mean.total_cmp(&b.expected_loss.mean)),
+        _ if loss_tie(summary, i, j) => by_exposure(a, b),
+        _ => a.expected_loss.mean.total_cmp(&b.expected_loss.mean),
     }
 }
 
