@@ -12,13 +12,16 @@
 //!
 //! This crate does no I/O; progress is reported through a callback.
 //!
-//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `merge`
+//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `rollout`
+//! (rollbacks per run, time to patch 50/90/95% of open pairs, per-vulnerability closing
+//! days), `merge`
 //! (exact merging of disjoint replication ranges, and the `--target-ci` driver) and `part`
 //! (part files: the exact accumulator state of a replication range, with the run's identity).
 
 pub mod estimate;
 pub mod merge;
 pub mod part;
+pub mod rollout;
 
 use estimate::{Estimate, Moments, wilson};
 use patchtwin_sim::{
@@ -341,6 +344,8 @@ pub struct PlanResult {
     pub ops: OpsAcc,
     /// Exposure.
     pub exposure: ExposureAcc,
+    /// Rollout progress.
+    pub rollout: rollout::RolloutAcc,
     /// Queues that reached their bound, by queue.
     pub saturated: std::collections::BTreeMap<SaturatedQueue, SaturationAcc>,
     /// Events processed over all replications.
@@ -520,6 +525,7 @@ pub fn run_range(
             flows_after: model.flows.iter().map(|_| FlowStats::new()).collect(),
             ops: OpsAcc::default(),
             exposure: ExposureAcc::default(),
+            rollout: rollout::RolloutAcc::new(s, p),
             saturated: std::collections::BTreeMap::new(),
             events: 0,
             runs: settings.runs,
@@ -572,6 +578,7 @@ pub fn run_range(
                 }
                 r.ops.push(&o.ops);
                 r.exposure.push(o);
+                r.rollout.push(&o.ops);
                 push_saturation(&mut r.saturated, &o.saturated);
                 r.events += o.events;
             }

@@ -81,6 +81,7 @@ impl PlanResult {
         }
         self.ops.merge(&o.ops);
         self.exposure.merge(&o.exposure);
+        self.rollout.merge(&o.rollout);
         for (q, s) in &o.saturated {
             self.saturated
                 .entry(*q)

@@ -28,7 +28,9 @@ pub mod walk;
 pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
 pub use appetite::RiskAppetite;
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
-pub use plan::{Action, MaintenanceWindow, Plan, Staging, When};
+pub use plan::{
+    Action, Crew, MaintenanceWindow, MaxDown, Plan, Retry, RetryAfter, Staging, When, Work,
+};
 pub use plant::*;
 pub use security::*;
 pub use time::{Duration, SimTime};

@@ -138,6 +138,19 @@ pub struct Patch {
     pub rollback_time: DurationDist,
     /// Timing side effects after successful deployment.
     pub side_effects: SideEffects,
+    /// The patch may be bad for this plant: a failure cause shared by every host.
+    pub bad_for_plant: Option<BadForPlant>,
+}
+
+/// A patch that may be "bad for this plant": one latent draw per replication, shared by every
+/// host that installs it. When bad, each deployment fails with `failure_if_bad` instead of the
+/// patch's usual failure probability, so a pilot that rolls back signals the rest will too.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BadForPlant {
+    /// Probability that the patch is bad for this plant.
+    pub probability: f64,
+    /// Failure probability of each deployment when it is.
+    pub failure_if_bad: f64,
 }
 
 impl Patch {

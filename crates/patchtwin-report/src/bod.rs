@@ -31,13 +31,14 @@
 //! it on that asset is scheduled to start by day N: `now`, a fixed time, the first occurrence
 //! of the named window, or for a staged rollout its stage's start) or *mitigated* (no entry
 //! point at all reaches it once the plan's start-of-horizon controls are in force). When every
-//! asset is covered, the share of rehearsals that meet it is 1 − P(patch rollback) of the plan
-//! — the simulated share of runs in which none of its patch deployments rolled back — when a
-//! patch is relied on, and 1 when only controls are. That share is a lower bound: a rollback
-//! of any deployment of the plan counts against it, including ones after day N or on other
-//! vulnerabilities. Not counted: the duration of a deployment after its scheduled start
-//! (hours, against deadlines of days) and the sampled failure of a control to take effect;
-//! per-run patch completion times are not in the merged results.
+//! asset is covered, the share of rehearsals that meet it is, when a patch is relied on, the
+//! simulated share of runs in which every asset the plan patches for the vulnerability was
+//! patched (installed and restarted, retries included) by the end of day N
+//! (`patchtwin_mc::rollout`, run by run), and 1 when only controls are. The share is exact
+//! (`share_is_exact`) when the assets the plan patches are exactly those relied on and none of
+//! them is also mitigated; otherwise it is a lower bound (a run can meet the deadline through
+//! a mitigation where a patch failed). Not counted: the sampled failure of a control to take
+//! effect.
 //! "Fix on system upgrade" has no deadline and is reported as such.
 //!
 //! # What this is not
@@ -195,6 +196,9 @@ pub struct Compliance {
     /// Share of rehearsals meeting it (see the module docs for what is measured); null when
     /// missed as scheduled or without a deadline.
     pub share_of_runs: Option<Est>,
+    /// The share is exact (every asset relied on closed by the deadline, run by run), not a
+    /// lower bound.
+    pub share_is_exact: bool,
     /// Per asset carrying the vulnerability: how it is covered, or that it is not.
     pub assets: Vec<String>,
 }
@@ -275,6 +279,7 @@ pub fn patch_start_day(s: &Scenario, plan: &Plan, v: usize, asset: usize) -> Opt
             assets,
             at,
             staging,
+            ..
         } = a
         else {
             continue;
@@ -320,19 +325,23 @@ fn compliance(
         return Compliance {
             status: "no_deadline".into(),
             share_of_runs: None,
+            share_is_exact: false,
             assets: Vec::new(),
         };
     };
     let controls = immediate_controls(s, plan);
     let mut all_covered = true;
-    let mut relies_on_patch = false;
+    let mut relied: Vec<u32> = Vec::new();
+    let mut relied_mitigated = false;
     let mut notes = Vec::new();
     for a in s.vulnerabilities[v].assets.iter().map(|a| a.ix()) {
         let id = &s.assets[a].id;
         let patched = patch_start_day(s, plan, v, a);
         match patched {
             Some(d) if d <= f64::from(days) => {
-                relies_on_patch = true;
+                relied.push(a as u32);
+                relied_mitigated |=
+                    probe.exposure(s, &controls, v, a).value == SystemExposure::Small;
                 notes.push(format!("{id}: patch scheduled day {d:.1}"));
             }
             _ => {
@@ -351,24 +360,34 @@ fn compliance(
             }
         }
     }
-    let share = all_covered.then(|| {
-        if relies_on_patch {
+    relied.sort_unstable();
+    // Per run: every asset the plan patches for `v` closed by the end of day N. That is the
+    // exact share when those are exactly the assets relied on and none of them is also
+    // mitigated; otherwise it is a lower bound (a run may meet the deadline through the
+    // mitigation of an asset whose patch failed or came later).
+    let acc = &ps.rollout.acc;
+    let counted = acc.closed_by_day(v, u64::from(days));
+    let exact =
+        counted.is_some() && acc.targets.get(v).is_some_and(|t| *t == relied) && !relied_mitigated;
+    let share = all_covered.then(|| match (relied.is_empty(), counted) {
+        (true, _) => Est {
+            mean: 1.0,
+            lo: 1.0,
+            hi: 1.0,
+        },
+        (false, Some((k, n))) => patchtwin_mc::estimate::wilson(k, n).into(),
+        (false, None) => {
             let p = ps.operations.p_patch_failure;
             Est {
                 mean: 1.0 - p.mean,
                 lo: (1.0 - p.hi).max(0.0),
                 hi: (1.0 - p.lo).min(1.0),
             }
-        } else {
-            Est {
-                mean: 1.0,
-                lo: 1.0,
-                hi: 1.0,
-            }
         }
     });
     Compliance {
         status: if all_covered { "met" } else { "missed" }.into(),
+        share_is_exact: share.is_some() && (relied.is_empty() || exact),
         share_of_runs: share,
         assets: notes,
     }
@@ -440,9 +459,9 @@ pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
              publicly exposed (reachable from an internet-facing entry point, here under the \
              controls the plan switches on at the start), automatable and technical impact. A \
              plan meets the deadline when, as scheduled, it patches every asset carrying the \
-             vulnerability by then or leaves it unreachable; the share of runs is 1 − P(patch \
-             rollback) of the plan when it relies on a patch (a lower bound: any rollback \
-             counts)."
+             vulnerability by then or leaves it unreachable; the share of runs is the share of \
+             rehearsals in which every asset it patches for the vulnerability was patched by \
+             the deadline (marked ≥ where it is only a lower bound)."
                 .into(),
         )),
     ];
@@ -477,11 +496,14 @@ pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
                     )),
                     vec![Span::Strong(r.timeline.to_string())],
                     vec![Span::Strong(r.compliance.status.replace('_', " "))],
-                    txt(r
-                        .compliance
-                        .share_of_runs
-                        .as_ref()
-                        .map_or("—".into(), crate::format::pct_ci)),
+                    txt(r.compliance.share_of_runs.as_ref().map_or("—".into(), |e| {
+                        let bound = if r.compliance.share_is_exact {
+                            ""
+                        } else {
+                            "≥ "
+                        };
+                        format!("{bound}{}", crate::format::pct_ci(e))
+                    })),
                 ]
             })
             .collect(),
@@ -503,7 +525,7 @@ pub fn text(summary: &crate::Summary) -> String {
     }
     let _ = writeln!(
         out,
-        "\nCISA BOD 26-04 remediation deadlines (days from the start; share of runs = 1 − P(patch rollback), a lower bound)"
+        "\nCISA BOD 26-04 remediation deadlines (days from the start; share of runs with every asset patched by then)"
     );
     for r in rows {
         let _ = writeln!(

@@ -383,6 +383,8 @@ pub struct PlanSummary {
     /// Queues that reached their bound (a link direction's transmitter or a server's requests;
     /// beyond it messages are dropped): a finding about the plant, shown as a warning.
     pub saturated_queues: Vec<SaturatedQueueFinding>,
+    /// Rollout progress: rollbacks per run, time to patch 50/90/95% of the open pairs.
+    pub rollout: crate::rollout::RolloutSummary,
 }
 
 /// A queue that reached its bound in some runs of a plan.
@@ -563,6 +565,7 @@ pub fn summary(
                 dual_success: r.exposure.p_dual_success().into(),
                 expected_loss: r.exposure.loss.nonnegative_estimate().into(),
                 saturated_queues: saturated_queues(s, r),
+                rollout: crate::rollout::summary(r),
                 consequences: crate::consequences::consequences(s, r),
             }
         })

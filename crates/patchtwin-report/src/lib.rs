@@ -25,7 +25,8 @@
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
 //!
 //! [`appetite`] gives the loss exceedance curves and judges each plan against the scenario's
-//! risk appetite. [`consequences`] is a plan's data-loss and recovery-effect block of `summary.json`.
+//! risk appetite. [`rollout`] states each plan's rollbacks per run and its time to patch
+//! 50/90/95% of the open (vulnerability, asset) pairs. [`consequences`] is a plan's data-loss and recovery-effect block of `summary.json`.
 
 pub mod appetite;
 pub mod bod;
@@ -41,6 +42,7 @@ pub mod markdown;
 pub mod output;
 pub mod provenance;
 pub mod recommend;
+pub mod rollout;
 pub mod ssvc;
 pub mod ssvc_v2;
 pub mod table;

@@ -10,8 +10,12 @@
 //!    (downtime cost plus compromise impact): between two of them, their paired difference in
 //!    expected loss decides where its interval excludes 0, and the means decide otherwise (the
 //!    paired mean is the difference of the means, so the two agree but for rounding; the
-//!    interval tells the reasons whether the saving is clear). Remaining ties go to the higher
-//!    P(dual success), then to the earlier plan.
+//!    interval tells the reasons whether the saving is clear). When the expected losses tie —
+//!    equal to the currency unit as the report prints them, with a paired difference that
+//!    could be 0 — the lower mean exposure-days decides: a plan that leaves far more
+//!    (vulnerability, asset) pairs open for longer is never preferred on a tie (with no attack
+//!    path every plan scores the same loss), and the reasons say that this tie-break decided.
+//!    Remaining ties go to the higher P(dual success), then to the earlier plan.
 //! 3. The runner-up is the best of the other plans by P(dual success).
 //! 4. Acceptable or only the least bad: a plan meets the acceptance thresholds when its point
 //!    estimates of P(compromise) and P(process trip) within the horizon are both at most
@@ -199,15 +203,50 @@ fn near_tie(summary: &Summary, i: usize, j: usize) -> bool {
     }
 }
 
+/// Whether plans `i` and `j` tie on expected loss: equal to the currency unit as printed, and
+/// a paired difference (when the summary has one) whose interval contains 0.
+fn loss_tie(summary: &Summary, i: usize, j: usize) -> bool {
+    let (a, b) = (&summary.plans[i], &summary.plans[j]);
+    money(a.expected_loss.mean) == money(b.expected_loss.mean)
+        && paired(summary, &a.id, &b.id).is_none_or(|d| contains_zero(&d.expected_loss))
+}
+
 /// Plan `i` against plan `j` on expected loss: the paired difference where its interval
-/// excludes 0, the means otherwise.
+/// excludes 0, the means otherwise; on a tie (see [`loss_tie`]) the lower exposure-days.
 fn by_loss(summary: &Summary, i: usize, j: usize) -> Ordering {
     let (a, b) = (&summary.plans[i], &summary.plans[j]);
     match paired(summary, &a.id, &b.id).map(|d| d.expected_loss) {
         Some(d) if d.hi < 0.0 => Ordering::Less,
         Some(d) if d.lo > 0.0 => Ordering::Greater,
+        _ if loss_tie(summary, i, j) => by_exposure(a, b),
         _ => a.expected_loss.mean.total_cmp(&b.expected_loss.mean),
     }
+}
+
+/// Lower mean exposure-days first.
+fn by_exposure(a: &PlanSummary, b: &PlanSummary) -> Ordering {
+    a.exposure
+        .exposure_days
+        .mean
+        .total_cmp(&b.exposure.exposure_days.mean)
+}
+
+/// Whether the exposure tie-break separates plans `i` and `j`: their losses tie and their
+/// exposure-days differ.
+fn exposure_decides(summary: &Summary, i: usize, j: usize) -> bool {
+    let (a, b) = (&summary.plans[i], &summary.plans[j]);
+    loss_tie(summary, i, j) && by_exposure(a, b) != Ordering::Equal
+}
+
+/// "…, so the next tie-break, exposure, decides: 117 exposure-days for P against 2,400 for Q."
+fn exposure_sentence(p: &PlanSummary, q: &PlanSummary) -> String {
+    format!(
+        "The expected losses cannot be told apart either, so the next tie-break decides: the lower exposure, {} (vulnerability, asset)-days per run for {} against {} for {}.",
+        money(p.exposure.exposure_days.mean),
+        p.id,
+        money(q.exposure.exposure_days.mean),
+        q.id
+    )
 }
 
 /// Index of the preferred plan and of the runner-up, and whether the near-tie rule decided.
@@ -330,6 +369,9 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
             && p.id != baseline
         {
             reasons.push(lead_sentence(p, q, &d, currency));
+        }
+        if (tie_broken || near_tie(summary, chosen, r)) && exposure_decides(summary, chosen, r) {
+            reasons.push(exposure_sentence(p, q));
         }
     }
 
@@ -457,16 +499,21 @@ fn tie_sentence(
         thousands(q.expected_loss.mean),
         q.id
     );
+    let decides = match d {
+        Some(d) if contains_zero(&d.expected_loss) => "So expected loss is compared next",
+        None if p.expected_loss.mean == q.expected_loss.mean => "So expected loss is compared next",
+        _ => "So the lower expected loss decides",
+    };
     match d {
         Some(d) => format!(
-            "{} and {} cannot be told apart on dual success: paired over the same rehearsals, {}, an interval that includes 0. So the lower expected loss decides: {losses}, {}.",
+            "{} and {} cannot be told apart on dual success: paired over the same rehearsals, {}, an interval that includes 0. {decides}: {losses}, {}.",
             p.id,
             q.id,
             dual_difference(p, q, d),
             loss_difference(d, currency)
         ),
         None => format!(
-            "{} and {} cannot be told apart on dual success ({} vs {}: the intervals overlap), so the lower expected loss decides: {losses}.",
+            "{} and {} cannot be told apart on dual success ({} vs {}: the intervals overlap). {decides}: {losses}.",
             p.id,
             q.id,
             pct_ci(&p.dual_success),
@@ -480,11 +527,17 @@ fn tie_sentence(
 fn lead_sentence(p: &PlanSummary, q: &PlanSummary, d: &PairedDelta, currency: &str) -> String {
     if contains_zero(&d.dual_success) {
         let cur = unit(currency);
-        // The near-tie rule kept `p`, so its expected loss is not the higher one.
-        let loss = if p.expected_loss.mean < q.expected_loss.mean {
+        // The near-tie rule kept `p`, so its expected loss is not clearly the higher one.
+        // "Lower" only when it is lower as printed and as measured.
+        let (pm, qm) = (money(p.expected_loss.mean), money(q.expected_loss.mean));
+        let loss = if pm == qm {
+            "has the same expected loss as printed"
+        } else if p.expected_loss.mean < q.expected_loss.mean && !contains_zero(&d.expected_loss) {
             "also has the lower expected loss"
+        } else if p.expected_loss.mean < q.expected_loss.mean {
+            "has a lower mean expected loss, though not clearly"
         } else {
-            "costs no more on expected loss"
+            "costs no more on expected loss, within the noise"
         };
         format!(
             "{} and the runner-up, {}, cannot be told apart on dual success: paired over the same rehearsals, {}, an interval that includes 0. {} {loss}: {}{cur} against {}{cur}, {}.",

@@ -162,6 +162,7 @@ pub fn table(summary: &Summary, rows_per_plan: usize) -> String {
         );
         plan_timing(&mut out, p, rows_per_plan);
     }
+    out.push_str(&crate::rollout::text(summary));
     out.push_str(&bod::text(summary));
     if let Some(r) = &summary.recommendation {
         out.push_str(&recommend::text(r));

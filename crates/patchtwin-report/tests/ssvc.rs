@@ -689,6 +689,7 @@ fn plan_summary(id: &str, dual: f64, lo: f64, hi: f64, loss: f64) -> PlanSummary
         },
         saturated_queues: Vec::new(),
         consequences: None,
+        rollout: Default::default(),
         dual_success: est(dual, lo, hi),
         expected_loss: n(loss),
     }
@@ -1222,4 +1223,59 @@ fn a_leader_level_with_the_runner_up_is_not_called_the_best() {
         "{}",
         r.reasons[0]
     );
+}
+
+#[test]
+fn tied_losses_go_to_the_plan_that_leaves_less_exposure_and_the_reasons_say_so() {
+    // Issue 22: with no attack path every plan scores 0 compromise and the same loss; defer
+    // leaves 2,400 exposure-days, the patch plan 117. The losses tie (paired interval [0, 0]),
+    // so exposure decides, and no sentence calls an equal loss "lower".
+    let mut defer = plan_summary("defer", 0.9, 0.88, 0.92, 127_983.0);
+    let mut patch = plan_summary("patch", 0.9, 0.88, 0.92, 127_983.0);
+    defer.exposure.exposure_days = est(2400.0, 2390.0, 2410.0);
+    patch.exposure.exposure_days = est(117.0, 110.0, 124.0);
+    let mut s = summary(
+        vec![defer, patch],
+        vec![comparison(
+            "patch",
+            est(0.0, 0.0, 0.0),
+            est(0.0, -0.01, 0.01),
+            est(0.0, 0.0, 0.0),
+            est(0.0, -0.01, 0.01),
+        )],
+    );
+    s.pairwise = vec![pair(
+        "defer",
+        "patch",
+        est(0.0, -0.01, 0.01),
+        est(0.0, 0.0, 0.0),
+    )];
+    let r = recommend(&s, "EUR").unwrap();
+    assert_eq!(r.plan, "patch", "{:?}", r.reasons);
+    let all = r.reasons.join("\n");
+    assert!(
+        all.contains("so the next tie-break decides: the lower exposure, 117 (vulnerability, asset)-days per run for patch against 2,400 for defer"),
+        "{all}"
+    );
+    assert!(!all.contains("lower expected loss"), "{all}");
+    // The other way round (the patch plan listed first) gives the same pick.
+    let mut s2 = summary(
+        vec![s.plans.remove(1), s.plans.remove(0)],
+        vec![comparison(
+            "defer",
+            est(0.0, 0.0, 0.0),
+            est(0.0, -0.01, 0.01),
+            est(0.0, 0.0, 0.0),
+            est(0.0, -0.01, 0.01),
+        )],
+    );
+    s2.comparisons[0].baseline = "patch".into();
+    s2.pairwise = vec![pair(
+        "patch",
+        "defer",
+        est(0.0, -0.01, 0.01),
+        est(0.0, 0.0, 0.0),
+    )];
+    let r = recommend(&s2, "EUR").unwrap();
+    assert_eq!(r.plan, "patch", "{:?}", r.reasons);
 }

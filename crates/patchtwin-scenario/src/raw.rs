@@ -616,6 +616,15 @@ pub struct PatchFailureRaw {
     pub extra_if_unvalidated: Option<f64>,
     /// Time to roll back after a failure; the asset is down meanwhile.
     pub rollback_time: DistRaw<DurationText>,
+    /// Probability that the patch is bad for this plant (default 0): drawn once per
+    /// rehearsal and shared by every host that installs it, so a pilot that rolls back
+    /// foretells the rest. E.g. `0.2`.
+    #[serde(default)]
+    pub bad_for_plant: Option<f64>,
+    /// Failure probability of each deployment when the patch is bad for this plant (default
+    /// 1; needs `bad_for_plant`). E.g. `0.9`.
+    #[serde(default)]
+    pub failure_if_bad: Option<f64>,
 }
 
 /// A candidate patch.
@@ -869,6 +878,53 @@ pub struct ActionRaw {
     /// Patch only: staged rollout.
     #[serde(default)]
     pub staged: Option<StagingRaw>,
+    /// Patch only: the plan's crew that does the work (default: one host after another, at
+    /// any hour). E.g. `technicians`.
+    #[serde(default)]
+    pub crew: Option<String>,
+    /// Patch only: try hosts whose deployment rolled back again, e.g.
+    /// `{after: next_window, max: 2}` or `{after: 2d, max: 1}`.
+    #[serde(default)]
+    pub retry: Option<RetryRaw>,
+}
+
+/// Retry of rolled-back hosts.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryRaw {
+    /// When, from the end of the rollback: `next_window` (the next maintenance window of any)
+    /// or a delay such as `2d`.
+    pub after: String,
+    /// Further attempts per host at most (default 1).
+    #[serde(default)]
+    pub max: Option<u32>,
+}
+
+/// A crew of a plan: technicians who each deploy one host at a time, during a daily shift.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrewRaw {
+    /// Unique id within the plan, e.g. `technicians`.
+    pub id: String,
+    /// Hosts worked on at once, e.g. `2`.
+    pub technicians: u32,
+    /// Start of the daily shift from midnight (the horizon starts at midnight), e.g. `7h`
+    /// (default 0).
+    #[serde(default)]
+    pub shift_start: Option<DurationText>,
+    /// Length of the daily shift, e.g. `8h` (default 24h: always on duty).
+    #[serde(default)]
+    pub shift_length: Option<DurationText>,
+}
+
+/// A rule the plan's crews respect: at most `at_most` of `assets` worked on at once.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaxDownRaw {
+    /// The group, e.g. the HMIs of one line: `[hmi-1, hmi-2, hmi-3]`.
+    pub assets: Vec<String>,
+    /// How many of them may be down together, e.g. `1`.
+    pub at_most: u32,
 }
 
 /// A candidate plan.
@@ -883,6 +939,12 @@ pub struct PlanRaw {
     /// Ordered actions (empty: do nothing, the usual baseline).
     #[serde(default)]
     pub actions: Vec<ActionRaw>,
+    /// Crews its patch actions may name with `crew:`.
+    #[serde(default)]
+    pub crews: Vec<CrewRaw>,
+    /// Rules its crews respect, e.g. `[{assets: [hmi-1, hmi-2], at_most: 1}]`.
+    #[serde(default)]
+    pub max_down: Vec<MaxDownRaw>,
 }
 
 /// An asset model file in `models/`.

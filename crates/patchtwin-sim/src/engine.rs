@@ -203,6 +203,9 @@ impl Step<'_, '_> {
             Event::ObserveStart { phase } => self.observe_start(q, now, phase),
             Event::ActionStart { action, stage } => self.action_start(q, now, action, stage),
             Event::DeployNext { action } => self.deploy_next(q, now, action),
+            Event::WorkDone { action, asset } => self.work_done(q, now, action, asset),
+            Event::CrewShift { crew } => self.crew_dispatch(q, now, crew as usize, true),
+            Event::Retry { action, asset } => self.retry(q, now, action, asset),
             Event::DeployDone { action, asset } => {
                 if self.deploy_done(q, now, action, asset) {
                     // An installed patch may close (vulnerability, asset) pairs.

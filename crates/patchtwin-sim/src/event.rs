@@ -51,6 +51,12 @@ pub enum Event {
     DeployNext { action: u16 },
     /// Installation on an asset finished; success or failure is decided now.
     DeployDone { action: u16, asset: u32 },
+    /// A crew's technician is done with `asset` (its restart or rollback ended).
+    WorkDone { action: u16, asset: u32 },
+    /// A crew's shift starts: queued work may begin.
+    CrewShift { crew: u16 },
+    /// A rolled-back host of an action is tried again.
+    Retry { action: u16, asset: u32 },
     /// An asset's restart, reboot or rollback ends.
     AssetBack { asset: u32 },
     /// A control becomes effective.

@@ -27,7 +27,8 @@ pub fn keyed_stream(key: u64, purpose: u64, a: u64, b: u64) -> Pcg64Mcg {
     ))
 }
 
-/// A deployment's time and success, per (patch, asset).
+/// A deployment's time and success, per (patch, asset, attempt): `b` is the asset for the
+/// first attempt and `asset | attempt << 32` for a retry.
 pub(crate) const PURPOSE_DEPLOY: u64 = 1;
 /// A patch's failure probability, drawn once per (replication, patch).
 pub(crate) const PURPOSE_PATCH_QUALITY: u64 = 2;
@@ -38,6 +39,9 @@ pub(crate) const PURPOSE_UNIT_RESTART: u64 = 4;
 /// Spontaneous faults of an asset, per (asset, fault number): the gap since the previous
 /// fault (or the start) and the repair time.
 pub(crate) const PURPOSE_FAULT: u64 = 5;
+/// Whether a patch is bad for this plant, drawn once per (replication, patch): shared by every
+/// host that installs it.
+pub(crate) const PURPOSE_PATCH_BAD: u64 = 6;
 /// Attack arrivals, per (entry point, attempt).
 pub(crate) const PURPOSE_ARRIVAL: u64 = 10;
 /// An exploit step's time and success, per (asset and vulnerability, draw).

@@ -36,6 +36,10 @@ const RUNS: &[Case] = &[
         args: &["scenarios/modbus-calibrated.yaml", "--runs", "40"],
     },
     Case {
+        name: "monthly-update",
+        args: &["scenarios/monthly-update.yaml", "--runs", "40"],
+    },
+    Case {
         name: "packaging-line",
         args: &["scenarios/packaging-line.yaml", "--runs", "40"],
     },

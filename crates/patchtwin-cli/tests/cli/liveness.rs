@@ -42,6 +42,7 @@ const PLANTS: &[&str] = &[
     "emissions-historian-1h",
     "vendor-gateway-rare-trips",
     "ews-actively-exploited",
+    "monthly-update",
     "packaging-line",
     "water-treatment",
     "substation",

@@ -35,6 +35,46 @@ struct PlanState {
     /// first_reached_at]`.
     #[serde(default)]
     saturated: Vec<[u64; 6]>,
+    /// Rollout progress (`crate::rollout`).
+    #[serde(default)]
+    rollout: Option<RolloutState>,
+}
+
+/// A [`RolloutAcc`](crate::rollout::RolloutAcc), every field exactly.
+#[derive(Serialize, Deserialize)]
+struct RolloutState {
+    rollbacks: MomentsState,
+    hours_to_share: Vec<Vec<(u64, u64)>>,
+    days_to_close: Vec<Vec<(u64, u64)>>,
+    pairs: u64,
+    targets: Vec<Vec<u32>>,
+}
+
+impl RolloutState {
+    fn of(r: &crate::rollout::RolloutAcc) -> Self {
+        let flat =
+            |m: &std::collections::BTreeMap<u64, u64>| m.iter().map(|(k, c)| (*k, *c)).collect();
+        RolloutState {
+            rollbacks: moments_state(&r.rollbacks),
+            hours_to_share: r.hours_to_share.iter().map(flat).collect(),
+            days_to_close: r.days_to_close.iter().map(flat).collect(),
+            pairs: r.pairs,
+            targets: r.targets.clone(),
+        }
+    }
+
+    fn into_acc(self, runs: u64) -> Result<crate::rollout::RolloutAcc, PartError> {
+        let rollbacks = moments_of(&self.rollbacks)?;
+        check_n(&[rollbacks], runs)?;
+        let map = |v: Vec<(u64, u64)>| v.into_iter().collect();
+        Ok(crate::rollout::RolloutAcc {
+            rollbacks,
+            hours_to_share: self.hours_to_share.into_iter().map(map).collect(),
+            days_to_close: self.days_to_close.into_iter().map(map).collect(),
+            pairs: self.pairs,
+            targets: self.targets,
+        })
+    }
 }
 
 /// `[n, sum, sumsq]`, the sums as decimal strings (128-bit).
@@ -319,6 +359,7 @@ impl PlanState {
             },
             flows: p.flows.iter().map(FlowState::of).collect(),
             flows_after: p.flows_after.iter().map(FlowState::of).collect(),
+            rollout: Some(RolloutState::of(&p.rollout)),
             saturated: p
                 .saturated
                 .iter()
@@ -433,6 +474,10 @@ impl PlanState {
                 .collect::<Result<_, _>>()?,
             ops,
             exposure,
+            rollout: match self.rollout {
+                Some(r) => r.into_acc(runs)?,
+                None => crate::rollout::RolloutAcc::default(),
+            },
             events: self.events,
             runs,
             saturated: self

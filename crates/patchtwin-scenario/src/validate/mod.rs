@@ -6,8 +6,9 @@
 //! conduits), `assets`, `links`, `flows` (then `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
-//! points), `controls`, `windows` (maintenance windows), `plans` (with `when`) and
-//! `data_loss` (data-loss consequences on flows), `appetite` (the risk appetite). Each step
+//! points), `controls`, `windows` (maintenance windows), `plans` (with `when` and
+//! `crews`: a plan's crews, k-of-n rules, and its actions' crew and retry), `data_loss`
+//! (data-loss consequences on flows) and `appetite` (the risk appetite). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -24,6 +25,7 @@ mod assets;
 mod conduit_flows;
 mod controls;
 mod data_loss;
+mod crews;
 mod dependencies;
 mod flows;
 mod functions;

@@ -123,6 +123,7 @@ fn patch(
         &p.failure.rollback_time,
         &join_key(&fpath, "rollback_time"),
     );
+    let bad_for_plant = bad_for_plant(ctx, &p.failure, &fpath);
     let side = p.side_effects.as_ref().map(|s| {
         let sp = join_key(path, "side_effects");
         SideEffects {
@@ -171,5 +172,41 @@ fn patch(
         extra_failure_if_unvalidated: extra_v,
         rollback_time,
         side_effects: side.unwrap_or_default(),
+        bad_for_plant,
     })
+}
+
+/// `bad_for_plant` and `failure_if_bad` of a patch's failure model at `fpath`.
+fn bad_for_plant(ctx: &mut Ctx, f: &PatchFailureRaw, fpath: &str) -> Option<BadForPlant> {
+    let if_bad = f.failure_if_bad.map(|x| {
+        fraction(
+            ctx,
+            x,
+            &join_key(fpath, "failure_if_bad"),
+            "`failure_if_bad`",
+            1.0,
+        )
+    });
+    match f.bad_for_plant {
+        Some(p) => Some(BadForPlant {
+            probability: fraction(
+                ctx,
+                p,
+                &join_key(fpath, "bad_for_plant"),
+                "`bad_for_plant`",
+                1.0,
+            ),
+            failure_if_bad: if_bad.unwrap_or(1.0),
+        }),
+        None => {
+            if if_bad.is_some() {
+                ctx.err_help(
+                    &join_key(fpath, "failure_if_bad"),
+                    "`failure_if_bad` applies only with `bad_for_plant`".into(),
+                    "e.g. `bad_for_plant: 0.2` beside `failure_if_bad: 0.9`".into(),
+                );
+            }
+            None
+        }
+    }
 }

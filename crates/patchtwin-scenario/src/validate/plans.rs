@@ -1,6 +1,6 @@
 //! The plans: each a list of actions that apply a patch (to all or some of its assets,
-//! optionally staged) or enable a control, at a time `when` checks. Running a plan is the
-//! simulation's.
+//! optionally staged, by a crew, with retries — `crews`) or enable a control, at a time `when`
+//! checks. Running a plan is the simulation's.
 
 use super::Sections;
 use super::when::when;
@@ -47,22 +47,33 @@ pub(super) fn plans(
     for (i, p) in &s.plans {
         let path = join_index("plans", *i);
         plan_ids.define(ctx, &p.id, &path, "plan");
+        let (crews, crew_ids) = super::crews::crews(ctx, &p.crews, &path);
+        let max_down =
+            super::crews::max_down(ctx, &p.max_down, &path, refs.asset_ids, !p.crews.is_empty());
         let mut actions = Vec::new();
         for (j, a) in p.actions.iter().enumerate() {
             let apath = join_index(&join_key(&path, "actions"), j);
-            actions.extend(action(ctx, a, &apath, refs));
+            actions.extend(action(ctx, a, &apath, refs, &crew_ids));
         }
         plans.push(Plan {
             id: p.id.clone(),
             description: p.description.clone().unwrap_or_default(),
             actions,
+            crews,
+            max_down,
         });
     }
     plans
 }
 
 /// One plan action at `apath`, or `None` when its time or what it names failed (reported).
-fn action(ctx: &mut Ctx, a: &ActionRaw, apath: &str, refs: &PlanRefs) -> Option<Action> {
+fn action(
+    ctx: &mut Ctx,
+    a: &ActionRaw,
+    apath: &str,
+    refs: &PlanRefs,
+    crew_ids: &Ids,
+) -> Option<Action> {
     let at = when(
         ctx,
         &a.at,
@@ -72,12 +83,15 @@ fn action(ctx: &mut Ctx, a: &ActionRaw, apath: &str, refs: &PlanRefs) -> Option<
         refs.windows,
     );
     match (&a.patch, &a.control) {
-        (Some(pid), None) => patch_action(ctx, a, pid, at, apath, refs),
+        (Some(pid), None) => {
+            let work = super::crews::work(ctx, a, apath, crew_ids, refs.windows);
+            patch_action(ctx, a, pid, at, apath, refs, work)
+        }
         (None, Some(cid)) => {
-            if a.assets.is_some() || a.staged.is_some() {
+            if a.assets.is_some() || a.staged.is_some() || a.crew.is_some() || a.retry.is_some() {
                 ctx.err_at(
                     apath,
-                    "`assets` and `staged` apply only to patch actions".into(),
+                    "`assets`, `staged`, `crew` and `retry` apply only to patch actions".into(),
                 );
             }
             let control =
@@ -111,6 +125,7 @@ fn patch_action(
     at: Option<When>,
     apath: &str,
     refs: &PlanRefs,
+    work: Work,
 ) -> Option<Action> {
     let patch = refs
         .patch_ids
@@ -150,6 +165,7 @@ fn patch_action(
         assets: targets,
         at,
         staging,
+        work,
     })
 }
 

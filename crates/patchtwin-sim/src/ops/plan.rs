@@ -1,13 +1,21 @@
-//! Plan actions in simulated time: starting actions, deployments one asset after another,
-//! success or rollback, controls taking effect, maintenance windows.
+//! Plan actions in simulated time: starting actions, deployments (one asset after another,
+//! or by a crew: several at once during its shifts, within the plan's `max_down` rules),
+//! success or rollback (a patch bad for this plant fails on every host alike), retries of
+//! rolled-back hosts, controls taking effect, maintenance windows.
+//!
+//! Not here: what a restart or rollback does to the plant (`health`), nor a crew's travel,
+//! overtime or fatigue: a technician starts a host only on shift and finishes the host
+//! started.
 
 use crate::event::Event;
 use crate::ops::next_window_start;
 use crate::queue::EventQueue;
-use crate::rng::{PURPOSE_CONTROL, PURPOSE_DEPLOY, PURPOSE_PATCH_QUALITY, keyed_stream};
+use crate::rng::{
+    PURPOSE_CONTROL, PURPOSE_DEPLOY, PURPOSE_PATCH_BAD, PURPOSE_PATCH_QUALITY, keyed_stream,
+};
 use crate::state::UnitMode;
 use crate::step::{Step, fmt_ns};
-use patchtwin_model::{Action, ControlEffect, RecoveryKind, RestartScope};
+use patchtwin_model::{Action, ControlEffect, RecoveryKind, RestartScope, RetryAfter};
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
@@ -48,6 +56,7 @@ impl Step<'_, '_> {
                 patch,
                 assets,
                 staging,
+                work,
                 ..
             } => {
                 let list: Vec<u32> = match (staging, stage) {
@@ -84,44 +93,73 @@ impl Step<'_, '_> {
                     }
                 );
                 self.note(now, &p.id.clone(), "plan", || text);
+                let crew = work.crew;
                 let run = &mut self.ops.actions[action as usize];
-                run.queue = list;
+                run.queue = list.clone();
                 run.next = 0;
                 run.stage = stage;
                 run.failures = 0;
                 run.window_end = window_end;
-                self.deploy_next(q, now, action);
+                match crew {
+                    Some(c) => {
+                        let waiting = &mut self.ops.crews[c].waiting;
+                        waiting.extend(list.iter().map(|a| (action, *a)));
+                        self.crew_dispatch(q, now, c, false);
+                    }
+                    None => self.deploy_next(q, now, action),
+                }
             }
         }
     }
 
+    /// The next host of a one-after-another rollout, or the end of its stage (unless a retry
+    /// is pending: the rollout waits idle for it).
     pub(crate) fn deploy_next(&mut self, q: &mut EventQueue<Event>, now: u64, action: u16) {
-        let plan = &self.model.scenario.plans[self.plan];
-        let Action::ApplyPatch { patch, staging, .. } = &plan.actions[action as usize] else {
-            return;
-        };
         let run = &mut self.ops.actions[action as usize];
         if run.next < run.queue.len() {
             let asset = run.queue[run.next];
             run.next += 1;
-            let p = &self.model.scenario.patches[patch.ix()];
-            let mut r = keyed_stream(
-                self.ops.key,
-                PURPOSE_DEPLOY,
-                u64::from(patch.0),
-                u64::from(asset),
-            );
-            let d = p.deploy_time.sample(&mut r).as_nanos();
-            let aid = self.model.scenario.assets[asset as usize].id.clone();
-            let pid = p.id.clone();
-            self.note(now, &aid, "deploy", || {
-                format!("installing patch {pid} ({})", fmt_ns(d))
-            });
-            self.ops.outcome.deployments += 1;
-            q.schedule(now + d, Event::DeployDone { action, asset });
-            return;
+            self.start_deployment(q, now, action, asset);
+        } else if run.retries_pending > 0 {
+            run.idle = true;
+        } else {
+            self.stage_complete(q, now, action);
         }
-        // The stage is complete.
+    }
+
+    /// A deployment of `action`'s patch on `asset` starts now (its attempt's stream).
+    fn start_deployment(&mut self, q: &mut EventQueue<Event>, now: u64, action: u16, asset: u32) {
+        let plan = &self.model.scenario.plans[self.plan];
+        let Action::ApplyPatch { patch, .. } = &plan.actions[action as usize] else {
+            return;
+        };
+        let attempt = self.ops.actions[action as usize].attempt(asset);
+        let p = &self.model.scenario.patches[patch.ix()];
+        let mut r = deploy_stream(self.ops.key, patch.0, asset, attempt);
+        let d = p.deploy_time.sample(&mut r).as_nanos();
+        let aid = self.model.scenario.assets[asset as usize].id.clone();
+        let pid = p.id.clone();
+        self.note(now, &aid, "deploy", || {
+            if attempt > 0 {
+                format!(
+                    "installing patch {pid} again, retry {attempt} ({})",
+                    fmt_ns(d)
+                )
+            } else {
+                format!("installing patch {pid} ({})", fmt_ns(d))
+            }
+        });
+        self.ops.outcome.deployments += 1;
+        q.schedule(now + d, Event::DeployDone { action, asset });
+    }
+
+    /// Every host of the action's current stage is done (retries included).
+    fn stage_complete(&mut self, q: &mut EventQueue<Event>, now: u64, action: u16) {
+        let plan = &self.model.scenario.plans[self.plan];
+        let Action::ApplyPatch { patch, staging, .. } = &plan.actions[action as usize] else {
+            return;
+        };
+        let run = &self.ops.actions[action as usize];
         let (stage, failures) = (run.stage, run.failures);
         let pid = self.model.scenario.patches[patch.ix()].id.clone();
         match staging {
@@ -163,6 +201,123 @@ impl Step<'_, '_> {
         }
     }
 
+    /// Starts waiting hosts of crew `c` while a technician is free, the crew is on shift and
+    /// the plan's `max_down` rules allow the host (first come first served among those
+    /// allowed). Off shift, it waits for the next shift. `woken`: called by the crew's
+    /// `CrewShift` event.
+    pub(crate) fn crew_dispatch(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        c: usize,
+        woken: bool,
+    ) {
+        let model = self.model;
+        let plan = &model.scenario.plans[self.plan];
+        let crew = &plan.crews[c];
+        if woken {
+            self.ops.crews[c].wake_pending = false;
+        }
+        loop {
+            let cr = &self.ops.crews[c];
+            if cr.busy >= crew.technicians || cr.waiting.is_empty() {
+                return;
+            }
+            if !crew.on_shift(now) {
+                let t = crew.next_shift(now);
+                if !cr.wake_pending && t < self.settings.horizon_ns {
+                    self.ops.crews[c].wake_pending = true;
+                    q.schedule(t, Event::CrewShift { crew: c as u16 });
+                    let id = crew.id.clone();
+                    self.note(now, &id, "crew", || {
+                        format!(
+                            "off shift: work resumes at the next shift ({})",
+                            fmt_ns(t - now)
+                        )
+                    });
+                }
+                return;
+            }
+            let in_work = &self.ops.in_work;
+            let allowed = |asset: u32| {
+                plan.max_down.iter().all(|r| {
+                    !r.assets.iter().any(|a| a.0 == asset)
+                        || (r.assets.iter().filter(|a| in_work[a.ix()]).count() as u32) < r.at_most
+                })
+            };
+            let Some(pos) = cr.waiting.iter().position(|(_, a)| allowed(*a)) else {
+                return; // every waiting host is held by a rule: a finished host re-dispatches
+            };
+            let (action, asset) = self.ops.crews[c].waiting.remove(pos).expect("in range");
+            self.ops.crews[c].busy += 1;
+            self.ops.actions[action as usize].inflight += 1;
+            self.ops.in_work[asset as usize] = true;
+            self.start_deployment(q, now, action, asset);
+        }
+    }
+
+    /// A crew's technician is done with `asset` of `action`: the stage may be complete, and the
+    /// crews take their next waiting hosts.
+    pub(crate) fn work_done(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        action: u16,
+        asset: u32,
+    ) {
+        let plan = &self.model.scenario.plans[self.plan];
+        let Action::ApplyPatch { work, .. } = &plan.actions[action as usize] else {
+            return;
+        };
+        let Some(c) = work.crew else { return };
+        self.ops.crews[c].busy -= 1;
+        self.ops.in_work[asset as usize] = false;
+        let run = &mut self.ops.actions[action as usize];
+        run.inflight -= 1;
+        let queued = self.ops.crews[c].waiting.iter().any(|(a, _)| *a == action);
+        let run = &self.ops.actions[action as usize];
+        if !run.done && run.inflight == 0 && run.retries_pending == 0 && !queued {
+            self.stage_complete(q, now, action);
+        }
+        // This crew first; then the others, whose hosts a `max_down` rule may have held
+        // because of this one.
+        self.crew_dispatch(q, now, c, false);
+        for other in (0..self.ops.crews.len()).filter(|o| *o != c) {
+            self.crew_dispatch(q, now, other, false);
+        }
+    }
+
+    /// A rolled-back host of `action` is tried again (unless the action was halted).
+    pub(crate) fn retry(&mut self, q: &mut EventQueue<Event>, now: u64, action: u16, asset: u32) {
+        let plan = &self.model.scenario.plans[self.plan];
+        let Action::ApplyPatch { work, .. } = &plan.actions[action as usize] else {
+            return;
+        };
+        let crew = work.crew;
+        let window_end = (self.ops.plant_windows_open > 0).then_some(self.ops.window_ends_at);
+        let run = &mut self.ops.actions[action as usize];
+        run.retries_pending -= 1;
+        if run.done {
+            return;
+        }
+        if window_end.is_some() {
+            run.window_end = window_end;
+        }
+        match crew {
+            Some(c) => {
+                self.ops.crews[c].waiting.push_back((action, asset));
+                self.crew_dispatch(q, now, c, false);
+            }
+            None => {
+                run.queue.push(asset);
+                if run.idle {
+                    run.idle = false;
+                    self.deploy_next(q, now, action);
+                }
+            }
+        }
+    }
+
     pub(crate) fn action_finished(&mut self, q: &mut EventQueue<Event>, now: u64) {
         self.ops.pending_actions = self.ops.pending_actions.saturating_sub(1);
         if self.ops.pending_actions == 0 && !self.model.scenario.plans[self.plan].actions.is_empty()
@@ -191,11 +346,18 @@ impl Step<'_, '_> {
         let model = self.model;
         let s = &model.scenario;
         let plan = &s.plans[self.plan];
-        let Action::ApplyPatch { patch, .. } = &plan.actions[action as usize] else {
+        let Action::ApplyPatch {
+            patch,
+            staging,
+            work,
+            ..
+        } = &plan.actions[action as usize]
+        else {
             return false;
         };
         let p = &s.patches[patch.ix()];
         let a = &s.assets[asset as usize];
+        let attempt = self.ops.actions[action as usize].attempt(asset);
         // Patch quality is drawn once per replication and patch; success per asset.
         let mut quality = keyed_stream(self.ops.key, PURPOSE_PATCH_QUALITY, u64::from(patch.0), 0);
         let mut pf = p.failure_probability.sample(&mut quality);
@@ -205,12 +367,14 @@ impl Step<'_, '_> {
         if !p.validated_in_test {
             pf += p.extra_failure_if_unvalidated;
         }
-        let mut r = keyed_stream(
-            self.ops.key,
-            PURPOSE_DEPLOY,
-            u64::from(patch.0),
-            u64::from(asset),
-        );
+        // Bad for this plant: one draw per replication and patch, shared by every host.
+        if let Some(b) = p.bad_for_plant {
+            let mut latent = keyed_stream(self.ops.key, PURPOSE_PATCH_BAD, u64::from(patch.0), 0);
+            if latent.random::<f64>() < b.probability {
+                pf = b.failure_if_bad;
+            }
+        }
+        let mut r = deploy_stream(self.ops.key, patch.0, asset, attempt);
         let _deploy = p.deploy_time.sample(&mut r); // keeps the stream aligned with deploy_next
         let failed = r.random::<f64>() < pf.min(1.0);
         let restart = |r: &mut Pcg64Mcg, who: usize| -> u64 {
@@ -260,6 +424,31 @@ impl Step<'_, '_> {
         if failed {
             self.ops.outcome.failed_deployments += 1;
             self.ops.actions[action as usize].failures += 1;
+            // Retry, except in a staged rollout's first group: its failure halts the rollout.
+            let pilot = staging.is_some() && self.ops.actions[action as usize].stage == 0;
+            if let Some(rt) = work.retry
+                && !pilot
+                && attempt < rt.max
+            {
+                let back = now + own + rollback;
+                let at = match rt.after {
+                    RetryAfter::NextWindow => next_window_start(model, None, back),
+                    RetryAfter::Delay(d) => Some(back + d.as_nanos()),
+                };
+                if let Some(t) = at.filter(|t| *t < self.settings.horizon_ns) {
+                    let run = &mut self.ops.actions[action as usize];
+                    match run.attempts.iter_mut().find(|(x, _)| *x == asset) {
+                        Some((_, n)) => *n += 1,
+                        None => run.attempts.push((asset, 1)),
+                    }
+                    run.retries_pending += 1;
+                    q.schedule(t, Event::Retry { action, asset });
+                    let aid = a.id.clone();
+                    self.note(now, &aid, "plan", || {
+                        format!("{aid} will be tried again in {}", fmt_ns(t - now))
+                    });
+                }
+            }
             let (pid, aid) = (&p.id, &a.id);
             self.note(now, aid, "patch_failed", || {
                 format!("patch {pid} failed after its {scope_word}: rolling back ({}), {aid} down meanwhile; the vulnerability stays open", fmt_ns(own + rollback))
@@ -315,7 +504,11 @@ impl Step<'_, '_> {
             self.take_down(q, now, other, d);
         }
         self.evaluate(q, now);
-        q.schedule(now + longest, Event::DeployNext { action });
+        if work.crew.is_some() {
+            q.schedule(now + longest, Event::WorkDone { action, asset });
+        } else {
+            q.schedule(now + longest, Event::DeployNext { action });
+        }
         !failed
     }
 
@@ -414,4 +607,15 @@ impl Step<'_, '_> {
         }
         self.evaluate(q, now);
     }
+}
+
+/// The stream of one deployment attempt: the first attempt keeps the stream it always had,
+/// per (patch, asset); retry `k` gets its own.
+fn deploy_stream(key: u64, patch: u32, asset: u32, attempt: u32) -> Pcg64Mcg {
+    keyed_stream(
+        key,
+        PURPOSE_DEPLOY,
+        u64::from(patch),
+        u64::from(asset) | u64::from(attempt) << 32,
+    )
 }

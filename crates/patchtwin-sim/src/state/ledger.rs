@@ -25,6 +25,36 @@ pub struct ActionRun {
     pub overrun_ns: u64,
     /// Finished (or halted).
     pub done: bool,
+    /// Deployments of a crew action started and not yet done (restart or rollback included).
+    pub inflight: u32,
+    /// Retries scheduled and not yet started.
+    pub retries_pending: u32,
+    /// A one-after-another rollout waiting for a retry with nothing else to do.
+    pub idle: bool,
+    /// Per asset retried so far: (asset, attempts made after the first), in the order first
+    /// retried.
+    pub attempts: Vec<(u32, u32)>,
+}
+
+impl ActionRun {
+    /// Attempts made on `asset` after the first.
+    pub fn attempt(&self, asset: u32) -> u32 {
+        self.attempts
+            .iter()
+            .find(|(a, _)| *a == asset)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// A crew of the plan at work (see `patchtwin_model::Crew`).
+#[derive(Debug, Clone, Default)]
+pub struct CrewRun {
+    /// Technicians busy now.
+    pub busy: u32,
+    /// Hosts waiting for a technician, first come first served: (action, asset).
+    pub waiting: std::collections::VecDeque<(u16, u32)>,
+    /// A `CrewShift` event is pending.
+    pub wake_pending: bool,
 }
 
 /// The operations ledger of one replication (a resource).
@@ -34,6 +64,10 @@ pub struct Ledger {
     pub key: u64,
     /// Per action of the plan.
     pub actions: Vec<ActionRun>,
+    /// Per crew of the plan.
+    pub crews: Vec<CrewRun>,
+    /// Per asset: a crew is working on it (installing, restarting or rolling back).
+    pub in_work: Vec<bool>,
     /// Actions not yet finished.
     pub pending_actions: u32,
     /// Plant-wide windows open now.
@@ -103,6 +137,8 @@ impl Ledger {
         Ledger {
             key,
             actions: vec![ActionRun::default(); actions.len()],
+            crews: vec![CrewRun::default(); s.plans[plan].crews.len()],
+            in_work: vec![false; s.assets.len()],
             pending_actions: pending,
             plant_windows_open: 0,
             zone_windows_open: vec![0; s.zones.len()],

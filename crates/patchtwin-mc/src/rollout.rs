@@ -1,0 +1,216 @@
+//! How far a plan's rollout got, per replication, accumulated exactly: rollbacks per run, the
+//! time until 50, 90 and 95% of the scenario's open (vulnerability, asset) pairs are patched,
+//! and per vulnerability the time its pairs that the plan patches are all closed (what a
+//! remediation deadline such as BOD 26-04 asks). Times are kept as exact counts per whole
+//! hour (shares) or whole day (vulnerabilities), rounded up, so "closed by day N" is exact.
+//!
+//! Not here: what the report makes of them (quantiles, deadlines; `patchtwin-report`).
+
+use crate::estimate::{Estimate, Moments};
+use patchtwin_model::{Action, Scenario};
+use patchtwin_sim::OpsOutcome;
+use std::collections::BTreeMap;
+
+/// The shares of open pairs whose time to close is recorded.
+pub const SHARES: [f64; 3] = [0.5, 0.9, 0.95];
+
+/// Never closed within the horizon.
+pub const NEVER: u64 = u64::MAX;
+
+const HOUR: u64 = 3_600_000_000_000;
+const DAY: u64 = 24 * HOUR;
+
+/// Rollout progress of one plan over replications.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RolloutAcc {
+    /// Deployments rolled back, per replication.
+    pub rollbacks: Moments,
+    /// Per entry of [`SHARES`]: replications by the hour (rounded up) at which that share of
+    /// the open pairs was patched, [`NEVER`] if it was not.
+    pub hours_to_share: Vec<BTreeMap<u64, u64>>,
+    /// Per vulnerability (scenario order): replications by the day (rounded up) at which
+    /// every pair of it the plan patches was closed, [`NEVER`] if not; empty when the plan
+    /// patches none of it.
+    pub days_to_close: Vec<BTreeMap<u64, u64>>,
+    /// Open pairs of the scenario (the denominator of the shares).
+    pub pairs: u64,
+    /// Per vulnerability: the assets the plan patches it on (sorted).
+    pub targets: Vec<Vec<u32>>,
+}
+
+impl RolloutAcc {
+    /// An empty accumulator for plan `plan` of `s`.
+    pub fn new(s: &Scenario, plan: usize) -> Self {
+        let mut targets: Vec<Vec<u32>> = vec![Vec::new(); s.vulnerabilities.len()];
+        for a in &s.plans[plan].actions {
+            if let Action::ApplyPatch { patch, assets, .. } = a {
+                for v in &s.patches[patch.ix()].fixes {
+                    let carriers = &s.vulnerabilities[v.ix()].assets;
+                    for x in assets.iter().filter(|x| carriers.contains(x)) {
+                        targets[v.ix()].push(x.0);
+                    }
+                }
+            }
+        }
+        for t in &mut targets {
+            t.sort_unstable();
+            t.dedup();
+        }
+        RolloutAcc {
+            rollbacks: Moments::default(),
+            hours_to_share: vec![BTreeMap::new(); SHARES.len()],
+            days_to_close: vec![BTreeMap::new(); s.vulnerabilities.len()],
+            pairs: s
+                .vulnerabilities
+                .iter()
+                .map(|v| v.assets.len() as u64)
+                .sum(),
+            targets,
+        }
+    }
+
+    /// Adds one replication.
+    pub fn push(&mut self, o: &OpsOutcome) {
+        self.rollbacks.push(f64::from(o.failed_deployments));
+        // The first fix of each pair.
+        let mut first: BTreeMap<(u32, u32), u64> = BTreeMap::new();
+        for &(v, a, t) in &o.fixed {
+            first
+                .entry((v, a))
+                .and_modify(|x| *x = (*x).min(t))
+                .or_insert(t);
+        }
+        let mut times: Vec<u64> = first.values().copied().collect();
+        times.sort_unstable();
+        for (k, share) in SHARES.iter().enumerate() {
+            let need = (share * self.pairs as f64).ceil() as usize;
+            let at = match need {
+                0 => 0,
+                n if n <= times.len() => times[n - 1].div_ceil(HOUR),
+                _ => NEVER,
+            };
+            *self.hours_to_share[k].entry(at).or_default() += 1;
+        }
+        for (v, t) in self.targets.iter().enumerate() {
+            if t.is_empty() {
+                continue;
+            }
+            let at = t
+                .iter()
+                .map(|a| first.get(&(v as u32, *a)).copied())
+                .try_fold(0u64, |m, x| x.map(|x| m.max(x)))
+                .map_or(NEVER, |x| x.div_ceil(DAY));
+            *self.days_to_close[v].entry(at).or_default() += 1;
+        }
+    }
+
+    /// Adds another replication range of the same plan.
+    pub fn merge(&mut self, o: &RolloutAcc) {
+        self.rollbacks.merge(&o.rollbacks);
+        for (a, b) in self.hours_to_share.iter_mut().zip(&o.hours_to_share) {
+            add(a, b);
+        }
+        for (a, b) in self.days_to_close.iter_mut().zip(&o.days_to_close) {
+            add(a, b);
+        }
+    }
+
+    /// Expected rollbacks per replication, with its interval (never below 0).
+    pub fn rollbacks_per_run(&self) -> Estimate {
+        self.rollbacks.nonnegative_estimate()
+    }
+
+    /// Quantile `q` (0–1) over replications of the time, in days, until [`SHARES`]`[k]` of
+    /// the open pairs was patched, with a 95% distribution-free interval from the order
+    /// statistics; `None` where it falls on runs that never got there.
+    pub fn days_to_share(&self, k: usize, q: f64) -> QuantileDays {
+        quantile(&self.hours_to_share[k], q, 24.0)
+    }
+
+    /// Replications in which every pair of vulnerability `v` the plan patches was closed by
+    /// the end of day `days`, of all replications; `None` when the plan patches none of it.
+    pub fn closed_by_day(&self, v: usize, days: u64) -> Option<(u64, u64)> {
+        let m = self.days_to_close.get(v)?;
+        let n: u64 = m.values().sum();
+        (n > 0).then(|| (m.range(..=days).map(|(_, c)| c).sum(), n))
+    }
+}
+
+fn add(a: &mut BTreeMap<u64, u64>, b: &BTreeMap<u64, u64>) {
+    for (k, c) in b {
+        *a.entry(*k).or_default() += c;
+    }
+}
+
+/// A quantile of a time over replications, with its interval; `None`: never within the
+/// horizon (at that rank).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuantileDays {
+    /// The quantile.
+    pub value: Option<f64>,
+    /// Lower end of its 95% interval.
+    pub lo: Option<f64>,
+    /// Upper end of its 95% interval.
+    pub hi: Option<f64>,
+    /// Share of replications that got there within the horizon.
+    pub reached: f64,
+}
+
+/// Quantile `q` of the counts `m` (values in units of `per_day` per day), with the 95%
+/// order-statistics interval: ranks `nq ∓ 1.96 √(nq(1−q))`, rounded outwards.
+fn quantile(m: &BTreeMap<u64, u64>, q: f64, per_day: f64) -> QuantileDays {
+    let n: u64 = m.values().sum();
+    let reached = n - m.get(&NEVER).copied().unwrap_or(0);
+    let at_rank = |rank: u64| -> Option<f64> {
+        let mut seen = 0;
+        for (v, c) in m {
+            seen += c;
+            if seen >= rank {
+                return (*v != NEVER).then(|| *v as f64 / per_day);
+            }
+        }
+        None
+    };
+    if n == 0 {
+        return QuantileDays {
+            value: None,
+            lo: None,
+            hi: None,
+            reached: 0.0,
+        };
+    }
+    let nf = n as f64;
+    let centre = (nf * q).ceil().max(1.0);
+    let half = 1.96 * (nf * q * (1.0 - q)).sqrt();
+    let lo_rank = ((nf * q - half).floor()).max(1.0) as u64;
+    let hi_rank = ((nf * q + half).ceil() + 1.0).min(nf) as u64;
+    QuantileDays {
+        value: at_rank(centre as u64),
+        lo: at_rank(lo_rank),
+        hi: at_rank(hi_rank),
+        reached: reached as f64 / nf,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quantile_of_counts_is_the_order_statistic() {
+        // 100 runs at hours 1..=100: the median is rank 50 (hour 50), the interval ranks
+        // 50 ∓ 1.96·5 → 40 and 61.
+        let m: BTreeMap<u64, u64> = (1..=100).map(|h| (h, 1)).collect();
+        let q = quantile(&m, 0.5, 1.0);
+        assert_eq!(q.value, Some(50.0));
+        assert_eq!(q.lo, Some(40.0));
+        assert_eq!(q.hi, Some(61.0));
+        assert_eq!(q.reached, 1.0);
+        // Half the runs never get there: the 0.9 quantile is "never".
+        let mut m: BTreeMap<u64, u64> = (1..=50).map(|h| (h, 1)).collect();
+        m.insert(NEVER, 50);
+        let q = quantile(&m, 0.9, 1.0);
+        assert_eq!(q.value, None);
+        assert_eq!(q.reached, 0.5);
+    }
+}
