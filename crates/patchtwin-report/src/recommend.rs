@@ -207,7 +207,7 @@ fn near_tie(summary: &Summary, i: usize, j: usize) -> bool {
 /// a paired difference (when the summary has one) whose interval contains 0.
 fn loss_tie(summary: &Summary, i: usize, j: usize) -> bool {
     let (a, b) = (&summary.plans[i], &summary.plans[j]);
-    money(a.expected_loss.mean) == money(b.expected_loss.mean)
+    thousands(a.expected_loss.mean) == thousands(b.expected_loss.mean)
         && paired(summary, &a.id, &b.id).is_none_or(|d| contains_zero(&d.expected_loss))
 }
 
@@ -242,9 +242,9 @@ fn exposure_decides(summary: &Summary, i: usize, j: usize) -> bool {
 fn exposure_sentence(p: &PlanSummary, q: &PlanSummary) -> String {
     format!(
         "The expected losses cannot be told apart either, so the next tie-break decides: the lower exposure, {} (vulnerability, asset)-days per run for {} against {} for {}.",
-        money(p.exposure.exposure_days.mean),
+        thousands(p.exposure.exposure_days.mean),
         p.id,
-        money(q.exposure.exposure_days.mean),
+        thousands(q.exposure.exposure_days.mean),
         q.id
     )
 }
@@ -529,7 +529,7 @@ fn lead_sentence(p: &PlanSummary, q: &PlanSummary, d: &PairedDelta, currency: &s
         let cur = unit(currency);
         // The near-tie rule kept `p`, so its expected loss is not clearly the higher one.
         // "Lower" only when it is lower as printed and as measured.
-        let (pm, qm) = (money(p.expected_loss.mean), money(q.expected_loss.mean));
+        let (pm, qm) = (thousands(p.expected_loss.mean), thousands(q.expected_loss.mean));
         let loss = if pm == qm {
             "has the same expected loss as printed"
         } else if p.expected_loss.mean < q.expected_loss.mean && !contains_zero(&d.expected_loss) {

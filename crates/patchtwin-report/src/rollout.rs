@@ -129,7 +129,7 @@ pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
                     txt(r.rollbacks_per_run.map_or("—".into(), |e| {
                         format!("{:.2} ({:.2}–{:.2})", e.mean, e.lo, e.hi)
                     })),
-                    txt(crate::ssvc::pct_est(&p.operations.p_patch_failure)),
+                    txt(crate::format::pct_ci(&p.operations.p_patch_failure)),
                 ];
                 for t in &r.time_to_patch {
                     row.push(txt(days_text(t)));
