@@ -187,6 +187,19 @@ pub enum ControlEffect {
         /// Time from detection to eviction.
         time_to_respond: DurationDist,
     },
+    /// Source-address allowlisting on an entry point or a conduit: only the listed sources
+    /// (the vendor's addresses, the historian) may open connections through it. Not
+    /// application allowlisting (what runs on an asset) and not segmentation (which services
+    /// cross): plant flows come from admitted sources and are untouched. Whether the attacker's
+    /// source is admitted — spoofed, or an insider's — is one latent draw per path per run,
+    /// admitted with probability `residual`, not a draw per attempt
+    /// ([`crate::reach::source_residual`]).
+    SourceAllowlist {
+        /// Where it is enforced.
+        on: SourcePath,
+        /// Share of attackers whose source it admits anyway (spoofed or insider), 0–1.
+        residual: f64,
+    },
     /// Virtual patching / IPS on a conduit: blocks named exploits, adds inspection latency.
     VirtualPatch {
         /// The conduit.
@@ -198,6 +211,15 @@ pub enum ControlEffect {
         /// Latency added to every message crossing the conduit.
         inspection_latency: Duration,
     },
+}
+
+/// An attacker path a source allowlist is enforced on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourcePath {
+    /// Connections arriving at an entry point.
+    Entry(EntryIdx),
+    /// Connections opened across a conduit (in either direction it allows).
+    Conduit(ConduitIdx),
 }
 
 /// A compensating control.

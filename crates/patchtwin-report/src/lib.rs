@@ -18,6 +18,8 @@
 //! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
+//!
+//! Small vocabularies: [`sources`] names the paths source allowlists guard.
 
 pub mod bod;
 pub mod charts;
@@ -28,6 +30,7 @@ pub mod markdown;
 pub mod output;
 pub mod provenance;
 pub mod recommend;
+pub mod sources;
 pub mod ssvc;
 pub mod ssvc_v2;
 pub mod vex;

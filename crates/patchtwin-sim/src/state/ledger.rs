@@ -104,7 +104,7 @@ impl Ledger {
             next_wake: None,
             controls_active: vec![false; s.controls.len()],
             outcome,
-            attack: AttackState::new(s),
+            attack: AttackState::new(s, key),
             exposure: ExposureOutcome::default(),
             saturated: Vec::new(),
             // Everything starts dirty: tests may change the world before the run.
