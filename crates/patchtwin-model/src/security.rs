@@ -79,6 +79,40 @@ pub struct Vulnerability {
     pub ttc: DurationDist,
     /// The TTC was derived by the default model rather than given.
     pub ttc_defaulted: bool,
+    /// What the vendor offers (CSAF remediation categories), if known.
+    pub remediation: Option<RemediationStatus>,
+}
+
+/// What the vendor offers against a vulnerability: the CSAF 2.0 remediation categories that
+/// say whether a fix exists (`none_available`, `no_fix_planned`, `vendor_fix`) and CSAF 2.1's
+/// `fix_planned`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemediationStatus {
+    /// No fix is available (yet); the vendor has not said one is coming.
+    NoneAvailable,
+    /// The vendor will not fix it (end of life, by design).
+    NoFixPlanned,
+    /// A fix is announced but not released.
+    FixPlanned,
+    /// A fix from the vendor is available.
+    VendorFix,
+}
+
+impl RemediationStatus {
+    /// The CSAF name (`none_available`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            RemediationStatus::NoneAvailable => "none_available",
+            RemediationStatus::NoFixPlanned => "no_fix_planned",
+            RemediationStatus::FixPlanned => "fix_planned",
+            RemediationStatus::VendorFix => "vendor_fix",
+        }
+    }
+    /// Whether a patch for it can exist today (only with a vendor fix).
+    pub fn fix_released(self) -> bool {
+        self == RemediationStatus::VendorFix
+    }
 }
 
 /// CSAF `restart_required` categories.

@@ -19,7 +19,8 @@
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
 //!
-//! Small vocabularies: [`sources`] names the paths source allowlists guard.
+//! Small vocabularies: [`sources`] names the paths source allowlists guard; [`remediation`]
+//! says what the vendor offers against a vulnerability, in the SSVC reasons.
 
 pub mod bod;
 pub mod charts;
@@ -30,6 +31,7 @@ pub mod markdown;
 pub mod output;
 pub mod provenance;
 pub mod recommend;
+pub mod remediation;
 pub mod sources;
 pub mod ssvc;
 pub mod ssvc_v2;

@@ -465,6 +465,29 @@ pub struct VulnerabilityRaw {
     /// Time to compromise per exploit step; derived from the fields above when absent.
     #[serde(default)]
     pub ttc: Option<DistRaw<DurationText>>,
+    /// What the vendor offers, in CSAF's remediation categories: `vendor_fix` (a fix is
+    /// released), `fix_planned` (announced, not released), `no_fix_planned` (end of life, will
+    /// not be fixed) or `none_available` (nothing yet). `patchtwin import` fills it from the
+    /// advisory. A patch that fixes a vulnerability marked `none_available` or
+    /// `no_fix_planned` is an error (there is nothing to install); one marked `fix_planned` is
+    /// a warning (the patch models a release that does not exist yet). Shown in the report and
+    /// in the SSVC reasons. Example: `remediation: none_available`.
+    #[serde(default)]
+    pub remediation: Option<RemediationRaw>,
+}
+
+/// What the vendor offers against a vulnerability (CSAF remediation categories).
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RemediationRaw {
+    /// No fix is available.
+    NoneAvailable,
+    /// The vendor will not fix it.
+    NoFixPlanned,
+    /// A fix is announced, not released.
+    FixPlanned,
+    /// A vendor fix is released.
+    VendorFix,
 }
 
 /// CSAF `restart_required` categories.

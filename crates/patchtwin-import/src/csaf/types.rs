@@ -115,6 +115,24 @@ pub struct Vulnerability {
     pub remediations: Vec<Remediation>,
 }
 
+impl Vulnerability {
+    /// What the vendor offers, as a scenario `remediation` value: the most hopeful of the
+    /// remediations' fix categories — `vendor_fix`, then `fix_planned`, `no_fix_planned`,
+    /// `none_available` — or `None` when the advisory gives only mitigations and workarounds.
+    /// Per vulnerability, not per product.
+    pub fn remediation_status(&self) -> Option<&'static str> {
+        let has = |c: Category| self.remediations.iter().any(|r| r.category == c);
+        [
+            (Category::VendorFix, "vendor_fix"),
+            (Category::FixPlanned, "fix_planned"),
+            (Category::NoFixPlanned, "no_fix_planned"),
+            (Category::NoneAvailable, "none_available"),
+        ]
+        .into_iter()
+        .find_map(|(c, name)| has(c).then_some(name))
+    }
+}
+
 /// A parsed advisory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Advisory {
