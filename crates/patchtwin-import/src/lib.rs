@@ -3,7 +3,8 @@
 //!
 //! Users start from an advisory that just landed, not from a blank file. This crate turns
 //!
-//! - **CSAF 2.0 advisories** ([`csaf`]; CISA publishes every ICS advisory in this form) into
+//! - **CSAF 2.0 advisories** ([`csaf`], read in steps: raw input, product tree, one
+//!   vulnerability at a time; CISA publishes every ICS advisory in this form) into
 //!   vulnerabilities, candidate patches and candidate controls appended to an existing
 //!   scenario ([`CsafImport`]): advisory products are matched to the assets' software
 //!   inventories by vendor, product ([`names`]) and version, tolerant of CISA's free-text

@@ -25,6 +25,14 @@
 //!   patches on the crossed conduit that block the vulnerability.
 //! - **Entry points** let attempts through with the product of the residuals of the active
 //!   remote-access restrictions on them (0 disables the entry point).
+//! - **Source allowlists** on an entry point or a conduit ([`source_residual`]) admit the
+//!   attacker's source with the product of their residuals (spoofed or insider sources), but
+//!   as one latent draw per path per run, not per attempt: whether the attacker is among the
+//!   admitted is decided once, and repeated attempts do not wear the allowlist down. The rule
+//!   here is what is *possible* — a path whose share is 0 is closed to the attacker, any other
+//!   is open — and the simulation realises the draw once per run
+//!   (`patchtwin_sim::compiled::reach`), so the chance that a run's attacker can use the path
+//!   is the share. Plant flows are not affected (they come from admitted sources).
 //! - **Reach from the entry points** ([`Spread`]): the attacker holds the landing zones of the
 //!   usable entry points and, step by step, the zone of every asset it can compromise; a
 //!   `(vulnerability, asset)` pair is **exposed** when it is open (not fixed) and can be
@@ -36,7 +44,7 @@
 
 use crate::{
     AssetIdx, Conduit, ConduitDirection, ConduitIdx, ControlEffect, ControlIdx, EntryIdx,
-    EntryKind, Scenario, VulnIdx, ZoneIdx,
+    EntryKind, Scenario, SourcePath, VulnIdx, ZoneIdx,
 };
 use std::collections::BTreeSet;
 
@@ -200,11 +208,29 @@ pub fn entry_residual(s: &Scenario, entry: EntryIdx, active: &[bool]) -> (f64, V
     (pass, by)
 }
 
+/// The share of attackers whose source the active source allowlists on `path` admit (the
+/// product of their residuals; 1 when none), and those allowlists, in control order. The
+/// share is latent: drawn once per path per run, never per attempt.
+pub fn source_residual(s: &Scenario, path: SourcePath, active: &[bool]) -> (f64, Vec<ControlIdx>) {
+    let mut share = 1.0;
+    let mut by = Vec::new();
+    for (k, c) in s.controls.iter().enumerate() {
+        if let ControlEffect::SourceAllowlist { on, residual } = &c.effect
+            && *on == path
+            && active[k]
+        {
+            share *= residual;
+            by.push(ControlIdx(k as u32));
+        }
+    }
+    (share, by)
+}
+
 /// The conduit through which the attacker, holding the zones marked in `held`, attempts
 /// `vuln` on an asset in zone `to` (not held): of the conduits that admit the vulnerability's
-/// service from a held zone, the one with the best virtual-patch factor, then from the
-/// lowest-numbered zone, then the first conduit. `None` if there is none, or the
-/// vulnerability is local-only.
+/// service from a held zone (and whose source allowlists admit some attackers), the one with
+/// the best virtual-patch factor, then from the lowest-numbered zone, then the first conduit.
+/// `None` if there is none, or the vulnerability is local-only.
 pub fn crossing(
     s: &Scenario,
     held: &[bool],
@@ -230,6 +256,7 @@ pub fn crossing(
         if !held[from.ix()]
             || !conduit_leads(c, from, to)
             || !conduit_admits(s, ci, v.service.as_deref(), active)
+            || source_residual(s, SourcePath::Conduit(ci), active).0 <= 0.0
         {
             continue;
         }
@@ -243,7 +270,8 @@ pub fn crossing(
 
 /// What stands in the way: a step is counted only if it passes every control with a
 /// positive chance ([`Hindrance::Possible`]) or passes no control at all
-/// ([`Hindrance::None`]; also no restricted entry point and no removable media).
+/// ([`Hindrance::None`]; also no restricted or source-allowlisted entry point and no
+/// removable media).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hindrance {
     /// Nothing stands in the way: no control, an unrestricted network entry point.
@@ -280,10 +308,11 @@ pub struct Attempt {
     pub from: ZoneIdx,
     /// The conduit crossed (`None`: within the asset's zone).
     pub conduit: Option<ConduitIdx>,
-    /// Its chance of success (allowlisting × virtual patches).
+    /// Its chance of success per attempt (allowlisting × virtual patches); a source allowlist
+    /// on the conduit is not in it (its share is drawn once per run, not per attempt).
     pub chance: f64,
-    /// The controls on the way: segmentation in force on the conduit, virtual patches,
-    /// allowlisting.
+    /// The controls on the way: segmentation in force on the conduit, source allowlists on
+    /// it, virtual patches, allowlisting.
     pub controls: Vec<ControlIdx>,
 }
 
@@ -324,7 +353,11 @@ impl<'a> Spread<'a> {
     pub fn land(&mut self) {
         let s = self.s;
         for (ei, e) in s.threat.entry_points.iter().enumerate() {
-            let (pass, by) = entry_residual(s, EntryIdx(ei as u32), self.active);
+            let (pass, mut by) = entry_residual(s, EntryIdx(ei as u32), self.active);
+            let (share, sources) =
+                source_residual(s, SourcePath::Entry(EntryIdx(ei as u32)), self.active);
+            let pass = pass * share;
+            by.extend(sources);
             let usable = match self.hindrance {
                 Hindrance::None => by.is_empty() && e.kind != EntryKind::RemovableMedia,
                 Hindrance::Possible => pass > 0.0,
@@ -354,8 +387,8 @@ impl<'a> Spread<'a> {
         let (s, active) = (self.s, self.active);
         let to = s.assets[asset.ix()].zone;
         let (allow, allow_by) = allowlisting_factor(s, asset, active);
-        let (from, conduit, vp, vp_by, seg) = if held[to.ix()] {
-            (to, None, 1.0, None, None)
+        let (from, conduit, vp, vp_by, seg, sources) = if held[to.ix()] {
+            (to, None, 1.0, None, None, Vec::new())
         } else {
             let ci = crossing(s, held, vuln, to, active)?;
             let c = &s.conduits[ci.ix()];
@@ -371,9 +404,15 @@ impl<'a> Spread<'a> {
                 vp,
                 vp_by,
                 segmentation_in_force(s, ci, active),
+                source_residual(s, SourcePath::Conduit(ci), active).1,
             )
         };
-        let controls: Vec<ControlIdx> = seg.into_iter().chain(vp_by).chain(allow_by).collect();
+        let controls: Vec<ControlIdx> = seg
+            .into_iter()
+            .chain(sources)
+            .chain(vp_by)
+            .chain(allow_by)
+            .collect();
         let chance = allow * vp;
         let allowed = match self.hindrance {
             Hindrance::None => controls.is_empty(),

@@ -79,6 +79,40 @@ pub struct Vulnerability {
     pub ttc: DurationDist,
     /// The TTC was derived by the default model rather than given.
     pub ttc_defaulted: bool,
+    /// What the vendor offers (CSAF remediation categories), if known.
+    pub remediation: Option<RemediationStatus>,
+}
+
+/// What the vendor offers against a vulnerability: the CSAF 2.0 remediation categories that
+/// say whether a fix exists (`none_available`, `no_fix_planned`, `vendor_fix`) and CSAF 2.1's
+/// `fix_planned`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemediationStatus {
+    /// No fix is available (yet); the vendor has not said one is coming.
+    NoneAvailable,
+    /// The vendor will not fix it (end of life, by design).
+    NoFixPlanned,
+    /// A fix is announced but not released.
+    FixPlanned,
+    /// A fix from the vendor is available.
+    VendorFix,
+}
+
+impl RemediationStatus {
+    /// The CSAF name (`none_available`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            RemediationStatus::NoneAvailable => "none_available",
+            RemediationStatus::NoFixPlanned => "no_fix_planned",
+            RemediationStatus::FixPlanned => "fix_planned",
+            RemediationStatus::VendorFix => "vendor_fix",
+        }
+    }
+    /// Whether a patch for it can exist today (only with a vendor fix).
+    pub fn fix_released(self) -> bool {
+        self == RemediationStatus::VendorFix
+    }
 }
 
 /// CSAF `restart_required` categories.
@@ -200,6 +234,19 @@ pub enum ControlEffect {
         /// Time from detection to eviction.
         time_to_respond: DurationDist,
     },
+    /// Source-address allowlisting on an entry point or a conduit: only the listed sources
+    /// (the vendor's addresses, the historian) may open connections through it. Not
+    /// application allowlisting (what runs on an asset) and not segmentation (which services
+    /// cross): plant flows come from admitted sources and are untouched. Whether the attacker's
+    /// source is admitted — spoofed, or an insider's — is one latent draw per path per run,
+    /// admitted with probability `residual`, not a draw per attempt
+    /// ([`crate::reach::source_residual`]).
+    SourceAllowlist {
+        /// Where it is enforced.
+        on: SourcePath,
+        /// Share of attackers whose source it admits anyway (spoofed or insider), 0–1.
+        residual: f64,
+    },
     /// Virtual patching / IPS on a conduit: blocks named exploits, adds inspection latency.
     VirtualPatch {
         /// The conduit.
@@ -212,6 +259,15 @@ pub enum ControlEffect {
         /// in the inspecting device on the route.
         inspection_latency: DurationDist,
     },
+}
+
+/// An attacker path a source allowlist is enforced on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourcePath {
+    /// Connections arriving at an entry point.
+    Entry(EntryIdx),
+    /// Connections opened across a conduit (in either direction it allows).
+    Conduit(ConduitIdx),
 }
 
 /// A compensating control.

@@ -26,7 +26,11 @@
 //!
 //! [`appetite`] gives the loss exceedance curves and judges each plan against the scenario's
 //! risk appetite. [`rollout`] states each plan's rollbacks per run and its time to patch
-//! 50/90/95% of the open (vulnerability, asset) pairs. [`consequences`] is a plan's data-loss and recovery-effect block of `summary.json`.
+//! 50/90/95% of the open (vulnerability, asset) pairs. [`consequences`] is a plan's data-loss and
+//! recovery-effect block of `summary.json`.
+//!
+//! Small vocabularies: [`sources`] names the paths source allowlists guard; [`remediation`]
+//! says what the vendor offers against a vulnerability, in the SSVC reasons.
 
 pub mod appetite;
 pub mod bod;
@@ -43,6 +47,8 @@ pub mod output;
 pub mod provenance;
 pub mod recommend;
 pub mod rollout;
+pub mod remediation;
+pub mod sources;
 pub mod ssvc;
 pub mod ssvc_v2;
 pub mod table;

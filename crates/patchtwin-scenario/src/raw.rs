@@ -570,6 +570,29 @@ pub struct VulnerabilityRaw {
     /// Time to compromise per exploit step; derived from the fields above when absent.
     #[serde(default)]
     pub ttc: Option<DistRaw<DurationText>>,
+    /// What the vendor offers, in CSAF's remediation categories: `vendor_fix` (a fix is
+    /// released), `fix_planned` (announced, not released), `no_fix_planned` (end of life, will
+    /// not be fixed) or `none_available` (nothing yet). `patchtwin import` fills it from the
+    /// advisory. A patch that fixes a vulnerability marked `none_available` or
+    /// `no_fix_planned` is an error (there is nothing to install); one marked `fix_planned` is
+    /// a warning (the patch models a release that does not exist yet). Shown in the report and
+    /// in the SSVC reasons. Example: `remediation: none_available`.
+    #[serde(default)]
+    pub remediation: Option<RemediationRaw>,
+}
+
+/// What the vendor offers against a vulnerability (CSAF remediation categories).
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RemediationRaw {
+    /// No fix is available.
+    NoneAvailable,
+    /// The vendor will not fix it.
+    NoFixPlanned,
+    /// A fix is announced, not released.
+    FixPlanned,
+    /// A vendor fix is released.
+    VendorFix,
 }
 
 /// CSAF `restart_required` categories.
@@ -672,6 +695,15 @@ pub enum ControlKindRaw {
     Monitoring,
     /// Virtual patching / IPS on a conduit (`conduit`, `blocks`, `inspection_latency`).
     VirtualPatch,
+    /// Source-address allowlisting on an entry point or a conduit (`entry_point` or
+    /// `conduit`, and `residual`): only the listed sources may connect — e.g. the vendor's
+    /// gateway accepts only the vendor's addresses. Not application allowlisting (what runs on
+    /// an asset) and not segmentation (which services cross); plant flows are untouched.
+    /// Whether the attacker is admitted anyway (spoofed or insider source) is decided once
+    /// per run with probability `residual`, not per attempt, so repeated scanning does not
+    /// defeat it. Example: `{id: vendor-src, kind: source_allowlist, entry_point:
+    /// vendor-vpn, residual: 0.1}`.
+    SourceAllowlist,
 }
 
 /// A compensating control. Which fields apply depends on `kind`.
@@ -685,16 +717,18 @@ pub struct ControlRaw {
     /// Plain-words description.
     #[serde(default)]
     pub description: Option<String>,
-    /// Segmentation, virtual_patch: the conduit.
+    /// Segmentation, virtual_patch, source_allowlist: the conduit.
     #[serde(default)]
     pub conduit: Option<String>,
     /// Segmentation: protocols still allowed (absent or empty closes the conduit).
     #[serde(default)]
     pub allow_protocols: Option<Vec<String>>,
-    /// Remote-access restriction: the entry point.
+    /// Remote-access restriction, source_allowlist: the entry point.
     #[serde(default)]
     pub entry_point: Option<String>,
     /// Remote-access restriction: share of attempts still succeeding (default 0).
+    /// Source allowlist (required): share of attackers whose source it admits anyway —
+    /// spoofed addresses, insiders — drawn once per run, e.g. `0.1`.
     #[serde(default)]
     pub residual: Option<f64>,
     /// Allowlisting: protected assets.

@@ -215,9 +215,11 @@ fn set_effect(effect: &mut ControlEffect, input: &Input, value: f64) {
             },
             Locator::VirtualPatchMiss(_),
         ) => *miss_probability = value,
-        (ControlEffect::RemoteAccessRestriction { residual, .. }, Locator::RemoteResidual(_)) => {
-            *residual = value
-        }
+        (
+            ControlEffect::RemoteAccessRestriction { residual, .. }
+            | ControlEffect::SourceAllowlist { residual, .. },
+            Locator::RemoteResidual(_),
+        ) => *residual = value,
         // The locator was made from this very effect in `enumerate`.
         _ => {}
     }
@@ -433,6 +435,14 @@ pub fn enumerate(s: &Scenario) -> Vec<Input> {
             ControlEffect::RemoteAccessRestriction { residual, .. } => (
                 "residual",
                 format!("share of attempts still through {id}"),
+                Kind::Probability,
+                "probability",
+                *residual,
+                Locator::RemoteResidual(i),
+            ),
+            ControlEffect::SourceAllowlist { residual, .. } => (
+                "residual",
+                format!("share of attackers {id} admits (spoofed or insider)"),
                 Kind::Probability,
                 "probability",
                 *residual,

@@ -4,6 +4,11 @@
 //! - Attempts arrive at each entry point as a Poisson process (mean gap from the threat). A
 //!   remote-access restriction lets only its `residual` share through; an attempt gets a
 //!   foothold on the landing asset with the entry's foothold probability.
+//! - A source allowlist (on an entry point or a conduit) admits the run's attacker or not,
+//!   once per run (`AttackState::source_admitted`, true with the allowlist's residual share:
+//!   spoofed or insider sources): a refused attacker's attempts through the entry point all
+//!   stop there, and a conduit refusing it does not lead anywhere for it; an admitted one
+//!   goes through unhindered. Repeated attempts do not wear it down.
 //! - From the assets it holds, the attacker attacks every asset it can reach that carries an
 //!   open vulnerability, all in parallel; each attempt takes a time to compromise drawn from
 //!   the vulnerability's TTC (scaled by capability) and then succeeds with the product of the
@@ -91,6 +96,7 @@ impl Step<'_, '_> {
             to,
             held,
             &self.ops.controls_active,
+            &self.ops.attack.source_admitted,
         )
         .map(Some)
     }
@@ -131,6 +137,7 @@ impl Step<'_, '_> {
                                 to,
                                 &st.held_in_zone,
                                 &self.ops.controls_active,
+                                &st.source_admitted,
                             );
                             self.ops.attack.zone_scratch[class * ix.zones + to] =
                                 if yes { 1 } else { 2 };
@@ -205,6 +212,16 @@ impl Step<'_, '_> {
         }
         let foothold = e.foothold_probability.sample(&mut r);
         let gets_in = r.random::<f64>() < foothold;
+        // Source allowlists on this entry point: the run's attacker is admitted or not, once
+        // for the run (`AttackState::source_admitted`), whatever the attempt.
+        if blocked_by.is_none() {
+            blocked_by = self.model.attack.entry_restrictions[entry as usize]
+                .1
+                .iter()
+                .map(|ci| *ci as usize)
+                .find(|ci| self.ops.controls_active[*ci] && !self.ops.attack.source_admitted[*ci])
+                .map(|ci| &s.controls[ci].id);
+        }
         if self.ops.attack.held[landing as usize] {
             return None;
         }

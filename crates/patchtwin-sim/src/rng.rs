@@ -50,3 +50,6 @@ pub(crate) const PURPOSE_STEP: u64 = 11;
 pub(crate) const PURPOSE_DETECT: u64 = 12;
 /// Whether a compromised controller stops its process, per (asset, unit).
 pub(crate) const PURPOSE_TRIP: u64 = 13;
+/// Whether the run's attacker is among the sources a source allowlist admits (spoofed or
+/// insider), once per (control) per run.
+pub(crate) const PURPOSE_SOURCE: u64 = 19;

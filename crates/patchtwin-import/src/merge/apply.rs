@@ -285,6 +285,10 @@ fn new_vulnerability(
             None => "No CVSS v3 vector in the advisory.".into(),
         }),
     }
+    if let Some(r) = v.remediation_status() {
+        value.insert("remediation".into(), json!(r));
+        notes.push(format!("Remediation status {r} (advisory's remediations)."));
+    }
     if let Some(v4) = &v.cvss_v4 {
         notes.push(format!(
             "CVSS v4 vector {v4} (cvss and the TTC defaults take v3)."

@@ -68,6 +68,7 @@ pub(super) fn control_note(s: &Scenario, k: ControlIdx) -> String {
             s.threat.entry_points[entry_point.ix()].id
         ),
         ControlEffect::Monitoring { .. } => c.id.clone(),
+        ControlEffect::SourceAllowlist { on, .. } => crate::sources::note(s, &c.id, *on),
     }
 }
 

@@ -171,6 +171,9 @@ pub fn derive(s: &Scenario, plans: &[PlanSummary]) -> Vec<SsvcRow> {
             };
             let st = EndState::of(s, plan);
             let mut exposure = system_exposure(s, &st, v);
+            exposure
+                .reason
+                .extend(crate::remediation::ssvc_note(&s.vulnerabilities[v]));
             if !fixable {
                 exposure
                     .reason

@@ -45,6 +45,7 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, refs: &ControlRefs) -> Opt
         ControlKindRaw::Allowlisting => "allowlisting",
         ControlKindRaw::Monitoring => "monitoring",
         ControlKindRaw::VirtualPatch => "virtual_patch",
+        ControlKindRaw::SourceAllowlist => "source_allowlist",
     };
     reject_foreign_fields(ctx, c, path, kind_name);
     let need = Need { path, kind_name };
@@ -56,6 +57,7 @@ fn control(ctx: &mut Ctx, c: &ControlRaw, path: &str, refs: &ControlRefs) -> Opt
         ControlKindRaw::Allowlisting => allowlisting(ctx, c, &need, refs.assets)?,
         ControlKindRaw::Monitoring => monitoring(ctx, c, &need, refs.zones)?,
         ControlKindRaw::VirtualPatch => virtual_patch(ctx, c, &need, refs.conduits, refs.vulns)?,
+        ControlKindRaw::SourceAllowlist => source_allowlist(ctx, c, path, &need, refs)?,
     };
     let deploy_time = match &c.deploy_time {
         Some(d) => duration_dist(ctx, d, &join_key(path, "deploy_time"))?,
@@ -191,6 +193,7 @@ fn reject_foreign_fields(ctx: &mut Ctx, c: &ControlRaw, path: &str, kind_name: &
             "miss_probability",
             "inspection_latency",
         ],
+        ControlKindRaw::SourceAllowlist => &["entry_point", "conduit", "residual"],
     };
     let given = [
         ("conduit", c.conduit.is_some()),
@@ -319,6 +322,57 @@ fn remote_access_restriction(
         entry_point: EntryIdx(e),
         residual,
     })
+}
+
+/// A source allowlist: the one path it guards (an entry point or a conduit, not both) and
+/// the share of attackers it admits anyway.
+fn source_allowlist(
+    ctx: &mut Ctx,
+    c: &ControlRaw,
+    path: &str,
+    need: &Need,
+    refs: &ControlRefs,
+) -> Option<ControlEffect> {
+    let has_residual = need.given(ctx, "residual", c.residual.is_some());
+    let on = match (&c.entry_point, &c.conduit) {
+        (Some(_), Some(_)) => {
+            ctx.err_at(
+                &join_key(path, "conduit"),
+                "a source_allowlist control guards one path: give `entry_point` or `conduit`, \
+                 not both (write two controls for two paths)"
+                    .into(),
+            );
+            None
+        }
+        (None, None) => {
+            ctx.err_at(
+                path,
+                "a source_allowlist control needs `entry_point` or `conduit` (the path whose \
+                 sources it allowlists)"
+                    .into(),
+            );
+            None
+        }
+        (Some(e), None) => refs
+            .entries
+            .resolve(ctx, e, &join_key(path, "entry_point"), "entry point")
+            .map(|e| SourcePath::Entry(EntryIdx(e))),
+        (None, Some(k)) => refs
+            .conduits
+            .resolve(ctx, k, &join_key(path, "conduit"), "conduit")
+            .map(|k| SourcePath::Conduit(ConduitIdx(k))),
+    };
+    if !has_residual {
+        return None;
+    }
+    let residual = fraction(
+        ctx,
+        c.residual?,
+        &join_key(path, "residual"),
+        "`residual`",
+        1.0,
+    );
+    Some(ControlEffect::SourceAllowlist { on: on?, residual })
 }
 
 /// Application allowlisting: the assets it protects and the share of exploits that still succeed

@@ -42,12 +42,49 @@ pub(super) fn patches(
         if ctx.diags.len() > errors_before || ctx.unresolved > unresolved_before {
             incomplete_patches.extend(patch_index);
         }
+        if let Some(patch) = &patch {
+            remediation_agrees(ctx, patch, &path, vulnerabilities);
+        }
         patches.extend(patch);
     }
     Patches {
         ids: patch_ids,
         items: patches,
         incomplete: incomplete_patches,
+    }
+}
+
+/// A patch must fix only what the vendor offers a fix for: fixing a vulnerability whose
+/// `remediation` is `none_available` or `no_fix_planned` is an error (there is nothing to
+/// install), one that is `fix_planned` a warning (the patch models a release that does not
+/// exist yet).
+fn remediation_agrees(ctx: &mut Ctx, patch: &Patch, path: &str, vulnerabilities: &[Vulnerability]) {
+    for (j, v) in patch.fixes.iter().enumerate() {
+        let vuln = &vulnerabilities[v.ix()];
+        let at = join_index(&join_key(path, "fixes"), j);
+        match vuln.remediation {
+            Some(r @ (RemediationStatus::NoneAvailable | RemediationStatus::NoFixPlanned)) => {
+                ctx.err_at(
+                    &at,
+                    format!(
+                        "vulnerability `{}` has `remediation: {}`: the vendor offers no fix to \
+                         install; model what the plant can do instead as controls, or set \
+                         `remediation: vendor_fix` if a fix has been released",
+                        vuln.id,
+                        r.name()
+                    ),
+                );
+            }
+            Some(RemediationStatus::FixPlanned) => ctx.warn(
+                &at,
+                format!(
+                    "vulnerability `{}` has `remediation: fix_planned`: this patch models a fix \
+                     the vendor has announced but not released",
+                    vuln.id
+                ),
+            ),
+            Some(RemediationStatus::VendorFix) | None => {}
+        }
     }
 }
 

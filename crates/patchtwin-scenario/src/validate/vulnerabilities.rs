@@ -98,6 +98,12 @@ fn vulnerability(
         local_only,
         ttc,
         ttc_defaulted,
+        remediation: v.remediation.map(|r| match r {
+            RemediationRaw::NoneAvailable => RemediationStatus::NoneAvailable,
+            RemediationRaw::NoFixPlanned => RemediationStatus::NoFixPlanned,
+            RemediationRaw::FixPlanned => RemediationStatus::FixPlanned,
+            RemediationRaw::VendorFix => RemediationStatus::VendorFix,
+        }),
     }
 }
 

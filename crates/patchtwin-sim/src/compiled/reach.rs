@@ -1,14 +1,19 @@
 //! The attacker's precomputed view of the scenario ([`AttackIndex`]): service classes,
 //! conduit directions, segmentation and allowlisting, virtual patches, entry restrictions,
-//! landing zones, targets, the units a controller drives. Read-only during runs; the run-time
+//! source allowlists, landing zones, targets, the units a controller drives. Read-only during runs; the run-time
 //! state is in [`crate::state::attacker`].
 //!
 //! The reach rule itself is `patchtwin_model::reach` (one definition, also SSVC's): the tables
 //! here are built from its functions and answer the same questions in a few loads; the tests
 //! below and `patchtwin-report`'s `tests/ssvc.rs` check them against it.
+//!
+//! Source allowlists: the rule says a path is possible when its admitted share is positive;
+//! a run realises it once (`AttackState::source_admitted`). The questions the attacker asks
+//! take that realisation as `admitted` (per control); exposure asks with
+//! [`AttackIndex::possible`], which is the rule itself.
 
 use patchtwin_model::reach::{protocol_list_admits, segmentation_admits};
-use patchtwin_model::{AttackTarget, ConduitDirection, ControlEffect, Scenario};
+use patchtwin_model::{AttackTarget, ConduitDirection, ControlEffect, Scenario, SourcePath};
 
 /// What the attacker's handlers need to know about the scenario, precomputed once per
 /// scenario (it is part of [`Compiled`](super::Compiled)) so no step scans controls, compares protocol names
@@ -36,9 +41,16 @@ pub struct AttackIndex {
     pub(crate) conduit_segmentation: Vec<Vec<u32>>,
     /// Per conduit: the virtual patches on it, in control order.
     pub(crate) conduit_virtual_patches: Vec<Vec<u32>>,
+    /// Per conduit: the source allowlists on it, in control order.
+    pub(crate) conduit_sources: Vec<Vec<u32>>,
+    /// Per control: whether it can admit an attacker's source at all (a source allowlist with
+    /// a positive residual; true for every other control) — the rule's possibility, passed as
+    /// `admitted` where exposure is reckoned.
+    pub(crate) possible: Vec<bool>,
     /// Per asset: the allowlisting controls covering it, in control order.
     pub(crate) asset_allowlisting: Vec<Vec<u32>>,
-    /// Per entry point: its landing zone and the remote-access restrictions on it.
+    /// Per entry point: its landing zone and the remote-access restrictions and source
+    /// allowlists on it.
     pub(crate) entry_restrictions: Vec<(u32, Vec<u32>)>,
     /// Per zone: the `(vulnerability, asset)` pairs of assets in it, in scenario order.
     pub(crate) zone_pairs: Vec<Vec<(u32, u32)>>,
@@ -86,6 +98,8 @@ impl AttackIndex {
         let mut segmentation_allows = vec![false; classes * controls];
         let mut conduit_segmentation = vec![Vec::new(); conduits];
         let mut conduit_virtual_patches = vec![Vec::new(); conduits];
+        let mut conduit_sources = vec![Vec::new(); conduits];
+        let mut possible = vec![true; controls];
         let mut asset_allowlisting = vec![Vec::new(); s.assets.len()];
         let mut entry_restrictions: Vec<(u32, Vec<u32>)> = s
             .threat
@@ -130,6 +144,13 @@ impl AttackIndex {
                 ControlEffect::RemoteAccessRestriction { entry_point, .. } => {
                     entry_restrictions[entry_point.ix()].1.push(ci as u32);
                 }
+                ControlEffect::SourceAllowlist { on, residual } => {
+                    possible[ci] = *residual > 0.0;
+                    match on {
+                        SourcePath::Entry(e) => entry_restrictions[e.ix()].1.push(ci as u32),
+                        SourcePath::Conduit(c) => conduit_sources[c.ix()].push(ci as u32),
+                    }
+                }
             }
         }
         let (zone_in, zone_out) = conduit_lists(s);
@@ -151,6 +172,8 @@ impl AttackIndex {
             segmentation_allows,
             conduit_segmentation,
             conduit_virtual_patches,
+            conduit_sources,
+            possible,
             asset_allowlisting,
             entry_restrictions,
             zone_pairs,
@@ -163,10 +186,29 @@ impl AttackIndex {
         }
     }
 
-    /// Whether `conduit` lets service class `class` through now (in a direction it allows).
+    /// Per control, whether it can admit an attacker's source at all: the `admitted` to ask
+    /// with for what is possible (exposure, the rule's own answers).
+    pub fn possible(&self) -> &[bool] {
+        &self.possible
+    }
+
+    /// Whether `conduit` lets service class `class` through now (in a direction it allows),
+    /// to an attacker whose source the active source allowlists on it `admitted`.
     #[inline]
-    pub(crate) fn conduit_open(&self, class: usize, conduit: usize, active: &[bool]) -> bool {
+    pub(crate) fn conduit_open(
+        &self,
+        class: usize,
+        conduit: usize,
+        active: &[bool],
+        admitted: &[bool],
+    ) -> bool {
         if !self.conduit_allows[class * self.conduits + conduit] {
+            return false;
+        }
+        if self.conduit_sources[conduit]
+            .iter()
+            .any(|ci| active[*ci as usize] && !admitted[*ci as usize])
+        {
             return false;
         }
         match self.conduit_segmentation[conduit]
@@ -185,9 +227,10 @@ impl AttackIndex {
         to: usize,
         held: &[u32],
         active: &[bool],
+        admitted: &[bool],
     ) -> bool {
         self.zone_in[to].iter().any(|&(ci, from)| {
-            held[from as usize] > 0 && self.conduit_open(class, ci as usize, active)
+            held[from as usize] > 0 && self.conduit_open(class, ci as usize, active, admitted)
         })
     }
 
@@ -233,7 +276,7 @@ impl AttackIndex {
     /// The conduit through which the attacker attempts `vuln` on an asset in zone `to` from
     /// the zones it holds now: the best virtual-patch factor, then the lowest-numbered zone
     /// it comes from, then the first conduit; none for a local-only vulnerability
-    /// (`patchtwin_model::reach::crossing`).
+    /// (`patchtwin_model::reach::crossing`, with `admitted` realising its source allowlists).
     pub(crate) fn crossing(
         &self,
         s: &Scenario,
@@ -241,6 +284,7 @@ impl AttackIndex {
         to: usize,
         held: &[u32],
         active: &[bool],
+        admitted: &[bool],
     ) -> Option<usize> {
         if s.vulnerabilities[vuln as usize].local_only {
             return None;
@@ -248,7 +292,8 @@ impl AttackIndex {
         let class = self.vuln_class[vuln as usize] as usize;
         let mut best: Option<(f64, u32, u32)> = None;
         for &(ci, from) in &self.zone_in[to] {
-            if held[from as usize] == 0 || !self.conduit_open(class, ci as usize, active) {
+            if held[from as usize] == 0 || !self.conduit_open(class, ci as usize, active, admitted)
+            {
                 continue;
             }
             let f = self.virtual_patch_factor(s, ci as usize, vuln, active);
@@ -281,7 +326,8 @@ impl AttackIndex {
                 .iter()
                 .filter(|ci| active[**ci as usize])
                 .map(|ci| match &s.controls[*ci as usize].effect {
-                    ControlEffect::RemoteAccessRestriction { residual, .. } => *residual,
+                    ControlEffect::RemoteAccessRestriction { residual, .. }
+                    | ControlEffect::SourceAllowlist { residual, .. } => *residual,
                     _ => 1.0,
                 })
                 .product();
@@ -295,7 +341,12 @@ impl AttackIndex {
             let v = &s.vulnerabilities[vuln as usize];
             !v.local_only
                 && !fixed(vuln, asset)
-                && self.conduit_open(self.vuln_class[vuln as usize] as usize, ci, active)
+                && self.conduit_open(
+                    self.vuln_class[vuln as usize] as usize,
+                    ci,
+                    active,
+                    &self.possible,
+                )
                 && self.allowlisting_factor(s, asset, active) > 0.0
                 && self.virtual_patch_factor(s, ci, vuln, active) > 0.0
         };
@@ -442,7 +493,7 @@ mod tests {
                             &active,
                         );
                         assert_eq!(
-                            ix.crossing(&s, vi as u32, to, &held, &active),
+                            ix.crossing(&s, vi as u32, to, &held, &active, ix.possible()),
                             oracle.map(|c| c.ix()),
                             "{name}"
                         );

@@ -2,7 +2,9 @@
 //! the scratch its planning pass reuses. Data only; the rules are in `attack`, the reach
 //! index in [`crate::compiled::reach`].
 
-use patchtwin_model::Scenario;
+use crate::rng::{PURPOSE_SOURCE, keyed_stream};
+use patchtwin_model::{ControlEffect, Scenario};
+use rand::RngExt;
 
 /// A set of `(first, second)` index pairs, as a bitset over `first * stride + second`.
 ///
@@ -86,6 +88,9 @@ pub struct AttackState {
     pub restores: Vec<u32>,
     /// Threat targets reached so far (each is charged once per run).
     pub targets_reached: Vec<bool>,
+    /// Per control: whether this run's attacker is among the sources it admits — drawn once
+    /// per run for a source allowlist (true with its `residual`), true for every other control.
+    pub source_admitted: Vec<bool>,
     /// Exposed (vulnerability, asset) pairs now, and since when.
     pub exposed_now: u64,
     /// Time of the last exposure integration.
@@ -100,9 +105,22 @@ pub struct AttackState {
 }
 
 impl AttackState {
-    /// A fresh attacker for `s`.
-    pub fn new(s: &Scenario) -> Self {
+    /// A fresh attacker for `s`; `key` keys its once-per-run draws (source allowlists).
+    pub fn new(s: &Scenario, key: u64) -> Self {
+        let source_admitted = s
+            .controls
+            .iter()
+            .enumerate()
+            .map(|(k, c)| match &c.effect {
+                ControlEffect::SourceAllowlist { residual, .. } => {
+                    let mut r = keyed_stream(key, PURPOSE_SOURCE, k as u64, 0);
+                    r.random::<f64>() < *residual
+                }
+                _ => true,
+            })
+            .collect();
         AttackState {
+            source_admitted,
             held: vec![false; s.assets.len()],
             held_in_zone: vec![0; s.zones.len()],
             pending: PairSet::new(s.assets.len(), s.vulnerabilities.len()),

@@ -147,7 +147,7 @@ impl Ledger {
             controls_active: vec![false; s.controls.len()],
             outcome,
             loss_stretches: vec![Vec::new(); s.data_loss.len()],
-            attack: AttackState::new(s),
+            attack: AttackState::new(s, key),
             exposure: ExposureOutcome::default(),
             saturated: Vec::new(),
             deferred_effects: Vec::new(),
