@@ -15,8 +15,8 @@
 //! (the one reach rule: where an attacker can attempt what, under the controls in force);
 //! `appetite` (the organisation's loss tolerance and materiality threshold).
 
-pub mod consequence;
 pub mod appetite;
+pub mod consequence;
 pub mod dist;
 pub mod plan;
 pub mod plant;
@@ -25,8 +25,8 @@ pub mod security;
 pub mod time;
 pub mod walk;
 
-pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
 pub use appetite::RiskAppetite;
+pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
 pub use plan::{
     Action, Crew, MaintenanceWindow, MaxDown, Plan, Retry, RetryAfter, Staging, When, Work,

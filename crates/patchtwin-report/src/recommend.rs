@@ -529,7 +529,10 @@ fn lead_sentence(p: &PlanSummary, q: &PlanSummary, d: &PairedDelta, currency: &s
         let cur = unit(currency);
         // The near-tie rule kept `p`, so its expected loss is not clearly the higher one.
         // "Lower" only when it is lower as printed and as measured.
-        let (pm, qm) = (thousands(p.expected_loss.mean), thousands(q.expected_loss.mean));
+        let (pm, qm) = (
+            thousands(p.expected_loss.mean),
+            thousands(q.expected_loss.mean),
+        );
         let loss = if pm == qm {
             "has the same expected loss as printed"
         } else if p.expected_loss.mean < q.expected_loss.mean && !contains_zero(&d.expected_loss) {
