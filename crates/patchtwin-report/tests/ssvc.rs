@@ -140,6 +140,7 @@ fn ssvc_exposure_is_the_simulated_attackers_reach_on_every_shipped_plan() {
         "substation",
         "packaging-line",
         "large-plant",
+        "vendor-remote-access",
     ] {
         let s = patchtwin_scenario::load_file(&root.join(format!("{name}.yaml")))
             .unwrap_or_else(|d| panic!("{}", d.render()))

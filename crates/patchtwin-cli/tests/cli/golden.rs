@@ -82,6 +82,10 @@ const RUNS: &[Case] = &[
         ],
     },
     Case {
+        name: "vendor-remote-access",
+        args: &["scenarios/vendor-remote-access.yaml", "--runs", "40"],
+    },
+    Case {
         name: "large-plant",
         args: &[
             "scenarios/large-plant.yaml",

@@ -453,6 +453,7 @@ mod tests {
             "substation",
             "packaging-line",
             "large-plant",
+            "vendor-remote-access",
         ]
         .into_iter()
         .map(|name| {
