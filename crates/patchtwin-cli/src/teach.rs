@@ -31,10 +31,10 @@ pub struct TraceArgs {
     #[arg(long, default_value = "20s")]
     observe: String,
     /// Only lines about this entity: an asset, flow, function, process unit, control,
-    /// window, plan, patch, entry point or data-loss consequence id, or `attacker`.
+    /// window, plan, patch, entry point, crew or data-loss consequence id, or `attacker`.
     #[arg(long)]
     entity: Option<String>,
-    /// Only these event kinds, comma-separated. Plan and deployment: plan, deploy, restart,
+    /// Only these event kinds, comma-separated. Plan and deployment: plan, crew, deploy, restart,
     /// patch_failed, up, overrun, control, window. Network and cascades: timeout, comm_fail,
     /// comm_restored, stale, flow_restored, historian_gap, buffer_saved, data_loss, saturated, fault,
     /// function_lost, function_restored, trip, unit_restart, unit_running. Attacker:

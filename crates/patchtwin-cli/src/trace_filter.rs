@@ -9,8 +9,9 @@ use patchtwin_model::Scenario;
 
 /// Every event kind a trace line can have. A test reads the simulation's sources and checks
 /// that this list is exactly the kinds they record.
-pub const KINDS: [&str; 27] = [
+pub const KINDS: [&str; 28] = [
     "plan",
+    "crew",
     "deploy",
     "restart",
     "patch_failed",
@@ -56,6 +57,11 @@ pub fn entities(s: &Scenario) -> Vec<&str> {
     ids.extend(s.patches.iter().map(|p| p.id.as_str()));
     ids.extend(s.threat.entry_points.iter().map(|e| e.id.as_str()));
     ids.extend(s.data_loss.iter().map(|d| d.id.as_str()));
+    ids.extend(
+        s.plans
+            .iter()
+            .flat_map(|p| p.crews.iter().map(|c| c.id.as_str())),
+    );
     ids.push(ATTACKER);
     ids
 }

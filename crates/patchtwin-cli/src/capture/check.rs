@@ -238,7 +238,18 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
         )));
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let model = patchtwin_sim::Compiled::new(s.clone());
+    // A capture sees a request leave and its response arrive on the wire; the client's own
+    // processing (preparing the request, taking in the answer) happens before and after and is
+    // not in the measured response time, although the model's flow latency includes it. The
+    // model is therefore run with the capturing clients' processing set to zero, so both sides
+    // measure the same span: network, the server's wait and service, network back.
+    let mut on_the_wire = (*s).clone();
+    for (_, _, i) in &pairs {
+        let client = s.flows[*i].consumer.ix();
+        on_the_wire.assets[client].behaviour.service_time =
+            patchtwin_model::DurationDist::constant(patchtwin_model::Duration::ZERO);
+    }
+    let model = patchtwin_sim::Compiled::new(std::sync::Arc::new(on_the_wire));
     let settings = patchtwin_mc::McSettings {
         runs: a.runs,
         seed: a.seed,
