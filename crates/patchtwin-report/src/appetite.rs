@@ -3,7 +3,7 @@
 //! states a `risk_appetite` — P(loss > tolerance) and P(loss > materiality) with Wilson
 //! intervals, whether the plan meets the appetite, and one sentence in plain words naming
 //! the plans that meet it or saying that none does. `summary.json` carries it as
-//! `loss_exceedance`; [`section`] renders it for report.md/html.
+//! `loss_exceedance`; `section` renders it for report.md/html.
 //!
 //! A plan **meets** the appetite when its estimate of P(loss > tolerance) is at most
 //! `max_probability`; the sentence adds whether the 95 % interval's upper end is below it too

@@ -11,9 +11,9 @@
 //! `cvss` crate rejects, a product id nothing defines — are kept in [`Advisory::notes`] and in
 //! the vulnerability, and the rest of the advisory is used.
 //!
-//! The reading is done in named steps, each in its own module: [`raw`] is the input as serde
-//! reads it, [`types`] what a parsed advisory is, [`products`] the product tree and
-//! [`vulns`] one vulnerability (affected products, vectors, remediations); [`parse`] checks the
+//! The reading is done in named steps, each in its own module: `raw` is the input as serde
+//! reads it, `types` what a parsed advisory is, `products` the product tree and
+//! `vulns` one vulnerability (affected products, vectors, remediations); [`parse`] checks the
 //! document and wires them together.
 
 mod products;
