@@ -39,6 +39,9 @@
 //! flows), `cell` (a cell's devices), `cell_flows` (a cell's flows), `functions` (functions
 //! and process units), `security` (advisories, patches, controls, windows, threat, plans) and
 //! `document` (the header and the file).
+//!
+//! Also test support: [`browser`] finds and runs headless Chromium for the browser tests of
+//! the report and of the trainer's pages.
 
 /// `writeln!` into a `String`, which cannot fail.
 macro_rules! w {
@@ -48,6 +51,7 @@ macro_rules! w {
 }
 
 mod area;
+pub mod browser;
 mod cell;
 mod cell_flows;
 mod document;

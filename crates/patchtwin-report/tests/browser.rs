@@ -11,6 +11,7 @@
 //! Not a test of the numbers (outputs.rs does that). Without Chromium it prints why and passes,
 //! unless `PATCHTWIN_REQUIRE_BROWSER=1` (set by `.ci/browser`), when a missing browser fails.
 
+use patchtwin_fixtures::browser::{chromium, out_dir, required, run_chromium};
 use patchtwin_mc::McSettings;
 use patchtwin_report::{EngineInfo, SettingsInfo, summary, write_all};
 use patchtwin_sim::Compiled;
@@ -21,34 +22,6 @@ use std::sync::Arc;
 const PLANTS: [&str; 2] = ["water-treatment", "ews-actively-exploited"];
 const WIDTHS: [u32; 2] = [1400, 800];
 const RUNS: u64 = 12;
-
-/// The Chromium binary: `PATCHTWIN_CHROMIUM`, else the first of the usual names on PATH.
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("PATCHTWIN_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            Command::new(name)
-                .arg("--version")
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|_| PathBuf::from(name))
-        })
-}
-
-fn required() -> bool {
-    std::env::var("PATCHTWIN_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
-}
-
-fn out_dir() -> PathBuf {
-    // target/browser, beside the debug and release directories, kept after the run.
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser");
-    std::fs::create_dir_all(&dir).expect("target/browser");
-    dir.canonicalize().expect("target/browser")
-}
 
 /// Writes the outputs of `plant` under `dir` from a small real run; returns report.html.
 fn report(plant: &str, dir: &Path) -> PathBuf {
@@ -83,36 +56,6 @@ fn report(plant: &str, dir: &Path) -> PathBuf {
     );
     write_all(dir, &sum, &run, &s, false).expect("outputs written");
     dir.join("report.html")
-}
-
-/// Runs Chromium headless on `url` with `extra` arguments and a fresh profile; returns stdout.
-fn run_chromium(bin: &Path, scratch: &Path, extra: &[String], url: &str) -> String {
-    let profile = scratch.join(format!("profile-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    let out = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(url)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-    let _ = std::fs::remove_dir_all(&profile);
-    assert!(
-        out.status.success(),
-        "chromium {extra:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Appended to a copy of the report: records, into a `<pre>` the dump shows, every table that
@@ -186,7 +129,7 @@ fn report_fits_the_screen_and_the_page() {
         pdftotext_ok || !required(),
         "PATCHTWIN_REQUIRE_BROWSER=1 but pdftotext (poppler-utils) is missing"
     );
-    let out = out_dir();
+    let out = out_dir(env!("CARGO_TARGET_TMPDIR"));
     let mut problems = Vec::new();
     for plant in PLANTS {
         let dir = out.join(plant);
@@ -209,6 +152,7 @@ fn report_fits_the_screen_and_the_page() {
             let dom = run_chromium(
                 &bin,
                 &out,
+                "profile",
                 &[format!("--window-size={w},1000"), "--dump-dom".into()],
                 &url(&checked),
             );
@@ -232,6 +176,7 @@ fn report_fits_the_screen_and_the_page() {
             run_chromium(
                 &bin,
                 &out,
+                "profile",
                 &[
                     format!("--window-size={w},2400"),
                     format!("--screenshot={}", shot.display()),
@@ -245,6 +190,7 @@ fn report_fits_the_screen_and_the_page() {
         run_chromium(
             &bin,
             &out,
+            "profile",
             &[
                 format!("--print-to-pdf={}", pdf.display()),
                 "--no-pdf-header-footer".into(),

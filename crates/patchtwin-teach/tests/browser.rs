@@ -10,65 +10,10 @@
 //! Without Chromium it prints why and passes, unless `PATCHTWIN_REQUIRE_BROWSER=1` (set by
 //! `.ci/teach-browser`), when a missing browser fails.
 
+use patchtwin_fixtures::browser::{chromium, out_dir, required, run_chromium};
 use patchtwin_teach::{cause, find, html, lesson, names::Names, timeline};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
-
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("PATCHTWIN_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            Command::new(name)
-                .arg("--version")
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|_| PathBuf::from(name))
-        })
-}
-
-fn required() -> bool {
-    std::env::var("PATCHTWIN_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
-}
-
-fn out_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../browser");
-    std::fs::create_dir_all(&dir).expect("target/browser");
-    dir.canonicalize().expect("target/browser")
-}
-
-fn run_chromium(bin: &Path, scratch: &Path, extra: &[String], url: &str) -> String {
-    let profile = scratch.join(format!("profile-teach-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    let out = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(url)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-    let _ = std::fs::remove_dir_all(&profile);
-    assert!(
-        out.status.success(),
-        "chromium {extra:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// First in `<head>`: records script errors and `console.error` calls.
 const ERROR_TRAP: &str = r#"<script>
@@ -168,7 +113,7 @@ fn timeline_and_lesson_in_a_browser() {
         eprintln!("skipped: no Chromium (set PATCHTWIN_CHROMIUM or install chromium)");
         return;
     };
-    let out = out_dir();
+    let out = out_dir(env!("CARGO_TARGET_TMPDIR"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     // The timeline of a run with a rollback and a compromise (substation, patch-ieds-in-window, run 0).
     let file = root.join("scenarios/substation.yaml");
@@ -221,6 +166,7 @@ fn timeline_and_lesson_in_a_browser() {
     let dom = run_chromium(
         &bin,
         &out,
+        "profile-teach",
         &["--window-size=1400,1000".into(), "--dump-dom".into()],
         &url,
     );
@@ -251,6 +197,7 @@ fn timeline_and_lesson_in_a_browser() {
     run_chromium(
         &bin,
         &out,
+        "profile-teach",
         &[
             "--window-size=1400,1100".into(),
             format!(
@@ -272,6 +219,7 @@ fn timeline_and_lesson_in_a_browser() {
     let dom = run_chromium(
         &bin,
         &out,
+        "profile-teach",
         &["--window-size=1200,1000".into(), "--dump-dom".into()],
         &url,
     );
@@ -298,6 +246,7 @@ fn timeline_and_lesson_in_a_browser() {
     run_chromium(
         &bin,
         &out,
+        "profile-teach",
         &[
             "--window-size=1200,1400".into(),
             format!("--screenshot={}", out.join("lesson.png").display()),
