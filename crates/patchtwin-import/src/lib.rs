@@ -212,7 +212,7 @@ impl CsafImport<'_> {
         );
         for n in self.advisories {
             let a = &n.advisory;
-            header.push(provenance_line(
+            header.push(patchtwin_scenario::provenance_line::line(
                 "csaf",
                 &a.id,
                 a.revision.as_deref().unwrap_or(""),
@@ -220,10 +220,12 @@ impl CsafImport<'_> {
             ));
         }
         if let Some((_, k)) = self.kev {
-            header.push(provenance_line("kev", "", &k.version, ""));
+            header.push(patchtwin_scenario::provenance_line::line(
+                "kev", "", &k.version, "",
+            ));
         }
         if let Some((_, e)) = self.epss {
-            header.push(provenance_line(
+            header.push(patchtwin_scenario::provenance_line::line(
                 "epss",
                 "",
                 e.model_version.as_deref().unwrap_or(""),
@@ -236,33 +238,6 @@ impl CsafImport<'_> {
             report,
         })
     }
-}
-
-/// One structured provenance comment line,
-/// `patchtwin-provenance:KIND;id=…;version=…;date=…`: a single word (values escaped as
-/// `%XX` where they hold `%`, `;`, `=`, blanks or controls), so comment wrapping never
-/// splits it. `patchtwin_report::provenance` parses it back.
-fn provenance_line(kind: &str, id: &str, version: &str, date: &str) -> String {
-    let esc = |s: &str| {
-        let mut out = String::new();
-        for c in s.chars() {
-            if c == '%' || c == ';' || c == '=' || c.is_whitespace() || c.is_control() {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    };
-    format!(
-        "patchtwin-provenance:{kind};id={};version={};date={}",
-        esc(id),
-        esc(version),
-        esc(date)
-    )
 }
 
 fn push_original(header: &mut Vec<String>, file: &str, text: &str) {

@@ -16,8 +16,8 @@
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// The prefix of a provenance line in a scenario's leading comments (after `# `).
-pub const LINE_PREFIX: &str = "patchtwin-provenance:";
+use patchtwin_scenario::provenance_line::unescape;
+pub use patchtwin_scenario::provenance_line::{LINE_PREFIX, escape};
 
 /// One imported source, as the importer recorded it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
@@ -148,49 +148,14 @@ pub fn stamp_sources(summary: &mut crate::Summary, scenario_text: &str) {
     );
 }
 
-/// Decodes `%XX` escapes (the importer escapes `%`, `;`, `=`, blanks and controls).
-fn unescape(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Escapes a value for a provenance line (the inverse of the parser's decoding).
-pub fn escape(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c == '%' || c == ';' || c == '=' || c.is_whitespace() || c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The provenance line for one source: `patchtwin-provenance:KIND;id=…;version=…;date=…`,
 /// one word (no blanks), so comment wrapping never splits it.
 pub fn line(source: &Source) -> String {
-    format!(
-        "{LINE_PREFIX}{};id={};version={};date={}",
-        escape(&source.kind),
-        escape(&source.id),
-        escape(&source.version),
-        escape(&source.date)
+    patchtwin_scenario::provenance_line::line(
+        &source.kind,
+        &source.id,
+        &source.version,
+        &source.date,
     )
 }
 

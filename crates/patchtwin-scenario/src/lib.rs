@@ -11,7 +11,9 @@
 //! Beside the stages: `diag` renders diagnostics with their source line; `check` holds the
 //! checks of single values and the diagnostic collector, shared by `validate` and `library`
 //! (the asset model library); `units` parses quantities with units; `schema` derives the JSON
-//! Schema of the file format from `raw`.
+//! Schema of the file format from `raw`; `provenance_line` is the format of the
+//! `patchtwin-provenance:` lines an import writes into a scenario's header comments (written by
+//! `patchtwin-import`, read back by `patchtwin-report`).
 //!
 //! This crate reads files only where asked to (the model directory, the scenario path); it
 //! never writes. It knows nothing of the simulation.
@@ -19,6 +21,7 @@
 mod check;
 pub mod diag;
 pub mod library;
+pub mod provenance_line;
 pub mod raw;
 pub mod schema;
 pub mod source;
