@@ -103,10 +103,16 @@ pub fn t975(df: u64) -> f64 {
 /// (micro-hours, micro-euros), so that sums are exact and associative.
 pub const MOMENT_SCALE: f64 = 1e6;
 
+/// The largest magnitude of one replication's value that [`Moments`] keeps exactly: 10²⁴
+/// (hours or money). The scenario checker caps every cost at 10¹⁸, so a replication would need
+/// a million events at the cap to reach it; a value beyond it is held at the cap.
+pub const MOMENT_MAX_VALUE: f64 = 1e24;
+
 /// Running sum and sum of squares of one quantity over replications, kept as exact integers
 /// (fixed point at [`MOMENT_SCALE`]): adding replications in any order or any grouping —
 /// threads, chunks, parts merged afterwards — gives the same bits. A float sum would not.
-/// Values up to about 10¹¹ per replication and 10⁶ replications stay exact.
+/// Each value is at most [`MOMENT_MAX_VALUE`] (10³⁰ units, under 2¹⁰⁰), so the sum stays in
+/// an `i128` for 10⁸ replications and the sum of squares, 256 bits wide ([`Wide`]), for 2⁵⁶.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Moments {
     /// Replications.
@@ -114,22 +120,22 @@ pub struct Moments {
     /// Sum of the values, in units of 1 / MOMENT_SCALE.
     pub sum: i128,
     /// Sum of the squared values, in units of 1 / MOMENT_SCALE².
-    pub sumsq: u128,
+    pub sumsq: Wide,
 }
 
 impl Moments {
     /// Adds one replication's value.
     pub fn push(&mut self, x: f64) {
-        let q = (x * MOMENT_SCALE).round() as i128;
+        let q = (x.clamp(-MOMENT_MAX_VALUE, MOMENT_MAX_VALUE) * MOMENT_SCALE).round() as i128;
         self.n += 1;
         self.sum += q;
-        self.sumsq += q.unsigned_abs() * q.unsigned_abs();
+        self.sumsq = self.sumsq.add(Wide::square(q.unsigned_abs()));
     }
     /// Adds another accumulator (exact).
     pub fn merge(&mut self, other: &Moments) {
         self.n += other.n;
         self.sum += other.sum;
-        self.sumsq += other.sumsq;
+        self.sumsq = self.sumsq.add(other.sumsq);
     }
     /// Sum of the values.
     pub fn total(&self) -> f64 {
@@ -158,6 +164,25 @@ impl Moments {
         }
     }
 
+    /// The sample variance, from the exact sums: `(n Σq² − (Σq)²) / (n (n − 1))` is computed
+    /// in integers, so no cancellation loses digits when the values are large and alike (the
+    /// float form `Σx² − n x̄²` does: two runs of 10²⁴ gave a spread of 10¹⁷).
+    fn sample_variance(&self) -> f64 {
+        let n = self.n as f64;
+        let scale2 = MOMENT_SCALE * MOMENT_SCALE;
+        let exact = self
+            .sumsq
+            .checked_mul_small(self.n)
+            .and_then(|a| a.checked_sub(Wide::square(self.sum.unsigned_abs())));
+        match exact {
+            Some(d) => d.to_f64() / (n * (n - 1.0)) / scale2,
+            None => {
+                let mean = self.mean();
+                ((self.sumsq.to_f64() / scale2 - n * mean * mean) / (n - 1.0)).max(0.0)
+            }
+        }
+    }
+
     /// Mean with a Student-t 95% interval.
     pub fn estimate(&self) -> Estimate {
         if self.n == 0 {
@@ -176,14 +201,183 @@ impl Moments {
                 hi: f64::INFINITY,
             };
         }
-        let sumsq = self.sumsq as f64 / (MOMENT_SCALE * MOMENT_SCALE);
-        let var = ((sumsq - n * mean * mean) / (n - 1.0)).max(0.0);
+        let var = self.sample_variance();
         let half = t975(self.n - 1) * (var / n).sqrt();
         Estimate {
             mean,
             lo: mean - half,
             hi: mean + half,
         }
+    }
+}
+
+/// An unsigned 256-bit integer, just wide enough for [`Moments::sumsq`]: the square of a
+/// 128-bit value summed over many replications. Written and read as a decimal string (the
+/// same text a `u128` sum had, so older part files still read).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Wide {
+    hi: u128,
+    lo: u128,
+}
+
+impl Wide {
+    /// Zero.
+    pub const ZERO: Wide = Wide { hi: 0, lo: 0 };
+
+    /// `v` as a wide integer.
+    pub fn from_u128(v: u128) -> Wide {
+        Wide { hi: 0, lo: v }
+    }
+
+    /// The value, when it fits in 128 bits.
+    pub fn to_u128(self) -> Option<u128> {
+        (self.hi == 0).then_some(self.lo)
+    }
+
+    /// Whether this is zero.
+    pub fn is_zero(self) -> bool {
+        self == Wide::ZERO
+    }
+
+    /// `v²`, exact (schoolbook multiplication on 64-bit halves).
+    pub fn square(v: u128) -> Wide {
+        let (a1, a0) = (v >> 64, v & u128::from(u64::MAX));
+        let low = a0 * a0; // < 2^128
+        let mid = a0 * a1; // < 2^128, counted twice
+        let high = a1 * a1;
+        // v² = high·2^128 + 2·mid·2^64 + low.
+        let (mid2_lo, mid2_carry) = (mid << 1, mid >> 127);
+        let (lo, c1) = low.overflowing_add(mid2_lo << 64);
+        let hi = high + (mid2_lo >> 64) + (mid2_carry << 64) + u128::from(c1);
+        Wide { hi, lo }
+    }
+
+    /// `self + other`, exact. The sums here stay far below 2²⁵⁶; an overflow would be a bug
+    /// upstream, so it saturates rather than wrap into a small number.
+    #[must_use]
+    pub fn add(self, other: Wide) -> Wide {
+        let (lo, carry) = self.lo.overflowing_add(other.lo);
+        match self
+            .hi
+            .checked_add(other.hi)
+            .and_then(|h| h.checked_add(u128::from(carry)))
+        {
+            Some(hi) => Wide { hi, lo },
+            None => Wide {
+                hi: u128::MAX,
+                lo: u128::MAX,
+            },
+        }
+    }
+
+    /// The nearest `f64` (to within rounding of the two halves).
+    pub fn to_f64(self) -> f64 {
+        self.hi as f64 * 2f64.powi(128) + self.lo as f64
+    }
+
+    /// Divides by a small divisor, returning the quotient and the remainder.
+    fn div_rem_small(self, d: u64) -> (Wide, u64) {
+        let d = u128::from(d);
+        let mut rem = 0u128;
+        let mut out = [0u64; 4];
+        let limbs = [
+            (self.hi >> 64) as u64,
+            self.hi as u64,
+            (self.lo >> 64) as u64,
+            self.lo as u64,
+        ];
+        for (i, limb) in limbs.iter().enumerate() {
+            let cur = (rem << 64) | u128::from(*limb);
+            out[i] = (cur / d) as u64;
+            rem = cur % d;
+        }
+        let hi = (u128::from(out[0]) << 64) | u128::from(out[1]);
+        let lo = (u128::from(out[2]) << 64) | u128::from(out[3]);
+        (Wide { hi, lo }, rem as u64)
+    }
+
+    /// `self · 10 + digit`, or `None` past 2²⁵⁶.
+    fn times_ten_plus(self, digit: u8) -> Option<Wide> {
+        let mut acc = Wide::ZERO;
+        for _ in 0..10 {
+            acc = acc.checked_add(self)?;
+        }
+        acc.checked_add(Wide::from_u128(u128::from(digit)))
+    }
+
+    /// `self · k`, or `None` past 2²⁵⁶.
+    fn checked_mul_small(self, k: u64) -> Option<Wide> {
+        let k = u128::from(k);
+        let mask = u128::from(u64::MAX);
+        // Four 64-bit limbs, least significant first, each times k plus the carry.
+        let limbs = [self.lo & mask, self.lo >> 64, self.hi & mask, self.hi >> 64];
+        let mut out = [0u128; 4];
+        let mut carry = 0u128;
+        for (o, limb) in out.iter_mut().zip(limbs) {
+            let v = limb * k + carry;
+            *o = v & mask;
+            carry = v >> 64;
+        }
+        (carry == 0).then(|| Wide {
+            hi: (out[3] << 64) | out[2],
+            lo: (out[1] << 64) | out[0],
+        })
+    }
+
+    /// `self − other`, or `None` below zero.
+    fn checked_sub(self, other: Wide) -> Option<Wide> {
+        let (lo, borrow) = self.lo.overflowing_sub(other.lo);
+        let hi = self
+            .hi
+            .checked_sub(other.hi)?
+            .checked_sub(u128::from(borrow))?;
+        Some(Wide { hi, lo })
+    }
+
+    fn checked_add(self, other: Wide) -> Option<Wide> {
+        let (lo, carry) = self.lo.overflowing_add(other.lo);
+        let hi = self
+            .hi
+            .checked_add(other.hi)?
+            .checked_add(u128::from(carry))?;
+        Some(Wide { hi, lo })
+    }
+}
+
+impl std::fmt::Display for Wide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.hi == 0 {
+            return write!(f, "{}", self.lo);
+        }
+        let mut digits = Vec::new();
+        let mut v = *self;
+        while !v.is_zero() {
+            let (q, r) = v.div_rem_small(10);
+            digits.push(b'0' + r as u8);
+            v = q;
+        }
+        digits.reverse();
+        f.write_str(std::str::from_utf8(&digits).map_err(|_| std::fmt::Error)?)
+    }
+}
+
+/// A decimal string that is not a 256-bit unsigned integer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WideParseError;
+
+impl std::str::FromStr for Wide {
+    type Err = WideParseError;
+    fn from_str(s: &str) -> Result<Wide, WideParseError> {
+        if s.is_empty() || s.len() > 78 {
+            return Err(WideParseError);
+        }
+        s.bytes().try_fold(Wide::ZERO, |acc, b| {
+            if b.is_ascii_digit() {
+                acc.times_ten_plus(b - b'0').ok_or(WideParseError)
+            } else {
+                Err(WideParseError)
+            }
+        })
     }
 }
 
@@ -229,7 +423,11 @@ impl Moments {
     /// in every replication gets the t interval.
     pub fn paired_proportion_estimate(&self) -> Estimate {
         let scale = MOMENT_SCALE as i128;
-        let (sum, sumsq) = (self.sum, self.sumsq as i128);
+        // A ±1/0 quantity has Σd² = (b + c) · scale², far inside 128 bits.
+        let Some(sumsq) = self.sumsq.to_u128().and_then(|v| i128::try_from(v).ok()) else {
+            return self.estimate();
+        };
+        let sum = self.sum;
         let whole = |x: i128, unit: i128| (x % unit == 0).then_some(x / unit);
         let (Some(diff), Some(discordant)) = (whole(sum, scale), whole(sumsq, scale * scale))
         else {
@@ -317,6 +515,100 @@ mod clopper_pearson_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_squares_and_decimal_text_are_exact() {
+        // Small values against u128 arithmetic.
+        for v in [0u128, 1, 7, u128::from(u64::MAX), 1 << 70] {
+            if let Some(sq) = v.checked_mul(v) {
+                assert_eq!(Wide::square(v), Wide::from_u128(sq), "{v}");
+                assert_eq!(Wide::square(v).to_string(), sq.to_string());
+            }
+        }
+        // (2^127)^2 = 2^254; (2^128 − 1)^2 = 2^256 − 2^129 + 1.
+        assert_eq!(
+            Wide::square(1 << 127),
+            Wide {
+                hi: 1 << 126,
+                lo: 0
+            }
+        );
+        assert_eq!(
+            Wide::square(u128::MAX),
+            Wide {
+                hi: u128::MAX - 1,
+                lo: 1
+            }
+        );
+        // 2^128 in decimal (a published constant), and back.
+        let two_128 = Wide { hi: 1, lo: 0 };
+        assert_eq!(
+            two_128.to_string(),
+            "340282366920938463463374607431768211456"
+        );
+        assert_eq!(
+            "340282366920938463463374607431768211456".parse(),
+            Ok(two_128)
+        );
+        for w in [
+            Wide::square(u128::MAX),
+            Wide::square(12345678901234567890123),
+            Wide::ZERO,
+        ] {
+            assert_eq!(w.to_string().parse::<Wide>(), Ok(w));
+        }
+        // k · v against u128 arithmetic, and a product past 2^256.
+        let v = Wide::from_u128(u128::from(u64::MAX) * 3);
+        assert_eq!(
+            v.checked_mul_small(1000),
+            Some(Wide::from_u128(u128::from(u64::MAX) * 3000))
+        );
+        assert_eq!(Wide::square(u128::MAX).checked_mul_small(2), None);
+        assert_eq!(
+            Wide::square(1 << 100).checked_mul_small(1 << 20),
+            Some(Wide { hi: 1 << 92, lo: 0 })
+        );
+        assert_eq!(Wide::from_u128(5).checked_sub(Wide::from_u128(7)), None);
+        assert_eq!(
+            Wide { hi: 1, lo: 0 }.checked_sub(Wide::from_u128(1)),
+            Some(Wide::from_u128(u128::MAX))
+        );
+        // One past 2^256 − 1, and non-digits, are refused.
+        let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+        assert!(max.parse::<Wide>().is_ok());
+        assert!(
+            "115792089237316195423570985008687907853269984665640564039457584007913129639936"
+                .parse::<Wide>()
+                .is_err()
+        );
+        assert!("12a".parse::<Wide>().is_err() && "".parse::<Wide>().is_err());
+    }
+
+    #[test]
+    fn moments_of_large_losses_keep_their_exact_mean_and_variance() {
+        // 5·10^11 per run over 2,000 runs overflowed a 128-bit sum of squares (review finding:
+        // a cost in IDR). Half the runs at 5e11 and half at 1e12: mean 7.5e11, sample
+        // variance (2.5e11)² · n / (n − 1).
+        let mut m = Moments::default();
+        for i in 0..2000 {
+            m.push(if i % 2 == 0 { 5e11 } else { 1e12 });
+        }
+        assert_eq!(m.mean(), 7.5e11);
+        let n = 2000.0;
+        let var = 2.5e11f64.powi(2) * n / (n - 1.0);
+        let half = t975(1999) * (var / n).sqrt();
+        let e = m.estimate();
+        assert!(
+            (e.hi - e.mean - half).abs() / half < 1e-9,
+            "{e:?} vs ±{half}"
+        );
+        // The cap: 10^18 per cost, a million events, is still exact.
+        let mut big = Moments::default();
+        big.push(1e24);
+        big.push(1e24);
+        assert_eq!(big.mean(), 1e24);
+        assert_eq!(big.estimate().hi, 1e24);
+    }
 
     #[test]
     fn wilson_matches_published_values() {

@@ -165,7 +165,7 @@ fn pairs_of_a_run_agree_with_the_plans_and_the_baseline_comparisons() {
                 ca.d_dual_success.sum - cb.d_dual_success.sum
             );
             assert_eq!(w.d_trip.sum, ca.d_trip.sum - cb.d_trip.sum);
-            distinct += usize::from(w.d_dual_success.sumsq > 0);
+            distinct += usize::from(!w.d_dual_success.sumsq.is_zero());
         }
     }
     assert!(

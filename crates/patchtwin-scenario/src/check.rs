@@ -292,9 +292,19 @@ pub(crate) fn fraction(ctx: &mut Ctx, v: f64, path: &str, what: &str, max: f64) 
     }
 }
 
+/// The largest cost a scenario may state: 10¹⁸ in its currency (above any plant's loss in any
+/// currency, and small enough that the exact sums behind expected losses cannot overflow).
+pub const MAX_COST: f64 = 1e18;
+
 pub(crate) fn money(ctx: &mut Ctx, v: f64, path: &str) -> f64 {
     if !(v.is_finite() && v >= 0.0) {
         ctx.err_at(path, format!("a cost must be zero or positive, got {v}"));
+        0.0
+    } else if v > MAX_COST {
+        ctx.err_at(
+            path,
+            format!("a cost must be at most 10^18 in the scenario's currency, got {v:e}"),
+        );
         0.0
     } else {
         v
