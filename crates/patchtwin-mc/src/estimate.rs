@@ -129,13 +129,13 @@ impl Moments {
         let q = (x.clamp(-MOMENT_MAX_VALUE, MOMENT_MAX_VALUE) * MOMENT_SCALE).round() as i128;
         self.n += 1;
         self.sum += q;
-        self.sumsq = self.sumsq.add(Wide::square(q.unsigned_abs()));
+        self.sumsq = self.sumsq.saturating_add(Wide::square(q.unsigned_abs()));
     }
     /// Adds another accumulator (exact).
     pub fn merge(&mut self, other: &Moments) {
         self.n += other.n;
         self.sum += other.sum;
-        self.sumsq = self.sumsq.add(other.sumsq);
+        self.sumsq = self.sumsq.saturating_add(other.sumsq);
     }
     /// Sum of the values.
     pub fn total(&self) -> f64 {
@@ -255,7 +255,7 @@ impl Wide {
     /// `self + other`, exact. The sums here stay far below 2²⁵⁶; an overflow would be a bug
     /// upstream, so it saturates rather than wrap into a small number.
     #[must_use]
-    pub fn add(self, other: Wide) -> Wide {
+    pub fn saturating_add(self, other: Wide) -> Wide {
         let (lo, carry) = self.lo.overflowing_add(other.lo);
         match self
             .hi
