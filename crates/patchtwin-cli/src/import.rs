@@ -164,7 +164,9 @@ fn library_for(scenario: &Path) -> Result<ModelLibrary, String> {
     Ok(lib)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
+/// Whether two paths name the same file (after resolving links), or are equal as written
+/// when either cannot be resolved.
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,

@@ -156,7 +156,12 @@ pub fn trace(a: &TraceArgs) -> Result<(), BadInput> {
             after_start_ns: outcome.ops.changes_done_at.map(|t| t.max(observe_ns)),
         };
         let t = timeline::Timeline::build(&s, &names, &meta, &lines);
-        write_file(path, patchtwin_teach::html::page(&t).as_bytes(), a.force)?;
+        write_file(
+            path,
+            patchtwin_teach::html::page(&t).as_bytes(),
+            a.force,
+            &[&a.file],
+        )?;
         say!(
             "wrote {}: {} lanes, {} events, {} sparkline(s); open it in a browser",
             path.display(),
@@ -201,7 +206,16 @@ pub fn trace(a: &TraceArgs) -> Result<(), BadInput> {
 }
 
 /// Writes one output file (refusing to replace one unless `force`).
-fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), BadInput> {
+/// Writes one output file, refusing a path that is one of the command's inputs even with
+/// `--force` (inputs are only ever read).
+fn write_file(path: &Path, bytes: &[u8], force: bool, inputs: &[&Path]) -> Result<(), BadInput> {
+    if let Some(input) = inputs.iter().find(|i| crate::import::same_file(i, path)) {
+        return Err(BadInput(format!(
+            "error: {} is an input file ({}); write the page to a new file (inputs are never modified)",
+            path.display(),
+            input.display()
+        )));
+    }
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
@@ -286,7 +300,12 @@ pub fn lesson(a: &LessonArgs) -> Result<(), BadInput> {
         .map_or("lesson".into(), |s| s.to_string_lossy().to_string());
     let page = patchtwin_teach::lesson::render(&l);
     let file = a.out.join(format!("{stem}.html"));
-    write_file(&file, page.as_bytes(), a.force)?;
+    write_file(
+        &file,
+        page.as_bytes(),
+        a.force,
+        &[&path, &l.scenario_path],
+    )?;
     say!("wrote {}: open it in a browser", file.display());
     Ok(())
 }

@@ -198,3 +198,30 @@ fn lesson_renders_and_bad_lessons_exit_2_with_a_place() {
         r.stderr
     );
 }
+
+/// Review finding: `trace --html SCENARIO --force` replaced the scenario with the page. An
+/// output path that is an input is refused even with `--force`, and the input is untouched.
+#[test]
+fn an_output_page_never_replaces_its_own_input() {
+    let dir = TempDir::new("teach-input");
+    let text = std::fs::read(crate::util::workspace_root().join("scenarios/substation.yaml"))
+        .expect("shipped scenario");
+    let plant = dir.write("plant.yaml", &text);
+    let r = patchtwin(
+        &[
+            "trace".as_ref(),
+            plant.as_os_str(),
+            "--plan".as_ref(),
+            "defer".as_ref(),
+            "--run".as_ref(),
+            "0".as_ref(),
+            "--html".as_ref(),
+            plant.as_os_str(),
+            "--force".as_ref(),
+        ],
+        LIMIT,
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("is an input file"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&plant).expect("still there"), text);
+}
