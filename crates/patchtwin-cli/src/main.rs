@@ -480,6 +480,16 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
+    if o.part.is_none() {
+        // The same refusal the end of the run would give, before hours of replications.
+        match patchtwin_report::output::preflight_set(&o.out, &s.name, o.force) {
+            Ok(()) => {}
+            Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+                return Ok(Err(BadInput(format!("error: {e}"))));
+            }
+            Err(e) => return Ok(Err(BadInput(e.to_string()))),
+        }
+    }
     let model = patchtwin_sim::Compiled::new(s.clone());
     let cap = o.target_ci.map_or(o.runs, |_| o.max_runs.max(o.runs));
     let settings = patchtwin_mc::McSettings {

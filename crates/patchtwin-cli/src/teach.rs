@@ -300,12 +300,7 @@ pub fn lesson(a: &LessonArgs) -> Result<(), BadInput> {
         .map_or("lesson".into(), |s| s.to_string_lossy().to_string());
     let page = patchtwin_teach::lesson::render(&l);
     let file = a.out.join(format!("{stem}.html"));
-    write_file(
-        &file,
-        page.as_bytes(),
-        a.force,
-        &[&path, &l.scenario_path],
-    )?;
+    write_file(&file, page.as_bytes(), a.force, &[&path, &l.scenario_path])?;
     say!("wrote {}: open it in a browser", file.display());
     Ok(())
 }

@@ -367,6 +367,48 @@ fn remove_old_set(old: &Path) -> Option<PathBuf> {
     }
 }
 
+/// Checks before any work that [`write_set`] could put a run of `scenario` at `out`: the same
+/// refusals (not a folder name; a file, a link, or files patchtwin did not write there; another
+/// scenario's run without `force`) and a nearest existing folder above `out` that accepts a
+/// new folder. Read-only except for an empty probe folder made and removed at once; nothing
+/// is created for `out` itself. [`write_set`] checks again at the end, since the folder can
+/// change while the replications run.
+pub fn preflight_set(out: &Path, scenario: &str, force: bool) -> Result<(), WriteError> {
+    if out.file_name().is_none() {
+        return Err(WriteError::Refused(format!(
+            "error: --out {} does not name a folder; give one such as `out` or `results/run-1`",
+            out.display()
+        )));
+    }
+    inspect(out, scenario, force)?;
+    let mut above = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    while !above.exists() {
+        match above.parent() {
+            Some(p) if !p.as_os_str().is_empty() => above = p.to_path_buf(),
+            _ => {
+                above = PathBuf::from(".");
+                break;
+            }
+        }
+    }
+    if !above.is_dir() {
+        return Err(WriteError::Refused(format!(
+            "error: --out {}: {} is not a folder; nothing was written",
+            out.display(),
+            above.display()
+        )));
+    }
+    let probe = tempfile::Builder::new()
+        .prefix(&format!(".{}.patchtwin-probe-", name_of(out)))
+        .tempdir_in(&above)
+        .map_err(io_at(out))?;
+    probe.close().map_err(io_at(out))?;
+    Ok(())
+}
+
 /// Writes one run's output set to `out` as a transaction (see the module docs). `files` are
 /// (relative path, text) pairs, `NAME` or `charts/NAME`; `marker.files` is filled in here.
 /// With `force`, a previous set of another scenario is replaced; files patchtwin did not

@@ -535,3 +535,22 @@ fn trace_filters_are_checked_with_a_suggestion() {
         r.stderr
     );
 }
+
+/// Review finding: a refused `--out` was refused only after every replication had run. With a
+/// billion replications asked for, the refusal can only arrive within the limit if it comes
+/// first; the user's file and folder are untouched.
+#[test]
+fn a_refused_out_is_refused_before_any_replication() {
+    let dir = TempDir::new("out-preflight");
+    std::fs::create_dir(dir.path().join("user")).expect("user folder");
+    let notes = dir.write("user/notes.md", b"mine\n");
+    let file = dir.write("file.txt", b"x\n");
+    for out in [dir.path().join("user"), file.clone()] {
+        let r = patchtwin(&run_args(&out, 1, 1_000_000_000), Duration::from_secs(60));
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read(&notes).expect("notes"), b"mine\n");
+    assert_eq!(std::fs::read(&file).expect("file"), b"x\n");
+    assert_eq!(tree(dir.path()), vec!["file.txt", "user/notes.md"]);
+}
