@@ -205,6 +205,36 @@ pub fn analyse(
     o: &Options,
     progress: Progress<'_>,
 ) -> Result<Sensitivity, Error> {
+    analyse_with(scenario, sha256, o, progress, None)
+}
+
+/// As [`analyse`], for a run already made (`patchtwin run --sensitivity`): the recommended
+/// plan, the runner-up and the decision metric are the run's (`summary` and `run` of every
+/// plan of `scenario`, in scenario order), so the analysis explains the recommendation the
+/// report makes.
+pub fn analyse_run(
+    scenario: Arc<Scenario>,
+    sha256: &str,
+    o: &Options,
+    progress: Progress<'_>,
+    summary: &patchtwin_report::Summary,
+    run: &patchtwin_mc::RunResult,
+) -> Result<Sensitivity, Error> {
+    let decided = decide(&scenario, summary, run)?;
+    analyse_with(scenario, sha256, o, progress, Some(decided))
+}
+
+/// The recommended plan, the runner-up (indices into the scenario's plans), the metric the
+/// recommendation was decided on, and why.
+type Decided = (usize, usize, Metric, String);
+
+fn analyse_with(
+    scenario: Arc<Scenario>,
+    sha256: &str,
+    o: &Options,
+    progress: Progress<'_>,
+    decided: Option<Decided>,
+) -> Result<Sensitivity, Error> {
     let s = &*scenario;
     if s.plans.len() < 2 {
         return Err(Error::BadInput(format!(
@@ -222,7 +252,10 @@ pub fn analyse(
     let (chosen, not_swept) = select(&all, &o.inputs)?;
     let runner = Runner::new(o.runs, o.seed, o.threads, o.observe_ns).map_err(Error::Run)?;
     let all_plans: Vec<usize> = (0..s.plans.len()).collect();
-    let (rec, up, decided, mut reason) = recommendation(&scenario, sha256, o, &runner)?;
+    let (rec, up, decided, mut reason) = match decided {
+        Some(d) => d,
+        None => recommendation(&scenario, sha256, o, &runner)?,
+    };
     let metric = o.metric.unwrap_or(decided);
     if metric != decided {
         reason = format!(
@@ -451,8 +484,19 @@ fn recommendation(
         },
         &run,
     );
+    decide(s, &summary, &run)
+}
+
+/// The recommendation of a run's `summary` (of `run`, whose plans may be in any order) as
+/// indices into `s`'s plans, and the metric it was decided on.
+fn decide(
+    s: &Scenario,
+    summary: &patchtwin_report::Summary,
+    run: &patchtwin_mc::RunResult,
+) -> Result<Decided, Error> {
     let r = summary
         .recommendation
+        .as_ref()
         .ok_or_else(|| Error::Run("no recommendation: no plan ran".into()))?;
     let ix = |id: &str| s.plans.iter().position(|p| p.id == id);
     let rec = ix(&r.plan).ok_or_else(|| Error::Run("recommended plan not found".into()))?;
@@ -461,12 +505,17 @@ fn recommendation(
         .as_deref()
         .and_then(ix)
         .ok_or_else(|| Error::BadInput("error: sensitivity needs a runner-up plan".into()))?;
-    let (a, b) = (rec.min(up), rec.max(up));
-    let k = patchtwin_mc::pairs(plans.len())
+    // The pair's place among the run's pairs (its plans in the order run).
+    let at = |id: &str| run.plans.iter().position(|p| p.plan == id);
+    let (ra, rb) = at(&r.plan)
+        .zip(r.runner_up.as_deref().and_then(at))
+        .ok_or_else(|| Error::Run("the recommended plans are not in the run".into()))?;
+    let (a, b) = (ra.min(rb), ra.max(rb));
+    let k = patchtwin_mc::pairs(run.plans.len())
         .position(|p| p == (a, b))
         .expect("every pair is in the run");
     let mut d = run.pairwise[k].d_dual_success.paired_proportion_estimate();
-    if rec > up {
+    if ra > rb {
         d = patchtwin_mc::estimate::Estimate {
             mean: -d.mean,
             lo: -d.hi,
