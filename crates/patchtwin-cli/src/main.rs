@@ -573,7 +573,9 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
             Err(e) => return Ok(Err(e)),
         },
     };
-    let published = publish_with(&o.out, o.force, o.rows, &o.vex, &summary, &results, &s, sens);
+    let published = publish_with(
+        &o.out, o.force, o.rows, &o.vex, &summary, &results, &s, sens,
+    );
     if let Err(e) = published {
         return Ok(Err(e));
     }
@@ -621,13 +623,14 @@ fn publish_with(
         sens_files
     };
     let view = view.as_ref();
-    let written = match patchtwin_report::write_all_robust(out, summary, results, s, force, view, more) {
-        Ok(w) => w,
-        Err(e @ patchtwin_report::WriteError::Io { .. }) => {
-            return Err(BadInput(format!("error: {e}")));
-        }
-        Err(e) => return Err(BadInput(e.to_string())),
-    };
+    let written =
+        match patchtwin_report::write_all_robust(out, summary, results, s, force, view, more) {
+            Ok(w) => w,
+            Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+                return Err(BadInput(format!("error: {e}")));
+            }
+            Err(e) => return Err(BadInput(e.to_string())),
+        };
     if !vex_formats.is_empty() && vex_files == 0 {
         complain!(
             "note: --vex: no vulnerability affects an asset of the scenario, so there is nothing to state and no VEX document was written"

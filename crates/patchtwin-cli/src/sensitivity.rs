@@ -67,7 +67,10 @@ pub struct SensitivityArgs {
 /// The analysis's files (`sensitivity.json`, `.csv`, `.schema.json`, `.md`) and its tornado
 /// charts as (file, title, SVG); `json` is `sensitivity.json`'s text.
 type Charts = Vec<(String, String, String)>;
-fn files(result: &patchtwin_sensitivity::Sensitivity, json: &str) -> (Vec<(String, String)>, Charts) {
+fn files(
+    result: &patchtwin_sensitivity::Sensitivity,
+    json: &str,
+) -> (Vec<(String, String)>, Charts) {
     let charts = patchtwin_sensitivity::tornado::charts(result);
     let titles: Vec<(String, String)> = charts
         .iter()

@@ -124,10 +124,9 @@ pub fn section(r: &Robustness, charts: &[Chart]) -> Vec<Block> {
                     vec![Span::Code(i.name.clone())],
                     vec![Span::Text(i.range.clone())],
                     vec![Span::Text(i.break_even.clone())],
-                    vec![Span::Text(
-                        i.evpi
-                            .map_or("—".into(), |e| crate::format::money(e, &r.currency)),
-                    )],
+                    vec![Span::Text(i.evpi.map_or("—".into(), |e| {
+                        crate::format::money(e, &r.currency)
+                    }))],
                     vec![Span::Text(i.statement.clone())],
                 ]
             })

@@ -44,7 +44,11 @@ fn tornado(s: &Sensitivity, m: Metric) -> Tornado {
         })
         .collect();
     bars.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let base = s.inputs.first().and_then(|i| lead(i, m, "base")).unwrap_or(0.0);
+    let base = s
+        .inputs
+        .first()
+        .and_then(|i| lead(i, m, "base"))
+        .unwrap_or(0.0);
     Tornado {
         file: tornado_file(m).into(),
         metric: m.name().into(),

@@ -140,11 +140,18 @@ fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
     let dir = TempDir::new("sens-run");
     let out = dir.path().join("out");
     let run = patchtwin(
-        &["run", GATEWAY, "--sensitivity", "--out", out.to_str().unwrap()],
+        &[
+            "run",
+            GATEWAY,
+            "--sensitivity",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         Duration::from_secs(600),
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    let read =
+        |f: &str| std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
     let sens: serde_json::Value = serde_json::from_str(&read("sensitivity.json")).unwrap();
     let summary: serde_json::Value = serde_json::from_str(&read("summary.json")).unwrap();
     // The analysis explains the run's recommendation.
@@ -158,7 +165,10 @@ fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
         .iter()
         .find(|i| i["name"] == RATE)
         .expect("the fault rate is swept");
-    let (low, high) = (rate["low"].as_f64().unwrap(), rate["high"].as_f64().unwrap());
+    let (low, high) = (
+        rate["low"].as_f64().unwrap(),
+        rate["high"].as_f64().unwrap(),
+    );
     assert_eq!((low, high), (0.03, 0.12), "the default range of a rate");
     let be = &rate["break_even"][0];
     let value = be["value"].as_f64().expect("the flip is found");
@@ -171,7 +181,7 @@ fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
     let sentence = sens["robustness"].as_str().unwrap();
     assert!(
         sentence.starts_with("keep-gateway stays best against disable-gateway")
-            && sentence.contains("unless faults per day of plc-kiln is below"),
+            && sentence.contains("unless fault rate of plc-kiln is below"),
         "{sentence}"
     );
     assert!(
@@ -202,10 +212,14 @@ fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
     assert!(at("## What would change the answer") < at("## The plans side by side"));
     assert!(html.contains(sentence) && html.contains("What moves the decision"));
     let tornado = read("charts/tornado-expected-loss.svg");
-    assert!(tornado.contains("faults per day of plc-kiln"), "{tornado}");
+    assert!(tornado.contains("fault rate of plc-kiln"), "{tornado}");
     // One set: the run's marker lists the analysis's files too.
     let marker = read(".patchtwin-run.json");
-    for f in ["sensitivity.json", "sensitivity.csv", "charts/tornado-dual-success.svg"] {
+    for f in [
+        "sensitivity.json",
+        "sensitivity.csv",
+        "charts/tornado-dual-success.svg",
+    ] {
         assert!(marker.contains(f), "{f} not in the set's marker");
     }
     // Independently: plain runs at the interval's ends, same default runs and seed.
@@ -238,6 +252,60 @@ fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
         };
         loss("keep-gateway") - loss("disable-gateway")
     };
-    assert!(loss_at(ilo) > 0.0, "below the interval disabling the gateway loses less");
-    assert!(loss_at(ihi) < 0.0, "above it keeping the gateway loses less");
+    assert!(
+        loss_at(ilo) > 0.0,
+        "below the interval disabling the gateway loses less"
+    );
+    assert!(
+        loss_at(ihi) < 0.0,
+        "above it keeping the gateway loses less"
+    );
+}
+
+/// `run --sensitivity` refuses what it cannot explain, with exit code 2 and nothing written:
+/// a plant with one plan (no runner-up), and `--plans` (the analysis sweeps every plan).
+#[test]
+fn run_with_sensitivity_refuses_one_plan_and_a_plan_subset() {
+    let dir = TempDir::new("sens-run-bad");
+    let yaml = std::fs::read_to_string(crate::util::workspace_root().join(GATEWAY)).unwrap();
+    let one = format!(
+        "{}plans:\n  - id: keep-gateway\n    description: the only plan\n",
+        &yaml[..yaml.find("\nplans:").unwrap() + 1]
+    );
+    let file = dir.write("one-plan.yaml", one.as_bytes());
+    let out = dir.path().join("out");
+    let r = patchtwin(
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--sensitivity",
+            "--runs",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("sensitivity compares plans") && r.stderr.contains("--sensitivity"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists(), "nothing is written");
+    let r = patchtwin(
+        &[
+            "run",
+            GATEWAY,
+            "--sensitivity",
+            "--plans",
+            "keep-gateway,disable-gateway",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--plans"), "{}", r.stderr);
+    assert!(!out.exists(), "nothing is written");
 }

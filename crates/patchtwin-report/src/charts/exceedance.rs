@@ -100,7 +100,11 @@ pub(super) fn loss_exceedance(summary: &Summary) -> Option<Chart> {
     let caption = format!(
         "For each plan, the share of the same simulated runs whose loss (downtime cost plus \
          impact cost, {cur}) exceeds x{}. Lower and further left is better. {}",
-        if log { "; the loss axis is logarithmic" } else { "" },
+        if log {
+            "; the loss axis is logarithmic"
+        } else {
+            ""
+        },
         match appetite {
             Some(a) => format!(
                 "The dashed red line is the risk appetite's tolerance and the red marker its \
@@ -205,7 +209,9 @@ mod tests {
     /// brute force.
     #[test]
     fn the_steps_are_the_empirical_exceedance() {
-        let losses = [0.0, 0.0, 0.0, 50.0, 50.0, 120.0, 4000.0, 4000.0, 9000.0, 0.0];
+        let losses = [
+            0.0, 0.0, 0.0, 50.0, 50.0, 120.0, 4000.0, 4000.0, 9000.0, 0.0,
+        ];
         let n = losses.len() as f64;
         let mut distinct = losses.to_vec();
         distinct.sort_by(f64::total_cmp);
@@ -216,7 +222,9 @@ mod tests {
             .collect();
         let steps = exceedance_steps(&curve, 0.0, 10_000.0);
         let brute = |x: f64| losses.iter().filter(|&&l| l > x).count() as f64 / n;
-        for x in [0.0, 1.0, 49.9, 50.0, 119.0, 120.0, 3999.0, 4000.0, 8999.0, 9000.0, 1e4] {
+        for x in [
+            0.0, 1.0, 49.9, 50.0, 119.0, 120.0, 3999.0, 4000.0, 8999.0, 9000.0, 1e4,
+        ] {
             assert_eq!(exceedance_at(&curve, x), brute(x), "at {x}");
         }
         // Between consecutive vertices the drawn value is the exceedance just right of the

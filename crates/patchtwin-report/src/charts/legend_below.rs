@@ -65,7 +65,10 @@ pub(super) fn draw(
             let (swatch, label) = &items[k];
             match swatch {
                 Swatch::Fill(c) => {
-                    area.draw(&Rectangle::new([(x, y - 6), (x + SWATCH_W, y + 6)], c.filled()))?;
+                    area.draw(&Rectangle::new(
+                        [(x, y - 6), (x + SWATCH_W, y + 6)],
+                        c.filled(),
+                    ))?;
                 }
                 Swatch::Line(c, width, dashed) => {
                     let s = c.stroke_width(*width);
@@ -81,7 +84,11 @@ pub(super) fn draw(
                     }
                 }
             }
-            area.draw(&Text::new(label.clone(), (x + SWATCH_W + 6, y), style.clone()))?;
+            area.draw(&Text::new(
+                label.clone(),
+                (x + SWATCH_W + 6, y),
+                style.clone(),
+            ))?;
             x += SWATCH_W + 6 + text_px(label) + 18;
         }
     }
@@ -95,7 +102,12 @@ mod tests {
     #[test]
     fn entries_wrap_to_the_strip() {
         let items: Vec<(Swatch, String)> = (0..6)
-            .map(|k| (Swatch::Line(BLACK, 2, false), format!("plan number {k} label")))
+            .map(|k| {
+                (
+                    Swatch::Line(BLACK, 2, false),
+                    format!("plan number {k} label"),
+                )
+            })
             .collect();
         // Each entry is about 24 + 6 + 21·8.06 + 18 ≈ 217 px: three fit in 760 px.
         let r = rows(&items, 760);

@@ -26,8 +26,8 @@ mod risk;
 mod tornado;
 
 use downtime::downtime;
-pub use exceedance::{exceedance_at, exceedance_steps};
 pub use downtime::{downtime_class_labels, downtime_classes};
+pub use exceedance::{exceedance_at, exceedance_steps};
 use exposure::exposure_over_time;
 pub use exposure::{WINDOW_FILL, WINDOW_MIN_PX, WINDOW_OPACITY};
 pub use latency::flow_direction;

@@ -10,8 +10,8 @@
 
 use super::legend_below::{self, Swatch};
 use super::*;
-use plotters::element::DashedPathElement;
 use crate::robustness::{Robustness, Tornado};
+use plotters::element::DashedPathElement;
 
 /// Low end of the range: the first palette colour.
 const LOW: RGBColor = RGBColor(0, 114, 178);
@@ -27,7 +27,13 @@ const MAX_LABEL: usize = 38;
 /// A tick label of the lead: thousands as `k`, millions as `M` for money, one decimal for
 /// points, always with its sign.
 fn lead_label(money: bool, x: f64) -> String {
-    let sign = if x < 0.0 { "−" } else if x > 0.0 { "+" } else { "" };
+    let sign = if x < 0.0 {
+        "−"
+    } else if x > 0.0 {
+        "+"
+    } else {
+        ""
+    };
     let a = x.abs();
     let body = if !money {
         trim_zeros(format!("{a:.1}"))
@@ -83,7 +89,9 @@ pub fn tornado_chart(r: &Robustness, k: usize) -> Chart {
 
 /// Every tornado of `r`, in order.
 pub fn tornado_charts(r: &Robustness) -> Vec<Chart> {
-    (0..r.tornadoes.len()).map(|k| tornado_chart(r, k)).collect()
+    (0..r.tornadoes.len())
+        .map(|k| tornado_chart(r, k))
+        .collect()
 }
 
 fn draw(
@@ -155,7 +163,10 @@ fn draw(
                 LOW.mix(0.9).filled(),
             ),
             Rectangle::new(
-                [(t.base.min(b.high), y + 0.12), (t.base.max(b.high), y + 0.5)],
+                [
+                    (t.base.min(b.high), y + 0.12),
+                    (t.base.max(b.high), y + 0.5),
+                ],
                 HIGH.mix(0.9).filled(),
             ),
         ])?;
@@ -231,7 +242,11 @@ mod tests {
         };
         let c = tornado_chart(&r, 0);
         assert_eq!(c.kind, ChartKind::Tornado(0));
-        assert!(c.svg.starts_with("<svg"), "{}", &c.svg[..200.min(c.svg.len())]);
+        assert!(
+            c.svg.starts_with("<svg"),
+            "{}",
+            &c.svg[..200.min(c.svg.len())]
+        );
         assert!(!c.svg.contains("could not be drawn"), "{}", c.svg);
         for needle in [
             "fault rate of plc-kiln",

@@ -24,7 +24,12 @@ pub fn exceedance_curve(losses: &[f64]) -> Vec<[f64; 2]> {
         .collect()
 }
 
-pub(super) fn exceedance(s: &Scenario, base: &Sample, tolerance: Option<f64>, appetite: f64) -> Exceedance {
+pub(super) fn exceedance(
+    s: &Scenario,
+    base: &Sample,
+    tolerance: Option<f64>,
+    appetite: f64,
+) -> Exceedance {
     let plans: Vec<PlanExceedance> = base
         .plans
         .iter()

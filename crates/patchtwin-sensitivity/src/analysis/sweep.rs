@@ -8,7 +8,13 @@ use super::*;
 
 /// Sweeps one input: its ends (two plans when screening), or in detail (every plan at the
 /// ends and the EVPI values, then bisection).
-pub(super) fn sweep(ctx: &Ctx<'_>, input: &Input, base: &Point, detail: bool, o: &Options) -> InputResult {
+pub(super) fn sweep(
+    ctx: &Ctx<'_>,
+    input: &Input,
+    base: &Point,
+    detail: bool,
+    o: &Options,
+) -> InputResult {
     let mut base = base.clone();
     base.value = input.base;
     let pair = [ctx.rec.min(ctx.up), ctx.rec.max(ctx.up)];
