@@ -122,8 +122,21 @@ pub fn analyse_run(
     summary: &patchtwin_report::Summary,
     run: &patchtwin_mc::RunResult,
 ) -> Result<Sensitivity, Error> {
+    two_plans(&scenario)?;
     let decided = decide(&scenario, summary, run)?;
     analyse_with(scenario, sha256, o, progress, Some(decided))
+}
+
+/// Sensitivity compares plans: at least two.
+fn two_plans(s: &Scenario) -> Result<(), Error> {
+    if s.plans.len() < 2 {
+        return Err(Error::BadInput(format!(
+            "error: sensitivity compares plans, and scenario `{}` has only {}",
+            s.name,
+            s.plans.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The recommended plan, the runner-up (indices into the scenario's plans), the metric the
@@ -138,13 +151,7 @@ pub(super) fn analyse_with(
     decided: Option<Decided>,
 ) -> Result<Sensitivity, Error> {
     let s = &*scenario;
-    if s.plans.len() < 2 {
-        return Err(Error::BadInput(format!(
-            "error: sensitivity compares plans, and scenario `{}` has only {}",
-            s.name,
-            s.plans.len()
-        )));
-    }
+    two_plans(s)?;
     if o.runs < 2 {
         return Err(Error::BadInput(
             "error: --runs must be at least 2 (intervals need two replications)".into(),
