@@ -94,7 +94,8 @@ pub fn robustness(s: &Sensitivity) -> Robustness {
         recommended: s.recommended.clone(),
         runner_up: s.runner_up.clone(),
         metric_reason: format!("Decision metric: {}", s.decision_metric_reason),
-        ranges: crate::render::ranges_sentence(s),
+        // Plain text in the report: the note quotes an option in backticks for Markdown.
+        ranges: crate::render::ranges_sentence(s).replace('`', ""),
         how: format!(
             "Every plan was rehearsed {} times per value with seed {}, on the same random \
              numbers as the base (common random numbers); {swept} inputs were swept in detail \
