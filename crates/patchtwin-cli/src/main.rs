@@ -442,6 +442,11 @@ struct RunOpts {
     /// the missing replications run, and the results equal an uninterrupted run's.
     #[arg(long, requires = "checkpoint")]
     resume: bool,
+    /// Also analyse what would change the answer (`patchtwin sensitivity` with its defaults,
+    /// on these runs and seed): the report shows a tornado chart per decision metric and the
+    /// robustness sentence, and sensitivity.json joins the output set.
+    #[arg(long, conflicts_with_all = ["part", "target_ci", "plans", "baseline"])]
+    sensitivity: bool,
 }
 
 fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), BadInput>> {
@@ -571,7 +576,17 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     if let Err(e) = vex::stamp(&mut summary, file, &loaded.sha256) {
         return Ok(Err(BadInput(e)));
     }
-    if let Err(e) = publish(&o.out, o.force, o.rows, &o.vex, &summary, &results, &s) {
+    let sens = match o.sensitivity {
+        false => None,
+        true => match sensitivity::for_run(&s, &loaded.sha256, &summary, &results, threads)? {
+            Ok(f) => Some(f),
+            Err(e) => return Ok(Err(e)),
+        },
+    };
+    let published = publish_with(
+        &o.out, o.force, o.rows, &o.vex, &summary, &results, &s, sens,
+    );
+    if let Err(e) = published {
         return Ok(Err(e));
     }
     if let Some(dir) = &o.checkpoint {
@@ -591,21 +606,41 @@ fn publish(
     results: &patchtwin_mc::RunResult,
     s: &Scenario,
 ) -> Result<(), BadInput> {
+    publish_with(out, force, rows, vex_formats, summary, results, s, None)
+}
+
+/// As [`publish`], with a sensitivity analysis of the run (`run --sensitivity`) in the set
+/// and its robustness sentence after the table.
+#[allow(clippy::too_many_arguments)]
+fn publish_with(
+    out: &std::path::Path,
+    force: bool,
+    rows: usize,
+    vex_formats: &[vex::FormatArg],
+    summary: &patchtwin_report::Summary,
+    results: &patchtwin_mc::RunResult,
+    s: &Scenario,
+    sens: Option<sensitivity::ForRun>,
+) -> Result<(), BadInput> {
     // An output folder that cannot be written, or holds files we must not touch, is the
     // user's to fix: exit 2, not 1. Everything is on disk before anything is printed.
     let mut vex_files = 0;
+    let (view, mut sens_files) = sens.map_or((None, Vec::new()), |f| (Some(f.view), f.files));
     let more = |set: &[(String, String)]| {
         let docs = vex::run_documents(summary, s, set, vex_formats);
         vex_files = docs.len();
-        docs
+        sens_files.extend(docs);
+        sens_files
     };
-    let written = match patchtwin_report::write_all_with(out, summary, results, s, force, more) {
-        Ok(w) => w,
-        Err(e @ patchtwin_report::WriteError::Io { .. }) => {
-            return Err(BadInput(format!("error: {e}")));
-        }
-        Err(e) => return Err(BadInput(e.to_string())),
-    };
+    let view = view.as_ref();
+    let written =
+        match patchtwin_report::write_all_robust(out, summary, results, s, force, view, more) {
+            Ok(w) => w,
+            Err(e @ patchtwin_report::WriteError::Io { .. }) => {
+                return Err(BadInput(format!("error: {e}")));
+            }
+            Err(e) => return Err(BadInput(e.to_string())),
+        };
     if !vex_formats.is_empty() && vex_files == 0 {
         complain!(
             "note: --vex: no vulnerability affects an asset of the scenario, so there is nothing to state and no VEX document was written"
@@ -618,6 +653,9 @@ fn publish(
         );
     }
     say_raw!("{}", patchtwin_report::table(summary, rows));
+    if let Some(r) = view {
+        say!("\nWhat would change the answer: {}", r.sentence);
+    }
     say!(
         "\n{}\n{} events in {:.2}s on {} thread(s); wrote {}",
         summary.settings.stop,

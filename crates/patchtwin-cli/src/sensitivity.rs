@@ -64,6 +64,125 @@ pub struct SensitivityArgs {
     schema: bool,
 }
 
+/// The analysis's files (`sensitivity.json`, `.csv`, `.schema.json`, `.md`) and its tornado
+/// charts as (file, title, SVG); `json` is `sensitivity.json`'s text.
+type Charts = Vec<(String, String, String)>;
+fn files(
+    result: &patchtwin_sensitivity::Sensitivity,
+    json: &str,
+) -> (Vec<(String, String)>, Charts) {
+    let charts = patchtwin_sensitivity::tornado::charts(result);
+    let titles: Vec<(String, String)> = charts
+        .iter()
+        .map(|(f, t, _)| (f.clone(), t.clone()))
+        .collect();
+    let files = vec![
+        ("sensitivity.json".to_string(), format!("{json}\n")),
+        (
+            "sensitivity.csv".to_string(),
+            patchtwin_sensitivity::render::csv(result),
+        ),
+        (
+            "sensitivity.schema.json".to_string(),
+            format!("{}\n", patchtwin_sensitivity::schema()),
+        ),
+        (
+            "sensitivity.md".to_string(),
+            patchtwin_sensitivity::render::markdown(result, &titles),
+        ),
+    ];
+    (files, charts)
+}
+
+/// What `run --sensitivity` adds to a run: the report's view and the analysis's files (its
+/// charts are the report's, written with the run's).
+pub struct ForRun {
+    /// The report's section.
+    pub view: patchtwin_report::robustness::Robustness,
+    /// `sensitivity.json` and the rest.
+    pub files: Vec<(String, String)>,
+}
+
+/// A progress bar on a terminal only (stderr), for the analysis's scenario variants.
+fn variant_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal as _;
+    let bar = std::io::stderr()
+        .is_terminal()
+        .then(|| indicatif::ProgressBar::new(1));
+    if let Some(b) = &bar
+        && let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} scenario variants {pos}/{len} [{bar:30}] {eta} left",
+        )
+    {
+        b.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// The analysis of a run made (`run --sensitivity`): `patchtwin sensitivity`'s defaults on
+/// the run's replications per plan, seed and threads, explaining the run's recommendation
+/// (`patchtwin_sensitivity::analysis::analyse_run`); the scenario's risk appetite gives the
+/// tolerance.
+pub fn for_run(
+    s: &std::sync::Arc<patchtwin_model::Scenario>,
+    sha256: &str,
+    summary: &patchtwin_report::Summary,
+    results: &patchtwin_mc::RunResult,
+    threads: usize,
+) -> anyhow::Result<Result<ForRun, BadInput>> {
+    let options = patchtwin_sensitivity::Options {
+        runs: summary.settings.runs,
+        seed: summary.settings.seed,
+        threads,
+        observe_ns: DEFAULT_OBSERVE_NS,
+        inputs: Vec::new(),
+        ranges: Vec::new(),
+        top: 10,
+        bisection_steps: 5,
+        evpi_values: 5,
+        tolerance: s.risk_appetite.as_ref().map(|r| r.tolerance),
+        appetite: s.risk_appetite.as_ref().map_or(0.1, |r| r.max_probability),
+        morris_trajectories: 0,
+        metric: None,
+    };
+    let bar = variant_bar();
+    let tick = |done: u64, total: u64| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    };
+    let started = std::time::Instant::now();
+    let analysed = patchtwin_sensitivity::analysis::analyse_run(
+        s.clone(),
+        sha256,
+        &options,
+        &tick,
+        summary,
+        results,
+    );
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut result = match analysed {
+        Ok(r) => r,
+        Err(patchtwin_sensitivity::Error::BadInput(m)) => {
+            return Ok(Err(BadInput(format!("{m} (--sensitivity)"))));
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    };
+    result.engine.wall_s = started.elapsed().as_secs_f64();
+    let json = serde_json::to_string_pretty(&result)?;
+    Ok(Ok(ForRun {
+        view: patchtwin_sensitivity::view::robustness(&result),
+        files: files(&result, &json).0,
+    }))
+}
+
+/// The analysis's observation window under `run --sensitivity` (`sensitivity --observe`'s
+/// default): the decision metrics do not read message-level timing.
+const DEFAULT_OBSERVE_NS: u64 = 1_000_000;
+
 /// Runs `patchtwin sensitivity`.
 pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
     if a.schema {
@@ -138,19 +257,7 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
         }),
     };
     // A bar on a terminal only: the sweep's lines go to stdout, scripts read the JSON.
-    let bar = {
-        use std::io::IsTerminal as _;
-        std::io::stderr()
-            .is_terminal()
-            .then(|| indicatif::ProgressBar::new(1))
-    };
-    if let Some(b) = &bar
-        && let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} scenario variants {pos}/{len} [{bar:30}] {eta} left",
-        )
-    {
-        b.set_style(style.progress_chars("=> "));
-    }
+    let bar = variant_bar();
     let tick = |done: u64, total: u64| {
         if let Some(b) = &bar {
             b.set_length(total);
@@ -168,27 +275,8 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let charts = patchtwin_sensitivity::tornado::charts(&result);
-    let titles: Vec<(String, String)> = charts
-        .iter()
-        .map(|(f, t, _)| (f.clone(), t.clone()))
-        .collect();
     let json = serde_json::to_string_pretty(&result)?;
-    let mut files = vec![
-        ("sensitivity.json".to_string(), format!("{json}\n")),
-        (
-            "sensitivity.csv".to_string(),
-            patchtwin_sensitivity::render::csv(&result),
-        ),
-        (
-            "sensitivity.schema.json".to_string(),
-            format!("{}\n", patchtwin_sensitivity::schema()),
-        ),
-        (
-            "sensitivity.md".to_string(),
-            patchtwin_sensitivity::render::markdown(&result, &titles),
-        ),
-    ];
+    let (mut files, charts) = files(&result, &json);
     files.extend(
         charts
             .into_iter()

@@ -3,7 +3,8 @@
 //! states a `risk_appetite` — P(loss > tolerance) and P(loss > materiality) with Wilson
 //! intervals, whether the plan meets the appetite, and one sentence in plain words naming
 //! the plans that meet it or saying that none does. `summary.json` carries it as
-//! `loss_exceedance`; `section` renders it for report.md/html.
+//! `loss_exceedance`; `section` renders it for report.md/html, with the chart
+//! (`charts::exceedance`).
 //!
 //! A plan **meets** the appetite when its estimate of P(loss > tolerance) is at most
 //! `max_probability`; the sentence adds whether the 95 % interval's upper end is below it too
@@ -182,7 +183,10 @@ fn sentence(plans: &[PlanExceedance], a: &patchtwin_model::RiskAppetite, cur: &s
 }
 
 /// The report's section: the appetite sentence and, per plan, the loss exceedance in numbers.
-pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
+pub(crate) fn section(
+    summary: &crate::Summary,
+    charts: &[crate::charts::Chart],
+) -> Vec<crate::document::Block> {
     use crate::document::{Block, Span};
     let le = &summary.loss_exceedance;
     if le.plans.is_empty() {
@@ -266,6 +270,12 @@ pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
         })
         .collect();
     blocks.push(Block::Table { head, right, rows });
+    blocks.extend(
+        charts
+            .iter()
+            .find(|c| c.kind == crate::charts::ChartKind::LossExceedance)
+            .map(|c| Block::Figure(c.clone())),
+    );
     blocks
 }
 

@@ -25,7 +25,8 @@
 //! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
 //!
 //! [`appetite`] gives the loss exceedance curves and judges each plan against the scenario's
-//! risk appetite. [`rollout`] states each plan's rollbacks per run and its time to patch
+//! risk appetite; [`robustness`] is the report's section on a sensitivity analysis run with
+//! the run (tornado charts, break-evens, the robustness sentence). [`rollout`] states each plan's rollbacks per run and its time to patch
 //! 50/90/95% of the open (vulnerability, asset) pairs. [`consequences`] is a plan's data-loss and
 //! recovery-effect block of `summary.json`.
 //!
@@ -47,6 +48,7 @@ pub mod output;
 pub mod provenance;
 pub mod recommend;
 pub mod remediation;
+pub mod robustness;
 pub mod rollout;
 pub mod sources;
 pub mod ssvc;
@@ -69,7 +71,19 @@ pub fn render_all(
     run: &patchtwin_mc::RunResult,
     scenario: &Scenario,
 ) -> Vec<(String, String)> {
-    let charts = charts::all(summary, run, scenario);
+    render_all_robust(summary, run, scenario, None)
+}
+
+/// As [`render_all`], with a sensitivity analysis of the same run when there is one: its
+/// tornado charts under `charts/` and its section ([`robustness`]) after the recommendation.
+pub fn render_all_robust(
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+    robustness: Option<&robustness::Robustness>,
+) -> Vec<(String, String)> {
+    let mut charts = charts::all(summary, run, scenario);
+    charts.extend(robustness.map(charts::tornado_charts).unwrap_or_default());
     let mut summary_text = serde_json::to_string_pretty(summary).expect("summary serializes");
     summary_text.push('\n');
     let mut files: Vec<(String, String)> = vec![
@@ -90,7 +104,10 @@ pub fn render_all(
             .map(|c| (format!("charts/{}", c.file), c.svg.clone())),
     );
     let listed: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
-    let doc = document::build(summary, scenario, &charts, &listed);
+    let mut doc = document::build(summary, scenario, &charts, &listed);
+    if let Some(r) = robustness {
+        robustness::insert(&mut doc, r, &charts);
+    }
     files.push(("report.md".into(), markdown::render(&doc)));
     files.push(("report.html".into(), html::render(&doc)));
     files
@@ -120,6 +137,20 @@ pub fn write_all_with(
     force: bool,
     more: impl FnOnce(&[(String, String)]) -> Vec<(String, String)>,
 ) -> Result<Written, WriteError> {
+    write_all_robust(out, summary, run, scenario, force, None, more)
+}
+
+/// As [`write_all_with`], with a sensitivity analysis of the same run
+/// ([`render_all_robust`]); its own files (`sensitivity.json`, …) come through `more`.
+pub fn write_all_robust(
+    out: &Path,
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+    force: bool,
+    robustness: Option<&robustness::Robustness>,
+    more: impl FnOnce(&[(String, String)]) -> Vec<(String, String)>,
+) -> Result<Written, WriteError> {
     let marker = output::RunMarker {
         tool: "patchtwin".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -130,7 +161,7 @@ pub fn write_all_with(
         plans: summary.plans.iter().map(|p| p.id.clone()).collect(),
         files: Vec::new(),
     };
-    let mut files = render_all(summary, run, scenario);
+    let mut files = render_all_robust(summary, run, scenario, robustness);
     let extra = more(&files);
     files.extend(extra);
     output::write_set(out, &files, marker, force)

@@ -559,7 +559,7 @@ pub fn enumerate(s: &Scenario) -> Vec<Input> {
         if a.behaviour.fault_rate_per_day > 0.0 {
             push(
                 format!("assets[{id}].fault_rate_per_day"),
-                format!("faults per day of {id}"),
+                format!("fault rate of {id}"),
                 Kind::Rate,
                 "per day",
                 a.behaviour.fault_rate_per_day,

@@ -14,7 +14,8 @@
 //!   tolerance) with its Wilson interval;
 //! - the **robustness sentence** generated from the break-evens.
 //!
-//! [`render`] turns the result into text, CSV and Markdown, [`tornado`] into SVG charts. This
+//! [`render`] turns the result into text, CSV and Markdown, [`tornado`] into SVG charts, and
+//! [`view`] into the report's section (`patchtwin run --sensitivity`). This
 //! crate does no file I/O and reads no clock; the caller writes the files and times the run.
 //!
 //! With `morris_trajectories` set, [`global`] adds a global screening of the swept inputs by
@@ -28,6 +29,7 @@ pub mod inputs;
 pub mod render;
 pub mod runner;
 pub mod tornado;
+pub mod view;
 
 pub use analysis::{Options, analyse};
 

@@ -107,7 +107,8 @@ pub fn table(s: &Sensitivity, rows: usize) -> String {
     out
 }
 
-fn ranges_sentence(s: &Sensitivity) -> String {
+/// The default ranges per kind and how ranges are set, in one sentence.
+pub(crate) fn ranges_sentence(s: &Sensitivity) -> String {
     let rules = s
         .default_ranges
         .iter()

@@ -2,7 +2,8 @@
 //! independently: the curve and P(loss > tolerance) that `patchtwin_report::appetite` reads off
 //! `patchtwin_mc::run`'s exact loss counts equal those of the per-replication losses of
 //! `runner::Runner`, which runs the same replications one by one (same streams) and keeps each
-//! loss.
+//! loss. The report's loss exceedance chart (`patchtwin_report::charts::exceedance_steps`)
+//! draws that same empirical distribution.
 
 use patchtwin_sensitivity::runner::Runner;
 use std::sync::Arc;
@@ -44,6 +45,24 @@ fn run_loss_exceedance_is_the_empirical_distribution_of_the_replications() {
             }
         }
         assert_eq!(e.curve, expected, "plan {}", s.plans[p].id);
+        // The report's chart draws the same distribution: its steps, built from the curve,
+        // give at every vertex and between vertices the share of replications whose loss
+        // exceeds x, counted here one by one.
+        let top = losses.last().copied().unwrap_or(0.0) * 1.1 + 1.0;
+        let steps = patchtwin_report::charts::exceedance_steps(&e.curve, 0.0, top);
+        let empirical = |x: f64| losses.iter().filter(|&&y| y > x).count() as f64 / runs as f64;
+        // Horizontal segments (vertical ones are the drops at a loss).
+        for w in steps.windows(2).filter(|w| w[0].0 < w[1].0) {
+            let mid = 0.5 * (w[0].0 + w[1].0);
+            assert_eq!(w[0].1, empirical(w[0].0), "plan {}: {w:?}", s.plans[p].id);
+            assert_eq!(w[0].1, empirical(mid), "flat between losses: {w:?}");
+        }
+        for &x in &losses {
+            assert_eq!(
+                patchtwin_report::charts::exceedance_at(&e.curve, x),
+                empirical(x)
+            );
+        }
         let k = losses.iter().filter(|&&y| y > appetite.tolerance).count();
         let est = e
             .p_exceed_tolerance

@@ -72,6 +72,10 @@ const RUNS: &[Case] = &[
         ],
     },
     Case {
+        name: "vendor-gateway-break-even",
+        args: &["scenarios/vendor-gateway-break-even.yaml", "--runs", "40"],
+    },
+    Case {
         name: "relay-firmware",
         args: &[
             "scenarios/relay-firmware.yaml",

@@ -65,7 +65,8 @@ fn sensitivity_writes_its_set_and_it_matches_its_schema() {
     let cells = lines[0].split(',').count();
     assert!(lines.iter().all(|l| l.split(',').count() == cells));
     let svg = std::fs::read_to_string(out.join("charts/tornado-dual-success.svg")).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("threat.recovery_time"));
+    // The chart names inputs in plain words (the table and the JSON by name).
+    assert!(svg.starts_with("<svg") && svg.contains("recovery time of a stopped controller"));
     // The same seed gives the same numbers (wall time aside).
     let again = patchtwin(
         &[
@@ -123,4 +124,188 @@ fn sensitivity_refuses_bad_options_with_exit_2() {
         assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
         assert!(!out.exists(), "{args:?} wrote outputs");
     }
+}
+
+const GATEWAY: &str = "scenarios/vendor-gateway-break-even.yaml";
+const RATE: &str = "assets[plc-kiln].fault_rate_per_day";
+
+/// The shipped plant whose recommendation flips inside a range, at the default runs: `run
+/// --sensitivity` finds the break-even in the controller's fault rate, the report shows the
+/// tornado, the break-even with its interval and the robustness sentence, stdout prints the
+/// sentence, and the whole set (run and analysis) is one output set. The flip is then checked
+/// independently: plain runs with the rate set at the ends of the break-even's interval rank
+/// the two plans the other way round on expected loss.
+#[test]
+fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
+    let dir = TempDir::new("sens-run");
+    let out = dir.path().join("out");
+    let run = patchtwin(
+        &[
+            "run",
+            GATEWAY,
+            "--sensitivity",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Duration::from_secs(600),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let read =
+        |f: &str| std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    let sens: serde_json::Value = serde_json::from_str(&read("sensitivity.json")).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&read("summary.json")).unwrap();
+    // The analysis explains the run's recommendation.
+    assert_eq!(sens["recommended"], summary["recommendation"]["plan"]);
+    assert_eq!(sens["recommended"], "keep-gateway");
+    assert_eq!(sens["runner_up"], "disable-gateway");
+    assert_eq!(sens["decision_metric"], "expected_loss");
+    let rate = sens["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == RATE)
+        .expect("the fault rate is swept");
+    let (low, high) = (
+        rate["low"].as_f64().unwrap(),
+        rate["high"].as_f64().unwrap(),
+    );
+    assert_eq!((low, high), (0.03, 0.12), "the default range of a rate");
+    let be = &rate["break_even"][0];
+    let value = be["value"].as_f64().expect("the flip is found");
+    assert!(low < value && value < high, "{be}");
+    assert_eq!(be["direction"], "below");
+    let interval = be["interval"].as_array().expect("an interval");
+    let (ilo, ihi) = (interval[0].as_f64().unwrap(), interval[1].as_f64().unwrap());
+    assert!(ilo <= value && value <= ihi, "{be}");
+    // The sentence names it, in the report (md and html) and on stdout.
+    let sentence = sens["robustness"].as_str().unwrap();
+    assert!(
+        sentence.starts_with("keep-gateway stays best against disable-gateway")
+            && sentence.contains("unless fault rate of plc-kiln is below"),
+        "{sentence}"
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("What would change the answer: {sentence}")),
+        "{}",
+        run.stdout
+    );
+    let md = read("report.md");
+    let html = read("report.html");
+    for needle in [
+        "## What would change the answer",
+        sentence,
+        "](charts/tornado-expected-loss.svg)",
+        "](charts/tornado-dual-success.svg)",
+        "](charts/loss-exceedance.svg)",
+    ] {
+        assert!(md.contains(needle), "report.md lacks {needle}");
+    }
+    // The table gives the break-even with its interval, as sensitivity.json has it.
+    let row = md
+        .lines()
+        .find(|l| l.starts_with(&format!("| `{RATE}`")))
+        .expect("the rate's row");
+    assert!(row.contains(" [") && row.contains("per day"), "{row}");
+    // The section comes right after the recommendation, before the plans side by side.
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("## What would change the answer") < at("## The plans side by side"));
+    assert!(html.contains(sentence) && html.contains("What moves the decision"));
+    let tornado = read("charts/tornado-expected-loss.svg");
+    assert!(tornado.contains("fault rate of plc-kiln"), "{tornado}");
+    // One set: the run's marker lists the analysis's files too.
+    let marker = read(".patchtwin-run.json");
+    for f in [
+        "sensitivity.json",
+        "sensitivity.csv",
+        "charts/tornado-dual-success.svg",
+    ] {
+        assert!(marker.contains(f), "{f} not in the set's marker");
+    }
+    // Independently: plain runs at the interval's ends, same default runs and seed.
+    let yaml = std::fs::read_to_string(crate::util::workspace_root().join(GATEWAY)).unwrap();
+    let loss_at = |rate: f64| {
+        let text = yaml.replace(
+            "fault_rate_per_day: 0.06 ",
+            &format!("fault_rate_per_day: {rate} "),
+        );
+        assert_ne!(text, yaml);
+        let file = dir.write(&format!("gateway-{rate}.yaml"), text.as_bytes());
+        let o = dir.path().join(format!("o-{rate}"));
+        let r = patchtwin(
+            &["run", file.to_str().unwrap(), "--out", o.to_str().unwrap()],
+            Duration::from_secs(300),
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(o.join("summary.json")).unwrap())
+                .unwrap();
+        let loss = |id: &str| {
+            s["plans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == id)
+                .unwrap()["expected_loss"]["mean"]
+                .as_f64()
+                .unwrap()
+        };
+        loss("keep-gateway") - loss("disable-gateway")
+    };
+    assert!(
+        loss_at(ilo) > 0.0,
+        "below the interval disabling the gateway loses less"
+    );
+    assert!(
+        loss_at(ihi) < 0.0,
+        "above it keeping the gateway loses less"
+    );
+}
+
+/// `run --sensitivity` refuses what it cannot explain, with exit code 2 and nothing written:
+/// a plant with one plan (no runner-up), and `--plans` (the analysis sweeps every plan).
+#[test]
+fn run_with_sensitivity_refuses_one_plan_and_a_plan_subset() {
+    let dir = TempDir::new("sens-run-bad");
+    let yaml = std::fs::read_to_string(crate::util::workspace_root().join(GATEWAY)).unwrap();
+    let one = format!(
+        "{}plans:\n  - id: keep-gateway\n    description: the only plan\n",
+        &yaml[..yaml.find("\nplans:").unwrap() + 1]
+    );
+    let file = dir.write("one-plan.yaml", one.as_bytes());
+    let out = dir.path().join("out");
+    let r = patchtwin(
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--sensitivity",
+            "--runs",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("sensitivity compares plans") && r.stderr.contains("--sensitivity"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists(), "nothing is written");
+    let r = patchtwin(
+        &[
+            "run",
+            GATEWAY,
+            "--sensitivity",
+            "--plans",
+            "keep-gateway,disable-gateway",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--plans"), "{}", r.stderr);
+    assert!(!out.exists(), "nothing is written");
 }

@@ -14,19 +14,26 @@
 //! Submodules, one per chart kind: `latency` (CDF of one flow), `exposure` (P(compromised by
 //! t)), `risk` (exposure versus operations) and `downtime` (unplanned downtime classes). This
 //! module holds what they share: sizes, palette, fonts, axis labels and the SVG rendering.
+//! Issue 17's charts: `exceedance` (loss exceedance per plan with the risk appetite) and
+//! `tornado` (sensitivity), with their legend below the plot (`legend_below`).
 
 mod downtime;
+mod exceedance;
 mod exposure;
 mod latency;
+mod legend_below;
 mod risk;
+mod tornado;
 
 use downtime::downtime;
 pub use downtime::{downtime_class_labels, downtime_classes};
+pub use exceedance::{exceedance_at, exceedance_steps};
 use exposure::exposure_over_time;
 pub use exposure::{WINDOW_FILL, WINDOW_MIN_PX, WINDOW_OPACITY};
 pub use latency::flow_direction;
 use latency::latency_cdf;
 use risk::exposure_vs_operations;
+pub use tornado::{tornado_chart, tornado_charts};
 
 use crate::{FlowTiming, Summary};
 use hdrhistogram::Histogram;
@@ -47,6 +54,10 @@ pub enum ChartKind {
     ExposureVsOperations,
     /// Distribution of unplanned downtime per plan.
     Downtime,
+    /// P(loss > x) per plan with the risk appetite (`exceedance`).
+    LossExceedance,
+    /// The `k`-th tornado chart of a sensitivity analysis (`tornado`).
+    Tornado(usize),
 }
 
 /// One chart: a standalone SVG document and the words that go with it.
@@ -133,6 +144,7 @@ pub fn all(summary: &Summary, run: &RunResult, s: &Scenario) -> Vec<Chart> {
         exposure_vs_operations(summary),
         downtime(summary, run),
     ];
+    charts.extend(exceedance::loss_exceedance(summary));
     for i in key_flows(summary, MAX_FLOW_CHARTS) {
         charts.push(latency_cdf(summary, run, s, i));
     }

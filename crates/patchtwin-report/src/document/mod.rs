@@ -179,7 +179,7 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
     blocks.extend(ssvc_section(summary));
     blocks.extend(crate::rollout::section(summary));
     blocks.extend(crate::bod::section(summary));
-    blocks.extend(crate::appetite::section(summary));
+    blocks.extend(crate::appetite::section(summary, charts));
     blocks.push(heading(2, "Glossary", "glossary"));
     blocks.push(glossary(summary));
     blocks.extend(run_details(summary, s, files));

@@ -1,0 +1,170 @@
+//! One input's sweep: its ends (the two plans when screening) or in detail (every plan at the
+//! ends and at the EVPI values, then bisection between the neighbouring values where the margin
+//! changes sign, nearest the base on each side), and the break-even with its interval.
+//!
+//! Not here: EVPI's formula (`evpi`) or the sentences (`words`).
+
+use super::*;
+
+/// Sweeps one input: its ends (two plans when screening), or in detail (every plan at the
+/// ends and the EVPI values, then bisection).
+pub(super) fn sweep(
+    ctx: &Ctx<'_>,
+    input: &Input,
+    base: &Point,
+    detail: bool,
+    o: &Options,
+) -> InputResult {
+    let mut base = base.clone();
+    base.value = input.base;
+    let pair = [ctx.rec.min(ctx.up), ctx.rec.max(ctx.up)];
+    let plans: &[usize] = if detail { &ctx.all_plans } else { &pair };
+    let mut points = vec![base];
+    let mut evpi_losses: Vec<Vec<f64>> = Vec::new();
+    let eval = |value: f64, role: &str, plans: &[usize]| {
+        let sample = ctx.run(&input.apply(ctx.base, value), plans);
+        let p = ctx.point(&sample, value, role);
+        (p, sample)
+    };
+    for (t, role) in [(0.0, "low"), (1.0, "high")] {
+        points.push(eval(input.at(t), role, plans).0);
+    }
+    if detail {
+        let k = o.evpi_values.max(1);
+        for j in 0..k {
+            let v = input.at((j as f64 + 0.5) / k as f64);
+            let (p, sample) = eval(v, "evpi", plans);
+            evpi_losses.push(ctx.all_plans.iter().map(|&q| sample.mean_loss(q)).collect());
+            points.push(p);
+        }
+    }
+    points.sort_by(|a, b| a.value.total_cmp(&b.value));
+    let mut break_even = Vec::new();
+    if detail {
+        for (a, b) in crossings(&points, input.base) {
+            let mut lo = points[a].clone();
+            let mut hi = points[b].clone();
+            for _ in 0..o.bisection_steps {
+                let mid = midpoint(input, lo.value, hi.value);
+                let (p, _) = eval(mid, "bisection", &pair);
+                if (p.margin >= 0.0) == (lo.margin >= 0.0) {
+                    lo = p.clone();
+                } else {
+                    hi = p.clone();
+                }
+                points.push(p);
+            }
+            let value = lo.value + (hi.value - lo.value) * lo.margin / (lo.margin - hi.margin);
+            break_even.push((value, lo.value, hi.value));
+        }
+        points.sort_by(|a, b| a.value.total_cmp(&b.value));
+    }
+    let break_even: Vec<BreakEven> = break_even
+        .into_iter()
+        .map(|(v, a, b)| break_even_entry(ctx, &points, input.base, v, a, b))
+        .collect();
+    let base_margin = points
+        .iter()
+        .find(|p| p.role == "base")
+        .map_or(0.0, |p| p.margin);
+    let swing = points
+        .iter()
+        .map(|p| (p.margin - base_margin).abs())
+        .fold(0.0, f64::max);
+    let low = points.iter().find(|p| p.role == "low").expect("low is run");
+    let high = points
+        .iter()
+        .find(|p| p.role == "high")
+        .expect("high is run");
+    let statement = statement(ctx, input, &break_even, detail);
+    InputResult {
+        name: input.name.clone(),
+        label: input.label.clone(),
+        kind: input.kind,
+        unit: input.unit.clone(),
+        base: input.base,
+        low: input.low,
+        high: input.high,
+        range: if input.range_given {
+            "given"
+        } else {
+            "default"
+        }
+        .into(),
+        scale: if input.log_scale() { "log" } else { "linear" }.into(),
+        swing,
+        at_low: change(ctx, low),
+        at_high: change(ctx, high),
+        break_even,
+        statement,
+        evpi: detail.then(|| evpi(&evpi_losses)),
+        points,
+    }
+}
+
+pub(super) fn midpoint(input: &Input, a: f64, b: f64) -> f64 {
+    if input.log_scale() && a > 0.0 && b > 0.0 {
+        (a * b).sqrt()
+    } else {
+        0.5 * (a + b)
+    }
+}
+
+/// Neighbouring points (indices into `points`, sorted by value) between which the margin
+/// changes sign: the nearest to `base` on each side.
+pub(super) fn crossings(points: &[Point], base: f64) -> Vec<(usize, usize)> {
+    let ahead = |p: &Point| p.margin >= 0.0;
+    let changes: Vec<(usize, usize)> = (1..points.len())
+        .filter(|&j| ahead(&points[j - 1]) != ahead(&points[j]))
+        .map(|j| (j - 1, j))
+        .collect();
+    let below = changes
+        .iter()
+        .rev()
+        .find(|(_, b)| points[*b].value <= base)
+        .copied();
+    let above = changes
+        .iter()
+        .find(|(a, _)| points[*a].value >= base)
+        .copied();
+    below.into_iter().chain(above).collect()
+}
+
+pub(super) fn break_even_entry(
+    ctx: &Ctx<'_>,
+    points: &[Point],
+    base: f64,
+    value: f64,
+    a: f64,
+    b: f64,
+) -> BreakEven {
+    let above = value > base;
+    // Clear points on the base side (nearest the crossing) and beyond it.
+    let near_side = |p: &&Point| if above { p.value <= a } else { p.value >= b };
+    let far_side = |p: &&Point| if above { p.value >= b } else { p.value <= a };
+    let nearest = |it: Vec<&Point>| {
+        it.into_iter()
+            .min_by(|x, y| (x.value - value).abs().total_cmp(&(y.value - value).abs()))
+            .map(|p| p.value)
+    };
+    let here: Vec<&Point> = points
+        .iter()
+        .filter(near_side)
+        .filter(|p| ctx.clear(p) == Some(true))
+        .collect();
+    let there: Vec<&Point> = points
+        .iter()
+        .filter(far_side)
+        .filter(|p| ctx.clear(p) == Some(false))
+        .collect();
+    let interval = match (nearest(here), nearest(there)) {
+        (Some(x), Some(y)) => Some([x.min(y), x.max(y)]),
+        _ => None,
+    };
+    BreakEven {
+        value,
+        direction: if above { "above" } else { "below" }.into(),
+        bracket: [a.min(b), a.max(b)],
+        interval,
+    }
+}
