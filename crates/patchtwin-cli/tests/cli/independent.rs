@@ -1,0 +1,466 @@
+//! The binary against independent expectations, through `patchtwin run` and `summary.json`
+//! only (no simulator code): tiny plants whose answers are computed here by hand or in
+//! closed form.
+//!
+//! - one poll through one switch: latency = serialization + propagation + every device's
+//!   service time, exactly; with a uniform service time, the mean and the quantiles of the
+//!   shifted uniform;
+//! - Poisson publications through a switch with constant (M/D/1) or exponential (M/M/1)
+//!   forwarding time: mean latency against Pollaczek–Khinchine, quantiles against the exact
+//!   waiting-time distributions (Erlang's M/D/1 formula; exponential sojourn for M/M/1);
+//! - an attacker with exponential attempts and exponential TTC on a two-step chain:
+//!   P(compromise by the horizon) against the hypoexponential CDF, for two capabilities;
+//! - a patch failing with probability p on n hosts: P(at least one rollback) = 1 − (1 − p)^n,
+//!   rollbacks per run n·p, P(every host patched) = (1 − p)^n.
+//!
+//! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
+//! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
+//! own oracles (`patchtwin-sim/tests/`), which drive the library directly.
+
+use crate::util;
+use serde_json::Value;
+use std::path::Path;
+use std::time::Duration;
+
+/// Runs `patchtwin run FILE --runs R --seed S --out DIR` and returns `summary.json`.
+fn run(file: &Path, runs: u32, seed: u64, out: &Path) -> Value {
+    let args = [
+        "run".to_string(),
+        file.display().to_string(),
+        "--runs".into(),
+        runs.to_string(),
+        "--seed".into(),
+        seed.to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    let r = util::patchtwin(&args, Duration::from_secs(120));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(out.join("summary.json")).expect("summary.json");
+    serde_json::from_str(&text).expect("summary.json is JSON")
+}
+
+fn num(v: &Value, path: &[&str]) -> f64 {
+    let mut x = v;
+    for key in path {
+        x = match key.parse::<usize>() {
+            Ok(i) => &x[i],
+            Err(_) => &x[*key],
+        };
+    }
+    x.as_f64()
+        .unwrap_or_else(|| panic!("{} is not a number: {x}", path.join(".")))
+}
+
+/// The tool's quantiles are the top of a histogram bucket, at most 0.8% above the sample's.
+const BUCKET: f64 = 1.008;
+
+const ONE_SWITCH: &str = r#"
+name: one-switch
+horizon: 1d
+zones: [{id: z, purdue_level: 2}]
+assets:
+  - {id: scada, kind: scada_server, zone: z, model: scada-server, overrides: {service_time: 20us, cpu_load: 0, fault_rate_per_day: 0}}
+  - {id: sw, kind: switch, zone: z, model: managed-switch, overrides: {service_time: 5us, fault_rate_per_day: 0}}
+  - {id: hist, kind: historian, zone: z, model: historian, overrides: {service_time: SERVICE, cpu_load: 0, fault_rate_per_day: 0}}
+links:
+  - {between: [scada, sw], bandwidth: 100Mbps, latency: 10us}
+  - {between: [sw, hist], bandwidth: 10Mbps, latency: 40us}
+flows:
+  - {id: f, kind: poll, protocol: opc_ua, consumer: scada, producer: hist, period: 100ms, request_size: 100B, response_size: 1000B, timeout: 1s}
+plans: [{id: defer}]
+"#;
+
+/// Everything but the historian's service, in ms: the SCADA server sends (20 us) and takes in
+/// the answer (20 us); the request is 800 bit: 8 us at 100 Mbps + 10 us, switch 5 us, 80 us at
+/// 10 Mbps + 40 us; the response 8,000 bit: 800 us at 10 Mbps + 40 us, switch 5 us, 80 us at
+/// 100 Mbps + 10 us.
+const ONE_SWITCH_FIXED_MS: f64 = (40.0 + 18.0 + 5.0 + 120.0 + 840.0 + 5.0 + 90.0) / 1000.0;
+
+#[test]
+fn a_poll_through_one_switch_takes_the_hand_computed_time() {
+    let tmp = util::TempDir::new("indep-path");
+    let file = tmp.write(
+        "plant.yaml",
+        ONE_SWITCH.replace("SERVICE", "300us").as_bytes(),
+    );
+    let s = run(&file, 20, 1, &tmp.path().join("out"));
+    let f = &s["plans"][0]["timing"]["flows"][0];
+    let exact = ONE_SWITCH_FIXED_MS + 0.3;
+    // 20 runs of a 20 s window at 100 ms: 200 polls each, all answered.
+    assert_eq!(num(f, &["sent"]), 4000.0, "{f}");
+    assert_eq!(num(f, &["completed"]), 4000.0, "{f}");
+    for key in ["mean", "max"] {
+        let got = num(f, &["latency_ms", key]);
+        assert!(
+            (got - exact).abs() < 1e-6,
+            "{key} {got} ms, by hand {exact} ms"
+        );
+    }
+    for key in ["p50", "p95", "p99"] {
+        let got = num(f, &["latency_ms", key]);
+        assert!(
+            got >= exact - 1e-9 && got <= exact * BUCKET,
+            "{key} {got} ms, by hand {exact} ms (bucket top at most 0.8% above)"
+        );
+    }
+}
+
+#[test]
+fn a_uniform_service_time_shifts_the_latency_distribution_by_the_fixed_path() {
+    // The historian's service is uniform on [200 us, 1200 us]; polls 100 ms apart never queue,
+    // so latency = fixed path + U: mean fixed + 0.7 ms, quantile p at fixed + 0.2 + p ms.
+    let tmp = util::TempDir::new("indep-uniform");
+    let yaml = ONE_SWITCH.replace("SERVICE", "{uniform: {min: 200us, max: 1200us}}");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let s = run(&file, 50, 1, &tmp.path().join("out"));
+    let f = &s["plans"][0]["timing"]["flows"][0];
+    let n = num(f, &["completed"]);
+    assert_eq!(n, 10_000.0, "{f}");
+    let mean = num(f, &["latency_ms", "mean"]);
+    let se = 1.0 / 12f64.sqrt() / n.sqrt();
+    let z = (mean - (ONE_SWITCH_FIXED_MS + 0.7)) / se;
+    eprintln!("uniform service: {f}, mean z = {z:.2}");
+    assert!(z.abs() < 4.0, "mean latency {mean} ms: z = {z:.2}");
+    let max = num(f, &["latency_ms", "max"]);
+    assert!(max <= ONE_SWITCH_FIXED_MS + 1.2 + 1e-9, "max {max} ms");
+    for (p, key) in [(0.5, "p50"), (0.95, "p95"), (0.99, "p99")] {
+        let exact = ONE_SWITCH_FIXED_MS + 0.2 + p;
+        // Standard error of a sample quantile: sqrt(p(1 − p)/n) / density (1 per ms).
+        let se_q = (p * (1.0 - p) / n).sqrt();
+        let got = num(f, &["latency_ms", key]);
+        assert!(
+            got > exact - 4.0 * se_q && got < exact * BUCKET + 4.0 * se_q,
+            "{key} {got} ms, exact {exact:.4} ms ± {se_q:.4}"
+        );
+    }
+}
+
+/// Poisson publications (mean gap 1 ms, 125 B) from a sensor that processes in no time,
+/// through a switch forwarding in `service`, to a gateway that processes in no time. Both
+/// links are 1 Gbps with 10 us of propagation, so the switch sees Poisson arrivals (the first
+/// link's own queue holds a 1 us message at load 0.001) and is the only queue.
+fn switch_queue(service: &str) -> String {
+    format!(
+        r#"
+name: switch-queue
+horizon: 1d
+zones: [{{id: z, purdue_level: 1}}]
+assets:
+  - {{id: pub, kind: iiot_sensor, zone: z, model: iiot-sensor, overrides: {{service_time: 0, cpu_load: 0, fault_rate_per_day: 0}}}}
+  - {{id: sw, kind: switch, zone: z, model: managed-switch, overrides: {{service_time: {service}, fault_rate_per_day: 0}}}}
+  - {{id: sub, kind: iiot_gateway, zone: z, model: iiot-gateway, overrides: {{service_time: 0, fault_rate_per_day: 0}}}}
+links:
+  - {{between: [pub, sw], bandwidth: 1Gbps, latency: 10us}}
+  - {{between: [sw, sub], bandwidth: 1Gbps, latency: 10us}}
+flows:
+  - {{id: f, kind: publish, protocol: mqtt, consumer: sub, producer: pub, period: 1ms, response_size: 125B, arrivals: poisson, deadline: 1s, on_loss: {{watchdog: 1h}}}}
+plans: [{{id: defer}}]
+"#
+    )
+}
+
+/// The fixed part of `switch_queue`'s latency, ms: two links of 1 us serialization + 10 us.
+const SWITCH_WIRE_MS: f64 = 0.022;
+
+/// Mean latency per seed (8 seeds × 8 runs × 20 s, about 1.3 million publications), and the
+/// three quantiles per seed.
+fn switch_queue_runs(service: &str, tag: &str) -> (Vec<f64>, Vec<[f64; 3]>) {
+    let tmp = util::TempDir::new(tag);
+    let file = tmp.write("plant.yaml", switch_queue(service).as_bytes());
+    let mut means = Vec::new();
+    let mut quantiles = Vec::new();
+    for seed in 1..=8 {
+        let s = run(&file, 8, seed, &tmp.path().join(format!("out-{seed}")));
+        let f = &s["plans"][0]["timing"]["flows"][0];
+        let sent = num(f, &["sent"]);
+        // 8 runs × 20 s at 1,000 per second.
+        assert!((sent - 160_000.0).abs() < 5.0 * 400.0, "sent {sent}");
+        assert_eq!(
+            num(f, &["completed"]),
+            sent,
+            "every publication arrives: {f}"
+        );
+        means.push(num(f, &["latency_ms", "mean"]));
+        quantiles.push(["p50", "p95", "p99"].map(|k| num(f, &["latency_ms", k])));
+    }
+    (means, quantiles)
+}
+
+/// Student t of the seeds' means against `theory`.
+fn t_score(means: &[f64], theory: f64) -> (f64, f64, f64) {
+    let n = means.len() as f64;
+    let m = means.iter().sum::<f64>() / n;
+    let var = means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    let se = (var / n).sqrt();
+    (m, se, (m - theory) / se)
+}
+
+/// Bisection for the p-quantile of a CDF on [lo, hi].
+fn quantile(cdf: impl Fn(f64) -> f64, p: f64, mut lo: f64, mut hi: f64) -> f64 {
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+/// The seeds' mean of each quantile against the exact sojourn quantile: within four standard
+/// errors of the seeds' spread plus the bucket rounding (at most 0.8% above), and the spread
+/// itself small (under 2% of the value), so the check cannot pass by being noisy.
+fn assert_quantiles(name: &str, quantiles: &[[f64; 3]], exact: [f64; 3]) {
+    for (k, key) in ["p50", "p95", "p99"].iter().enumerate() {
+        let values: Vec<f64> = quantiles.iter().map(|q| q[k]).collect();
+        let (m, se, _) = t_score(&values, exact[k]);
+        assert!(
+            se < 0.02 * exact[k],
+            "{name} {key}: the seeds disagree too much ({values:?})"
+        );
+        assert!(
+            m >= exact[k] - 4.0 * se && m <= exact[k] * BUCKET + 4.0 * se,
+            "{name} {key}: tool {m:.4} ± {se:.4} ms over seeds, exact {:.4} ms",
+            exact[k]
+        );
+    }
+}
+
+#[test]
+fn poisson_messages_through_a_switch_with_constant_forwarding_queue_as_m_d_1() {
+    // λ = 1 per ms, D = 0.5 ms, ρ = 0.5: Pollaczek–Khinchine E[W] = ρD / (2(1 − ρ)) = 0.25 ms,
+    // sojourn 0.75 ms.
+    let (lambda, d) = (1.0, 0.5);
+    let rho = lambda * d;
+    let theory = d + rho * d / (2.0 * (1.0 - rho)) + SWITCH_WIRE_MS;
+    let (means, quantiles) = switch_queue_runs("500us", "indep-md1");
+    let (m, se, t) = t_score(&means, theory);
+    eprintln!("M/D/1: mean {m:.5} ± {se:.5} ms, P-K {theory:.5} ms, t = {t:.2}; {quantiles:?}");
+    assert!(
+        t.abs() < 4.0,
+        "M/D/1: mean {m:.5} ± {se:.5} ms, P-K {theory:.5} ms, t = {t:.2}"
+    );
+    // Erlang's waiting-time distribution of M/D/1:
+    // P(W ≤ t) = (1 − ρ) Σ_{k=0}^{⌊t/D⌋} (λ(kD − t))^k / k! · e^{−λ(kD − t)}.
+    let wait_cdf = |t: f64| {
+        let mut sum = 0.0;
+        let mut fact = 1.0;
+        for k in 0..=(t / d).floor() as i32 {
+            if k > 0 {
+                fact *= f64::from(k);
+            }
+            let x = lambda * (f64::from(k) * d - t);
+            sum += x.powi(k) / fact * (-x).exp();
+        }
+        (1.0 - rho) * sum
+    };
+    let exact = [0.5, 0.95, 0.99].map(|p| d + quantile(wait_cdf, p, 0.0, 20.0) + SWITCH_WIRE_MS);
+    assert_quantiles("M/D/1", &quantiles, exact);
+}
+
+#[test]
+fn poisson_messages_through_a_switch_with_exponential_forwarding_queue_as_m_m_1() {
+    // λ = 1 per ms, E[S] = 0.5 ms: the sojourn is exponential with rate μ − λ = 1 per ms.
+    let theory = 1.0 + SWITCH_WIRE_MS;
+    let (means, quantiles) = switch_queue_runs("{exponential: {mean: 500us}}", "indep-mm1");
+    let (m, se, t) = t_score(&means, theory);
+    eprintln!("M/M/1: mean {m:.5} ± {se:.5} ms, theory {theory:.5} ms, t = {t:.2}; {quantiles:?}");
+    assert!(
+        t.abs() < 4.0,
+        "M/M/1: mean {m:.5} ± {se:.5} ms, theory {theory:.5} ms, t = {t:.2}"
+    );
+    let exact = [0.5f64, 0.95, 0.99].map(|p| -(1.0 - p).ln() + SWITCH_WIRE_MS);
+    assert_quantiles("M/M/1", &quantiles, exact);
+}
+
+/// A vendor gateway in the DMZ (attempts every `1d` on average, each a foothold with
+/// probability 0.5), an engineering workstation one conduit in (RDP, TTC exponential 3 d)
+/// and the target PLC one conduit further (Modbus, TTC exponential 5 d), over 10 days.
+const CHAIN: &str = r#"
+name: two-step-chain
+horizon: 10d
+zones:
+  - {id: dmz, purdue_level: 3.5}
+  - {id: ops, purdue_level: 3}
+  - {id: cell, purdue_level: 1}
+conduits:
+  - {id: dmz-ops, zones: [dmz, ops], protocols: [rdp], direction: first_to_second}
+  - {id: ops-cell, zones: [ops, cell], protocols: [modbus_tcp], direction: first_to_second}
+assets:
+  - {id: rag, kind: remote_access_gateway, zone: dmz, model: remote-access-gateway, overrides: {fault_rate_per_day: 0}}
+  - {id: ews, kind: engineering_workstation, zone: ops, model: windows-ews, overrides: {fault_rate_per_day: 0}}
+  - {id: plc, kind: plc, zone: cell, model: fast-plc, overrides: {fault_rate_per_day: 0}}
+vulnerabilities:
+  - {id: V1, affects: {assets: [ews]}, service: rdp, ttc: {exponential: {mean: 3d}}}
+  - {id: V2, affects: {assets: [plc]}, service: modbus_tcp, ttc: {exponential: {mean: 5d}}}
+threat:
+  capability: CAPABILITY
+  entry_points:
+    - {id: vpn, kind: vendor_remote_access, asset: rag, mean_time_between_attempts: 1d, foothold_probability: 0.5}
+  targets:
+    - {asset: plc, impact_cost: 1000}
+plans: [{id: defer}]
+"#;
+
+/// CDF of a sum of independent exponentials with distinct rates.
+fn hypoexponential_cdf(t: f64, rates: &[f64]) -> f64 {
+    let mut tail = 0.0;
+    for (i, ri) in rates.iter().enumerate() {
+        let mut c = 1.0;
+        for (j, rj) in rates.iter().enumerate() {
+            if i != j {
+                c *= rj / (rj - ri);
+            }
+        }
+        tail += c * (-ri * t).exp();
+    }
+    1.0 - tail
+}
+
+#[test]
+fn compromise_through_a_two_step_chain_follows_the_hypoexponential_cdf() {
+    let tmp = util::TempDir::new("indep-chain");
+    let runs = 4000.0;
+    // Foothold: attempts at rate 1/d thinned by 0.5, so rate 0.5/d. Steps: rates 1/3 and 1/5
+    // per day, times the capability's TTC factor (medium 1, high 0.5: twice as fast).
+    for (capability, factor) in [("medium", 1.0), ("high", 0.5)] {
+        let file = tmp.write(
+            &format!("chain-{capability}.yaml"),
+            CHAIN.replace("CAPABILITY", capability).as_bytes(),
+        );
+        let s = run(
+            &file,
+            4000,
+            3,
+            &tmp.path().join(format!("out-{capability}")),
+        );
+        let e = &s["plans"][0]["exposure"];
+        let rates = [0.5, 1.0 / (3.0 * factor), 1.0 / (5.0 * factor)];
+        let truth = hypoexponential_cdf(10.0, &rates);
+        let p = num(e, &["p_compromise", "mean"]);
+        let z = (p - truth) / (truth * (1.0 - truth) / runs).sqrt();
+        eprintln!("{capability}: P(compromise) {p} {e}, hypoexponential {truth:.5}, z = {z:.2}");
+        assert!(
+            z.abs() < 4.0,
+            "{capability}: P(compromise) {p}, hypoexponential {truth:.4}, z = {z:.2}"
+        );
+        let (lo, hi) = (
+            num(e, &["p_compromise", "lo"]),
+            num(e, &["p_compromise", "hi"]),
+        );
+        assert!(lo <= truth && truth <= hi, "[{lo}, {hi}] misses {truth}");
+        // The median TTC among runs compromised within the horizon: F(t) = F(10 d) / 2.
+        let median = quantile(|t| hypoexponential_cdf(t, &rates), 0.5 * truth, 0.0, 10.0);
+        let got = num(e, &["ttc_days", "p50"]);
+        assert!(
+            (got - median).abs() < 0.3,
+            "{capability}: median TTC {got} d, closed form {median:.3} d"
+        );
+        // Share of runs with a foothold: 1 − e^{−0.5 · 10}.
+        let foothold = 1.0 - (-5.0f64).exp();
+        let share = num(e, &["foothold_share"]);
+        let z = (share - foothold) / (foothold * (1.0 - foothold) / runs).sqrt();
+        assert!(
+            z.abs() < 4.0,
+            "foothold share {share}, {foothold:.4}, z = {z:.2}"
+        );
+    }
+}
+
+#[test]
+fn rollbacks_of_a_patch_on_n_hosts_are_binomial() {
+    // Five hosts, each deployment rolled back with probability 0.2, independently.
+    let yaml = r#"
+name: rollback-count
+horizon: 30d
+zones: [{id: ops, purdue_level: 3}]
+assets:
+  - {id: h1, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h2, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h3, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h4, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h5, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+vulnerabilities:
+  - {id: V, affects: {assets: [h1, h2, h3, h4, h5]}, service: http}
+patches:
+  - id: P
+    fixes: [V]
+    applies_to: {assets: [h1, h2, h3, h4, h5]}
+    deploy_time: 20m
+    restart: service
+    failure: {probability: 0.2, rollback_time: 1h}
+plans:
+  - {id: defer}
+  - {id: patch-now, actions: [{patch: P, at: now}]}
+"#;
+    let tmp = util::TempDir::new("indep-rollback");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs = 4000.0;
+    let s = run(&file, 4000, 5, &tmp.path().join("out"));
+    let plan = &s["plans"][1];
+    assert_eq!(plan["id"], "patch-now");
+    let (n, p): (f64, f64) = (5.0, 0.2);
+    let proportion = |got: f64, truth: f64, trials: f64, what: &str| {
+        let z = (got - truth) / (truth * (1.0 - truth) / trials).sqrt();
+        eprintln!("{what}: {got}, closed form {truth:.5}, z = {z:.2}");
+        assert!(
+            z.abs() < 4.0,
+            "{what}: {got}, closed form {truth:.5}, z = {z:.2}"
+        );
+    };
+    let at_least_one = 1.0 - (1.0 - p).powf(n);
+    let ops = &plan["operations"];
+    proportion(
+        num(ops, &["p_patch_failure", "mean"]),
+        at_least_one,
+        runs,
+        "P(at least one rollback)",
+    );
+    let (lo, hi) = (
+        num(ops, &["p_patch_failure", "lo"]),
+        num(ops, &["p_patch_failure", "hi"]),
+    );
+    assert!(lo <= at_least_one && at_least_one <= hi, "[{lo}, {hi}]");
+    proportion(
+        num(ops, &["deployment_failure_rate", "mean"]),
+        p,
+        runs * n,
+        "share of deployments rolled back",
+    );
+    assert_eq!(num(ops, &["deployments_per_run"]), n);
+    // Rollbacks per run: binomial mean n·p, variance n·p·(1 − p).
+    let r = &plan["rollout"]["rollbacks_per_run"];
+    let mean = num(r, &["mean"]);
+    let z = (mean - n * p) / (n * p * (1.0 - p) / runs).sqrt();
+    eprintln!("rollbacks per run {mean} {r}, n·p = {}, z = {z:.2}", n * p);
+    assert!(
+        z.abs() < 4.0,
+        "rollbacks per run {mean}, n·p = {}, z = {z:.2}",
+        n * p
+    );
+    assert!(num(r, &["lo"]) <= n * p && n * p <= num(r, &["hi"]), "{r}");
+    // Every host patched (95% of five pairs needs all five): (1 − p)^n; half of them (three
+    // of five): P(Binomial(5, 0.8) ≥ 3).
+    let ttp = &plan["rollout"]["time_to_patch"];
+    let all = (1.0 - p).powf(n);
+    let three = (3..=5)
+        .map(|k| {
+            let c = [1.0, 5.0, 10.0, 10.0, 5.0, 1.0][k];
+            c * (1.0 - p).powi(k as i32) * p.powi(5 - k as i32)
+        })
+        .sum::<f64>();
+    for row in ttp.as_array().expect("time_to_patch") {
+        let share = num(row, &["share"]);
+        let truth = if share <= 0.6 { three } else { all };
+        proportion(
+            num(row, &["p_reached"]),
+            truth,
+            runs,
+            &format!("P(reach {share} of the pairs)"),
+        );
+    }
+    // Nothing else goes wrong: no threat, no faults, HMIs drive no unit.
+    assert_eq!(num(plan, &["dual_success", "mean"]), 1.0);
+}
