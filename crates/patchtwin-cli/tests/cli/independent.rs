@@ -12,6 +12,10 @@
 //!   P(compromise by the horizon) against the hypoexponential CDF, for two capabilities;
 //! - a patch failing with probability p on n hosts: P(at least one rollback) = 1 − (1 − p)^n,
 //!   rollbacks per run n·p, P(every host patched) = (1 − p)^n.
+//! - spontaneous faults: a Poisson count per run, P(trip) = 1 − e^−λH, reboot plus restart per
+//!   fault;
+//! - a poll to a PLC: the residual of the stretched scan (uniform over runs) plus the stretched
+//!   service time.
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
 //! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
@@ -463,4 +467,113 @@ plans:
     }
     // Nothing else goes wrong: no threat, no faults, HMIs drive no unit.
     assert_eq!(num(plan, &["dual_success", "mean"]), 1.0);
+}
+
+#[test]
+fn spontaneous_faults_are_poisson_and_each_costs_reboot_plus_restart() {
+    // A PLC faulting at 0.01 per day over 100 days (Poisson mean 1), 1 h to reboot; its unit
+    // trips on each fault, waits for the PLC, then takes 2 h to restart: 3 h down per fault
+    // (a fault during the 3 h outage, rate 0.01/d · 3 h, adds almost nothing).
+    let yaml = r#"
+name: faults
+horizon: 100d
+zones: [{id: cell, purdue_level: 1}]
+assets:
+  - {id: plc, kind: plc, zone: cell, model: fast-plc, overrides: {fault_rate_per_day: 0.01, reboot_time: 1h}}
+process_units:
+  - id: line
+    depends_on: [{asset: plc}]
+    restart_time: 2h
+    downtime_cost_per_hour: 1000
+plans: [{id: defer}]
+"#;
+    let tmp = util::TempDir::new("indep-faults");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs: f64 = 4000.0;
+    let s = run(&file, 4000, 1, &tmp.path().join("out"));
+    let plan = &s["plans"][0];
+    let ops = &plan["operations"];
+    let faults = num(ops, &["faults_per_run"]);
+    let z = (faults - 1.0) / (1.0 / runs).sqrt();
+    eprintln!("faults per run {faults}, Poisson mean 1, z = {z:.2}");
+    assert!(z.abs() < 4.0, "faults per run {faults}, z = {z:.2}");
+    let truth = 1.0 - (-1.0f64).exp();
+    let p = num(ops, &["p_trip", "mean"]);
+    let z = (p - truth) / (truth * (1.0 - truth) / runs).sqrt();
+    eprintln!("P(trip) {p}, 1 - e^-1 = {truth:.5}, z = {z:.2}");
+    assert!(
+        z.abs() < 4.0,
+        "P(trip) {p}, 1 − e^−1 = {truth:.5}, z = {z:.2}"
+    );
+    // Downtime per run = 3 h × faults in the run (to within the rare overlap).
+    let hours = num(ops, &["downtime_h", "mean"]);
+    let per_fault = hours / faults;
+    assert!(
+        per_fault > 2.98 && per_fault <= 3.0 + 1e-9,
+        "{hours} h over {faults} faults per run: {per_fault} h each, by hand 3 h"
+    );
+    let cost = num(ops, &["downtime_cost", "mean"]);
+    assert!(
+        (cost - 1000.0 * hours).abs() < 1e-6 * cost,
+        "cost {cost} for {hours} h"
+    );
+    assert!((num(plan, &["expected_loss", "mean"]) - cost).abs() < 1e-6 * cost);
+}
+
+#[test]
+fn a_poll_waits_for_the_end_of_the_stretched_scan_and_a_stretched_service() {
+    // A 10 ms scan at CPU load 0.5 is 20 ms; with a period of 100 ms every poll of a run lands
+    // at the same phase, which the stationary start makes uniform over runs: the wait is
+    // U(0, 20 ms). The 300 us service is stretched to 600 us; the network adds 4 × 1 us
+    // (125 B at 1 Gbps, no propagation). Mean 10.604 ms, max 20.604 ms.
+    let yaml = r#"
+name: scan
+horizon: 1d
+zones: [{id: z, purdue_level: 1}]
+assets:
+  - {id: scada, kind: scada_server, zone: z, model: scada-server, overrides: {service_time: 0, cpu_load: 0, fault_rate_per_day: 0}}
+  - {id: sw, kind: switch, zone: z, model: managed-switch, overrides: {service_time: 0, fault_rate_per_day: 0}}
+  - {id: plc, kind: plc, zone: z, model: fast-plc, overrides: {scan_cycle: 10ms, service_time: 300us, cpu_load: 0.5, fault_rate_per_day: 0}}
+links:
+  - {between: [scada, sw], bandwidth: 1Gbps, latency: 0s}
+  - {between: [sw, plc], bandwidth: 1Gbps, latency: 0s}
+flows:
+  - {id: f, kind: poll, protocol: modbus_tcp, consumer: scada, producer: plc, period: 100ms, request_size: 125B, response_size: 125B, timeout: 1s}
+plans: [{id: defer}]
+"#;
+    let tmp = util::TempDir::new("indep-scan");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs: f64 = 6400.0;
+    let s = run(&file, 6400, 2, &tmp.path().join("out"));
+    let f = &s["plans"][0]["timing"]["flows"][0];
+    let (fixed, scan) = (0.004 + 0.6, 20.0);
+    let mean = num(f, &["latency_ms", "mean"]);
+    // One latency per run (the phase), so the standard error is that of `runs` uniforms.
+    let se = scan / 12f64.sqrt() / runs.sqrt();
+    let z = (mean - (fixed + scan / 2.0)) / se;
+    eprintln!(
+        "scan: mean {mean} ms, by hand {} ms, z = {z:.2}",
+        fixed + scan / 2.0
+    );
+    assert!(
+        z.abs() < 4.0,
+        "mean latency {mean} ms, by hand {} ms, z = {z:.2}",
+        fixed + scan / 2.0
+    );
+    let max = num(f, &["latency_ms", "max"]);
+    assert!(
+        max <= fixed + scan + 1e-6 && max > fixed + 0.99 * scan,
+        "max {max} ms, by hand just under {} ms",
+        fixed + scan
+    );
+    for (p, key) in [(0.5, "p50"), (0.95, "p95")] {
+        let exact = fixed + p * scan;
+        let se_q = scan * (p * (1.0 - p) / runs).sqrt();
+        let got = num(f, &["latency_ms", key]);
+        assert!(
+            got > exact - 4.0 * se_q && got < exact * BUCKET + 4.0 * se_q,
+            "{key} {got} ms, by hand {exact:.3} ms ± {se_q:.3}"
+        );
+    }
+    assert_eq!(num(f, &["timeouts"]), 0.0);
 }
