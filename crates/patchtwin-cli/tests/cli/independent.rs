@@ -16,6 +16,7 @@
 //!   fault;
 //! - a poll to a PLC: the residual of the stretched scan (uniform over runs) plus the stretched
 //!   service time.
+//! - historian gaps: a producer's whole outage, a broken route's outage beyond the buffer.
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
 //! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
@@ -576,4 +577,47 @@ plans: [{id: defer}]
         );
     }
     assert_eq!(num(f, &["timeouts"]), 0.0);
+}
+
+#[test]
+fn historian_gaps_follow_the_buffer_rule_by_hand() {
+    // A PLC publishes to a historian through a switch; both the PLC (1 h reboot) and the
+    // switch (2 h reboot) fault at 0.01 per day over 100 days (Poisson, mean 1 each). The PLC
+    // down loses its whole outage (1 h); the switch down breaks the route with the producer up,
+    // so the larger buffer (the PLC's 30 min) holds the data and 2 h − 30 min = 1.5 h is lost.
+    // Expected gap per run: 1 × 1 h + 1 × 1.5 h = 2.5 h; variance 1 × 1² + 1 × 1.5² = 3.25 h².
+    let yaml = r#"
+name: gap
+horizon: 100d
+zones: [{id: cell, purdue_level: 1}, {id: ops, purdue_level: 3}]
+conduits:
+  - {id: c, zones: [cell, ops], protocols: [opc_ua], direction: first_to_second}
+assets:
+  - {id: plc, kind: plc, zone: cell, model: fast-plc, overrides: {fault_rate_per_day: 0.01, reboot_time: 1h, buffer: 30m}}
+  - {id: sw, kind: switch, zone: cell, model: managed-switch, overrides: {fault_rate_per_day: 0.01, reboot_time: 2h}}
+  - {id: hist, kind: historian, zone: ops, model: historian, overrides: {fault_rate_per_day: 0, buffer: 0s}}
+links:
+  - {between: [plc, sw], bandwidth: 100Mbps}
+  - {between: [sw, hist], bandwidth: 100Mbps}
+flows:
+  - {id: tags, kind: publish, protocol: opc_ua, consumer: hist, producer: plc, period: 1s, on_loss: {watchdog: 10s}}
+plans: [{id: defer}]
+"#;
+    let tmp = util::TempDir::new("indep-gap");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs: f64 = 4000.0;
+    let s = run(&file, 4000, 1, &tmp.path().join("out"));
+    let ops = &s["plans"][0]["operations"];
+    let gap = num(ops, &["historian_gap_h", "mean"]);
+    let z = (gap - 2.5) / (3.25 / runs).sqrt();
+    eprintln!("historian gap {gap} h per run, by hand 2.5 h, z = {z:.2}");
+    assert!(
+        z.abs() < 4.0,
+        "historian gap {gap} h per run, by hand 2.5 h, z = {z:.2}"
+    );
+    let (lo, hi) = (
+        num(ops, &["historian_gap_h", "lo"]),
+        num(ops, &["historian_gap_h", "hi"]),
+    );
+    assert!(lo <= 2.5 && 2.5 <= hi, "[{lo}, {hi}] misses 2.5 h");
 }
