@@ -12,6 +12,7 @@
 //!   P(compromise by the horizon) against the hypoexponential CDF, for two capabilities;
 //! - a patch failing with probability p on n hosts: P(at least one rollback) = 1 − (1 − p)^n,
 //!   rollbacks per run n·p, P(every host patched) = (1 − p)^n.
+//! - retries after a rollback: independent attempts, a truncated geometric count per host;
 //! - spontaneous faults: a Poisson count per run, P(trip) = 1 − e^−λH, reboot plus restart per
 //!   fault;
 //! - a poll to a PLC: the residual of the stretched scan (uniform over runs) plus the stretched
@@ -620,4 +621,74 @@ plans: [{id: defer}]
         num(ops, &["historian_gap_h", "hi"]),
     );
     assert!(lo <= 2.5 && 2.5 <= hi, "[{lo}, {hi}] misses 2.5 h");
+}
+
+#[test]
+fn retries_after_a_rollback_are_independent_attempts() {
+    // Two hosts, each deployment rolled back with probability 1/2, tried again up to twice:
+    // per host the failures F are 0, 1, 2, 3 with probability 1/2, 1/4, 1/8, 1/8 (E = 7/8,
+    // E[F²] = 15/8), the deployments 1, 2, 3 with 1/2, 1/4, 1/4 (E = 7/4, E[D²] = 15/4), and
+    // the host stays open with 1/8.
+    let yaml = r#"
+name: retry
+horizon: 30d
+zones: [{id: ops, purdue_level: 3}]
+assets:
+  - {id: h1, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h2, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+vulnerabilities:
+  - {id: V, affects: {assets: [h1, h2]}, service: http}
+patches:
+  - {id: P, fixes: [V], applies_to: {assets: [h1, h2]}, deploy_time: 20m, restart: service, failure: {probability: 0.5, rollback_time: 1h}}
+plans:
+  - {id: defer}
+  - {id: retry, actions: [{patch: P, at: now, retry: {after: 1d, max: 2}}]}
+"#;
+    let tmp = util::TempDir::new("indep-retry");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs: f64 = 4000.0;
+    let s = run(&file, 4000, 1, &tmp.path().join("out"));
+    let plan = &s["plans"][1];
+    let mean_z = |got: f64, mean: f64, var: f64, what: &str| {
+        let z = (got - mean) / (var / runs).sqrt();
+        eprintln!("{what}: {got}, closed form {mean:.5}, z = {z:.2}");
+        assert!(
+            z.abs() < 4.0,
+            "{what}: {got}, closed form {mean:.5}, z = {z:.2}"
+        );
+    };
+    let (ef, ef2, ed, ed2) = (7.0 / 8.0, 15.0 / 8.0, 7.0 / 4.0, 15.0 / 4.0);
+    mean_z(
+        num(plan, &["rollout", "rollbacks_per_run", "mean"]),
+        2.0 * ef,
+        2.0 * (ef2 - ef * ef),
+        "rollbacks per run",
+    );
+    mean_z(
+        num(plan, &["operations", "deployments_per_run"]),
+        2.0 * ed,
+        2.0 * (ed2 - ed * ed),
+        "deployments per run",
+    );
+    let proportion = |got: f64, p: f64, what: &str| mean_z(got, p, p * (1.0 - p), what);
+    proportion(
+        num(plan, &["operations", "p_patch_failure", "mean"]),
+        0.75,
+        "P(at least one rollback)",
+    );
+    let closed = 1.0 - 1.0 / 8.0;
+    for row in plan["rollout"]["time_to_patch"].as_array().expect("rows") {
+        let share = num(row, &["share"]);
+        // Half the pairs: one host patched; 90% or 95%: both.
+        let truth = if share <= 0.5 {
+            1.0 - (1.0 - closed) * (1.0 - closed)
+        } else {
+            closed * closed
+        };
+        proportion(
+            num(row, &["p_reached"]),
+            truth,
+            &format!("P(reach {share})"),
+        );
+    }
 }
