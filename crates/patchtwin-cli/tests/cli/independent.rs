@@ -13,6 +13,7 @@
 //! - a patch failing with probability p on n hosts: P(at least one rollback) = 1 − (1 − p)^n,
 //!   rollbacks per run n·p, P(every host patched) = (1 − p)^n.
 //! - retries after a rollback: independent attempts, a truncated geometric count per host;
+//! - a pilot that halts the rollout, and a patch bad for the plant (one draw per run);
 //! - spontaneous faults: a Poisson count per run, P(trip) = 1 − e^−λH, reboot plus restart per
 //!   fault;
 //! - a poll to a PLC: the residual of the stretched scan (uniform over runs) plus the stretched
@@ -691,4 +692,102 @@ plans:
             &format!("P(reach {share})"),
         );
     }
+}
+
+#[test]
+fn a_pilot_halts_the_rollout_and_a_bad_patch_fails_everywhere() {
+    // Four hosts; the patch is bad for this plant with probability b = 0.2 (one draw per
+    // run), and then fails on each host with f = 0.9, else with p = 0.1. `all-now` deploys on
+    // all four; `pilot` deploys h1 first and the other three only if h1 succeeded.
+    let yaml = r#"
+name: staged
+horizon: 30d
+zones: [{id: ops, purdue_level: 3}]
+assets:
+  - {id: h1, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h2, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h3, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+  - {id: h4, kind: hmi, zone: ops, model: hmi-panel, overrides: {fault_rate_per_day: 0}}
+vulnerabilities:
+  - {id: V, affects: {assets: [h1, h2, h3, h4]}, service: http}
+patches:
+  - {id: P, fixes: [V], applies_to: {assets: [h1, h2, h3, h4]}, deploy_time: 20m, restart: service, failure: {probability: 0.1, bad_for_plant: 0.2, failure_if_bad: 0.9, rollback_time: 1h}}
+plans:
+  - {id: defer}
+  - {id: all-now, actions: [{patch: P, at: now}]}
+  - {id: pilot, actions: [{patch: P, at: now, staged: {first: [h1], soak: 2d}}]}
+"#;
+    let tmp = util::TempDir::new("indep-staged");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs: f64 = 8000.0;
+    let s = run(&file, 8000, 1, &tmp.path().join("out"));
+    let (b, f, p): (f64, f64, f64) = (0.2, 0.9, 0.1);
+    // Moments of a mixture over "bad" of per-run quantities g(q), q the per-host failure.
+    let mixture = |g: &dyn Fn(f64) -> (f64, f64)| {
+        let ((m1, v1), (m0, v0)) = (g(f), g(p));
+        let mean = b * m1 + (1.0 - b) * m0;
+        let second = b * (v1 + m1 * m1) + (1.0 - b) * (v0 + m0 * m0);
+        (mean, second - mean * mean)
+    };
+    let check = |plan: &Value, path: &[&str], (mean, var): (f64, f64), what: &str| {
+        let got = num(plan, path);
+        let z = (got - mean) / (var / runs).sqrt();
+        eprintln!("{what}: {got}, closed form {mean:.5}, z = {z:.2}");
+        assert!(
+            z.abs() < 4.0,
+            "{what}: {got}, closed form {mean:.5}, z = {z:.2}"
+        );
+    };
+    let bern = |x: f64| (x, x * (1.0 - x));
+    let all_now = &s["plans"][1];
+    assert_eq!(all_now["id"], "all-now");
+    // All four: rollbacks Binomial(4, q); at least one 1 − (1 − q)^4; all patched (1 − q)^4.
+    let rollbacks = mixture(&|q| (4.0 * q, 4.0 * q * (1.0 - q)));
+    check(
+        all_now,
+        &["rollout", "rollbacks_per_run", "mean"],
+        rollbacks,
+        "all-now rollbacks",
+    );
+    let any = b * (1.0 - (1.0 - f).powi(4)) + (1.0 - b) * (1.0 - (1.0 - p).powi(4));
+    check(
+        all_now,
+        &["operations", "p_patch_failure", "mean"],
+        bern(any),
+        "all-now P(≥1)",
+    );
+    let all = b * (1.0 - f).powi(4) + (1.0 - b) * (1.0 - p).powi(4);
+    check(
+        all_now,
+        &["rollout", "time_to_patch", "2", "p_reached"],
+        bern(all),
+        "all-now all patched",
+    );
+    let pilot = &s["plans"][2];
+    assert_eq!(pilot["id"], "pilot");
+    // Pilot: h1 fails with q (and the rest never start), else Binomial(3, q) more.
+    let rollbacks = mixture(&|q| {
+        let mean = q + (1.0 - q) * 3.0 * q;
+        let second = q + (1.0 - q) * (3.0 * q * (1.0 - q) + 9.0 * q * q);
+        (mean, second - mean * mean)
+    });
+    check(
+        pilot,
+        &["rollout", "rollbacks_per_run", "mean"],
+        rollbacks,
+        "pilot rollbacks",
+    );
+    let deployments = mixture(&|q| (1.0 + 3.0 * (1.0 - q), 9.0 * q * (1.0 - q)));
+    check(
+        pilot,
+        &["operations", "deployments_per_run"],
+        deployments,
+        "pilot deployments",
+    );
+    check(
+        pilot,
+        &["rollout", "time_to_patch", "2", "p_reached"],
+        bern(all),
+        "pilot all patched",
+    );
 }
