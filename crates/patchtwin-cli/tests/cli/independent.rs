@@ -10,6 +10,8 @@
 //!   waiting-time distributions (Erlang's M/D/1 formula; exponential sojourn for M/M/1);
 //! - an attacker with exponential attempts and exponential TTC on a two-step chain:
 //!   P(compromise by the horizon) against the hypoexponential CDF, for two capabilities;
+//!   a patch of the first step cuts the chain at its install time (a one-dimensional
+//!   integral), with exposure-days and the window overrun by hand;
 //! - a patch failing with probability p on n hosts: P(at least one rollback) = 1 − (1 − p)^n,
 //!   rollbacks per run n·p, P(every host patched) = (1 − p)^n.
 //! - retries after a rollback: independent attempts, a truncated geometric count per host;
@@ -790,4 +792,71 @@ plans:
         bern(all),
         "pilot all patched",
     );
+}
+
+#[test]
+fn patching_the_first_step_cuts_the_chain_at_the_install_time() {
+    // The two-step chain with a patch for the workstation's vulnerability that takes exactly
+    // 1 day to install (then a 1 h service restart). A run is compromised when the foothold
+    // and the first step (S, hypoexponential with rates 0.5 and 1/3 per day) finish before
+    // the patch is in at time T, and the second step (rate 1/5) before day 10:
+    // P = ∫_0^T f_S(s) (1 − e^{−(10 − s)/5}) ds, with T = 1 d (patch now) or 3 d (in the
+    // day-2 window). Exposure-days: both pairs exposed until T (the PLC is reachable only
+    // through the workstation): 2, 6 and 20 (defer). The 1 h window closes 23 h before the
+    // install ends, and the restart adds 1 h: 24 h of overrun in every run.
+    let yaml = CHAIN.replace("CAPABILITY", "medium").replace(
+        "model: windows-ews, overrides: {fault_rate_per_day: 0}",
+        "model: windows-ews, overrides: {fault_rate_per_day: 0, service_restart_time: 1h}",
+    );
+    let yaml = yaml.replace(
+        "plans: [{id: defer}]",
+        r#"patches:
+  - {id: P1, fixes: [V1], applies_to: {assets: [ews]}, deploy_time: 1d, restart: service, failure: {probability: 0, rollback_time: 1h}}
+maintenance_windows:
+  - {id: w, first: 2d, every: 30d, duration: 1h}
+plans:
+  - {id: defer}
+  - {id: now, actions: [{patch: P1, at: now}]}
+  - {id: window, actions: [{patch: P1, at: next_window}]}"#,
+    );
+    let tmp = util::TempDir::new("indep-cut");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs: f64 = 4000.0;
+    let s = run(&file, 4000, 2, &tmp.path().join("out"));
+    let (a, b, c) = (0.5f64, 1.0 / 3.0, 1.0 / 5.0);
+    let cut = |t: f64| {
+        let n = 20_000;
+        (0..n)
+            .map(|i| {
+                let x = (f64::from(i) + 0.5) * t / f64::from(n);
+                let density = a * b / (b - a) * ((-a * x).exp() - (-b * x).exp());
+                density * (1.0 - (-c * (10.0 - x)).exp()) * t / f64::from(n)
+            })
+            .sum::<f64>()
+    };
+    for (i, id, truth, exposure, overrun) in [
+        (0, "defer", hypoexponential_cdf(10.0, &[a, b, c]), 20.0, 0.0),
+        (1, "now", cut(1.0), 2.0, 0.0),
+        (2, "window", cut(3.0), 6.0, 24.0),
+    ] {
+        let plan = &s["plans"][i];
+        assert_eq!(plan["id"], id);
+        let p = num(plan, &["exposure", "p_compromise", "mean"]);
+        let z = (p - truth) / (truth * (1.0 - truth) / runs).sqrt();
+        eprintln!("{id}: P(compromise) {p}, closed form {truth:.5}, z = {z:.2}");
+        assert!(
+            z.abs() < 4.0,
+            "{id}: P(compromise) {p}, closed form {truth:.5}, z = {z:.2}"
+        );
+        let days = num(plan, &["exposure", "exposure_days", "mean"]);
+        assert!(
+            (days - exposure).abs() < 1e-6,
+            "{id}: exposure-days {days}, by hand {exposure}"
+        );
+        let hours = num(plan, &["operations", "window_overrun_h", "mean"]);
+        assert!(
+            (hours - overrun).abs() < 1e-6,
+            "{id}: overrun {hours} h, by hand {overrun}"
+        );
+    }
 }
