@@ -20,7 +20,8 @@
 //!   fault;
 //! - a poll to a PLC: the residual of the stretched scan (uniform over runs) plus the stretched
 //!   service time.
-//! - historian gaps: a producer's whole outage, a broken route's outage beyond the buffer.
+//! - historian gaps: a producer's whole outage, a broken route's outage beyond the buffer;
+//! - a switch fault cascading to a trip: detection delay, tolerance, reboot and restart by hand.
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
 //! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
@@ -859,4 +860,64 @@ plans:
             "{id}: overrun {hours} h, by hand {overrun}"
         );
     }
+}
+
+#[test]
+fn a_switch_fault_cascades_to_a_trip_by_the_detection_and_tolerance_rules() {
+    // The only switch between SCADA and the PLC faults (0.01 per day over 100 days, 30 min to
+    // reboot). Polls every 1 s with a 1 s timeout: comm-fail after 3 unanswered polls (3 to
+    // 4 s after the fault, on the poll grid); the unit tolerates 5 min without control, then
+    // trips; the route is back after 30 min, control at the next poll (within 1 s), and the
+    // unit restarts in 1 h. Down per fault: 30 min − (3..4 s) − 5 min + (0..1 s) + 1 h, that is
+    // 1 h 25 min minus 2 to 4 s (a fault in the last hours of the horizon is cut short).
+    let yaml = r#"
+name: cascade
+horizon: 100d
+zones: [{id: z, purdue_level: 1}]
+assets:
+  - {id: scada, kind: scada_server, zone: z, model: scada-server, overrides: {fault_rate_per_day: 0}}
+  - {id: sw, kind: switch, zone: z, model: managed-switch, overrides: {fault_rate_per_day: 0.01, reboot_time: 30m}}
+  - {id: plc, kind: plc, zone: z, model: fast-plc, overrides: {fault_rate_per_day: 0}}
+links:
+  - {between: [scada, sw], bandwidth: 1Gbps}
+  - {between: [sw, plc], bandwidth: 1Gbps}
+flows:
+  - {id: f, kind: poll, protocol: modbus_tcp, consumer: scada, producer: plc, period: 1s, timeout: 1s, on_loss: {after_timeouts: 3}}
+functions:
+  - {id: ctl, kind: control, depends_on: [{flow: f}]}
+process_units:
+  - id: line
+    depends_on: [{function: ctl, tolerate: 5m}]
+    restart_time: 1h
+    downtime_cost_per_hour: 1000
+plans: [{id: defer}]
+"#;
+    let tmp = util::TempDir::new("indep-cascade");
+    let file = tmp.write("plant.yaml", yaml.as_bytes());
+    let runs: f64 = 4000.0;
+    let s = run(&file, 4000, 3, &tmp.path().join("out"));
+    let ops = &s["plans"][0]["operations"];
+    let faults = num(ops, &["faults_per_run"]);
+    let truth = 1.0 - (-1.0f64).exp();
+    let p = num(ops, &["p_trip", "mean"]);
+    let z = (p - truth) / (truth * (1.0 - truth) / runs).sqrt();
+    eprintln!("cascade: P(trip) {p}, 1 - e^-1 = {truth:.5}, z = {z:.2}");
+    assert!(
+        z.abs() < 4.0,
+        "P(trip) {p}, 1 − e^−1 = {truth:.5}, z = {z:.2}"
+    );
+    let per_fault = num(ops, &["downtime_h", "mean"]) / faults;
+    let (lo, hi) = ((85.0 * 60.0 - 4.0) / 3600.0, (85.0 * 60.0 - 2.0) / 3600.0);
+    eprintln!("cascade: {per_fault} h down per fault, by hand {lo:.5}..{hi:.5} h");
+    assert!(
+        per_fault > lo * 0.995 && per_fault <= hi + 1e-9,
+        "{per_fault} h down per fault, by hand {lo:.5}..{hi:.5} h"
+    );
+    // Control is lost from the comm-fail to the first answer after the reboot: 30 min − 3..4 s
+    // + 0..1 s.
+    let control = num(ops, &["loss_of_control_h", "mean"]) / faults;
+    assert!(
+        control > (1800.0 - 4.0) / 3600.0 * 0.995 && control <= (1800.0 - 2.0) / 3600.0 + 1e-9,
+        "{control} h of lost control per fault"
+    );
 }
