@@ -22,7 +22,8 @@
 //!   fault;
 //! - a poll to a PLC: the residual of the stretched scan (uniform over runs) plus the stretched
 //!   service time.
-//! - historian gaps: a producer's whole outage, a broken route's outage beyond the buffer;
+//! - historian gaps: a producer's whole outage, a broken route's outage beyond the buffer, and
+//!   a reportable-gap consequence (events, cost, dual success);
 //! - a switch fault cascading to a trip: detection delay, tolerance, reboot and restart by hand.
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
@@ -610,11 +611,40 @@ flows:
   - {id: tags, kind: publish, protocol: opc_ua, consumer: hist, producer: plc, period: 1s, on_loss: {watchdog: 10s}}
 plans: [{id: defer}]
 "#;
+    // A reportable-gap consequence on the same flow: every outage loses more than 15 min, so
+    // each of the (mean 2) faults is one event: P(event) = 1 − e^−2, 50,000 per event plus
+    // 100 per hour lost; an event breaks operational success, so dual success = 1 − P(event).
+    let yaml = yaml.replace(
+        "plans: [{id: defer}]",
+        "data_loss:\n  - {id: tags-gap, flows: [tags], gap_threshold: 15m, cost_per_event: 50000, cost_per_hour: 100}\nplans: [{id: defer}]",
+    );
     let tmp = util::TempDir::new("indep-gap");
     let file = tmp.write("plant.yaml", yaml.as_bytes());
     let runs: f64 = 4000.0;
     let s = run(&file, 4000, 1, &tmp.path().join("out"));
-    let ops = &s["plans"][0]["operations"];
+    let plan = &s["plans"][0];
+    let c = &plan["consequences"];
+    let truth = 1.0 - (-2.0f64).exp();
+    let p = num(c, &["p_data_loss_event", "mean"]);
+    let z = (p - truth) / (truth * (1.0 - truth) / runs).sqrt();
+    eprintln!("P(reportable gap) {p}, 1 - e^-2 = {truth:.5}, z = {z:.2}");
+    assert!(
+        z.abs() < 4.0,
+        "P(reportable gap) {p}, 1 − e^−2 = {truth:.5}, z = {z:.2}"
+    );
+    let events = num(c, &["data_loss_events_per_run"]);
+    let z = (events - 2.0) / (2.0 / runs).sqrt();
+    assert!(
+        z.abs() < 4.0,
+        "events per run {events}, Poisson mean 2, z = {z:.2}"
+    );
+    let dual = num(plan, &["dual_success", "mean"]);
+    assert!(
+        (dual - (1.0 - p)).abs() < 1e-12,
+        "dual success {dual}, 1 − P(event) {}",
+        1.0 - p
+    );
+    let ops = &plan["operations"];
     let gap = num(ops, &["historian_gap_h", "mean"]);
     let z = (gap - 2.5) / (3.25 / runs).sqrt();
     eprintln!("historian gap {gap} h per run, by hand 2.5 h, z = {z:.2}");
@@ -627,6 +657,13 @@ plans: [{id: defer}]
         num(ops, &["historian_gap_h", "hi"]),
     );
     assert!(lo <= 2.5 && 2.5 <= hi, "[{lo}, {hi}] misses 2.5 h");
+    // The cost is the events and the hours, exactly.
+    let cost = num(c, &["data_loss_cost", "mean"]);
+    let by_hand = 50_000.0 * events + 100.0 * gap;
+    assert!(
+        (cost - by_hand).abs() < 1e-6 * cost,
+        "cost {cost}, by hand {by_hand}"
+    );
 }
 
 #[test]
