@@ -15,6 +15,8 @@
 //! - `parts`: `run --part K/N` + `merge` equal the single run, bad parts refused, a run
 //!   killed with SIGKILL resumes from its checkpoint, progress lines in batch logs;
 //! - `teach`: `trace --find/--pick/--html/--latency` and `patchtwin lesson` end to end;
+//! - `independent`: tiny plants against closed forms computed in the test (a path's latency
+//!   by hand, M/D/1 and M/M/1 in a switch, a hypoexponential attack chain, binomial rollbacks);
 //! - `slurm`: the shipped Slurm job array on a real one-node cluster (skipped when Slurm is
 //!   not installed, unless `PATCHTWIN_REQUIRE_SLURM=1`) and the Kubernetes manifests'
 //!   structure and command line.
@@ -79,3 +81,6 @@ mod slurm;
 
 #[path = "cli/teach.rs"]
 mod teach;
+
+#[path = "cli/independent.rs"]
+mod independent;
