@@ -38,7 +38,9 @@
 //! (`share_is_exact`) when the assets the plan patches are exactly those relied on and none of
 //! them is also mitigated; otherwise it is a lower bound (a run can meet the deadline through
 //! a mitigation where a patch failed). Not counted: the sampled failure of a control to take
-//! effect.
+//! effect. The status is decided by the work done, not the schedule: `met` needs the share's
+//! lower end at 95% or more ([`MET_SHARE`]), a share whose upper end is under 5% is `missed`,
+//! anything between is `at_risk`.
 //! "Fix on system upgrade" has no deadline and is reported as such.
 //!
 //! # What this is not
@@ -190,8 +192,11 @@ pub fn technical_impact(s: &Scenario, v: usize) -> Input<TechnicalImpact> {
 /// Whether a plan meets the deadline.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Compliance {
-    /// `met` (every asset patched or mitigated by the deadline as scheduled), `missed`, or
-    /// `no_deadline`.
+    /// `met`: every asset is scheduled to be patched or mitigated by the deadline and at least
+    /// 95% of rehearsals close them all by then (the share's lower end, [`MET_SHARE`]);
+    /// `at_risk`: scheduled in time, but fewer rehearsals are shown to finish by then;
+    /// `missed`: not scheduled in time, or (almost) no rehearsal finishes by then (the
+    /// share's upper end below 5%); `no_deadline`.
     pub status: String,
     /// Share of rehearsals meeting it (see the module docs for what is measured); null when
     /// missed as scheduled or without a deadline.
@@ -386,10 +391,26 @@ fn compliance(
         }
     });
     Compliance {
-        status: if all_covered { "met" } else { "missed" }.into(),
+        status: compliance_status(all_covered, share.as_ref()).into(),
         share_is_exact: share.is_some() && (relied.is_empty() || exact),
         share_of_runs: share,
         assets: notes,
+    }
+}
+
+/// The share of rehearsals that must close every asset by the deadline for a plan to be said
+/// to meet it (shown by the interval's lower end, not only the estimate).
+pub const MET_SHARE: f64 = 0.95;
+
+/// `met`, `at_risk` or `missed` (see [`Compliance::status`]). A deadline is met by the work
+/// being done, not by its being scheduled: a patch scheduled on the deadline day that never
+/// finishes by then (review: "met (0.0% of runs)") is missed.
+fn compliance_status(scheduled_in_time: bool, share: Option<&Est>) -> &'static str {
+    match share {
+        _ if !scheduled_in_time => "missed",
+        Some(e) if e.lo >= MET_SHARE => "met",
+        Some(e) if e.hi < 1.0 - MET_SHARE => "missed",
+        _ => "at_risk",
     }
 }
 
@@ -458,10 +479,14 @@ pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
             "CERT/CC's BOD 26-04 table gives a remediation timeline from four inputs: in KEV, \
              publicly exposed (reachable from an internet-facing entry point, here under the \
              controls the plan switches on at the start), automatable and technical impact. A \
-             plan meets the deadline when, as scheduled, it patches every asset carrying the \
-             vulnerability by then or leaves it unreachable; the share of runs is the share of \
-             rehearsals in which every asset it patches for the vulnerability was patched by \
-             the deadline (marked ≥ where it is only a lower bound)."
+             plan meets the deadline when it is scheduled to patch every asset carrying the \
+             vulnerability by then (or leaves it unreachable) and at least 95% of rehearsals \
+             finish by then (the interval's lower end); it is at risk when the work is \
+             scheduled in time but fewer rehearsals are shown to finish, and it misses when \
+             the work is scheduled too late or (almost) no rehearsal finishes in time. The \
+             share of runs is the share of rehearsals in which every asset it patches for the \
+             vulnerability was patched by the deadline (marked ≥ where it is only a lower \
+             bound)."
                 .into(),
         )),
     ];
@@ -542,4 +567,34 @@ pub fn text(summary: &crate::Summary) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(k: u64, n: u64) -> Est {
+        patchtwin_mc::estimate::wilson(k, n).into()
+    }
+
+    #[test]
+    fn a_deadline_is_met_by_work_done_not_by_a_schedule() {
+        // Review finding: scheduled on the deadline day, finished by then in 0 of 200 runs.
+        assert_eq!(compliance_status(true, Some(&share(0, 200))), "missed");
+        // Not scheduled in time: missed whatever the share.
+        assert_eq!(compliance_status(false, None), "missed");
+        // 200 of 200: Wilson's lower end is 0.981 ≥ 0.95.
+        assert_eq!(compliance_status(true, Some(&share(200, 200))), "met");
+        // 163 of 200 (81.5%): [0.755, 0.863], neither shown met nor shown missed.
+        assert_eq!(compliance_status(true, Some(&share(163, 200))), "at_risk");
+        // 8 of 8: Wilson [0.676, 1]: too few runs to show 95%.
+        assert_eq!(compliance_status(true, Some(&share(8, 8))), "at_risk");
+        // Only controls relied on: the share is exactly 1.
+        let one = Est {
+            mean: 1.0,
+            lo: 1.0,
+            hi: 1.0,
+        };
+        assert_eq!(compliance_status(true, Some(&one)), "met");
+    }
 }
