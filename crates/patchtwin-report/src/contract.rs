@@ -74,7 +74,8 @@ pub struct EngineInfo {
 /// of their value wide, 0.8%), and each quantile is reported as the top of its bucket. A
 /// reported quantile is therefore never below the latency at that rank and at most 0.8%
 /// (plus 1 µs) above it: at 79 ms up to 0.36 ms. `mean` and `max` are exact (kept in
-/// nanoseconds by the engine), so `max` can sit below the reported `p99`'s bucket top.
+/// nanoseconds by the engine), and a bucket top above the exact `max` is reported as `max`
+/// (no latency exceeds it), so `p50 ≤ p95 ≤ p99 ≤ max` always holds.
 #[derive(Debug, Serialize, schemars::JsonSchema, PartialEq)]
 pub struct LatencyMs {
     /// Median (top of its histogram bucket; see above).
@@ -474,13 +475,15 @@ fn ms(us: u64) -> f64 {
 pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
     let f = &s.flows[i];
     let h = st.latency_histogram();
+    // The engine's exact nanosecond maximum, not the histogram's bucket top (which reported
+    // 80.383 ms for a flow whose timeout is 80 ms); no quantile lies above it.
+    let max = st.latency_max_ns as f64 / 1e6;
+    let quantile = |q: f64| ms(h.value_at_quantile(q)).min(max);
     let latency_ms = (st.completed > 0).then(|| LatencyMs {
-        p50: ms(h.value_at_quantile(0.50)),
-        p95: ms(h.value_at_quantile(0.95)),
-        p99: ms(h.value_at_quantile(0.99)),
-        // The engine's exact nanosecond maximum and sum, not the histogram's bucket tops
-        // (which reported 80.383 ms for a flow whose timeout is 80 ms).
-        max: st.latency_max_ns as f64 / 1e6,
+        p50: quantile(0.50),
+        p95: quantile(0.95),
+        p99: quantile(0.99),
+        max,
         mean: st.latency_sum_ns as f64 / st.completed as f64 / 1e6,
         quantile_significant_digits: h.sigfig(),
     });
