@@ -226,8 +226,30 @@ fn init(file: &std::path::Path, force: bool) -> Result<(), BadInput> {
         }
         Err(e) => return Err(BadInput(e.to_string())),
     }
+    // Counted from the plant itself, so the sentence cannot drift from the file (it said
+    // "2 zones" of a plant with 3).
+    let lib = patchtwin_scenario::ModelLibrary::builtin();
+    let shape = patchtwin_scenario::load_str(STARTER_PLANT, "starter.yaml", &lib)
+        .map(|l| {
+            let s = l.scenario;
+            let n = |k: usize, one: &str, many: &str| {
+                format!("{k} {}", if k == 1 { one } else { many })
+            };
+            format!(
+                " ({}, {}, {}, {}, {})",
+                n(s.zones.len(), "zone", "zones"),
+                n(s.assets.len(), "asset", "assets"),
+                n(s.flows.len(), "flow", "flows"),
+                n(s.process_units.len(), "process unit", "process units"),
+                n(s.plans.len(), "plan", "plans"),
+            )
+        })
+        .unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map_or("starter".into(), |s| s.to_string_lossy().to_string());
     say!(
-        "wrote {f}: a starter plant (2 zones, 7 assets, 1 poll flow, 1 unit, 3 plans)\n  next: patchtwin validate {f}\n        patchtwin run {f} --out out/starter",
+        "wrote {f}: a starter plant{shape}\n  next: patchtwin validate {f}\n        patchtwin run {f} --out out/{stem}",
         f = file.display()
     );
     Ok(())

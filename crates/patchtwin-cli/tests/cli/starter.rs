@@ -18,6 +18,35 @@ fn init_writes_a_starter_plant_that_validates_and_runs() {
     assert!(run.stdout.contains("patchtwin validate"), "{}", run.stdout);
     let v = util::validate(&file);
     assert_eq!(v.code, Some(0), "{}", v.stderr);
+    // The sentence `init` prints counts what `validate` finds in the file (it once said
+    // "2 zones" of a plant with 3).
+    let count = |label: &str| -> String {
+        let line = v
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no `{label}` line in {}", v.stdout));
+        line.trim_start()[label.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(':')
+            .to_string()
+    };
+    for (label, noun) in [
+        ("zones", "zones"),
+        ("assets", "assets"),
+        ("flows", "flow"),
+        ("process units", "process unit"),
+    ] {
+        let said = format!("{} {noun}", count(label));
+        assert!(
+            run.stdout.contains(&said),
+            "`{said}` not in: {}",
+            run.stdout
+        );
+    }
+    assert!(run.stdout.contains("--out out/plant"), "{}", run.stdout);
     let args = [
         "run",
         &f,
