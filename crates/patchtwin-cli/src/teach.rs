@@ -258,6 +258,15 @@ pub fn lesson(a: &LessonArgs) -> Result<(), BadInput> {
     } else {
         a.lessons.join(format!("{}.yaml", a.name))
     };
+    if !path.is_file() && !a.lessons.is_dir() {
+        return Err(BadInput(format!(
+            "error: no lesson {}: there is no folder {} here (the shipped lessons are in the \
+             repository's `lessons/`); run from the repository root, give the folder with \
+             --lessons DIR, or give the lesson file's path",
+            path.display(),
+            a.lessons.display()
+        )));
+    }
     if !path.is_file() {
         let mut known: Vec<String> = std::fs::read_dir(&a.lessons)
             .into_iter()

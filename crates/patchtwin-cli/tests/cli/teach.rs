@@ -225,3 +225,28 @@ fn an_output_page_never_replaces_its_own_input() {
     assert!(r.stderr.contains("is an input file"), "{}", r.stderr);
     assert_eq!(std::fs::read(&plant).expect("still there"), text);
 }
+
+/// Review finding: run outside the repository, `lesson NAME` said "the lessons in lessons are:
+/// none". It now says the folder is missing and how to point at it.
+#[test]
+fn a_lesson_outside_the_repository_says_where_lessons_are_looked_for() {
+    let dir = TempDir::new("teach-nolessons");
+    let missing = dir.path().join("lessons");
+    let r = patchtwin(
+        &[
+            "lesson".as_ref(),
+            "patch-during-production".as_ref(),
+            "--lessons".as_ref(),
+            missing.as_os_str(),
+            "--out".as_ref(),
+            dir.path().join("out").as_os_str(),
+        ],
+        LIMIT,
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("there is no folder") && r.stderr.contains("--lessons DIR"),
+        "{}",
+        r.stderr
+    );
+}
