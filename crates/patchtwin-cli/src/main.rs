@@ -441,9 +441,9 @@ struct RunOpts {
     /// 95% interval is narrower than this width (e.g. 0.02), or `--max-runs` is reached.
     #[arg(long)]
     target_ci: Option<f64>,
-    /// Cap on replications per plan for `--target-ci`.
-    #[arg(long, default_value_t = 20_000)]
-    max_runs: u64,
+    /// Cap on replications per plan for `--target-ci` (default 20000); at least `--runs`.
+    #[arg(long, requires = "target_ci")]
+    max_runs: Option<u64>,
     /// Run only part K of N (1 ≤ K ≤ N) of the `--runs` replications and write it as
     /// `part-K-of-N.ptpart` into the folder `--out` (created if missing) for `patchtwin
     /// merge`. Parts are contiguous replication ranges, so the N parts together are exactly
@@ -518,7 +518,17 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         }
     }
     let model = patchtwin_sim::Compiled::new(s.clone());
-    let cap = o.target_ci.map_or(o.runs, |_| o.max_runs.max(o.runs));
+    if let Some(m) = o.max_runs
+        && m < o.runs
+    {
+        return Ok(Err(BadInput(format!(
+            "error: --max-runs {m} is below --runs {}: --target-ci starts with --runs replications per plan and adds more up to --max-runs; give --max-runs at least {}",
+            o.runs, o.runs
+        ))));
+    }
+    let cap = o
+        .target_ci
+        .map_or(o.runs, |_| o.max_runs.unwrap_or(20_000).max(o.runs));
     let settings = patchtwin_mc::McSettings {
         runs: o.runs,
         seed: o.seed,

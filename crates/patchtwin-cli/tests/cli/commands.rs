@@ -238,3 +238,36 @@ fn an_unwritable_output_directory_is_a_clear_error_with_exit_2() {
         r.stderr
     );
 }
+
+/// Review finding: `--max-runs` below `--runs`, or without `--target-ci`, was ignored without
+/// a word. Both are refused before any replication, with the reason.
+#[test]
+fn max_runs_is_refused_where_it_would_be_ignored() {
+    let dir = TempDir::new("max-runs");
+    let out = dir.path().join("out");
+    let base = [
+        "run",
+        "scenarios/ews-actively-exploited.yaml",
+        "--runs",
+        "100",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let below: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--target-ci", "0.02", "--max-runs", "10"])
+        .collect();
+    let r = patchtwin(&below, LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--max-runs 10 is below --runs 100"),
+        "{}",
+        r.stderr
+    );
+    let alone: Vec<&str> = base.iter().copied().chain(["--max-runs", "500"]).collect();
+    let r = patchtwin(&alone, LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--target-ci"), "{}", r.stderr);
+    assert!(!out.exists(), "nothing may be written");
+}
