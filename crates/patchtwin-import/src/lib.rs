@@ -195,10 +195,14 @@ impl CsafImport<'_> {
             ));
         }
         header.push(format!(
-            "Added {} vulnerabilities, {} patches and {} controls, each under a comment naming its",
-            report.added_vulnerabilities.len(),
-            report.added_patches.len(),
-            report.added_controls.len()
+            "Added {}, {} and {}, each under a comment naming its",
+            report::counted(
+                report.added_vulnerabilities.len(),
+                "vulnerability",
+                "vulnerabilities"
+            ),
+            report::counted(report.added_patches.len(), "patch", "patches"),
+            report::counted(report.added_controls.len(), "control", "controls")
         ));
         header.push(
             "source. Their deployment times, failure probabilities and control effects are DEFAULTS"

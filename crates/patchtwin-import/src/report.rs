@@ -201,12 +201,16 @@ impl CsafReport {
         };
         let _ = writeln!(
             out,
-            "added {} vulnerabilities ({}), {} patches ({}), {} controls ({})",
-            self.added_vulnerabilities.len(),
+            "added {} ({}), {} ({}), {} ({})",
+            counted(
+                self.added_vulnerabilities.len(),
+                "vulnerability",
+                "vulnerabilities"
+            ),
             list(&self.added_vulnerabilities),
-            self.added_patches.len(),
+            counted(self.added_patches.len(), "patch", "patches"),
             list(&self.added_patches),
-            self.added_controls.len(),
+            counted(self.added_controls.len(), "control", "controls"),
             list(&self.added_controls)
         );
         out
@@ -252,4 +256,9 @@ impl SbomReport {
         section(&mut out, "notes", &self.notes);
         out
     }
+}
+
+/// `n` and the noun in the right number ("1 control", "2 controls", "0 patches").
+pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
