@@ -5,7 +5,7 @@
 
 use super::{Identity, PartError, err};
 use crate::estimate::Moments;
-use crate::{ExposureAcc, OpsAcc, Paired, Pairwise, PlanResult, RunResult};
+use crate::{ExposureAcc, OpsAcc, Pairwise, PlanResult, RunResult};
 use hdrhistogram::Histogram;
 use patchtwin_sim::{FlowStats, SaturatedQueue};
 
@@ -178,8 +178,8 @@ impl PayloadState {
                 .comparisons
                 .iter()
                 .map(|c| DiffState {
-                    a: c.plan.clone(),
-                    b: c.baseline.clone(),
+                    a: c.plan_a.clone(),
+                    b: c.plan_b.clone(),
                     moments: [
                         &c.d_compromise,
                         &c.d_trip,
@@ -230,9 +230,9 @@ impl PayloadState {
             id.plans[1..].iter().map(|p| (p, baseline)).collect();
         let comparisons = diffs(self.comparisons, &expected, runs)?
             .into_iter()
-            .map(|(a, b, m)| Paired {
-                plan: a,
-                baseline: b,
+            .map(|(a, b, m)| Pairwise {
+                plan_a: a,
+                plan_b: b,
                 d_compromise: m[0],
                 d_trip: m[1],
                 d_downtime_h: m[2],
