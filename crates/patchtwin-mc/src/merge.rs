@@ -6,9 +6,7 @@
 //! Also the `--target-ci` driver: keep adding batches until every headline interval is narrow
 //! enough, or a cap is reached.
 
-use crate::{
-    ExposureAcc, McError, McSettings, OpsAcc, Pairwise, PlanResult, RunResult, run_range,
-};
+use crate::{ExposureAcc, McError, McSettings, OpsAcc, Pairwise, PlanResult, RunResult, run_range};
 use patchtwin_sim::Compiled;
 
 impl OpsAcc {
