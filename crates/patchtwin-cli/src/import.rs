@@ -1,10 +1,11 @@
 //! `patchtwin import`: CSAF advisories (with KEV and EPSS) or a CycloneDX SBOM into a new
 //! scenario file. Glue only: read the files, call `patchtwin-import`, check that the result
 //! validates, write it atomically, print the report. The input scenario is never modified, and
-//! neither is any existing file unless `--force` names it (a regular file only).
+//! neither is any existing file unless `--force` names it (a regular file only). Not here:
+//! the options, reading and writing every source shares (`import_io`).
 
+use crate::import_io::{Target, finish, load_into, read_bytes, read_text, read_text_raw};
 use patchtwin_import::{CsafImport, Named, Rejected, SbomImport, csaf, cyclonedx, epss, kev};
-use patchtwin_scenario::ModelLibrary;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `patchtwin import`.
@@ -27,15 +28,8 @@ enum Source {
         /// Advisory files (CSAF 2.0 JSON), or directories of them.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// The scenario to import into (read only).
-        #[arg(long, value_name = "SCENARIO")]
-        into: PathBuf,
-        /// The new scenario file to write (YAML). It must not exist yet (see `--force`).
-        #[arg(long, value_name = "NEW")]
-        out: PathBuf,
-        /// Replace `--out` if it is an existing regular file (never a folder, device or link).
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        target: Target,
         /// CISA KEV catalog (`known_exploited_vulnerabilities.json`).
         #[arg(long, value_name = "KEV.json")]
         kev: Option<PathBuf>,
@@ -56,22 +50,9 @@ enum Source {
         /// The asset whose inventory it describes.
         #[arg(long, value_name = "ID")]
         asset: String,
-        /// The scenario to import into (read only).
-        #[arg(long, value_name = "SCENARIO")]
-        into: PathBuf,
-        /// The new scenario file to write (YAML). It must not exist yet (see `--force`).
-        #[arg(long, value_name = "NEW")]
-        out: PathBuf,
-        /// Replace `--out` if it is an existing regular file (never a folder, device or link).
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        target: Target,
     },
-}
-
-/// Where the new scenario goes: `--out` and `--force`.
-pub(crate) struct Target {
-    pub(crate) path: PathBuf,
-    pub(crate) force: bool,
 }
 
 /// Runs `patchtwin import`. `Ok(Err(message))` is bad input (exit code 2).
@@ -79,25 +60,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Result<(), String>> {
     match args.source {
         Source::Csaf {
             files,
-            into,
-            out,
+            target,
             kev,
             epss,
-            force,
-        } => import_csaf(
-            &files,
-            &into,
-            &Target { path: out, force },
-            kev.as_deref(),
-            epss.as_deref(),
-        ),
-        Source::Sbom {
-            bom,
-            asset,
-            into,
-            out,
-            force,
-        } => import_sbom(&bom, &asset, &into, &Target { path: out, force }),
+        } => import_csaf(&files, &target, kev.as_deref(), epss.as_deref()),
+        Source::Sbom { bom, asset, target } => import_sbom(&bom, &asset, &target),
         Source::Pcap(args) => crate::capture::import_pcap(args),
     }
 }
@@ -107,133 +74,6 @@ fn name_of(p: &Path) -> String {
         || p.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
-}
-
-/// Reads a file of at most `max` bytes; the error says why, without the file name.
-fn read_raw(path: &Path, what: &str, max: usize) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the {what}: {e}"))?;
-    if meta.is_dir() {
-        return Err(format!("is a directory; expected the {what}"));
-    }
-    if meta.len() > max as u64 {
-        return Err(format!(
-            "the {what} is {} bytes; the largest accepted is {max}",
-            meta.len()
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read the {what}: {e}"))
-}
-
-/// [`read_raw`] as UTF-8 text.
-fn read_text_raw(path: &Path, what: &str, max: usize) -> Result<String, String> {
-    String::from_utf8(read_raw(path, what, max)?).map_err(|e| {
-        format!(
-            "the {what} is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
-/// Reads a text file of at most `max` bytes; the error names the file.
-fn read_text(path: &Path, what: &str, max: usize) -> Result<String, String> {
-    read_text_raw(path, what, max).map_err(|e| format!("error: {}: {e}", path.display()))
-}
-
-/// Reads a file of at most `max` bytes; the error names the file.
-fn read_bytes(path: &Path, what: &str, max: usize) -> Result<Vec<u8>, String> {
-    read_raw(path, what, max).map_err(|e| format!("error: {}: {e}", path.display()))
-}
-
-/// The model library `load_file` would use for `scenario`: the built-in one, extended by a
-/// `models/` directory beside it or one level up.
-fn library_for(scenario: &Path) -> Result<ModelLibrary, String> {
-    let mut lib = ModelLibrary::builtin();
-    if let Some(dir) = scenario.parent() {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        for candidate in [dir.join("models"), dir.join("../models")] {
-            if candidate.is_dir() {
-                lib.add_dir(&candidate).map_err(|d| d.render())?;
-                break;
-            }
-        }
-    }
-    Ok(lib)
-}
-
-/// Whether two paths name the same file (after resolving links), or are equal as written
-/// when either cannot be resolved.
-pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
-}
-
-/// Checks `--out`, reads and validates `--into`: (text, library, scenario).
-pub(crate) fn load_into(
-    into: &Path,
-    out: &Path,
-    inputs: &[&Path],
-) -> Result<(String, ModelLibrary, patchtwin_model::Scenario), String> {
-    for i in std::iter::once(&into).chain(inputs) {
-        if same_file(i, out) {
-            return Err(format!(
-                "error: --out {} is an input file; write the imported scenario to a new file (the input is never modified)",
-                out.display()
-            ));
-        }
-    }
-    if out.is_dir() {
-        return Err(format!(
-            "error: --out {} is a directory; expected a file name such as {}/imported.yaml",
-            out.display(),
-            out.display()
-        ));
-    }
-    let text = read_text(
-        into,
-        "scenario",
-        patchtwin_scenario::source::MAX_INPUT_BYTES,
-    )?;
-    let lib = library_for(into)?;
-    let loaded = patchtwin_scenario::load_str(&text, &into.display().to_string(), &lib)
-        .map_err(|d| d.render())?;
-    Ok((text, lib, loaded.scenario))
-}
-
-/// Validates the new text and writes it atomically, before anything is printed (so a closed
-/// stdout cannot lose the file); then prints the import report and says what was written.
-pub(crate) fn finish(
-    yaml: &str,
-    report: &str,
-    out: &Target,
-    lib: &ModelLibrary,
-) -> anyhow::Result<Result<(), String>> {
-    let (force, out) = (out.force, out.path.as_path());
-    if let Err(d) = patchtwin_scenario::load_str(yaml, &out.display().to_string(), lib) {
-        anyhow::bail!(
-            "the imported scenario does not validate (a bug in `patchtwin import`; nothing was written):\n{}",
-            d.render()
-        );
-    }
-    match patchtwin_report::write_new_file(out, yaml.as_bytes(), force, "--out") {
-        Ok(()) => {}
-        Err(e @ patchtwin_report::WriteError::Io { .. }) => {
-            return Ok(Err(format!("error: cannot write --out: {e}")));
-        }
-        Err(e) => return Ok(Err(e.to_string())),
-    }
-    say_raw!("{report}");
-    say!(
-        "wrote {} (it validates: `patchtwin validate {}`)",
-        out.display(),
-        out.display()
-    );
-    Ok(Ok(()))
 }
 
 /// The advisory files named on the command line, directories expanded to their `*.json`.
@@ -268,11 +108,11 @@ fn advisory_paths(files: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 
 fn import_csaf(
     files: &[PathBuf],
-    into: &Path,
     out: &Target,
     kev_path: Option<&Path>,
     epss_path: Option<&Path>,
 ) -> anyhow::Result<Result<(), String>> {
+    let into = out.into.as_path();
     let paths = match advisory_paths(files) {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
@@ -372,12 +212,8 @@ fn import_csaf(
     }
 }
 
-fn import_sbom(
-    bom_path: &Path,
-    asset: &str,
-    into: &Path,
-    out: &Target,
-) -> anyhow::Result<Result<(), String>> {
+fn import_sbom(bom_path: &Path, asset: &str, out: &Target) -> anyhow::Result<Result<(), String>> {
+    let into = out.into.as_path();
     let (text, lib, scenario) = match load_into(into, &out.path, &[bom_path]) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),

@@ -51,6 +51,7 @@ fn stdout_failed(e: std::io::Error) -> ! {
 
 mod capture;
 mod import;
+mod import_io;
 mod parts;
 mod progress;
 mod sensitivity;

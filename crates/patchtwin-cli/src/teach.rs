@@ -209,7 +209,7 @@ pub fn trace(a: &TraceArgs) -> Result<(), BadInput> {
 /// Writes one output file, refusing a path that is one of the command's inputs even with
 /// `--force` (inputs are only ever read).
 fn write_file(path: &Path, bytes: &[u8], force: bool, inputs: &[&Path]) -> Result<(), BadInput> {
-    if let Some(input) = inputs.iter().find(|i| crate::import::same_file(i, path)) {
+    if let Some(input) = inputs.iter().find(|i| crate::import_io::same_file(i, path)) {
         return Err(BadInput(format!(
             "error: {} is an input file ({}); write the page to a new file (inputs are never modified)",
             path.display(),

@@ -2,32 +2,11 @@
 //! supervisory devices (area firewall and switch, redundant SCADA pair, historian, EWS,
 //! control-room HMIs), its cells (`cell`), and the area-level flows between them.
 
-use crate::plant::{AreaFlows, Cell, NORVIK, NX_STUDIO, WIN7, WIN2016};
+use crate::plant::{Area, AreaFlows, Cell, NORVIK, NX_STUDIO, WIN7, WIN2016};
 use crate::rng::Rng;
 use crate::yaml::{Out, Poll, software};
 use crate::{CELLS_PER_SITE, cell};
 use std::fmt::Write as _;
-
-/// An area's names and supervisory devices: what its cells connect to and are polled by.
-pub(crate) struct Area {
-    /// The area's number, from 1.
-    pub(crate) site: usize,
-    /// `a{site}`, the prefix of the area's ids.
-    pub(crate) a: String,
-    /// Zone ids: supervisory, safety (SIS) and wireless IIoT.
-    pub(crate) sup: String,
-    pub(crate) sis_zone: String,
-    pub(crate) iiot: String,
-    /// The area firewall, which every cell switch links to.
-    pub(crate) fw: String,
-    /// The redundant SCADA pair, the area historian and the engineering workstation.
-    pub(crate) scada1: String,
-    pub(crate) scada2: String,
-    pub(crate) hist: String,
-    pub(crate) ews: String,
-    /// The control-room HMIs.
-    pub(crate) room_hmis: Vec<String>,
-}
 
 /// Writes area `s` with its cells (appended to `cells`); returns the area-level flows the
 /// functions depend on. `names` hands out the process lines' names across areas.

@@ -2,10 +2,9 @@
 //! its kind, firmware and overrides), HMI panels, IIoT gateway and wireless sensors. Its
 //! flows are `cell_flows`'.
 
-use crate::area::Area;
 use crate::cell_flows::cell_flows;
 use crate::plant::{
-    Cell, CellKind, Ctrl, Dev, NORVIK, NX1500_AFFECTED, PROCESS_LINES, UTILITIES, kind_of,
+    Area, Cell, CellKind, Ctrl, Dev, NORVIK, NX1500_AFFECTED, PROCESS_LINES, UTILITIES, kind_of,
 };
 use crate::rng::Rng;
 use crate::yaml::{Out, software};

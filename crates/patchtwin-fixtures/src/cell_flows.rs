@@ -3,8 +3,7 @@
 //! telemetry through the gateway to the DMZ broker. Each is recorded in the [`Cell`] for the
 //! functions that depend on it.
 
-use crate::area::Area;
-use crate::plant::{Cell, CellKind, Dev};
+use crate::plant::{Area, Cell, CellKind, Dev};
 use crate::rng::Rng;
 use crate::yaml::{Out, Poll, Publish};
 use std::collections::BTreeSet;

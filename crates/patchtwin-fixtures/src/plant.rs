@@ -1,6 +1,7 @@
 //! What the plant is made of, before it is written: controller types ([`Dev`]) with their
 //! models, kinds and protocols, cell kinds, the generated cells ([`Cell`]) with the flows the
-//! functions and process units later depend on, and the fixed names and inventories.
+//! functions and process units later depend on, an area's names and supervisory devices
+//! ([`Area`], what its cells connect to), and the fixed names and inventories.
 
 pub(crate) const NORVIK: &str = "Norvik Automation";
 pub(crate) const WIN2016: (&str, &str, &str) =
@@ -175,4 +176,25 @@ pub(crate) struct AreaFlows {
     pub(crate) history: Vec<String>,
     /// The central historian's poll of the area historian.
     pub(crate) central: String,
+}
+
+/// An area's names and supervisory devices: what its cells connect to and are polled by.
+pub(crate) struct Area {
+    /// The area's number, from 1.
+    pub(crate) site: usize,
+    /// `a{site}`, the prefix of the area's ids.
+    pub(crate) a: String,
+    /// Zone ids: supervisory, safety (SIS) and wireless IIoT.
+    pub(crate) sup: String,
+    pub(crate) sis_zone: String,
+    pub(crate) iiot: String,
+    /// The area firewall, which every cell switch links to.
+    pub(crate) fw: String,
+    /// The redundant SCADA pair, the area historian and the engineering workstation.
+    pub(crate) scada1: String,
+    pub(crate) scada2: String,
+    pub(crate) hist: String,
+    pub(crate) ews: String,
+    /// The control-room HMIs.
+    pub(crate) room_hmis: Vec<String>,
 }

@@ -365,47 +365,18 @@ impl std::fmt::Display for McError {
 }
 impl std::error::Error for McError {}
 
-/// Paired differences of one plan against the baseline, per replication (same `i`, same
-/// random streams: common random numbers).
-#[derive(Debug, Clone, Default)]
-pub struct Paired {
-    /// Plan id.
-    pub plan: String,
-    /// Baseline plan id.
-    pub baseline: String,
-    /// Compromised (0/1), plan minus baseline.
-    pub d_compromise: Moments,
-    /// Tripped (0/1), plan minus baseline.
-    pub d_trip: Moments,
-    /// Unplanned downtime hours, plan minus baseline.
-    pub d_downtime_h: Moments,
-    /// Expected loss, plan minus baseline.
-    pub d_loss: Moments,
-    /// Dual success (0/1), plan minus baseline.
-    pub d_dual_success: Moments,
-}
-
-impl Paired {
-    /// Adds one replication: `plan`'s outcome and the baseline's, from the same stream.
-    pub fn push(&mut self, plan: &Outcome, baseline: &Outcome) {
-        let d = differences(plan, baseline);
-        self.d_compromise.push(d.compromise);
-        self.d_trip.push(d.trip);
-        self.d_downtime_h.push(d.downtime_h);
-        self.d_loss.push(d.loss);
-        self.d_dual_success.push(d.dual_success);
-    }
-}
-
 /// Paired differences between two plans of a run, `plan_a` minus `plan_b`, per replication
-/// (same `i`, same random streams). The same quantities as [`Paired`], for a pair of plans
-/// neither of which need be the baseline: what the recommendation needs to tell two
-/// alternatives apart.
+/// (same `i`, same random streams: common random numbers). One type for every paired
+/// difference of a run: a plan against the baseline ([`RunResult::comparisons`], `plan_b`
+/// the baseline) and any pair of plans ([`RunResult::pairwise`], neither need be the
+/// baseline), which is what the recommendation needs to tell two alternatives apart.
 #[derive(Debug, Clone, Default)]
 pub struct Pairwise {
-    /// The plan the differences are taken of (earlier in the run's plan order).
+    /// The plan the differences are taken of: in [`RunResult::pairwise`] the earlier in the
+    /// run's plan order, in [`RunResult::comparisons`] the plan compared.
     pub plan_a: String,
-    /// The plan subtracted (later in the run's plan order).
+    /// The plan subtracted: in [`RunResult::pairwise`] the later in the run's plan order, in
+    /// [`RunResult::comparisons`] the baseline.
     pub plan_b: String,
     /// Compromised (0/1), a minus b.
     pub d_compromise: Moments,
@@ -431,8 +402,7 @@ impl Pairwise {
     }
 }
 
-/// One replication's differences `x − y` of the quantities that [`Paired`] and [`Pairwise`]
-/// accumulate. Each is an IEEE subtraction, so `y − x` is exactly its negation.
+/// One replication's differences `x − y` of the quantities that [`Pairwise`] accumulates. Each is an IEEE subtraction, so `y − x` is exactly its negation.
 struct Differences {
     compromise: f64,
     trip: f64,
@@ -459,8 +429,9 @@ fn differences(x: &Outcome, y: &Outcome) -> Differences {
 pub struct RunResult {
     /// Per plan, in the order asked.
     pub plans: Vec<PlanResult>,
-    /// Every plan but the baseline against the baseline.
-    pub comparisons: Vec<Paired>,
+    /// Every plan but the baseline against the baseline: `plan_a` the plan, `plan_b` the
+    /// baseline, in the order asked.
+    pub comparisons: Vec<Pairwise>,
     /// Every pair of plans `(a, b)` with `a` before `b` in the order asked, `a` minus `b`:
     /// (0, 1), (0, 2), …, (1, 2), … — see [`pairs`].
     pub pairwise: Vec<Pairwise>,
@@ -531,13 +502,13 @@ pub fn run_range(
             runs: settings.runs,
         })
         .collect();
-    let mut comparisons: Vec<Paired> = plans
+    let mut comparisons: Vec<Pairwise> = plans
         .iter()
         .skip(1)
-        .map(|&p| Paired {
-            plan: s.plans[p].id.clone(),
-            baseline: s.plans[plans[0]].id.clone(),
-            ..Paired::default()
+        .map(|&p| Pairwise {
+            plan_a: s.plans[p].id.clone(),
+            plan_b: s.plans[plans[0]].id.clone(),
+            ..Pairwise::default()
         })
         .collect();
     let mut pairwise: Vec<Pairwise> = pairs(plans.len())

@@ -6,9 +6,7 @@
 //! Also the `--target-ci` driver: keep adding batches until every headline interval is narrow
 //! enough, or a cap is reached.
 
-use crate::{
-    ExposureAcc, McError, McSettings, OpsAcc, Paired, Pairwise, PlanResult, RunResult, run_range,
-};
+use crate::{ExposureAcc, McError, McSettings, OpsAcc, Pairwise, PlanResult, RunResult, run_range};
 use patchtwin_sim::Compiled;
 
 impl OpsAcc {
@@ -90,17 +88,6 @@ impl PlanResult {
         }
         self.events += o.events;
         self.runs += o.runs;
-    }
-}
-
-impl Paired {
-    /// Adds another range's paired differences.
-    pub fn merge(&mut self, o: &Paired) {
-        self.d_compromise.merge(&o.d_compromise);
-        self.d_trip.merge(&o.d_trip);
-        self.d_downtime_h.merge(&o.d_downtime_h);
-        self.d_loss.merge(&o.d_loss);
-        self.d_dual_success.merge(&o.d_dual_success);
     }
 }
 

@@ -63,7 +63,7 @@ fn moments(m: &Moments) -> String {
 fn paired_digest(r: &RunResult) -> Vec<(String, &'static str, String)> {
     let mut rows = Vec::new();
     for c in &r.comparisons {
-        let id = format!("{} − {}", c.plan, c.baseline);
+        let id = format!("{} − {}", c.plan_a, c.plan_b);
         for (name, m) in [
             ("d_compromise", &c.d_compromise),
             ("d_trip", &c.d_trip),
@@ -199,7 +199,7 @@ fn any_split_into_parts_merges_to_the_same_bits() {
                 (x.d_compromise, x.d_downtime_h, x.d_loss),
                 (y.d_compromise, y.d_downtime_h, y.d_loss),
                 "{}: paired moments",
-                x.plan
+                x.plan_a
             );
         }
     }

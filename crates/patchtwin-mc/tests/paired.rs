@@ -45,7 +45,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
             assert!(
                 paired < unpaired,
                 "{name}/{}: paired ±{paired:.4} vs unpaired ±{unpaired:.4}",
-                c.plan
+                c.plan_a
             );
             compared += 1;
         }

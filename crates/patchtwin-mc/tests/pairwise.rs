@@ -147,7 +147,7 @@ fn pairs_of_a_run_agree_with_the_plans_and_the_baseline_comparisons() {
         // Against the baseline, the pair is the baseline comparison turned round, bit for bit.
         if a == 0 {
             let c = &r.comparisons[b - 1];
-            assert_eq!(c.plan, w.plan_b);
+            assert_eq!((&c.plan_a, &c.plan_b), (&w.plan_b, &w.plan_a));
             for (x, y) in [
                 (&w.d_dual_success, &c.d_dual_success),
                 (&w.d_loss, &c.d_loss),

@@ -123,7 +123,7 @@ fn ews_plans_order_by_exposure_as_the_story_says() {
         assert!(
             d.hi < 0.0,
             "{} lowers P(compromise) against defer: {d:?}",
-            c.plan
+            c.plan_a
         );
     }
 }

@@ -8,7 +8,7 @@
 //! `document`, `csv`).
 
 use crate::{bod, provenance, recommend, ssvc};
-use patchtwin_mc::{Paired, Pairwise, PlanResult};
+use patchtwin_mc::{Pairwise, PlanResult};
 use patchtwin_model::{FlowKind, Scenario};
 use patchtwin_sim::FlowStats;
 use serde::Serialize;
@@ -247,10 +247,10 @@ pub struct Comparison {
     pub delta_dual_success: Est,
 }
 
-fn comparison(c: &Paired) -> Comparison {
+fn comparison(c: &Pairwise) -> Comparison {
     Comparison {
-        plan: c.plan.clone(),
-        baseline: c.baseline.clone(),
+        plan: c.plan_a.clone(),
+        baseline: c.plan_b.clone(),
         delta_p_compromise: c.d_compromise.paired_proportion_estimate().into(),
         delta_p_trip: c.d_trip.paired_proportion_estimate().into(),
         delta_downtime_h: c.d_downtime_h.estimate().into(),

@@ -7,7 +7,7 @@
 
 use super::mapping::mapping;
 use super::{model_flows, name_of, print_unmatched, read_captures};
-use crate::import::{Target, finish, load_into};
+use crate::import_io::{Target, finish, load_into};
 use patchtwin_capture::DiscoveredFlow;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -20,15 +20,8 @@ pub struct PcapArgs {
     /// Capture files (pcap or pcapng). Each is read on its own; recordings are never merged.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The scenario to import into (read only).
-    #[arg(long, value_name = "SCENARIO")]
-    into: PathBuf,
-    /// The new scenario file to write (YAML). It must not exist yet (see `--force`).
-    #[arg(long, value_name = "NEW")]
-    out: PathBuf,
-    /// Replace `--out` if it is an existing regular file (never a folder, device or link).
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    target: Target,
     /// Address-to-asset mapping: one `address: asset-id` line per endpoint (`#` comments), on
     /// top of the scenario's own `addresses:` of its assets.
     #[arg(long, value_name = "MAPFILE")]
@@ -87,7 +80,7 @@ fn apply_fitted(entry: &mut serde_json::Map<String, Value>, f: &DiscoveredFlow) 
 pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
     let mut inputs: Vec<&Path> = a.files.iter().map(PathBuf::as_path).collect();
     inputs.extend(a.map.as_deref());
-    let (text, lib, scenario) = match load_into(&a.into, &a.out, &inputs) {
+    let (text, lib, scenario) = match load_into(&a.target.into, &a.target.path, &inputs) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
     };
@@ -101,20 +94,23 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
     };
     let mut root = match patchtwin_scenario::source::read(&text) {
         Ok((v, _)) => v,
-        Err(_) => anyhow::bail!("{} validated but cannot be re-read", a.into.display()),
+        Err(_) => anyhow::bail!(
+            "{} validated but cannot be re-read",
+            a.target.into.display()
+        ),
     };
     let mut notes = patchtwin_import::yaml::Notes::new();
     let mut report = String::new();
     let (mut done, mut skipped) = (0usize, 0usize);
     {
         let Some(obj) = root.as_object_mut() else {
-            anyhow::bail!("{} is not a mapping", a.into.display());
+            anyhow::bail!("{} is not a mapping", a.target.into.display());
         };
         let flows = obj
             .entry("flows")
             .or_insert_with(|| Value::Array(Vec::new()));
         let Some(flows) = flows.as_array_mut() else {
-            anyhow::bail!("`flows` of {} is not a list", a.into.display());
+            anyhow::bail!("`flows` of {} is not a list", a.target.into.display());
         };
         let mut ids: Vec<String> = flows
             .iter()
@@ -255,7 +251,7 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
             }
         }
     }
-    let into_name = name_of(&a.into);
+    let into_name = name_of(&a.target.into);
     let files: Vec<String> = a.files.iter().map(|f| name_of(f)).collect();
     let mut header = vec![
         format!(
@@ -292,19 +288,12 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
             }
         )));
     }
-    if let Err(d) = patchtwin_scenario::load_str(&yaml, &a.out.display().to_string(), &lib) {
+    if let Err(d) = patchtwin_scenario::load_str(&yaml, &a.target.path.display().to_string(), &lib)
+    {
         return Ok(Err(format!(
             "{report}error: the scenario with the captured flows does not validate (is there a network path between each flow's assets?); nothing was written:\n{}",
             d.render()
         )));
     }
-    finish(
-        &yaml,
-        &report,
-        &Target {
-            path: a.out,
-            force: a.force,
-        },
-        &lib,
-    )
+    finish(&yaml, &report, &a.target, &lib)
 }

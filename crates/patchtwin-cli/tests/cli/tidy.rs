@@ -4,11 +4,16 @@
 //! - every Rust source file opens with a `//!` header saying what it is;
 //! - every path and every type, module or function ARCHITECTURE.md names in backticks exists;
 //! - every module a crate declares in its `lib.rs` is named in that crate's docs;
-//! - nothing cites a document that is not in the repository (the first design's "DESIGN §n").
+//! - nothing cites a document that is not in the repository (the first design's "DESIGN §n");
+//! - the code's shape (`shape`, in `tidy_shape.rs`): no file over 800 lines, no function over
+//!   150 lines outside tests, no import circle between the top-level modules of a crate.
 
 use crate::util;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+#[path = "tidy_shape.rs"]
+mod shape;
 
 /// Every `.rs` file of the workspace's own code (crates, benches, fuzz targets), sorted.
 fn rust_sources(root: &Path) -> Vec<PathBuf> {

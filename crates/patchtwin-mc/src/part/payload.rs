@@ -2,17 +2,134 @@
 //! serialisable data, and back — checked against the header's identity (plans in order, every
 //! pair, every flow, the part's replication count in every accumulator). Not here: the header,
 //! the checksum, or whether parts belong together (the parent module).
+//!
+//! Each field is described once for both directions, so that none can be written and not
+//! read back:
+//! - the fields that travel as one array (`counts`, `moments`) are listed once, in order, by
+//!   [`packed!`], which makes both the array (`get`, encoding) and the assignments (`set`,
+//!   decoding) from that one list;
+//! - every `*State` struct is built by a struct literal without `..` (the compiler wants every
+//!   field written) and taken apart by an exhaustive `let State { … } = state;` (an unused
+//!   field is a warning, an error in CI), so each field of the format is encoded and decoded;
+//! - the property test `random_payloads_survive_a_round_trip` fills every field of every
+//!   accumulator and wants them all back, and `a_committed_payload_reads_and_writes_back_
+//!   byte_for_byte` holds the format to a payload written before this layout.
 
 use super::{Identity, PartError, err};
 use crate::estimate::Moments;
-use crate::{ExposureAcc, OpsAcc, Paired, Pairwise, PlanResult, RunResult};
+use crate::{ExposureAcc, OpsAcc, Pairwise, PlanResult, RunResult};
 use hdrhistogram::Histogram;
+use patchtwin_sim::outcome::AttackerStopped;
 use patchtwin_sim::{FlowStats, SaturatedQueue};
+use serde::{Deserialize, Serialize};
+
+/// Fields of an accumulator that travel together as one array of the payload, listed once:
+/// `$name::get` reads them in this order (encoding) and `$name::set` assigns them back in the
+/// same order (decoding). The array's length is the number of fields, so a field added to
+/// the list changes the format's type, not just one direction.
+macro_rules! packed {
+    ($(#[$doc:meta])* $name:ident: $acc:ty => [$elem:ty] { $($field:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        struct $name;
+        impl $name {
+            fn get(x: &$acc) -> [$elem; packed!(@count $($field)+)] {
+                [$(x.$field),+]
+            }
+            fn set(x: &mut $acc, values: [$elem; packed!(@count $($field)+)]) {
+                let [$($field),+] = values;
+                $(x.$field = $field;)+
+            }
+        }
+    };
+    (@count $($field:ident)+) => { 0 $(+ packed!(@one $field))+ };
+    (@one $field:ident) => { 1 };
+}
+
+packed! {
+    /// `OpsState::counts`.
+    OpsCounts: OpsAcc => [u64] {
+        runs,
+        runs_with_trip,
+        runs_with_patch_failure,
+        runs_with_overrun,
+        deployments,
+        failed_deployments,
+        runs_changes_done,
+    }
+}
+packed! {
+    /// `OpsState::moments`.
+    OpsMoments: OpsAcc => [Moments] {
+        downtime_h,
+        downtime_cost,
+        overrun_h,
+        loss_of_view_h,
+        loss_of_control_h,
+        historian_gap_h,
+    }
+}
+packed! {
+    /// `ConsequenceState::counts`.
+    ConsequenceCounts: OpsAcc => [u64] { runs_with_data_loss, data_loss_events }
+}
+packed! {
+    /// `ConsequenceState::moments`.
+    ConsequenceMoments: OpsAcc => [Moments] { data_loss_cost, recovery_extra_h }
+}
+packed! {
+    /// `ExposureState::counts`.
+    ExposureCounts: ExposureAcc => [u64] {
+        runs,
+        runs_compromised,
+        runs_with_foothold,
+        runs_detected_before_impact,
+        runs_dual_success,
+    }
+}
+packed! {
+    /// `ExposureState::moments`.
+    ExposureMoments: ExposureAcc => [Moments] { exposure_days, impact_cost, loss }
+}
+packed! {
+    /// `FlowState::counts`.
+    FlowCounts: FlowStats => [u64] {
+        sent,
+        completed,
+        deadline_misses,
+        timeouts,
+        failed_polls,
+        comm_fail_events,
+        stale_events,
+        lost,
+        latency_min_ns,
+        latency_max_ns,
+    }
+}
+packed! {
+    /// `FlowState::attacker_stopped`.
+    StoppedCounts: AttackerStopped => [u64] {
+        sent,
+        timeouts,
+        failed_polls,
+        comm_fail_events,
+        stale_events,
+        lost,
+    }
+}
+packed! {
+    /// `DiffState::moments`.
+    DiffMoments: Pairwise => [Moments] {
+        d_compromise,
+        d_trip,
+        d_downtime_h,
+        d_loss,
+        d_dual_success,
+    }
+}
 
 fn bad_queue() -> PartError {
     PartError("damaged payload: a saturated queue is not a link direction or a server".into())
 }
-use serde::{Deserialize, Serialize};
 
 /// Every accumulator of a run or part.
 #[derive(Serialize, Deserialize)]
@@ -52,27 +169,41 @@ struct RolloutState {
 
 impl RolloutState {
     fn of(r: &crate::rollout::RolloutAcc) -> Self {
+        let crate::rollout::RolloutAcc {
+            rollbacks,
+            hours_to_share,
+            days_to_close,
+            pairs,
+            targets,
+        } = r;
         let flat =
             |m: &std::collections::BTreeMap<u64, u64>| m.iter().map(|(k, c)| (*k, *c)).collect();
         RolloutState {
-            rollbacks: moments_state(&r.rollbacks),
-            hours_to_share: r.hours_to_share.iter().map(flat).collect(),
-            days_to_close: r.days_to_close.iter().map(flat).collect(),
-            pairs: r.pairs,
-            targets: r.targets.clone(),
+            rollbacks: moments_state(rollbacks),
+            hours_to_share: hours_to_share.iter().map(flat).collect(),
+            days_to_close: days_to_close.iter().map(flat).collect(),
+            pairs: *pairs,
+            targets: targets.clone(),
         }
     }
 
     fn into_acc(self, runs: u64) -> Result<crate::rollout::RolloutAcc, PartError> {
-        let rollbacks = moments_of(&self.rollbacks)?;
+        let RolloutState {
+            rollbacks,
+            hours_to_share,
+            days_to_close,
+            pairs,
+            targets,
+        } = self;
+        let rollbacks = moments_of(&rollbacks)?;
         check_n(&[rollbacks], runs)?;
         let map = |v: Vec<(u64, u64)>| v.into_iter().collect();
         Ok(crate::rollout::RolloutAcc {
             rollbacks,
-            hours_to_share: self.hours_to_share.into_iter().map(map).collect(),
-            days_to_close: self.days_to_close.into_iter().map(map).collect(),
-            pairs: self.pairs,
-            targets: self.targets,
+            hours_to_share: hours_to_share.into_iter().map(map).collect(),
+            days_to_close: days_to_close.into_iter().map(map).collect(),
+            pairs,
+            targets,
         })
     }
 }
@@ -170,49 +301,43 @@ fn fill_histogram(h: &mut Histogram<u64>, counts: &[(u64, u64)]) -> Result<(), P
     Ok(())
 }
 
+/// Every [`Moments`] of a packed list as its state.
+fn moments_states<const N: usize>(m: [Moments; N]) -> [MomentsState; N] {
+    m.map(|m| moments_state(&m))
+}
+
+/// Every state of a packed list of [`Moments`], read back.
+fn moments_all<const N: usize>(states: &[MomentsState; N]) -> Result<[Moments; N], PartError> {
+    let mut out = [Moments::default(); N];
+    for (m, s) in out.iter_mut().zip(states) {
+        *m = moments_of(s)?;
+    }
+    Ok(out)
+}
+
 impl PayloadState {
     pub(super) fn of(r: &RunResult) -> PayloadState {
+        let RunResult {
+            plans,
+            comparisons,
+            pairwise,
+        } = r;
         PayloadState {
-            plans: r.plans.iter().map(PlanState::of).collect(),
-            comparisons: r
-                .comparisons
-                .iter()
-                .map(|c| DiffState {
-                    a: c.plan.clone(),
-                    b: c.baseline.clone(),
-                    moments: [
-                        &c.d_compromise,
-                        &c.d_trip,
-                        &c.d_downtime_h,
-                        &c.d_loss,
-                        &c.d_dual_success,
-                    ]
-                    .map(moments_state),
-                })
-                .collect(),
-            pairwise: r
-                .pairwise
-                .iter()
-                .map(|w| DiffState {
-                    a: w.plan_a.clone(),
-                    b: w.plan_b.clone(),
-                    moments: [
-                        &w.d_compromise,
-                        &w.d_trip,
-                        &w.d_downtime_h,
-                        &w.d_loss,
-                        &w.d_dual_success,
-                    ]
-                    .map(moments_state),
-                })
-                .collect(),
+            plans: plans.iter().map(PlanState::of).collect(),
+            comparisons: comparisons.iter().map(DiffState::of).collect(),
+            pairwise: pairwise.iter().map(DiffState::of).collect(),
         }
     }
 
     /// The accumulators, checked against the header: the plans in order, every pair, every
     /// flow, and `runs` replications in every count.
     pub(super) fn into_result(self, id: &Identity, runs: u64) -> Result<RunResult, PartError> {
-        let names: Vec<&str> = self.plans.iter().map(|p| p.plan.as_str()).collect();
+        let PayloadState {
+            plans,
+            comparisons,
+            pairwise,
+        } = self;
+        let names: Vec<&str> = plans.iter().map(|p| p.plan.as_str()).collect();
         if names != id.plans {
             return err(format!(
                 "damaged payload: it holds plans {}, the header says {}",
@@ -220,41 +345,18 @@ impl PayloadState {
                 id.plans.join(",")
             ));
         }
-        let plans = self
-            .plans
+        let plans = plans
             .into_iter()
             .map(|p| p.into_result(id.flows, runs))
             .collect::<Result<Vec<_>, _>>()?;
         let baseline = &id.plans[0];
         let expected: Vec<(&String, &String)> =
             id.plans[1..].iter().map(|p| (p, baseline)).collect();
-        let comparisons = diffs(self.comparisons, &expected, runs)?
-            .into_iter()
-            .map(|(a, b, m)| Paired {
-                plan: a,
-                baseline: b,
-                d_compromise: m[0],
-                d_trip: m[1],
-                d_downtime_h: m[2],
-                d_loss: m[3],
-                d_dual_success: m[4],
-            })
-            .collect();
+        let comparisons = diffs(comparisons, &expected, runs)?;
         let expected: Vec<(&String, &String)> = crate::pairs(id.plans.len())
             .map(|(a, b)| (&id.plans[a], &id.plans[b]))
             .collect();
-        let pairwise = diffs(self.pairwise, &expected, runs)?
-            .into_iter()
-            .map(|(a, b, m)| Pairwise {
-                plan_a: a,
-                plan_b: b,
-                d_compromise: m[0],
-                d_trip: m[1],
-                d_downtime_h: m[2],
-                d_loss: m[3],
-                d_dual_success: m[4],
-            })
-            .collect();
+        let pairwise = diffs(pairwise, &expected, runs)?;
         Ok(RunResult {
             plans,
             comparisons,
@@ -263,13 +365,22 @@ impl PayloadState {
     }
 }
 
-type Diff = (String, String, [Moments; 5]);
+impl DiffState {
+    fn of(w: &Pairwise) -> DiffState {
+        DiffState {
+            a: w.plan_a.clone(),
+            b: w.plan_b.clone(),
+            moments: moments_states(DiffMoments::get(w)),
+        }
+    }
+}
 
+/// The paired differences of `states`, which must be of the pairs `expected`, in order.
 fn diffs(
     states: Vec<DiffState>,
     expected: &[(&String, &String)],
     runs: u64,
-) -> Result<Vec<Diff>, PartError> {
+) -> Result<Vec<Pairwise>, PartError> {
     if states.len() != expected.len() {
         return err(format!(
             "damaged payload: {} plan differences, expected {}",
@@ -280,22 +391,20 @@ fn diffs(
     states
         .into_iter()
         .zip(expected)
-        .map(|(s, (a, b))| {
-            if (&s.a, &s.b) != (*a, *b) {
+        .map(|(DiffState { a, b, moments }, (ea, eb))| {
+            if (&a, &b) != (*ea, *eb) {
                 return err(format!(
-                    "damaged payload: differences of {} and {} where {a} and {b} belong",
-                    s.a, s.b
+                    "damaged payload: differences of {a} and {b} where {ea} and {eb} belong"
                 ));
             }
-            let m = [
-                moments_of(&s.moments[0])?,
-                moments_of(&s.moments[1])?,
-                moments_of(&s.moments[2])?,
-                moments_of(&s.moments[3])?,
-                moments_of(&s.moments[4])?,
-            ];
-            check_n(&m, runs)?;
-            Ok((s.a, s.b, m))
+            let mut w = Pairwise {
+                plan_a: a,
+                plan_b: b,
+                ..Pairwise::default()
+            };
+            DiffMoments::set(&mut w, moments_all(&moments)?);
+            check_n(&DiffMoments::get(&w), runs)?;
+            Ok(w)
         })
         .collect()
 }
@@ -319,41 +428,19 @@ impl PlanState {
             runs: p.runs,
             events: p.events,
             ops: OpsState {
-                counts: [
-                    o.runs,
-                    o.runs_with_trip,
-                    o.runs_with_patch_failure,
-                    o.runs_with_overrun,
-                    o.deployments,
-                    o.failed_deployments,
-                    o.runs_changes_done,
-                ],
-                moments: [
-                    &o.downtime_h,
-                    &o.downtime_cost,
-                    &o.overrun_h,
-                    &o.loss_of_view_h,
-                    &o.loss_of_control_h,
-                    &o.historian_gap_h,
-                ]
-                .map(moments_state),
+                counts: OpsCounts::get(o),
+                moments: moments_states(OpsMoments::get(o)),
                 downtime_minutes: histogram_state(&o.downtime_minutes),
                 faults: o.faults,
                 consequences: Some(ConsequenceState {
-                    counts: [o.runs_with_data_loss, o.data_loss_events],
-                    moments: [&o.data_loss_cost, &o.recovery_extra_h].map(moments_state),
+                    counts: ConsequenceCounts::get(o),
+                    moments: moments_states(ConsequenceMoments::get(o)),
                     group_runs: o.data_loss_group_runs.clone(),
                 }),
             },
             exposure: ExposureState {
-                counts: [
-                    e.runs,
-                    e.runs_compromised,
-                    e.runs_with_foothold,
-                    e.runs_detected_before_impact,
-                    e.runs_dual_success,
-                ],
-                moments: [&e.exposure_days, &e.impact_cost, &e.loss].map(moments_state),
+                counts: ExposureCounts::get(e),
+                moments: moments_states(ExposureMoments::get(e)),
                 ttc_minutes: histogram_state(&e.ttc_minutes),
                 loss_counts: e.loss_counts.iter().map(|(&k, &n)| (k, n)).collect(),
             },
@@ -375,113 +462,57 @@ impl PlanState {
     }
 
     fn into_result(self, flows: usize, runs: u64) -> Result<PlanResult, PartError> {
-        if self.runs != runs || self.ops.counts[0] != runs || self.exposure.counts[0] != runs {
+        let PlanState {
+            plan,
+            runs: plan_runs,
+            events,
+            ops,
+            exposure,
+            flows: flow_states,
+            flows_after,
+            saturated,
+            rollout,
+        } = self;
+        if plan_runs != runs || ops.counts[0] != runs || exposure.counts[0] != runs {
             return err(format!(
-                "damaged payload: plan {} counts {} replications, the part holds {runs}",
-                self.plan, self.runs
+                "damaged payload: plan {plan} counts {plan_runs} replications, the part holds {runs}"
             ));
         }
-        if self.flows.len() != flows || self.flows_after.len() != flows {
+        if flow_states.len() != flows || flows_after.len() != flows {
             return err(format!(
-                "damaged payload: plan {} has {} flows, the model has {flows}",
-                self.plan,
-                self.flows.len()
+                "damaged payload: plan {plan} has {} flows, the model has {flows}",
+                flow_states.len()
             ));
         }
-        let [c0, c1, c2, c3, c4, c5, c6] = self.ops.counts;
-        let m = &self.ops.moments;
-        let mut ops = OpsAcc {
-            runs: c0,
-            runs_with_trip: c1,
-            runs_with_patch_failure: c2,
-            runs_with_overrun: c3,
-            deployments: c4,
-            failed_deployments: c5,
-            runs_changes_done: c6,
-            downtime_h: moments_of(&m[0])?,
-            downtime_cost: moments_of(&m[1])?,
-            overrun_h: moments_of(&m[2])?,
-            loss_of_view_h: moments_of(&m[3])?,
-            loss_of_control_h: moments_of(&m[4])?,
-            historian_gap_h: moments_of(&m[5])?,
-            faults: self.ops.faults,
-            ..OpsAcc::default()
-        };
-        fill_histogram(&mut ops.downtime_minutes, &self.ops.downtime_minutes)?;
-        match &self.ops.consequences {
-            Some(c) => {
-                [ops.runs_with_data_loss, ops.data_loss_events] = c.counts;
-                ops.data_loss_cost = moments_of(&c.moments[0])?;
-                ops.recovery_extra_h = moments_of(&c.moments[1])?;
-                ops.data_loss_group_runs = c.group_runs.clone();
-                check_n(&[ops.data_loss_cost, ops.recovery_extra_h], runs)?;
-            }
-            // Written before these accumulators existed: nothing happened in them.
-            None => {
-                ops.data_loss_cost = Moments {
-                    n: runs,
-                    ..Moments::default()
-                };
-                ops.recovery_extra_h = ops.data_loss_cost;
-            }
-        }
-        let [e0, e1, e2, e3, e4] = self.exposure.counts;
-        let m = &self.exposure.moments;
-        let mut exposure = ExposureAcc {
-            runs: e0,
-            runs_compromised: e1,
-            runs_with_foothold: e2,
-            runs_detected_before_impact: e3,
-            runs_dual_success: e4,
-            exposure_days: moments_of(&m[0])?,
-            impact_cost: moments_of(&m[1])?,
-            loss: moments_of(&m[2])?,
-            loss_counts: self.exposure.loss_counts.iter().copied().collect(),
-            ..ExposureAcc::default()
-        };
-        fill_histogram(&mut exposure.ttc_minutes, &self.exposure.ttc_minutes)?;
-        let counted: u64 = exposure.loss_counts.values().sum();
-        if counted != runs || exposure.loss_counts.len() != self.exposure.loss_counts.len() {
-            return err(format!(
-                "damaged payload: the loss distribution counts {counted} replications (or repeats a loss), the part holds {runs}"
-            ));
-        }
+        let ops = ops.into_acc(runs)?;
+        let exposure = exposure.into_acc(runs)?;
         check_n(
             &[
-                ops.downtime_h,
-                ops.downtime_cost,
-                ops.overrun_h,
-                ops.loss_of_view_h,
-                ops.loss_of_control_h,
-                ops.historian_gap_h,
-                exposure.exposure_days,
-                exposure.impact_cost,
-                exposure.loss,
-            ],
+                &OpsMoments::get(&ops)[..],
+                &ExposureMoments::get(&exposure)[..],
+            ]
+            .concat(),
             runs,
         )?;
         Ok(PlanResult {
-            plan: self.plan,
-            flows: self
-                .flows
+            plan,
+            flows: flow_states
                 .into_iter()
                 .map(FlowState::into_stats)
                 .collect::<Result<_, _>>()?,
-            flows_after: self
-                .flows_after
+            flows_after: flows_after
                 .into_iter()
                 .map(FlowState::into_stats)
                 .collect::<Result<_, _>>()?,
             ops,
             exposure,
-            rollout: match self.rollout {
+            rollout: match rollout {
                 Some(r) => r.into_acc(runs)?,
                 None => crate::rollout::RolloutAcc::default(),
             },
-            events: self.events,
+            events,
             runs,
-            saturated: self
-                .saturated
+            saturated: saturated
                 .iter()
                 .map(|&[kind, index, dir, runs, dropped, first]| {
                     let queue = match kind {
@@ -506,88 +537,107 @@ impl PlanState {
     }
 }
 
+impl OpsState {
+    /// The operations accumulator; its moments are checked against `runs` by the caller,
+    /// the data-loss ones here.
+    fn into_acc(self, runs: u64) -> Result<OpsAcc, PartError> {
+        let OpsState {
+            counts,
+            moments,
+            downtime_minutes,
+            faults,
+            consequences,
+        } = self;
+        let mut ops = OpsAcc {
+            faults,
+            ..OpsAcc::default()
+        };
+        OpsCounts::set(&mut ops, counts);
+        OpsMoments::set(&mut ops, moments_all(&moments)?);
+        fill_histogram(&mut ops.downtime_minutes, &downtime_minutes)?;
+        match consequences {
+            Some(ConsequenceState {
+                counts,
+                moments,
+                group_runs,
+            }) => {
+                ConsequenceCounts::set(&mut ops, counts);
+                ConsequenceMoments::set(&mut ops, moments_all(&moments)?);
+                ops.data_loss_group_runs = group_runs;
+                check_n(&ConsequenceMoments::get(&ops), runs)?;
+            }
+            // Written before these accumulators existed: nothing happened in them.
+            None => {
+                let none = Moments {
+                    n: runs,
+                    ..Moments::default()
+                };
+                ConsequenceMoments::set(&mut ops, [none; 2]);
+            }
+        }
+        Ok(ops)
+    }
+}
+
+impl ExposureState {
+    /// The exposure accumulator; its moments are checked against `runs` by the caller, the
+    /// loss distribution here.
+    fn into_acc(self, runs: u64) -> Result<ExposureAcc, PartError> {
+        let ExposureState {
+            counts,
+            moments,
+            ttc_minutes,
+            loss_counts,
+        } = self;
+        let mut exposure = ExposureAcc {
+            loss_counts: loss_counts.iter().copied().collect(),
+            ..ExposureAcc::default()
+        };
+        ExposureCounts::set(&mut exposure, counts);
+        ExposureMoments::set(&mut exposure, moments_all(&moments)?);
+        fill_histogram(&mut exposure.ttc_minutes, &ttc_minutes)?;
+        let counted: u64 = exposure.loss_counts.values().sum();
+        if counted != runs || exposure.loss_counts.len() != loss_counts.len() {
+            return err(format!(
+                "damaged payload: the loss distribution counts {counted} replications (or repeats a loss), the part holds {runs}"
+            ));
+        }
+        Ok(exposure)
+    }
+}
+
 impl FlowState {
     fn of(f: &FlowStats) -> FlowState {
         FlowState {
-            counts: [
-                f.sent,
-                f.completed,
-                f.deadline_misses,
-                f.timeouts,
-                f.failed_polls,
-                f.comm_fail_events,
-                f.stale_events,
-                f.lost,
-                f.latency_min_ns,
-                f.latency_max_ns,
-            ],
+            counts: FlowCounts::get(f),
             latency_sum_ns: f.latency_sum_ns.to_string(),
             latency_sumsq_ns: f.latency_sumsq_ns.to_string(),
             latency_us: histogram_state(&f.latency_histogram()),
-            attacker_stopped: {
-                let a = &f.attacker_stopped;
-                [
-                    a.sent,
-                    a.timeouts,
-                    a.failed_polls,
-                    a.comm_fail_events,
-                    a.stale_events,
-                    a.lost,
-                ]
-            },
+            attacker_stopped: StoppedCounts::get(&f.attacker_stopped),
         }
     }
 
     fn into_stats(self) -> Result<FlowStats, PartError> {
-        let [
-            sent,
-            completed,
-            misses,
-            timeouts,
-            failed,
-            comm_fail,
-            stale,
-            lost,
-            min,
-            max,
-        ] = self.counts;
+        let FlowState {
+            counts,
+            latency_sum_ns,
+            latency_sumsq_ns,
+            latency_us,
+            attacker_stopped,
+        } = self;
         let sum = |s: &str| {
             s.parse::<u128>()
                 .map_err(|_| PartError(format!("damaged payload: `{s}` is not a sum")))
         };
         let mut f = FlowStats::new();
-        f.sent = sent;
-        f.completed = completed;
-        f.deadline_misses = misses;
-        f.timeouts = timeouts;
-        f.failed_polls = failed;
-        f.comm_fail_events = comm_fail;
-        f.stale_events = stale;
-        f.lost = lost;
-        f.latency_min_ns = min;
-        f.latency_max_ns = max;
-        f.latency_sum_ns = sum(&self.latency_sum_ns)?;
-        f.latency_sumsq_ns = sum(&self.latency_sumsq_ns)?;
-        let [
-            sent,
-            timeouts,
-            failed_polls,
-            comm_fail_events,
-            stale_events,
-            lost,
-        ] = self.attacker_stopped;
-        f.attacker_stopped = patchtwin_sim::outcome::AttackerStopped {
-            sent,
-            timeouts,
-            failed_polls,
-            comm_fail_events,
-            stale_events,
-            lost,
-        };
+        FlowCounts::set(&mut f, counts);
+        f.latency_sum_ns = sum(&latency_sum_ns)?;
+        f.latency_sumsq_ns = sum(&latency_sumsq_ns)?;
+        StoppedCounts::set(&mut f.attacker_stopped, attacker_stopped);
         // Latencies are clamped to LATENCY_MAX_US when recorded; a bucket's top value is
         // within a factor of two of it. Anything larger is not from a run.
         let limit = 2 * patchtwin_sim::outcome::LATENCY_MAX_US;
-        for (value, count) in self.latency_us {
+        for (value, count) in latency_us {
             if value > limit {
                 return err(format!(
                     "damaged payload: latency {value} µs is beyond the largest recorded"
@@ -602,22 +652,4 @@ impl FlowState {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn histogram_counts_survive_a_round_trip() {
-        // Values across buckets and magnitudes, including 0 and repeats.
-        let mut h = Histogram::<u64>::new_with_bounds(1, 1_000_000_000, 3).expect("bounds");
-        for v in [0u64, 0, 1, 2, 1023, 1024, 2047, 2049, 123_456, 999_999_999] {
-            h.record(v).expect("in range");
-        }
-        let mut back = Histogram::<u64>::new_with_bounds(1, 1_000_000_000, 3).expect("bounds");
-        fill_histogram(&mut back, &histogram_state(&h)).expect("in range");
-        assert_eq!(back, h);
-        for q in [0.0, 0.1, 0.5, 0.9, 0.99, 1.0] {
-            assert_eq!(back.value_at_quantile(q), h.value_at_quantile(q));
-        }
-        assert_eq!(back.len(), 10);
-    }
-}
+mod tests;
