@@ -9,6 +9,7 @@ use patchtwin_model::reach::{Hindrance, Spread};
 use patchtwin_model::{
     Action, ControlIdx, Plan, RemediationStatus, Scenario, VulnIdx, Vulnerability,
 };
+use std::collections::BTreeSet;
 
 /// The clause the SSVC reasons carry for `v`'s remediation status, if it is known.
 pub fn ssvc_note(v: &Vulnerability) -> Option<String> {
@@ -38,9 +39,11 @@ fn category(v: &Vulnerability) -> &'static str {
     }
 }
 
-/// What `plan` does about vulnerability `v`: patched (in what share of runs, by which day at
-/// the median), mitigated (the plan's controls on the attacker's way to it, by the one reach
-/// rule, with whether any of its assets stays reachable at the plan's end), or left open.
+/// What `plan` does about vulnerability `v`: patched (in what share of runs every asset the
+/// plan patches is closed, and the median closing day), mitigated (the plan's controls on the
+/// attacker's way to it by the one reach rule, marking those in force for a period only, and
+/// whether any of its assets is still reachable under the controls in force at the end), or
+/// left open.
 pub fn plan_status(
     s: &Scenario,
     plan: &Plan,
@@ -68,53 +71,64 @@ pub fn plan_status(
             crate::format::pct(closed as f64 / n.max(1) as f64)
         );
     }
-    // Controls in force at any time of the plan (a take-out or a control for a period
-    // included): which of them stand on the attacker's way to this vulnerability.
-    let mut active = vec![false; s.controls.len()];
+    // Controls in force at some time of the plan (a take-out or a control for a period
+    // included) and those still in force at its end: which of them stand on the attacker's
+    // way to this vulnerability, and whether it is reachable at the end.
+    let (mut any, mut end) = (vec![false; s.controls.len()], vec![false; s.controls.len()]);
     for a in &plan.actions {
-        if let Action::EnableControl { control, .. } = a {
-            active[control.ix()] = true;
+        if let Action::EnableControl { control, lasts, .. } = a {
+            any[control.ix()] = true;
+            end[control.ix()] |= lasts.is_none();
         }
     }
-    if !active.iter().any(|x| *x) {
+    if !any.iter().any(|x| *x) {
         return "left open".into();
     }
-    let mut spread = Spread::new(s, &active, Hindrance::Possible);
-    spread.land();
-    spread.grow(&|_, _| true);
     let vuln = VulnIdx(v as u32);
-    let mut on_way: std::collections::BTreeSet<ControlIdx> = spread.passed.clone();
-    let mut reachable = false;
-    for &a in &s.vulnerabilities[v].assets {
-        if let Some(at) = spread.attempt(vuln, a) {
-            reachable = true;
-            on_way.extend(at.controls);
+    // The controls on the way to it under `active`, and whether it is reachable at all.
+    let on_way = |active: &[bool]| {
+        let mut spread = Spread::new(s, active, Hindrance::Possible);
+        spread.land();
+        spread.grow(&|_, _| true);
+        let mut on: BTreeSet<ControlIdx> = spread.passed.clone();
+        let mut reachable = false;
+        for &a in &s.vulnerabilities[v].assets {
+            if let Some(at) = spread.attempt(vuln, a) {
+                reachable = true;
+                on.extend(at.controls);
+            }
         }
-    }
-    // A control that makes it unreachable is on the way by definition: with none of the
-    // plan's controls the vulnerability would be reachable.
-    let names: Vec<&str> = if reachable {
-        on_way
-            .iter()
-            .filter(|k| active[k.ix()])
-            .map(|k| s.controls[k.ix()].id.as_str())
-            .collect()
-    } else {
-        s.controls
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| active[*k])
-            .map(|(_, c)| c.id.as_str())
-            .collect()
+        (on, reachable)
     };
-    match (names.is_empty(), reachable) {
-        (true, _) => "left open (the plan's controls are not on its path)".into(),
-        (false, true) => format!("mitigated by {}; still reachable", names.join(", ")),
-        (false, false) => format!(
-            "mitigated by {}; unreachable while in force",
-            names.join(", ")
-        ),
+    let (on, reachable_any) = on_way(&any);
+    // Unreachable under all of them: every one of the plan's controls is on the way (without
+    // them it would be reachable, or it is unreachable whatever the plan does).
+    let names: Vec<String> = s
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| any[*k] && (!reachable_any || on.contains(&ControlIdx(*k as u32))))
+        .map(|(k, c)| {
+            if end[k] {
+                c.id.clone()
+            } else {
+                format!("{} (for a period)", c.id)
+            }
+        })
+        .collect();
+    if names.is_empty() {
+        return "left open (the plan's controls are not on its way)".into();
     }
+    let reachable_end = on_way(&end).1;
+    format!(
+        "mitigated by {}; {} at the end",
+        names.join(", "),
+        if reachable_end {
+            "still reachable"
+        } else {
+            "unreachable"
+        }
+    )
 }
 
 /// The report section "Remediation status": per vulnerability, the vendor's remediation
@@ -167,4 +181,61 @@ pub(crate) fn section(summary: &crate::Summary, s: &Scenario) -> Vec<crate::docu
         )]),
         Block::Table { head, right, rows },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use patchtwin_mc::rollout::RolloutAcc;
+    use patchtwin_sim::OpsOutcome;
+
+    /// On the shipped vendor-remote-access plant, against its own data: VND-PLC-01 has no fix
+    /// (none_available), VND-HMI-02 a released one (vendor_fix); each plan's line follows from
+    /// its actions and the reach rule.
+    #[test]
+    fn the_status_of_each_vulnerability_under_each_plan_of_a_shipped_plant() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/vendor-remote-access.yaml");
+        let s = patchtwin_scenario::load_file(&path)
+            .unwrap_or_else(|d| panic!("{}", d.render()))
+            .scenario;
+        let v = |id: &str| s.vulnerabilities.iter().position(|x| x.id == id).unwrap();
+        let (plc, hmi) = (v("VND-PLC-01"), v("VND-HMI-02"));
+        assert_eq!(category(&s.vulnerabilities[plc]), "none_available");
+        assert_eq!(category(&s.vulnerabilities[hmi]), "vendor_fix");
+        let status = |plan: &str, v: usize, acc: Option<&RolloutAcc>| {
+            let i = s.plan_by_id(plan).unwrap();
+            let fresh = RolloutAcc::new(&s, i);
+            plan_status(&s, &s.plans[i], acc.unwrap_or(&fresh), v)
+        };
+        assert_eq!(status("defer", plc, None), "left open");
+        // The address allowlist admits one attacker in ten: on the way, not closing it.
+        assert_eq!(
+            status("allowlist-vendor", plc, None),
+            "mitigated by vendor-addresses; still reachable at the end"
+        );
+        // The gateway is out for 60 days, then behind the allowlist.
+        assert_eq!(
+            status("gateway-off-campaign", plc, None),
+            "mitigated by vendor-addresses, take_out:rag-1 (for a period); still reachable at the end"
+        );
+        // patch-hmi patches the HMI: 3 runs closed on day 21 (20 d 6 h → day 21, rounded up)
+        // and one never: 75%, median day 21. Its PLC flaw is left open.
+        let i = s.plan_by_id("patch-hmi").unwrap();
+        let mut acc = RolloutAcc::new(&s, i);
+        let hmi_asset = s.asset_by_id("hmi-1").unwrap().0;
+        for closed in [true, true, true, false] {
+            let mut o = OpsOutcome::default();
+            if closed {
+                o.fixed
+                    .push((hmi as u32, hmi_asset, (20 * 24 + 6) * 3_600_000_000_000));
+            }
+            acc.push(&o);
+        }
+        assert_eq!(
+            status("patch-hmi", hmi, Some(&acc)),
+            "patched in 75% of runs, median day 21"
+        );
+        assert_eq!(status("patch-hmi", plc, Some(&acc)), "left open");
+    }
 }
