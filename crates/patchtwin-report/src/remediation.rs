@@ -175,8 +175,9 @@ pub(crate) fn section(summary: &crate::Summary, s: &Scenario) -> Vec<crate::docu
              fix_planned, no_fix_planned, none_available) and what each plan does about it: \
              patched (share of runs in which every asset the plan patches is closed within the \
              horizon, and the median day), mitigated (the plan's controls on the attacker's way \
-             to it by the reach rule, and whether any of its assets stays reachable while they \
-             are in force), or left open."
+             to it by the reach rule, those in force for a period marked so, and whether any of \
+             its assets is still reachable under the controls in force at the end), or left \
+             open."
                 .into(),
         )]),
         Block::Table { head, right, rows },
