@@ -12,12 +12,14 @@
 //! patches, controls, the threat), `consequence` (data-loss consequences and recovery
 //! effects of controls), `plan` (plans, actions, maintenance windows), `walk` (the one
 //! dependency walk: which assets and controllers a function or unit depends on) and `reach`
-//! (the one reach rule: where an attacker can attempt what, under the controls in force);
+//! (the one reach rule: where an attacker can attempt what, under the controls in force),
+//! `out_of_service` (assets, conduits and entry points a plan takes out of service);
 //! `appetite` (the organisation's loss tolerance and materiality threshold).
 
 pub mod appetite;
 pub mod consequence;
 pub mod dist;
+pub mod out_of_service;
 pub mod plan;
 pub mod plant;
 pub mod reach;
@@ -28,6 +30,7 @@ pub mod walk;
 pub use appetite::RiskAppetite;
 pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
+pub use out_of_service::ServiceItem;
 pub use plan::{
     Action, Crew, MaintenanceWindow, MaxDown, Plan, Retry, RetryAfter, Staging, When, Work,
 };

@@ -55,12 +55,15 @@ pub enum Action {
         /// Who does the work and whether rolled-back hosts are tried again.
         work: Work,
     },
-    /// Enable a compensating control.
+    /// Enable a compensating control (or take something out of service: a control of effect
+    /// `OutOfService`).
     EnableControl {
         /// The control.
         control: ControlIdx,
         /// When.
         at: When,
+        /// For how long once in effect (`for:`); `None`: to the end of the horizon.
+        lasts: Option<Duration>,
     },
 }
 

@@ -33,6 +33,10 @@
 //!   is open — and the simulation realises the draw once per run
 //!   (`patchtwin_sim::compiled::reach`), so the chance that a run's attacker can use the path
 //!   is the share. Plant flows are not affected (they come from admitted sources).
+//! - **Out of service** ([`crate::out_of_service`]): a conduit out of service admits nothing;
+//!   an asset out of service cannot be attempted (its factor is 0, like allowlisting that
+//!   stops every exploit) and shuts the entry points landing on it; an entry point out of
+//!   service lets nothing through (like a restriction with residual 0).
 //! - **Reach from the entry points** ([`Spread`]): the attacker holds the landing zones of the
 //!   usable entry points and, step by step, the zone of every asset it can compromise; a
 //!   `(vulnerability, asset)` pair is **exposed** when it is open (not fixed) and can be
@@ -84,7 +88,9 @@ pub fn conduit_admits(
     service: Option<&str>,
     active: &[bool],
 ) -> bool {
-    if !protocol_list_admits(&s.conduits[conduit.ix()].protocols, service) {
+    if !protocol_list_admits(&s.conduits[conduit.ix()].protocols, service)
+        || crate::out_of_service::conduit_out(s, conduit, active).is_some()
+    {
         return false;
     }
     match segmentation_in_force(s, conduit, active) {
@@ -165,12 +171,16 @@ pub fn virtual_patch_factor(
 }
 
 /// The chance that an exploit on `asset` succeeds past the active allowlisting controls on it
-/// (1 when none), and the first of them.
+/// (1 when none), and the first of them; 0 while the asset is out of service (the control
+/// that has it out).
 pub fn allowlisting_factor(
     s: &Scenario,
     asset: AssetIdx,
     active: &[bool],
 ) -> (f64, Option<ControlIdx>) {
+    if let Some(k) = crate::out_of_service::asset_out(s, asset, active) {
+        return (0.0, Some(k));
+    }
     let mut factor = 1.0;
     let mut first = None;
     for (k, c) in s.controls.iter().enumerate() {
@@ -189,8 +199,12 @@ pub fn allowlisting_factor(
 }
 
 /// The share of attempts through entry point `entry` that the active remote-access
-/// restrictions let through, and the restrictions in force, in control order.
+/// restrictions let through, and the restrictions in force, in control order; 0 while the
+/// entry point or the asset it lands on is out of service (the control that has it out).
 pub fn entry_residual(s: &Scenario, entry: EntryIdx, active: &[bool]) -> (f64, Vec<ControlIdx>) {
+    if let Some(k) = crate::out_of_service::entry_out(s, entry, active) {
+        return (0.0, vec![k]);
+    }
     let mut pass = 1.0;
     let mut by = Vec::new();
     for (k, c) in s.controls.iter().enumerate() {

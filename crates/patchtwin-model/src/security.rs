@@ -259,6 +259,13 @@ pub enum ControlEffect {
         /// in the inspecting device on the route.
         inspection_latency: DurationDist,
     },
+    /// An asset, a conduit or an entry point out of service (a plan's `take_out` action, see
+    /// [`crate::out_of_service`]): what every other part of the plant and the attacker see of
+    /// it while the control is in force.
+    OutOfService {
+        /// What is out of service.
+        what: crate::ServiceItem,
+    },
 }
 
 /// An attacker path a source allowlist is enforced on.

@@ -257,6 +257,7 @@ fn immediate_controls(s: &Scenario, plan: &Plan) -> EndState {
         if let Action::EnableControl {
             control,
             at: When::Now,
+            ..
         } = a
         {
             st.controls[control.ix()] = true;

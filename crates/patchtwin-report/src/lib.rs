@@ -31,7 +31,8 @@
 //! recovery-effect block of `summary.json`.
 //!
 //! Small vocabularies: [`sources`] names the paths source allowlists guard; [`remediation`]
-//! says what the vendor offers against a vulnerability, in the SSVC reasons.
+//! says what the vendor offers against a vulnerability, in the SSVC reasons and in the report's
+//! "Remediation status" section (what each plan does about each vulnerability).
 
 pub mod appetite;
 pub mod bod;

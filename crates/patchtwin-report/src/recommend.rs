@@ -7,7 +7,8 @@
 //!    measure: the 95% interval of their *paired* difference in P(dual success) — taken run by
 //!    run over the same rehearsals, the summary's `pairwise` entry for the two — contains 0.
 //!    Among the leader and the plans in a near-tie with it, pick the lowest expected loss
-//!    (downtime cost plus compromise impact): between two of them, their paired difference in
+//!    (downtime cost — with the extra downtime a control's recovery effects add, its
+//!    operational price — plus compromise impact and data-loss cost; `tests/tie_break.rs`): between two of them, their paired difference in
 //!    expected loss decides where its interval excludes 0, and the means decide otherwise (the
 //!    paired mean is the difference of the means, so the two agree but for rounding; the
 //!    interval tells the reasons whether the saving is clear). When the expected losses tie —

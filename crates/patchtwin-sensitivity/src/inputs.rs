@@ -372,6 +372,10 @@ pub fn enumerate(s: &Scenario) -> Vec<Input> {
         .enumerate()
         .filter(|(i, _)| used_controls[*i])
     {
+        // A plan's take-out: nothing uncertain to vary (in effect at once, never failing).
+        if matches!(c.effect, ControlEffect::OutOfService { .. }) {
+            continue;
+        }
         let id = &c.id;
         push(
             format!("controls[{id}].failure_probability"),
@@ -448,7 +452,7 @@ pub fn enumerate(s: &Scenario) -> Vec<Input> {
                 *residual,
                 Locator::RemoteResidual(i),
             ),
-            ControlEffect::Segmentation { .. } => continue,
+            ControlEffect::Segmentation { .. } | ControlEffect::OutOfService { .. } => continue,
         };
         push(
             format!("controls[{id}].{field}"),

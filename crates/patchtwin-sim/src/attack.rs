@@ -196,8 +196,19 @@ impl Step<'_, '_> {
         q.schedule(now + gap, Event::AttackAttempt { entry });
         // Restrictions on this entry point: each lets its residual share through.
         let landing = e.asset.0;
-        let mut blocked_by = None;
-        for (ci, c) in s.controls.iter().enumerate() {
+        // Out of service (the entry point, or the asset it lands on): nothing gets through.
+        let mut blocked_by = patchtwin_model::out_of_service::entry_out(
+            s,
+            patchtwin_model::EntryIdx(u32::from(entry)),
+            &self.ops.controls_active,
+        )
+        .map(|k| &s.controls[k.ix()].id);
+        for (ci, c) in s
+            .controls
+            .iter()
+            .enumerate()
+            .filter(|_| blocked_by.is_none())
+        {
             if let ControlEffect::RemoteAccessRestriction {
                 entry_point,
                 residual,
@@ -299,6 +310,13 @@ impl Step<'_, '_> {
                     ..
                 } if via == Some(conduit.ix()) && blocks.iter().any(|b| b.0 == vuln) => {
                     p *= miss_probability;
+                    stopped_by = Some(c.id.as_str());
+                }
+                // An asset out of service cannot be exploited; the attacker tries again later.
+                ControlEffect::OutOfService {
+                    what: patchtwin_model::ServiceItem::Asset(a),
+                } if a.0 == asset => {
+                    p = 0.0;
                     stopped_by = Some(c.id.as_str());
                 }
                 _ => {}

@@ -227,6 +227,11 @@ impl Step<'_, '_> {
                 self.attack_plan(q, now);
                 self.action_finished(q, now);
             }
+            Event::ControlEnds { control } => {
+                self.control_ends(q, now, control);
+                self.update_exposure(now);
+                self.attack_plan(q, now);
+            }
             Event::Window { window, open } => self.window(q, now, window, open),
             Event::FlowHealth {
                 flow,

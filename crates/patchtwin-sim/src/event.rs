@@ -61,6 +61,8 @@ pub enum Event {
     AssetBack { asset: u32 },
     /// A control becomes effective.
     ControlEffective { control: u32 },
+    /// A control enabled for a period (`for:`, a `take_out`) stops being in effect.
+    ControlEnds { control: u32 },
     /// A maintenance window opens or closes.
     Window { window: u16, open: bool },
     /// The coarse health of a flow changes (detection of comm-fail/stale, or recovery).

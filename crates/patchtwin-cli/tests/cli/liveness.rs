@@ -47,6 +47,7 @@ const PLANTS: &[&str] = &[
     "water-treatment",
     "substation",
     "relay-firmware",
+    "vendor-remote-access",
 ];
 
 /// The schema definitions whose fields are walked, and the top-level properties.

@@ -178,6 +178,7 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
     blocks.extend(timing_section(summary, charts));
     blocks.extend(ssvc_section(summary));
     blocks.extend(crate::rollout::section(summary));
+    blocks.extend(crate::remediation::section(summary, s));
     blocks.extend(crate::bod::section(summary));
     blocks.extend(crate::appetite::section(summary, charts));
     blocks.push(heading(2, "Glossary", "glossary"));

@@ -24,7 +24,13 @@ impl EndState {
         let mut patched = BTreeSet::new();
         for a in &plan.actions {
             match a {
-                Action::EnableControl { control, .. } => controls[control.ix()] = true,
+                // A control for a period (`for:`, a take-out) is over by the end.
+                Action::EnableControl {
+                    control,
+                    lasts: None,
+                    ..
+                } => controls[control.ix()] = true,
+                Action::EnableControl { .. } => {}
                 Action::ApplyPatch { patch, assets, .. } => {
                     for v in &s.patches[patch.ix()].fixes {
                         for asset in assets {
@@ -69,6 +75,7 @@ pub(super) fn control_note(s: &Scenario, k: ControlIdx) -> String {
         ),
         ControlEffect::Monitoring { .. } => c.id.clone(),
         ControlEffect::SourceAllowlist { on, .. } => crate::sources::note(s, &c.id, *on),
+        ControlEffect::OutOfService { .. } => format!("{} (out of service)", c.id),
     }
 }
 

@@ -40,7 +40,7 @@ pub struct StagingRaw {
     pub rest_at_next_window: bool,
 }
 
-/// One plan action: exactly one of `patch` or `control`.
+/// One plan action: exactly one of `patch`, `control` or `take_out`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRaw {
@@ -50,6 +50,18 @@ pub struct ActionRaw {
     /// Enable this control.
     #[serde(default)]
     pub control: Option<String>,
+    /// Take an asset, a conduit or an attacker entry point (a remote-access path) out of
+    /// service, by its id: an asset is down (its flows cut, the functions and units that
+    /// depend on it lose it) and cannot be attacked, and the entry points landing on it are
+    /// shut; a conduit carries nothing (plant flows and the attacker alike); an entry point
+    /// lets no attack attempt through. E.g. `{take_out: rag-1, at: now, for: 30d}`.
+    #[serde(default)]
+    pub take_out: Option<String>,
+    /// Control and `take_out` actions: how long it lasts once in effect, e.g. `30d` (default:
+    /// to the end of the horizon). `{control: disable-gateway, at: now, for: 30d}` enables a
+    /// control for 30 days.
+    #[serde(default, rename = "for")]
+    pub for_: Option<DurationText>,
     /// Patch only: where (default: every asset the patch applies to).
     #[serde(default)]
     pub assets: Option<Vec<String>>,

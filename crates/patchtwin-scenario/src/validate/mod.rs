@@ -6,8 +6,9 @@
 //! conduits), `assets`, `links`, `flows` (then `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
-//! points), `controls`, `windows` (maintenance windows), `plans` (with `when` and
-//! `crews`: a plan's crews, k-of-n rules, and its actions' crew and retry), `data_loss`
+//! points), `controls`, `windows` (maintenance windows), `plans` (with `when`, `crews`: a
+//! plan's crews, k-of-n rules, and its actions' crew and retry, and `take_out`: the things a
+//! plan takes out of service, which become controls after the scenario's own), `data_loss`
 //! (data-loss consequences on flows) and `appetite` (the risk appetite). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
@@ -33,6 +34,7 @@ mod links;
 mod patches;
 mod plans;
 mod routing;
+mod take_out;
 mod threat;
 mod ttc;
 mod vulnerabilities;
@@ -154,9 +156,9 @@ pub fn validate(
         vulns: &vuln_ids,
         units: &unit_ids,
     };
-    let (control_ids, controls) = controls::controls(ctx, root, s, &control_refs);
+    let (control_ids, mut controls) = controls::controls(ctx, root, s, &control_refs);
     let (window_ids, windows) = windows::windows(ctx, root, s, horizon, &zone_ids);
-    let plans = plans::plans(
+    let (plans, taken_out) = plans::plans(
         ctx,
         root,
         s,
@@ -167,10 +169,17 @@ pub fn validate(
             patches: &patches.items,
             incomplete_patches: &patches.incomplete,
             control_ids: &control_ids,
+            take_out: take_out::TakeOutRefs {
+                assets: &asset_ids,
+                conduits: &conduit_ids,
+                entries: &entry_ids,
+                first_control: controls.len() as u32,
+            },
             window_ids: &window_ids,
             windows: &windows,
         },
     );
+    controls.extend(taken_out);
 
     let data_loss = data_loss::data_loss(ctx, root, s, &flow_ids);
     let risk_appetite = appetite::risk_appetite(ctx, s.risk_appetite.as_ref());

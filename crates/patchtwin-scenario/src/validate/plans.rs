@@ -1,6 +1,6 @@
 //! The plans: each a list of actions that apply a patch (to all or some of its assets,
-//! optionally staged, by a crew, with retries — `crews`) or enable a control, at a time `when`
-//! checks. Running a plan is the simulation's.
+//! optionally staged, by a crew, with retries — `crews`), enable a control or take something
+//! out of service (`take_out`), at a time `when` checks. Running a plan is the simulation's.
 
 use super::Sections;
 use super::when::when;
@@ -20,17 +20,21 @@ pub(super) struct PlanRefs<'a> {
     /// Patches whose targets are not all known: "applies to no asset" is not reported on them.
     pub(super) incomplete_patches: &'a BTreeSet<u32>,
     pub(super) control_ids: &'a Ids,
+    /// What a `take_out` may name, and the controls it adds.
+    pub(super) take_out: super::take_out::TakeOutRefs<'a>,
     pub(super) window_ids: &'a Ids,
     pub(super) windows: &'a [MaintenanceWindow],
 }
 
 /// Checks `plans`: at least one when the list is written, unique ids, every action valid.
+/// Also returns the controls the `take_out` actions add (after the scenario's own).
 pub(super) fn plans(
     ctx: &mut Ctx,
     root: &serde_json::Value,
     s: &Sections,
     refs: &PlanRefs,
-) -> Vec<Plan> {
+) -> (Vec<Plan>, Vec<Control>) {
+    let mut taken = super::take_out::TakenOut::default();
     let mut plan_ids = Ids::new("plans", written_ids(root, "plans"));
     let mut plans = Vec::new();
     if s.plans.is_empty()
@@ -53,7 +57,7 @@ pub(super) fn plans(
         let mut actions = Vec::new();
         for (j, a) in p.actions.iter().enumerate() {
             let apath = join_index(&join_key(&path, "actions"), j);
-            actions.extend(action(ctx, a, &apath, refs, &crew_ids));
+            actions.extend(action(ctx, a, &apath, refs, &crew_ids, &mut taken));
         }
         plans.push(Plan {
             id: p.id.clone(),
@@ -63,7 +67,7 @@ pub(super) fn plans(
             max_down,
         });
     }
-    plans
+    (plans, taken.controls)
 }
 
 /// One plan action at `apath`, or `None` when its time or what it names failed (reported).
@@ -73,6 +77,7 @@ fn action(
     apath: &str,
     refs: &PlanRefs,
     crew_ids: &Ids,
+    taken: &mut super::take_out::TakenOut,
 ) -> Option<Action> {
     let at = when(
         ctx,
@@ -82,18 +87,17 @@ fn action(
         refs.window_ids,
         refs.windows,
     );
-    match (&a.patch, &a.control) {
-        (Some(pid), None) => {
+    let lasts = super::take_out::lasts(ctx, a, apath);
+    match (&a.patch, &a.control, &a.take_out) {
+        (None, None, Some(target)) => {
+            super::take_out::take_out(ctx, a, target, at, lasts, apath, refs, taken)
+        }
+        (Some(pid), None, None) => {
             let work = super::crews::work(ctx, a, apath, crew_ids, refs.windows);
             patch_action(ctx, a, pid, at, apath, refs, work)
         }
-        (None, Some(cid)) => {
-            if a.assets.is_some() || a.staged.is_some() || a.crew.is_some() || a.retry.is_some() {
-                ctx.err_at(
-                    apath,
-                    "`assets`, `staged`, `crew` and `retry` apply only to patch actions".into(),
-                );
-            }
+        (None, Some(cid), None) => {
+            super::take_out::no_patch_fields(ctx, a, apath);
             let control =
                 refs.control_ids
                     .resolve(ctx, cid, &join_key(apath, "control"), "control");
@@ -103,13 +107,14 @@ fn action(
             Some(Action::EnableControl {
                 control: ControlIdx(c),
                 at,
+                lasts,
             })
         }
         _ => {
             ctx.err_help(
                 apath,
-                "a plan action names exactly one of `patch` or `control`".into(),
-                "e.g. `- patch: kb5034441` with `at: next_window`".into(),
+                "a plan action names exactly one of `patch`, `control` or `take_out`".into(),
+                "e.g. `- patch: kb5034441` with `at: next_window`, or `- {take_out: rag-1, at: now, for: 30d}`".into(),
             );
             None
         }

@@ -1,6 +1,6 @@
 //! The attacker's precomputed view of the scenario ([`AttackIndex`]): service classes,
 //! conduit directions, segmentation and allowlisting, virtual patches, entry restrictions,
-//! source allowlists, landing zones, targets, the units a controller drives. Read-only during runs; the run-time
+//! source allowlists, what is out of service, landing zones, targets, the units a controller drives. Read-only during runs; the run-time
 //! state is in [`crate::state::attacker`].
 //!
 //! The reach rule itself is `patchtwin_model::reach` (one definition, also SSVC's): the tables
@@ -13,7 +13,9 @@
 //! [`AttackIndex::possible`], which is the rule itself.
 
 use patchtwin_model::reach::{protocol_list_admits, segmentation_admits};
-use patchtwin_model::{AttackTarget, ConduitDirection, ControlEffect, Scenario, SourcePath};
+use patchtwin_model::{
+    AttackTarget, ConduitDirection, ControlEffect, Scenario, ServiceItem, SourcePath,
+};
 
 /// What the attacker's handlers need to know about the scenario, precomputed once per
 /// scenario (it is part of [`Compiled`](super::Compiled)) so no step scans controls, compares protocol names
@@ -43,14 +45,17 @@ pub struct AttackIndex {
     pub(crate) conduit_virtual_patches: Vec<Vec<u32>>,
     /// Per conduit: the source allowlists on it, in control order.
     pub(crate) conduit_sources: Vec<Vec<u32>>,
+    /// Per conduit: the controls that take it out of service (`take_out`), in control order.
+    pub(crate) conduit_out: Vec<Vec<u32>>,
     /// Per control: whether it can admit an attacker's source at all (a source allowlist with
     /// a positive residual; true for every other control) — the rule's possibility, passed as
     /// `admitted` where exposure is reckoned.
     pub(crate) possible: Vec<bool>,
-    /// Per asset: the allowlisting controls covering it, in control order.
+    /// Per asset: the allowlisting controls covering it and the controls that take it out of
+    /// service, in control order.
     pub(crate) asset_allowlisting: Vec<Vec<u32>>,
-    /// Per entry point: its landing zone and the remote-access restrictions and source
-    /// allowlists on it.
+    /// Per entry point: its landing zone and the remote-access restrictions, source
+    /// allowlists and out-of-service controls (of it or of the asset it lands on) on it.
     pub(crate) entry_restrictions: Vec<(u32, Vec<u32>)>,
     /// Per zone: the `(vulnerability, asset)` pairs of assets in it, in scenario order.
     pub(crate) zone_pairs: Vec<Vec<(u32, u32)>>,
@@ -99,6 +104,7 @@ impl AttackIndex {
         let mut conduit_segmentation = vec![Vec::new(); conduits];
         let mut conduit_virtual_patches = vec![Vec::new(); conduits];
         let mut conduit_sources = vec![Vec::new(); conduits];
+        let mut conduit_out = vec![Vec::new(); conduits];
         let mut possible = vec![true; controls];
         let mut asset_allowlisting = vec![Vec::new(); s.assets.len()];
         let mut entry_restrictions: Vec<(u32, Vec<u32>)> = s
@@ -151,6 +157,18 @@ impl AttackIndex {
                         SourcePath::Conduit(c) => conduit_sources[c.ix()].push(ci as u32),
                     }
                 }
+                ControlEffect::OutOfService { what } => match what {
+                    ServiceItem::Asset(a) => {
+                        asset_allowlisting[a.ix()].push(ci as u32);
+                        for (ei, e) in s.threat.entry_points.iter().enumerate() {
+                            if e.asset == *a {
+                                entry_restrictions[ei].1.push(ci as u32);
+                            }
+                        }
+                    }
+                    ServiceItem::Conduit(c) => conduit_out[c.ix()].push(ci as u32),
+                    ServiceItem::Entry(e) => entry_restrictions[e.ix()].1.push(ci as u32),
+                },
             }
         }
         let (zone_in, zone_out) = conduit_lists(s);
@@ -173,6 +191,7 @@ impl AttackIndex {
             conduit_segmentation,
             conduit_virtual_patches,
             conduit_sources,
+            conduit_out,
             possible,
             asset_allowlisting,
             entry_restrictions,
@@ -202,7 +221,11 @@ impl AttackIndex {
         active: &[bool],
         admitted: &[bool],
     ) -> bool {
-        if !self.conduit_allows[class * self.conduits + conduit] {
+        if !self.conduit_allows[class * self.conduits + conduit]
+            || self.conduit_out[conduit]
+                .iter()
+                .any(|ci| active[*ci as usize])
+        {
             return false;
         }
         if self.conduit_sources[conduit]
@@ -262,12 +285,15 @@ impl AttackIndex {
     pub(crate) fn allowlisting_factor(&self, s: &Scenario, asset: u32, active: &[bool]) -> f64 {
         let mut p = 1.0;
         for &ci in &self.asset_allowlisting[asset as usize] {
-            if let ControlEffect::Allowlisting {
-                exploit_success, ..
-            } = &s.controls[ci as usize].effect
-                && active[ci as usize]
-            {
-                p *= exploit_success;
+            if !active[ci as usize] {
+                continue;
+            }
+            match &s.controls[ci as usize].effect {
+                ControlEffect::Allowlisting {
+                    exploit_success, ..
+                } => p *= exploit_success,
+                ControlEffect::OutOfService { .. } => p = 0.0,
+                _ => {}
             }
         }
         p
@@ -328,6 +354,7 @@ impl AttackIndex {
                 .map(|ci| match &s.controls[*ci as usize].effect {
                     ControlEffect::RemoteAccessRestriction { residual, .. }
                     | ControlEffect::SourceAllowlist { residual, .. } => *residual,
+                    ControlEffect::OutOfService { .. } => 0.0,
                     _ => 1.0,
                 })
                 .product();

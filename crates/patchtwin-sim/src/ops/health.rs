@@ -24,6 +24,13 @@ impl Step<'_, '_> {
         asset: u32,
         duration: u64,
     ) {
+        self.go_down(q, now, asset);
+        q.schedule(now + duration, Event::AssetBack { asset });
+    }
+
+    /// Takes an asset down until a matching `asset_back` (a restart's `AssetBack`, or the end
+    /// of its time out of service): its flows start failing after their detection delay.
+    pub(crate) fn go_down(&mut self, q: &mut EventQueue<Event>, now: u64, asset: u32) {
         let node = self.node(asset);
         node.down_count += 1;
         if node.down_count == 1 {
@@ -35,7 +42,6 @@ impl Step<'_, '_> {
                 self.route_lost(q, now, f);
             }
         }
-        q.schedule(now + duration, Event::AssetBack { asset });
     }
 
     /// Something on `flow`'s route stopped carrying it (an asset down, a conduit closed): the
@@ -210,29 +216,36 @@ impl Step<'_, '_> {
             });
         }
         for &f in &model.asset_flows[asset as usize] {
-            let period = model.flows[f as usize].period_ns;
-            let u = self.rng.random::<f64>();
-            let st = self.flow_state(f);
-            st.route_down = st.route_down.saturating_sub(1);
-            if st.route_down == 0 {
-                st.generation = st.generation.wrapping_add(1);
-                let generation = st.generation;
-                let (since, buffer) = (st.cut_since, st.cut_buffer_ns);
-                if st.failed {
-                    // The first poll or publication after the restart gets through.
-                    q.schedule(
-                        now + (u * period as f64).round() as u64,
-                        Event::FlowHealth {
-                            flow: f,
-                            healthy: true,
-                            generation,
-                        },
-                    );
-                }
-                self.data_lost(now, f, now - since, buffer);
-            }
+            self.route_back(q, now, f);
         }
         self.evaluate(q, now);
+    }
+
+    /// One of the things that broke `flow`'s route is whole again (an asset back, a conduit
+    /// open again): when none is left, the flow recovers with its next poll or publication
+    /// and the data its outage lost is counted.
+    pub(crate) fn route_back(&mut self, q: &mut EventQueue<Event>, now: u64, f: u32) {
+        let period = self.model.flows[f as usize].period_ns;
+        let u = self.rng.random::<f64>();
+        let st = self.flow_state(f);
+        st.route_down = st.route_down.saturating_sub(1);
+        if st.route_down == 0 {
+            st.generation = st.generation.wrapping_add(1);
+            let generation = st.generation;
+            let (since, buffer) = (st.cut_since, st.cut_buffer_ns);
+            if st.failed {
+                // The first poll or publication after the restart gets through.
+                q.schedule(
+                    now + (u * period as f64).round() as u64,
+                    Event::FlowHealth {
+                        flow: f,
+                        healthy: true,
+                        generation,
+                    },
+                );
+            }
+            self.data_lost(now, f, now - since, buffer);
+        }
     }
 
     pub(crate) fn flow_health(

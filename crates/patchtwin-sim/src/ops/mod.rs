@@ -45,8 +45,8 @@
 //! trace and events are the same as re-evaluating everything.
 
 //!
-//! Submodules by concern: `plan` (actions, deployments, controls, windows), `fault`
-//! (spontaneous faults), `health` (assets
+//! Submodules by concern: `plan` (actions, deployments, controls, windows), `service`
+//! (controls that end, and what a plan takes out of service), `fault` (spontaneous faults), `health` (assets
 //! going down and coming back, coarse flow health, unit restarts), `evaluate` (functions and
 //! units, closing the books). They never call into `attack`; cross-domain reactions are
 //! `engine`'s.
@@ -55,6 +55,7 @@ mod evaluate;
 mod fault;
 mod health;
 mod plan;
+mod service;
 
 pub(crate) use fault::schedule_first_faults;
 

@@ -30,7 +30,7 @@ impl Step<'_, '_> {
         let plan = &self.model.scenario.plans[self.plan];
         let window_end = (self.ops.plant_windows_open > 0).then_some(self.ops.window_ends_at);
         match &plan.actions[action as usize] {
-            Action::EnableControl { control, .. } => {
+            Action::EnableControl { control, lasts, .. } => {
                 let c = &self.model.scenario.controls[control.ix()];
                 let mut r = keyed_stream(self.ops.key, PURPOSE_CONTROL, u64::from(control.0), 0);
                 let delay = c.deploy_time.sample(&mut r).as_nanos();
@@ -50,6 +50,15 @@ impl Step<'_, '_> {
                     // The action is finished when the control works, not when it is switched
                     // on: the "after" timing window must see its effect (inspection latency).
                     q.schedule(now + delay, Event::ControlEffective { control: control.0 });
+                    // For a period (`for:`, a `take_out`): from when it is in effect.
+                    if let Some(d) = lasts
+                        && now + delay + d.as_nanos() < self.settings.horizon_ns
+                    {
+                        q.schedule(
+                            now + delay + d.as_nanos(),
+                            Event::ControlEnds { control: control.0 },
+                        );
+                    }
                 }
             }
             Action::ApplyPatch {
@@ -517,8 +526,12 @@ impl Step<'_, '_> {
     pub(crate) fn control_effective(&mut self, q: &mut EventQueue<Event>, now: u64, control: u32) {
         let model = self.model;
         let c = &model.scenario.controls[control as usize];
+        let before = self.ops.controls_active.clone();
+        self.ops.control_holds[control as usize] += 1;
         self.ops.controls_active[control as usize] = true;
-        if let ControlEffect::VirtualPatch {
+        if let ControlEffect::OutOfService { .. } = &c.effect {
+            self.out_of_service(q, now, control, &before, !before[control as usize]);
+        } else if let ControlEffect::VirtualPatch {
             conduit,
             inspection_latency,
             ..
@@ -536,25 +549,7 @@ impl Step<'_, '_> {
         } else if let ControlEffect::Segmentation { conduit, .. } = &c.effect {
             // Flows the conduit no longer admits under the segmentation in force are cut (the
             // attacker's rule, `patchtwin_model::reach::conduit_admits`).
-            let s = &self.model.scenario;
-            let cut: Vec<u32> = (0..self.model.flows.len() as u32)
-                .filter(|f| {
-                    self.model.flows[*f as usize].conduits.contains(&conduit.0)
-                        && !patchtwin_model::reach::conduit_admits(
-                            s,
-                            *conduit,
-                            Some(&s.flows[*f as usize].protocol),
-                            &self.ops.controls_active,
-                        )
-                })
-                .collect();
-            for f in &cut {
-                self.route_lost(q, now, *f);
-            }
-            let names: Vec<String> = cut
-                .iter()
-                .map(|f| self.model.scenario.flows[*f as usize].id.clone())
-                .collect();
+            let names = self.conduit_changed(q, now, *conduit, &before);
             self.note(now, &c.id, "control", || {
                 if names.is_empty() {
                     "in effect: the conduit is restricted; no modelled flow needs what it blocks"

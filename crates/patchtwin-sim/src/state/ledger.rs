@@ -80,6 +80,9 @@ pub struct Ledger {
     pub next_wake: Option<u64>,
     /// Controls in effect.
     pub controls_active: Vec<bool>,
+    /// Per control, the enabling actions in effect now: a control enabled for a period
+    /// (`for:`) stops being in effect when the last of them ends.
+    pub control_holds: Vec<u32>,
     /// Results so far.
     pub outcome: OpsOutcome,
     /// Per data-loss consequence, the lost stretches `[from, to)` of its flows so far (merged
@@ -145,6 +148,7 @@ impl Ledger {
             window_ends_at: 0,
             next_wake: None,
             controls_active: vec![false; s.controls.len()],
+            control_holds: vec![0; s.controls.len()],
             outcome,
             loss_stretches: vec![Vec::new(); s.data_loss.len()],
             attack: AttackState::new(s, key),
