@@ -179,20 +179,8 @@ impl Step<'_, '_> {
     fn dispatch(&mut self, q: &mut EventQueue<Event>, now: u64, event: Event) {
         match event {
             Event::Fire { flow } => self.fire(q, now, flow),
-            Event::Hop {
-                flow,
-                pos,
-                back,
-                bytes,
-                stamp,
-            } => self.hop(q, now, flow, pos, back, stamp, bytes),
-            Event::Processed {
-                flow,
-                pos,
-                back,
-                bytes,
-                stamp,
-            } => self.processed(q, now, flow, pos, back, stamp, bytes),
+            Event::Hop(m) => self.hop(q, now, m),
+            Event::Processed(m) => self.processed(q, now, m),
             Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
             Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
             Event::Watchdog {
@@ -276,9 +264,8 @@ impl Step<'_, '_> {
     #[inline]
     fn warm(&self, next: &Event) {
         let flow = match *next {
+            Event::Hop(m) | Event::Processed(m) => m.flow,
             Event::Fire { flow }
-            | Event::Hop { flow, .. }
-            | Event::Processed { flow, .. }
             | Event::Respond { flow, .. }
             | Event::Timeout { flow, .. }
             | Event::Watchdog { flow, .. } => flow,

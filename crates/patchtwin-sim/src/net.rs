@@ -21,7 +21,7 @@
 //! derived from the same parameters (see `ops::detection_delay_ns`).
 
 use crate::compiled::{CompiledFlow, HopLink, ScanCycle, serialization_ns};
-use crate::event::Event;
+use crate::event::{Event, Message};
 use crate::outcome::SaturatedQueue;
 use crate::queue::EventQueue;
 use crate::saturation::QUEUE_BOUND;
@@ -95,7 +95,7 @@ impl Step<'_, '_> {
                 st.live.sent += 1;
                 let tag = st.tag;
                 arm_timer(q, st, now + timeout, Event::Timeout { flow, tag }, eager);
-                self.originate(q, now, flow, false, u64::from(tag), bytes);
+                self.originate(q, now, Message::new(flow, false, u64::from(tag), bytes));
             }
             FlowKind::Publish => {
                 let bytes = self.message_bytes(f, true);
@@ -105,7 +105,7 @@ impl Step<'_, '_> {
                 st.tag = st.tag.wrapping_add(1);
                 st.poll_started = now;
                 if up {
-                    self.originate(q, now, flow, true, now, bytes);
+                    self.originate(q, now, Message::new(flow, true, now, bytes));
                 }
             }
         }
@@ -209,15 +209,8 @@ impl Step<'_, '_> {
 
     /// The sender of a new message (the consumer's request, or the producer's publication at
     /// the end of its running scan) processes it, then sends it (`processed`).
-    fn originate(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    fn originate(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let (flow, back) = (m.flow, m.back);
         let model = self.model;
         let f = &model.flows[flow as usize];
         let (asset, at) = if back {
@@ -236,31 +229,18 @@ impl Step<'_, '_> {
         } else {
             now
         };
-        let event = Event::Processed {
-            flow,
-            pos: 0,
-            back,
-            bytes,
-            stamp,
-        };
-        self.enqueue(q, now, ready, asset, service, flow, event);
+        self.enqueue(q, now, ready, asset, service, flow, Event::Processed(m));
     }
 
-    /// Transmits a message leaving route position `pos` onto the next link.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the fields of a message in flight"
-    )]
-    fn send(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    /// Transmits a message leaving its route position onto the next link.
+    fn send(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let Message {
+            flow,
+            pos,
+            back,
+            bytes,
+            ..
+        } = m;
         let f = &self.model.flows[flow as usize];
         let link_i = if back {
             f.links.len() - 1 - pos as usize
@@ -310,32 +290,18 @@ impl Step<'_, '_> {
             return;
         }
         let arrive = start + ser + hl.latency_ns + jitter;
-        q.schedule(
-            arrive,
-            Event::Hop {
-                flow,
-                pos: pos + 1,
-                back,
-                bytes,
-                stamp,
-            },
-        );
+        q.schedule(arrive, Event::Hop(m.next()));
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the fields of a message in flight"
-    )]
-    pub(crate) fn hop(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    /// A message reached the device at its route position: it joins the device's queue.
+    pub(crate) fn hop(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let Message {
+            flow,
+            pos,
+            back,
+            stamp,
+            ..
+        } = m;
         let f = &self.model.flows[flow as usize];
         // A hop event is always past the sender (pos >= 1): the asset reached is at the far
         // end of the link just crossed.
@@ -365,14 +331,7 @@ impl Step<'_, '_> {
         if !last || back {
             // A network device forwards (or inspects) after its processing, and the consumer
             // takes in an answer or publication, each in the device's own FIFO queue.
-            let event = Event::Processed {
-                flow,
-                pos,
-                back,
-                bytes,
-                stamp,
-            };
-            self.enqueue(q, now, now, asset, service, flow, event);
+            self.enqueue(q, now, now, asset, service, flow, Event::Processed(m));
             return;
         }
         // A request reached the producer: serve at the end of the controller's running
@@ -392,20 +351,14 @@ impl Step<'_, '_> {
 
     /// A device finished processing a message at route position `pos` (counted from the
     /// sender): it leaves the device's queue and moves on, or, at the consumer, is delivered.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the fields of a message in flight"
-    )]
-    pub(crate) fn processed(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    pub(crate) fn processed(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let Message {
+            flow,
+            pos,
+            back,
+            stamp,
+            ..
+        } = m;
         let f = &self.model.flows[flow as usize];
         let n = f.links.len();
         let at = if back { n - pos as usize } else { pos as usize };
@@ -417,7 +370,7 @@ impl Step<'_, '_> {
             return;
         }
         if (pos as usize) < n {
-            self.send(q, now, flow, pos, back, stamp, bytes);
+            self.send(q, now, m);
             return;
         }
         let phase = self.phase();
@@ -483,7 +436,7 @@ impl Step<'_, '_> {
             self.flow_state(flow).live.lost += 1;
             return;
         }
-        self.send(q, now, flow, 0, true, u64::from(tag), bytes);
+        self.send(q, now, Message::new(flow, true, u64::from(tag), bytes));
     }
 
     pub(crate) fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
@@ -511,7 +464,7 @@ impl Step<'_, '_> {
             let tag = st.tag;
             arm_timer(q, st, now + timeout_ns, Event::Timeout { flow, tag }, eager);
             let bytes = self.message_bytes(f, false);
-            self.originate(q, now, flow, false, u64::from(tag), bytes);
+            self.originate(q, now, Message::new(flow, false, u64::from(tag), bytes));
             return;
         }
         st.outstanding = false;
