@@ -157,9 +157,11 @@ impl<'m> Replication<'m> {
                 (before, after)
             })
             .unzip();
+        let link_messages = step.c.links.iter().map(|l| l.sent).collect();
         let outcome = Outcome {
             flows,
             flows_after,
+            link_messages,
             ops: ledger.outcome,
             exposure: ledger.exposure,
             saturated: ledger.saturated,
@@ -293,7 +295,8 @@ impl Step<'_, '_> {
         }
         for (i, f) in self.model.flows.iter().enumerate() {
             let first = now + f.phase_ns;
-            if first < self.observe_until {
+            // A multicast publication fires once, through its first copy.
+            if first < self.observe_until && f.multicast.is_none_or(|(_, k)| k == 0) {
                 q.schedule(first, Event::Fire { flow: i as u32 });
             }
             // The consumer arms its watchdog when it starts listening, so a publisher that

@@ -100,13 +100,59 @@ impl Step<'_, '_> {
             FlowKind::Publish => {
                 let bytes = self.message_bytes(f, true);
                 let up = self.node_ref(producer).up;
-                let st = self.flow_state(flow);
-                st.live.sent += 1;
-                st.tag = st.tag.wrapping_add(1);
-                st.poll_started = now;
+                match f.multicast {
+                    None => self.published(now, flow),
+                    // One message for every subscriber's copy.
+                    Some((g, _)) => {
+                        let model = self.model;
+                        for &copy in &model.multicast[g as usize].copies {
+                            self.published(now, copy);
+                        }
+                    }
+                }
                 if up {
                     self.originate(q, now, Message::new(flow, true, now, bytes));
                 }
+            }
+        }
+    }
+
+    /// Counts a publication of `flow` sent at `now`.
+    fn published(&mut self, now: u64, flow: u32) {
+        let st = self.flow_state(flow);
+        st.live.sent += 1;
+        st.tag = st.tag.wrapping_add(1);
+        st.poll_started = now;
+    }
+
+    /// The message `m` is lost: every flow it stands for counts it (a multicast message
+    /// stands for every copy whose route it still shares, `compiled::multicast`).
+    fn lose(&mut self, m: Message) {
+        let model = self.model;
+        match model.flows[m.flow as usize].multicast {
+            None => self.flow_state(m.flow).live.lost += 1,
+            Some((g, k)) => {
+                let mc = &model.multicast[g as usize];
+                for j in mc.carried(usize::from(k), usize::from(m.pos)) {
+                    self.flow_state(mc.copies[j]).live.lost += 1;
+                }
+            }
+        }
+    }
+
+    /// A device finished processing a multicast message: the copies whose subscriber it is
+    /// take it in, and it goes on once per distinct next link, carried by the lowest copy
+    /// that takes that link (`compiled::multicast`).
+    fn fan_out(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message, (g, k): (u32, u16)) {
+        let model = self.model;
+        let mc = &model.multicast[g as usize];
+        let (k, pos) = (usize::from(k), usize::from(m.pos));
+        for j in mc.carried(k, pos) {
+            let flow = mc.copies[j];
+            if mc.ends_at(j, pos) {
+                self.deliver(q, now, flow, m.stamp);
+            } else if mc.leads_onward(k, j, pos) {
+                self.send(q, now, Message { flow, ..m });
             }
         }
     }
@@ -192,12 +238,12 @@ impl Step<'_, '_> {
         ready: u64,
         asset: u32,
         service: u64,
-        flow: u32,
+        m: Message,
         event: Event,
     ) {
         let node = &mut *self.c.nodes[asset as usize];
         if node.queued >= QUEUE_BOUND {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m);
             self.queue_full(now, SaturatedQueue::Server { asset });
             return;
         }
@@ -229,7 +275,7 @@ impl Step<'_, '_> {
         } else {
             now
         };
-        self.enqueue(q, now, ready, asset, service, flow, Event::Processed(m));
+        self.enqueue(q, now, ready, asset, service, m, Event::Processed(m));
     }
 
     /// Transmits a message leaving its route position onto the next link.
@@ -274,7 +320,7 @@ impl Step<'_, '_> {
         let lost = hl.loss > 0.0 && self.rng.random::<f64>() < hl.loss;
         let lq = &mut *self.c.links[hl.link as usize];
         if lq.queued[dir] >= QUEUE_BOUND {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m.next());
             let queue = SaturatedQueue::Link {
                 link: hl.link,
                 dir: dir as u8,
@@ -285,8 +331,9 @@ impl Step<'_, '_> {
         let start = now.max(lq.busy_until[dir]);
         lq.busy_until[dir] = start + ser;
         lq.queued[dir] += u32::from(!lost);
+        lq.sent[dir] += 1;
         if lost {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m.next());
             return;
         }
         let arrive = start + ser + hl.latency_ns + jitter;
@@ -323,7 +370,7 @@ impl Step<'_, '_> {
         let last = pos as usize == n;
         let model = self.model;
         if !self.node_ref(asset).up {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m);
             return;
         }
         let at = if back { n - pos as usize } else { pos as usize };
@@ -331,7 +378,7 @@ impl Step<'_, '_> {
         if !last || back {
             // A network device forwards (or inspects) after its processing, and the consumer
             // takes in an answer or publication, each in the device's own FIFO queue.
-            self.enqueue(q, now, now, asset, service, flow, Event::Processed(m));
+            self.enqueue(q, now, now, asset, service, m, Event::Processed(m));
             return;
         }
         // A request reached the producer: serve at the end of the controller's running
@@ -346,18 +393,14 @@ impl Step<'_, '_> {
             flow,
             tag: stamp as u32,
         };
-        self.enqueue(q, now, ready, asset, service, flow, event);
+        self.enqueue(q, now, ready, asset, service, m, event);
     }
 
     /// A device finished processing a message at route position `pos` (counted from the
     /// sender): it leaves the device's queue and moves on, or, at the consumer, is delivered.
     pub(crate) fn processed(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
         let Message {
-            flow,
-            pos,
-            back,
-            stamp,
-            ..
+            flow, pos, back, ..
         } = m;
         let f = &self.model.flows[flow as usize];
         let n = f.links.len();
@@ -366,13 +409,24 @@ impl Step<'_, '_> {
         let node = self.node(asset);
         node.queued = node.queued.saturating_sub(1);
         if !node.up {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m);
+            return;
+        }
+        if let Some(copy) = f.multicast {
+            self.fan_out(q, now, m, copy);
             return;
         }
         if (pos as usize) < n {
             self.send(q, now, m);
             return;
         }
+        self.deliver(q, now, flow, m.stamp);
+    }
+
+    /// A response or publication of `flow` stamped `stamp` reached the consumer, which has
+    /// processed it: its latency is recorded, and a publication re-arms the watchdog.
+    fn deliver(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, stamp: u64) {
+        let f = &self.model.flows[flow as usize];
         let phase = self.phase();
         // A response or publication reached the consumer.
         let (deadline, kind, watchdog) = (f.deadline_ns, f.kind, f.watchdog_ns);

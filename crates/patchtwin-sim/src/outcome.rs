@@ -122,6 +122,9 @@ pub struct Outcome {
     /// Per-flow timing in the window after the plan's changes (empty statistics when the plan
     /// changed nothing or did not finish within the horizon).
     pub flows_after: Vec<FlowStats>,
+    /// Per link, messages put on the wire per direction (`[ends[0] → ends[1], back]`) in the
+    /// observation windows: one per multicast message however many subscribers it serves.
+    pub link_messages: Vec<[u64; 2]>,
     /// Operations.
     pub ops: OpsOutcome,
     /// Exposure.
