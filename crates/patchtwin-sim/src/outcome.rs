@@ -80,6 +80,9 @@ pub struct ExposureOutcome {
     pub detected_before_impact: bool,
     /// Exposed (vulnerability, asset) pair-time, ns (divide by a day for exposure-days).
     pub exposure_pair_ns: u128,
+    /// The exposed pairs over the run — the rate at which exposure-days accrue: (time, count
+    /// from then on), the first at t = 0, then one entry per change.
+    pub exposed_steps: Vec<(u64, u64)>,
     /// Impact cost of compromised targets.
     pub impact_cost: f64,
     /// Controllers the attacker stopped.

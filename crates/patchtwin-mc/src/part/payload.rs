@@ -45,6 +45,8 @@ struct PlanState {
 struct RolloutState {
     rollbacks: MomentsState,
     hours_to_share: Vec<Vec<(u64, u64)>>,
+    #[serde(default)]
+    hours_to_exposure_share: Vec<Vec<(u64, u64)>>,
     days_to_close: Vec<Vec<(u64, u64)>>,
     pairs: u64,
     targets: Vec<Vec<u32>>,
@@ -57,6 +59,7 @@ impl RolloutState {
         RolloutState {
             rollbacks: moments_state(&r.rollbacks),
             hours_to_share: r.hours_to_share.iter().map(flat).collect(),
+            hours_to_exposure_share: r.hours_to_exposure_share.iter().map(flat).collect(),
             days_to_close: r.days_to_close.iter().map(flat).collect(),
             pairs: r.pairs,
             targets: r.targets.clone(),
@@ -70,6 +73,7 @@ impl RolloutState {
         Ok(crate::rollout::RolloutAcc {
             rollbacks,
             hours_to_share: self.hours_to_share.into_iter().map(map).collect(),
+            hours_to_exposure_share: self.hours_to_exposure_share.into_iter().map(map).collect(),
             days_to_close: self.days_to_close.into_iter().map(map).collect(),
             pairs: self.pairs,
             targets: self.targets,
