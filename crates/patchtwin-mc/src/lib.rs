@@ -550,6 +550,7 @@ pub fn run_range(
                 r.ops.push(&o.ops);
                 r.exposure.push(o);
                 r.rollout.push(&o.ops);
+                r.rollout.push_exposure(&o.exposure);
                 push_saturation(&mut r.saturated, &o.saturated);
                 r.events += o.events;
             }

@@ -1,5 +1,7 @@
 //! How far a plan's rollout got, per replication, accumulated exactly: rollbacks per run, the
 //! time until 50, 90 and 95% of the scenario's open (vulnerability, asset) pairs are patched,
+//! the time until 50, 90 and 95% of the exposure is closed (each pair weighted by its
+//! exposure, [`exposure_hours`]),
 //! and per vulnerability the time its pairs that the plan patches are all closed (what a
 //! remediation deadline such as BOD 26-04 asks). Times are kept as exact counts per whole
 //! hour (shares) or whole day (vulnerabilities), rounded up, so "closed by day N" is exact.
@@ -8,7 +10,7 @@
 
 use crate::estimate::{Estimate, Moments};
 use patchtwin_model::{Action, Scenario};
-use patchtwin_sim::OpsOutcome;
+use patchtwin_sim::{ExposureOutcome, OpsOutcome};
 use std::collections::BTreeMap;
 
 /// The shares of open pairs whose time to close is recorded.
@@ -28,6 +30,9 @@ pub struct RolloutAcc {
     /// Per entry of [`SHARES`]: replications by the hour (rounded up) at which that share of
     /// the open pairs was patched, [`NEVER`] if it was not.
     pub hours_to_share: Vec<BTreeMap<u64, u64>>,
+    /// Per entry of [`SHARES`]: replications by the hour (rounded up) at which that share of
+    /// the exposure at t = 0 was closed ([`exposure_hours`]), [`NEVER`] if it was not.
+    pub hours_to_exposure_share: Vec<BTreeMap<u64, u64>>,
     /// Per vulnerability (scenario order): replications by the day (rounded up) at which
     /// every pair of it the plan patches was closed, [`NEVER`] if not; empty when the plan
     /// patches none of it.
@@ -59,6 +64,7 @@ impl RolloutAcc {
         RolloutAcc {
             rollbacks: Moments::default(),
             hours_to_share: vec![BTreeMap::new(); SHARES.len()],
+            hours_to_exposure_share: vec![BTreeMap::new(); SHARES.len()],
             days_to_close: vec![BTreeMap::new(); s.vulnerabilities.len()],
             pairs: s
                 .vulnerabilities
@@ -104,10 +110,25 @@ impl RolloutAcc {
         }
     }
 
+    /// Adds one replication's exposure (after [`RolloutAcc::push`]).
+    pub fn push_exposure(&mut self, e: &ExposureOutcome) {
+        for (k, share) in SHARES.iter().enumerate() {
+            let at = exposure_hours(&e.exposed_steps, *share);
+            *self.hours_to_exposure_share[k].entry(at).or_default() += 1;
+        }
+    }
+
     /// Adds another replication range of the same plan.
     pub fn merge(&mut self, o: &RolloutAcc) {
         self.rollbacks.merge(&o.rollbacks);
         for (a, b) in self.hours_to_share.iter_mut().zip(&o.hours_to_share) {
+            add(a, b);
+        }
+        for (a, b) in self
+            .hours_to_exposure_share
+            .iter_mut()
+            .zip(&o.hours_to_exposure_share)
+        {
             add(a, b);
         }
         for (a, b) in self.days_to_close.iter_mut().zip(&o.days_to_close) {
@@ -127,6 +148,13 @@ impl RolloutAcc {
         quantile(&self.hours_to_share[k], q, 24.0)
     }
 
+    /// Quantile `q` over replications of the time, in days, until [`SHARES`]`[k]` of the
+    /// exposure was closed ([`exposure_hours`]), with its interval as for
+    /// [`RolloutAcc::days_to_share`].
+    pub fn days_to_exposure_share(&self, k: usize, q: f64) -> QuantileDays {
+        quantile(&self.hours_to_exposure_share[k], q, 24.0)
+    }
+
     /// Replications in which every pair of vulnerability `v` the plan patches was closed by
     /// the end of day `days`, of all replications; `None` when the plan patches none of it.
     pub fn closed_by_day(&self, v: usize, days: u64) -> Option<(u64, u64)> {
@@ -134,6 +162,29 @@ impl RolloutAcc {
         let n: u64 = m.values().sum();
         (n > 0).then(|| (m.range(..=days).map(|(_, c)| c).sum(), n))
     }
+}
+
+/// The hour (rounded up) at which `share` of a run's exposure was closed, [`NEVER`] if it was
+/// not within the horizon.
+///
+/// A run's exposure at time t is the number of (vulnerability, asset) pairs the attacker could
+/// attempt then (`exposed_steps`, the rate at which exposure-days accrue): each open pair
+/// weighted by its exposure, 1 while reachable and 0 otherwise, so closing a pair nobody can
+/// reach closes nothing, and a control that cuts reach closes exposure as a patch does. A
+/// share s is closed at the first time the exposure has fallen by at least ⌈s · E(0)⌉ pairs
+/// from its value E(0) at t = 0 (0 h when E(0) is 0).
+pub fn exposure_hours(steps: &[(u64, u64)], share: f64) -> u64 {
+    let Some(&(_, start)) = steps.first() else {
+        return 0;
+    };
+    let need = (share * start as f64).ceil() as u64;
+    if need == 0 {
+        return 0;
+    }
+    steps
+        .iter()
+        .find(|(_, c)| start.saturating_sub(*c) >= need)
+        .map_or(NEVER, |(t, _)| t.div_ceil(HOUR))
 }
 
 fn add(a: &mut BTreeMap<u64, u64>, b: &BTreeMap<u64, u64>) {
@@ -195,6 +246,28 @@ fn quantile(m: &BTreeMap<u64, u64>, q: f64, per_day: f64) -> QuantileDays {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exposure_closes_by_the_exposure_of_each_pair() {
+        // Three open pairs at t = 0, two of them exposed: h2's (reachable) and h3's; h1's is
+        // not reachable (exposure 0). h1 is patched at 1 h (nothing closes: the exposure stays
+        // 2), h2 at 5 h (exposure 1), h3 at 30 h (exposure 0).
+        let steps = [(0, 2), (5 * HOUR, 1), (30 * HOUR, 0)];
+        // 50%: ⌈0.5 · 2⌉ = 1 exposed pair closed, at 5 h; 90% and 95%: both, at 30 h.
+        assert_eq!(exposure_hours(&steps, 0.5), 5);
+        assert_eq!(exposure_hours(&steps, 0.9), 30);
+        assert_eq!(exposure_hours(&steps, 0.95), 30);
+        // Counting pairs instead (3 of them, closed at 1, 5 and 30 h) would give 5 h for 50%
+        // (2 of 3) but 1 h for a third: the unreachable pair would count as closed exposure.
+        // Never below the target within the horizon; no exposure at all.
+        assert_eq!(exposure_hours(&[(0, 4), (HOUR + 1, 3)], 0.5), NEVER);
+        assert_eq!(
+            exposure_hours(&[(0, 4), (HOUR + 1, 2)], 0.5),
+            2,
+            "rounded up"
+        );
+        assert_eq!(exposure_hours(&[(0, 0)], 0.95), 0);
+    }
 
     #[test]
     fn the_quantile_of_counts_is_the_order_statistic() {

@@ -20,6 +20,7 @@ fn outcome(compromised: bool, impact_cost: f64, trips: u32, downtime_cost: f64) 
     Outcome {
         flows: vec![],
         flows_after: vec![],
+        link_messages: vec![],
         ops: OpsOutcome {
             trips,
             downtime_ns: u64::from(trips) * 3_600_000_000_000,

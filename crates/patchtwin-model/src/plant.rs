@@ -311,6 +311,10 @@ pub struct Flow {
     /// Target: the probability of a message later than `deadline` is at most this (checked
     /// with an exact interval per plan, before and after), if set.
     pub deadline_p_max: Option<f64>,
+    /// For one subscriber's copy of a multicast publication (`consumer: [a, b, …]`): the copy
+    /// of the first subscriber, which carries the messages of all (one message leaves the
+    /// publisher and is copied where the routes part). `None` for a flow with one consumer.
+    pub multicast: Option<FlowIdx>,
 }
 
 /// A scheduled storm of a flow: from `start` after the beginning of each observation window,

@@ -77,6 +77,9 @@ pub(crate) struct Ids {
     pub(crate) section: &'static str,
     pub(crate) index: BTreeMap<String, u32>,
     pub(crate) written: BTreeSet<String>,
+    /// Ids written in the file that name no single item, with what to write instead (a
+    /// multicast flow's own id: references name one subscriber's copy).
+    pub(crate) instead: BTreeMap<String, String>,
 }
 
 impl Ids {
@@ -85,6 +88,7 @@ impl Ids {
             section,
             index: BTreeMap::new(),
             written,
+            instead: BTreeMap::new(),
         }
     }
     /// Registers a definition; reports duplicates.
@@ -114,6 +118,10 @@ impl Ids {
     pub(crate) fn resolve(&self, ctx: &mut Ctx, id: &str, path: &str, what: &str) -> Option<u32> {
         if let Some(i) = self.index.get(id) {
             return Some(*i);
+        }
+        if let Some(help) = self.instead.get(id) {
+            ctx.err_help(path, format!("`{id}` names no single {what}"), help.clone());
+            return None;
         }
         if self.written.contains(id) {
             ctx.unresolved += 1; // the item failed and was reported where it is written

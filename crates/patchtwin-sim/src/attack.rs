@@ -493,6 +493,10 @@ impl Step<'_, '_> {
         a.exposure_since = now;
         let count = self.exposed_pairs();
         self.ops.attack.exposed_now = count;
+        let steps = &mut self.ops.exposure.exposed_steps;
+        if steps.last().is_none_or(|&(_, c)| c != count) {
+            steps.push((now, count));
+        }
     }
 
     /// The number of exposed pairs now (the model's reach rule, through the index).

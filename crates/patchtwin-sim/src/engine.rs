@@ -157,9 +157,11 @@ impl<'m> Replication<'m> {
                 (before, after)
             })
             .unzip();
+        let link_messages = step.c.links.iter().map(|l| l.sent).collect();
         let outcome = Outcome {
             flows,
             flows_after,
+            link_messages,
             ops: ledger.outcome,
             exposure: ledger.exposure,
             saturated: ledger.saturated,
@@ -179,20 +181,8 @@ impl Step<'_, '_> {
     fn dispatch(&mut self, q: &mut EventQueue<Event>, now: u64, event: Event) {
         match event {
             Event::Fire { flow } => self.fire(q, now, flow),
-            Event::Hop {
-                flow,
-                pos,
-                back,
-                bytes,
-                stamp,
-            } => self.hop(q, now, flow, pos, back, stamp, bytes),
-            Event::Processed {
-                flow,
-                pos,
-                back,
-                bytes,
-                stamp,
-            } => self.processed(q, now, flow, pos, back, stamp, bytes),
+            Event::Hop(m) => self.hop(q, now, m),
+            Event::Processed(m) => self.processed(q, now, m),
             Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
             Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
             Event::Watchdog {
@@ -281,9 +271,8 @@ impl Step<'_, '_> {
     #[inline]
     fn warm(&self, next: &Event) {
         let flow = match *next {
+            Event::Hop(m) | Event::Processed(m) => m.flow,
             Event::Fire { flow }
-            | Event::Hop { flow, .. }
-            | Event::Processed { flow, .. }
             | Event::Respond { flow, .. }
             | Event::Timeout { flow, .. }
             | Event::Watchdog { flow, .. } => flow,
@@ -311,7 +300,8 @@ impl Step<'_, '_> {
         }
         for (i, f) in self.model.flows.iter().enumerate() {
             let first = now + f.phase_ns;
-            if first < self.observe_until {
+            // A multicast publication fires once, through its first copy.
+            if first < self.observe_until && f.multicast.is_none_or(|(_, k)| k == 0) {
                 q.schedule(first, Event::Fire { flow: i as u32 });
             }
             // The consumer arms its watchdog when it starts listening, so a publisher that

@@ -1,7 +1,7 @@
 //! The event type: what happens next, one small `Copy` enum shared by the queue, the handlers
 //! and the loop. Indices and tags only — no state, no behaviour.
 
-/// What happens next. Small and `Copy`: the queue stores events inline (20 bytes).
+/// What happens next. Small and `Copy`: the queue stores events inline (24 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[expect(
     missing_docs,
@@ -10,26 +10,11 @@
 pub enum Event {
     /// A flow's period starts: a poll is issued or a publication sent.
     Fire { flow: u32 },
-    /// A message of `bytes` reaches route position `pos` counted from its sender;
-    /// `back` is a response or publication. `stamp` is the poll's attempt tag, or for a
-    /// publication the time it was sent (publications of one flow can overlap in flight).
-    Hop {
-        flow: u32,
-        pos: u16,
-        back: bool,
-        bytes: u32,
-        stamp: u64,
-    },
-    /// A device finished processing a message at route position `pos` counted from its
-    /// sender (the sender itself at 0, the receiver at the end): the message moves on, or is
-    /// delivered. Fields as for `Hop`.
-    Processed {
-        flow: u32,
-        pos: u16,
-        back: bool,
-        bytes: u32,
-        stamp: u64,
-    },
+    /// A message in flight reaches the device at its route position (`Message::pos`).
+    Hop(Message),
+    /// A device finished processing a message at its route position (the sender itself at
+    /// 0, the receiver at the end): the message moves on, or is delivered.
+    Processed(Message),
     /// The producer starts answering a poll.
     Respond { flow: u32, tag: u32 },
     /// The consumer's wait for an answer ends (the flow's lazily re-armed timer: see
@@ -89,4 +74,49 @@ pub enum Event {
     AttackStopEnds { asset: u32 },
     /// Incident response evicts the attacker.
     Evict { generation: u32 },
+}
+
+/// A message in flight: which flow it belongs to, where it is, which way it goes, its size and
+/// its stamp. One value, carried whole from device to link to device (`Event::Hop`,
+/// `Event::Processed`).
+///
+/// Packed to 4-byte alignment so that the two events that carry it stay 24 bytes (the stamp
+/// would otherwise align the message to 8 and the event to 32); read its fields by value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed(4))]
+pub struct Message {
+    /// A poll's attempt tag, or for a publication the time it was sent (publications of one
+    /// flow can overlap in flight).
+    pub stamp: u64,
+    /// The flow.
+    pub flow: u32,
+    /// Size in bytes.
+    pub bytes: u32,
+    /// Route position counted from the sender (the sender is 0).
+    pub pos: u16,
+    /// A response or publication (travelling producer → consumer).
+    pub back: bool,
+}
+
+impl Message {
+    /// A new message of `flow` at its sender (position 0).
+    #[inline]
+    pub fn new(flow: u32, back: bool, stamp: u64, bytes: u32) -> Self {
+        Self {
+            stamp,
+            flow,
+            bytes,
+            pos: 0,
+            back,
+        }
+    }
+
+    /// The same message one position further along its route.
+    #[inline]
+    pub fn next(self) -> Self {
+        Self {
+            pos: self.pos + 1,
+            ..self
+        }
+    }
 }

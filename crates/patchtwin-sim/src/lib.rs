@@ -5,7 +5,7 @@
 //! - [`queue`]: the future-event list and its ordering contract (time, then FIFO);
 //! - [`settings`]: [`RunSettings`], one replication's settings and test checks;
 //! - [`compiled`]: the scenario precomputed for simulation, shared by replications, with its
-//!   indices (routes, dependencies, the attacker's reach);
+//!   indices (routes, multicast publications, dependencies, the attacker's reach);
 //! - [`event`]: the [`Event`] type;
 //! - [`outcome`]: what a replication hands back ([`Outcome`], [`FlowStats`], trace lines);
 //! - [`state`]: run-time state — components, the operations ledger, the attacker's state,

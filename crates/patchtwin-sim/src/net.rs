@@ -21,7 +21,7 @@
 //! derived from the same parameters (see `ops::detection_delay_ns`).
 
 use crate::compiled::{CompiledFlow, HopLink, ScanCycle, serialization_ns};
-use crate::event::Event;
+use crate::event::{Event, Message};
 use crate::outcome::SaturatedQueue;
 use crate::queue::EventQueue;
 use crate::saturation::QUEUE_BOUND;
@@ -95,18 +95,64 @@ impl Step<'_, '_> {
                 st.live.sent += 1;
                 let tag = st.tag;
                 arm_timer(q, st, now + timeout, Event::Timeout { flow, tag }, eager);
-                self.originate(q, now, flow, false, u64::from(tag), bytes);
+                self.originate(q, now, Message::new(flow, false, u64::from(tag), bytes));
             }
             FlowKind::Publish => {
                 let bytes = self.message_bytes(f, true);
                 let up = self.node_ref(producer).up;
-                let st = self.flow_state(flow);
-                st.live.sent += 1;
-                st.tag = st.tag.wrapping_add(1);
-                st.poll_started = now;
-                if up {
-                    self.originate(q, now, flow, true, now, bytes);
+                match f.multicast {
+                    None => self.published(now, flow),
+                    // One message for every subscriber's copy.
+                    Some((g, _)) => {
+                        let model = self.model;
+                        for &copy in &model.multicast[g as usize].copies {
+                            self.published(now, copy);
+                        }
+                    }
                 }
+                if up {
+                    self.originate(q, now, Message::new(flow, true, now, bytes));
+                }
+            }
+        }
+    }
+
+    /// Counts a publication of `flow` sent at `now`.
+    fn published(&mut self, now: u64, flow: u32) {
+        let st = self.flow_state(flow);
+        st.live.sent += 1;
+        st.tag = st.tag.wrapping_add(1);
+        st.poll_started = now;
+    }
+
+    /// The message `m` is lost: every flow it stands for counts it (a multicast message
+    /// stands for every copy whose route it still shares, `compiled::multicast`).
+    fn lose(&mut self, m: Message) {
+        let model = self.model;
+        match model.flows[m.flow as usize].multicast {
+            None => self.flow_state(m.flow).live.lost += 1,
+            Some((g, k)) => {
+                let mc = &model.multicast[g as usize];
+                for j in mc.carried(usize::from(k), usize::from(m.pos)) {
+                    self.flow_state(mc.copies[j]).live.lost += 1;
+                }
+            }
+        }
+    }
+
+    /// A device finished processing a multicast message: the copies whose subscriber it is
+    /// take it in, and it goes on once per distinct next link, carried by the lowest copy
+    /// that takes that link (`compiled::multicast`).
+    fn fan_out(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message, (g, k): (u32, u16)) {
+        let model = self.model;
+        let mc = &model.multicast[g as usize];
+        let (k, pos) = (usize::from(k), usize::from(m.pos));
+        for j in mc.carried(k, pos) {
+            let flow = mc.copies[j];
+            if mc.ends_at(j, pos) {
+                self.deliver(q, now, flow, m.stamp);
+            } else if mc.leads_onward(k, j, pos) {
+                self.send(q, now, Message { flow, ..m });
             }
         }
     }
@@ -192,12 +238,12 @@ impl Step<'_, '_> {
         ready: u64,
         asset: u32,
         service: u64,
-        flow: u32,
+        m: Message,
         event: Event,
     ) {
         let node = &mut *self.c.nodes[asset as usize];
         if node.queued >= QUEUE_BOUND {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m);
             self.queue_full(now, SaturatedQueue::Server { asset });
             return;
         }
@@ -209,15 +255,8 @@ impl Step<'_, '_> {
 
     /// The sender of a new message (the consumer's request, or the producer's publication at
     /// the end of its running scan) processes it, then sends it (`processed`).
-    fn originate(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    fn originate(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let (flow, back) = (m.flow, m.back);
         let model = self.model;
         let f = &model.flows[flow as usize];
         let (asset, at) = if back {
@@ -236,31 +275,18 @@ impl Step<'_, '_> {
         } else {
             now
         };
-        let event = Event::Processed {
-            flow,
-            pos: 0,
-            back,
-            bytes,
-            stamp,
-        };
-        self.enqueue(q, now, ready, asset, service, flow, event);
+        self.enqueue(q, now, ready, asset, service, m, Event::Processed(m));
     }
 
-    /// Transmits a message leaving route position `pos` onto the next link.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the fields of a message in flight"
-    )]
-    fn send(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    /// Transmits a message leaving its route position onto the next link.
+    fn send(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let Message {
+            flow,
+            pos,
+            back,
+            bytes,
+            ..
+        } = m;
         let f = &self.model.flows[flow as usize];
         let link_i = if back {
             f.links.len() - 1 - pos as usize
@@ -294,7 +320,7 @@ impl Step<'_, '_> {
         let lost = hl.loss > 0.0 && self.rng.random::<f64>() < hl.loss;
         let lq = &mut *self.c.links[hl.link as usize];
         if lq.queued[dir] >= QUEUE_BOUND {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m.next());
             let queue = SaturatedQueue::Link {
                 link: hl.link,
                 dir: dir as u8,
@@ -305,37 +331,24 @@ impl Step<'_, '_> {
         let start = now.max(lq.busy_until[dir]);
         lq.busy_until[dir] = start + ser;
         lq.queued[dir] += u32::from(!lost);
+        lq.sent[dir] += 1;
         if lost {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m.next());
             return;
         }
         let arrive = start + ser + hl.latency_ns + jitter;
-        q.schedule(
-            arrive,
-            Event::Hop {
-                flow,
-                pos: pos + 1,
-                back,
-                bytes,
-                stamp,
-            },
-        );
+        q.schedule(arrive, Event::Hop(m.next()));
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the fields of a message in flight"
-    )]
-    pub(crate) fn hop(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    /// A message reached the device at its route position: it joins the device's queue.
+    pub(crate) fn hop(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let Message {
+            flow,
+            pos,
+            back,
+            stamp,
+            ..
+        } = m;
         let f = &self.model.flows[flow as usize];
         // A hop event is always past the sender (pos >= 1): the asset reached is at the far
         // end of the link just crossed.
@@ -357,7 +370,7 @@ impl Step<'_, '_> {
         let last = pos as usize == n;
         let model = self.model;
         if !self.node_ref(asset).up {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m);
             return;
         }
         let at = if back { n - pos as usize } else { pos as usize };
@@ -365,14 +378,7 @@ impl Step<'_, '_> {
         if !last || back {
             // A network device forwards (or inspects) after its processing, and the consumer
             // takes in an answer or publication, each in the device's own FIFO queue.
-            let event = Event::Processed {
-                flow,
-                pos,
-                back,
-                bytes,
-                stamp,
-            };
-            self.enqueue(q, now, now, asset, service, flow, event);
+            self.enqueue(q, now, now, asset, service, m, Event::Processed(m));
             return;
         }
         // A request reached the producer: serve at the end of the controller's running
@@ -387,25 +393,15 @@ impl Step<'_, '_> {
             flow,
             tag: stamp as u32,
         };
-        self.enqueue(q, now, ready, asset, service, flow, event);
+        self.enqueue(q, now, ready, asset, service, m, event);
     }
 
     /// A device finished processing a message at route position `pos` (counted from the
     /// sender): it leaves the device's queue and moves on, or, at the consumer, is delivered.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the fields of a message in flight"
-    )]
-    pub(crate) fn processed(
-        &mut self,
-        q: &mut EventQueue<Event>,
-        now: u64,
-        flow: u32,
-        pos: u16,
-        back: bool,
-        stamp: u64,
-        bytes: u32,
-    ) {
+    pub(crate) fn processed(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let Message {
+            flow, pos, back, ..
+        } = m;
         let f = &self.model.flows[flow as usize];
         let n = f.links.len();
         let at = if back { n - pos as usize } else { pos as usize };
@@ -413,13 +409,24 @@ impl Step<'_, '_> {
         let node = self.node(asset);
         node.queued = node.queued.saturating_sub(1);
         if !node.up {
-            self.flow_state(flow).live.lost += 1;
+            self.lose(m);
+            return;
+        }
+        if let Some(copy) = f.multicast {
+            self.fan_out(q, now, m, copy);
             return;
         }
         if (pos as usize) < n {
-            self.send(q, now, flow, pos, back, stamp, bytes);
+            self.send(q, now, m);
             return;
         }
+        self.deliver(q, now, flow, m.stamp);
+    }
+
+    /// A response or publication of `flow` stamped `stamp` reached the consumer, which has
+    /// processed it: its latency is recorded, and a publication re-arms the watchdog.
+    fn deliver(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, stamp: u64) {
+        let f = &self.model.flows[flow as usize];
         let phase = self.phase();
         // A response or publication reached the consumer.
         let (deadline, kind, watchdog) = (f.deadline_ns, f.kind, f.watchdog_ns);
@@ -483,7 +490,7 @@ impl Step<'_, '_> {
             self.flow_state(flow).live.lost += 1;
             return;
         }
-        self.send(q, now, flow, 0, true, u64::from(tag), bytes);
+        self.send(q, now, Message::new(flow, true, u64::from(tag), bytes));
     }
 
     pub(crate) fn timeout(&mut self, q: &mut EventQueue<Event>, now: u64, flow: u32, tag: u32) {
@@ -511,7 +518,7 @@ impl Step<'_, '_> {
             let tag = st.tag;
             arm_timer(q, st, now + timeout_ns, Event::Timeout { flow, tag }, eager);
             let bytes = self.message_bytes(f, false);
-            self.originate(q, now, flow, false, u64::from(tag), bytes);
+            self.originate(q, now, Message::new(flow, false, u64::from(tag), bytes));
             return;
         }
         st.outstanding = false;

@@ -80,6 +80,9 @@ pub struct ExposureOutcome {
     pub detected_before_impact: bool,
     /// Exposed (vulnerability, asset) pair-time, ns (divide by a day for exposure-days).
     pub exposure_pair_ns: u128,
+    /// The exposed pairs over the run — the rate at which exposure-days accrue: (time, count
+    /// from then on), the first at t = 0, then one entry per change.
+    pub exposed_steps: Vec<(u64, u64)>,
     /// Impact cost of compromised targets.
     pub impact_cost: f64,
     /// Controllers the attacker stopped.
@@ -122,6 +125,9 @@ pub struct Outcome {
     /// Per-flow timing in the window after the plan's changes (empty statistics when the plan
     /// changed nothing or did not finish within the horizon).
     pub flows_after: Vec<FlowStats>,
+    /// Per link, messages put on the wire per direction (`[ends[0] → ends[1], back]`) in the
+    /// observation windows: one per multicast message however many subscribers it serves.
+    pub link_messages: Vec<[u64; 2]>,
     /// Operations.
     pub ops: OpsOutcome,
     /// Exposure.

@@ -168,6 +168,7 @@ fn outcome(trips: u32, downtime_h: u64, cost: f64, compromised_day: Option<u64>)
     Outcome {
         flows: Vec::new(),
         flows_after: Vec::new(),
+        link_messages: Vec::new(),
         ops: OpsOutcome {
             trips,
             downtime_ns: downtime_h * 3_600_000_000_000,

@@ -162,6 +162,8 @@ struct PlanState {
 struct RolloutState {
     rollbacks: MomentsState,
     hours_to_share: Vec<Vec<(u64, u64)>>,
+    #[serde(default)]
+    hours_to_exposure_share: Vec<Vec<(u64, u64)>>,
     days_to_close: Vec<Vec<(u64, u64)>>,
     pairs: u64,
     targets: Vec<Vec<u32>>,
@@ -172,6 +174,7 @@ impl RolloutState {
         let crate::rollout::RolloutAcc {
             rollbacks,
             hours_to_share,
+            hours_to_exposure_share,
             days_to_close,
             pairs,
             targets,
@@ -181,6 +184,7 @@ impl RolloutState {
         RolloutState {
             rollbacks: moments_state(rollbacks),
             hours_to_share: hours_to_share.iter().map(flat).collect(),
+            hours_to_exposure_share: hours_to_exposure_share.iter().map(flat).collect(),
             days_to_close: days_to_close.iter().map(flat).collect(),
             pairs: *pairs,
             targets: targets.clone(),
@@ -191,6 +195,7 @@ impl RolloutState {
         let RolloutState {
             rollbacks,
             hours_to_share,
+            hours_to_exposure_share,
             days_to_close,
             pairs,
             targets,
@@ -201,6 +206,7 @@ impl RolloutState {
         Ok(crate::rollout::RolloutAcc {
             rollbacks,
             hours_to_share: hours_to_share.into_iter().map(map).collect(),
+            hours_to_exposure_share: hours_to_exposure_share.into_iter().map(map).collect(),
             days_to_close: days_to_close.into_iter().map(map).collect(),
             pairs,
             targets,
@@ -208,7 +214,8 @@ impl RolloutState {
     }
 }
 
-/// `[n, sum, sumsq]`, the sums as decimal strings (128-bit).
+/// `[n, sum, sumsq]`, the sums as decimal strings (the sum 128-bit, the sum of squares up
+/// to 256-bit).
 #[derive(Serialize, Deserialize)]
 struct MomentsState(u64, String, String);
 

@@ -45,6 +45,10 @@ pub(super) fn glossary(summary: &Summary) -> Block {
             "Sum over vulnerable assets of the days each vulnerability stays open and reachable from an attacker's entry point, averaged over runs.",
         ),
         g(
+            "time to X% of exposure closed",
+            "Median over runs of the first time the plant's exposure — the (vulnerability, asset) pairs an attacker could attempt at that moment, the rate at which exposure-days accrue — has fallen by X% of its value at t = 0, by patches or controls; a pair nobody can reach counts for nothing.",
+        ),
+        g(
             "P(detected before impact)",
             "Among runs where the attacker gets a foothold, the share in which monitoring detects it before it reaches a target.",
         ),

@@ -38,8 +38,12 @@ pub struct FlowRaw {
     pub kind: FlowKindRaw,
     /// Protocol, e.g. `modbus_tcp`, `opc_ua`, `goose`, `mqtt`, `s7comm`.
     pub protocol: String,
-    /// The asset that uses the data: the poller, or the subscriber.
-    pub consumer: String,
+    /// The asset that uses the data: the poller, or the subscriber. A publish flow may name
+    /// several subscribers, e.g. `[ied-2, ied-3, ied-4]` (multicast GOOSE, sampled values): one
+    /// message leaves the publisher and is copied where the routes part; each subscriber's
+    /// copy is a flow of its own, `<id>/<subscriber>` (e.g. `gse-trip/ied-3`), with its own
+    /// latency, deadline and loss detection.
+    pub consumer: ConsumerRaw,
     /// The asset that produces the data: the polled server, or the publisher.
     pub producer: String,
     /// Period, e.g. `100ms`.
@@ -119,4 +123,51 @@ pub enum SizesRaw {
     Fixed,
     /// Exponential with the given sizes as means.
     Exponential,
+}
+
+/// A flow's consumer: one asset id, or for a publish flow a list of subscribers
+/// (`consumer: ied-2` or `consumer: [ied-2, ied-3]`).
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum ConsumerRaw {
+    /// One consumer.
+    One(String),
+    /// The subscribers of a multicast publication.
+    Many(Vec<String>),
+}
+
+impl ConsumerRaw {
+    /// The consumers as written, in order.
+    pub fn ids(&self) -> Vec<&str> {
+        match self {
+            ConsumerRaw::One(id) => vec![id.as_str()],
+            ConsumerRaw::Many(ids) => ids.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConsumerRaw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ConsumerRaw;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an asset id, or a list of asset ids (the subscribers)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ConsumerRaw, E> {
+                Ok(ConsumerRaw::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ConsumerRaw, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<String>()? {
+                    ids.push(id);
+                }
+                Ok(ConsumerRaw::Many(ids))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

@@ -3,6 +3,7 @@
 //! `routing`'s; their run-time behaviour is the simulation's.
 
 use super::Sections;
+use super::multicast;
 use crate::check::*;
 use crate::raw::*;
 use crate::source::{join_index, join_key};
@@ -22,25 +23,73 @@ pub(super) fn flows(
     let mut flow_paths = Vec::new();
     for (i, f) in &s.flows {
         let path = join_index("flows", *i);
-        flow_ids.define(ctx, &f.id, &path, "flow");
-        if let Some(flow) = flow(ctx, f, &path, asset_ids) {
-            flows.push(flow);
-            flow_paths.push(path);
+        match &f.consumer {
+            ConsumerRaw::One(consumer) => {
+                flow_ids.define(ctx, &f.id, &path, "flow");
+                let at = join_key(&path, "consumer");
+                if let Some(flow) = flow(ctx, f, &path, asset_ids, (consumer, &at)) {
+                    flows.push(flow);
+                    flow_paths.push(path);
+                }
+            }
+            ConsumerRaw::Many(subscribers) => {
+                let (copies, ok) = multicast::copies(ctx, f, &path, subscribers);
+                for (copy_id, _, _) in &copies {
+                    flow_ids.define(ctx, copy_id, &path, "flow");
+                }
+                multicast::name_the_copies(&mut flow_ids, f, &copies);
+                let Some(((_, first, first_at), rest)) = copies.split_first() else {
+                    continue;
+                };
+                // The shared fields are checked once, with the first subscriber.
+                let template = flow(ctx, f, &path, asset_ids, (first, first_at));
+                let others: Vec<_> = rest
+                    .iter()
+                    .map(|(_, sub, at)| asset_ids.resolve(ctx, sub, at, "asset"))
+                    .collect();
+                // The publication's copies go in together or not at all (what failed is
+                // reported): the first subscriber's copy carries the others' messages.
+                let (Some(template), true) = (template, ok) else {
+                    continue;
+                };
+                let consumers: Option<Vec<u32>> = std::iter::once(Some(template.consumer.0))
+                    .chain(others)
+                    .collect();
+                let Some(consumers) = consumers else {
+                    continue;
+                };
+                let lead = FlowIdx(flows.len() as u32);
+                for ((copy_id, _, _), c) in copies.iter().zip(consumers) {
+                    flows.push(Flow {
+                        id: copy_id.clone(),
+                        consumer: AssetIdx(c),
+                        multicast: Some(lead),
+                        ..template.clone()
+                    });
+                    flow_paths.push(path.clone());
+                }
+            }
         }
     }
     (flow_ids, flows, flow_paths)
 }
 
-/// One flow at `path`, or `None` when its consumer or producer is unknown (reported).
-fn flow(ctx: &mut Ctx, f: &FlowRaw, path: &str, asset_ids: &Ids) -> Option<Flow> {
-    let consumer = asset_ids.resolve(ctx, &f.consumer, &join_key(path, "consumer"), "asset");
+/// One flow at `path` whose consumer is `consumer` (written at `consumer_path`), or `None`
+/// when its consumer or producer is unknown (reported).
+fn flow(
+    ctx: &mut Ctx,
+    f: &FlowRaw,
+    path: &str,
+    asset_ids: &Ids,
+    (consumer_id, consumer_path): (&str, &str),
+) -> Option<Flow> {
+    let consumer = asset_ids.resolve(ctx, consumer_id, consumer_path, "asset");
     let producer = asset_ids.resolve(ctx, &f.producer, &join_key(path, "producer"), "asset");
-    if f.consumer == f.producer {
+    if consumer_id == f.producer {
         ctx.err_at(
             &join_key(path, "producer"),
             format!(
-                "a flow needs two different assets, got `{}` as both consumer and producer",
-                f.consumer
+                "a flow needs two different assets, got `{consumer_id}` as both consumer and producer"
             ),
         );
     }
@@ -146,6 +195,7 @@ fn flow(ctx: &mut Ctx, f: &FlowRaw, path: &str, asset_ids: &Ids) -> Option<Flow>
         exponential_sizes: f.sizes == Some(SizesRaw::Exponential),
         storm,
         deadline_p_max: f.deadline_p_max,
+        multicast: None,
     })
 }
 

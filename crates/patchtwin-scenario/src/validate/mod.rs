@@ -3,7 +3,8 @@
 //! recording every problem with its field path rather than stopping at the first.
 //!
 //! [`validate`] runs one step per section, in the order references need: `zones` (zones and
-//! conduits), `assets`, `links`, `flows` (then `routing`), `functions` (functions and process
+//! conduits), `assets`, `links`, `flows` (with `multicast`: a publication's subscribers; then
+//! `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
 //! points), `controls`, `windows` (maintenance windows), `plans` (with `when`, `crews`: a
@@ -31,6 +32,7 @@ mod dependencies;
 mod flows;
 mod functions;
 mod links;
+mod multicast;
 mod patches;
 mod plans;
 mod routing;

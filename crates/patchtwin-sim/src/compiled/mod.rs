@@ -5,6 +5,7 @@
 //! `patchtwin_model::Scenario`; it does no I/O and draws no random numbers.
 
 pub mod deps;
+pub mod multicast;
 pub mod reach;
 
 use patchtwin_model::dist::{Z_P95, gamma};
@@ -74,6 +75,9 @@ pub struct CompiledFlow {
     pub storm: Option<[u64; 4]>,
     /// Where along the route a control inspects this flow's messages (see [`inspections`]).
     pub inspections: Vec<Inspection>,
+    /// For a subscriber's copy of a multicast publication: the publication (an index into
+    /// `Compiled::multicast`) and the copy's place among its copies.
+    pub multicast: Option<(u32, u16)>,
 }
 
 /// A control's inspection of one flow: the device on the route (by its position counted from
@@ -236,6 +240,8 @@ pub struct Compiled {
     pub scenario: Arc<Scenario>,
     /// Flows in scenario order.
     pub flows: Vec<CompiledFlow>,
+    /// Multicast publications, in the order of their first copies.
+    pub multicast: Vec<multicast::Multicast>,
     /// For every asset, the flows whose route includes it (sorted).
     pub asset_flows: Vec<Vec<u32>>,
     /// Functions in dependency order (a function after every function it depends on).
@@ -319,8 +325,10 @@ impl Compiled {
                         st.every.map_or(0, Duration::as_nanos),
                     ]
                 }),
+                multicast: None,
             })
             .collect();
+        let (flows, multicast) = multicast::compile(&scenario, flows);
         let mut asset_flows = vec![Vec::new(); scenario.assets.len()];
         for (fi, r) in scenario.routes.iter().enumerate() {
             for a in &r.hops {
@@ -373,6 +381,7 @@ impl Compiled {
         Compiled {
             scenario,
             flows,
+            multicast,
             asset_flows,
             function_order,
             zone_assets,

@@ -44,6 +44,15 @@ impl Step<'_, '_> {
         }
     }
 
+    /// The work of `action` on `asset` ends at `end`: past the window the action started in,
+    /// it will count as overrun when the asset is back.
+    pub(crate) fn work_ends(&mut self, action: u16, asset: u32, end: u64) {
+        let run = &mut self.ops.actions[action as usize];
+        if run.window_end.is_some_and(|w| end > w) {
+            run.finishing.push((asset, end));
+        }
+    }
+
     /// Something on `flow`'s route stopped carrying it (an asset down, a conduit closed): the
     /// consumer will declare the flow failed after its detection delay, unless the route is
     /// whole again by then (the generation changes).
@@ -196,15 +205,19 @@ impl Step<'_, '_> {
         self.note(now, aid, "up", || {
             format!("{aid} is back up after {}", fmt_ns(now - since))
         });
-        // Window overrun: work on this asset that started in a window ends after it.
+        // Window overrun: work on this asset that started in a window ends after it (by the
+        // work's own end: `ActionRun::finishing`).
         let mut overran = 0;
         for run in &mut self.ops.actions {
-            if let Some(end) = run.window_end
-                && now > end
-                && run.queue.contains(&asset)
+            let Some(end) = run.window_end else { continue };
+            while let Some(i) = run
+                .finishing
+                .iter()
+                .position(|&(a, t)| a == asset && t <= now)
             {
-                run.overrun_ns = run.overrun_ns.max(now - end);
-                overran = overran.max(now - end);
+                let (_, t) = run.finishing.swap_remove(i);
+                run.overrun_ns = run.overrun_ns.max(t - end);
+                overran = overran.max(t - end);
             }
         }
         if overran > 0 {

@@ -491,6 +491,7 @@ impl Step<'_, '_> {
         }
         if own + rollback > 0 {
             self.take_down(q, now, asset, own + rollback);
+            self.work_ends(action, asset, now + own + rollback);
         }
         // Zone and system restarts take other assets down too, each for its own reboot time.
         let others: Vec<u32> = match p.restart {
@@ -511,6 +512,7 @@ impl Step<'_, '_> {
             };
             longest = longest.max(d);
             self.take_down(q, now, other, d);
+            self.work_ends(action, other, now + d);
         }
         self.evaluate(q, now);
         if work.crew.is_some() {

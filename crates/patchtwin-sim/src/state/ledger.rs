@@ -23,6 +23,10 @@ pub struct ActionRun {
     pub window_end: Option<u64>,
     /// Overrun so far (ns).
     pub overrun_ns: u64,
+    /// The action's work that ends after the window it started in closed: (asset, when the
+    /// work on it ends). Counted as overrun when the asset is back — by the work's end, so an
+    /// outage after the work (a fault, an attacker) is no overrun.
+    pub finishing: Vec<(u32, u64)>,
     /// Finished (or halted).
     pub done: bool,
     /// Deployments of a crew action started and not yet done (restart or rollback included).

@@ -79,6 +79,9 @@ pub struct LinkQueue {
     /// Messages per direction waiting for the transmitter or on the wire (bounded, see
     /// `saturation`).
     pub queued: [u32; 2],
+    /// Messages put on the wire per direction (lost ones included), both observation
+    /// windows together.
+    pub sent: [u64; 2],
 }
 
 /// A flow's run-time state.
