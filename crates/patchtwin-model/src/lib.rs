@@ -13,7 +13,8 @@
 //! effects of controls), `plan` (plans, actions, maintenance windows), `walk` (the one
 //! dependency walk: which assets and controllers a function or unit depends on) and `reach`
 //! (the one reach rule: where an attacker can attempt what, under the controls in force);
-//! `appetite` (the organisation's loss tolerance and materiality threshold).
+//! `appetite` (the organisation's loss tolerance and materiality threshold); `ssvc_note` (a
+//! coordinator's published SSVC decision points, CISA's CSAF note).
 
 pub mod appetite;
 pub mod consequence;
@@ -22,6 +23,7 @@ pub mod plan;
 pub mod plant;
 pub mod reach;
 pub mod security;
+pub mod ssvc_note;
 pub mod time;
 pub mod walk;
 
@@ -33,6 +35,7 @@ pub use plan::{
 };
 pub use plant::*;
 pub use security::*;
+pub use ssvc_note::{CoordinatorSsvc, NoteExploitation};
 pub use time::{Duration, SimTime};
 pub use walk::{DependencyLeaf, direct_functions};
 

@@ -8,9 +8,11 @@
 //!
 //! One module per concern: `tables` (the published tables), `reach` (SSVC's exposure is the
 //! simulated attacker's), `derivation` (the inputs on hand-made plants), `recommend` (the
-//! recommendation), with `summaries` (the hand-made summaries both of the last two read).
+//! recommendation), `note` (a coordinator's SSVC note beside the derived decision), with
+//! `summaries` (the hand-made summaries the last three read).
 
 mod derivation;
+mod note;
 mod reach;
 mod recommend;
 mod summaries;

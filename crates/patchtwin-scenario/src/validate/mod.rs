@@ -5,7 +5,7 @@
 //! [`validate`] runs one step per section, in the order references need: `zones` (zones and
 //! conduits), `assets`, `links`, `flows` (then `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
-//! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
+//! `ttc` and a coordinator's SSVC vector read by `ssvc_note`), `patches`, `threat` (before controls: remote-access restrictions name entry
 //! points), `controls`, `windows` (maintenance windows), `plans` (with `when` and
 //! `crews`: a plan's crews, k-of-n rules, and its actions' crew and retry), `data_loss`
 //! (data-loss consequences on flows) and `appetite` (the risk appetite). Each step
@@ -33,6 +33,7 @@ mod links;
 mod patches;
 mod plans;
 mod routing;
+mod ssvc_note;
 mod threat;
 mod ttc;
 mod vulnerabilities;
@@ -45,6 +46,7 @@ use controls::ControlRefs;
 use dependencies::Refs;
 use plans::PlanRefs;
 use routing::route_flows;
+pub use ssvc_note::parse as parse_ssvc_vector;
 pub use ttc::default_ttc;
 
 use crate::library::ModelLibrary;
