@@ -22,7 +22,8 @@
 //! The exchange formats: [`ssvc_v2`] writes SSVC v2 SelectionLists (`ssvc.json`), [`bod`]
 //! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
-//! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
+//! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions);
+//! [`exchange_files`] gives the report's line for each of those files in the set.
 //!
 //! [`appetite`] gives the loss exceedance curves and judges each plan against the scenario's
 //! risk appetite. [`rollout`] states each plan's rollbacks per run and its time to patch
@@ -40,6 +41,7 @@ mod contract;
 pub mod csv;
 pub mod deadline;
 pub mod document;
+pub mod exchange_files;
 pub mod format;
 pub mod html;
 pub mod markdown;
@@ -69,6 +71,17 @@ pub fn render_all(
     run: &patchtwin_mc::RunResult,
     scenario: &Scenario,
 ) -> Vec<(String, String)> {
+    render_all_with(summary, run, scenario, |_| Vec::new())
+}
+
+/// As [`render_all`], with more files made from the set before the report (`run --vex`'s
+/// documents, which carry the digest of the set's `summary.json`), so the report lists them.
+pub fn render_all_with(
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+    more: impl FnOnce(&[(String, String)]) -> Vec<(String, String)>,
+) -> Vec<(String, String)> {
     let charts = charts::all(summary, run, scenario);
     let mut summary_text = serde_json::to_string_pretty(summary).expect("summary serializes");
     summary_text.push('\n');
@@ -89,6 +102,8 @@ pub fn render_all(
             .iter()
             .map(|c| (format!("charts/{}", c.file), c.svg.clone())),
     );
+    let extra = more(&files);
+    files.extend(extra);
     let listed: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let doc = document::build(summary, scenario, &charts, &listed);
     files.push(("report.md".into(), markdown::render(&doc)));
@@ -130,9 +145,7 @@ pub fn write_all_with(
         plans: summary.plans.iter().map(|p| p.id.clone()).collect(),
         files: Vec::new(),
     };
-    let mut files = render_all(summary, run, scenario);
-    let extra = more(&files);
-    files.extend(extra);
+    let files = render_all_with(summary, run, scenario, more);
     output::write_set(out, &files, marker, force)
 }
 
