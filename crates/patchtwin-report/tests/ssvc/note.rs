@@ -82,5 +82,8 @@ fn without_a_note_there_is_no_comparison_and_no_subsection() {
     sum.ssvc = rows;
     let md =
         patchtwin_report::markdown::render(&patchtwin_report::document::build(&sum, &s, &[], &[]));
-    assert!(!md.contains("coordinator's SSVC note"), "{md}");
+    assert!(
+        !md.contains("What the coordinator's SSVC note says"),
+        "{md}"
+    );
 }
