@@ -97,7 +97,11 @@ enum Command {
     #[command(after_help = "Examples:
   patchtwin run scenarios/water-treatment.yaml --runs 500 --seed 7 --out out/water
   patchtwin run scenarios/ews-actively-exploited.yaml --plans defer,patch-now --out out/ews-two
-  patchtwin run scenarios/substation.yaml --target-ci 0.02 --out out/substation")]
+  patchtwin run scenarios/substation.yaml --target-ci 0.02 --out out/substation
+  patchtwin run scenarios/ews-actively-exploited.yaml --vex csaf --vex openvex --out out/ews-vex
+
+Every run writes ssvc.csv and ssvc.json (SSVC) and the BOD 26-04 deadlines in summary.json;
+--vex adds vex-PLAN.FORMAT.json. report.md lists them, one line each.")]
     Run {
         /// Scenario file (YAML or JSON).
         file: PathBuf,
@@ -453,7 +457,8 @@ struct RunOpts {
     part: Option<String>,
     /// Also write a VEX document of every plan in this format into the output set, as
     /// `vex-PLAN.FORMAT.json` (repeatable: `--vex csaf --vex openvex`). Each carries the
-    /// SHA-256 of the set's `summary.json`; see `patchtwin vex`.
+    /// SHA-256 of the set's `summary.json`; see `patchtwin vex`. report.md lists them with
+    /// `ssvc.csv` and `ssvc.json`, one line each.
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "part")]
     vex: Vec<vex::FormatArg>,
     /// Keep every completed chunk of replications as a part file in this folder while the

@@ -209,7 +209,7 @@ pub(crate) const SECURITY: &str = r#"vulnerabilities:
     affects:
       software:
         - {vendor: Norvik Automation, product: NX Panel Runtime, versions: ["16.0.2"]}
-    cvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H
+    cvss: CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N   # AT:P: only with remote web access enabled
     exploit_maturity: functional
     epss: 0.18
     service: https

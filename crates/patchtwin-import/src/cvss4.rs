@@ -2,10 +2,11 @@
 //!
 //! CISA's CSAF 2.0 ICS advisories give the CVSS v4 vector only inside a FIRST calculator URL
 //! (`…/calculator/4.0#CVSS:4.0/AV:N/…`); CSAF 2.1 has a `metrics[].content.cvss_v4` block.
-//! This module finds such vectors in text and checks their shape (prefix and the eleven base
-//! metrics, each once, with a value the specification allows). It does not score them: the
-//! scenario's `cvss` and the TTC defaults take v3, so the v4 vector is carried into the
-//! imported vulnerability's notes for the reader.
+//! This module finds such vectors in text and checks them (prefix and the eleven base metrics,
+//! each once, with a value the specification allows, then the `cvss` crate's parser, the one
+//! the scenario's validation uses). The importer writes the vector as the scenario's `cvss`,
+//! whose TTC defaults use its metrics; the v3 vector stays in the imported vulnerability's
+//! notes.
 
 /// The base metrics of CVSS 4.0 and their allowed values (FIRST CVSS v4.0 specification,
 /// §2 "Base Metrics").
@@ -68,11 +69,14 @@ pub fn check(vector: &str) -> Result<(), String> {
         .map(|(m, _)| *m)
         .filter(|m| !seen.contains(m))
         .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("base metric(s) {} missing", missing.join(", ")))
+    if !missing.is_empty() {
+        return Err(format!("base metric(s) {} missing", missing.join(", ")));
     }
+    vector
+        .trim()
+        .parse::<cvss::v4::Vector>()
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -100,5 +104,9 @@ mod tests {
         assert!(check("CVSS:4.0/AV:N/AV:N").unwrap_err().contains("twice"));
         assert!(check("CVSS:3.1/AV:N").is_err());
         assert!(check("CVSS:4.0/AVN").is_err());
+        // A threat metric with a value 4.0 does not define: the scenario would reject it.
+        assert!(
+            check("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:Q").is_err()
+        );
     }
 }

@@ -74,9 +74,15 @@ fn csaf_2_1_metrics_and_first_known_exploitation() {
         .iter()
         .find(|x| x.id == "CVE-2099-0021")
         .expect("imported");
-    assert_eq!(imported.cvss_base_score, Some(9.8));
+    // The scenario takes the 4.0 vector (FIRST's calculator scores it 9.3); v3 stays in the notes.
+    assert_eq!(imported.cvss_vector.as_deref(), Some(V4));
+    assert_eq!(imported.cvss_base_score, Some(9.3));
     assert_eq!(imported.exploit_maturity, ExploitMaturity::Active);
     assert!(yaml.contains(&format!("CVSS v4 vector {V4}")), "{yaml}");
+    assert!(
+        yaml.contains(&format!("CVSS v3 vector {V3}, base score 9.8")),
+        "{yaml}"
+    );
     assert!(
         yaml.contains("First known exploitation 2026-02-01"),
         "{yaml}"
@@ -107,6 +113,7 @@ fn csaf_2_0_v4_vector_from_a_calculator_url() {
         .find(|x| x.id == "CVE-2099-0020")
         .expect("imported");
     assert_ne!(imported.exploit_maturity, ExploitMaturity::Active);
+    assert_eq!(imported.cvss_vector.as_deref(), Some(V4));
     // A malformed v4 block does not win over the well-formed URL vector.
     let bad =
         json!([{"products": ["VL"], "content": {"cvss_v4": {"vectorString": "CVSS:4.0/AV:N"}}}]);

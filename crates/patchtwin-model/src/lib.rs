@@ -14,7 +14,8 @@
 //! dependency walk: which assets and controllers a function or unit depends on) and `reach`
 //! (the one reach rule: where an attacker can attempt what, under the controls in force),
 //! `out_of_service` (assets, conduits and entry points a plan takes out of service);
-//! `appetite` (the organisation's loss tolerance and materiality threshold).
+//! `appetite` (the organisation's loss tolerance and materiality threshold); `ssvc_note` (a
+//! coordinator's published SSVC decision points, CISA's CSAF note).
 
 pub mod appetite;
 pub mod consequence;
@@ -24,6 +25,7 @@ pub mod plan;
 pub mod plant;
 pub mod reach;
 pub mod security;
+pub mod ssvc_note;
 pub mod time;
 pub mod walk;
 
@@ -36,6 +38,7 @@ pub use plan::{
 };
 pub use plant::*;
 pub use security::*;
+pub use ssvc_note::{CoordinatorSsvc, NoteExploitation};
 pub use time::{Duration, SimTime};
 pub use walk::{DependencyLeaf, direct_functions};
 

@@ -58,7 +58,7 @@ pub struct Vulnerability {
     pub title: String,
     /// Assets that carry it (direct list and software matches, deduplicated, sorted).
     pub assets: Vec<AssetIdx>,
-    /// CVSS vector as written (v3.x), if given.
+    /// CVSS vector as written (v3.x or 4.0), if given.
     pub cvss_vector: Option<String>,
     /// CVSS base score, if a vector was given.
     pub cvss_base_score: Option<f64>,
@@ -81,6 +81,8 @@ pub struct Vulnerability {
     pub ttc_defaulted: bool,
     /// What the vendor offers (CSAF remediation categories), if known.
     pub remediation: Option<RemediationStatus>,
+    /// A coordinator's published SSVC decision points (CISA's CSAF note), if given.
+    pub coordinator_ssvc: Option<crate::CoordinatorSsvc>,
 }
 
 /// What the vendor offers against a vulnerability: the CSAF 2.0 remediation categories that

@@ -22,7 +22,8 @@
 //! The exchange formats: [`ssvc_v2`] writes SSVC v2 SelectionLists (`ssvc.json`), [`bod`]
 //! applies CISA BOD 26-04's remediation timelines per plan, [`vex`] exports CSAF 2.0 VEX,
 //! CycloneDX 1.6 VEX and OpenVEX 0.2.0 documents, and [`provenance`] stamps summary.json with
-//! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions).
+//! the run's inputs (tool, scenario digest, KEV, EPSS and advisory revisions);
+//! [`exchange_files`] gives the report's line for each of those files in the set.
 //!
 //! [`appetite`] gives the loss exceedance curves and judges each plan against the scenario's
 //! risk appetite; [`robustness`] is the report's section on a sensitivity analysis run with
@@ -42,6 +43,7 @@ mod contract;
 pub mod csv;
 pub mod deadline;
 pub mod document;
+pub mod exchange_files;
 pub mod format;
 pub mod html;
 pub mod markdown;
@@ -72,7 +74,18 @@ pub fn render_all(
     run: &patchtwin_mc::RunResult,
     scenario: &Scenario,
 ) -> Vec<(String, String)> {
-    render_all_robust(summary, run, scenario, None)
+    render_all_full(summary, run, scenario, None, |_| Vec::new())
+}
+
+/// As [`render_all`], with more files made from the set before the report (`run --vex`'s
+/// documents, which carry the digest of the set's `summary.json`), so the report lists them.
+pub fn render_all_with(
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+    more: impl FnOnce(&[(String, String)]) -> Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    render_all_full(summary, run, scenario, None, more)
 }
 
 /// As [`render_all`], with a sensitivity analysis of the same run when there is one: its
@@ -82,6 +95,18 @@ pub fn render_all_robust(
     run: &patchtwin_mc::RunResult,
     scenario: &Scenario,
     robustness: Option<&robustness::Robustness>,
+) -> Vec<(String, String)> {
+    render_all_full(summary, run, scenario, robustness, |_| Vec::new())
+}
+
+/// The whole set: [`render_all`] with an optional sensitivity analysis and `more` files made
+/// from the set before the report, so the report can list them.
+pub fn render_all_full(
+    summary: &Summary,
+    run: &patchtwin_mc::RunResult,
+    scenario: &Scenario,
+    robustness: Option<&robustness::Robustness>,
+    more: impl FnOnce(&[(String, String)]) -> Vec<(String, String)>,
 ) -> Vec<(String, String)> {
     let mut charts = charts::all(summary, run, scenario);
     charts.extend(robustness.map(charts::tornado_charts).unwrap_or_default());
@@ -104,6 +129,8 @@ pub fn render_all_robust(
             .iter()
             .map(|c| (format!("charts/{}", c.file), c.svg.clone())),
     );
+    let extra = more(&files);
+    files.extend(extra);
     let listed: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let mut doc = document::build(summary, scenario, &charts, &listed);
     if let Some(r) = robustness {
@@ -162,9 +189,7 @@ pub fn write_all_robust(
         plans: summary.plans.iter().map(|p| p.id.clone()).collect(),
         files: Vec::new(),
     };
-    let mut files = render_all_robust(summary, run, scenario, robustness);
-    let extra = more(&files);
-    files.extend(extra);
+    let files = render_all_full(summary, run, scenario, robustness, more);
     output::write_set(out, &files, marker, force)
 }
 

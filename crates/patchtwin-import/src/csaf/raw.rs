@@ -147,6 +147,8 @@ pub(super) struct Note {
     #[serde(default, deserialize_with = "null_default")]
     pub(super) category: String,
     #[serde(default, deserialize_with = "null_default")]
+    pub(super) title: String,
+    #[serde(default, deserialize_with = "null_default")]
     pub(super) text: String,
 }
 

@@ -103,14 +103,18 @@ pub struct Vulnerability {
     pub cvss_v3_score: Option<f64>,
     /// A vector that was given but rejected, and why.
     pub cvss_problem: Option<String>,
-    /// CVSS v4 vectors seen in reference URLs or notes (not used: the scenario takes v3).
+    /// CVSS v4 vectors seen in reference URLs or notes.
     pub cvss_v4_seen: Vec<String>,
     /// The CVSS v4 vector: from a CSAF 2.1 `metrics[].content.cvss_v4` block, else the first
-    /// well-formed one of `cvss_v4_seen` (a calculator URL); shape-checked by [`crate::cvss4`].
+    /// well-formed one of `cvss_v4_seen` (a calculator URL); checked by [`crate::cvss4`]. The
+    /// importer writes it as the scenario's `cvss` when present (else the v3 vector).
     pub cvss_v4: Option<String>,
     /// The earliest `first_known_exploitation_dates[].exploitation_date` (CSAF 2.1), as
     /// `YYYY-MM-DD`.
     pub first_known_exploitation: Option<String>,
+    /// A coordinator's SSVC decision points from a vulnerability note titled `SSVC` (CISA's
+    /// advisories), as SSVC's abbreviated vector, checked by the scenario's own reader.
+    pub ssvc: Option<String>,
     /// Remediations.
     pub remediations: Vec<Remediation>,
 }

@@ -1,5 +1,5 @@
 //! One CSAF vulnerability into a [`Vulnerability`]: its id, the affected products, the CVSS
-//! v3 and v4 vectors, the first known exploitation, the remediations (product groups
+//! v3 and v4 vectors, the first known exploitation, a coordinator's SSVC note, the remediations (product groups
 //! expanded) and the words that describe it (title, CWE, summary).
 
 use super::raw::{Reference, Vuln};
@@ -66,6 +66,7 @@ pub(super) fn read(v: Vuln, n: usize, cx: &Context, notes: &mut Vec<String>) -> 
                 format!("{} ({})", c.name.trim(), c.id.trim())
             }
         });
+    let ssvc = ssvc_note(&v, &vid, notes);
     let remediations = remediations(v, &vid, cx, notes);
     Vulnerability {
         id: vid,
@@ -80,7 +81,24 @@ pub(super) fn read(v: Vuln, n: usize, cx: &Context, notes: &mut Vec<String>) -> 
         cvss_v4_seen,
         cvss_v4,
         first_known_exploitation,
+        ssvc,
         remediations,
+    }
+}
+
+/// The coordinator's SSVC vector of a vulnerability note titled `SSVC` (CISA's advisories:
+/// category `details`, text `SSVCv2/E:N/A:N/T:P/2025-10-23T13:56:04Z/`), when it reads as
+/// one; a note that does not is left out and said in `notes`.
+fn ssvc_note(v: &Vuln, vid: &str, notes: &mut Vec<String>) -> Option<String> {
+    let n = v.notes.iter().find(|n| {
+        n.title.trim().eq_ignore_ascii_case("ssvc") || n.text.trim_start().starts_with("SSVCv2/")
+    })?;
+    match patchtwin_scenario::validate::parse_ssvc_vector(&n.text) {
+        Ok(parsed) => Some(parsed.vector),
+        Err(why) => {
+            notes.push(format!("{vid}: SSVC note left out: {why}"));
+            None
+        }
     }
 }
 

@@ -134,9 +134,7 @@ pub(super) fn add_vulnerabilities<'a>(
             pass.rep.notes.push(format!("{}: {p}", v.id));
         }
         for v4 in &v.cvss_v4_seen {
-            let line = format!(
-                "CVSS v4 vector in a reference (kept in the notes; scoring takes v3): {v4}"
-            );
+            let line = format!("CVSS v4 vector in a reference: {v4}");
             push_once(&mut pass.rep.notes, &mut pass.seen, "note", line);
         }
         for r in &v.remediations {
@@ -266,7 +264,8 @@ fn new_vulnerability(
     }
     value.insert("title".into(), json!(format!("{title} ({suffix})")));
     value.insert("affects".into(), json!({ "assets": ids }));
-    if let Some(c) = &v.cvss_v3 {
+    // The 4.0 vector when the advisory has one (the TTC defaults then use its metrics), else v3.
+    if let Some(c) = v.cvss_v4.as_ref().or(v.cvss_v3.as_ref()) {
         value.insert("cvss".into(), json!(c));
     }
     let mut notes = vec![format!("From {}, file {}.", pass.source, pass.named.file)];
@@ -279,6 +278,9 @@ fn new_vulnerability(
         .collect();
     notes.push(format!("Affected: {}.", matched.join(", ")));
     match (&v.cvss_v3, v.cvss_v3_score) {
+        (Some(c), Some(score)) if v.cvss_v4.is_some() => {
+            notes.push(format!("CVSS v3 vector {c}, base score {score:.1}."))
+        }
         (Some(_), Some(score)) => notes.push(format!("CVSS v3 base score {score:.1}.")),
         _ => notes.push(match &v.cvss_problem {
             Some(p) => format!("No CVSS: {p}."),
@@ -291,7 +293,13 @@ fn new_vulnerability(
     }
     if let Some(v4) = &v.cvss_v4 {
         notes.push(format!(
-            "CVSS v4 vector {v4} (cvss and the TTC defaults take v3)."
+            "CVSS v4 vector {v4}: written as cvss, the TTC defaults use its metrics."
+        ));
+    }
+    if let Some(ssvc) = &v.ssvc {
+        value.insert("ssvc".into(), json!(ssvc));
+        notes.push(format!(
+            "SSVC note of the advisory (the coordinator's decision points): {ssvc}"
         ));
     }
     if let Some(date) = &v.first_known_exploitation {

@@ -114,6 +114,10 @@ pub(super) fn glossary(summary: &Summary) -> Block {
         ),
         g("TTC", "Time to compromise (see above), in days."),
         g(
+            "default time to compromise",
+            "The mean time one exploit step takes when a vulnerability gives no `ttc`: 2 days if exploited (KEV, active, or a CVSS 4.0 E:A), 7 functional, 20 proof of concept, 60 unproven (lowered to 7 days at EPSS ≥ 0.5, 2 at ≥ 0.9), times its CVSS hurdles — v3: AC:H ×2, PR:L ×1.5, PR:H ×3, UI:R ×2; 4.0: AC:H ×2, AT:P ×2, PR:L ×1.5, PR:H ×3, UI:P ×2, UI:A ×3.",
+        ),
+        g(
             "pt (percentage points)",
             "The difference between two percentages: 30% against 20% is +10 pt (not +50%).",
         ),
@@ -145,6 +149,7 @@ pub(super) fn glossary(summary: &Summary) -> Block {
             g("system exposure", "How reachable the vulnerable asset is for an attacker under the plan: open, controlled (only past a control), or small."),
             g("automatable", "Whether an attacker can script the attack end to end, judged from the CVSS vector (network, low complexity, no privileges, no user interaction)."),
             g("human impact", "How bad a compromise would be for safety and for the plant's mission, from what an attacker holding the asset could go on to reach."),
+            g("coordinator's SSVC note", "The SSVC decision points an advisory's coordinator published (CISA's note: E exploitation, A automatable, T technical impact); shown with the deployer priority they give under each plan's simulated exposure and human impact."),
         ]);
     }
     Block::Glossary(terms)
@@ -194,5 +199,6 @@ pub(super) fn run_details(summary: &Summary, s: &Scenario, files: &[String]) -> 
         line.push(t("."));
         blocks.push(Block::Para(line));
     }
+    blocks.extend(crate::exchange_files::section(summary, files));
     blocks
 }

@@ -177,6 +177,7 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
     blocks.extend(operations_section(summary, s, charts));
     blocks.extend(timing_section(summary, charts));
     blocks.extend(ssvc_section(summary));
+    blocks.extend(crate::ssvc::note::section(summary, s));
     blocks.extend(crate::rollout::section(summary));
     blocks.extend(crate::remediation::section(summary, s));
     blocks.extend(crate::bod::section(summary));

@@ -76,12 +76,13 @@
 //! [ssvc]: https://certcc.github.io/SSVC/
 //!
 //! Submodules: `table` (CERT/CC's tables, typed), `inputs` (Exploitation, Automatable),
-//! `exposure` (System Exposure by the reach rule) and `impact` (Safety, Mission and Human
-//! Impact).
+//! `exposure` (System Exposure by the reach rule), `impact` (Safety, Mission and Human
+//! Impact) and [`note`] (a coordinator's SSVC note beside the derived decision).
 
 mod exposure;
 mod impact;
 mod inputs;
+pub mod note;
 mod table;
 
 use crate::format::{pct_ci, pct1, thousands};

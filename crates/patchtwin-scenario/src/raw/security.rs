@@ -96,7 +96,12 @@ pub struct VulnerabilityRaw {
     pub title: Option<String>,
     /// Affected assets.
     pub affects: AffectsRaw,
-    /// CVSS v3.x vector, e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`.
+    /// CVSS v3.x or 4.0 vector, e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H` or
+    /// `CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N`. Without a `ttc`, its
+    /// exploitability scales the default time to compromise: v3 AC:H ×2, PR:L ×1.5, PR:H ×3,
+    /// UI:R ×2; 4.0 AC:H ×2, AT:P ×2, PR:L ×1.5, PR:H ×3, UI:P ×2, UI:A ×3. A 4.0 vector's
+    /// threat metric E gives the exploit maturity when `exploit_maturity` is absent and the
+    /// vulnerability is not in KEV (E:A active, E:P proof_of_concept, E:U unproven).
     #[serde(default)]
     pub cvss: Option<String>,
     /// Public exploit maturity (default `unproven`, or `active` when `kev` is true).
@@ -123,6 +128,15 @@ pub struct VulnerabilityRaw {
     /// in the SSVC reasons. Example: `remediation: none_available`.
     #[serde(default)]
     pub remediation: Option<RemediationRaw>,
+    /// A coordinator's published SSVC decision points, in SSVC's abbreviated vector form: the
+    /// text of CISA's CSAF vulnerability note titled `SSVC`, which `patchtwin import` copies
+    /// here. E is Exploitation (N none, P public PoC, A active), A Automatable (N, Y), T
+    /// Technical Impact (P partial, T total), then the time assessed. The report shows it
+    /// beside the deployer decision patchtwin derives, and what that decision would be with the
+    /// coordinator's exploitation and automatable. Example:
+    /// `ssvc: SSVCv2/E:A/A:Y/T:T/2025-10-23T13:56:04Z/`.
+    #[serde(default)]
+    pub ssvc: Option<String>,
 }
 
 /// What the vendor offers against a vulnerability (CSAF remediation categories).

@@ -6,10 +6,11 @@
 //! conduits), `assets`, `links`, `flows` (with `multicast`: a publication's subscribers; then
 //! `routing`), `functions` (functions and process
 //! units, with `dependencies`), `vulnerabilities` (with the default time to compromise of
-//! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
-//! points), `controls`, `windows` (maintenance windows), `plans` (with `when`, `crews`: a
-//! plan's crews, k-of-n rules, and its actions' crew and retry, and `take_out`: the things a
-//! plan takes out of service, which become controls after the scenario's own), `data_loss`
+//! `ttc` and a coordinator's SSVC vector read by `ssvc_note`), `patches`, `threat` (before
+//! controls: remote-access restrictions name entry points), `controls`, `windows` (maintenance
+//! windows), `plans` (with `when`, `crews`: a plan's crews, k-of-n rules, and its actions'
+//! crew and retry, and `take_out`: the things a plan takes out of service, which become
+//! controls after the scenario's own), `data_loss`
 //! (data-loss consequences on flows) and `appetite` (the risk appetite). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
@@ -36,6 +37,7 @@ mod multicast;
 mod patches;
 mod plans;
 mod routing;
+mod ssvc_note;
 mod take_out;
 mod threat;
 mod ttc;
@@ -49,6 +51,7 @@ use controls::ControlRefs;
 use dependencies::Refs;
 use plans::PlanRefs;
 use routing::route_flows;
+pub use ssvc_note::parse as parse_ssvc_vector;
 pub use ttc::default_ttc;
 
 use crate::library::ModelLibrary;

@@ -1,5 +1,6 @@
 //! Default time to compromise of a vulnerability, from exploit maturity, KEV, EPSS and the
-//! CVSS v3 exploitability metrics, when the scenario does not give its own `ttc`.
+//! exploitability metrics of its CVSS v3.x or 4.0 vector, when the scenario does not give its
+//! own `ttc`.
 
 use patchtwin_model::time::unit;
 use patchtwin_model::*;
@@ -23,12 +24,55 @@ pub(super) fn cvss_ttc_factor(v: &cvss::v3::Vector) -> f64 {
     f
 }
 
+/// CVSS 4.0 exploitability as a multiplier on the time to compromise, the v3 rule carried over
+/// metric by metric: attack complexity high ×2 and attack requirements present ×2 (4.0 splits
+/// v3's high complexity into defeating a protection, AC, and conditions of the deployment such
+/// as a race, AT; both ×4), low privileges required ×1.5, high ×3, passive user interaction ×2
+/// (v3's "required"), active user interaction ×3 (a specific, conscious act of the user).
+/// `metric` gives the value a base metric has in the vector (`"H"`, `"P"`, …).
+pub(super) fn cvss4_ttc_factor(metric: impl Fn(&str) -> Option<String>) -> f64 {
+    let is = |m: &str, v: &str| metric(m).as_deref() == Some(v);
+    let mut f = 1.0;
+    if is("AC", "H") {
+        f *= 2.0;
+    }
+    if is("AT", "P") {
+        f *= 2.0;
+    }
+    if is("PR", "L") {
+        f *= 1.5;
+    } else if is("PR", "H") {
+        f *= 3.0;
+    }
+    if is("UI", "P") {
+        f *= 2.0;
+    } else if is("UI", "A") {
+        f *= 3.0;
+    }
+    f
+}
+
+/// The exploit maturity a CVSS 4.0 vector's threat metric E states: attacked (`E:A`) →
+/// active, proof of concept (`E:P`) → proof of concept, unreported (`E:U`) → unproven; none
+/// when E is absent or not defined (`E:X`). Used when the scenario gives no
+/// `exploit_maturity` and the vulnerability is not in KEV.
+pub(super) fn cvss4_maturity(metric: impl Fn(&str) -> Option<String>) -> Option<ExploitMaturity> {
+    match metric("E").as_deref() {
+        Some("A") => Some(ExploitMaturity::Active),
+        Some("P") => Some(ExploitMaturity::ProofOfConcept),
+        Some("U") => Some(ExploitMaturity::Unproven),
+        _ => None,
+    }
+}
+
 /// The default time to compromise of one exploit step (medium-capability attacker), when a
 /// vulnerability does not give its own `ttc`: exponential (memoryless effort, as in the
 /// attack-step distributions of MAL/securiCAD) with a mean set by exploit maturity —
 /// exploited in the wild (or KEV) 2 days, functional exploit 7 days, proof of concept
 /// 20 days, unproven 60 days — lowered to 7 days when EPSS ≥ 0.5 and to 2 days when
-/// EPSS ≥ 0.9, then scaled by CVSS exploitability (`cvss_ttc_factor`). The anchor is
+/// EPSS ≥ 0.9, then scaled by CVSS exploitability (`cvss_ttc_factor` for a v3.x vector,
+/// `cvss4_ttc_factor` for a 4.0 one, whose threat metric E also gives the maturity when the
+/// scenario does not: `cvss4_maturity`). The anchor is
 /// McQueen et al. (2006), "Time-to-Compromise Model for Cyber Risk Reduction Estimation",
 /// which puts a skilled attacker with a known exploit at about 5.8 days. These are defaults
 /// to review, not measurements; give `ttc` where you know better.

@@ -1,9 +1,9 @@
 //! The vulnerabilities: which assets each affects (named, or matched by software), its CVSS
-//! v3 vector, exploit maturity, KEV and EPSS, and its time to compromise (given, or the
+//! v3.x or 4.0 vector, exploit maturity, KEV and EPSS, and its time to compromise (given, or the
 //! default of `ttc`). How the attacker uses them is the simulation's.
 
 use super::Sections;
-use super::ttc::{cvss_ttc_factor, default_ttc};
+use super::ttc::{cvss_ttc_factor, cvss4_maturity, cvss4_ttc_factor, default_ttc};
 use crate::check::*;
 use crate::raw::*;
 use crate::source::{join_index, join_key};
@@ -50,7 +50,13 @@ fn vulnerability(
             format!("vulnerability `{}` affects no asset of this plant", v.id),
         );
     }
-    let (score, local_only, ttc_factor) = cvss_base(ctx, v.cvss.as_deref(), path);
+    let (score, local_only, ttc_factor, v4_maturity) = match v.cvss.as_deref() {
+        Some(vector) if vector.trim_start().starts_with("CVSS:4") => cvss4_base(ctx, vector, path),
+        vector => {
+            let (score, local_only, factor) = cvss_base(ctx, vector, path);
+            (score, local_only, factor, None)
+        }
+    };
     let epss = v
         .epss
         .map(|e| fraction(ctx, e, &join_key(path, "epss"), "`epss`", 1.0));
@@ -72,7 +78,7 @@ fn vulnerability(
         Some(MaturityRaw::Functional) => ExploitMaturity::Functional,
         Some(MaturityRaw::Active) => ExploitMaturity::Active,
         None if v.kev => ExploitMaturity::Active,
-        None => ExploitMaturity::Unproven,
+        None => v4_maturity.unwrap_or(ExploitMaturity::Unproven),
     };
     if v.kev && matches!(v.exploit_maturity, Some(m) if !matches!(m, MaturityRaw::Active)) {
         ctx.warn(
@@ -83,6 +89,10 @@ fn vulnerability(
             ),
         );
     }
+    let coordinator_ssvc = v
+        .ssvc
+        .as_deref()
+        .and_then(|t| super::ssvc_note::coordinator_ssvc(ctx, t, &join_key(path, "ssvc")));
     let ttc_defaulted = ttc.is_none();
     let ttc = ttc.unwrap_or_else(|| default_ttc(maturity, v.kev, epss, ttc_factor));
     Vulnerability {
@@ -104,6 +114,7 @@ fn vulnerability(
             RemediationRaw::FixPlanned => RemediationStatus::FixPlanned,
             RemediationRaw::VendorFix => RemediationStatus::VendorFix,
         }),
+        coordinator_ssvc,
     }
 }
 
@@ -155,6 +166,46 @@ fn cvss_base(ctx: &mut Ctx, vector: Option<&str>, path: &str) -> (Option<f64>, b
         None => (None, false),
     };
     (score, local_only, ttc_factor)
+}
+
+/// A CVSS 4.0 vector: its base score (CVSS-B, FIRST's 4.0 scoring), whether it needs local,
+/// adjacent or physical access, its exploitability factor on the time to compromise
+/// (`cvss4_ttc_factor`), and the exploit maturity its threat metric E states. A malformed or
+/// incomplete vector is reported and gives no score, factor 1 and no maturity.
+fn cvss4_base(
+    ctx: &mut Ctx,
+    vector: &str,
+    path: &str,
+) -> (Option<f64>, bool, f64, Option<ExploitMaturity>) {
+    match vector.trim().parse::<cvss::v4::Vector>() {
+        Ok(parsed) => {
+            // The crate keeps the metrics private; its normalized text names each once.
+            let text = parsed.to_string();
+            let metric = |name: &str| {
+                text.split('/').skip(1).find_map(|part| {
+                    let (k, val) = part.split_once(':')?;
+                    (k == name).then(|| val.to_string())
+                })
+            };
+            let local = matches!(metric("AV").as_deref(), Some("A" | "L" | "P"));
+            (
+                Some(parsed.score().value()),
+                local,
+                cvss4_ttc_factor(metric),
+                cvss4_maturity(metric),
+            )
+        }
+        Err(e) => {
+            ctx.err_help(
+                &join_key(path, "cvss"),
+                format!("invalid CVSS 4.0 vector `{vector}`: {e}"),
+                "expected all eleven base metrics, e.g. \
+                 `CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N`"
+                    .into(),
+            );
+            (None, false, 1.0, None)
+        }
+    }
 }
 
 /// The assets an `affects` (or a patch's `applies_to`) names: listed ids plus every asset whose

@@ -5,7 +5,7 @@
 //!
 //! The reach rule itself is `patchtwin_model::reach` (one definition, also SSVC's): the tables
 //! here are built from its functions and answer the same questions in a few loads; the tests
-//! below and `patchtwin-report`'s `tests/ssvc.rs` check them against it.
+//! below and `patchtwin-report`'s `tests/ssvc/reach.rs` check them against it.
 //!
 //! Source allowlists: the rule says a path is possible when its admitted share is positive;
 //! a run realises it once (`AttackState::source_admitted`). The questions the attacker asks
