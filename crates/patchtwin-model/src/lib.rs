@@ -13,11 +13,15 @@
 //! effects of controls), `plan` (plans, actions, maintenance windows), `walk` (the one
 //! dependency walk: which assets and controllers a function or unit depends on) and `reach`
 //! (the one reach rule: where an attacker can attempt what, under the controls in force);
-//! `appetite` (the organisation's loss tolerance and materiality threshold).
+//! `appetite` (the organisation's loss tolerance and materiality threshold); `acceptance`
+//! (the largest P(compromise) and P(trip) at which a plan is acceptable); `model_files` (the
+//! asset model files a scenario used, with their digests).
 
+pub mod acceptance;
 pub mod appetite;
 pub mod consequence;
 pub mod dist;
+pub mod model_files;
 pub mod plan;
 pub mod plant;
 pub mod reach;
@@ -25,8 +29,10 @@ pub mod security;
 pub mod time;
 pub mod walk;
 
+pub use acceptance::Acceptance;
 pub use appetite::RiskAppetite;
 pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
+pub use model_files::ModelFile;
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
 pub use plan::{
     Action, Crew, MaintenanceWindow, MaxDown, Plan, Retry, RetryAfter, Staging, When, Work,
@@ -77,6 +83,10 @@ pub struct Scenario {
     pub data_loss: Vec<DataLossGroup>,
     /// The organisation's risk appetite, when the scenario states one.
     pub risk_appetite: Option<RiskAppetite>,
+    /// When a plan is acceptable (the defaults when the scenario says nothing).
+    pub acceptance: Acceptance,
+    /// The asset model files the assets use, by model id, with their digests.
+    pub model_files: Vec<ModelFile>,
     /// For every flow, the assets a message crosses from consumer to producer, both ends
     /// included, and the links between them (`links.len() == hops.len() - 1`).
     pub routes: Vec<Route>,

@@ -332,6 +332,34 @@ fn loss_and_certainty(summary: &Summary, best: usize, cur: &str) -> Line {
     line
 }
 
+/// Which plans meet the acceptance thresholds, when some do (when none does, the report opens
+/// with "No plan is acceptable").
+fn acceptance_line(a: &crate::recommend::Acceptance, chosen: &str) -> Line {
+    let mut line = vec![t(format!(
+        "Acceptance thresholds ({}): ",
+        crate::recommend::thresholds_words(a)
+    ))];
+    let n = a.plans_meeting.len();
+    line.push(t(if n == 1 {
+        "one plan meets them, ".to_string()
+    } else {
+        format!("{n} plans meet them, ")
+    }));
+    for (k, id) in a.plans_meeting.iter().enumerate() {
+        if k > 0 {
+            line.push(t(", "));
+        }
+        line.push(code(id));
+    }
+    line.push(t(if a.plans_meeting.iter().any(|p| p == chosen) {
+        "; the recommended plan is among them."
+    } else {
+        "; the recommended plan is not among them: it wins on dual success and expected loss, \
+         but a plan that meets the thresholds may be preferred."
+    }));
+    line
+}
+
 pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64) -> Vec<Block> {
     let mut blocks = vec![heading(
         2,
@@ -343,7 +371,9 @@ pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64)
         return blocks;
     };
     let cur = &s.currency;
-    if let Some(none) = crate::recommend::no_plan_meets(summary, &summary.plans[best]) {
+    let accept = summary.recommendation.as_ref().map(|r| &r.acceptance);
+    if let Some(none) = accept.and_then(|a| crate::recommend::no_plan_meets(a, &summary.plans[best]))
+    {
         blocks.push(Block::Para(vec![
             strong("No plan is acceptable."),
             t(" "),
@@ -353,6 +383,9 @@ pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64)
     blocks.push(Block::Para(headline(summary, best, horizon_days, cur)));
     blocks.extend(trade_off(summary, best).map(Block::Para));
     blocks.push(Block::Para(loss_and_certainty(summary, best, cur)));
+    if let Some(a) = accept.filter(|a| !a.plans_meeting.is_empty()) {
+        blocks.push(Block::Para(acceptance_line(a, &summary.plans[best].id)));
+    }
     if let Some(r) = &summary.recommendation
         && !r.reasons.is_empty()
     {

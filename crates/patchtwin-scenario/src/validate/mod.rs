@@ -8,7 +8,8 @@
 //! `ttc`), `patches`, `threat` (before controls: remote-access restrictions name entry
 //! points), `controls`, `windows` (maintenance windows), `plans` (with `when` and
 //! `crews`: a plan's crews, k-of-n rules, and its actions' crew and retry), `data_loss`
-//! (data-loss consequences on flows) and `appetite` (the risk appetite). Each step
+//! (data-loss consequences on flows), `appetite` (the risk appetite) and `acceptance` (when a
+//! plan is acceptable). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -20,6 +21,7 @@
 //! - a dependency names exactly one of asset, flow, function, or `k` of `of`;
 //!   function-to-function dependencies must not form a cycle.
 
+mod acceptance;
 mod appetite;
 mod assets;
 mod conduit_flows;
@@ -89,6 +91,8 @@ pub struct Sections {
     pub threat: Option<ThreatRaw>,
     /// `risk_appetite`.
     pub risk_appetite: Option<RiskAppetiteRaw>,
+    /// `acceptance`.
+    pub acceptance: Option<AcceptanceRaw>,
     /// `plans`.
     pub plans: Vec<(usize, PlanRaw)>,
     /// `data_loss`.
@@ -174,6 +178,8 @@ pub fn validate(
 
     let data_loss = data_loss::data_loss(ctx, root, s, &flow_ids);
     let risk_appetite = appetite::risk_appetite(ctx, s.risk_appetite.as_ref());
+    let acceptance = acceptance::acceptance(ctx, s.acceptance.as_ref());
+    let model_files = lib.files_used(assets.iter().map(|a| a.model.as_str()));
 
     let name = s.name.clone().unwrap_or_default();
     if s.name.is_some() && name.trim().is_empty() {
@@ -204,6 +210,8 @@ pub fn validate(
         threat,
         plans,
         risk_appetite,
+        acceptance,
+        model_files,
         routes,
         data_loss,
     })
