@@ -104,17 +104,18 @@ pub fn acceptance(summary: &Summary, t: &Thresholds) -> Acceptance {
     }
 }
 
-/// "(P(compromise) at most 5% and P(process trip) at most 10% within the horizon, set by the
-/// scenario's `acceptance`, on the point estimates)": the thresholds and where they come from.
+/// "P(compromise) at most 5% and P(process trip) at most 10% within the horizon, as the
+/// scenario's acceptance section sets them, on the point estimates": the thresholds and where
+/// they come from.
 pub fn thresholds_words(a: &Acceptance) -> String {
     format!(
         "P(compromise) at most {} and P(process trip) at most {} within the horizon, {}, on the point estimates",
         pct_exact(a.max_p_compromise),
         pct_exact(a.max_p_trip),
         if a.source == "scenario" {
-            "set by the scenario's `acceptance`"
+            "as the scenario's acceptance section sets them"
         } else {
-            "the defaults (a scenario sets its own with `acceptance`)"
+            "the defaults, as the scenario sets none"
         }
     )
 }
@@ -645,7 +646,9 @@ fn ssvc_sentence(rows: &[SsvcRow], plan: &str, baseline: &str) -> Option<String>
         .collect();
     let worst = mine.iter().map(|r| r.decision).max()?;
     let tail = if worst >= Decision::OutOfCycle {
-        format!(" The highest, {worst}, is what SSVC still calls urgent once the plan is in place.")
+        format!(
+            " The most urgent of these, {worst}, is what SSVC still calls urgent once the plan is in place."
+        )
     } else {
         String::new()
     };
