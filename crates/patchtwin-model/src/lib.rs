@@ -32,8 +32,8 @@ pub mod walk;
 pub use acceptance::Acceptance;
 pub use appetite::RiskAppetite;
 pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
-pub use model_files::ModelFile;
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
+pub use model_files::ModelFile;
 pub use plan::{
     Action, Crew, MaintenanceWindow, MaxDown, Plan, Retry, RetryAfter, Staging, When, Work,
 };

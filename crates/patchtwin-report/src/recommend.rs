@@ -334,11 +334,7 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
 }
 
 /// [`recommend`] under the acceptance thresholds `t` (the scenario's `acceptance`).
-pub fn recommend_with(
-    summary: &Summary,
-    currency: &str,
-    t: &Thresholds,
-) -> Option<Recommendation> {
+pub fn recommend_with(summary: &Summary, currency: &str, t: &Thresholds) -> Option<Recommendation> {
     let plans = &summary.plans;
     let accept = acceptance(summary, t);
     let (chosen, runner, tie_broken) = pick(summary)?;

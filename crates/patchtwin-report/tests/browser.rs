@@ -272,7 +272,10 @@ fn report_fits_the_screen_and_the_page() {
 #[test]
 fn the_id_check_catches_an_id_wrapped_mid_word() {
     let Some(bin) = chromium() else {
-        assert!(!required(), "PATCHTWIN_REQUIRE_BROWSER=1 but no Chromium found");
+        assert!(
+            !required(),
+            "PATCHTWIN_REQUIRE_BROWSER=1 but no Chromium found"
+        );
         eprintln!("skipped: no Chromium on this machine");
         return;
     };

@@ -667,7 +667,11 @@ fn data_mark_ys(svg: &str) -> Vec<f64> {
     }
     for e in svg.split("<circle").skip(1) {
         let head = &e[..e.find('>').expect("tag end")];
-        ys.extend(attribute_values(head, "cy").first().and_then(|v| v.parse::<f64>().ok()));
+        ys.extend(
+            attribute_values(head, "cy")
+                .first()
+                .and_then(|v| v.parse::<f64>().ok()),
+        );
     }
     ys
 }
@@ -711,7 +715,10 @@ fn legends_are_outside_the_plot_area() {
             if t.starts_with("deadline ") && *y < lowest_data {
                 // The label over the deadline line: above every curve point.
                 let highest = data_mark_ys(&svg).into_iter().fold(f64::MAX, f64::min);
-                assert!(*y <= highest, "{name}: deadline label at y={y} on the data ({highest})");
+                assert!(
+                    *y <= highest,
+                    "{name}: deadline label at y={y} on the data ({highest})"
+                );
                 continue;
             }
             assert!(
@@ -721,7 +728,10 @@ fn legends_are_outside_the_plot_area() {
             checked += 1;
         }
         if name.starts_with("latency") {
-            assert_eq!(deadline_labels, 2, "{name}: the deadline in the legend and at its line");
+            assert_eq!(
+                deadline_labels, 2,
+                "{name}: the deadline in the legend and at its line"
+            );
         }
     }
     assert!(checked > 10, "only {checked} legend entries checked");
@@ -747,7 +757,10 @@ fn log_latency_axes_have_at_least_three_ticks() {
                 rows.entry(y.round() as i64).or_default().push((*x, v));
             }
         }
-        let mut ticks = rows.into_values().max_by_key(|r| r.len()).unwrap_or_default();
+        let mut ticks = rows
+            .into_values()
+            .max_by_key(|r| r.len())
+            .unwrap_or_default();
         ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
         assert!(ticks.len() >= 3, "{}: x ticks {ticks:?}", path.display());
         assert!(

@@ -76,14 +76,23 @@ fn acceptance_thresholds_decide_the_no_plan_meets_statement() {
         .into_iter()
         .find(|r| r.starts_with("No rehearsed plan meets"))
         .expect("the no-plan-meets reason");
-    assert!(none.contains("at most 2%") && none.contains("scenario's acceptance"), "{none}");
+    assert!(
+        none.contains("at most 2%") && none.contains("scenario's acceptance"),
+        "{none}"
+    );
     let md = std::fs::read_to_string(Path::new(&set).join("report.md")).expect("report.md");
-    assert!(md.contains("**No plan is acceptable.**"), "report.md lacks the statement");
+    assert!(
+        md.contains("**No plan is acceptable.**"),
+        "report.md lacks the statement"
+    );
 
     // The same plant without `acceptance`: the defaults, stated as such.
     let start = text.find("acceptance:\n").expect("the section");
     let end = start + text[start..].find("\n\n").expect("its end");
-    let plain = tmp.write("relay-default.yaml", format!("{}{}", &text[..start], &text[end + 2..]).as_bytes());
+    let plain = tmp.write(
+        "relay-default.yaml",
+        format!("{}{}", &text[..start], &text[end + 2..]).as_bytes(),
+    );
     let dflt = format!("{}/default", tmp.path().display());
     let d = run(&[
         "run",
@@ -99,7 +108,11 @@ fn acceptance_thresholds_decide_the_no_plan_meets_statement() {
     assert_eq!(a["source"], "default");
     assert_eq!(a["max_p_compromise"].as_f64(), Some(0.1));
     let loose = meeting(&d, 0.1, 0.1);
-    assert_eq!(loose, ["virtual-patch-now"], "the hand check of the plant's story");
+    assert_eq!(
+        loose,
+        ["virtual-patch-now"],
+        "the hand check of the plant's story"
+    );
     let listed: Vec<String> = a["plans_meeting"]
         .as_array()
         .unwrap()
@@ -107,7 +120,11 @@ fn acceptance_thresholds_decide_the_no_plan_meets_statement() {
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
     assert_eq!(listed, loose);
-    assert!(!reasons(&d).iter().any(|r| r.starts_with("No rehearsed plan meets")));
+    assert!(
+        !reasons(&d)
+            .iter()
+            .any(|r| r.starts_with("No rehearsed plan meets"))
+    );
     let md = std::fs::read_to_string(Path::new(&dflt).join("report.md")).expect("report.md");
     assert!(
         md.contains("Acceptance thresholds (P(compromise) at most 10% and P(process trip) at most 10% within the horizon, the defaults"),
@@ -125,10 +142,12 @@ fn model_file_digests_trace_the_models_used() {
     for e in std::fs::read_dir(root.join("models")).expect("models") {
         let p = e.expect("entry").path();
         if p.extension().is_some_and(|x| x == "yaml") {
-            std::fs::copy(&p, tmp.path().join("models").join(p.file_name().unwrap())).expect("copy");
+            std::fs::copy(&p, tmp.path().join("models").join(p.file_name().unwrap()))
+                .expect("copy");
         }
     }
-    let text = std::fs::read_to_string(root.join("scenarios/modbus-calibrated.yaml")).expect("plant");
+    let text =
+        std::fs::read_to_string(root.join("scenarios/modbus-calibrated.yaml")).expect("plant");
     let scenario = tmp.write("plant.yaml", text.as_bytes());
     // The models the assets name, read off the text: `model: NAME`.
     let used: BTreeSet<String> = text
@@ -144,23 +163,44 @@ fn model_file_digests_trace_the_models_used() {
     assert!(used.len() >= 3, "{used:?}");
     let digests = |tag: &str| {
         let out = format!("{}/{tag}", tmp.path().display());
-        let s = run(&["run", scenario.to_str().unwrap(), "--runs", "2", "--observe", "1s", "--out", &out]);
+        let s = run(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--runs",
+            "2",
+            "--observe",
+            "1s",
+            "--out",
+            &out,
+        ]);
         let md = std::fs::read_to_string(Path::new(&out).join("report.md")).expect("report.md");
-        let models = s["provenance"]["models"].as_array().expect("provenance.models").clone();
+        let models = s["provenance"]["models"]
+            .as_array()
+            .expect("provenance.models")
+            .clone();
         (models, md)
     };
     let sha = |name: &str| {
-        patchtwin_scenario::sha256_hex(&std::fs::read(tmp.path().join("models").join(format!("{name}.yaml"))).expect("model file"))
+        patchtwin_scenario::sha256_hex(
+            &std::fs::read(tmp.path().join("models").join(format!("{name}.yaml")))
+                .expect("model file"),
+        )
     };
     let (before, md) = digests("before");
-    let ids: BTreeSet<String> = before.iter().map(|m| m["model"].as_str().unwrap().to_string()).collect();
+    let ids: BTreeSet<String> = before
+        .iter()
+        .map(|m| m["model"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, used);
     for m in &before {
         let id = m["model"].as_str().unwrap();
         assert_eq!(m["sha256"].as_str().unwrap(), sha(id), "{id}");
         assert_eq!(m["file"], format!("models/{id}.yaml"));
         assert_eq!(m["origin"], "models directory");
-        assert!(md.contains(m["sha256"].as_str().unwrap()), "report.md lacks the digest of {id}");
+        assert!(
+            md.contains(m["sha256"].as_str().unwrap()),
+            "report.md lacks the digest of {id}"
+        );
     }
     let edited = used.iter().next().unwrap().clone();
     let path = tmp.path().join("models").join(format!("{edited}.yaml"));
@@ -200,25 +240,57 @@ fn a_plans_run_names_what_it_left_out_and_ranks_consistently() {
         "--out",
         &out,
     ]);
-    let left: Vec<&str> = s["plans_not_run"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert_eq!(left, ["patch-now", "controls-then-window", "patch-staged-now"]);
+    let left: Vec<&str> = s["plans_not_run"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        left,
+        ["patch-now", "controls-then-window", "patch-staged-now"]
+    );
     let md = std::fs::read_to_string(Path::new(&out).join("report.md")).expect("report.md");
     let header = md.split("## ").next().unwrap();
-    let not_rehearsed = md.lines().find(|l| l.starts_with("**Not rehearsed:**")).expect("header line");
+    let not_rehearsed = md
+        .lines()
+        .find(|l| l.starts_with("**Not rehearsed:**"))
+        .expect("header line");
     assert!(header.contains(not_rehearsed));
     for id in &left {
-        assert!(not_rehearsed.contains(&format!("`{id}`")), "{not_rehearsed}");
+        assert!(
+            not_rehearsed.contains(&format!("`{id}`")),
+            "{not_rehearsed}"
+        );
     }
     assert!(md.contains("Each of the 2 plans below was rehearsed"));
-    assert!(reasons(&s).iter().any(|r| r.contains("left out with --plans (patch-now, controls-then-window, patch-staged-now)")));
+    assert!(reasons(&s).iter().any(|r| {
+        r.contains("left out with --plans (patch-now, controls-then-window, patch-staged-now)")
+    }));
     let rec = s["recommendation"]["plan"].as_str().unwrap();
     let runner = s["recommendation"]["runner_up"].as_str().unwrap();
     let dual = |id: &str| {
-        s["plans"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap()["dual_success"]["mean"].as_f64().unwrap()
+        s["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap()["dual_success"]["mean"]
+            .as_f64()
+            .unwrap()
     };
-    let section = md.split("## Recommendation in plain words").nth(1).unwrap().split("\n## ").next().unwrap();
+    let section = md
+        .split("## Recommendation in plain words")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
     if section.contains("it has the highest chance of dual success") {
-        assert!(dual(rec) >= dual(runner), "called highest but {rec} < {runner}");
+        assert!(
+            dual(rec) >= dual(runner),
+            "called highest but {rec} < {runner}"
+        );
     }
     if let Some(k) = section.find("The runner-up is `") {
         let named = section[k + 18..].split('`').next().unwrap();
@@ -228,5 +300,8 @@ fn a_plans_run_names_what_it_left_out_and_ranks_consistently() {
         let named = section[k + 50..].split('`').next().unwrap();
         assert_eq!(named, runner);
     }
-    assert!(!md.contains("The highest, "), "an unexplained 'the highest'");
+    assert!(
+        !md.contains("The highest, "),
+        "an unexplained 'the highest'"
+    );
 }

@@ -79,10 +79,15 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
             swatch: legend::Swatch::Fill(WINDOW_FILL, WINDOW_OPACITY),
         });
     }
-    entries.extend(curves.iter().enumerate().map(|(j, (label, _))| legend::Entry {
-        label: label.clone(),
-        swatch: legend::Swatch::Line(plan_color(j)),
-    }));
+    entries.extend(
+        curves
+            .iter()
+            .enumerate()
+            .map(|(j, (label, _))| legend::Entry {
+                label: label.clone(),
+                swatch: legend::Swatch::Line(plan_color(j)),
+            }),
+    );
     let svg = render_with_legend(&title, &entries, |root| {
         let top = prob_axis_max(
             curves

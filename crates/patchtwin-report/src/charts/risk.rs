@@ -79,7 +79,12 @@ pub(super) fn exposure_vs_operations(summary: &Summary) -> Chart {
             .collect();
         let sizes: Vec<(i32, i32)> = texts
             .iter()
-            .map(|t| ((t.chars().count() as f64 * LABEL_CHAR_W).ceil() as i32, LABEL_H))
+            .map(|t| {
+                (
+                    (t.chars().count() as f64 * LABEL_CHAR_W).ceil() as i32,
+                    LABEL_H,
+                )
+            })
             .collect();
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         let boxes = place_labels(&centres, &sizes, (xr.start, yr.start, xr.end, yr.end));
@@ -152,11 +157,7 @@ pub(super) fn place_labels(
             (x, y, w, h)
         };
         let cost = |b: (i32, i32, i32, i32)| -> i64 {
-            markers
-                .iter()
-                .chain(&placed)
-                .map(|&m| overlap(b, m))
-                .sum()
+            markers.iter().chain(&placed).map(|&m| overlap(b, m)).sum()
         };
         let mut best: Option<((i32, i32, i32, i32), i64)> = None;
         'rings: for ring in 0..12 {
@@ -212,7 +213,10 @@ mod tests {
         for (k, (&c, &b)) in centres.iter().zip(&boxes).enumerate() {
             assert!(gap(c, b) <= 12.0, "label {k} {b:?} is {} px off", gap(c, b));
             for (m, &o) in centres.iter().enumerate() {
-                assert!(m == k || gap(o, b) > gap(c, b), "label {k} nearer point {m}");
+                assert!(
+                    m == k || gap(o, b) > gap(c, b),
+                    "label {k} nearer point {m}"
+                );
             }
             assert!(b.0 >= 60 && b.0 + b.2 <= 740 && b.1 >= 40 && b.1 + b.3 <= 390);
         }
@@ -228,13 +232,25 @@ mod tests {
         let boxes = place_labels(&centres, &sizes, (60, 40, 740, 390));
         for i in 0..boxes.len() {
             for j in 0..i {
-                assert!(!overlaps(boxes[i], boxes[j]), "{:?} and {:?}", boxes[i], boxes[j]);
+                assert!(
+                    !overlaps(boxes[i], boxes[j]),
+                    "{:?} and {:?}",
+                    boxes[i],
+                    boxes[j]
+                );
             }
             for &(x, y) in &centres {
                 let m = (x - MARKER_R, y - MARKER_R, 2 * MARKER_R, 2 * MARKER_R);
-                assert!(!overlaps(boxes[i], m), "label {i} covers the marker at {x},{y}");
+                assert!(
+                    !overlaps(boxes[i], m),
+                    "label {i} covers the marker at {x},{y}"
+                );
             }
-            assert!(gap(centres[i], boxes[i]) <= 60.0, "label {i} {:?}", boxes[i]);
+            assert!(
+                gap(centres[i], boxes[i]) <= 60.0,
+                "label {i} {:?}",
+                boxes[i]
+            );
         }
     }
 
@@ -243,7 +259,10 @@ mod tests {
     fn labels_stay_inside_the_plot() {
         let boxes = place_labels(&[(735, 45)], &[(150, 16)], (60, 40, 740, 390));
         let b = boxes[0];
-        assert!(b.0 >= 60 && b.0 + b.2 <= 740 && b.1 >= 40 && b.1 + b.3 <= 390, "{b:?}");
+        assert!(
+            b.0 >= 60 && b.0 + b.2 <= 740 && b.1 >= 40 && b.1 + b.3 <= 390,
+            "{b:?}"
+        );
         assert!(gap((735, 45), b) <= 12.0, "{b:?}");
     }
 }

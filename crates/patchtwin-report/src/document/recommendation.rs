@@ -128,7 +128,10 @@ fn headline(summary: &Summary, best: usize, horizon_days: f64, cur: &str) -> Lin
             .and_then(|r| r.runner_up.as_deref())
             .is_none_or(|r| r == l.id);
         if !crate::deadline::meets_targets(l) && crate::deadline::meets_targets(p) {
-            line.push(t(format!(" Its chance of {dual_def} is {}; ", dual_words(p))));
+            line.push(t(format!(
+                " Its chance of {dual_def} is {}; ",
+                dual_words(p)
+            )));
             line.push(code(&l.id));
             line.push(t(format!(
                 " has the higher point estimate, {}, but clearly misses a flow's deadline target \
@@ -409,7 +412,8 @@ pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64)
     };
     let cur = &s.currency;
     let accept = summary.recommendation.as_ref().map(|r| &r.acceptance);
-    if let Some(none) = accept.and_then(|a| crate::recommend::no_plan_meets(a, &summary.plans[best]))
+    if let Some(none) =
+        accept.and_then(|a| crate::recommend::no_plan_meets(a, &summary.plans[best]))
     {
         blocks.push(Block::Para(vec![
             strong("No plan is acceptable."),
