@@ -171,13 +171,13 @@ fn headline(summary: &Summary, best: usize, horizon_days: f64, cur: &str) -> Lin
                 )
             } else {
                 format!(
-                    "expected loss {} against {}",
+                    "its expected loss is {} against {}",
                     money(pl, cur),
                     money(ll, cur)
                 )
             };
             line.push(t(format!(
-                ", which has the highest point estimate, {} ({why}); {cost}.",
+                ", which has the highest point estimate, {} ({why}), and {cost}.",
                 pct(l.dual_success.mean)
             )));
         }
