@@ -8,6 +8,8 @@
 //! - `schema_acceptance`: that schema accepts every shipped scenario;
 //! - `golden`: the shipped scenarios' results and a few traces at a fixed seed equal the
 //!   committed `tests/golden/` files (re-bless on purpose, with the reason in the commit);
+//! - `decision_inputs`: the scenario's acceptance thresholds, the model-file digests in the
+//!   provenance, and the wording of a `--plans` run;
 //! - `hostile_input`: binary junk, alias bombs, deep nesting, huge numbers, huge files,
 //!   directories and missing files end quickly with exit code 2 and a clean message;
 //! - `outputs`: what patchtwin guarantees about files — atomic output sets under SIGKILL and
@@ -46,6 +48,9 @@ mod commands;
 
 #[path = "cli/golden.rs"]
 mod golden;
+
+#[path = "cli/decision_inputs.rs"]
+mod decision_inputs;
 
 #[path = "cli/sensitivity.rs"]
 mod sensitivity;

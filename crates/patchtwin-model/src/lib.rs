@@ -15,11 +15,15 @@
 //! (the one reach rule: where an attacker can attempt what, under the controls in force),
 //! `out_of_service` (assets, conduits and entry points a plan takes out of service);
 //! `appetite` (the organisation's loss tolerance and materiality threshold); `ssvc_note` (a
-//! coordinator's published SSVC decision points, CISA's CSAF note).
+//! coordinator's published SSVC decision points, CISA's CSAF note); `acceptance` (the largest
+//! P(compromise) and P(trip) at which a plan is acceptable); `model_files` (the asset model
+//! files a scenario used, with their digests).
 
+pub mod acceptance;
 pub mod appetite;
 pub mod consequence;
 pub mod dist;
+pub mod model_files;
 pub mod out_of_service;
 pub mod plan;
 pub mod plant;
@@ -29,9 +33,11 @@ pub mod ssvc_note;
 pub mod time;
 pub mod walk;
 
+pub use acceptance::Acceptance;
 pub use appetite::RiskAppetite;
 pub use consequence::{DataLossGroup, RecoveryEffect, RecoveryKind};
 pub use dist::{Dist, DistError, DistSpec, DurationDist, Probability};
+pub use model_files::ModelFile;
 pub use out_of_service::ServiceItem;
 pub use plan::{
     Action, Crew, MaintenanceWindow, MaxDown, Plan, Retry, RetryAfter, Staging, When, Work,
@@ -83,6 +89,10 @@ pub struct Scenario {
     pub data_loss: Vec<DataLossGroup>,
     /// The organisation's risk appetite, when the scenario states one.
     pub risk_appetite: Option<RiskAppetite>,
+    /// When a plan is acceptable (the defaults when the scenario says nothing).
+    pub acceptance: Acceptance,
+    /// The asset model files the assets use, by model id, with their digests.
+    pub model_files: Vec<ModelFile>,
     /// For every flow, the assets a message crosses from consumer to producer, both ends
     /// included, and the links between them (`links.len() == hops.len() - 1`).
     pub routes: Vec<Route>,

@@ -591,13 +591,14 @@ pub fn summary(
         engine,
         ssvc: ssvc::derive(s, &plans),
         bod_26_04: bod::derive(s, &plans),
-        provenance: provenance::Provenance::new(sha256, settings_seed, settings_runs, Vec::new()),
+        provenance: provenance::Provenance::new(sha256, settings_seed, settings_runs, Vec::new())
+            .with_models(s),
         plans,
         comparisons: run.comparisons.iter().map(comparison).collect(),
         pairwise: run.pairwise.iter().map(pair_difference).collect(),
         recommendation: None,
         loss_exceedance: crate::appetite::derive(s, run),
     };
-    summary.recommendation = recommend::recommend(&summary, &s.currency);
+    summary.recommendation = recommend::recommend_with(&summary, &s.currency, &s.acceptance);
     summary
 }

@@ -1,6 +1,8 @@
 //! The provenance stamp: what a run's decisions rest on, so they can be traced to their inputs
-//! months later — tool version, scenario digest, seed and runs, and the imported sources (KEV
-//! catalog version, EPSS model version and score date, every CSAF advisory's id and revision).
+//! months later — tool version, scenario digest, seed and runs, the digest of every asset model
+//! file the scenario's assets use (built in or from a `models/` folder), and the imported
+//! sources (KEV catalog version, EPSS model version and score date, every CSAF advisory's id
+//! and revision).
 //!
 //! The sources are read back from the scenario's leading comment block, where
 //! `patchtwin import` writes one `patchtwin-provenance:` line per source (see
@@ -53,6 +55,33 @@ pub struct Provenance {
     pub epss_score_date: Option<String>,
     /// Every imported source, sorted (empty: the scenario records none).
     pub sources: Vec<Source>,
+    /// Every asset model file the scenario's assets use, by model id.
+    pub models: Vec<ModelDigest>,
+}
+
+/// One asset model file a run used, and its digest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ModelDigest {
+    /// Model id, as assets name it.
+    pub model: String,
+    /// File name under its models folder, e.g. `models/fast-plc.yaml`.
+    pub file: String,
+    /// `built-in` (compiled into patchtwin) or `models directory` (a `models/` folder beside
+    /// the scenario or one level up).
+    pub origin: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+impl From<&patchtwin_model::ModelFile> for ModelDigest {
+    fn from(m: &patchtwin_model::ModelFile) -> Self {
+        ModelDigest {
+            model: m.model.clone(),
+            file: m.file.clone(),
+            origin: m.origin.clone(),
+            sha256: m.sha256.clone(),
+        }
+    }
 }
 
 impl Provenance {
@@ -71,7 +100,14 @@ impl Provenance {
             epss_model_version: epss.clone().and_then(|e| some(e.version)),
             epss_score_date: epss.and_then(|e| some(e.date)),
             sources,
+            models: Vec::new(),
         }
+    }
+
+    /// The stamp with the digests of the asset model files `s` uses.
+    pub fn with_models(mut self, s: &patchtwin_model::Scenario) -> Self {
+        self.models = s.model_files.iter().map(ModelDigest::from).collect();
+        self
     }
 
     /// The date the inputs speak for, as an RFC 3339 instant: midnight UTC of the newest
@@ -140,12 +176,14 @@ impl Provenance {
 /// Records the sources of `scenario_text` (the text `summary` was run from) in its stamp.
 pub fn stamp_sources(summary: &mut crate::Summary, scenario_text: &str) {
     let p = &summary.provenance;
+    let models = p.models.clone();
     summary.provenance = Provenance::new(
         &p.scenario_sha256,
         p.seed,
         p.runs,
         parse_sources(scenario_text),
     );
+    summary.provenance.models = models;
 }
 
 /// The provenance line for one source: `patchtwin-provenance:KIND;id=…;version=…;date=…`,
@@ -241,6 +279,18 @@ pub fn now_rfc3339() -> String {
 pub(crate) fn bullets(p: &Provenance) -> Vec<crate::document::Line> {
     use crate::document::Span;
     let mut out = vec![vec![Span::Text(format!("provenance: {}", p.text()))]];
+    if !p.models.is_empty() {
+        let mut line = vec![Span::Text("asset model files (SHA-256): ".into())];
+        for (k, m) in p.models.iter().enumerate() {
+            if k > 0 {
+                line.push(Span::Text("; ".into()));
+            }
+            line.push(Span::Code(m.file.clone()));
+            line.push(Span::Text(format!(" ({}) ", m.origin)));
+            line.push(Span::Code(m.sha256.clone()));
+        }
+        out.push(line);
+    }
     if p.sources.is_empty() {
         out.push(vec![Span::Text(
             "the scenario records no imported sources (no `patchtwin-provenance:` lines): KEV \

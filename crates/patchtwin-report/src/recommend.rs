@@ -19,10 +19,11 @@
 //!    Remaining ties go to the higher P(dual success), then to the earlier plan.
 //! 3. The runner-up is the best of the other plans by P(dual success).
 //! 4. Acceptable or only the least bad: a plan meets the acceptance thresholds when its point
-//!    estimates of P(compromise) and P(process trip) within the horizon are both at most
-//!    [`ACCEPT_MAX_P_COMPROMISE`] and [`ACCEPT_MAX_P_TRIP`] (10% each; the scenario format has
-//!    no field for them yet). When no rehearsed plan meets them, the first reason says so
-//!    plainly: the pick is then the least bad of what was rehearsed, not an acceptable plan.
+//!    estimates of P(compromise) and P(process trip) within the horizon are both at most the
+//!    scenario's `acceptance` (`max_p_compromise`, `max_p_trip`; by default
+//!    [`ACCEPT_MAX_P_COMPROMISE`] and [`ACCEPT_MAX_P_TRIP`], 10% each). When no rehearsed plan
+//!    meets them, a reason says so plainly, with the thresholds and whether they are the
+//!    defaults: the pick is then the least bad of what was rehearsed, not an acceptable plan.
 //! 5. Plans of the scenario left out with `--plans` (the summary's `plans_not_run`) are named
 //!    in a reason: the rule ranks only what was rehearsed.
 //!
@@ -50,9 +51,12 @@ use serde::Serialize;
 use std::cmp::Ordering;
 
 /// Default acceptance threshold on P(compromise) within the horizon (point estimate).
-pub const ACCEPT_MAX_P_COMPROMISE: f64 = 0.10;
+pub const ACCEPT_MAX_P_COMPROMISE: f64 = patchtwin_model::acceptance::DEFAULT_MAX_P_COMPROMISE;
 /// Default acceptance threshold on P(process trip) within the horizon (point estimate).
-pub const ACCEPT_MAX_P_TRIP: f64 = 0.10;
+pub const ACCEPT_MAX_P_TRIP: f64 = patchtwin_model::acceptance::DEFAULT_MAX_P_TRIP;
+
+/// The thresholds a scenario sets (`acceptance`), or the defaults.
+pub use patchtwin_model::Acceptance as Thresholds;
 
 /// Which rehearsed plans meet the acceptance thresholds.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -61,6 +65,9 @@ pub struct Acceptance {
     pub max_p_compromise: f64,
     /// Largest acceptable P(process trip) within the horizon.
     pub max_p_trip: f64,
+    /// `scenario` when the scenario's `acceptance` set a threshold, `default` when both are
+    /// the defaults (10% each).
+    pub source: String,
     /// Rehearsed plans whose point estimates meet both, in summary order (empty: none does).
     pub plans_meeting: Vec<String>,
 }
@@ -78,36 +85,50 @@ pub struct Recommendation {
     pub acceptance: Acceptance,
 }
 
-/// Whether plan `p` meets the acceptance thresholds.
-pub fn meets_thresholds(p: &PlanSummary) -> bool {
-    p.exposure.p_compromise.mean <= ACCEPT_MAX_P_COMPROMISE
-        && p.operations.p_trip.mean <= ACCEPT_MAX_P_TRIP
+/// Whether plan `p` meets the acceptance thresholds `t`.
+pub fn meets_thresholds(p: &PlanSummary, t: &Thresholds) -> bool {
+    p.exposure.p_compromise.mean <= t.max_p_compromise && p.operations.p_trip.mean <= t.max_p_trip
 }
 
-/// The acceptance block of `summary`.
-pub fn acceptance(summary: &Summary) -> Acceptance {
+/// The acceptance block of `summary` under thresholds `t`.
+pub fn acceptance(summary: &Summary, t: &Thresholds) -> Acceptance {
     Acceptance {
-        max_p_compromise: ACCEPT_MAX_P_COMPROMISE,
-        max_p_trip: ACCEPT_MAX_P_TRIP,
+        max_p_compromise: t.max_p_compromise,
+        max_p_trip: t.max_p_trip,
+        source: if t.defaults { "default" } else { "scenario" }.into(),
         plans_meeting: summary
             .plans
             .iter()
-            .filter(|p| meets_thresholds(p))
+            .filter(|p| meets_thresholds(p, t))
             .map(|p| p.id.clone())
             .collect(),
     }
 }
 
+/// "P(compromise) at most 5% and P(process trip) at most 10% within the horizon, as the
+/// scenario's acceptance section sets them, on the point estimates": the thresholds and where
+/// they come from.
+pub fn thresholds_words(a: &Acceptance) -> String {
+    format!(
+        "P(compromise) at most {} and P(process trip) at most {} within the horizon, {}, on the point estimates",
+        pct_exact(a.max_p_compromise),
+        pct_exact(a.max_p_trip),
+        if a.source == "scenario" {
+            "as the scenario's acceptance section sets them"
+        } else {
+            "the defaults, as the scenario sets none"
+        }
+    )
+}
+
 /// The sentence that says no rehearsed plan is acceptable, when that is so.
-pub fn no_plan_meets(summary: &Summary, chosen: &PlanSummary) -> Option<String> {
-    let a = acceptance(summary);
+pub fn no_plan_meets(a: &Acceptance, chosen: &PlanSummary) -> Option<String> {
     if !a.plans_meeting.is_empty() {
         return None;
     }
     Some(format!(
-        "No rehearsed plan meets the acceptance thresholds (P(compromise) at most {} and P(process trip) at most {} within the horizon; defaults, on the point estimates): {} still leaves P(compromise) {} and P(process trip) {}. It is the least bad of the plans rehearsed, not an acceptable one.",
-        pct_exact(a.max_p_compromise),
-        pct_exact(a.max_p_trip),
+        "No rehearsed plan meets the acceptance thresholds ({}): {} still leaves P(compromise) {} and P(process trip) {}. It is the least bad of the plans rehearsed, not an acceptable one.",
+        thresholds_words(a),
         chosen.id,
         pct_ci(&chosen.exposure.p_compromise),
         pct_ci(&chosen.operations.p_trip)
@@ -306,10 +327,17 @@ fn change(what: &str, e: &Est) -> String {
     }
 }
 
-/// The recommendation for `summary` (its plans, comparisons and SSVC rows); `currency` names
-/// the scenario's currency. `None` when no plan was rehearsed.
+/// The recommendation for `summary` (its plans, comparisons and SSVC rows) under the default
+/// acceptance thresholds; `currency` names the scenario's currency. `None` when no plan was
+/// rehearsed.
 pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
+    recommend_with(summary, currency, &Thresholds::default())
+}
+
+/// [`recommend`] under the acceptance thresholds `t` (the scenario's `acceptance`).
+pub fn recommend_with(summary: &Summary, currency: &str, t: &Thresholds) -> Option<Recommendation> {
     let plans = &summary.plans;
+    let accept = acceptance(summary, t);
     let (chosen, runner, tie_broken) = pick(summary)?;
     let p = &plans[chosen];
     let baseline = summary
@@ -355,7 +383,7 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
     }
 
     // 1b. Whether any plan is acceptable at all, and what was not rehearsed.
-    reasons.extend(no_plan_meets(summary, p));
+    reasons.extend(no_plan_meets(&accept, p));
     reasons.extend(crate::deadline::sentence(summary, p));
     reasons.extend(not_run_sentence(summary));
 
@@ -443,7 +471,7 @@ pub fn recommend(summary: &Summary, currency: &str) -> Option<Recommendation> {
         plan: p.id.clone(),
         reasons,
         runner_up: runner.map(|r| plans[r].id.clone()),
-        acceptance: acceptance(summary),
+        acceptance: accept,
     })
 }
 
@@ -615,7 +643,9 @@ fn ssvc_sentence(rows: &[SsvcRow], plan: &str, baseline: &str) -> Option<String>
         .collect();
     let worst = mine.iter().map(|r| r.decision).max()?;
     let tail = if worst >= Decision::OutOfCycle {
-        format!(" The highest, {worst}, is what SSVC still calls urgent once the plan is in place.")
+        format!(
+            " The most urgent of these, {worst}, is what SSVC still calls urgent once the plan is in place."
+        )
     } else {
         String::new()
     };

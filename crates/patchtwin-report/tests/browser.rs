@@ -2,8 +2,11 @@
 //! Chromium at 1400 px and 800 px and printed to PDF.
 //!
 //! Checks, with the page's own DOM (a checking script is appended to a copy of the report and
-//! its findings are read back with `--dump-dom`): no table is wider than its container, and
-//! every column header lies inside the viewport with a non-zero size. With the PDF
+//! its findings are read back with `--dump-dom`): no table is wider than its container,
+//! every column header lies inside the viewport with a non-zero size, and no id in a table
+//! (a plan, asset, flow or vulnerability id, a code span) is wrapped inside a word — its text
+//! occupies one line box (`getClientRects().length == 1`); a second test shows that check
+//! failing on a copy whose ids may break. With the PDF
 //! (`pdftotext`): every word of every column header is in the printed text, so no column was
 //! cut off the page. Screenshots and PDFs are kept under `target/browser/` for a person to look
 //! at.
@@ -80,6 +83,14 @@ const CHECK_SCRIPT: &str = r#"<script>
       lines.push('HIDDEN header "' + h.textContent + '" at ' + r.left + '..' + r.right + ' of ' + vw);
     }
   });
+  // An id (plan, asset, flow, vulnerability: a code span in a cell) on more than one line
+  // was wrapped inside a word.
+  var ids = document.querySelectorAll('td code, th code');
+  ids.forEach(function (c) {
+    var n = c.getClientRects().length;
+    if (n > 1) lines.push('WRAPPED id "' + c.textContent + '" on ' + n + ' lines');
+  });
+  lines.push('IDS ' + ids.length);
   if (document.documentElement.scrollWidth > vw + 1) {
     lines.push('OVERFLOW page ' + document.documentElement.scrollWidth + ' of ' + vw);
   }
@@ -91,6 +102,35 @@ const CHECK_SCRIPT: &str = r#"<script>
   document.body.appendChild(pre);
 })();
 </script>"#;
+
+/// The page at `checked` (a copy with [`CHECK_SCRIPT`]) rendered `w` pixels wide: its DOM.
+fn layout_check(bin: &Path, out: &Path, checked: &Path, w: u32) -> String {
+    run_chromium(
+        bin,
+        out,
+        "profile",
+        &[format!("--window-size={w},1000"), "--dump-dom".into()],
+        &format!("file://{}", checked.display()),
+    )
+}
+
+/// What the checking script found, between its markers.
+fn findings<'a>(dom: &'a str, plant: &str, w: u32) -> &'a str {
+    let begin = dom
+        .find("LAYOUT-BEGIN")
+        .unwrap_or_else(|| panic!("{plant} at {w}px: the checking script left no result"));
+    let end = dom.find("LAYOUT-END").expect("end marker");
+    &dom[begin + "LAYOUT-BEGIN".len()..end]
+}
+
+/// How many id cells the script checked (its `IDS n` line).
+fn ids_checked(found: &str) -> usize {
+    found
+        .lines()
+        .find_map(|l| l.strip_prefix("IDS "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
 
 /// The text of every `<th>` of the page, unescaped enough for comparison.
 fn headers(html: &str) -> Vec<String> {
@@ -149,27 +189,25 @@ fn report_fits_the_screen_and_the_page() {
         .expect("checked copy");
         let url = |p: &Path| format!("file://{}", p.display());
         for w in WIDTHS {
-            let dom = run_chromium(
-                &bin,
-                &out,
-                "profile",
-                &[format!("--window-size={w},1000"), "--dump-dom".into()],
-                &url(&checked),
-            );
-            let begin = dom
-                .find("LAYOUT-BEGIN")
-                .unwrap_or_else(|| panic!("{plant} at {w}px: the checking script left no result"));
-            let end = dom.find("LAYOUT-END").expect("end marker");
-            let found = &dom[begin + "LAYOUT-BEGIN".len()..end];
+            let dom = layout_check(&bin, &out, &checked, w);
+            let found = findings(&dom, plant, w);
             eprintln!("{plant} at {w} px:{found}");
             assert!(
                 found.contains(&format!("{} headers", heads.len())),
                 "{plant} at {w}px: {found}"
             );
+            assert!(
+                ids_checked(found) > 0,
+                "{plant} at {w}px: no id cell checked: {found}"
+            );
             problems.extend(
                 found
                     .lines()
-                    .filter(|l| l.starts_with("OVERFLOW") || l.starts_with("HIDDEN"))
+                    .filter(|l| {
+                        l.starts_with("OVERFLOW")
+                            || l.starts_with("HIDDEN")
+                            || l.starts_with("WRAPPED")
+                    })
                     .map(|l| format!("{plant} at {w}px: {l}")),
             );
             let shot = out.join(format!("{plant}-{w}.png"));
@@ -227,4 +265,39 @@ fn report_fits_the_screen_and_the_page() {
         out.display(),
         problems.join("\n")
     );
+}
+
+/// The id check can fail: the same report with the ids' no-wrap rule overridden to break
+/// anywhere, at 420 px, is reported as wrapping ids (so a pass above means something).
+#[test]
+fn the_id_check_catches_an_id_wrapped_mid_word() {
+    let Some(bin) = chromium() else {
+        assert!(
+            !required(),
+            "PATCHTWIN_REQUIRE_BROWSER=1 but no Chromium found"
+        );
+        eprintln!("skipped: no Chromium on this machine");
+        return;
+    };
+    let out = out_dir(env!("CARGO_TARGET_TMPDIR"));
+    let dir = out.join("wrapped-ids");
+    let _ = std::fs::remove_dir_all(&dir);
+    let html = std::fs::read_to_string(report("substation", &dir)).expect("report.html");
+    let broken = html
+        .replacen(
+            "</style>",
+            "td code,th code{white-space:normal!important;word-break:break-all!important}</style>",
+            1,
+        )
+        .replacen("</body>", &format!("{CHECK_SCRIPT}\n</body>"), 1);
+    let checked = dir.join("report-broken.html");
+    std::fs::write(&checked, broken).expect("broken copy");
+    let dom = layout_check(&bin, &out, &checked, 420);
+    let found = findings(&dom, "substation (ids allowed to break)", 420);
+    assert!(ids_checked(found) > 0, "{found}");
+    assert!(
+        found.lines().any(|l| l.starts_with("WRAPPED id")),
+        "an id broken inside a word went unnoticed: {found}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -622,3 +622,153 @@ fn reported_max_and_mean_agree_with_the_quantiles_and_the_csv() {
     }
     assert!(checked > 0);
 }
+
+/// `(x, y, text)` of every `<text>` element of an SVG.
+fn svg_texts(svg: &str) -> Vec<(f64, f64, String)> {
+    svg.split("<text")
+        .skip(1)
+        .map(|e| {
+            let head = &e[..e.find('>').expect("tag end")];
+            let num = |name: &str| -> f64 {
+                attribute_values(head, name)
+                    .first()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let body = &e[e.find('>').unwrap() + 1..e.find("</text>").expect("closed")];
+            (num("x"), num("y"), body.trim().replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+/// The y of every point of every `<polyline>` wider than a legend swatch (26 px), and of
+/// every `<circle>`: the data marks of a chart.
+fn data_mark_ys(svg: &str) -> Vec<f64> {
+    let mut ys = Vec::new();
+    for e in svg.split("<polyline").skip(1) {
+        let head = &e[..e.find('>').expect("tag end")];
+        let pts: Vec<(f64, f64)> = attribute_values(head, "points")
+            .first()
+            .map(|p| {
+                p.split_whitespace()
+                    .filter_map(|xy| {
+                        let (x, y) = xy.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (lo, hi) = pts
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+        if hi - lo > 26.0 {
+            ys.extend(pts.iter().map(|p| p.1));
+        }
+    }
+    for e in svg.split("<circle").skip(1) {
+        let head = &e[..e.find('>').expect("tag end")];
+        ys.extend(
+            attribute_values(head, "cy")
+                .first()
+                .and_then(|v| v.parse::<f64>().ok()),
+        );
+    }
+    ys
+}
+
+/// Issue 16: legends sat on the data. Every legend entry of the exposure, downtime and
+/// latency charts (each names a plan, a phase or the deadline) is drawn in the band below
+/// the plot — lower than every data mark (curve, bar outline, point) — and the deadline's own
+/// label sits above the plot, higher than every curve point.
+#[test]
+fn legends_are_outside_the_plot_area() {
+    let f = fixture();
+    let plans: Vec<&str> = f.summary.plans.iter().map(|p| p.id.as_str()).collect();
+    let mut checked = 0;
+    for path in f
+        .written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+    {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("exposure-vs-operations") || name.starts_with("tornado") {
+            continue; // labels at points, no legend
+        }
+        let svg = read(path);
+        let lowest_data = data_mark_ys(&svg).into_iter().fold(f64::MIN, f64::max);
+        assert!(lowest_data > 0.0, "{name}: no data marks found");
+        let entries: Vec<(f64, f64, String)> = svg_texts(&svg)
+            .into_iter()
+            .filter(|(_, _, t)| {
+                plans.iter().any(|p| t.starts_with(&format!("{p} ")))
+                    || t.starts_with("before changes")
+                    || t == "maintenance window"
+                    || (t.starts_with("deadline ") && name.starts_with("latency"))
+            })
+            .collect();
+        assert!(!entries.is_empty(), "{name}: no legend entries found");
+        let deadline_labels = entries
+            .iter()
+            .filter(|e| e.2.starts_with("deadline "))
+            .count();
+        for (_, y, t) in &entries {
+            if t.starts_with("deadline ") && *y < lowest_data {
+                // The label over the deadline line: above every curve point.
+                let highest = data_mark_ys(&svg).into_iter().fold(f64::MAX, f64::min);
+                assert!(
+                    *y <= highest,
+                    "{name}: deadline label at y={y} on the data ({highest})"
+                );
+                continue;
+            }
+            assert!(
+                *y > lowest_data,
+                "{name}: legend entry \"{t}\" at y={y} is on the plot (data down to y={lowest_data})"
+            );
+            checked += 1;
+        }
+        if name.starts_with("latency") {
+            assert_eq!(
+                deadline_labels, 2,
+                "{name}: the deadline in the legend and at its line"
+            );
+        }
+    }
+    assert!(checked > 10, "only {checked} legend entries checked");
+}
+
+/// Issue 16: a log latency axis had two tick labels. Every latency chart labels at least three
+/// ticks on its x axis, in increasing order.
+#[test]
+fn log_latency_axes_have_at_least_three_ticks() {
+    let f = fixture();
+    let mut charts = 0;
+    for path in f.written.iter().filter(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("latency-cdf-"))
+    }) {
+        let svg = read(path);
+        let texts = svg_texts(&svg);
+        // The x axis's tick labels: numbers on the row just under the plot (the row of the
+        // most numeric labels that are not percentages).
+        let mut rows: std::collections::BTreeMap<i64, Vec<(f64, f64)>> = Default::default();
+        for (x, y, t) in &texts {
+            if let Ok(v) = t.parse::<f64>() {
+                rows.entry(y.round() as i64).or_default().push((*x, v));
+            }
+        }
+        let mut ticks = rows
+            .into_values()
+            .max_by_key(|r| r.len())
+            .unwrap_or_default();
+        ticks.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(ticks.len() >= 3, "{}: x ticks {ticks:?}", path.display());
+        assert!(
+            ticks.windows(2).all(|w| w[0].1 < w[1].1),
+            "{}: ticks not increasing left to right: {ticks:?}",
+            path.display()
+        );
+        charts += 1;
+    }
+    assert!(charts > 0, "no latency chart");
+}

@@ -65,6 +65,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "maintenance_windows",
     "threat",
     "risk_appetite",
+    "acceptance",
     "plans",
     "data_loss",
 ];
@@ -233,6 +234,11 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
             .map_err(|d| diags.push(d))
             .ok()
     });
+    let acceptance = scalar("acceptance", &mut diags).and_then(|v| {
+        structure::typed::<raw::AcceptanceRaw>(&v, "acceptance", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
     let sections = validate::Sections {
         name,
         description,
@@ -251,6 +257,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         windows: structure::list(&root, "maintenance_windows", file, &map, &mut diags),
         threat,
         risk_appetite,
+        acceptance,
         plans: structure::list(&root, "plans", file, &map, &mut diags),
         data_loss: structure::list(&root, "data_loss", file, &map, &mut diags),
     };

@@ -7,6 +7,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::raw::{AssetModelFile, BehaviourRaw};
 use crate::source::{self, SourceMap};
+use patchtwin_model::ModelFile;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -27,6 +28,10 @@ pub struct AssetModel {
     pub sources: Vec<String>,
     /// File it was read from.
     pub file: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Whether it is compiled into patchtwin (rather than read from a `models/` folder).
+    pub builtin: bool,
 }
 
 /// Named asset models.
@@ -43,6 +48,9 @@ impl ModelLibrary {
             // The build checks nothing; a broken shipped model is caught by the test suite
             // (`every_shipped_model_loads`), so here it is skipped rather than fatal.
             let _ = lib.add_text(&format!("models/{name}"), text);
+        }
+        for m in lib.models.values_mut() {
+            m.builtin = true;
         }
         lib
     }
@@ -150,6 +158,8 @@ impl ModelLibrary {
                 behaviour: model.behaviour,
                 sources: model.sources,
                 file: file.into(),
+                sha256: crate::sha256_hex(text.as_bytes()),
+                builtin: false,
             },
         );
         Ok(())
@@ -163,6 +173,31 @@ impl ModelLibrary {
     /// Model names, sorted.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.models.keys().map(String::as_str)
+    }
+
+    /// The model files that `ids` (asset model ids, repeats allowed) use, one per model,
+    /// sorted by model id; ids not in the library are skipped.
+    pub fn files_used<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<ModelFile> {
+        let used: std::collections::BTreeSet<&str> = ids.into_iter().collect();
+        used.into_iter()
+            .filter_map(|id| self.models.get(id))
+            .map(|m| ModelFile {
+                model: m.id.clone(),
+                file: format!(
+                    "models/{}",
+                    Path::new(&m.file)
+                        .file_name()
+                        .map_or_else(|| m.file.clone(), |n| n.to_string_lossy().into_owned())
+                ),
+                origin: if m.builtin {
+                    "built-in"
+                } else {
+                    "models directory"
+                }
+                .into(),
+                sha256: m.sha256.clone(),
+            })
+            .collect()
     }
 
     /// Every model, sorted by name.

@@ -55,7 +55,22 @@ pub(super) fn downtime(summary: &Summary, run: &RunResult) -> Chart {
         .collect();
     let labels = downtime_class_labels();
     let nb = labels.len();
-    let svg = render(&title, |root| {
+    let entries: Vec<legend::Entry> = run
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(j, r)| {
+            let mean = summary
+                .plans
+                .get(j)
+                .map_or(0.0, |p| p.operations.downtime_h.mean);
+            legend::Entry {
+                label: format!("{} (mean {mean:.1} h)", r.plan),
+                swatch: legend::Swatch::Fill(plan_color(j), 1.0),
+            }
+        })
+        .collect();
+    let svg = render_with_legend(&title, &entries, |root| {
         let top = prob_axis_max(shares.iter().flatten().copied().fold(0.0, f64::max));
         let mut chart = ChartBuilder::on(root)
             .caption(&title, caption_font())
@@ -87,27 +102,11 @@ pub(super) fn downtime(summary: &Summary, run: &RunResult) -> Chart {
         let width = 0.8 / k;
         for (j, plan_shares) in shares.iter().enumerate() {
             let color = plan_color(j);
-            let mean = summary
-                .plans
-                .get(j)
-                .map_or(0.0, |p| p.operations.downtime_h.mean);
-            chart
-                .draw_series(plan_shares.iter().enumerate().map(|(b, share)| {
-                    let x0 = b as f64 + 0.1 + j as f64 * width;
-                    Rectangle::new([(x0, 0.0), (x0 + width * 0.92, *share)], color.filled())
-                }))?
-                .label(format!("{} (mean {mean:.1} h)", run.plans[j].plan))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 20, y + 5)], color.filled())
-                });
+            chart.draw_series(plan_shares.iter().enumerate().map(|(b, share)| {
+                let x0 = b as f64 + 0.1 + j as f64 * width;
+                Rectangle::new([(x0, 0.0), (x0 + width * 0.92, *share)], color.filled())
+            }))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(160, 160, 160))
-            .label_font(legend_font())
-            .draw()?;
         Ok(())
     });
     Chart {

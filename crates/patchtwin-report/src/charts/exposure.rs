@@ -72,16 +72,35 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
         })
         .filter(|(a, _)| *a < horizon_days)
         .collect();
-    let svg = render(&title, |root| {
+    let mut entries = Vec::new();
+    if !windows.is_empty() {
+        entries.push(legend::Entry {
+            label: "maintenance window".into(),
+            swatch: legend::Swatch::Fill(WINDOW_FILL, WINDOW_OPACITY),
+        });
+    }
+    entries.extend(
+        curves
+            .iter()
+            .enumerate()
+            .map(|(j, (label, _))| legend::Entry {
+                label: label.clone(),
+                swatch: legend::Swatch::Line(plan_color(j)),
+            }),
+    );
+    let svg = render_with_legend(&title, &entries, |root| {
         let top = prob_axis_max(
             curves
                 .iter()
                 .filter_map(|c| c.1.last().map(|p| p.1))
                 .fold(0.0, f64::max),
         );
-        let mut chart = ChartBuilder::on(root)
-            .caption(&title, caption_font())
+        // A text line between the title and the plot, for the first window's label.
+        let below_title = root.titled(&title, caption_font())?;
+        let mut chart = ChartBuilder::on(&below_title)
             .margin(12)
+            .margin_top(TITLE_GAP)
+            .margin_right(20)
             .x_label_area_size(44)
             .y_label_area_size(60)
             .build_cartesian_2d(0f64..horizon_days.max(1e-9), 0f64..top)?;
@@ -96,44 +115,28 @@ pub(super) fn exposure_over_time(summary: &Summary, run: &RunResult, s: &Scenari
             .light_line_style(NO_LIGHT_LINES)
             .draw()?;
         // Windows as shaded bands in their own colour, at least WINDOW_MIN_PX wide however
-        // short the window is against the horizon, labelled in the legend and above the first.
+        // short the window is against the horizon, named in the legend and above the first.
         let x0 = chart.backend_coord(&(0.0, top)).0;
         let x1 = chart.backend_coord(&(horizon_days, top)).0;
         let min_days = WINDOW_MIN_PX * horizon_days / f64::from((x1 - x0).max(1));
         for (k, (a, b)) in windows.iter().enumerate() {
             let end = (*b).min(horizon_days).max(*a + min_days);
-            let band = chart.draw_series(std::iter::once(Rectangle::new(
+            chart.draw_series(std::iter::once(Rectangle::new(
                 [(*a, 0.0), (end, top)],
                 WINDOW_FILL.mix(WINDOW_OPACITY).filled(),
             )))?;
             if k == 0 {
-                band.label("maintenance window").legend(move |(x, y)| {
-                    Rectangle::new(
-                        [(x, y - 5), (x + 20, y + 5)],
-                        WINDOW_FILL.mix(WINDOW_OPACITY).filled(),
-                    )
-                });
                 let (bx, by) = chart.backend_coord(&(*a, top));
                 let style = axis_font().pos(Pos::new(HPos::Left, VPos::Bottom));
-                root.draw(&Text::new("window", (bx + 2, by - 2), style))?;
+                root.draw(&Text::new("window", (bx + 2, by - 4), style))?;
             }
         }
-        for (j, (label, points)) in curves.iter().enumerate() {
-            let color = plan_color(j);
-            chart
-                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
-                .label(label.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
+        for (j, (_, points)) in curves.iter().enumerate() {
+            chart.draw_series(LineSeries::new(
+                points.clone(),
+                plan_color(j).stroke_width(2),
+            ))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(160, 160, 160))
-            .label_font(legend_font())
-            .draw()?;
         Ok(())
     });
     Chart {

@@ -102,7 +102,23 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
         },
         ms_label(&deadline_ms) + " ms"
     );
-    let svg = render(&title, |root| {
+    let red = RGBColor(200, 0, 0);
+    let mut entries: Vec<legend::Entry> = curves
+        .iter()
+        .map(|c| legend::Entry {
+            label: c.label.clone(),
+            swatch: if c.dashed {
+                legend::Swatch::Dashed(c.color)
+            } else {
+                legend::Swatch::Line(c.color)
+            },
+        })
+        .collect();
+    entries.push(legend::Entry {
+        label: format!("deadline {} ms", ms_label(&deadline_ms)),
+        swatch: legend::Swatch::Dashed(red),
+    });
+    let svg = render_with_legend(&title, &entries, |root| {
         let lo = curves
             .iter()
             .filter_map(|c| c.points.first().map(|p| p.0))
@@ -113,10 +129,13 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             .filter_map(|c| c.points.last().map(|p| p.0))
             .fold(deadline_ms, f64::max)
             * 1.5;
-        let mut chart = ChartBuilder::on(root)
-            .caption(&title, caption_font())
+        // A text line between the title and the plot, for the deadline's label.
+        let below_title = root.titled(&title, caption_font())?;
+        let mut chart = ChartBuilder::on(&below_title)
             .margin(12)
-            .x_label_area_size(44)
+            .margin_top(TITLE_GAP)
+            .margin_right(20)
+            .x_label_area_size(48)
             .y_label_area_size(60)
             .build_cartesian_2d((lo..hi).log_scale(), 0f64..1.0)?;
         chart
@@ -125,10 +144,33 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
             .axis_desc_style(axis_font())
             .x_desc("latency, ms (log scale)")
             .y_desc("share completed within")
-            .x_label_formatter(&ms_label)
+            .x_labels(0)
+            .x_label_formatter(&|_| String::new())
+            .set_tick_mark_size(LabelAreaPosition::Bottom, 0)
+            .disable_x_mesh()
             .y_label_formatter(&pct_label)
             .light_line_style(NO_LIGHT_LINES)
             .draw()?;
+        // Decade ticks (and 2/5 between them on a short range), drawn here: plotters puts too
+        // few on a log axis (issue 16: two labels).
+        let grid = RGBColor(220, 220, 220);
+        let tick_style = axis_font().pos(Pos::new(HPos::Center, VPos::Top));
+        for t in ticks::log_ticks(lo, hi) {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(t, 0.0), (t, 1.0)],
+                grid.stroke_width(1),
+            )))?;
+            let (x, y) = chart.backend_coord(&(t, 0.0));
+            root.draw(&PathElement::new(
+                vec![(x, y), (x, y + 5)],
+                BLACK.stroke_width(1),
+            ))?;
+            root.draw(&Text::new(
+                ticks::tick_label(t),
+                (x, y + 7),
+                tick_style.clone(),
+            ))?;
+        }
         if curves.is_empty() {
             chart.draw_series(std::iter::once(Text::new(
                 "no message completed in any observation window",
@@ -138,40 +180,33 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
         }
         for c in &curves {
             let style = c.color.stroke_width(2);
-            let color = c.color;
             if c.dashed {
-                chart
-                    .draw_series(DashedLineSeries::new(c.points.clone(), 6, 4, style))?
-                    .label(c.label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                    });
+                chart.draw_series(DashedLineSeries::new(c.points.clone(), 6, 4, style))?;
             } else {
-                chart
-                    .draw_series(LineSeries::new(c.points.clone(), style))?
-                    .label(c.label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                    });
+                chart.draw_series(LineSeries::new(c.points.clone(), style))?;
             }
         }
-        let red = RGBColor(200, 0, 0);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(deadline_ms, 0.0), (deadline_ms, 1.0)],
-                8,
-                5,
-                red.stroke_width(2),
-            ))?
-            .label(format!("deadline {} ms", ms_label(&deadline_ms)))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(160, 160, 160))
-            .label_font(legend_font())
-            .draw()?;
+        chart.draw_series(DashedLineSeries::new(
+            vec![(deadline_ms, 0.0), (deadline_ms, 1.0)],
+            8,
+            5,
+            red.stroke_width(2),
+        ))?;
+        // The deadline's label above the plot, at the line: never on a curve.
+        let (dx, dy) = chart.backend_coord(&(deadline_ms, 1.0));
+        let (x_end, _) = chart.backend_coord(&(hi, 1.0));
+        let text = format!("deadline {} ms", ms_label(&deadline_ms));
+        let w = (text.chars().count() as f64 * 0.6 * (MIN_TEXT_PX + 0.5)).ceil() as i32;
+        let (anchor, x) = if dx + w / 2 > x_end {
+            (HPos::Right, dx + 4)
+        } else {
+            (HPos::Center, dx)
+        };
+        root.draw(&Text::new(
+            text,
+            (x, dy - 4),
+            axis_font().color(&red).pos(Pos::new(anchor, VPos::Bottom)),
+        ))?;
         Ok(())
     });
     Chart {

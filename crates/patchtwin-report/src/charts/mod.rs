@@ -12,17 +12,21 @@
 //! so, rather than failing the whole report.
 //!
 //! Submodules, one per chart kind: `latency` (CDF of one flow), `exposure` (P(compromised by
-//! t)), `risk` (exposure versus operations) and `downtime` (unplanned downtime classes). This
-//! module holds what they share: sizes, palette, fonts, axis labels and the SVG rendering.
-//! Issue 17's charts: `exceedance` (loss exceedance per plan with the risk appetite) and
-//! `tornado` (sensitivity), with their legend below the plot (`legend_below`).
+//! t)), `risk` (exposure versus operations) and `downtime` (unplanned downtime classes); and
+//! two helpers they share: `legend` (legends in a band below the plot, never on the data) and
+//! `ticks` (decade ticks of a log axis). Issue 17's charts: `exceedance` (loss exceedance per
+//! plan with the risk appetite) and `tornado` (sensitivity), with their legend below the plot
+//! (`legend_below`). This module holds the rest of what they share: sizes, palette, fonts,
+//! axis labels and the SVG rendering.
 
 mod downtime;
 mod exceedance;
 mod exposure;
 mod latency;
+mod legend;
 mod legend_below;
 mod risk;
+mod ticks;
 mod tornado;
 
 use downtime::downtime;
@@ -158,13 +162,26 @@ fn render(
     title: &str,
     draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
 ) -> String {
+    render_with_legend(title, &[], draw)
+}
+
+/// [`render`] with a legend: the chart is drawn at [`SIZE`] and `legend` in a band below it
+/// (`legend`), outside the plot area, so no entry covers the data.
+fn render_with_legend(
+    title: &str,
+    entries: &[legend::Entry],
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+) -> String {
     let mut buf = String::new();
+    let band = legend::height(entries, SIZE.0);
     let outcome = {
-        let root = SVGBackend::with_string(&mut buf, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (SIZE.0, SIZE.1 + band)).into_drawing_area();
+        let (plot, below) = root.split_vertically(SIZE.1);
         let drawn = root
             .fill(&WHITE)
             .map_err(|e| e.to_string())
-            .and_then(|()| draw(&root).map_err(|e| e.to_string()));
+            .and_then(|()| draw(&plot).map_err(|e| e.to_string()))
+            .and_then(|()| legend::draw(&below, entries).map_err(|e| e.to_string()));
         let presented = root.present().map_err(|e| e.to_string());
         drawn.and(presented)
     };
@@ -280,6 +297,10 @@ fn axis_font() -> TextStyle<'static> {
 fn caption_font() -> TextStyle<'static> {
     ("sans-serif", font_px(15.0)).into_font().color(&BLACK)
 }
+
+/// Space between a chart's title and its plot where a label names a line or band at the
+/// plot's top edge (the deadline, the first maintenance window), pixels.
+const TITLE_GAP: u32 = 26;
 
 /// Upper end of a probability axis: a little above the largest value, at least 5%, at most 1.
 fn prob_axis_max(largest: f64) -> f64 {

@@ -123,7 +123,7 @@ pub(super) fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "acceptance thresholds",
-            "A plan is acceptable when its P(compromise) and its P(process trip) within the horizon are each at most 10% (point estimates; defaults of this version, the scenario cannot set them yet). When no plan meets them, the report says so: the recommended plan is then the least bad, not a good one.",
+            "A plan is acceptable when its P(compromise) and its P(process trip) within the horizon are at most the scenario's acceptance thresholds (acceptance: max_p_compromise, max_p_trip; 10% each by default), on the point estimates. The recommendation states the thresholds used and whether they are the defaults; when no plan meets them, it says so: the recommended plan is then the least bad, not a good one.",
         ),
         g(
             "deadline",

@@ -119,28 +119,68 @@ fn headline(summary: &Summary, best: usize, horizon_days: f64, cur: &str) -> Lin
             line.push(t("."));
         }
     } else {
+        // Another plan has the higher point estimate: say which and why it is not chosen, in
+        // the recommendation's own terms (it is the runner-up, or it misses a deadline target).
         let l = &summary.plans[top];
-        line.push(t(format!(
-            " Its chance of {dual_def}, {}, cannot be told apart from the highest, ",
-            dual_words(p)
-        )));
-        line.push(code(&l.id));
-        let why = match paired(summary, &p.id, &l.id) {
-            Some(d) if bounded(&d.dual_success) => format!(
-                "measured on the same simulated runs, the difference is {} percentage points, \
-                 95% interval {} to {}, which includes 0",
-                signed(100.0 * d.dual_success.mean, 1),
-                signed(100.0 * d.dual_success.lo, 1),
-                signed(100.0 * d.dual_success.hi, 1)
-            ),
-            _ => "the intervals overlap".to_string(),
-        };
-        line.push(t(format!(
-            "'s {} ({why}), and it costs less on average: expected loss {} against {}.",
-            pct(l.dual_success.mean),
-            money(p.expected_loss.mean, cur),
-            money(l.expected_loss.mean, cur)
-        )));
+        let runner_is_top = summary
+            .recommendation
+            .as_ref()
+            .and_then(|r| r.runner_up.as_deref())
+            .is_none_or(|r| r == l.id);
+        if !crate::deadline::meets_targets(l) && crate::deadline::meets_targets(p) {
+            line.push(t(format!(
+                " Its chance of {dual_def} is {}; ",
+                dual_words(p)
+            )));
+            line.push(code(&l.id));
+            line.push(t(format!(
+                " has the higher point estimate, {}, but clearly misses a flow's deadline target \
+                 (see the deadline targets below), and plans that meet every target rank first.",
+                pct(l.dual_success.mean)
+            )));
+        } else {
+            let why = match paired(summary, &p.id, &l.id) {
+                Some(d) if bounded(&d.dual_success) => format!(
+                    "measured on the same simulated runs, the difference is {} percentage points, \
+                     95% interval {} to {}, which includes 0",
+                    signed(100.0 * d.dual_success.mean, 1),
+                    signed(100.0 * d.dual_success.lo, 1),
+                    signed(100.0 * d.dual_success.hi, 1)
+                ),
+                _ => "the intervals overlap".to_string(),
+            };
+            line.push(t(format!(
+                " Its chance of {dual_def}, {}, cannot be told apart from that of {}",
+                dual_words(p),
+                if runner_is_top { "the runner-up, " } else { "" }
+            )));
+            line.push(code(&l.id));
+            let (pl, ll) = (p.expected_loss.mean, l.expected_loss.mean);
+            let cost = if money(pl, cur) == money(ll, cur) {
+                format!(
+                    "the two cost the same on average ({} expected loss), and {} leaves less \
+                     exposure",
+                    money(pl, cur),
+                    p.id
+                )
+            } else if pl < ll {
+                format!(
+                    "it costs less on average: expected loss {} against {}",
+                    money(pl, cur),
+                    money(ll, cur)
+                )
+            } else {
+                format!(
+                    "its expected loss is {} against {}",
+                    money(pl, cur),
+                    money(ll, cur)
+                )
+            };
+            line.push(t(format!(
+                ", which has the highest point estimate, {} ({why}), and {cost}.",
+                pct(l.dual_success.mean)
+            )));
+        }
     }
     if !p.description.is_empty() {
         line.push(t(format!(" What it does: {}", p.description.trim())));
@@ -332,6 +372,34 @@ fn loss_and_certainty(summary: &Summary, best: usize, cur: &str) -> Line {
     line
 }
 
+/// Which plans meet the acceptance thresholds, when some do (when none does, the report opens
+/// with "No plan is acceptable").
+fn acceptance_line(a: &crate::recommend::Acceptance, chosen: &str) -> Line {
+    let mut line = vec![t(format!(
+        "Acceptance thresholds ({}): ",
+        crate::recommend::thresholds_words(a)
+    ))];
+    let n = a.plans_meeting.len();
+    line.push(t(if n == 1 {
+        "one plan meets them, ".to_string()
+    } else {
+        format!("{n} plans meet them, ")
+    }));
+    for (k, id) in a.plans_meeting.iter().enumerate() {
+        if k > 0 {
+            line.push(t(", "));
+        }
+        line.push(code(id));
+    }
+    line.push(t(if a.plans_meeting.iter().any(|p| p == chosen) {
+        "; the recommended plan is among them."
+    } else {
+        "; the recommended plan is not among them: it wins on dual success and expected loss, \
+         but a plan that meets the thresholds may be preferred."
+    }));
+    line
+}
+
 pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64) -> Vec<Block> {
     let mut blocks = vec![heading(
         2,
@@ -343,7 +411,10 @@ pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64)
         return blocks;
     };
     let cur = &s.currency;
-    if let Some(none) = crate::recommend::no_plan_meets(summary, &summary.plans[best]) {
+    let accept = summary.recommendation.as_ref().map(|r| &r.acceptance);
+    if let Some(none) =
+        accept.and_then(|a| crate::recommend::no_plan_meets(a, &summary.plans[best]))
+    {
         blocks.push(Block::Para(vec![
             strong("No plan is acceptable."),
             t(" "),
@@ -353,6 +424,9 @@ pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64)
     blocks.push(Block::Para(headline(summary, best, horizon_days, cur)));
     blocks.extend(trade_off(summary, best).map(Block::Para));
     blocks.push(Block::Para(loss_and_certainty(summary, best, cur)));
+    if let Some(a) = accept.filter(|a| !a.plans_meeting.is_empty()) {
+        blocks.push(Block::Para(acceptance_line(a, &summary.plans[best].id)));
+    }
     if let Some(r) = &summary.recommendation
         && !r.reasons.is_empty()
     {

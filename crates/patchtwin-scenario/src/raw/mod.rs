@@ -4,6 +4,7 @@
 //! location. The JSON Schema (`patchtwin schema`) is derived from these structs, so the doc
 //! comments here are what editors show.
 
+mod acceptance;
 mod operations;
 mod plans;
 mod plant;
@@ -12,6 +13,7 @@ mod threat;
 mod traffic;
 mod values;
 
+pub use acceptance::*;
 pub use operations::*;
 pub use plans::*;
 pub use plant::*;
@@ -77,6 +79,10 @@ pub struct ScenarioFile {
     /// is judged against it in the report.
     #[serde(default)]
     pub risk_appetite: Option<RiskAppetiteRaw>,
+    /// When a plan is acceptable: the largest P(compromise) and P(process trip) within the
+    /// horizon (defaults 0.1 each), e.g. `acceptance: {max_p_compromise: 0.05, max_p_trip: 0.1}`.
+    #[serde(default)]
+    pub acceptance: Option<AcceptanceRaw>,
     /// Candidate plans; the first is the baseline of comparisons.
     pub plans: Vec<PlanRaw>,
     /// Data-loss consequences: a gap threshold and its cost on a flow or group of flows.

@@ -10,8 +10,8 @@
 //! controls: remote-access restrictions name entry points), `controls`, `windows` (maintenance
 //! windows), `plans` (with `when`, `crews`: a plan's crews, k-of-n rules, and its actions'
 //! crew and retry, and `take_out`: the things a plan takes out of service, which become
-//! controls after the scenario's own), `data_loss`
-//! (data-loss consequences on flows) and `appetite` (the risk appetite). Each step
+//! controls after the scenario's own), `data_loss` (data-loss consequences on flows),
+//! `appetite` (the risk appetite) and `acceptance` (when a plan is acceptable). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -23,6 +23,7 @@
 //! - a dependency names exactly one of asset, flow, function, or `k` of `of`;
 //!   function-to-function dependencies must not form a cycle.
 
+mod acceptance;
 mod appetite;
 mod assets;
 mod conduit_flows;
@@ -96,6 +97,8 @@ pub struct Sections {
     pub threat: Option<ThreatRaw>,
     /// `risk_appetite`.
     pub risk_appetite: Option<RiskAppetiteRaw>,
+    /// `acceptance`.
+    pub acceptance: Option<AcceptanceRaw>,
     /// `plans`.
     pub plans: Vec<(usize, PlanRaw)>,
     /// `data_loss`.
@@ -188,6 +191,8 @@ pub fn validate(
 
     let data_loss = data_loss::data_loss(ctx, root, s, &flow_ids);
     let risk_appetite = appetite::risk_appetite(ctx, s.risk_appetite.as_ref());
+    let acceptance = acceptance::acceptance(ctx, s.acceptance.as_ref());
+    let model_files = lib.files_used(assets.iter().map(|a| a.model.as_str()));
 
     let name = s.name.clone().unwrap_or_default();
     if s.name.is_some() && name.trim().is_empty() {
@@ -218,6 +223,8 @@ pub fn validate(
         threat,
         plans,
         risk_appetite,
+        acceptance,
+        model_files,
         routes,
         data_loss,
     })
