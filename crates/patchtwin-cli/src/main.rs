@@ -477,21 +477,47 @@ struct RunOpts {
     sensitivity: bool,
 }
 
+/// The replication counts of `run`: at least one run, a `--target-ci` width in (0, 1), and a
+/// `--max-runs` cap no lower than `--runs`.
+fn check_run_counts(o: &RunOpts) -> Result<(), BadInput> {
+    if o.runs == 0 {
+        return Err(BadInput("error: --runs must be at least 1".into()));
+    }
+    if let Some(w) = o.target_ci
+        && !(w > 0.0 && w < 1.0)
+    {
+        return Err(BadInput(format!(
+            "error: --target-ci is the width of a probability interval, between 0 and 1 (e.g. 0.02); got {w}"
+        )));
+    }
+    if let Some(m) = o.max_runs
+        && m < o.runs
+    {
+        return Err(BadInput(format!(
+            "error: --max-runs {m} is below --runs {}: --target-ci starts with --runs replications per plan and adds more up to --max-runs; give --max-runs at least {}",
+            o.runs, o.runs
+        )));
+    }
+    Ok(())
+}
+
+/// The same refusal of `--out` the end of the run would give, before hours of replications.
+fn preflight_out(o: &RunOpts, scenario: &str) -> Result<(), BadInput> {
+    match patchtwin_report::output::preflight_set(&o.out, scenario, o.force) {
+        Ok(()) => Ok(()),
+        Err(e @ patchtwin_report::WriteError::Io { .. }) => Err(BadInput(format!("error: {e}"))),
+        Err(e) => Err(BadInput(e.to_string())),
+    }
+}
+
 fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), BadInput>> {
     let loaded = match patchtwin_scenario::load_file(file) {
         Ok(l) => l,
         Err(d) => return Ok(Err(bad(d))),
     };
     let s = std::sync::Arc::new(loaded.scenario);
-    if o.runs == 0 {
-        return Ok(Err(BadInput("error: --runs must be at least 1".into())));
-    }
-    if let Some(w) = o.target_ci
-        && !(w > 0.0 && w < 1.0)
-    {
-        return Ok(Err(BadInput(format!(
-            "error: --target-ci is the width of a probability interval, between 0 and 1 (e.g. 0.02); got {w}"
-        ))));
+    if let Err(e) = check_run_counts(o) {
+        return Ok(Err(e));
     }
     let observe_ns = match observe_ns(&o.observe, s.horizon) {
         Ok(v) => v,
@@ -513,25 +539,12 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
-    if o.part.is_none() {
-        // The same refusal the end of the run would give, before hours of replications.
-        match patchtwin_report::output::preflight_set(&o.out, &s.name, o.force) {
-            Ok(()) => {}
-            Err(e @ patchtwin_report::WriteError::Io { .. }) => {
-                return Ok(Err(BadInput(format!("error: {e}"))));
-            }
-            Err(e) => return Ok(Err(BadInput(e.to_string()))),
-        }
+    if o.part.is_none()
+        && let Err(e) = preflight_out(o, &s.name)
+    {
+        return Ok(Err(e));
     }
     let model = patchtwin_sim::Compiled::new(s.clone());
-    if let Some(m) = o.max_runs
-        && m < o.runs
-    {
-        return Ok(Err(BadInput(format!(
-            "error: --max-runs {m} is below --runs {}: --target-ci starts with --runs replications per plan and adds more up to --max-runs; give --max-runs at least {}",
-            o.runs, o.runs
-        ))));
-    }
     let cap = o
         .target_ci
         .map_or(o.runs, |_| o.max_runs.unwrap_or(20_000).max(o.runs));

@@ -87,5 +87,5 @@ mod slurm;
 #[path = "cli/teach.rs"]
 mod teach;
 
-#[path = "cli/independent.rs"]
+#[path = "cli/independent/mod.rs"]
 mod independent;

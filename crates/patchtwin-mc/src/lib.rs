@@ -16,12 +16,14 @@
 //! (rollbacks per run, time to patch 50/90/95% of open pairs, per-vulnerability closing
 //! days), `merge`
 //! (exact merging of disjoint replication ranges, and the `--target-ci` driver) and `part`
-//! (part files: the exact accumulator state of a replication range, with the run's identity).
+//! (part files: the exact accumulator state of a replication range, with the run's identity),
+//! `wide` (the 256-bit integer behind the exact sums of squares).
 
 pub mod estimate;
 pub mod merge;
 pub mod part;
 pub mod rollout;
+pub mod wide;
 
 use estimate::{Estimate, Moments, wilson};
 use patchtwin_sim::{

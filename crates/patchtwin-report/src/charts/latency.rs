@@ -32,9 +32,10 @@ fn cdf_points(h: &Histogram<u64>) -> Vec<(f64, f64)> {
     points
 }
 
-pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: usize) -> Chart {
-    let flow = &s.flows[i];
-    let deadline_ms = flow.deadline.as_nanos() as f64 / 1e6;
+/// The curves of flow `i`'s chart: the window before any change (once when every plan shares
+/// it exactly, as common random numbers usually make it), then each plan's window after its
+/// changes, identical series marked "same as …".
+fn latency_curves(summary: &Summary, run: &RunResult, i: usize) -> Vec<Curve> {
     let mut curves = Vec::new();
     // The baseline window comes before any change; plans usually share it exactly (common
     // random numbers), and then it is drawn once.
@@ -89,20 +90,11 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
     for (c, l) in curves.iter_mut().zip(labels) {
         c.label = l;
     }
-    let (from, to) = flow_direction(s, i);
-    let title = format!("Latency of {} ({from} → {to})", flow.id);
-    let caption = format!(
-        "Share of {} completed within a given latency (log scale), before the plans' changes \
-         and after them; the red dashed line is the {} deadline. A curve further right, or \
-         reaching its top later, means slower communication. Messages that never completed \
-         are not in the curves; they count in the miss rate of the timing table.",
-        match flow.kind {
-            patchtwin_model::FlowKind::Poll => "polls",
-            patchtwin_model::FlowKind::Publish => "publications",
-        },
-        ms_label(&deadline_ms) + " ms"
-    );
-    let red = RGBColor(200, 0, 0);
+    curves
+}
+
+/// The legend of a latency chart: one entry per curve and the deadline.
+fn latency_legend(curves: &[Curve], deadline_ms: f64, red: RGBColor) -> Vec<legend::Entry> {
     let mut entries: Vec<legend::Entry> = curves
         .iter()
         .map(|c| legend::Entry {
@@ -118,6 +110,28 @@ pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: u
         label: format!("deadline {} ms", ms_label(&deadline_ms)),
         swatch: legend::Swatch::Dashed(red),
     });
+    entries
+}
+
+pub(super) fn latency_cdf(summary: &Summary, run: &RunResult, s: &Scenario, i: usize) -> Chart {
+    let flow = &s.flows[i];
+    let deadline_ms = flow.deadline.as_nanos() as f64 / 1e6;
+    let curves = latency_curves(summary, run, i);
+    let (from, to) = flow_direction(s, i);
+    let title = format!("Latency of {} ({from} → {to})", flow.id);
+    let caption = format!(
+        "Share of {} completed within a given latency (log scale), before the plans' changes \
+         and after them; the red dashed line is the {} deadline. A curve further right, or \
+         reaching its top later, means slower communication. Messages that never completed \
+         are not in the curves; they count in the miss rate of the timing table.",
+        match flow.kind {
+            patchtwin_model::FlowKind::Poll => "polls",
+            patchtwin_model::FlowKind::Publish => "publications",
+        },
+        ms_label(&deadline_ms) + " ms"
+    );
+    let red = RGBColor(200, 0, 0);
+    let entries = latency_legend(&curves, deadline_ms, red);
     let svg = render_with_legend(&title, &entries, |root| {
         let lo = curves
             .iter()
