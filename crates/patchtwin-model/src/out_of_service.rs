@@ -1,7 +1,7 @@
 //! Taking something out of service: an asset, a conduit or an attacker entry point (a
 //! remote-access path) switched off by a plan's `take_out` action, for a period or to the end
 //! of the horizon. Validation turns each such action into a control of effect
-//! [`ControlEffect::OutOfService`](crate::ControlEffect::OutOfService) enabled for that period,
+//! [`ControlEffect::OutOfService`] enabled for that period,
 //! so the one reach rule (`reach`) and the simulation's cascade see it like any control in
 //! force: an asset out of service is down (its flows are cut, the functions and units that
 //! depend on it fail), cannot be attacked, and the entry points landing on it are shut; a
