@@ -351,13 +351,57 @@ fn summary(s: &Scenario, file: &str) -> String {
     out
 }
 
-fn observe_ns(text: &str, horizon: patchtwin_model::Duration) -> Result<u64, BadInput> {
+fn observe_ns(text: &str, s: &Scenario) -> Result<u64, BadInput> {
+    let horizon = s.horizon;
     let d = patchtwin_scenario::units::parse_duration(text)
         .map_err(|e| BadInput(format!("error: --observe: {e}")))?;
     if d.as_nanos() == 0 {
         return Err(BadInput("error: --observe must be longer than 0".into()));
     }
-    Ok(d.as_nanos().min(horizon.as_nanos()))
+    if d.as_nanos() > horizon.as_nanos() {
+        // Every message of the window is simulated: a typo of `20d` for `20s` costs hours.
+        return Err(BadInput(format!(
+            "error: --observe {text} is longer than the scenario's horizon ({}); the window simulates every message, so it is usually seconds (the default is 20s)",
+            horizon
+        )));
+    }
+    check_observe_budget(s, d.as_nanos())?;
+    Ok(d.as_nanos())
+}
+
+/// Events one replication can schedule (`patchtwin-sim`'s queue numbers them in 32 bits).
+const EVENTS_PER_REPLICATION: f64 = 4_294_967_295.0;
+
+/// Refuses an observation window whose messages alone would overflow one replication's event
+/// numbering (a review ran `--observe 60d`: the run panicked after minutes). The estimate is
+/// generous on purpose: every message of every flow (request and answer for a poll, storms at
+/// their own rate) taken to cost four events at each of eight hops.
+fn check_observe_budget(s: &Scenario, observe_ns: u64) -> Result<(), BadInput> {
+    let per_second: f64 = s
+        .flows
+        .iter()
+        .map(|f| {
+            let period_s = (f.period.as_nanos().max(1)) as f64 / 1e9;
+            let storm = f
+                .storm
+                .as_ref()
+                .map_or(0.0, |st| 1e9 / st.period.as_nanos().max(1) as f64);
+            let directions = match f.kind {
+                patchtwin_model::FlowKind::Poll => 2.0,
+                patchtwin_model::FlowKind::Publish => 1.0,
+            };
+            (1.0 / period_s + storm) * directions
+        })
+        .sum();
+    let events = per_second * observe_ns as f64 / 1e9 * 4.0 * 8.0;
+    if events > EVENTS_PER_REPLICATION / 2.0 {
+        let ceiling_s = (EVENTS_PER_REPLICATION / 2.0) / (per_second * 32.0);
+        return Err(BadInput(format!(
+            "error: --observe: the scenario's flows send about {per_second:.0} messages a second, too many to follow message by message for that long in one replication; give at most {} (the default is 20s)",
+            patchtwin_model::Duration::from_nanos((ceiling_s * 1e9) as u64)
+        )));
+    }
+    Ok(())
 }
 
 /// The scenario's indices of the plans named by `option` (`--plans`, `--baseline`, `--plan`);
@@ -519,7 +563,7 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
     if let Err(e) = check_run_counts(o) {
         return Ok(Err(e));
     }
-    let observe_ns = match observe_ns(&o.observe, s.horizon) {
+    let observe_ns = match observe_ns(&o.observe, &s) {
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };

@@ -224,7 +224,7 @@ pub fn run(a: SensitivityArgs) -> anyhow::Result<Result<(), BadInput>> {
             Err(e) => return Ok(Err(BadInput(format!("error: {e}")))),
         }
     }
-    let observe_ns = match crate::observe_ns(&a.observe, s.horizon) {
+    let observe_ns = match crate::observe_ns(&a.observe, &s) {
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };

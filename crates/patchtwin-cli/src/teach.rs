@@ -80,7 +80,7 @@ pub fn trace(a: &TraceArgs) -> Result<(), BadInput> {
     let s = std::sync::Arc::new(loaded.scenario);
     let plan_ix = select_plans(&s, std::slice::from_ref(&a.plan), "--plan")?[0];
     trace_filter::check(&s, a.entity.as_deref(), &a.kind)?;
-    let observe_ns = observe_ns(&a.observe, s.horizon)?;
+    let observe_ns = observe_ns(&a.observe, &s)?;
     let mut latency = vec![false; s.flows.len()];
     for id in &a.latency {
         let Some(f) = s.flows.iter().position(|f| &f.id == id) else {

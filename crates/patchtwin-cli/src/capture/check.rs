@@ -192,7 +192,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
             a.scenario.display()
         )));
     }
-    let observe_ns = match crate::observe_ns(&a.observe, s.horizon) {
+    let observe_ns = match crate::observe_ns(&a.observe, &s) {
         Ok(v) => v,
         Err(crate::BadInput(e)) => return Ok(Err(e)),
     };

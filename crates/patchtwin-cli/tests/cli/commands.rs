@@ -271,3 +271,28 @@ fn max_runs_is_refused_where_it_would_be_ignored() {
     assert!(r.stderr.contains("--target-ci"), "{}", r.stderr);
     assert!(!out.exists(), "nothing may be written");
 }
+
+/// Review finding: `--observe 60d` (meant `60s`?) ran for minutes and then panicked ("more than
+/// 2^32 events scheduled in one replication"). A window longer than the horizon, or one whose
+/// messages would overflow a replication, is refused at once with the longest it accepts.
+#[test]
+fn an_observation_window_too_long_to_follow_is_refused_before_running() {
+    let dir = TempDir::new("observe");
+    for (window, says) in [("60d", "give at most"), ("400d", "horizon")] {
+        let out = dir.path().join(window);
+        let r = patchtwin(
+            &[
+                "run",
+                "scenarios/ews-actively-exploited.yaml",
+                "--observe",
+                window,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            Duration::from_secs(30),
+        );
+        assert_eq!(r.code, Some(2), "{window}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{window}: {}", r.stderr);
+        assert!(!out.exists());
+    }
+}
