@@ -195,6 +195,74 @@ fn check_or_bless(name: &str, actual: &Value, failures: &mut Vec<String>) {
     }
 }
 
+/// Every interval `{mean, lo, hi}` of `v` is ordered (`lo ≤ mean ≤ hi`); outside differences
+/// (`delta_*`, which can be negative) it stays at or above 0, and a probability (`p_*`, a share
+/// or a rate of runs) at or below 1. A problem is pushed to `failures` with its path.
+fn interval_problems(name: &str, v: &Value, path: &mut Vec<String>, failures: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let (Some(mean), Some(lo), Some(hi)) = (
+                m.get("mean").and_then(Value::as_f64),
+                m.get("lo").and_then(Value::as_f64),
+                m.get("hi").and_then(Value::as_f64),
+            ) {
+                let at = path.join(".");
+                let difference = path.iter().any(|k| k.starts_with("delta_"));
+                let probability = path.last().is_some_and(|k| {
+                    k.starts_with("p_")
+                        || k == "dual_success"
+                        || k == "share_of_runs"
+                        || k.ends_with("_rate")
+                });
+                if !(lo <= mean && mean <= hi) {
+                    failures.push(format!(
+                        "{name}: {at}: interval out of order ({lo}, {mean}, {hi})"
+                    ));
+                }
+                if !difference && lo < 0.0 {
+                    failures.push(format!(
+                        "{name}: {at}: a non-negative quantity has lo {lo} < 0"
+                    ));
+                }
+                if probability && hi > 1.0 {
+                    failures.push(format!("{name}: {at}: a probability has hi {hi} > 1"));
+                }
+            }
+            for (k, x) in m {
+                path.push(k.clone());
+                interval_problems(name, x, path, failures);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                interval_problems(name, x, path, failures);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn an_interval_out_of_order_or_below_zero_is_found() {
+    let summary = json!({
+        "plans": [{"expected_loss": {"mean": 5.0, "lo": -1.0, "hi": 9.0},
+                   "exposure": {"p_compromise": {"mean": 0.5, "lo": 0.2, "hi": 1.2}}}],
+        "pairwise": [{"delta_expected_loss": {"mean": -3.0, "lo": -5.0, "hi": -1.0}}],
+        "bod": [{"share_of_runs": {"mean": 0.3, "lo": 0.4, "hi": 0.5}}]
+    });
+    let mut failures = Vec::new();
+    interval_problems("synthetic", &summary, &mut Vec::new(), &mut failures);
+    assert_eq!(failures.len(), 3, "{failures:#?}");
+    let has = |a: &str, b: &str| failures.iter().any(|f| f.contains(a) && f.contains(b));
+    assert!(has("plans.expected_loss", "lo -1"), "{failures:#?}");
+    assert!(has("p_compromise", "hi 1.2"), "{failures:#?}");
+    assert!(has("share_of_runs", "out of order"), "{failures:#?}");
+}
+
+/// Besides the digests: every interval of every shipped scenario's summary is ordered, and
+/// non-negative quantities and probabilities stay in range (issue 22: "non-negative quantities
+/// get intervals that stay non-negative").
 #[test]
 fn shipped_scenarios_reproduce_their_golden_results() {
     let tmp = util::TempDir::new("golden");
@@ -213,6 +281,7 @@ fn shipped_scenarios_reproduce_their_golden_results() {
         assert_eq!(run.code, Some(0), "{}: {}", case.name, run.stderr);
         let text = std::fs::read_to_string(out.join("summary.json")).expect("summary.json");
         let mut summary: Value = serde_json::from_str(&text).expect("summary.json is JSON");
+        interval_problems(case.name, &summary, &mut Vec::new(), &mut failures);
         let canonical = canonical_summary(&mut summary);
         let plans = summary["plans"].as_array().expect("plans[]");
         let actual = json!({
