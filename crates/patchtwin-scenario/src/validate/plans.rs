@@ -55,9 +55,15 @@ pub(super) fn plans(
         let max_down =
             super::crews::max_down(ctx, &p.max_down, &path, refs.asset_ids, !p.crews.is_empty());
         let mut actions = Vec::new();
+        // (patch, asset) → the action that first installs it, to refuse a repeat.
+        let mut installs: std::collections::BTreeMap<(u32, u32), usize> = Default::default();
         for (j, a) in p.actions.iter().enumerate() {
             let apath = join_index(&join_key(&path, "actions"), j);
-            actions.extend(action(ctx, a, &apath, refs, &crew_ids, &mut taken));
+            let built = action(ctx, a, &apath, refs, &crew_ids, &mut taken);
+            if let Some(Action::ApplyPatch { patch, assets, .. }) = &built {
+                repeated_install(ctx, &mut installs, *patch, assets, j, &apath, a);
+            }
+            actions.extend(built);
         }
         plans.push(Plan {
             id: p.id.clone(),
@@ -68,6 +74,39 @@ pub(super) fn plans(
         });
     }
     (plans, taken.controls)
+}
+
+/// Refuses a second action of one plan installing the same patch on the same asset: the
+/// rehearsal draws an install's outcome once per (patch, asset), so a repeat can never succeed
+/// where the first install rolled back, and only adds a reboot (a review found "retries" written
+/// this way). `retry:` on the first action is what tries a rolled-back host again.
+fn repeated_install(
+    ctx: &mut Ctx,
+    installs: &mut std::collections::BTreeMap<(u32, u32), usize>,
+    patch: PatchIdx,
+    assets: &[AssetIdx],
+    j: usize,
+    apath: &str,
+    a: &ActionRaw,
+) {
+    for asset in assets {
+        match installs.get(&(patch.0, asset.0)) {
+            Some(&first) => {
+                ctx.err_help(
+                    &join_key(apath, "patch"),
+                    format!(
+                        "patch `{}` is already installed on this action's assets by actions[{first}] of this plan",
+                        a.patch.as_deref().unwrap_or_default()
+                    ),
+                    "a second install repeats the first one's outcome; to try a rolled-back host again, give the first action `retry: {after: next_window, max: 2}`".into(),
+                );
+                return;
+            }
+            None => {
+                installs.insert((patch.0, asset.0), j);
+            }
+        }
+    }
 }
 
 /// One plan action at `apath`, or `None` when its time or what it names failed (reported).
