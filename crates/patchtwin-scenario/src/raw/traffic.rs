@@ -111,7 +111,11 @@ pub struct StormRaw {
 pub enum ArrivalsRaw {
     /// One message per period.
     Periodic,
-    /// Poisson arrivals with mean gap `period`.
+    /// Poisson arrivals with mean gap `period`. A poll master waits for its answer (or
+    /// timeout) before polling again, so on a poll flow an arrival while the previous request
+    /// is outstanding is skipped: the rate sent is λ / (1 + λ·B) for a busy time B (500/s with
+    /// B ≈ 1 ms sends about 330/s; `flows.csv` shows what was sent). Publications are never
+    /// skipped.
     Poisson,
 }
 
