@@ -47,6 +47,27 @@ pub struct TimeToShare {
     pub p_reached: f64,
 }
 
+/// One [`TimeToShare`] per share of [`SHARES`], from the median (with its interval) that
+/// `median_of(k)` gives for the k-th share.
+fn times_to_shares(
+    median_of: impl Fn(usize) -> patchtwin_mc::rollout::QuantileDays,
+) -> Vec<TimeToShare> {
+    SHARES
+        .iter()
+        .enumerate()
+        .map(|(k, share)| {
+            let q = median_of(k);
+            TimeToShare {
+                share: *share,
+                median_days: q.value,
+                median_lo_days: q.lo,
+                median_hi_days: q.hi,
+                p_reached: q.reached,
+            }
+        })
+        .collect()
+}
+
 /// The block of one plan.
 pub(crate) fn summary(r: &PlanResult) -> RolloutSummary {
     let a = &r.rollout;
@@ -55,38 +76,12 @@ pub(crate) fn summary(r: &PlanResult) -> RolloutSummary {
         time_to_patch: if a.pairs == 0 || a.hours_to_share.is_empty() {
             Vec::new()
         } else {
-            SHARES
-                .iter()
-                .enumerate()
-                .map(|(k, share)| {
-                    let q = a.days_to_share(k, 0.5);
-                    TimeToShare {
-                        share: *share,
-                        median_days: q.value,
-                        median_lo_days: q.lo,
-                        median_hi_days: q.hi,
-                        p_reached: q.reached,
-                    }
-                })
-                .collect()
+            times_to_shares(|k| a.days_to_share(k, 0.5))
         },
         time_to_close_exposure: if a.hours_to_exposure_share.iter().all(|m| m.is_empty()) {
             Vec::new()
         } else {
-            SHARES
-                .iter()
-                .enumerate()
-                .map(|(k, share)| {
-                    let q = a.days_to_exposure_share(k, 0.5);
-                    TimeToShare {
-                        share: *share,
-                        median_days: q.value,
-                        median_lo_days: q.lo,
-                        median_hi_days: q.hi,
-                        p_reached: q.reached,
-                    }
-                })
-                .collect()
+            times_to_shares(|k| a.days_to_exposure_share(k, 0.5))
         },
         acc: a.clone(),
     }
