@@ -8,7 +8,7 @@
 //!
 //! Not here: the curves themselves (`appetite`, from `patchtwin_mc`'s exact loss counts).
 
-use super::legend_below::{self, Swatch};
+use super::legend::{self, Entry, Swatch};
 use super::*;
 use plotters::element::DashedPathElement;
 
@@ -117,29 +117,32 @@ pub(super) fn loss_exceedance(summary: &Summary) -> Option<Chart> {
     );
     let tx = |x: f64| if log { x.log10() } else { x };
     let svg = render(&title, |root| {
-        let mut legend: Vec<(Swatch, String)> = labels
+        let mut legend: Vec<Entry> = labels
             .iter()
             .enumerate()
-            .map(|(j, l)| (Swatch::Line(plan_color(j), 2, false), l.clone()))
+            .map(|(j, l)| Entry {
+                label: l.clone(),
+                swatch: Swatch::Line(plan_color(j)),
+            })
             .collect();
         if let Some(a) = appetite {
-            legend.push((
-                Swatch::Line(LIMIT, 2, true),
-                format!(
+            legend.push(Entry {
+                label: format!(
                     "tolerance {}; limit P ≤ {}",
                     crate::format::money(a.tolerance, cur),
                     pct_label(&a.max_probability)
                 ),
-            ));
+                swatch: Swatch::Dashed(LIMIT),
+            });
             if let Some(m) = a.materiality {
-                legend.push((
-                    Swatch::Line(MATERIAL, 2, true),
-                    format!("materiality {}", crate::format::money(m, cur)),
-                ));
+                legend.push(Entry {
+                    label: format!("materiality {}", crate::format::money(m, cur)),
+                    swatch: Swatch::Dashed(MATERIAL),
+                });
             }
         }
         let (w, h) = root.dim_in_pixel();
-        let (plot, strip) = root.split_vertically(h - legend_below::height(&legend, w));
+        let (plot, strip) = root.split_vertically(h - legend::height(&legend, w));
         let top = prob_axis_max(
             series
                 .iter()
@@ -189,7 +192,7 @@ pub(super) fn loss_exceedance(summary: &Summary) -> Option<Chart> {
                 plan_color(j).stroke_width(2),
             ))?;
         }
-        legend_below::draw(&strip, &legend)?;
+        legend::draw(&strip, &legend)?;
         Ok(())
     });
     Some(Chart {

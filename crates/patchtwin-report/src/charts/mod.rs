@@ -15,8 +15,7 @@
 //! t)), `risk` (exposure versus operations) and `downtime` (unplanned downtime classes); and
 //! two helpers they share: `legend` (legends in a band below the plot, never on the data) and
 //! `ticks` (decade ticks of a log axis). Issue 17's charts: `exceedance` (loss exceedance per
-//! plan with the risk appetite) and `tornado` (sensitivity), with their legend below the plot
-//! (`legend_below`). This module holds the rest of what they share: sizes, palette, fonts,
+//! plan with the risk appetite) and `tornado` (sensitivity), with the same `legend`. This module holds the rest of what they share: sizes, palette, fonts,
 //! axis labels and the SVG rendering.
 
 mod downtime;
@@ -24,7 +23,6 @@ mod exceedance;
 mod exposure;
 mod latency;
 mod legend;
-mod legend_below;
 mod risk;
 mod ticks;
 mod tornado;

@@ -8,7 +8,7 @@
 //! Not here: the sweep (`patchtwin-sensitivity`) or the ranking of the inputs (the view comes
 //! ranked); this module only draws a [`Tornado`](crate::robustness::Tornado).
 
-use super::legend_below::{self, Swatch};
+use super::legend::{self, Entry, Swatch};
 use super::*;
 use crate::robustness::{Robustness, Tornado};
 use plotters::element::DashedPathElement;
@@ -101,23 +101,24 @@ fn draw(
     r: &Robustness,
 ) -> DrawResult {
     let bars = &t.bars[..t.bars.len().min(MAX_BARS)];
+    let entry = |swatch, label: String| Entry { label, swatch };
     let legend = vec![
-        (
-            Swatch::Fill(LOW.mix(0.9)),
+        entry(
+            Swatch::Fill(LOW, 0.9),
             "input at the low end of its range".to_string(),
         ),
-        (Swatch::Fill(HIGH.mix(0.9)), "at the high end".to_string()),
-        (
-            Swatch::Line(BLACK, 2, false),
+        entry(Swatch::Fill(HIGH, 0.9), "at the high end".to_string()),
+        entry(
+            Swatch::Line(BLACK),
             "lead at the scenario's values".to_string(),
         ),
-        (
-            Swatch::Line(ZERO, 2, true),
+        entry(
+            Swatch::Dashed(ZERO),
             format!("0: {} overtakes {}", r.runner_up, r.recommended),
         ),
     ];
     let (w, h) = root.dim_in_pixel();
-    let (plot, strip) = root.split_vertically(h - legend_below::height(&legend, w));
+    let (plot, strip) = root.split_vertically(h - legend::height(&legend, w));
     let mut lo = bars
         .iter()
         .flat_map(|b| [b.low, b.high])
@@ -189,7 +190,7 @@ fn draw(
             ZERO.stroke_width(2),
         )))?;
     }
-    legend_below::draw(&strip, &legend)?;
+    legend::draw(&strip, &legend)?;
     Ok(())
 }
 
