@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The Chromium binary: `PATCHTWIN_CHROMIUM`, else the first of the usual names on PATH.
 pub fn chromium() -> Option<PathBuf> {
@@ -40,6 +41,10 @@ pub fn out_dir(target_tmpdir: &str) -> PathBuf {
 
 /// Runs Chromium headless on `url` with `extra` arguments and a fresh profile named after
 /// `profile` under `scratch`; returns stdout. Panics (the test fails) when Chromium fails.
+///
+/// The profile directory is unique per call (process id and a call counter): tests of one
+/// binary run in parallel threads, and two Chromiums on one profile refuse to start
+/// ("SingletonLock: File exists").
 pub fn run_chromium(
     bin: &Path,
     scratch: &Path,
@@ -47,7 +52,9 @@ pub fn run_chromium(
     extra: &[String],
     url: &str,
 ) -> String {
-    let profile = scratch.join(format!("{profile}-{}", std::process::id()));
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let profile = scratch.join(format!("{profile}-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&profile);
     let out = Command::new(bin)
         .args([
