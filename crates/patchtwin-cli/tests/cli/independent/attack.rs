@@ -32,7 +32,7 @@ plans: [{id: defer}]
 "#;
 
 /// CDF of a sum of independent exponentials with distinct rates.
-fn hypoexponential_cdf(t: f64, rates: &[f64]) -> f64 {
+pub(super) fn hypoexponential_cdf(t: f64, rates: &[f64]) -> f64 {
     let mut tail = 0.0;
     for (i, ri) in rates.iter().enumerate() {
         let mut c = 1.0;

@@ -25,13 +25,23 @@
 //! - historian gaps: a producer's whole outage, a broken route's outage beyond the buffer, and
 //!   a reportable-gap consequence (events, cost, dual success);
 //! - a switch fault cascading to a trip: detection delay, tolerance, reboot and restart by hand.
+//! - taking an asset out of service: trip, downtime, cost and historian gap by hand; an entry
+//!   point, gateway or conduit out for the first days: the chain's closed form from then on;
+//! - a crew-limited rollout (shifts, technicians, a `max_down` rule): the hand schedule;
+//! - the loss exceedance curve and the risk appetite: a Poisson tail of equal-cost faults;
+//! - a multicast publication's copies: hand sums, the publisher's link crossed once; two
+//!   Poisson flows sharing an M/M/1 switch: mean and deadline tail per flow.
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
 //! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
 //! own oracles (`patchtwin-sim/tests/`), which drive the library directly.
 
 mod attack;
+mod exceedance;
 mod operations;
+mod rollout;
+mod sharing;
+mod take_out;
 mod timing;
 
 use crate::util;

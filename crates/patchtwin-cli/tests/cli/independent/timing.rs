@@ -141,7 +141,7 @@ fn switch_queue_runs(service: &str, tag: &str) -> (Vec<f64>, Vec<[f64; 3]>) {
 }
 
 /// Student t of the seeds' means against `theory`.
-fn t_score(means: &[f64], theory: f64) -> (f64, f64, f64) {
+pub(super) fn t_score(means: &[f64], theory: f64) -> (f64, f64, f64) {
     let n = means.len() as f64;
     let m = means.iter().sum::<f64>() / n;
     let var = means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
