@@ -30,7 +30,9 @@
 //! - a crew-limited rollout (shifts, technicians, a `max_down` rule): the hand schedule;
 //! - the loss exceedance curve and the risk appetite: a Poisson tail of equal-cost faults;
 //! - a multicast publication's copies: hand sums, the publisher's link crossed once; two
-//!   Poisson flows sharing an M/M/1 switch: mean and deadline tail per flow.
+//!   Poisson flows sharing an M/M/1 switch: mean and deadline tail per flow;
+//! - a unit needing two of three faulting controllers: P(trip) and downtime against a
+//!   simulation of overlapping outages written in the test (its own SplitMix64).
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
 //! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
@@ -39,6 +41,7 @@
 mod attack;
 mod exceedance;
 mod operations;
+mod redundancy;
 mod rollout;
 mod sharing;
 mod take_out;
