@@ -1,6 +1,7 @@
 //! Taking things out of service against hand arithmetic and closed forms: an asset's outage
 //! (trip, downtime, cost, historian gap by the buffer rule) and an entry point, gateway or
-//! conduit out of service for the first days (the attacker's chain starts later).
+//! conduit out of service for the first days (the attacker's chain starts later), and a
+//! control in force for the same period.
 
 use super::attack::hypoexponential_cdf;
 use super::*;
@@ -91,6 +92,8 @@ assets:
   - {id: plc, kind: plc, zone: cell, model: fast-plc, overrides: {fault_rate_per_day: 0}}
 vulnerabilities:
   - {id: V, affects: {assets: [plc]}, service: modbus_tcp, ttc: {exponential: {mean: 3d}}}
+controls:
+  - {id: shut, kind: remote_access_restriction, entry_point: vpn, residual: 0, deploy_time: 0s, failure_probability: 0}
 threat:
   capability: medium
   entry_points:
@@ -102,6 +105,7 @@ plans:
   - {id: vpn-off, actions: [{take_out: vpn, at: now, for: 4d}]}
   - {id: rag-off, actions: [{take_out: rag, at: now, for: 4d}]}
   - {id: conduit-off, actions: [{take_out: dmz-cell, at: now, for: 4d}]}
+  - {id: shut-4d, actions: [{control: shut, at: now, for: 4d}]}
 "#;
     let tmp = util::TempDir::new("indep-take-out-entry");
     let file = tmp.write("plant.yaml", yaml.as_bytes());
@@ -121,6 +125,7 @@ plans:
         (1, "vpn-off", late, horizon - off),
         (2, "rag-off", late, horizon - off),
         (3, "conduit-off", conduit, horizon - off),
+        (4, "shut-4d", late, horizon - off),
     ] {
         let plan = &s["plans"][i];
         assert_eq!(plan["id"], id);
@@ -150,4 +155,11 @@ plans:
         let loss = num(plan, &["expected_loss", "mean"]);
         assert!((loss - 1000.0 * p).abs() < 1e-6, "{id}: loss {loss}, P {p}");
     }
+    // A restriction with no residual, in force for the same 4 days (instantly, never
+    // failing), is the entry point's take-out by another name: on the same random numbers,
+    // the same runs are compromised.
+    assert_eq!(
+        s["plans"][4]["exposure"]["p_compromise"],
+        s["plans"][1]["exposure"]["p_compromise"]
+    );
 }
