@@ -32,13 +32,16 @@
 //! - a multicast publication's copies: hand sums, the publisher's link crossed once; two
 //!   Poisson flows sharing an M/M/1 switch: mean and deadline tail per flow;
 //! - a unit needing two of three faulting controllers: P(trip) and downtime against a
-//!   simulation of overlapping outages written in the test (its own SplitMix64).
+//!   simulation of overlapping outages written in the test (its own SplitMix64);
+//! - reportable data-loss events from exponential outages of a shared switch: a thinned
+//!   Poisson count, two flows' common gap one event, cost by hand.
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
 //! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
 //! own oracles (`patchtwin-sim/tests/`), which drive the library directly.
 
 mod attack;
+mod data_loss;
 mod exceedance;
 mod operations;
 mod redundancy;
