@@ -1,0 +1,118 @@
+//! `patchtwin sensitivity`'s break-even against a closed form: shutting the vendor's entry
+//! point removes a near-certain compromise but adds a day to every controller repair, so the
+//! expected losses of the two plans cross at a fault rate computed here.
+
+use super::attack::hypoexponential_cdf;
+use super::timing::t_score;
+use super::*;
+
+/// Keep the gateway (the attacker reaches the PLC, impact 20,000) or shut it (no attacker;
+/// every PLC repair takes 24 h more). Faults: Poisson at the swept rate, 1 h reboot, 2 h
+/// unit restart, 1,000 per hour down; an attack never trips the unit.
+const GATEWAY: &str = r#"
+name: break-even
+horizon: 30d
+zones:
+  - {id: dmz, purdue_level: 3.5}
+  - {id: cell, purdue_level: 1}
+conduits:
+  - {id: dmz-cell, zones: [dmz, cell], protocols: [modbus_tcp], direction: first_to_second}
+assets:
+  - {id: rag, kind: remote_access_gateway, zone: dmz, model: remote-access-gateway, overrides: {fault_rate_per_day: 0}}
+  - {id: plc, kind: plc, zone: cell, model: fast-plc, overrides: {fault_rate_per_day: 0.02, reboot_time: 1h}}
+process_units:
+  - id: line
+    depends_on: [{asset: plc}]
+    restart_time: 2h
+    downtime_cost_per_hour: 1000
+    attack_trip_probability: 0
+vulnerabilities:
+  - {id: V, affects: {assets: [plc]}, service: modbus_tcp, ttc: {exponential: {mean: 3d}}}
+controls:
+  - id: shut
+    kind: remote_access_restriction
+    entry_point: vpn
+    residual: 0
+    deploy_time: 0s
+    failure_probability: 0
+    recovery: [{kinds: [repair], assets: [plc], add: 24h}]
+threat:
+  capability: medium
+  entry_points:
+    - {id: vpn, kind: vendor_remote_access, asset: rag, mean_time_between_attempts: 2d, foothold_probability: 0.5}
+  targets:
+    - {asset: plc, impact_cost: 20000}
+plans:
+  - {id: keep}
+  - {id: shut-now, actions: [{control: shut, at: now}]}
+"#;
+
+/// Expected hours down over `horizon` hours when every fault (Poisson, `rate` per hour)
+/// stops the unit for `length` hours and overlapping stops merge: the unit is down at t when
+/// a fault came in [t − length, t], so E = ∫_0^H (1 − e^{−rate·min(t, length)}) dt.
+fn union_downtime(rate: f64, length: f64, horizon: f64) -> f64 {
+    let covered = 1.0 - (-rate * length).exp();
+    (horizon - length) * covered + length - covered / rate
+}
+
+#[test]
+fn the_break_even_fault_rate_is_where_the_closed_form_losses_cross() {
+    // Keep: 20,000 × P(compromise within 30 d), the hypoexponential of the foothold (rate
+    // 0.25 per day) and the exploit (1/3 per day), plus faults at 3 h each; shut: faults at
+    // 27 h each (1 + 24 h repair, 2 h restart). Solve keep = shut for the daily fault rate.
+    let horizon = 720.0;
+    let attack = 20_000.0 * hypoexponential_cdf(30.0, &[0.25, 1.0 / 3.0]);
+    let gap = |per_day: f64| {
+        let rate = per_day / 24.0;
+        1000.0 * (union_downtime(rate, 27.0, horizon) - union_downtime(rate, 3.0, horizon)) - attack
+    };
+    let (mut lo, mut hi) = (0.001, 0.2);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if gap(mid) < 0.0 { lo = mid } else { hi = mid }
+    }
+    let truth = 0.5 * (lo + hi);
+    let tmp = util::TempDir::new("indep-break-even");
+    let file = tmp.write("plant.yaml", GATEWAY.as_bytes());
+    let mut values = Vec::new();
+    for seed in 1..=4u64 {
+        let out = tmp.path().join(format!("out-{seed}"));
+        let args = [
+            "sensitivity".to_string(),
+            file.display().to_string(),
+            "--inputs".into(),
+            "assets[plc].fault_rate_per_day".into(),
+            "--range".into(),
+            "assets[plc].fault_rate_per_day=0.005..0.1".into(),
+            "--metric".into(),
+            "loss".into(),
+            "--runs".into(),
+            "2000".into(),
+            "--seed".into(),
+            seed.to_string(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        let r = util::patchtwin(&args, Duration::from_secs(300));
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let text = std::fs::read_to_string(out.join("sensitivity.json")).expect("json");
+        let s: Value = serde_json::from_str(&text).expect("sensitivity.json is JSON");
+        // At the base (0.02 per day) shutting is ahead on expected loss (by hand 15,720
+        // against 21,752), and keeping overtakes it above the break-even.
+        assert_eq!(s["recommended"], "shut-now");
+        assert_eq!(s["decision_metric"], "expected_loss");
+        let be = &s["inputs"][0]["break_even"][0];
+        assert_eq!(be["direction"], "above", "{be}");
+        let value = num(be, &["value"]);
+        let (a, b) = (num(be, &["interval", "0"]), num(be, &["interval", "1"]));
+        eprintln!("seed {seed}: break-even {value} per day in [{a}, {b}], closed form {truth:.5}");
+        assert!(a <= truth && truth <= b, "[{a}, {b}] misses {truth}");
+        values.push(value);
+    }
+    let (m, se, t) = t_score(&values, truth);
+    eprintln!("break-even {m:.5} ± {se:.5} per day over seeds, closed form {truth:.5}, t = {t:.2}");
+    assert!(
+        t.abs() < 4.0 && se < 0.05 * truth,
+        "break-even {m:.5} ± {se:.5} per day over seeds, closed form {truth:.5}, t = {t:.2}"
+    );
+}
