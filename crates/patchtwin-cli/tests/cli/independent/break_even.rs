@@ -1,6 +1,7 @@
 //! `patchtwin sensitivity`'s break-even against a closed form: shutting the vendor's entry
 //! point removes a near-certain compromise but adds a day to every controller repair, so the
-//! expected losses of the two plans cross at a fault rate computed here.
+//! expected losses of the two plans cross at a fault rate computed here, and the expected
+//! value of perfect information follows from the same closed forms.
 
 use super::attack::hypoexponential_cdf;
 use super::timing::t_score;
@@ -56,7 +57,7 @@ fn union_downtime(rate: f64, length: f64, horizon: f64) -> f64 {
 }
 
 #[test]
-fn the_break_even_fault_rate_is_where_the_closed_form_losses_cross() {
+fn the_break_even_and_evpi_follow_the_closed_form_losses() {
     // Keep: 20,000 × P(compromise within 30 d), the hypoexponential of the foothold (rate
     // 0.25 per day) and the exploit (1/3 per day), plus faults at 3 h each; shut: faults at
     // 27 h each (1 + 24 h repair, 2 h restart). Solve keep = shut for the daily fault rate.
@@ -72,9 +73,17 @@ fn the_break_even_fault_rate_is_where_the_closed_form_losses_cross() {
         if gap(mid) < 0.0 { lo = mid } else { hi = mid }
     }
     let truth = 0.5 * (lo + hi);
+    // Each plan's expected loss at a daily fault rate, by the same closed forms.
+    let losses = |per_day: f64| {
+        let rate = per_day / 24.0;
+        (
+            attack + 1000.0 * union_downtime(rate, 3.0, horizon),
+            1000.0 * union_downtime(rate, 27.0, horizon),
+        )
+    };
     let tmp = util::TempDir::new("indep-break-even");
     let file = tmp.write("plant.yaml", GATEWAY.as_bytes());
-    let mut values = Vec::new();
+    let (mut values, mut evpis, mut evpi_truth) = (Vec::new(), Vec::new(), 0.0);
     for seed in 1..=4u64 {
         let out = tmp.path().join(format!("out-{seed}"));
         let args = [
@@ -108,7 +117,26 @@ fn the_break_even_fault_rate_is_where_the_closed_form_losses_cross() {
         eprintln!("seed {seed}: break-even {value} per day in [{a}, {b}], closed form {truth:.5}");
         assert!(a <= truth && truth <= b, "[{a}, {b}] misses {truth}");
         values.push(value);
+        // EVPI over the five equally likely values the tool used: the smaller of the two
+        // plans' mean losses minus the mean of the smaller loss at each value.
+        let at: Vec<(f64, f64)> = s["inputs"][0]["points"]
+            .as_array()
+            .expect("points")
+            .iter()
+            .filter(|p| p["role"] == "evpi")
+            .map(|p| losses(num(p, &["value"])))
+            .collect();
+        assert_eq!(at.len(), 5, "five EVPI values");
+        let mean = |f: &dyn Fn(&(f64, f64)) -> f64| at.iter().map(f).sum::<f64>() / 5.0;
+        evpi_truth = mean(&|l| l.0).min(mean(&|l| l.1)) - mean(&|l| l.0.min(l.1));
+        evpis.push(num(&s["inputs"][0], &["evpi"]));
     }
+    let (m, se, t) = t_score(&evpis, evpi_truth);
+    eprintln!("EVPI {m:.0} ± {se:.0} over seeds, closed form {evpi_truth:.0}, t = {t:.2}");
+    assert!(
+        t.abs() < 4.0 && se < 0.05 * evpi_truth,
+        "EVPI {m:.0} ± {se:.0} over seeds, closed form {evpi_truth:.0}, t = {t:.2}"
+    );
     let (m, se, t) = t_score(&values, truth);
     eprintln!("break-even {m:.5} ± {se:.5} per day over seeds, closed form {truth:.5}, t = {t:.2}");
     assert!(

@@ -35,8 +35,8 @@
 //!   simulation of overlapping outages written in the test (its own SplitMix64);
 //! - reportable data-loss events from exponential outages of a shared switch: a thinned
 //!   Poisson count, two flows' common gap one event, cost by hand;
-//! - `sensitivity`'s break-even fault rate between keeping and shutting a vendor gateway
-//!   against the closed-form crossing of the two plans' expected losses.
+//! - `sensitivity`'s break-even fault rate between keeping and shutting a vendor gateway, and
+//!   its EVPI, against the closed-form expected losses of the two plans.
 //!
 //! Each check is a z-score against the closed form at a fixed seed (so it is deterministic),
 //! and a 95% interval the tool prints must contain the true value. Not here: the simulator's
