@@ -107,7 +107,7 @@ plans: [{id: defer}]
     let ops = &s["plans"][0]["operations"];
     // The reference: 200,000 runs of its own.
     let draws = 200_000;
-    let mut r = SplitMix(0x2_0F_3);
+    let mut r = SplitMix(0x20F3);
     let (mut trips, mut sum, mut sum2) = (0u32, 0.0, 0.0);
     for _ in 0..draws {
         let (tripped, down) = reference_run(&mut r, 0.05 / 24.0, 24.0, 2.0, 2400.0);
