@@ -12,6 +12,8 @@
 //!   P(compromise by the horizon) against the hypoexponential CDF, for two capabilities;
 //!   a patch of the first step cuts the chain at its install time (a one-dimensional
 //!   integral), with exposure-days and the window overrun by hand;
+//! - a three-step chain through four zones: P(compromise) and the quantiles of the time to
+//!   compromise against the hypoexponential of four stages;
 //! - monitoring that evicts the attacker a day after each foothold: against a renewal race
 //!   simulated in the test itself (its own SplitMix64, no patchtwin code);
 //! - a patch failing with probability p on n hosts: P(at least one rollback) = 1 − (1 − p)^n,
@@ -44,6 +46,7 @@
 
 mod attack;
 mod break_even;
+mod chain;
 mod data_loss;
 mod exceedance;
 mod operations;
