@@ -309,7 +309,10 @@ fn ews_statuses_exports_refusals_and_bod_report() {
     let success = format!("{:.1}% [", 100.0 * (1.0 - rollback));
     for st in &bluekeep {
         let action = st["action_statement"].as_str().expect("action statement");
-        assert!(action.contains("Deploy KB4499175 as plan patch-now"), "{action}");
+        assert!(
+            action.contains("Deploy KB4499175 as plan patch-now"),
+            "{action}"
+        );
         assert!(
             action.contains(&format!("succeeded first time in {success}")),
             "{action} lacks {success}"
