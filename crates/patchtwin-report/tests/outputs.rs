@@ -510,58 +510,6 @@ fn writes_are_atomic_and_leave_no_temporary_files() {
 /// The stdout table shows, for a plan with an "after" window, the flows' timing after the
 /// changes with the baseline p99 beside each (both read back against summary.json), worst
 /// p99-to-deadline first; a plan without one shows the baseline window and says why.
-/// Review finding 18: stdout writes amounts one way, with thousands separators, as the
-/// recommendation does (`−7,682,090`): every number written before the currency is at most
-/// three digits or grouped by commas, and each plan's expected loss is there in that form.
-#[test]
-fn stdout_amounts_have_thousands_separators_everywhere() {
-    let f = fixture();
-    let cur = &f.summary.scenario.currency;
-    assert!(!cur.is_empty(), "the ews plant names its currency");
-    let table = patchtwin_report::table(&f.summary, 1000);
-    let grouped = |t: &str| {
-        let t = t.trim_start_matches(['−', '-', '+']);
-        let groups: Vec<&str> = t.split(',').collect();
-        !t.is_empty()
-            && groups[0].len() <= 3
-            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
-            && groups[1..].iter().all(|g| g.len() == 3)
-    };
-    let words: Vec<&str> = table.split_whitespace().collect();
-    let mut amounts = 0;
-    for pair in words.windows(2) {
-        if pair[1] == cur.as_str() && pair[0].starts_with(|c: char| c.is_ascii_digit()) {
-            amounts += 1;
-            assert!(
-                grouped(pair[0]),
-                "`{} {cur}` is not grouped:\n{table}",
-                pair[0]
-            );
-        }
-    }
-    assert!(
-        amounts >= 2 * f.summary.plans.len(),
-        "{amounts} amounts:\n{table}"
-    );
-    for p in &f.summary.plans {
-        let mean = p.expected_loss.mean.round();
-        // Grouped by hand: digits from the right in threes.
-        let digits = format!("{mean:.0}");
-        let mut by_hand = String::new();
-        for (k, c) in digits.chars().enumerate() {
-            if k > 0 && (digits.len() - k) % 3 == 0 {
-                by_hand.push(',');
-            }
-            by_hand.push(c);
-        }
-        assert!(
-            table.contains(&format!("{by_hand} {cur}")),
-            "{}: {by_hand} {cur} missing:\n{table}",
-            p.id
-        );
-    }
-}
-
 #[test]
 fn stdout_table_shows_timing_after_the_changes_beside_the_baseline() {
     let f = fixture();

@@ -144,6 +144,15 @@ pub(super) fn glossary(summary: &Summary, s: &Scenario) -> Block {
             "Timing in the observation window at the start of the horizon, and in the window after all of the plan's changes are done.",
         ),
     ];
+    terms.extend(ssvc_terms(summary, s));
+    Block::Glossary(terms)
+}
+
+/// The SSVC terms, when the report has SSVC rows; the coordinator's note only when a
+/// vulnerability carries one.
+fn ssvc_terms(summary: &Summary, s: &Scenario) -> Vec<(String, String)> {
+    let g = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let mut terms = Vec::new();
     if !summary.ssvc.is_empty() {
         terms.extend([
             g("SSVC priority", "CERT/CC's deployer decision for a vulnerability: defer, scheduled (next planned maintenance), out-of-cycle (sooner, with extra effort) or immediate (as fast as possible, even at a cost)."),
@@ -156,7 +165,7 @@ pub(super) fn glossary(summary: &Summary, s: &Scenario) -> Block {
     if !crate::ssvc::note::compare(s, &summary.ssvc).is_empty() {
         terms.push(g("coordinator's SSVC note", "The SSVC decision points an advisory's coordinator published (CISA's note: E exploitation, A automatable, T technical impact); shown with the deployer priority they give under each plan's simulated exposure and human impact."));
     }
-    Block::Glossary(terms)
+    terms
 }
 
 pub(super) fn run_details(summary: &Summary, s: &Scenario, files: &[String]) -> Vec<Block> {
