@@ -123,42 +123,6 @@ fn group_identical(curves: Vec<Curve>) -> Vec<Curve> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn curve(label: &str, y: f64) -> Curve {
-        Curve {
-            label: label.into(),
-            color: BLACK,
-            dashed: false,
-            points: vec![(1.0, y), (2.0, 1.0)],
-        }
-    }
-
-    /// Review finding 21: the substation's latency charts listed twelve entries, five of them
-    /// "same as defer — before". Equal curves are now one line and one entry.
-    #[test]
-    fn identical_curves_share_one_line_and_one_entry() {
-        let grouped = group_identical(vec![
-            curve("defer — before", 0.1),
-            curve("virtual — before", 0.2),
-            curve("patch — before", 0.1),
-            curve("patch — after", 0.3),
-            curve("virtual — after", 0.2),
-        ]);
-        let labels: Vec<&str> = grouped.iter().map(|c| c.label.as_str()).collect();
-        assert_eq!(
-            labels,
-            [
-                "defer, patch — before",
-                "virtual — before (same curve: virtual — after)",
-                "patch — after"
-            ]
-        );
-    }
-}
-
 /// The legend of a latency chart: one entry per curve and the deadline.
 fn latency_legend(curves: &[Curve], deadline_ms: f64, red: RGBColor) -> Vec<legend::Entry> {
     let mut entries: Vec<legend::Entry> = curves
@@ -307,5 +271,41 @@ pub fn flow_direction(s: &Scenario, i: usize) -> (&str, &str) {
     match f.kind {
         patchtwin_model::FlowKind::Poll => (consumer, producer),
         patchtwin_model::FlowKind::Publish => (producer, consumer),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curve(label: &str, y: f64) -> Curve {
+        Curve {
+            label: label.into(),
+            color: BLACK,
+            dashed: false,
+            points: vec![(1.0, y), (2.0, 1.0)],
+        }
+    }
+
+    /// Review finding 21: the substation's latency charts listed twelve entries, five of them
+    /// "same as defer — before". Equal curves are now one line and one entry.
+    #[test]
+    fn identical_curves_share_one_line_and_one_entry() {
+        let grouped = group_identical(vec![
+            curve("defer — before", 0.1),
+            curve("virtual — before", 0.2),
+            curve("patch — before", 0.1),
+            curve("patch — after", 0.3),
+            curve("virtual — after", 0.2),
+        ]);
+        let labels: Vec<&str> = grouped.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "defer, patch — before",
+                "virtual — before (same curve: virtual — after)",
+                "patch — after"
+            ]
+        );
     }
 }
