@@ -1,7 +1,7 @@
 //! How far a plan's rollout got, per replication, accumulated exactly: rollbacks per run, the
 //! time until 50, 90 and 95% of the scenario's open (vulnerability, asset) pairs are patched,
 //! the time until 50, 90 and 95% of the exposure is closed (each pair weighted by its
-//! exposure, [`exposure_hours`]),
+//! exposure, [`exposure_time`]),
 //! and per vulnerability the time its pairs that the plan patches are all closed (what a
 //! remediation deadline such as BOD 26-04 asks). Times to a share are kept at the resolution
 //! of the events (nanoseconds), so a rollout of 61.5 minutes reads 61.5 minutes; times to
