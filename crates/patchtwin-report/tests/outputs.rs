@@ -301,6 +301,14 @@ fn maintenance_windows_are_visible_bands() {
         svg.contains("maintenance window"),
         "legend names the windows"
     );
+    // The first band's label (bottom-aligned, 12.5 px) clears the title (15 px from y = 5).
+    let texts = svg_texts(&svg);
+    let y_of = |p: &dyn Fn(&str) -> bool| texts.iter().find(|t| p(&t.2)).expect("text").1;
+    let (title, label) = (
+        y_of(&|t| t.starts_with("Exposure over")),
+        y_of(&|t| t == "window"),
+    );
+    assert!(label - 12.5 > title + 15.0, "label {label}, title {title}");
     // Gridlines and axes are grey or black, never the window's fill.
     for stroke in attribute_values(&svg, "stroke") {
         assert_ne!(stroke.to_ascii_uppercase(), fill);
@@ -417,12 +425,8 @@ fn markdown_names_every_plan_and_recommends_the_best_dual_success() {
     } else {
         "Recommended:"
     };
-    let other = if label == "Least bad:" {
-        "**Recommended:**"
-    } else {
-        "**Least bad:**"
-    };
-    assert!(!md.contains(other), "{other} beside {label}");
+    let other = ["Recommended:", "Least bad:"].map(|o| format!("**{o}**"));
+    assert!(!md.contains(&other[usize::from(label == "Recommended:")]));
     let line = md
         .lines()
         .find(|l| l.starts_with(&format!("**{label}**")))
@@ -719,7 +723,9 @@ fn legends_are_outside_the_plot_area() {
         let entries: Vec<(f64, f64, String)> = svg_texts(&svg)
             .into_iter()
             .filter(|(_, _, t)| {
-                plans.iter().any(|p| t.starts_with(&format!("{p} ")))
+                plans
+                    .iter()
+                    .any(|p| t.strip_prefix(p).is_some_and(|r| r.starts_with([' ', ','])))
                     || t.starts_with("before changes")
                     || t == "maintenance window"
                     || (t.starts_with("deadline ") && name.starts_with("latency"))
