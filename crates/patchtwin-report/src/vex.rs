@@ -484,7 +484,7 @@ fn openvex(statements: &[Statement], support: &Support) -> Value {
                 Status::FixPlanned { patch } => {
                     v["status"] = json!("affected");
                     v["action_statement"] = json!(format!(
-                        "Deploy {patch} as plan {} schedules; {}",
+                        "Deploy {patch} as plan {} schedules. {}",
                         support.plan,
                         rehearsed(support)
                     ));
