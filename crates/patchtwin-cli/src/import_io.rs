@@ -37,7 +37,8 @@ pub(crate) fn read_raw(path: &Path, what: &str, max: usize) -> Result<Vec<u8>, S
             meta.len()
         ));
     }
-    std::fs::read(path).map_err(|e| format!("cannot read the {what}: {e}"))
+    // Never `std::fs::read`: a named pipe with no writer would block it forever.
+    patchtwin_scenario::read_capped(path, max).map_err(|e| format!("the {what}: {e}"))
 }
 
 /// [`read_raw`] as UTF-8 text.

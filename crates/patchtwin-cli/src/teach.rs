@@ -76,7 +76,11 @@ pub struct TraceArgs {
 /// `patchtwin trace`.
 pub fn trace(a: &TraceArgs) -> Result<(), BadInput> {
     let loaded = patchtwin_scenario::load_file(&a.file).map_err(bad)?;
-    let source = std::fs::read_to_string(&a.file).ok();
+    // Read again without blocking (a named pipe would wait for a second writer forever).
+    let source =
+        patchtwin_scenario::read_capped(&a.file, patchtwin_scenario::source::MAX_INPUT_BYTES)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
     let s = std::sync::Arc::new(loaded.scenario);
     let plan_ix = select_plans(&s, std::slice::from_ref(&a.plan), "--plan")?[0];
     trace_filter::check(&s, a.entity.as_deref(), &a.kind)?;

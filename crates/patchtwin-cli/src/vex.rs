@@ -238,7 +238,7 @@ impl FormatArg {
 /// Puts the sources recorded in the scenario file into `summary`'s provenance stamp. The file
 /// is read again; when its bytes no longer match the digest of the run, that is bad input.
 pub fn stamp(summary: &mut Summary, file: &Path, sha256: &str) -> Result<(), String> {
-    let bytes = std::fs::read(file)
+    let bytes = patchtwin_scenario::read_capped(file, patchtwin_scenario::source::MAX_INPUT_BYTES)
         .map_err(|e| format!("error: cannot read {} again: {e}", file.display()))?;
     if patchtwin_scenario::sha256_hex(&bytes) != sha256 {
         return Err(format!(

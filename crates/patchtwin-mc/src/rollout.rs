@@ -1,10 +1,11 @@
 //! How far a plan's rollout got, per replication, accumulated exactly: rollbacks per run, the
 //! time until 50, 90 and 95% of the scenario's open (vulnerability, asset) pairs are patched,
 //! the time until 50, 90 and 95% of the exposure is closed (each pair weighted by its
-//! exposure, [`exposure_hours`]),
+//! exposure, [`exposure_time`]),
 //! and per vulnerability the time its pairs that the plan patches are all closed (what a
-//! remediation deadline such as BOD 26-04 asks). Times are kept as exact counts per whole
-//! hour (shares) or whole day (vulnerabilities), rounded up, so "closed by day N" is exact.
+//! remediation deadline such as BOD 26-04 asks). Times to a share are kept at the resolution
+//! of the events (nanoseconds), so a rollout of 61.5 minutes reads 61.5 minutes; times to
+//! close a vulnerability as counts per whole day, rounded up, so "closed by day N" is exact.
 //!
 //! Not here: what the report makes of them (quantiles, deadlines; `patchtwin-report`).
 
@@ -27,12 +28,12 @@ const DAY: u64 = 24 * HOUR;
 pub struct RolloutAcc {
     /// Deployments rolled back, per replication.
     pub rollbacks: Moments,
-    /// Per entry of [`SHARES`]: replications by the hour (rounded up) at which that share of
+    /// Per entry of [`SHARES`]: replications by the time (nanoseconds) at which that share of
     /// the open pairs was patched, [`NEVER`] if it was not.
-    pub hours_to_share: Vec<BTreeMap<u64, u64>>,
-    /// Per entry of [`SHARES`]: replications by the hour (rounded up) at which that share of
-    /// the exposure at t = 0 was closed ([`exposure_hours`]), [`NEVER`] if it was not.
-    pub hours_to_exposure_share: Vec<BTreeMap<u64, u64>>,
+    pub ns_to_share: Vec<BTreeMap<u64, u64>>,
+    /// Per entry of [`SHARES`]: replications by the time (nanoseconds) at which that share of
+    /// the exposure at t = 0 was closed ([`exposure_time`]), [`NEVER`] if it was not.
+    pub ns_to_exposure_share: Vec<BTreeMap<u64, u64>>,
     /// Per vulnerability (scenario order): replications by the day (rounded up) at which
     /// every pair of it the plan patches was closed, [`NEVER`] if not; empty when the plan
     /// patches none of it.
@@ -63,8 +64,8 @@ impl RolloutAcc {
         }
         RolloutAcc {
             rollbacks: Moments::default(),
-            hours_to_share: vec![BTreeMap::new(); SHARES.len()],
-            hours_to_exposure_share: vec![BTreeMap::new(); SHARES.len()],
+            ns_to_share: vec![BTreeMap::new(); SHARES.len()],
+            ns_to_exposure_share: vec![BTreeMap::new(); SHARES.len()],
             days_to_close: vec![BTreeMap::new(); s.vulnerabilities.len()],
             pairs: s
                 .vulnerabilities
@@ -92,10 +93,10 @@ impl RolloutAcc {
             let need = (share * self.pairs as f64).ceil() as usize;
             let at = match need {
                 0 => 0,
-                n if n <= times.len() => times[n - 1].div_ceil(HOUR),
+                n if n <= times.len() => times[n - 1],
                 _ => NEVER,
             };
-            *self.hours_to_share[k].entry(at).or_default() += 1;
+            *self.ns_to_share[k].entry(at).or_default() += 1;
         }
         for (v, t) in self.targets.iter().enumerate() {
             if t.is_empty() {
@@ -113,21 +114,21 @@ impl RolloutAcc {
     /// Adds one replication's exposure (after [`RolloutAcc::push`]).
     pub fn push_exposure(&mut self, e: &ExposureOutcome) {
         for (k, share) in SHARES.iter().enumerate() {
-            let at = exposure_hours(&e.exposed_steps, *share);
-            *self.hours_to_exposure_share[k].entry(at).or_default() += 1;
+            let at = exposure_time(&e.exposed_steps, *share);
+            *self.ns_to_exposure_share[k].entry(at).or_default() += 1;
         }
     }
 
     /// Adds another replication range of the same plan.
     pub fn merge(&mut self, o: &RolloutAcc) {
         self.rollbacks.merge(&o.rollbacks);
-        for (a, b) in self.hours_to_share.iter_mut().zip(&o.hours_to_share) {
+        for (a, b) in self.ns_to_share.iter_mut().zip(&o.ns_to_share) {
             add(a, b);
         }
         for (a, b) in self
-            .hours_to_exposure_share
+            .ns_to_exposure_share
             .iter_mut()
-            .zip(&o.hours_to_exposure_share)
+            .zip(&o.ns_to_exposure_share)
         {
             add(a, b);
         }
@@ -145,14 +146,14 @@ impl RolloutAcc {
     /// the open pairs was patched, with a 95% distribution-free interval from the order
     /// statistics; `None` where it falls on runs that never got there.
     pub fn days_to_share(&self, k: usize, q: f64) -> QuantileDays {
-        quantile(&self.hours_to_share[k], q, 24.0)
+        quantile(&self.ns_to_share[k], q, DAY as f64)
     }
 
     /// Quantile `q` over replications of the time, in days, until [`SHARES`]`[k]` of the
-    /// exposure was closed ([`exposure_hours`]), with its interval as for
+    /// exposure was closed ([`exposure_time`]), with its interval as for
     /// [`RolloutAcc::days_to_share`].
     pub fn days_to_exposure_share(&self, k: usize, q: f64) -> QuantileDays {
-        quantile(&self.hours_to_exposure_share[k], q, 24.0)
+        quantile(&self.ns_to_exposure_share[k], q, DAY as f64)
     }
 
     /// Replications in which every pair of vulnerability `v` the plan patches was closed by
@@ -164,7 +165,7 @@ impl RolloutAcc {
     }
 }
 
-/// The hour (rounded up) at which `share` of a run's exposure was closed, [`NEVER`] if it was
+/// The time (nanoseconds) at which `share` of a run's exposure was closed, [`NEVER`] if it was
 /// not within the horizon.
 ///
 /// A run's exposure at time t is the number of (vulnerability, asset) pairs the attacker could
@@ -173,7 +174,7 @@ impl RolloutAcc {
 /// reach closes nothing, and a control that cuts reach closes exposure as a patch does. A
 /// share s is closed at the first time the exposure has fallen by at least ⌈s · E(0)⌉ pairs
 /// from its value E(0) at t = 0 (0 h when E(0) is 0).
-pub fn exposure_hours(steps: &[(u64, u64)], share: f64) -> u64 {
+pub fn exposure_time(steps: &[(u64, u64)], share: f64) -> u64 {
     let Some(&(_, start)) = steps.first() else {
         return 0;
     };
@@ -184,7 +185,7 @@ pub fn exposure_hours(steps: &[(u64, u64)], share: f64) -> u64 {
     steps
         .iter()
         .find(|(_, c)| start.saturating_sub(*c) >= need)
-        .map_or(NEVER, |(t, _)| t.div_ceil(HOUR))
+        .map_or(NEVER, |(t, _)| *t)
 }
 
 fn add(a: &mut BTreeMap<u64, u64>, b: &BTreeMap<u64, u64>) {
@@ -254,19 +255,40 @@ mod tests {
         // 2), h2 at 5 h (exposure 1), h3 at 30 h (exposure 0).
         let steps = [(0, 2), (5 * HOUR, 1), (30 * HOUR, 0)];
         // 50%: ⌈0.5 · 2⌉ = 1 exposed pair closed, at 5 h; 90% and 95%: both, at 30 h.
-        assert_eq!(exposure_hours(&steps, 0.5), 5);
-        assert_eq!(exposure_hours(&steps, 0.9), 30);
-        assert_eq!(exposure_hours(&steps, 0.95), 30);
+        assert_eq!(exposure_time(&steps, 0.5), 5 * HOUR);
+        assert_eq!(exposure_time(&steps, 0.9), 30 * HOUR);
+        assert_eq!(exposure_time(&steps, 0.95), 30 * HOUR);
         // Counting pairs instead (3 of them, closed at 1, 5 and 30 h) would give 5 h for 50%
         // (2 of 3) but 1 h for a third: the unreachable pair would count as closed exposure.
         // Never below the target within the horizon; no exposure at all.
-        assert_eq!(exposure_hours(&[(0, 4), (HOUR + 1, 3)], 0.5), NEVER);
+        assert_eq!(exposure_time(&[(0, 4), (HOUR + 1, 3)], 0.5), NEVER);
         assert_eq!(
-            exposure_hours(&[(0, 4), (HOUR + 1, 2)], 0.5),
-            2,
-            "rounded up"
+            exposure_time(&[(0, 4), (HOUR + 1, 2)], 0.5),
+            HOUR + 1,
+            "not rounded"
         );
-        assert_eq!(exposure_hours(&[(0, 0)], 0.95), 0);
+        assert_eq!(exposure_time(&[(0, 0)], 0.95), 0);
+    }
+
+    #[test]
+    fn time_to_a_share_is_not_rounded_to_hours() {
+        // Review finding 19, by hand: three of five pairs patched one after another, 20.5
+        // minutes each, so 50% (⌈2.5⌉ = 3 pairs) is reached at 3 · 20.5 = 61.5 minutes
+        // = 61.5 / 1440 days. Rounding up to whole hours made it 2 h (0.0833 d).
+        let mut acc = RolloutAcc {
+            ns_to_share: vec![BTreeMap::new(); SHARES.len()],
+            pairs: 5,
+            ..RolloutAcc::default()
+        };
+        let step = 20 * 60 * 1_000_000_000 + 30 * 1_000_000_000;
+        let o = OpsOutcome {
+            fixed: (1..=3).map(|k| (0, k, k as u64 * step)).collect(),
+            ..OpsOutcome::default()
+        };
+        acc.push(&o);
+        let q = acc.days_to_share(0, 0.5);
+        assert_eq!(q.value, Some(61.5 / 1440.0));
+        assert_eq!(acc.days_to_share(1, 0.5).value, None, "90%: never");
     }
 
     #[test]

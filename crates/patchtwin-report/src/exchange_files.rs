@@ -30,8 +30,9 @@ pub fn describe(file: &str) -> Option<String> {
                 _ => return None,
             };
             Some(format!(
-                "plan {plan}'s VEX statements per asset (fixed, known affected with the \
-                 mitigating control in force, or affected) in {format}, carrying the SHA-256 of \
+                "plan {plan}'s VEX statements per asset (known affected with the plan's fix \
+                 planned, with the mitigating control in force, or affected; never fixed, as a \
+                 plan is not a deployment) in {format}, carrying the SHA-256 of \
                  this set's summary.json"
             ))
         }

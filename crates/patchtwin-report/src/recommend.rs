@@ -327,6 +327,22 @@ fn change(what: &str, e: &Est) -> String {
     }
 }
 
+/// What dual success asks of a run, every condition (as `Outcome::dual_success` decides it):
+/// "no target compromised, no unplanned process trip, no window overrun and no reportable data
+/// loss that breaks operations", and, when a flow has a deadline target, that plans missing one
+/// rank after those that meet every target.
+pub fn dual_conditions(summary: &Summary) -> String {
+    let mut words = "no target compromised, no unplanned process trip, no window overrun and no \
+                     reportable data loss that breaks operations"
+        .to_string();
+    if crate::deadline::any_target(summary) {
+        words.push_str(
+            " (and plans that miss a flow's deadline target rank after those that meet every one)",
+        );
+    }
+    words
+}
+
 /// The recommendation for `summary` (its plans, comparisons and SSVC rows) under the default
 /// acceptance thresholds; `currency` names the scenario's currency. `None` when no plan was
 /// rehearsed.
@@ -351,8 +367,9 @@ pub fn recommend_with(summary: &Summary, currency: &str, t: &Thresholds) -> Opti
     // 1. The headline.
     if plans.len() == 1 {
         reasons.push(format!(
-            "{} is the only plan rehearsed: P(dual success) — no target compromised and no unplanned downtime — {}.",
+            "{} is the only plan rehearsed: P(dual success) — {} — {}.",
             p.id,
+            dual_conditions(summary),
             pct_ci(&p.dual_success)
         ));
     } else {
@@ -376,8 +393,9 @@ pub fn recommend_with(summary: &Summary, currency: &str, t: &Thresholds) -> Opti
             "the best chance"
         };
         reasons.push(format!(
-            "{} gives {best} of dual success — no target compromised and no unplanned downtime within the horizon: {} of rehearsals{against}.",
+            "{} gives {best} of dual success — {} within the horizon: {} of rehearsals{against}.",
             p.id,
+            dual_conditions(summary),
             pct_ci(&p.dual_success),
         ));
     }
@@ -658,6 +676,9 @@ fn ssvc_sentence(rows: &[SsvcRow], plan: &str, baseline: &str) -> Option<String>
 /// The recommendation as plain text for the end of the stdout table.
 pub fn text(r: &Recommendation) -> String {
     let mut out = format!("\nrecommendation: {}", r.plan);
+    if r.acceptance.plans_meeting.is_empty() {
+        out.push_str("  (least bad: no plan is acceptable)");
+    }
     if let Some(u) = &r.runner_up {
         out.push_str(&format!("  (runner-up: {u})"));
     }

@@ -23,7 +23,7 @@ pub struct RolloutSummary {
     pub time_to_patch: Vec<TimeToShare>,
     /// Time until 50, 90 and 95% of the exposure at t = 0 is closed: each open pair weighted
     /// by its exposure (1 while the attacker can reach it, 0 otherwise), closed by patches or
-    /// controls (`patchtwin_mc::rollout::exposure_hours`). `share` is then a share of
+    /// controls (`patchtwin_mc::rollout::exposure_time`). `share` is then a share of
     /// exposure; empty when the plant has no exposure at t = 0.
     pub time_to_close_exposure: Vec<TimeToShare>,
     /// The accumulator behind it (for the BOD 26-04 deadline check).
@@ -73,12 +73,12 @@ pub(crate) fn summary(r: &PlanResult) -> RolloutSummary {
     let a = &r.rollout;
     RolloutSummary {
         rollbacks_per_run: (a.rollbacks.n > 0).then(|| a.rollbacks_per_run().into()),
-        time_to_patch: if a.pairs == 0 || a.hours_to_share.is_empty() {
+        time_to_patch: if a.pairs == 0 || a.ns_to_share.is_empty() {
             Vec::new()
         } else {
             times_to_shares(|k| a.days_to_share(k, 0.5))
         },
-        time_to_close_exposure: if a.hours_to_exposure_share.iter().all(|m| m.is_empty()) {
+        time_to_close_exposure: if a.ns_to_exposure_share.iter().all(|m| m.is_empty()) {
             Vec::new()
         } else {
             times_to_shares(|k| a.days_to_exposure_share(k, 0.5))
@@ -87,13 +87,24 @@ pub(crate) fn summary(r: &PlanResult) -> RolloutSummary {
     }
 }
 
-/// "12.3 d (10.1–14.0)", "not reached in 60% of runs", or "beyond the horizon".
+/// "12.3 d (10.1–14.0)", "not reached in 60% of runs", or "beyond the horizon"; in hours
+/// when the median is under a day ("1.0 h (0.7–1.5)"; times are exact, not rounded to hours).
 fn days_text(t: &TimeToShare) -> String {
-    let d = |x: Option<f64>| x.map_or("beyond the horizon".to_string(), |x| format!("{x:.1} d"));
+    let (scale, unit) = match t.median_days {
+        Some(m) if m < 1.0 => (24.0, "h"),
+        _ => (1.0, "d"),
+    };
+    let d = |x: Option<f64>| {
+        x.map_or("beyond the horizon".to_string(), |x| {
+            format!("{:.1} {unit}", x * scale)
+        })
+    };
     match t.median_days {
         Some(m) => format!(
-            "{m:.1} d ({}–{})",
-            t.median_lo_days.map_or("?".into(), |x| format!("{x:.1}")),
+            "{:.1} {unit} ({}–{})",
+            m * scale,
+            t.median_lo_days
+                .map_or("?".into(), |x| format!("{:.1}", x * scale)),
             d(t.median_hi_days)
         ),
         None => format!("not reached in {:.0}% of runs", 100.0 * (1.0 - t.p_reached)),

@@ -211,7 +211,7 @@ fn plans_table(out: &mut String, summary: &Summary, w: usize, cur: &str) {
             pct(&p.exposure.p_compromise),
             pct(&p.dual_success),
             ttc,
-            format!("{:.0}{cur}", p.expected_loss.mean)
+            format!("{}{cur}", crate::format::thousands(p.expected_loss.mean))
         );
     }
     let _ = writeln!(
@@ -281,7 +281,7 @@ fn operations_table(out: &mut String, summary: &Summary, w: usize, cur: &str) {
             p.id,
             pct(&o.p_trip),
             num(&o.downtime_h),
-            format!("{:.0}{cur}", o.downtime_cost.mean),
+            format!("{}{cur}", crate::format::thousands(o.downtime_cost.mean)),
             pct(&o.p_patch_failure),
             pct(&o.p_window_overrun)
         );

@@ -1,20 +1,31 @@
-//! VEX export: per product (asset) and vulnerability, the status once a plan is carried out —
-//! *fixed*, *known affected with a mitigating control in force*, or *affected* — as a CSAF 2.0
-//! document in the VEX profile, a CycloneDX 1.6 VEX BOM, or an OpenVEX 0.2.0 document.
+//! VEX export: per product (asset) and vulnerability, the status a plan leads to — *known
+//! affected with a fix planned*, *known affected with a mitigating control in force*, or
+//! *affected* — as a CSAF 2.0 document in the VEX profile, a CycloneDX 1.6 VEX BOM, or an
+//! OpenVEX 0.2.0 document.
 //!
 //! # How the status is decided
-//! At the plan's end state (every action it takes has succeeded, as [`crate::ssvc`] assumes):
-//! - **fixed**: a patch the plan applies fixes the vulnerability on that asset;
-//! - **mitigated** (known affected, control in force): not fixed, and the plan's controls
-//!   lower the asset's SSVC system exposure against the plant as found (e.g. *open* to
-//!   *controlled* or *small*); the controls named are those whose removal alone raises the
-//!   exposure again (all the plan's controls when none does alone: they are redundant);
+//! A VEX status is a claim about the product as it is, and consumers act on it (a `fixed`
+//! product drops out of their queues). patchtwin rehearses plans; it never sees one carried out,
+//! so it never states *fixed* (CSAF `fixed`, CycloneDX `resolved`, OpenVEX `fixed`): a plan
+//! whose patch rolls back in a fifth of the rehearsals is not a fix, and neither is one that
+//! always succeeds but has not been deployed. The PSIRT states *fixed* from its own record of
+//! the deployment. Per (vulnerability, asset), assuming every action of the plan is taken (as
+//! [`crate::ssvc`] does):
+//! - **fix planned** (known affected): a patch the plan applies fixes the vulnerability on that
+//!   asset. The statement names the patch and the plan as the remediation (CSAF `vendor_fix`,
+//!   CycloneDX response `update`, OpenVEX action statement) and the rehearsed share of runs in
+//!   which every deployment of the plan succeeded first time (1 − P(patch rollback)), with its
+//!   interval;
+//! - **mitigated** (known affected, control in force): no patch of the plan fixes it, and the
+//!   plan's controls lower the asset's SSVC system exposure against the plant as found (e.g.
+//!   *open* to *controlled* or *small*); the controls named are those whose removal alone
+//!   raises the exposure again (all the plan's controls when none does alone: they are
+//!   redundant);
 //! - **affected**: neither.
 //!
 //! Every document carries the run that supports it: the SHA-256 of the `summary.json` it was
-//! made from, the scenario's SHA-256, seed and runs, and the plan's simulated P(patch
-//! rollback) beside each *fixed* status (a fix the rehearsals show rolling back is a fix with a
-//! risk). Document dates are the time of export (the formats require them).
+//! made from, the scenario's SHA-256, seed and runs. Document dates are the time of export
+//! (the formats require them).
 //!
 //! This module builds the documents' text; the command line reads files and writes the
 //! export ([`crate::output::write_new_file`]).
@@ -39,8 +50,9 @@ pub enum Format {
 /// The status of one (vulnerability, asset) after the plan.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
-    /// A patch of the plan fixes it.
-    Fixed {
+    /// Known affected; a patch of the plan fixes it once deployed (the plan is not a record
+    /// of a deployment, so this is never *fixed*).
+    FixPlanned {
         /// The patch id.
         patch: String,
     },
@@ -151,7 +163,7 @@ pub fn statements(s: &Scenario, plan: &Plan) -> Vec<Statement> {
             });
             let (status, detail) = if let Some(patch) = fixing_patch {
                 let e = probe.exposure(s, &end, v, a);
-                (Status::Fixed { patch }, e.reason)
+                (Status::FixPlanned { patch }, e.reason)
             } else {
                 let before = probe.exposure(s, &found, v, a);
                 let after = probe.exposure(s, &controls_only, v, a);
@@ -213,10 +225,10 @@ fn mitigating(
 
 fn status_text(st: &Statement, support: &Support) -> String {
     match &st.status {
-        Status::Fixed { patch } => format!(
-            "Fixed by {patch} under plan {} (the plan's patch deployments roll back in {} of rehearsals).",
+        Status::FixPlanned { patch } => format!(
+            "Known affected; fix planned, not deployed: plan {} installs {patch} on this product. {} Not fixed until the deployment is done and verified.",
             support.plan,
-            crate::format::pct_ci(&support.p_patch_rollback)
+            rehearsed(support)
         ),
         Status::Mitigated { controls, exposure } => format!(
             "Known affected; mitigating control in force under plan {}: {} (SSVC exposure {} as found, {} with it). {}",
@@ -231,6 +243,23 @@ fn status_text(st: &Statement, support: &Support) -> String {
             support.plan, st.detail
         ),
     }
+}
+
+/// The rehearsed success of the plan's patch deployments, in a sentence: the share of runs in
+/// which none of them rolled back (1 − P(patch rollback), its interval mirrored).
+fn rehearsed(support: &Support) -> String {
+    let p = &support.p_patch_rollback;
+    let ok = Est {
+        mean: 1.0 - p.mean,
+        lo: 1.0 - p.hi,
+        hi: 1.0 - p.lo,
+    };
+    format!(
+        "In {} rehearsals ({} runs) every patch deployment of the plan succeeded first time in {} of runs.",
+        support.scenario,
+        support.runs,
+        crate::format::pct_ci(&ok)
+    )
 }
 
 /// A CVE id, if `id` is one (CSAF's pattern).
@@ -303,12 +332,9 @@ fn csaf(statements: &[Statement], support: &Support) -> Value {
                     .map(|s| pid(&s.asset))
                     .collect()
             };
-            let fixed = ids(|s| matches!(s, Status::Fixed { .. }));
-            let affected = ids(|s| !matches!(s, Status::Fixed { .. }));
+            // Every statement is known affected (nothing is fixed until deployed).
+            let affected = ids(|_| true);
             let mut status = serde_json::Map::new();
-            if !fixed.is_empty() {
-                status.insert("fixed".into(), json!(fixed));
-            }
             if !affected.is_empty() {
                 status.insert("known_affected".into(), json!(affected));
             }
@@ -316,7 +342,7 @@ fn csaf(statements: &[Statement], support: &Support) -> Value {
                 .iter()
                 .map(|s| {
                     let category = match &s.status {
-                        Status::Fixed { .. } => "vendor_fix",
+                        Status::FixPlanned { .. } => "vendor_fix",
                         Status::Mitigated { .. } => "mitigation",
                         Status::Affected { .. } => "none_available",
                     };
@@ -399,7 +425,7 @@ fn cyclonedx(statements: &[Statement], support: &Support) -> Value {
         .enumerate()
         .map(|(i, s)| {
             let (state, response) = match &s.status {
-                Status::Fixed { .. } => ("resolved", json!(["update"])),
+                Status::FixPlanned { .. } => ("exploitable", json!(["update"])),
                 Status::Mitigated { .. } => ("exploitable", json!(["workaround_available"])),
                 Status::Affected { .. } => ("exploitable", json!([])),
             };
@@ -455,7 +481,14 @@ fn openvex(statements: &[Statement], support: &Support) -> Value {
                 "status_notes": status_text(s, support),
             });
             match &s.status {
-                Status::Fixed { .. } => v["status"] = json!("fixed"),
+                Status::FixPlanned { patch } => {
+                    v["status"] = json!("affected");
+                    v["action_statement"] = json!(format!(
+                        "Deploy {patch} as plan {} schedules. {}",
+                        support.plan,
+                        rehearsed(support)
+                    ));
+                }
                 Status::Mitigated { controls, .. } => {
                     v["status"] = json!("affected");
                     v["action_statement"] = json!(format!(

@@ -1,5 +1,6 @@
 //! The report as a reader sees it: `report.html` of two shipped plants rendered in headless
-//! Chromium at 1400 px and 800 px and printed to PDF.
+//! Chromium at 1400 px and 800 px, laid out as printed (the print rules at the A4 page
+//! width), and printed to PDF.
 //!
 //! Checks, with the page's own DOM (a checking script is appended to a copy of the report and
 //! its findings are read back with `--dump-dom`): no table is wider than its container,
@@ -25,6 +26,20 @@ use std::sync::Arc;
 const PLANTS: [&str; 2] = ["water-treatment", "ews-actively-exploited"];
 const WIDTHS: [u32; 2] = [1400, 800];
 const RUNS: u64 = 12;
+/// The printed page's content width in CSS pixels: A4 (210 mm) less the report's `@page`
+/// margins (12 mm each side), 186 mm at 96 px per inch, the narrower of A4 and US Letter.
+const PRINT_W: u32 = 703;
+
+/// A copy of `html` laid out on screen as it is printed: its `@media print` rules made
+/// unconditional (they come last, so they win as they do in print), for a window
+/// [`PRINT_W`] wide. Headless Chromium has no switch to emulate print media with `--dump-dom`.
+fn as_printed(html: &str) -> String {
+    assert!(
+        html.contains("@media print{"),
+        "the report has no print rules to emulate"
+    );
+    html.replacen("@media print{", "@media all{", 1)
+}
 
 /// Writes the outputs of `plant` under `dir` from a small real run; returns report.html.
 fn report(plant: &str, dir: &Path) -> PathBuf {
@@ -223,6 +238,29 @@ fn report_fits_the_screen_and_the_page() {
             );
             assert!(shot.is_file(), "{plant}: no screenshot at {w}px");
         }
+        // The print layout (review): the same checks, ids not wrapped inside a word included,
+        // with the print rules in force at the printed page's width.
+        let printed = dir.join("report-print-checked.html");
+        std::fs::write(
+            &printed,
+            as_printed(&html).replacen("</body>", &format!("{CHECK_SCRIPT}\n</body>"), 1),
+        )
+        .expect("print copy");
+        let dom = layout_check(&bin, &out, &printed, PRINT_W);
+        let found = findings(&dom, plant, PRINT_W);
+        eprintln!("{plant} as printed ({PRINT_W} px):{found}");
+        assert!(
+            ids_checked(found) > 0,
+            "{plant} as printed: no id cell checked: {found}"
+        );
+        problems.extend(
+            found
+                .lines()
+                .filter(|l| {
+                    l.starts_with("OVERFLOW") || l.starts_with("HIDDEN") || l.starts_with("WRAPPED")
+                })
+                .map(|l| format!("{plant} as printed ({PRINT_W}px): {l}")),
+        );
         let pdf = out.join(format!("{plant}.pdf"));
         let _ = std::fs::remove_file(&pdf);
         run_chromium(

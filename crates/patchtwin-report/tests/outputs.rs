@@ -301,6 +301,14 @@ fn maintenance_windows_are_visible_bands() {
         svg.contains("maintenance window"),
         "legend names the windows"
     );
+    // The first band's label (bottom-aligned, 12.5 px) clears the title (15 px from y = 5).
+    let texts = svg_texts(&svg);
+    let y_of = |p: &dyn Fn(&str) -> bool| texts.iter().find(|t| p(&t.2)).expect("text").1;
+    let (title, label) = (
+        y_of(&|t| t.starts_with("Exposure over")),
+        y_of(&|t| t == "window"),
+    );
+    assert!(label - 12.5 > title + 15.0, "label {label}, title {title}");
     // Gridlines and axes are grey or black, never the window's fill.
     for stroke in attribute_values(&svg, "stroke") {
         assert_ne!(stroke.to_ascii_uppercase(), fill);
@@ -408,15 +416,26 @@ fn markdown_names_every_plan_and_recommends_the_best_dual_success() {
         .iter()
         .map(|p| p.dual_success.mean)
         .fold(f64::NEG_INFINITY, f64::max);
+    // "Least bad:" when no plan meets the acceptance thresholds (the report then opens with
+    // "No plan is acceptable", review finding 21), "Recommended:" otherwise.
+    let rec = f.summary.recommendation.as_ref().expect("a recommendation");
+    let label = if rec.acceptance.plans_meeting.is_empty() {
+        assert!(md.contains("**No plan is acceptable.**"), "{md}");
+        "Least bad:"
+    } else {
+        "Recommended:"
+    };
+    let other = ["Recommended:", "Least bad:"].map(|o| format!("**{o}**"));
+    assert!(!md.contains(&other[usize::from(label == "Recommended:")]));
     let line = md
         .lines()
-        .find(|l| l.starts_with("**Recommended:**"))
+        .find(|l| l.starts_with(&format!("**{label}**")))
         .expect("a recommendation sentence");
     let named = f
         .summary
         .plans
         .iter()
-        .find(|p| line.starts_with(&format!("**Recommended:** `{}`", p.id)))
+        .find(|p| line.starts_with(&format!("**{label}** `{}`", p.id)))
         .unwrap_or_else(|| panic!("the recommendation names no plan: {line}"));
     assert_eq!(
         named.dual_success.mean, best,
@@ -424,12 +443,16 @@ fn markdown_names_every_plan_and_recommends_the_best_dual_success() {
         named.id
     );
     // The report and summary.json name the same plan.
-    let rec = f.summary.recommendation.as_ref().expect("a recommendation");
     assert_eq!(named.id, rec.plan);
     assert!(html.contains(&format!(
-        "<strong>Recommended:</strong> <code>{}</code>",
+        "<strong>{label}</strong> <code>{}</code>",
         rec.plan
     )));
+    // Dual success is defined with every condition that breaks it, on stdout too.
+    let conditions = "no target compromised, no unplanned process trip, no window overrun and \
+                      no reportable data loss that breaks operations";
+    assert!(md.contains(conditions), "{md}");
+    assert!(rec.reasons[0].contains(conditions), "{}", rec.reasons[0]);
     assert!(md.contains("## Glossary") && md.contains("**P(dual success)**"));
 }
 
@@ -700,7 +723,9 @@ fn legends_are_outside_the_plot_area() {
         let entries: Vec<(f64, f64, String)> = svg_texts(&svg)
             .into_iter()
             .filter(|(_, _, t)| {
-                plans.iter().any(|p| t.starts_with(&format!("{p} ")))
+                plans
+                    .iter()
+                    .any(|p| t.strip_prefix(p).is_some_and(|r| r.starts_with([' ', ','])))
                     || t.starts_with("before changes")
                     || t == "maintenance window"
                     || (t.starts_with("deadline ") && name.starts_with("latency"))

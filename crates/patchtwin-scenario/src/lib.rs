@@ -117,9 +117,14 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostics> {
 /// Reads at most `limit + 1` bytes of `path`, so that a device or a stream (`/dev/zero`, a
 /// pipe) is refused after the limit instead of being read to exhaustion; the file's reported
 /// size is not trusted (a device reports 0). The error says what went wrong.
+///
+/// Opening never waits: a named pipe (FIFO) that no program writes to would block `open`
+/// forever, so it is opened non-blocking and refused when nothing was written
+/// ([`open_for_reading`]); a pipe with a writer (process substitution, `<(cmd)`) is read as
+/// any file.
 pub fn read_capped(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let file = open_for_reading(path).map_err(|e| format!("cannot read the file: {e}"))?;
     let mut bytes = Vec::new();
     file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
@@ -129,7 +134,50 @@ pub fn read_capped(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
             "the input is larger than {limit} bytes; the largest accepted is {limit} bytes"
         ));
     }
+    if bytes.is_empty() && is_fifo(path) {
+        return Err(
+            "this is a named pipe (FIFO) that no program is writing to, so there is nothing to \
+             read; give the file itself, or start the program that writes the pipe first"
+                .into(),
+        );
+    }
     Ok(bytes)
+}
+
+/// Opens `path` for reading without blocking in `open`. On Unix it is opened with
+/// `O_NONBLOCK` (for a FIFO with no writer, `open` would otherwise wait for one forever) and
+/// then switched back to blocking reads, so a pipe that has a writer is read to its end as
+/// before, and one without a writer reads as empty at once.
+pub fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{Mode, OFlags};
+        let fd = rustix::fs::open(
+            path,
+            OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        rustix::fs::fcntl_setfl(&fd, OFlags::empty())?;
+        Ok(std::fs::File::from(fd))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::File::open(path)
+    }
+}
+
+/// Whether `path` is a named pipe (FIFO) or another pipe.
+fn is_fifo(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// Validates scenario text. `file` is used in diagnostics only.

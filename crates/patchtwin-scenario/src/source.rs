@@ -255,6 +255,8 @@ pub fn read(text: &str) -> Result<(Value, SourceMap), Vec<ReadError>> {
     }
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        // `.nan`, `.inf` and `1e999` reach `convert`, which reports them at their field.
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
         budget: serde_saphyr::budget! {
             max_depth: 48,
             max_nodes: 4_000_000,
@@ -359,7 +361,11 @@ fn convert(
                 errors.push(ReadError {
                     loc,
                     path: path.clone(),
-                    message: format!("the number {f} is not finite; expected an ordinary number"),
+                    message: if f.is_nan() {
+                        "`.nan` (not a number) is not a value: expected an ordinary finite number such as `0.5`".into()
+                    } else {
+                        "infinity (`.inf`, or a number too large to hold such as `1e999`) is not a value: expected an ordinary finite number".into()
+                    },
                 });
                 Value::Null
             }

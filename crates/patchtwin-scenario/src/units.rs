@@ -54,10 +54,53 @@ fn split_number(text: &str) -> Option<(f64, &str)> {
     Some((value, rest.trim()))
 }
 
+/// Why `text` is not a plain decimal number with a unit although it starts like one: a sign
+/// (`-1h`: quantities cannot be negative) or scientific notation (`1e6d`: not accepted in
+/// quantities with units; YAML reads a bare `1e6` as a number, but `1e6d` is text). `what` is
+/// the plural of the quantity ("durations"), `kind` its singular ("duration").
+fn sign_or_exponent(text: &str, kind: &str, what: &str) -> Option<String> {
+    let t = text.trim();
+    let starts_number = |s: &str| s.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    if let Some(rest) = t.strip_prefix('-').filter(|r| starts_number(r)) {
+        return Some(format!(
+            "invalid {kind} `{}`: {what} cannot be negative; write e.g. `{}`",
+            truncate(t),
+            truncate(rest)
+        ));
+    }
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let mantissa = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let rest = &t[mantissa..];
+    let digits = rest
+        .strip_prefix(['e', 'E'])
+        .map(|r| r.strip_prefix(['+', '-']).unwrap_or(r))
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))?;
+    if mantissa == 0 {
+        return None;
+    }
+    let end = t.len() - digits.len()
+        + digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+    let written = match t[..end].parse::<f64>() {
+        Ok(x) if x.is_finite() && x < 1e15 => format!("write `{x}{}`", &t[end..]),
+        _ => "write the number out in full".to_string(),
+    };
+    Some(format!(
+        "invalid {kind} `{}`: scientific notation (`e`) is not accepted in {what}; {written}",
+        truncate(text)
+    ))
+}
+
 /// Parses `250us`, `1.5s`, `8m`, `2h`, `45d`, `0` (zero needs no unit), and compound
 /// durations written as parts from the largest unit down with no spaces inside (`8h15m`,
 /// `1d12h`, `2m30s`): the parts add up.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    if let Some(why) = sign_or_exponent(text, "duration", "durations") {
+        return Err(why);
+    }
     let bad = || {
         format!(
             "invalid duration `{}`: expected a number with a unit (ns, us, ms, s, m, h, d, w), e.g. `250ms`, `45d` or `8h15m`",
@@ -243,6 +286,9 @@ impl<'de> Deserialize<'de> for SizeText {
                 )));
             }
         };
+        if let Some(why) = sign_or_exponent(&text, "size", "sizes") {
+            return Err(serde::de::Error::custom(why));
+        }
         let bad = || {
             format!(
                 "invalid size `{}`: expected bytes with a unit (B, kB, KiB, MB, MiB), e.g. `256B`",
@@ -299,6 +345,9 @@ impl<'de> Deserialize<'de> for BandwidthText {
                 describe(&v)
             )));
         };
+        if let Some(why) = sign_or_exponent(text, "bandwidth", "bandwidths") {
+            return Err(serde::de::Error::custom(why));
+        }
         let bad = || {
             format!(
                 "invalid bandwidth `{}`: expected bits per second with a unit (bps, kbps, Mbps, Gbps), e.g. `100Mbps`",
@@ -401,6 +450,56 @@ mod tests {
                 .contains("expected a number with a unit")
         );
         assert!(parse_duration("1e300d").is_err());
+        // Review finding 14: say what is wrong, not only what is expected.
+        for text in ["1e6d", "1E6d", "2.5e-3s", "1e+3ms", "1e300ms"] {
+            let e = parse_duration(text).unwrap_err();
+            assert!(e.contains("scientific notation"), "{text}: {e}");
+        }
+        assert!(
+            parse_duration("1e6d")
+                .unwrap_err()
+                .contains("write `1000000d`")
+        );
+        assert!(
+            parse_duration("2.5e-3s")
+                .unwrap_err()
+                .contains("write `0.0025s`")
+        );
+        assert!(
+            parse_duration("1e300ms")
+                .unwrap_err()
+                .contains("out in full")
+        );
+        for text in ["-1h", "-0.5s", "-1d12h"] {
+            let e = parse_duration(text).unwrap_err();
+            assert!(e.contains("durations cannot be negative"), "{text}: {e}");
+        }
+        // A unit that starts with e is still a unit problem, not an exponent.
+        assert!(
+            parse_duration("5eons")
+                .unwrap_err()
+                .contains("expected a number with a unit")
+        );
+        let size = |t: &str| serde_json::from_value::<SizeText>(Value::String(t.into()));
+        assert!(
+            size("1e18B")
+                .unwrap_err()
+                .to_string()
+                .contains("scientific notation")
+        );
+        assert!(
+            size("-5B")
+                .unwrap_err()
+                .to_string()
+                .contains("sizes cannot be negative")
+        );
+        let bw = |t: &str| serde_json::from_value::<BandwidthText>(Value::String(t.into()));
+        assert!(
+            bw("1e9bps")
+                .unwrap_err()
+                .to_string()
+                .contains("scientific notation")
+        );
         assert!(
             parse_duration("9999999999999999999999999d")
                 .unwrap_err()

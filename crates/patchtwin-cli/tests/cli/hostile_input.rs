@@ -243,3 +243,60 @@ fn a_file_that_does_not_exist() {
     let dir = TempDir::new("missing");
     rejects_cleanly(&dir.path().join("missing.yaml"), "cannot read the file");
 }
+
+/// Review finding 23: a named pipe that nobody writes to used to block `open` forever in
+/// `validate`, `run` and `import`. Each now refuses it at once (exit 2, saying what it is),
+/// while a pipe that has a writer (process substitution) is still read as a file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_named_pipe_with_no_writer_is_refused_not_waited_on() {
+    let dir = TempDir::new("fifo");
+    let fifo = dir.path().join("plant.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    let run = rejects_cleanly(&fifo, "named pipe (FIFO)");
+    assert!(
+        run.stderr.contains("no program is writing"),
+        "{}",
+        run.stderr
+    );
+    let fifo_s = fifo.to_str().expect("utf-8 path");
+    let out = dir.path().join("out");
+    let imported = dir.path().join("imported.yaml");
+    for args in [
+        vec!["run", fifo_s, "--runs", "1", "--out", out.to_str().unwrap()],
+        vec![
+            "import",
+            "csaf",
+            fifo_s,
+            "--into",
+            "scenarios/ews-actively-exploited.yaml",
+            "--out",
+            imported.to_str().unwrap(),
+        ],
+    ] {
+        // The hard limit is the hang guard: before the fix each of these waited forever.
+        let r = util::patchtwin(&args, Duration::from_secs(60));
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("named pipe (FIFO)"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    assert!(!out.exists() && !imported.exists());
+    // Process substitution: a pipe with a writer is read to its end as before.
+    let r = std::process::Command::new("bash")
+        .current_dir(util::workspace_root())
+        .arg("-c")
+        .arg(format!(
+            "{} validate <(cat scenarios/substation.yaml)",
+            env!("CARGO_BIN_EXE_patchtwin")
+        ))
+        .output()
+        .expect("bash");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}

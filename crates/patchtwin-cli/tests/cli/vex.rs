@@ -281,14 +281,96 @@ fn ews_statuses_exports_refusals_and_bod_report() {
     };
     assert_eq!(patchtwin(&args(false), LIMIT).code, Some(0));
     let doc = read_json(&export);
-    let statuses: Vec<&str> = doc["statements"]
+    let bluekeep: Vec<&Value> = doc["statements"]
         .as_array()
         .expect("statements")
         .iter()
         .filter(|s| s["vulnerability"]["name"] == "CVE-2019-0708")
+        .collect();
+    // A plan is not a deployment (review finding 24): patch-now patches both EWS, yet
+    // neither is `fixed`; each is affected with the patch as the action, and the share of
+    // rehearsals in which every deployment succeeded first time, 1 − P(patch rollback) of the
+    // summary, in the words.
+    let statuses: Vec<&str> = bluekeep
+        .iter()
         .map(|s| s["status"].as_str().expect("status"))
         .collect();
-    assert_eq!(statuses, ["fixed", "fixed"], "patch-now patches both EWS");
+    assert_eq!(statuses, ["affected", "affected"], "a plan is not a fix");
+    let summary = read_json(&summary_path);
+    let plan = summary["plans"]
+        .as_array()
+        .expect("plans")
+        .iter()
+        .find(|p| p["id"] == "patch-now")
+        .expect("patch-now");
+    let rollback = plan["operations"]["p_patch_failure"]["mean"]
+        .as_f64()
+        .expect("p_patch_failure");
+    let success = format!("{:.1}% [", 100.0 * (1.0 - rollback));
+    for st in &bluekeep {
+        let action = st["action_statement"].as_str().expect("action statement");
+        assert!(
+            action.contains("Deploy KB4499175 as plan patch-now"),
+            "{action}"
+        );
+        assert!(
+            action.contains(&format!("succeeded first time in {success}")),
+            "{action} lacks {success}"
+        );
+    }
+    // CSAF and CycloneDX say the same: known affected with a vendor fix, exploitable with an
+    // update as the response; no `fixed`, no `resolved`.
+    for (format, absent) in [("csaf", "\"fixed\""), ("cyclonedx", "\"resolved\"")] {
+        let r = patchtwin(
+            &[
+                "vex",
+                scenario,
+                "--plan",
+                "patch-now",
+                "--summary",
+                summary_path.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+            LIMIT,
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(!r.stdout.contains(absent), "{format}: {}", r.stdout);
+        assert!(r.stdout.contains("fix planned, not deployed"), "{format}");
+    }
+    let r = patchtwin(
+        &[
+            "vex",
+            scenario,
+            "--plan",
+            "patch-now",
+            "--summary",
+            summary_path.to_str().unwrap(),
+        ],
+        LIMIT,
+    );
+    let csaf: Value = serde_json::from_str(&r.stdout).expect("csaf json");
+    let v = csaf["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities")
+        .iter()
+        .find(|v| v["cve"] == "CVE-2019-0708")
+        .expect("bluekeep");
+    assert_eq!(
+        v["product_status"]["known_affected"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{v}"
+    );
+    assert!(
+        v["remediations"]
+            .as_array()
+            .expect("remediations")
+            .iter()
+            .all(|r| r["category"] == "vendor_fix"),
+        "{v}"
+    );
     std::fs::write(&export, "mine").expect("write");
     let r = patchtwin(&args(false), LIMIT);
     assert_eq!(r.code, Some(2), "{}", r.stderr);

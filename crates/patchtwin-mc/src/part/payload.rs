@@ -161,9 +161,9 @@ struct PlanState {
 #[derive(Serialize, Deserialize)]
 struct RolloutState {
     rollbacks: MomentsState,
-    hours_to_share: Vec<Vec<(u64, u64)>>,
+    ns_to_share: Vec<Vec<(u64, u64)>>,
     #[serde(default)]
-    hours_to_exposure_share: Vec<Vec<(u64, u64)>>,
+    ns_to_exposure_share: Vec<Vec<(u64, u64)>>,
     days_to_close: Vec<Vec<(u64, u64)>>,
     pairs: u64,
     targets: Vec<Vec<u32>>,
@@ -173,8 +173,8 @@ impl RolloutState {
     fn of(r: &crate::rollout::RolloutAcc) -> Self {
         let crate::rollout::RolloutAcc {
             rollbacks,
-            hours_to_share,
-            hours_to_exposure_share,
+            ns_to_share,
+            ns_to_exposure_share,
             days_to_close,
             pairs,
             targets,
@@ -183,8 +183,8 @@ impl RolloutState {
             |m: &std::collections::BTreeMap<u64, u64>| m.iter().map(|(k, c)| (*k, *c)).collect();
         RolloutState {
             rollbacks: moments_state(rollbacks),
-            hours_to_share: hours_to_share.iter().map(flat).collect(),
-            hours_to_exposure_share: hours_to_exposure_share.iter().map(flat).collect(),
+            ns_to_share: ns_to_share.iter().map(flat).collect(),
+            ns_to_exposure_share: ns_to_exposure_share.iter().map(flat).collect(),
             days_to_close: days_to_close.iter().map(flat).collect(),
             pairs: *pairs,
             targets: targets.clone(),
@@ -194,8 +194,8 @@ impl RolloutState {
     fn into_acc(self, runs: u64) -> Result<crate::rollout::RolloutAcc, PartError> {
         let RolloutState {
             rollbacks,
-            hours_to_share,
-            hours_to_exposure_share,
+            ns_to_share,
+            ns_to_exposure_share,
             days_to_close,
             pairs,
             targets,
@@ -205,8 +205,8 @@ impl RolloutState {
         let map = |v: Vec<(u64, u64)>| v.into_iter().collect();
         Ok(crate::rollout::RolloutAcc {
             rollbacks,
-            hours_to_share: hours_to_share.into_iter().map(map).collect(),
-            hours_to_exposure_share: hours_to_exposure_share.into_iter().map(map).collect(),
+            ns_to_share: ns_to_share.into_iter().map(map).collect(),
+            ns_to_exposure_share: ns_to_exposure_share.into_iter().map(map).collect(),
             days_to_close: days_to_close.into_iter().map(map).collect(),
             pairs,
             targets,

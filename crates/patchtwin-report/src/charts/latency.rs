@@ -34,7 +34,7 @@ fn cdf_points(h: &Histogram<u64>) -> Vec<(f64, f64)> {
 
 /// The curves of flow `i`'s chart: the window before any change (once when every plan shares
 /// it exactly, as common random numbers usually make it), then each plan's window after its
-/// changes, identical series marked "same as …".
+/// changes, identical curves drawn once with one entry naming them all.
 fn latency_curves(summary: &Summary, run: &RunResult, i: usize) -> Vec<Curve> {
     let mut curves = Vec::new();
     // The baseline window comes before any change; plans usually share it exactly (common
@@ -83,14 +83,44 @@ fn latency_curves(summary: &Summary, run: &RunResult, i: usize) -> Vec<Curve> {
             points,
         });
     }
-    let names: Vec<String> = curves.iter().map(|c| c.label.clone()).collect();
-    let mut labels = names.clone();
-    let series: Vec<&[(f64, f64)]> = curves.iter().map(|c| c.points.as_slice()).collect();
-    mark_identical(&names, &mut labels, &series);
-    for (c, l) in curves.iter_mut().zip(labels) {
-        c.label = l;
+    group_identical(curves)
+}
+
+/// Identical curves drawn once, with one legend entry naming them all: a curve equal to an
+/// earlier one is dropped and its name joins the earlier one's label — "defer, patch-now —
+/// before" when they share the part after " — ", else "defer — before (same curve: x —
+/// after)" — so that a chart of six plans does not list a dozen entries for a few lines.
+fn group_identical(curves: Vec<Curve>) -> Vec<Curve> {
+    let mut kept: Vec<(Curve, Vec<String>)> = Vec::new();
+    for c in curves {
+        match kept.iter_mut().find(|(k, _)| k.points == c.points) {
+            Some((_, also)) => also.push(c.label),
+            None => kept.push((c, Vec::new())),
+        }
     }
-    curves
+    kept.into_iter()
+        .map(|(mut c, also)| {
+            if also.is_empty() {
+                return c;
+            }
+            let split = |l: &str| {
+                l.rsplit_once(" — ")
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+            };
+            let parts: Option<Vec<(String, String)>> = std::iter::once(&c.label)
+                .chain(&also)
+                .map(|l| split(l))
+                .collect();
+            c.label = match parts {
+                Some(p) if p.iter().all(|(_, tail)| *tail == p[0].1) => {
+                    let heads: Vec<&str> = p.iter().map(|(h, _)| h.as_str()).collect();
+                    format!("{} — {}", heads.join(", "), p[0].1)
+                }
+                _ => format!("{} (same curve: {})", c.label, also.join(", ")),
+            };
+            c
+        })
+        .collect()
 }
 
 /// The legend of a latency chart: one entry per curve and the deadline.
@@ -241,5 +271,41 @@ pub fn flow_direction(s: &Scenario, i: usize) -> (&str, &str) {
     match f.kind {
         patchtwin_model::FlowKind::Poll => (consumer, producer),
         patchtwin_model::FlowKind::Publish => (producer, consumer),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curve(label: &str, y: f64) -> Curve {
+        Curve {
+            label: label.into(),
+            color: BLACK,
+            dashed: false,
+            points: vec![(1.0, y), (2.0, 1.0)],
+        }
+    }
+
+    /// Review finding 21: the substation's latency charts listed twelve entries, five of them
+    /// "same as defer — before". Equal curves are now one line and one entry.
+    #[test]
+    fn identical_curves_share_one_line_and_one_entry() {
+        let grouped = group_identical(vec![
+            curve("defer — before", 0.1),
+            curve("virtual — before", 0.2),
+            curve("patch — before", 0.1),
+            curve("patch — after", 0.3),
+            curve("virtual — after", 0.2),
+        ]);
+        let labels: Vec<&str> = grouped.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "defer, patch — before",
+                "virtual — before (same curve: virtual — after)",
+                "patch — after"
+            ]
+        );
     }
 }

@@ -39,6 +39,8 @@ const PAD: u32 = 16;
 const SWATCH_W: u32 = 30;
 /// Gap between columns, pixels.
 const GAP: u32 = 18;
+/// Entries from which a legend gets two columns at least, wrapping long labels.
+const MANY: usize = 7;
 /// Estimated width of one character of legend text, pixels (0.6 em at the legend's size).
 const CHAR_W: f64 = 0.6 * (MIN_TEXT_PX + 0.5);
 
@@ -78,7 +80,12 @@ fn layout(entries: &[Entry], width: u32) -> Layout {
         .max()
         .unwrap_or(0)
         .min(avail);
-    let cols = ((avail + GAP) / (widest + GAP)).clamp(1, entries.len().max(1) as u32);
+    let mut cols = ((avail + GAP) / (widest + GAP)).clamp(1, entries.len().max(1) as u32);
+    // Many entries in one column make the legend taller than the chart (review finding 21:
+    // twelve latency curves): from MANY entries on, two columns at least, long labels wrapped.
+    if entries.len() >= MANY {
+        cols = cols.max(2);
+    }
     let column_w = (avail + GAP) / cols - GAP;
     let mut cells = Vec::new();
     let mut top = 8;
@@ -169,6 +176,26 @@ mod tests {
         assert!(PAD + 5 * lay.column_w + 4 * GAP <= 760);
         assert_eq!(lay.height, 8 + LINE_H + 2 + 6);
         assert_eq!(height(&[], 760), 0);
+    }
+
+    /// Many long entries share two columns, wrapped to fit, instead of one tall column.
+    #[test]
+    fn many_long_entries_take_two_columns() {
+        let labels: Vec<String> = (0..12)
+            .map(|k| format!("harden-now-patch-in-window-{k} — before the changes of the plan"))
+            .collect();
+        let entries: Vec<Entry> = labels.iter().map(|l| entry(l)).collect();
+        let lay = layout(&entries, 760);
+        assert!(lay.cells.iter().any(|c| c.0 == 1), "a second column");
+        assert!(2 * lay.column_w + GAP <= 760 - 2 * PAD);
+        for (_, _, lines) in &lay.cells {
+            for l in lines {
+                assert!(SWATCH_W + text_w(l) <= lay.column_w, "{l}");
+            }
+        }
+        // Fewer rows than entries: 12 entries in 6 rows of at most 2 lines each.
+        let rows: std::collections::BTreeSet<u32> = lay.cells.iter().map(|c| c.1).collect();
+        assert_eq!(rows.len(), 6);
     }
 
     /// A label wider than the chart wraps at spaces onto more lines, and the next row starts

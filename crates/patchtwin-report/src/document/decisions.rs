@@ -50,8 +50,16 @@ pub(super) fn ssvc_section(summary: &Summary) -> Vec<Block> {
                     cell(r.human_impact.value.to_string()),
                     vec![strong(r.decision.to_string())],
                     cell(r.before_patching.as_ref().map_or("—".to_string(), |b| {
+                        // A vulnerability the plan does not patch is shielded by its patches
+                        // of others: name them as such, not as its own patch.
+                        let whose = if b.patched_here {
+                            "patches roll back"
+                        } else {
+                            "not patched by this plan; its patches of other vulnerabilities \
+                             on the way roll back"
+                        };
                         format!(
-                            "{} (exposure {}; patches roll back in {} of runs)",
+                            "{} (exposure {}; {whose} in {} of runs)",
                             b.decision,
                             b.system_exposure.value,
                             pct(b.p_patch_rollback.mean)

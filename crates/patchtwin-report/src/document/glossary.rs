@@ -5,7 +5,9 @@
 
 use super::*;
 
-pub(super) fn glossary(summary: &Summary) -> Block {
+/// The terms the report uses; those of a section only when the report has that section (the
+/// SSVC terms with SSVC rows, the coordinator's note with a vulnerability that carries one).
+pub(super) fn glossary(summary: &Summary, s: &Scenario) -> Block {
     let g = |a: &str, b: &str| (a.to_string(), b.to_string());
     let mut terms = vec![
         g(
@@ -22,7 +24,7 @@ pub(super) fn glossary(summary: &Summary) -> Block {
         ),
         g(
             "P(dual success)",
-            "Share of runs in which no target is compromised within the horizon and the plan causes no unplanned downtime (no process trip outside a planned shutdown, no window overrun).",
+            "Share of runs in which no target is compromised within the horizon, no process trips outside a planned shutdown, no work overruns its maintenance window and no reportable data loss breaks operations. Where flows have deadline targets, plans that miss one rank after those that meet every one.",
         ),
         g(
             "expected loss",
@@ -142,17 +144,28 @@ pub(super) fn glossary(summary: &Summary) -> Block {
             "Timing in the observation window at the start of the horizon, and in the window after all of the plan's changes are done.",
         ),
     ];
+    terms.extend(ssvc_terms(summary, s));
+    Block::Glossary(terms)
+}
+
+/// The SSVC terms, when the report has SSVC rows; the coordinator's note only when a
+/// vulnerability carries one.
+fn ssvc_terms(summary: &Summary, s: &Scenario) -> Vec<(String, String)> {
+    let g = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let mut terms = Vec::new();
     if !summary.ssvc.is_empty() {
         terms.extend([
             g("SSVC priority", "CERT/CC's deployer decision for a vulnerability: defer, scheduled (next planned maintenance), out-of-cycle (sooner, with extra effort) or immediate (as fast as possible, even at a cost)."),
             g("exploitation", "Whether the vulnerability is exploited in the wild (active), has public exploit code (public poc), or neither (none)."),
             g("system exposure", "How reachable the vulnerable asset is for an attacker under the plan: open, controlled (only past a control), or small."),
-            g("automatable", "Whether an attacker can script the attack end to end, judged from the CVSS vector (network, low complexity, no privileges, no user interaction)."),
+            g("automatable", "Whether an attacker can script the attack end to end, judged from the CVSS vector (network, low complexity, no privileges, no user interaction, and for CVSS 4.0 no attack requirements: AT:P needs a condition of the target's deployment)."),
             g("human impact", "How bad a compromise would be for safety and for the plant's mission, from what an attacker holding the asset could go on to reach."),
-            g("coordinator's SSVC note", "The SSVC decision points an advisory's coordinator published (CISA's note: E exploitation, A automatable, T technical impact); shown with the deployer priority they give under each plan's simulated exposure and human impact."),
         ]);
     }
-    Block::Glossary(terms)
+    if !crate::ssvc::note::compare(s, &summary.ssvc).is_empty() {
+        terms.push(g("coordinator's SSVC note", "The SSVC decision points an advisory's coordinator published (CISA's note: E exploitation, A automatable, T technical impact); shown with the deployer priority they give under each plan's simulated exposure and human impact."));
+    }
+    terms
 }
 
 pub(super) fn run_details(summary: &Summary, s: &Scenario, files: &[String]) -> Vec<Block> {

@@ -183,7 +183,7 @@ pub fn build(summary: &Summary, s: &Scenario, charts: &[Chart], files: &[String]
     blocks.extend(crate::bod::section(summary));
     blocks.extend(crate::appetite::section(summary, charts));
     blocks.push(heading(2, "Glossary", "glossary"));
-    blocks.push(glossary(summary));
+    blocks.push(glossary(summary, s));
     blocks.extend(run_details(summary, s, files));
     Document {
         title: format!("Patch plan rehearsal: {}", summary.scenario.name),

@@ -86,21 +86,25 @@ fn dual_words(q: &PlanSummary) -> String {
     }
 }
 
-/// The headline: which plan, and the one fact that decides it.
-fn headline(summary: &Summary, best: usize, horizon_days: f64, cur: &str) -> Line {
+/// The headline: which plan, and the one fact that decides it; "Least bad:" instead of
+/// "Recommended:" when no plan is acceptable (`least_bad`).
+fn headline(summary: &Summary, best: usize, horizon_days: f64, cur: &str, least_bad: bool) -> Line {
     let p = &summary.plans[best];
     let base = &summary.plans[0];
     let n = summary.plans.len();
     let top = leader(summary).unwrap_or(best);
-    let dual_def = format!(
-        "dual success — no target compromised and no unplanned downtime within the \
-         {horizon_days:.0}-day horizon"
-    );
-    let mut line = vec![strong("Recommended:"), t(" "), code(&p.id), t(".")];
+    let conditions = crate::recommend::dual_conditions(summary);
+    let dual_def = format!("dual success — {conditions} within the {horizon_days:.0}-day horizon");
+    let label = if least_bad {
+        "Least bad:"
+    } else {
+        "Recommended:"
+    };
+    let mut line = vec![strong(label), t(" "), code(&p.id), t(".")];
     if n == 1 {
         line.push(t(format!(
-            " It is the only plan rehearsed. Its chance of dual success (no target compromised \
-             and no unplanned downtime within the {horizon_days:.0}-day horizon) is {}.",
+            " It is the only plan rehearsed. Its chance of dual success ({conditions} within \
+             the {horizon_days:.0}-day horizon) is {}.",
             dual_words(p)
         )));
     } else if top == best {
@@ -412,16 +416,22 @@ pub(super) fn recommendation(summary: &Summary, s: &Scenario, horizon_days: f64)
     };
     let cur = &s.currency;
     let accept = summary.recommendation.as_ref().map(|r| &r.acceptance);
-    if let Some(none) =
-        accept.and_then(|a| crate::recommend::no_plan_meets(a, &summary.plans[best]))
-    {
+    let none = accept.and_then(|a| crate::recommend::no_plan_meets(a, &summary.plans[best]));
+    let least_bad = none.is_some();
+    if let Some(none) = none {
         blocks.push(Block::Para(vec![
             strong("No plan is acceptable."),
             t(" "),
             t(none),
         ]));
     }
-    blocks.push(Block::Para(headline(summary, best, horizon_days, cur)));
+    blocks.push(Block::Para(headline(
+        summary,
+        best,
+        horizon_days,
+        cur,
+        least_bad,
+    )));
     blocks.extend(trade_off(summary, best).map(Block::Para));
     blocks.push(Block::Para(loss_and_certainty(summary, best, cur)));
     if let Some(a) = accept.filter(|a| !a.plans_meeting.is_empty()) {

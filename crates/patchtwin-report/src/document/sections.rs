@@ -90,7 +90,11 @@ pub(super) fn exposure_section(summary: &Summary, s: &Scenario, charts: &[Chart]
     let mut blocks = vec![heading(2, "Exposure to attack", "exposure")];
     blocks.push(Block::Para(vec![t(
         "How far the simulated attacker gets under each plan. Time to compromise is counted \
-         from the start of the horizon, over the runs in which a target was reached.",
+         from the start of the horizon, over the runs in which a target was reached. \
+         Exposure-days count each vulnerable asset while an attacker has any chance of \
+         reaching it, so controls that only lower that chance (a residual hit rate, \
+         allowlisting, monitoring) do not reduce them: their effect shows in P(compromise) \
+         and time to compromise.",
     )]));
     blocks.push(Block::Table {
         head: vec![

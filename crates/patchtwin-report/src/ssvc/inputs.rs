@@ -55,7 +55,27 @@ pub fn automatable(s: &Scenario, v: usize) -> Input<Automatable> {
             (k.trim() == name).then(|| val.trim().to_string())
         })
     };
-    let wanted = [("AV", "N"), ("AC", "L"), ("PR", "N"), ("UI", "N")];
+    // CVSS 4.0 splits "attack requirements" (AT) out of attack complexity: AT:P means the
+    // attack depends on a condition of the target's deployment (a race to win, an on-path
+    // position), which an attacker cannot reliably automate across targets (SSVC Automatable:
+    // steps 1–4 of the kill chain), so v4 vectors also need AT:N.
+    let v4 = vector.trim_start().starts_with("CVSS:4");
+    let wanted: &[(&str, &str)] = if v4 {
+        &[
+            ("AV", "N"),
+            ("AC", "L"),
+            ("AT", "N"),
+            ("PR", "N"),
+            ("UI", "N"),
+        ]
+    } else {
+        &[("AV", "N"), ("AC", "L"), ("PR", "N"), ("UI", "N")]
+    };
+    let all = wanted
+        .iter()
+        .map(|(k, v)| format!("{k}:{v}"))
+        .collect::<Vec<_>>()
+        .join("/");
     let missing: Vec<String> = wanted
         .iter()
         .filter(|(k, want)| metric(k).as_deref() != Some(*want))
@@ -64,14 +84,21 @@ pub fn automatable(s: &Scenario, v: usize) -> Input<Automatable> {
     if missing.is_empty() {
         Input {
             value: Automatable::Yes,
-            reason: "CVSS AV:N/AC:L/PR:N/UI:N: network-reachable, no privileges, no user \
-                     interaction"
-                .into(),
+            reason: format!(
+                "CVSS {all}: network-reachable, no privileges, no user interaction{}",
+                if v4 { ", no attack requirements" } else { "" }
+            ),
         }
     } else {
+        let why = if missing.iter().any(|m| m == "AT:P") {
+            " (AT:P: the attack needs a condition of the target's deployment, which cannot be \
+             reliably automated)"
+        } else {
+            ""
+        };
         Input {
             value: Automatable::No,
-            reason: format!("CVSS {}, not AV:N/AC:L/PR:N/UI:N", missing.join(", ")),
+            reason: format!("CVSS {}, not {all}{why}", missing.join(", ")),
         }
     }
 }

@@ -20,8 +20,11 @@
 //!   maturity is `active`; *public PoC* if maturity is `proof_of_concept` or `functional`;
 //!   *none* otherwise.
 //! - **Automatable** (from the scenario): *yes* when the CVSS vector says `AV:N/AC:L/PR:N/UI:N`
-//!   (reachable over the network, low complexity, no privileges, no user interaction); *no*
-//!   otherwise, including when no vector is given.
+//!   (reachable over the network, low complexity, no privileges, no user interaction) and, for
+//!   a CVSS 4.0 vector, `AT:N` (no attack requirements: with `AT:P` the attack depends on a
+//!   condition of the target's deployment, a race or an on-path position, so SSVC's steps 1–4
+//!   of the kill chain cannot be reliably automated); *no* otherwise, including when no vector
+//!   is given.
 //! - **System exposure** (from the plan's end state: every control the plan enables is in
 //!   effect, every patch it applies has succeeded). Reach is decided by the one rule the
 //!   simulated attacker uses too, [`patchtwin_model::reach`]: the attacker lands in an entry
@@ -131,6 +134,11 @@ pub struct BeforePatching {
     pub decision: Decision,
     /// The plan's simulated P(at least one patch deployment rolls back).
     pub p_patch_rollback: Est,
+    /// Whether the plan patches this vulnerability itself (else its patches of others close
+    /// the way to it, and their rollback is what reopens it).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub patched_here: bool,
 }
 
 /// The SSVC deployer decision for one vulnerability under one plan.
@@ -200,6 +208,7 @@ pub fn derive(s: &Scenario, plans: &[PlanSummary]) -> Vec<SsvcRow> {
                         human_impact: h,
                         decision: d,
                         p_patch_rollback: ps.operations.p_patch_failure,
+                        patched_here: st.patched.iter().any(|(pv, _)| *pv == v),
                     })
                 })
                 .flatten();

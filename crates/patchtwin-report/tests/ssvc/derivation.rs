@@ -128,6 +128,17 @@ fn exploitation_and_automatable_follow_the_scenario() {
     assert_eq!(automatable(&s, v).value, Automatable::No);
     s.vulnerabilities[v].cvss_vector = Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H".into());
     assert_eq!(automatable(&s, v).value, Automatable::No);
+    // CVSS 4.0: network, low complexity, no privileges, no user interaction, and no attack
+    // requirements (AT:N) is automatable; with AT:P (the attack needs a condition of the
+    // target's deployment, e.g. a race or an on-path position) it is not, as SSVC asks
+    // whether steps 1–4 of the kill chain can be reliably automated.
+    let v4 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+    s.vulnerabilities[v].cvss_vector = Some(v4.into());
+    assert_eq!(automatable(&s, v).value, Automatable::Yes);
+    s.vulnerabilities[v].cvss_vector = Some(v4.replace("AT:N", "AT:P"));
+    let a = automatable(&s, v);
+    assert_eq!(a.value, Automatable::No);
+    assert!(a.reason.contains("AT:P"), "{}", a.reason);
 }
 
 #[test]

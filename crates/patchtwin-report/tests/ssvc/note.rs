@@ -70,6 +70,10 @@ fn the_note_s_inputs_meet_the_simulated_exposure_and_the_report_says_both() {
             && line.contains(&format!("own inputs give **{}**", c.simulated)),
         "{line}"
     );
+    assert!(
+        md.contains("coordinator's SSVC note"),
+        "the glossary explains it"
+    );
 }
 
 #[test]
@@ -86,4 +90,8 @@ fn without_a_note_there_is_no_comparison_and_no_subsection() {
         !md.contains("What the coordinator's SSVC note says"),
         "{md}"
     );
+    // Nor a glossary entry for a note the report does not show (while the SSVC terms that
+    // the decision table uses are there).
+    assert!(md.contains("system exposure"), "{md}");
+    assert!(!md.contains("coordinator's SSVC note"), "{md}");
 }

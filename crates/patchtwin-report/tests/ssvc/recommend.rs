@@ -437,3 +437,46 @@ fn tied_losses_go_to_the_plan_that_leaves_less_exposure_and_the_reasons_say_so()
     let r = recommend(&s2, "EUR").unwrap();
     assert_eq!(r.plan, "patch", "{:?}", r.reasons);
 }
+
+/// Review finding 18: stdout writes amounts one way, with thousands separators, as the
+/// recommendation does (`−7,682,090`): every number written before the currency is at most
+/// three digits or grouped by commas. By hand: expected loss 9,724,799 and its downtime cost
+/// (a fifth in this fixture) 1,944,960; 1,234 and 247; 999 and 200.
+#[test]
+fn stdout_amounts_have_thousands_separators_everywhere() {
+    let s = summary(
+        vec![
+            plan_summary("big", 0.5, 0.45, 0.55, 9_724_799.0),
+            plan_summary("mid", 0.6, 0.55, 0.65, 1_234.0),
+            plan_summary("small", 0.7, 0.65, 0.75, 999.0),
+        ],
+        vec![],
+    );
+    let t = table(&s, 3);
+    for amount in [
+        "9,724,799 EUR",
+        "1,944,960 EUR",
+        "1,234 EUR",
+        "247 EUR",
+        "999 EUR",
+        "200 EUR",
+    ] {
+        assert!(t.contains(amount), "{amount} missing:\n{t}");
+    }
+    let grouped = |x: &str| {
+        let x = x.trim_start_matches(['−', '-', '+']);
+        let groups: Vec<&str> = x.split(',').collect();
+        !x.is_empty()
+            && groups[0].len() <= 3
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+            && groups[1..].iter().all(|g| g.len() == 3)
+    };
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let amounts: Vec<&str> = words
+        .windows(2)
+        .filter(|w| w[1] == "EUR" && w[0].starts_with(|c: char| c.is_ascii_digit()))
+        .map(|w| w[0])
+        .collect();
+    assert_eq!(amounts.len(), 6, "{amounts:?}\n{t}");
+    assert!(amounts.iter().all(|a| grouped(a)), "{amounts:?}");
+}

@@ -108,29 +108,117 @@ fn dependency(
     Some(Dependency { target, tolerate })
 }
 
+/// Every cycle of functions, one diagnostic each (all in one pass): each strongly connected
+/// group of functions that depend on each other, and each function that depends on itself, is
+/// reported at its first function in file order with one shortest cycle through it spelled
+/// out.
 pub(super) fn check_function_cycles(ctx: &mut Ctx, functions: &[Function], s: &Sections) {
-    use petgraph::graph::DiGraph;
-    let mut g = DiGraph::<usize, ()>::new();
-    let nodes: Vec<_> = (0..functions.len()).map(|i| g.add_node(i)).collect();
-    for (i, f) in functions.iter().enumerate() {
-        // The model's one dependency walk: the functions a function names directly.
-        let mut out = Vec::new();
-        patchtwin_model::walk::direct_functions(&f.depends_on, &mut out);
-        for j in out.into_iter().map(|f| f.ix()) {
-            if j < nodes.len() {
-                g.add_edge(nodes[i], nodes[j], ());
-            }
-        }
-    }
-    if let Err(cycle) = petgraph::algo::toposort(&g, None) {
-        let i = g[cycle.node_id()];
-        let file_index = s.functions.get(i).map_or(i, |(fi, _)| *fi);
+    let next: Vec<Vec<usize>> = functions
+        .iter()
+        .map(|f| {
+            // The model's one dependency walk: the functions a function names directly.
+            let mut out = Vec::new();
+            patchtwin_model::walk::direct_functions(&f.depends_on, &mut out);
+            let mut out: Vec<usize> = out
+                .into_iter()
+                .map(|f| f.ix())
+                .filter(|j| *j < functions.len())
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    for start in cycle_starts(&next) {
+        let path = shortest_cycle(&next, start);
+        let names: Vec<&str> = path.iter().map(|&k| functions[k].id.as_str()).collect();
+        let file_index = s.functions.get(start).map_or(start, |(fi, _)| *fi);
         ctx.err_at(
             &join_key(&join_index("functions", file_index), "depends_on"),
             format!(
-                "function `{}` depends on itself through a cycle of functions",
-                functions[i].id
+                "function `{}` depends on itself through a cycle of functions: {}; a function may depend on another only if that one does not depend back on it",
+                functions[start].id,
+                names.join(" → ")
             ),
         );
+    }
+}
+
+/// The first node (lowest index) of every cycle group of the graph `next`: its strongly
+/// connected components of more than one node, and the nodes with an edge to themselves;
+/// ascending.
+fn cycle_starts(next: &[Vec<usize>]) -> Vec<usize> {
+    use petgraph::graph::DiGraph;
+    let mut g = DiGraph::<usize, ()>::new();
+    let nodes: Vec<_> = (0..next.len()).map(|i| g.add_node(i)).collect();
+    for (i, out) in next.iter().enumerate() {
+        for &j in out {
+            g.add_edge(nodes[i], nodes[j], ());
+        }
+    }
+    let mut starts: Vec<usize> = petgraph::algo::tarjan_scc(&g)
+        .into_iter()
+        .filter(|c| c.len() > 1 || next[g[c[0]]].contains(&g[c[0]]))
+        .map(|c| {
+            c.iter()
+                .map(|n| g[*n])
+                .min()
+                .expect("a component has a node")
+        })
+        .collect();
+    starts.sort_unstable();
+    starts
+}
+
+/// A shortest cycle from `start` back to it (breadth first, lower indices first), as the
+/// nodes visited, `start` at both ends. `start` must lie on a cycle.
+fn shortest_cycle(next: &[Vec<usize>], start: usize) -> Vec<usize> {
+    let mut from = vec![usize::MAX; next.len()];
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(u) = queue.pop_front() {
+        for &v in &next[u] {
+            if v == start {
+                let mut path = vec![start];
+                let mut at = u;
+                while at != start {
+                    path.push(at);
+                    at = from[at];
+                }
+                // start, u, …, the first step: the steps back in walking order.
+                path[1..].reverse();
+                path.push(start);
+                return path;
+            }
+            if from[v] == usize::MAX {
+                from[v] = u;
+                queue.push_back(v);
+            }
+        }
+    }
+    vec![start, start]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cycle_is_found_with_a_shortest_path() {
+        // 0 ↔ 1, 2 → 2, 3 → 4 → 5 → 3 with a chord 4 → 3, and 6 → 0 (into a cycle, not on one).
+        let next = vec![
+            vec![1],
+            vec![0],
+            vec![2],
+            vec![4],
+            vec![3, 5],
+            vec![3],
+            vec![0],
+        ];
+        assert_eq!(cycle_starts(&next), [0, 2, 3]);
+        assert_eq!(shortest_cycle(&next, 0), [0, 1, 0]);
+        assert_eq!(shortest_cycle(&next, 2), [2, 2]);
+        assert_eq!(shortest_cycle(&next, 3), [3, 4, 3]);
+        assert_eq!(shortest_cycle(&next, 5), [5, 3, 4, 5]);
+        assert!(cycle_starts(&[vec![1], vec![2], vec![]]).is_empty());
     }
 }

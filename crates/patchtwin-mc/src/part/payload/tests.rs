@@ -118,13 +118,13 @@ fn random_result(seed: u64) -> (RunResult, Identity, u64) {
         };
         let rollout = crate::rollout::RolloutAcc {
             rollbacks: moments(&mut below),
-            hours_to_share: counts_by_time(&mut below),
+            ns_to_share: counts_by_time(&mut below),
             days_to_close: counts_by_time(&mut below),
             pairs: below(200),
             targets: (0..below(4))
                 .map(|_| (0..below(5)).map(|_| below(1 << 20) as u32).collect())
                 .collect(),
-            hours_to_exposure_share: counts_by_time(&mut below),
+            ns_to_exposure_share: counts_by_time(&mut below),
         };
         let flow = |below: &mut dyn FnMut(u64) -> u64| {
             let mut f = FlowStats::new();
