@@ -38,18 +38,6 @@ const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
          split after that merge",
     ),
     (
-        "crates/patchtwin-teach/src/cause.rs",
-        "infer",
-        "one match over the trace-line classes, each arm a cause rule; to split into a rule \
-         per class (not done on branch layers12 for time)",
-    ),
-    (
-        "crates/patchtwin-teach/src/timeline.rs",
-        "build",
-        "one pass over the trace lines building lanes, events and bands; to split into those \
-         three steps (not done on branch layers12 for time)",
-    ),
-    (
         "crates/patchtwin-cli/src/capture/import_pcap.rs",
         "import_pcap",
         "reads, maps, fits and writes in one function; to split into those steps (not done on \
