@@ -38,18 +38,6 @@ const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
          split after that merge",
     ),
     (
-        "crates/patchtwin-cli/src/capture/import_pcap.rs",
-        "import_pcap",
-        "reads, maps, fits and writes in one function; to split into those steps (not done on \
-         branch layers12 for time)",
-    ),
-    (
-        "crates/patchtwin-cli/src/capture/check.rs",
-        "check",
-        "runs the model and compares every flow in one function; to split (not done on branch \
-         layers12 for time)",
-    ),
-    (
         "crates/patchtwin-model/src/dist.rs",
         "new",
         "one match arm per distribution family checking its parameters: a table in code form",
