@@ -32,12 +32,6 @@ const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
         "the sensitivity crate is being reworked on branch sens17; split after that merge",
     ),
     (
-        "crates/patchtwin-sim/src/ops/plan.rs",
-        "deploy_done",
-        "the operations handlers are being changed on branch lang15 (take out of service); \
-         split after that merge",
-    ),
-    (
         "crates/patchtwin-model/src/dist.rs",
         "new",
         "one match arm per distribution family checking its parameters: a table in code form",
