@@ -88,6 +88,165 @@ enum Sampler {
     },
 }
 
+/// The parameter checks and sampler of each family, for [`Dist::new`].
+impl Sampler {
+    fn constant(v: f64) -> Result<Self, DistError> {
+        finite("value", v)?;
+        check(v >= 0.0, || {
+            format!("the value must not be negative, got {v}")
+        })?;
+        Ok(Sampler::Constant(v))
+    }
+
+    fn uniform(min: f64, max: f64) -> Result<Self, DistError> {
+        finite("min", min)?;
+        finite("max", max)?;
+        check(min >= 0.0, || {
+            format!("`min` must not be negative, got {min}")
+        })?;
+        check(min <= max, || {
+            format!("uniform needs min <= max, got min {min} > max {max}")
+        })?;
+        Ok(Sampler::Uniform {
+            min,
+            width: max - min,
+        })
+    }
+
+    /// Triangular, or Beta-PERT when `pert`: the same parameters and checks; a degenerate
+    /// range (`min == max`) is a constant.
+    fn three_point(pert: bool, min: f64, mode: f64, max: f64) -> Result<Self, DistError> {
+        for (n, v) in [("min", min), ("mode", mode), ("max", max)] {
+            finite(n, v)?;
+        }
+        let family = if pert { "pert" } else { "triangular" };
+        check(min >= 0.0, || {
+            format!("`min` must not be negative, got {min}")
+        })?;
+        check(min <= mode && mode <= max, || {
+            format!("{family} needs min <= mode <= max, got min {min}, mode {mode}, max {max}")
+        })?;
+        Ok(if min == max {
+            Sampler::Constant(min)
+        } else if pert {
+            Sampler::Pert(
+                Pert::new(min, max)
+                    .with_mode(mode)
+                    .map_err(|e| DistError(format!("pert: {e}")))?,
+            )
+        } else {
+            Sampler::Triangular(
+                Triangular::new(min, max, mode)
+                    .map_err(|e| DistError(format!("triangular: {e}")))?,
+            )
+        })
+    }
+
+    fn normal(mean: f64, sd: f64) -> Result<Self, DistError> {
+        finite("mean", mean)?;
+        finite("sd", sd)?;
+        // A mean at or above zero keeps the truncation's rejection rate below one half, so
+        // sampling always terminates quickly.
+        check(mean >= 0.0, || {
+            format!("normal (truncated at 0) needs mean >= 0, got {mean}")
+        })?;
+        check(sd >= 0.0, || format!("`sd` must not be negative, got {sd}"))?;
+        Ok(Sampler::Normal(
+            Normal::new(mean, sd).map_err(|e| DistError(format!("normal: {e}")))?,
+        ))
+    }
+
+    fn lognormal(median: f64, p95: f64) -> Result<Self, DistError> {
+        finite("median", median)?;
+        finite("p95", p95)?;
+        check(median > 0.0, || {
+            format!("lognormal needs median > 0, got {median}")
+        })?;
+        check(p95 >= median, || {
+            format!("lognormal needs p95 >= median, got p95 {p95} < median {median}")
+        })?;
+        let sigma = (p95 / median).ln() / Z_P95;
+        Ok(Sampler::LogNormal(
+            LogNormal::new(median.ln(), sigma).map_err(|e| DistError(format!("lognormal: {e}")))?,
+        ))
+    }
+
+    fn exponential(mean: f64) -> Result<Self, DistError> {
+        finite("mean", mean)?;
+        check(mean > 0.0, || {
+            format!("exponential needs mean > 0, got {mean}")
+        })?;
+        Ok(Sampler::Exponential(
+            Exp::new(1.0 / mean).map_err(|e| DistError(format!("exponential: {e}")))?,
+        ))
+    }
+
+    fn weibull(shape: f64, scale: f64) -> Result<Self, DistError> {
+        finite("shape", shape)?;
+        finite("scale", scale)?;
+        check(shape > 0.0, || {
+            format!("weibull needs shape > 0, got {shape}")
+        })?;
+        check(scale > 0.0, || {
+            format!("weibull needs scale > 0, got {scale}")
+        })?;
+        Ok(Sampler::Weibull(
+            Weibull::new(scale, shape).map_err(|e| DistError(format!("weibull: {e}")))?,
+        ))
+    }
+
+    fn empirical(values: &[f64]) -> Result<Self, DistError> {
+        check(!values.is_empty(), || {
+            "empirical needs at least one sample".to_string()
+        })?;
+        for v in values {
+            finite("sample", *v)?;
+            check(*v >= 0.0, || {
+                format!("empirical samples must not be negative, got {v}")
+            })?;
+        }
+        Ok(Sampler::Empirical(values.to_vec().into_boxed_slice()))
+    }
+
+    /// Every part built (its errors named by part number) and the weights normalised to
+    /// cumulative shares, the last exactly 1 so that every draw lands in a part.
+    fn mixture(items: &[(f64, DistSpec)]) -> Result<Self, DistError> {
+        check(!items.is_empty(), || {
+            "a mixture needs at least one part".to_string()
+        })?;
+        let mut parts = Vec::with_capacity(items.len());
+        let mut total = 0.0;
+        for (i, (w, part)) in items.iter().enumerate() {
+            finite("weight", *w)?;
+            check(*w > 0.0, || {
+                format!(
+                    "mixture weights must be positive, got {w} for part {}",
+                    i + 1
+                )
+            })?;
+            total += w;
+            parts.push(
+                Dist::new(part.clone())
+                    .map_err(|e| DistError(format!("mixture part {}: {}", i + 1, e.0)))?,
+            );
+        }
+        finite("total weight", total)?;
+        let mut acc = 0.0;
+        let mut cumulative: Vec<f64> = items
+            .iter()
+            .map(|(w, _)| {
+                acc += w;
+                acc / total
+            })
+            .collect();
+        *cumulative.last_mut().expect("at least one part") = 1.0;
+        Ok(Sampler::Mixture {
+            cumulative: cumulative.into_boxed_slice(),
+            parts: parts.into_boxed_slice(),
+        })
+    }
+}
+
 /// A non-negative random quantity in its base unit, ready to sample.
 #[derive(Clone, Debug)]
 pub struct Dist {
@@ -111,161 +270,22 @@ impl Dist {
     }
 
     /// Builds a distribution, checking its parameters. All quantities here are non-negative
-    /// (durations, loads, costs), so negative parameters are rejected too.
+    /// (durations, loads, costs), so negative parameters are rejected too. One step per
+    /// family: each checks its own parameters and builds its sampler.
     pub fn new(spec: DistSpec) -> Result<Self, DistError> {
         let sampler = match &spec {
-            DistSpec::Constant(v) => {
-                finite("value", *v)?;
-                check(*v >= 0.0, || {
-                    format!("the value must not be negative, got {v}")
-                })?;
-                Sampler::Constant(*v)
+            DistSpec::Constant(v) => Sampler::constant(*v)?,
+            DistSpec::Uniform { min, max } => Sampler::uniform(*min, *max)?,
+            DistSpec::Triangular { min, mode, max } => {
+                Sampler::three_point(false, *min, *mode, *max)?
             }
-            DistSpec::Uniform { min, max } => {
-                finite("min", *min)?;
-                finite("max", *max)?;
-                check(*min >= 0.0, || {
-                    format!("`min` must not be negative, got {min}")
-                })?;
-                check(min <= max, || {
-                    format!("uniform needs min <= max, got min {min} > max {max}")
-                })?;
-                Sampler::Uniform {
-                    min: *min,
-                    width: max - min,
-                }
-            }
-            DistSpec::Triangular { min, mode, max } | DistSpec::Pert { min, mode, max } => {
-                for (n, v) in [("min", min), ("mode", mode), ("max", max)] {
-                    finite(n, *v)?;
-                }
-                let family = if matches!(spec, DistSpec::Pert { .. }) {
-                    "pert"
-                } else {
-                    "triangular"
-                };
-                check(*min >= 0.0, || {
-                    format!("`min` must not be negative, got {min}")
-                })?;
-                check(min <= mode && mode <= max, || {
-                    format!(
-                        "{family} needs min <= mode <= max, got min {min}, mode {mode}, max {max}"
-                    )
-                })?;
-                if min == max {
-                    Sampler::Constant(*min)
-                } else if matches!(spec, DistSpec::Pert { .. }) {
-                    Sampler::Pert(
-                        Pert::new(*min, *max)
-                            .with_mode(*mode)
-                            .map_err(|e| DistError(format!("pert: {e}")))?,
-                    )
-                } else {
-                    Sampler::Triangular(
-                        Triangular::new(*min, *max, *mode)
-                            .map_err(|e| DistError(format!("triangular: {e}")))?,
-                    )
-                }
-            }
-            DistSpec::Normal { mean, sd } => {
-                finite("mean", *mean)?;
-                finite("sd", *sd)?;
-                // A mean at or above zero keeps the truncation's rejection rate below one half,
-                // so sampling always terminates quickly.
-                check(*mean >= 0.0, || {
-                    format!("normal (truncated at 0) needs mean >= 0, got {mean}")
-                })?;
-                check(*sd >= 0.0, || {
-                    format!("`sd` must not be negative, got {sd}")
-                })?;
-                Sampler::Normal(
-                    Normal::new(*mean, *sd).map_err(|e| DistError(format!("normal: {e}")))?,
-                )
-            }
-            DistSpec::LogNormal { median, p95 } => {
-                finite("median", *median)?;
-                finite("p95", *p95)?;
-                check(*median > 0.0, || {
-                    format!("lognormal needs median > 0, got {median}")
-                })?;
-                check(p95 >= median, || {
-                    format!("lognormal needs p95 >= median, got p95 {p95} < median {median}")
-                })?;
-                let sigma = (p95 / median).ln() / Z_P95;
-                Sampler::LogNormal(
-                    LogNormal::new(median.ln(), sigma)
-                        .map_err(|e| DistError(format!("lognormal: {e}")))?,
-                )
-            }
-            DistSpec::Exponential { mean } => {
-                finite("mean", *mean)?;
-                check(*mean > 0.0, || {
-                    format!("exponential needs mean > 0, got {mean}")
-                })?;
-                Sampler::Exponential(
-                    Exp::new(1.0 / mean).map_err(|e| DistError(format!("exponential: {e}")))?,
-                )
-            }
-            DistSpec::Weibull { shape, scale } => {
-                finite("shape", *shape)?;
-                finite("scale", *scale)?;
-                check(*shape > 0.0, || {
-                    format!("weibull needs shape > 0, got {shape}")
-                })?;
-                check(*scale > 0.0, || {
-                    format!("weibull needs scale > 0, got {scale}")
-                })?;
-                Sampler::Weibull(
-                    Weibull::new(*scale, *shape).map_err(|e| DistError(format!("weibull: {e}")))?,
-                )
-            }
-            DistSpec::Empirical(values) => {
-                check(!values.is_empty(), || {
-                    "empirical needs at least one sample".to_string()
-                })?;
-                for v in values {
-                    finite("sample", *v)?;
-                    check(*v >= 0.0, || {
-                        format!("empirical samples must not be negative, got {v}")
-                    })?;
-                }
-                Sampler::Empirical(values.clone().into_boxed_slice())
-            }
-            DistSpec::Mixture(items) => {
-                check(!items.is_empty(), || {
-                    "a mixture needs at least one part".to_string()
-                })?;
-                let mut parts = Vec::with_capacity(items.len());
-                let mut total = 0.0;
-                for (i, (w, part)) in items.iter().enumerate() {
-                    finite("weight", *w)?;
-                    check(*w > 0.0, || {
-                        format!(
-                            "mixture weights must be positive, got {w} for part {}",
-                            i + 1
-                        )
-                    })?;
-                    total += w;
-                    parts.push(
-                        Dist::new(part.clone())
-                            .map_err(|e| DistError(format!("mixture part {}: {}", i + 1, e.0)))?,
-                    );
-                }
-                finite("total weight", total)?;
-                let mut acc = 0.0;
-                let mut cumulative: Vec<f64> = items
-                    .iter()
-                    .map(|(w, _)| {
-                        acc += w;
-                        acc / total
-                    })
-                    .collect();
-                *cumulative.last_mut().expect("at least one part") = 1.0;
-                Sampler::Mixture {
-                    cumulative: cumulative.into_boxed_slice(),
-                    parts: parts.into_boxed_slice(),
-                }
-            }
+            DistSpec::Pert { min, mode, max } => Sampler::three_point(true, *min, *mode, *max)?,
+            DistSpec::Normal { mean, sd } => Sampler::normal(*mean, *sd)?,
+            DistSpec::LogNormal { median, p95 } => Sampler::lognormal(*median, *p95)?,
+            DistSpec::Exponential { mean } => Sampler::exponential(*mean)?,
+            DistSpec::Weibull { shape, scale } => Sampler::weibull(*shape, *scale)?,
+            DistSpec::Empirical(values) => Sampler::empirical(values)?,
+            DistSpec::Mixture(items) => Sampler::mixture(items)?,
         };
         Ok(Dist { spec, sampler })
     }

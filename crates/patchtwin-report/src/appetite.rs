@@ -14,7 +14,7 @@
 //! `expected_loss`; counted exactly by `patchtwin_mc::ExposureAcc`).
 
 use crate::Est;
-use crate::document::{money, pct_ci};
+use crate::format::{money, pct_ci};
 use patchtwin_mc::RunResult;
 use patchtwin_mc::estimate::wilson;
 use patchtwin_model::Scenario;
@@ -133,7 +133,7 @@ pub fn derive(s: &Scenario, run: &RunResult) -> LossExceedance {
 }
 
 fn pct(x: f64) -> String {
-    crate::document::pct(x)
+    crate::format::pct(x)
 }
 
 /// The plans that meet the appetite, or that none does.
@@ -186,8 +186,8 @@ fn sentence(plans: &[PlanExceedance], a: &patchtwin_model::RiskAppetite, cur: &s
 pub(crate) fn section(
     summary: &crate::Summary,
     charts: &[crate::charts::Chart],
-) -> Vec<crate::document::Block> {
-    use crate::document::{Block, Span};
+) -> Vec<crate::blocks::Block> {
+    use crate::blocks::{Block, Span};
     let le = &summary.loss_exceedance;
     if le.plans.is_empty() {
         return Vec::new();

@@ -463,8 +463,8 @@ pub fn derive(s: &Scenario, plans: &[PlanSummary]) -> Vec<BodRow> {
 
 /// The report section: per vulnerability with a deadline, the timeline and which plans meet
 /// it. Nothing when the summary has no rows.
-pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
-    use crate::document::{Block, Span};
+pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::blocks::Block> {
+    use crate::blocks::{Block, Span};
     let rows = &summary.bod_26_04;
     if rows.is_empty() {
         return Vec::new();

@@ -12,7 +12,7 @@
 //! target, "missed" when the lower bound is above it, and "undecided" otherwise (too few
 //! messages to tell: run longer, `--observe` or `--runs`).
 
-use crate::document::{Block, Line, Span};
+use crate::blocks::{Block, Line, Span};
 use crate::{FlowTiming, PlanSummary, Summary};
 use serde::Serialize;
 

@@ -5,7 +5,7 @@
 //! This is not where those files are made (`csv`, `ssvc_v2`, `vex`, `bod`); it only names them.
 
 use crate::Summary;
-use crate::document::{Block, Span};
+use crate::blocks::{Block, Span};
 
 /// What one exchange file of the set holds, or `None` for a file that is not one.
 pub fn describe(file: &str) -> Option<String> {

@@ -5,7 +5,7 @@
 //! This module only renders: the content, its order and every number come from
 //! `document::build`; it does no I/O.
 
-use crate::document::{Block, Document, Line, Span};
+use crate::blocks::{Block, Document, Line, Span};
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values.

@@ -9,7 +9,8 @@
 //!
 //! The human outputs under `--out` ([`write_all`]): `report.md` and a self-contained
 //! `report.html` (`document` builds the content once, one submodule per section; `markdown`
-//! and `html` render it), SVG charts (`charts`, one submodule per chart kind) and CSV tables
+//! and `html` render it; `blocks` is the content model they share, below the document and
+//! every section that builds blocks), SVG charts (`charts`, one submodule per chart kind) and CSV tables
 //! (`csv`). `format` formats numbers for people (percentages,
 //! intervals, hours, money).
 //!
@@ -36,6 +37,7 @@
 //! "Remediation status" section (what each plan does about each vulnerability).
 
 pub mod appetite;
+pub mod blocks;
 pub mod bod;
 pub mod charts;
 pub mod consequences;

@@ -276,8 +276,8 @@ pub fn now_rfc3339() -> String {
 }
 
 /// The report's provenance lines.
-pub(crate) fn bullets(p: &Provenance) -> Vec<crate::document::Line> {
-    use crate::document::Span;
+pub(crate) fn bullets(p: &Provenance) -> Vec<crate::blocks::Line> {
+    use crate::blocks::Span;
     let mut out = vec![vec![Span::Text(format!("provenance: {}", p.text()))]];
     if !p.models.is_empty() {
         let mut line = vec![Span::Text("asset model files (SHA-256): ".into())];

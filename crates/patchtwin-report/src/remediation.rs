@@ -133,8 +133,8 @@ pub fn plan_status(
 
 /// The report section "Remediation status": per vulnerability, the vendor's remediation
 /// category and what each plan does about it. Empty when no vulnerability states a category.
-pub(crate) fn section(summary: &crate::Summary, s: &Scenario) -> Vec<crate::document::Block> {
-    use crate::document::{Block, Span};
+pub(crate) fn section(summary: &crate::Summary, s: &Scenario) -> Vec<crate::blocks::Block> {
+    use crate::blocks::{Block, Span};
     if s.vulnerabilities.iter().all(|v| v.remediation.is_none()) {
         return Vec::new();
     }

@@ -12,8 +12,8 @@
 //! Not here: the analysis itself, and `sensitivity.json` (both `patchtwin-sensitivity`'s).
 //! Nothing is computed here; every number is formatted from the view.
 
-use crate::charts::{Chart, ChartKind};
-use crate::document::{Block, Document, Span};
+use crate::blocks::{Block, Document, Span};
+use crate::blocks::{Chart, ChartKind};
 
 /// One input's bar of a tornado chart: the recommended plan's lead over the runner-up on the
 /// chart's metric with the input at the low and at the high end of its range.

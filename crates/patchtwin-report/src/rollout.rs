@@ -112,8 +112,8 @@ fn days_text(t: &TimeToShare) -> String {
 }
 
 /// The report section: per plan, rollbacks and the time to patch 50/90/95%.
-pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::document::Block> {
-    use crate::document::{Block, Span};
+pub(crate) fn section(summary: &crate::Summary) -> Vec<crate::blocks::Block> {
+    use crate::blocks::{Block, Span};
     if summary
         .plans
         .iter()

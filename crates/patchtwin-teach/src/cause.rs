@@ -24,6 +24,7 @@
 
 use patchtwin_model::{Dependency, DependencyTarget, Scenario};
 use patchtwin_sim::TraceLine;
+use std::collections::BTreeMap;
 
 /// What a trace line reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -230,43 +231,127 @@ impl State {
     }
 }
 
-/// The direct causes of every line (same order as `lines`).
+/// The direct causes of every line (same order as `lines`): one pass in order, each line's
+/// causes read off what the earlier lines left (`Walk::causes`) before the line itself is
+/// recorded (`Walk::record`), so a line is never its own cause.
 pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
-    let asset = |id: &str| s.assets.iter().position(|a| a.id == id);
-    let function = |id: &str| s.functions.iter().position(|f| f.id == id);
-    let unit = |id: &str| s.process_units.iter().position(|u| u.id == id);
-    let mut assets = vec![State::default(); s.assets.len()];
-    let mut flows = vec![State::default(); s.flows.len()];
-    let mut functions = vec![State::default(); s.functions.len()];
-    let mut unit_restart: Vec<Option<usize>> = vec![None; s.process_units.len()];
-    let mut rollback: Vec<Option<usize>> = vec![None; s.assets.len()];
-    let mut deploying: Vec<Option<usize>> = vec![None; s.assets.len()];
-    let mut held: Vec<Option<usize>> = vec![None; s.assets.len()];
-    let mut cut: Vec<Option<usize>> = vec![None; s.flows.len()];
-    let mut enabling: std::collections::BTreeMap<String, usize> = Default::default();
-    let mut rollouts: std::collections::BTreeMap<String, usize> = Default::default();
-    let (mut last_plan, mut last_gain, mut last_detect) = (None, None, None);
-    let (mut last_open, mut last_close) = (None, None);
+    let mut walk = Walk::new(s);
     let mut out = Vec::with_capacity(lines.len());
     for (i, l) in lines.iter().enumerate() {
         let class = classify(l);
-        let a = asset(&l.entity);
-        let mut causes: Vec<Cause> = Vec::new();
-        let route_down = |f: usize, assets: &[State], cut: &[Option<usize>]| {
-            let mut best: Option<usize> = cut[f];
-            for h in &s.routes[f].hops {
-                if let Some(d) = assets[h.0 as usize].lost() {
-                    best = Some(best.map_or(d, |b: usize| b.max(d)));
-                }
-            }
-            best
-        };
+        out.push(walk.causes(lines, l, class));
+        // Then this line becomes the latest of its kind.
+        walk.record(i, l, class);
+    }
+    out
+}
+
+/// What [`infer`]'s pass remembers of the lines so far: per asset, flow, function and unit the
+/// latest line that took it down and brought it back, and the latest line of each kind a
+/// later line may point to.
+struct Walk<'s> {
+    s: &'s Scenario,
+    assets: Vec<State>,
+    flows: Vec<State>,
+    functions: Vec<State>,
+    unit_restart: Vec<Option<usize>>,
+    /// Per asset, its latest rollback (a compromise after it names it).
+    rollback: Vec<Option<usize>>,
+    /// Per asset, its latest deployment (an installation or rollback after it names it).
+    deploying: Vec<Option<usize>>,
+    /// Per asset, the attacker's latest foothold or compromise of it.
+    held: Vec<Option<usize>>,
+    /// Per flow, the segmentation control that cut it.
+    cut: Vec<Option<usize>>,
+    /// Per control, the first line about it (the plan step enabling it).
+    enabling: BTreeMap<String, usize>,
+    /// Per patch, the plan step that started its rollout.
+    rollouts: BTreeMap<String, usize>,
+    last_plan: Option<usize>,
+    last_gain: Option<usize>,
+    last_detect: Option<usize>,
+    last_open: Option<usize>,
+    last_close: Option<usize>,
+}
+
+impl<'s> Walk<'s> {
+    fn new(s: &'s Scenario) -> Self {
+        Walk {
+            s,
+            assets: vec![State::default(); s.assets.len()],
+            flows: vec![State::default(); s.flows.len()],
+            functions: vec![State::default(); s.functions.len()],
+            unit_restart: vec![None; s.process_units.len()],
+            rollback: vec![None; s.assets.len()],
+            deploying: vec![None; s.assets.len()],
+            held: vec![None; s.assets.len()],
+            cut: vec![None; s.flows.len()],
+            enabling: BTreeMap::new(),
+            rollouts: BTreeMap::new(),
+            last_plan: None,
+            last_gain: None,
+            last_detect: None,
+            last_open: None,
+            last_close: None,
+        }
+    }
+
+    fn asset(&self, id: &str) -> Option<usize> {
+        self.s.assets.iter().position(|a| a.id == id)
+    }
+
+    fn function(&self, id: &str) -> Option<usize> {
+        self.s.functions.iter().position(|f| f.id == id)
+    }
+
+    fn unit(&self, id: &str) -> Option<usize> {
+        self.s.process_units.iter().position(|u| u.id == id)
+    }
+
+    /// The direct causes of `l` (of class `class`), from the lines before it. One step per
+    /// domain: operations, flows, dependencies, the attacker.
+    fn causes(&self, lines: &[TraceLine], l: &TraceLine, class: Class) -> Vec<Cause> {
+        let mut causes = Vec::new();
         match class {
             Class::PlanStep | Class::WindowOpen | Class::Fault | Class::Saturated => {}
             Class::Latency | Class::Other | Class::Foothold => {}
+            Class::Deploy
+            | Class::Install
+            | Class::Rollback
+            | Class::Up
+            | Class::Cleaned
+            | Class::Overrun
+            | Class::ControlOn
+            | Class::WindowClose => self.operations_causes(l, class, &mut causes),
+            Class::Timeout
+            | Class::FlowDown
+            | Class::DataLoss
+            | Class::BufferSaved
+            | Class::FlowUp => self.flow_causes(l, class, &mut causes),
+            Class::FunctionLost
+            | Class::Trip
+            | Class::FunctionRestored
+            | Class::UnitRestart
+            | Class::UnitRunning => self.dependency_causes(lines, l, class, &mut causes),
+            Class::Compromise
+            | Class::AttackFailed
+            | Class::AttackStop
+            | Class::Impact
+            | Class::Detect
+            | Class::Evict => self.attack_causes(lines, l, class, &mut causes),
+        }
+        causes
+    }
+
+    /// An installation, rollback or deployment ← the plan step that started it; an asset back
+    /// up ← what took it down; an overrun ← that and the window's closing; a control ← the
+    /// plan step enabling it; a window closing ← its opening.
+    fn operations_causes(&self, l: &TraceLine, class: Class, causes: &mut Vec<Cause>) {
+        let a = self.asset(&l.entity);
+        match class {
             Class::Deploy | Class::Install | Class::Rollback => {
                 let from = a
-                    .and_then(|a| deploying[a])
+                    .and_then(|a| self.deploying[a])
                     .filter(|_| class != Class::Deploy);
                 // The rollout of this patch that names this asset.
                 let rollout = l
@@ -274,43 +359,63 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
                     .split("patch ")
                     .nth(1)
                     .and_then(|t| t.split([' ', ',', ';']).next())
-                    .and_then(|pid| rollouts.get(pid).copied());
-                if let Some(c) = from.or(rollout).or(last_plan) {
+                    .and_then(|pid| self.rollouts.get(pid).copied());
+                if let Some(c) = from.or(rollout).or(self.last_plan) {
                     causes.push(Cause::plain(c));
                 }
             }
             Class::Up | Class::Cleaned => {
-                if let Some(d) = a.and_then(|a| assets[a].down) {
+                if let Some(d) = a.and_then(|a| self.assets[a].down) {
                     causes.push(Cause::plain(d));
                 }
             }
             Class::Overrun => {
-                if let Some(d) = a.and_then(|a| assets[a].down) {
+                if let Some(d) = a.and_then(|a| self.assets[a].down) {
                     causes.push(Cause::plain(d));
                 }
-                if let Some(w) = last_close {
+                if let Some(w) = self.last_close {
                     causes.push(Cause::plain(w));
                 }
             }
             Class::ControlOn => {
-                let own = enabling.get(&l.entity).copied();
+                let own = self.enabling.get(&l.entity).copied();
                 if let Some(c) = own
                     .filter(|_| l.text.starts_with("in effect"))
-                    .or(last_plan)
+                    .or(self.last_plan)
                 {
                     causes.push(Cause::plain(c));
                 }
             }
             Class::WindowClose => {
-                if let Some(w) = last_open {
+                if let Some(w) = self.last_open {
                     causes.push(Cause::plain(w));
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// The latest line that cut flow `f` or took down an asset on its route, while it holds.
+    fn route_down(&self, f: usize) -> Option<usize> {
+        let mut best: Option<usize> = self.cut[f];
+        for h in &self.s.routes[f].hops {
+            if let Some(d) = self.assets[h.0 as usize].lost() {
+                best = Some(best.map_or(d, |b: usize| b.max(d)));
+            }
+        }
+        best
+    }
+
+    /// A flow failing ← the outage on its route or the control that cut it (else the flow's
+    /// own latest failure); a flow back ← the latest asset back on its route.
+    fn flow_causes(&self, l: &TraceLine, class: Class, causes: &mut Vec<Cause>) {
+        let s = self.s;
+        match class {
             Class::Timeout | Class::FlowDown | Class::DataLoss | Class::BufferSaved => {
-                if let Some(c) = flow_of(s, l).and_then(|f| route_down(f, &assets, &cut)) {
+                if let Some(c) = flow_of(s, l).and_then(|f| self.route_down(f)) {
                     causes.push(Cause::plain(c));
                 } else if let Some(f) = flow_of(s, l)
-                    && let Some(d) = flows[f].down
+                    && let Some(d) = self.flows[f].down
                 {
                     causes.push(Cause::plain(d));
                 }
@@ -320,27 +425,46 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
                     let back = s.routes[f]
                         .hops
                         .iter()
-                        .filter_map(|h| assets[h.0 as usize].up)
+                        .filter_map(|h| self.assets[h.0 as usize].up)
                         .max();
                     if let Some(b) = back {
                         causes.push(Cause::plain(b));
                     }
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// A function lost or a unit tripping ← every dependency lost now (and, for a trip at the
+    /// moment a window closes, the closing); restored or restarting ← the latest dependency
+    /// back; running again ← the restart.
+    fn dependency_causes(
+        &self,
+        lines: &[TraceLine],
+        l: &TraceLine,
+        class: Class,
+        causes: &mut Vec<Cause>,
+    ) {
+        let s = self.s;
+        let deps = match class {
+            Class::Trip | Class::UnitRestart => {
+                self.unit(&l.entity).map(|u| &s.process_units[u].depends_on)
+            }
+            _ => self.function(&l.entity).map(|f| &s.functions[f].depends_on),
+        };
+        let (assets, flows, functions) = (&self.assets, &self.flows, &self.functions);
+        match class {
             Class::FunctionLost | Class::Trip => {
-                let deps = match class {
-                    Class::Trip => unit(&l.entity).map(|u| &s.process_units[u].depends_on),
-                    _ => function(&l.entity).map(|f| &s.functions[f].depends_on),
-                };
                 let mut found = Vec::new();
                 for d in deps.into_iter().flatten() {
-                    lost_deps(d, &assets, &flows, &functions, &mut found);
+                    lost_deps(d, assets, flows, functions, &mut found);
                 }
                 found.sort_unstable();
                 found.dedup();
                 causes.extend(found.into_iter().map(Cause::plain));
                 if class == Class::Trip
-                    && let Some(w) = last_close
+                    && let Some(w) = self.last_close
                     && lines[w].time == l.time
                 {
                     causes.push(Cause {
@@ -353,29 +477,41 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
                 }
             }
             Class::FunctionRestored | Class::UnitRestart => {
-                let deps = match class {
-                    Class::UnitRestart => unit(&l.entity).map(|u| &s.process_units[u].depends_on),
-                    _ => function(&l.entity).map(|f| &s.functions[f].depends_on),
-                };
                 let mut latest = None;
                 for d in deps.into_iter().flatten() {
-                    latest = latest.max(back_deps(d, &assets, &flows, &functions));
+                    latest = latest.max(back_deps(d, assets, flows, functions));
                 }
                 if let Some(b) = latest {
                     causes.push(Cause::plain(b));
                 }
             }
             Class::UnitRunning => {
-                if let Some(r) = unit(&l.entity).and_then(|u| unit_restart[u]) {
+                if let Some(r) = self.unit(&l.entity).and_then(|u| self.unit_restart[u]) {
                     causes.push(Cause::plain(r));
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// An attacker step ← the previous foothold or compromise (and a compromise ← the asset's
+    /// earlier rollback, when there was one); a stop or an impact ← the compromise of that
+    /// asset; detection ← the compromise detected; eviction ← the detection.
+    fn attack_causes(
+        &self,
+        lines: &[TraceLine],
+        l: &TraceLine,
+        class: Class,
+        causes: &mut Vec<Cause>,
+    ) {
+        let a = self.asset(&l.entity);
+        match class {
             Class::Compromise | Class::AttackFailed => {
-                if let Some(g) = last_gain {
+                if let Some(g) = self.last_gain {
                     causes.push(Cause::plain(g));
                 }
                 if class == Class::Compromise
-                    && let Some(r) = a.and_then(|a| rollback[a])
+                    && let Some(r) = a.and_then(|a| self.rollback[a])
                 {
                     let patch = lines[r]
                         .text
@@ -393,7 +529,7 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
                 }
             }
             Class::AttackStop | Class::Impact => {
-                if let Some(c) = a.and_then(|a| held[a]) {
+                if let Some(c) = a.and_then(|a| self.held[a]) {
                     causes.push(Cause::plain(c));
                 }
             }
@@ -403,93 +539,96 @@ pub fn infer(s: &Scenario, lines: &[TraceLine]) -> Vec<Vec<Cause>> {
                     .split("attacker on ")
                     .nth(1)
                     .and_then(|t| t.split(';').next())
-                    .and_then(asset);
-                if let Some(c) = on.and_then(|a| held[a]) {
+                    .and_then(|id| self.asset(id));
+                if let Some(c) = on.and_then(|a| self.held[a]) {
                     causes.push(Cause::plain(c));
                 }
             }
             Class::Evict => {
-                if let Some(d) = last_detect {
+                if let Some(d) = self.last_detect {
                     causes.push(Cause::plain(d));
                 }
             }
+            _ => {}
         }
-        // Then this line becomes the latest of its kind.
+    }
+
+    /// Line `i` (`l`, of class `class`) becomes the latest of its kind.
+    fn record(&mut self, i: usize, l: &TraceLine, class: Class) {
+        let a = self.asset(&l.entity);
         match class {
             Class::PlanStep => {
-                last_plan = Some(i);
+                self.last_plan = Some(i);
                 if l.text.contains(" starts on ") {
-                    rollouts.insert(l.entity.clone(), i);
+                    self.rollouts.insert(l.entity.clone(), i);
                 }
             }
             Class::Deploy => {
                 if let Some(a) = a {
-                    deploying[a] = Some(i);
+                    self.deploying[a] = Some(i);
                 }
             }
             Class::Install | Class::Rollback | Class::Fault | Class::AttackStop => {
                 if let Some(a) = a {
-                    assets[a].down = Some(i);
+                    self.assets[a].down = Some(i);
                     if class == Class::Rollback {
-                        rollback[a] = Some(i);
+                        self.rollback[a] = Some(i);
                     }
                 }
             }
             Class::Up => {
                 if let Some(a) = a {
-                    assets[a].up = Some(i);
+                    self.assets[a].up = Some(i);
                 }
             }
             Class::ControlOn => {
-                enabling.entry(l.entity.clone()).or_insert(i);
-                for (f, flow) in s.flows.iter().enumerate() {
+                self.enabling.entry(l.entity.clone()).or_insert(i);
+                for (f, flow) in self.s.flows.iter().enumerate() {
                     if l.text
                         .starts_with("in effect: the conduit no longer carries")
                         && l.text.split([' ', ',']).any(|w| w == flow.id)
                     {
-                        cut[f] = Some(i);
+                        self.cut[f] = Some(i);
                     }
                 }
             }
-            Class::WindowOpen => last_open = Some(i),
-            Class::WindowClose => last_close = Some(i),
+            Class::WindowOpen => self.last_open = Some(i),
+            Class::WindowClose => self.last_close = Some(i),
             Class::FlowDown => {
-                if let Some(f) = flow_of(s, l) {
-                    flows[f].down = Some(i);
+                if let Some(f) = flow_of(self.s, l) {
+                    self.flows[f].down = Some(i);
                 }
             }
             Class::FlowUp => {
-                if let Some(f) = flow_of(s, l) {
-                    flows[f].up = Some(i);
+                if let Some(f) = flow_of(self.s, l) {
+                    self.flows[f].up = Some(i);
                 }
             }
             Class::FunctionLost => {
-                if let Some(f) = function(&l.entity) {
-                    functions[f].down = Some(i);
+                if let Some(f) = self.function(&l.entity) {
+                    self.functions[f].down = Some(i);
                 }
             }
             Class::FunctionRestored => {
-                if let Some(f) = function(&l.entity) {
-                    functions[f].up = Some(i);
+                if let Some(f) = self.function(&l.entity) {
+                    self.functions[f].up = Some(i);
                 }
             }
             Class::UnitRestart => {
-                if let Some(u) = unit(&l.entity) {
-                    unit_restart[u] = Some(i);
+                if let Some(u) = self.unit(&l.entity) {
+                    self.unit_restart[u] = Some(i);
                 }
             }
             Class::Foothold | Class::Compromise => {
-                last_gain = Some(i);
+                self.last_gain = Some(i);
                 if let Some(a) = a {
-                    held[a] = Some(i);
+                    self.held[a] = Some(i);
                 }
             }
-            Class::Detect => last_detect = Some(i),
+            Class::Detect => self.last_detect = Some(i),
             _ => {}
         }
-        out.push(causes);
     }
-    out
 }
 
 /// The lines that took down the dependencies of `d` that are lost now.

@@ -10,6 +10,7 @@ use crate::cause::{self, Cause, Class};
 use crate::names::Names;
 use patchtwin_model::Scenario;
 use patchtwin_sim::TraceLine;
+use std::collections::BTreeMap;
 
 /// What a lane stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,113 +148,21 @@ pub struct Meta<'a> {
 }
 
 impl Timeline {
-    /// Arranges `lines` (a replication's trace, latency lines included) of scenario `s`.
+    /// Arranges `lines` (a replication's trace, latency lines included) of scenario `s`, in
+    /// steps: the causes of the event lines, the lanes that have something to show, the events
+    /// placed on them, the bands (windows, then outages) and the latency sparklines.
     pub fn build(s: &Scenario, names: &Names, meta: &Meta<'_>, lines: &[TraceLine]) -> Self {
         let (events_src, latency): (Vec<&TraceLine>, Vec<&TraceLine>) =
             lines.iter().partition(|l| l.kind != "latency");
         let owned: Vec<TraceLine> = events_src.into_iter().cloned().collect();
         let causes = cause::infer(s, &owned);
-        // Lanes: every candidate in display order; only those used are kept.
-        let mut candidates: Vec<Lane> = vec![
-            Lane {
-                id: "plan".into(),
-                kind: LaneKind::Plan,
-                label: format!("plan {}", meta.plan),
-            },
-            Lane {
-                id: "attacker".into(),
-                kind: LaneKind::Attacker,
-                label: "attacker".into(),
-            },
-        ];
-        for a in &s.assets {
-            candidates.push(Lane {
-                id: a.id.clone(),
-                kind: LaneKind::Asset,
-                label: names.with_id(&a.id),
-            });
-        }
-        for a in &s.assets {
-            candidates.push(Lane {
-                id: format!("flows:{}", a.id),
-                kind: LaneKind::Flows,
-                label: format!("data from {}", a.id),
-            });
-        }
-        for f in &s.functions {
-            candidates.push(Lane {
-                id: f.id.clone(),
-                kind: LaneKind::Function,
-                label: names.with_id(&f.id),
-            });
-        }
-        for u in &s.process_units {
-            candidates.push(Lane {
-                id: u.id.clone(),
-                kind: LaneKind::Unit,
-                label: names.with_id(&u.id),
-            });
-        }
-        let lane_of = |l: &TraceLine, class: Class| -> String {
-            match class {
-                Class::Foothold
-                | Class::Compromise
-                | Class::AttackFailed
-                | Class::Detect
-                | Class::Evict
-                | Class::Impact
-                | Class::AttackStop => "attacker".into(),
-                Class::PlanStep | Class::ControlOn | Class::WindowOpen | Class::WindowClose => {
-                    "plan".into()
-                }
-                _ => {
-                    if let Some(f) = cause::flow_of(s, l) {
-                        format!("flows:{}", s.assets[s.flows[f].producer.0 as usize].id)
-                    } else if candidates.iter().any(|c| c.id == l.entity) {
-                        l.entity.clone()
-                    } else {
-                        "plan".into()
-                    }
-                }
-            }
-        };
-        let mut used = vec![false; candidates.len()];
-        used[0] = true; // plan
-        used[1] = true; // attacker
-        for u in &s.process_units {
-            used[candidates
-                .iter()
-                .position(|c| c.id == u.id)
-                .expect("unit lane")] = true;
-        }
+        let candidates = candidate_lanes(s, names, meta);
         let wanted: Vec<String> = owned
             .iter()
-            .map(|l| lane_of(l, cause::classify(l)))
+            .map(|l| lane_of(s, &candidates, l, cause::classify(l)))
             .collect();
-        let spark_flows: Vec<usize> = {
-            let mut v: Vec<usize> = latency
-                .iter()
-                .filter_map(|l| cause::flow_of(s, l))
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        for w in wanted.iter().cloned().chain(
-            spark_flows
-                .iter()
-                .map(|&f| format!("flows:{}", s.assets[s.flows[f].producer.0 as usize].id)),
-        ) {
-            if let Some(p) = candidates.iter().position(|c| c.id == w) {
-                used[p] = true;
-            }
-        }
-        let lanes: Vec<Lane> = candidates
-            .into_iter()
-            .zip(&used)
-            .filter(|(_, u)| **u)
-            .map(|(l, _)| l)
-            .collect();
+        let spark_flows = sparkline_flows(s, &latency);
+        let lanes = used_lanes(s, candidates, &wanted, &spark_flows);
         let lane_ix = |id: &str| lanes.iter().position(|l| l.id == id).unwrap_or(0);
         let events: Vec<Event> = owned
             .iter()
@@ -270,107 +179,15 @@ impl Timeline {
             })
             .collect();
         let horizon_ns = s.horizon.as_nanos();
-        let mut bands = Vec::new();
-        bands.push(Band {
-            lane: None,
-            start: 0,
-            end: meta.observe_ns.min(horizon_ns),
-            kind: "observe",
-            label: format!(
-                "observation window (before), {}",
-                crate::fmt_dur(meta.observe_ns)
-            ),
-        });
-        if let Some(a) = meta.after_start_ns
-            && a < horizon_ns
-        {
-            bands.push(Band {
-                lane: None,
-                start: a,
-                end: (a + meta.observe_ns).min(horizon_ns),
-                kind: "observe",
-                label: format!(
-                    "observation window (after the changes), {}",
-                    crate::fmt_dur(meta.observe_ns)
-                ),
-            });
-        }
-        for w in &s.windows {
-            for st in &w.starts {
-                let start = st.0;
-                if start >= horizon_ns {
-                    continue;
-                }
-                bands.push(Band {
-                    lane: None,
-                    start,
-                    end: (start + w.duration.as_nanos()).min(horizon_ns),
-                    kind: "window",
-                    label: format!("maintenance window {} ({})", w.id, w.duration),
-                });
-            }
-        }
-        // Outages: from the line that opens one to the line that closes it, per lane.
-        let mut open: std::collections::BTreeMap<(usize, &'static str), (u64, String)> =
-            Default::default();
-        for e in &events {
-            let (kind, opens) = match e.class {
-                Class::Install | Class::Rollback | Class::Fault | Class::AttackStop => {
-                    ("down", true)
-                }
-                Class::Up => ("down", false),
-                Class::FlowDown => ("failed", true),
-                Class::FlowUp => ("failed", false),
-                Class::FunctionLost => ("lost", true),
-                Class::FunctionRestored => ("lost", false),
-                Class::Trip => ("tripped", true),
-                Class::UnitRunning => ("tripped", false),
-                _ => continue,
-            };
-            // An attacker stop is drawn on the asset's lane, not the attacker's.
-            let lane = if e.class == Class::AttackStop {
-                match lanes.iter().position(|l| l.id == e.entity) {
-                    Some(l) => l,
-                    None => continue,
-                }
-            } else {
-                e.lane
-            };
-            if opens {
-                open.entry((lane, kind)).or_insert((
-                    e.time,
-                    format!(
-                        "{} {kind} from {}",
-                        e.entity,
-                        crate::fmt_time(e.time, false)
-                    ),
-                ));
-            } else if let Some((start, label)) = open.remove(&(lane, kind)) {
-                bands.push(Band {
-                    lane: Some(lane),
-                    start,
-                    end: e.time.max(start),
-                    kind,
-                    label: format!("{label} to {}", crate::fmt_time(e.time, false)),
-                });
-            }
-        }
-        for ((lane, kind), (start, label)) in open {
-            bands.push(Band {
-                lane: Some(lane),
-                start,
-                end: horizon_ns.max(start),
-                kind,
-                label: format!("{label} to the horizon"),
-            });
-        }
+        let mut bands = window_bands(s, meta, horizon_ns);
+        bands.extend(outage_bands(&events, &lanes, horizon_ns));
         let sparklines = spark_flows
             .iter()
             .map(|&f| {
                 let flow = &s.flows[f];
                 Sparkline {
                     flow: flow.id.clone(),
-                    lane: lane_ix(&format!("flows:{}", s.assets[flow.producer.0 as usize].id)),
+                    lane: lane_ix(&flow_lane(s, f)),
                     deadline_ns: flow.deadline.as_nanos(),
                     samples: latency
                         .iter()
@@ -395,4 +212,231 @@ impl Timeline {
             sparklines,
         }
     }
+}
+
+/// Every lane a timeline of `s` could have, in display order: the plan, the attacker, the
+/// assets, the assets' flow groups, the functions, the units. [`used_lanes`] keeps those used.
+fn candidate_lanes(s: &Scenario, names: &Names, meta: &Meta<'_>) -> Vec<Lane> {
+    let mut candidates: Vec<Lane> = vec![
+        Lane {
+            id: "plan".into(),
+            kind: LaneKind::Plan,
+            label: format!("plan {}", meta.plan),
+        },
+        Lane {
+            id: "attacker".into(),
+            kind: LaneKind::Attacker,
+            label: "attacker".into(),
+        },
+    ];
+    for a in &s.assets {
+        candidates.push(Lane {
+            id: a.id.clone(),
+            kind: LaneKind::Asset,
+            label: names.with_id(&a.id),
+        });
+    }
+    for a in &s.assets {
+        candidates.push(Lane {
+            id: format!("flows:{}", a.id),
+            kind: LaneKind::Flows,
+            label: format!("data from {}", a.id),
+        });
+    }
+    for f in &s.functions {
+        candidates.push(Lane {
+            id: f.id.clone(),
+            kind: LaneKind::Function,
+            label: names.with_id(&f.id),
+        });
+    }
+    for u in &s.process_units {
+        candidates.push(Lane {
+            id: u.id.clone(),
+            kind: LaneKind::Unit,
+            label: names.with_id(&u.id),
+        });
+    }
+    candidates
+}
+
+/// The id of the lane of flow `f`: its producer's flow group.
+fn flow_lane(s: &Scenario, f: usize) -> String {
+    format!("flows:{}", s.assets[s.flows[f].producer.0 as usize].id)
+}
+
+/// The id of the lane line `l` (of class `class`) goes on: the attacker's steps on the
+/// attacker's lane, plan steps, controls and windows on the plan's, a flow's line on its
+/// producer's flow group, anything else on its entity's lane (the plan's when it has none).
+fn lane_of(s: &Scenario, candidates: &[Lane], l: &TraceLine, class: Class) -> String {
+    match class {
+        Class::Foothold
+        | Class::Compromise
+        | Class::AttackFailed
+        | Class::Detect
+        | Class::Evict
+        | Class::Impact
+        | Class::AttackStop => "attacker".into(),
+        Class::PlanStep | Class::ControlOn | Class::WindowOpen | Class::WindowClose => {
+            "plan".into()
+        }
+        _ => {
+            if let Some(f) = cause::flow_of(s, l) {
+                flow_lane(s, f)
+            } else if candidates.iter().any(|c| c.id == l.entity) {
+                l.entity.clone()
+            } else {
+                "plan".into()
+            }
+        }
+    }
+}
+
+/// The flows with latency samples (indices into the scenario's flows, ascending, each once).
+fn sparkline_flows(s: &Scenario, latency: &[&TraceLine]) -> Vec<usize> {
+    let mut v: Vec<usize> = latency
+        .iter()
+        .filter_map(|l| cause::flow_of(s, l))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The `candidates` a timeline shows, in their order: the plan, the attacker and every process
+/// unit always (what the plant produces is the point of the picture, even on a quiet run), and
+/// every other lane only when an event (`wanted`) or a sparkline of `spark_flows` goes on it.
+fn used_lanes(
+    s: &Scenario,
+    candidates: Vec<Lane>,
+    wanted: &[String],
+    spark_flows: &[usize],
+) -> Vec<Lane> {
+    let mut used = vec![false; candidates.len()];
+    used[0] = true; // plan
+    used[1] = true; // attacker
+    for u in &s.process_units {
+        used[candidates
+            .iter()
+            .position(|c| c.id == u.id)
+            .expect("unit lane")] = true;
+    }
+    for w in wanted
+        .iter()
+        .cloned()
+        .chain(spark_flows.iter().map(|&f| flow_lane(s, f)))
+    {
+        if let Some(p) = candidates.iter().position(|c| c.id == w) {
+            used[p] = true;
+        }
+    }
+    candidates
+        .into_iter()
+        .zip(&used)
+        .filter(|(_, u)| **u)
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// The bands across every lane: the observation windows (before, and after the changes when
+/// they completed within the horizon), then every maintenance window that opens within it.
+fn window_bands(s: &Scenario, meta: &Meta<'_>, horizon_ns: u64) -> Vec<Band> {
+    let mut bands = vec![Band {
+        lane: None,
+        start: 0,
+        end: meta.observe_ns.min(horizon_ns),
+        kind: "observe",
+        label: format!(
+            "observation window (before), {}",
+            crate::fmt_dur(meta.observe_ns)
+        ),
+    }];
+    if let Some(a) = meta.after_start_ns
+        && a < horizon_ns
+    {
+        bands.push(Band {
+            lane: None,
+            start: a,
+            end: (a + meta.observe_ns).min(horizon_ns),
+            kind: "observe",
+            label: format!(
+                "observation window (after the changes), {}",
+                crate::fmt_dur(meta.observe_ns)
+            ),
+        });
+    }
+    for w in &s.windows {
+        for st in &w.starts {
+            let start = st.0;
+            if start >= horizon_ns {
+                continue;
+            }
+            bands.push(Band {
+                lane: None,
+                start,
+                end: (start + w.duration.as_nanos()).min(horizon_ns),
+                kind: "window",
+                label: format!("maintenance window {} ({})", w.id, w.duration),
+            });
+        }
+    }
+    bands
+}
+
+/// The outages, per lane: from the event that opens one (an asset down, a flow failed, a
+/// function lost, a unit tripped) to the event that closes it, in the order they close; those
+/// still open at the end run to the horizon.
+fn outage_bands(events: &[Event], lanes: &[Lane], horizon_ns: u64) -> Vec<Band> {
+    let mut bands = Vec::new();
+    let mut open: BTreeMap<(usize, &'static str), (u64, String)> = BTreeMap::new();
+    for e in events {
+        let (kind, opens) = match e.class {
+            Class::Install | Class::Rollback | Class::Fault | Class::AttackStop => ("down", true),
+            Class::Up => ("down", false),
+            Class::FlowDown => ("failed", true),
+            Class::FlowUp => ("failed", false),
+            Class::FunctionLost => ("lost", true),
+            Class::FunctionRestored => ("lost", false),
+            Class::Trip => ("tripped", true),
+            Class::UnitRunning => ("tripped", false),
+            _ => continue,
+        };
+        // An attacker stop is drawn on the asset's lane, not the attacker's.
+        let lane = if e.class == Class::AttackStop {
+            match lanes.iter().position(|l| l.id == e.entity) {
+                Some(l) => l,
+                None => continue,
+            }
+        } else {
+            e.lane
+        };
+        if opens {
+            open.entry((lane, kind)).or_insert((
+                e.time,
+                format!(
+                    "{} {kind} from {}",
+                    e.entity,
+                    crate::fmt_time(e.time, false)
+                ),
+            ));
+        } else if let Some((start, label)) = open.remove(&(lane, kind)) {
+            bands.push(Band {
+                lane: Some(lane),
+                start,
+                end: e.time.max(start),
+                kind,
+                label: format!("{label} to {}", crate::fmt_time(e.time, false)),
+            });
+        }
+    }
+    for ((lane, kind), (start, label)) in open {
+        bands.push(Band {
+            lane: Some(lane),
+            start,
+            end: horizon_ns.max(start),
+            kind,
+            label: format!("{label} to the horizon"),
+        });
+    }
+    bands
 }

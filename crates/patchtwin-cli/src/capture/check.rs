@@ -7,12 +7,14 @@
 
 use super::chart::cdf_chart;
 use super::mapping::mapping;
-use super::{model_flows, name_of, print_unmatched, read_captures};
+use super::{Read, model_flows, name_of, print_unmatched, read_captures};
 use patchtwin_capture::{Comparison, DiscoveredFlow, Verdict};
 use patchtwin_model::Scenario;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 
 /// Most model samples handed to the comparison per flow; beyond, counts are scaled down.
 const MAX_MODEL_SAMPLES: u64 = 2_000_000;
@@ -176,7 +178,9 @@ fn check_json(
     })
 }
 
-/// Runs `patchtwin check-capture`. `Ok(Err(message))` is bad input (exit code 2).
+/// Runs `patchtwin check-capture`. `Ok(Err(message))` is bad input (exit code 2). Steps: load
+/// the scenario, the mapping and the captures; pair each captured flow with the scenario's
+/// flows it matches; run the model and compare; write the report set, then print.
 pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
     let loaded = match patchtwin_scenario::load_file(&a.scenario) {
         Ok(l) => l,
@@ -204,23 +208,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
     };
-    let mut pairs = Vec::new();
-    let mut not_modelled = Vec::new();
-    for r in &reads {
-        let m = patchtwin_capture::map_endpoints(&r.flows, &mapping);
-        for (f, ends) in r.flows.iter().zip(&m.assets) {
-            if let (Some(consumer), Some(producer)) = ends {
-                let found = model_flows(&s, consumer, producer, f.protocol.scenario_name());
-                if found.is_empty() {
-                    not_modelled.push(format!(
-                        "{consumer} → {producer} ({} → {})",
-                        f.client, f.server
-                    ));
-                }
-                pairs.extend(found.into_iter().map(|i| (name_of(&r.file), f.clone(), i)));
-            }
-        }
-    }
+    let (pairs, not_modelled) = pair_flows(&s, &reads, &mapping);
     if !a.json {
         print_unmatched(&reads, &mapping);
         for n in &not_modelled {
@@ -237,13 +225,68 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
             }
         )));
     }
+    let checked = run_and_compare(&s, pairs, &a, observe_ns)?;
+    let doc = check_json(&s, &loaded.sha256, &a, observe_ns, &checked);
+    let pretty = serde_json::to_string_pretty(&doc)?;
+    // Everything is on disk before anything is printed.
+    if let Some(out) = &a.out
+        && let Err(e) = write_report_set(&s, &loaded.sha256, &a, out, &pretty, &checked)
+    {
+        return Ok(Err(e));
+    }
+    if a.json {
+        say!("{pretty}");
+    } else {
+        print_tables(&s, &a, observe_ns, &checked);
+    }
+    Ok(Ok(()))
+}
+
+/// One captured flow (with its capture file's name) paired with a scenario flow it matches.
+type Pair = (String, DiscoveredFlow, usize);
+
+/// Every captured flow of `reads` whose ends map to assets, paired with each scenario flow it
+/// matches (`model_flows`); and, in words, the mapped ones no scenario flow matches.
+fn pair_flows(
+    s: &Scenario,
+    reads: &[Read],
+    mapping: &BTreeMap<IpAddr, String>,
+) -> (Vec<Pair>, Vec<String>) {
+    let mut pairs = Vec::new();
+    let mut not_modelled = Vec::new();
+    for r in reads {
+        let m = patchtwin_capture::map_endpoints(&r.flows, mapping);
+        for (f, ends) in r.flows.iter().zip(&m.assets) {
+            if let (Some(consumer), Some(producer)) = ends {
+                let found = model_flows(s, consumer, producer, f.protocol.scenario_name());
+                if found.is_empty() {
+                    not_modelled.push(format!(
+                        "{consumer} → {producer} ({} → {})",
+                        f.client, f.server
+                    ));
+                }
+                pairs.extend(found.into_iter().map(|i| (name_of(&r.file), f.clone(), i)));
+            }
+        }
+    }
+    (pairs, not_modelled)
+}
+
+/// Runs the scenario's first plan (`a.runs` replications, `a.seed`) as the capture sees it and
+/// compares each pair's captured response times with the model's.
+fn run_and_compare(
+    s: &Scenario,
+    pairs: Vec<Pair>,
+    a: &CheckArgs,
+    observe_ns: u64,
+) -> anyhow::Result<Vec<Checked>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A capture sees a request leave and its response arrive on the wire; the client's own
     // processing (preparing the request, taking in the answer) happens before and after and is
     // not in the measured response time, although the model's flow latency includes it. The
     // model is therefore run with the capturing clients' processing set to zero, so both sides
     // measure the same span: network, the server's wait and service, network back.
-    let mut on_the_wire = (*s).clone();
+    let mut on_the_wire = s.clone();
     for (_, _, i) in &pairs {
         let client = s.flows[*i].consumer.ix();
         on_the_wire.assets[client].behaviour.service_time =
@@ -258,7 +301,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
     };
     let results = patchtwin_mc::run(&model, &[0], settings, &|_| {})?;
     let plan = &results.plans[0];
-    let checked: Vec<Checked> = pairs
+    Ok(pairs
         .into_iter()
         .map(|(file, captured, flow)| {
             let (samples, model_cdf) = model_samples(&plan.flows[flow]);
@@ -275,65 +318,69 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Result<(), String>> {
                 comparison,
             }
         })
-        .collect();
-    let doc = check_json(&s, &loaded.sha256, &a, observe_ns, &checked);
-    let pretty = serde_json::to_string_pretty(&doc)?;
-    // Everything is on disk before anything is printed.
+        .collect())
+}
+
+/// Writes the report set to `out` as one transaction: `check.json` (`pretty`) and a CDF chart
+/// per checked flow. `Err` is the message of a set that could not be written (bad input).
+fn write_report_set(
+    s: &Scenario,
+    sha256: &str,
+    a: &CheckArgs,
+    out: &Path,
+    pretty: &str,
+    checked: &[Checked],
+) -> Result<(), String> {
+    let mut files = vec![("check.json".to_string(), pretty.to_string() + "\n")];
+    for (k, c) in checked.iter().enumerate() {
+        let id = &s.flows[c.flow].id;
+        files.push((
+            format!(
+                "charts/capture-cdf-{}.svg",
+                patchtwin_report::charts::file_safe(id, k)
+            ),
+            cdf_chart(s, c),
+        ));
+    }
+    let marker = patchtwin_report::output::RunMarker {
+        tool: "patchtwin".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario: s.name.clone(),
+        scenario_sha256: sha256.to_string(),
+        seed: a.seed,
+        runs: a.runs,
+        plans: vec![s.plans[0].id.clone()],
+        files: Vec::new(),
+    };
+    match patchtwin_report::output::write_set(out, &files, marker, a.force) {
+        Ok(_) => Ok(()),
+        Err(e @ patchtwin_report::WriteError::Io { .. }) => Err(format!("error: {e}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Prints the model run's line, a table per checked flow and how many agree.
+fn print_tables(s: &Scenario, a: &CheckArgs, observe_ns: u64, checked: &[Checked]) {
+    say!(
+        "model: plan {} of {}, {} replication(s), seed {}, {} s observed each\n",
+        s.plans[0].id,
+        s.name,
+        a.runs,
+        a.seed,
+        observe_ns as f64 / 1e9
+    );
+    for c in checked {
+        say!("{}", table(s, c));
+    }
+    let agree = checked
+        .iter()
+        .filter(|c| c.comparison.verdict == Verdict::Agree)
+        .count();
+    say!(
+        "{agree} of {} flow(s) agree with the capture",
+        checked.len()
+    );
     if let Some(out) = &a.out {
-        let mut files = vec![("check.json".to_string(), pretty.clone() + "\n")];
-        for (k, c) in checked.iter().enumerate() {
-            let id = &s.flows[c.flow].id;
-            files.push((
-                format!(
-                    "charts/capture-cdf-{}.svg",
-                    patchtwin_report::charts::file_safe(id, k)
-                ),
-                cdf_chart(&s, c),
-            ));
-        }
-        let marker = patchtwin_report::output::RunMarker {
-            tool: "patchtwin".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            scenario: s.name.clone(),
-            scenario_sha256: loaded.sha256.clone(),
-            seed: a.seed,
-            runs: a.runs,
-            plans: vec![s.plans[0].id.clone()],
-            files: Vec::new(),
-        };
-        match patchtwin_report::output::write_set(out, &files, marker, a.force) {
-            Ok(_) => {}
-            Err(e @ patchtwin_report::WriteError::Io { .. }) => {
-                return Ok(Err(format!("error: {e}")));
-            }
-            Err(e) => return Ok(Err(e.to_string())),
-        }
+        say!("wrote {}", out.join("check.json").display());
     }
-    if a.json {
-        say!("{pretty}");
-    } else {
-        say!(
-            "model: plan {} of {}, {} replication(s), seed {}, {} s observed each\n",
-            s.plans[0].id,
-            s.name,
-            a.runs,
-            a.seed,
-            observe_ns as f64 / 1e9
-        );
-        for c in &checked {
-            say!("{}", table(&s, c));
-        }
-        let agree = checked
-            .iter()
-            .filter(|c| c.comparison.verdict == Verdict::Agree)
-            .count();
-        say!(
-            "{agree} of {} flow(s) agree with the capture",
-            checked.len()
-        );
-        if let Some(out) = &a.out {
-            say!("wrote {}", out.join("check.json").display());
-        }
-    }
-    Ok(Ok(()))
 }

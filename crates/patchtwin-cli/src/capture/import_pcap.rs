@@ -6,12 +6,14 @@
 //! and fitting (`patchtwin-capture`).
 
 use super::mapping::mapping;
-use super::{model_flows, name_of, print_unmatched, read_captures};
+use super::{Read, model_flows, name_of, print_unmatched, read_captures};
 use crate::import_io::{Target, finish, load_into};
 use patchtwin_capture::DiscoveredFlow;
+use patchtwin_model::Scenario;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `patchtwin import pcap`.
@@ -76,7 +78,30 @@ fn apply_fitted(entry: &mut serde_json::Map<String, Value>, f: &DiscoveredFlow) 
     changes
 }
 
-/// Runs `patchtwin import pcap`. `Ok(Err(message))` is bad input (exit code 2).
+/// What `import pcap` did so far: the evidence comments per flow entry, the report printed at
+/// the end, and the counts of flows written and left out.
+struct Edits {
+    notes: patchtwin_import::yaml::Notes,
+    report: String,
+    done: usize,
+    skipped: usize,
+}
+
+/// One captured flow whose two ends are assets of the scenario.
+struct Mapped<'a> {
+    flow: &'a DiscoveredFlow,
+    consumer: &'a str,
+    producer: &'a str,
+    /// `client → server (protocol)`, for the report.
+    what: String,
+    /// The comment lines above the flow's entry: the capture file and the evidence.
+    evidence: Vec<String>,
+}
+
+/// Runs `patchtwin import pcap`. `Ok(Err(message))` is bad input (exit code 2). Steps: load
+/// the scenario, the mapping and the captures; edit the scenario's value tree (flows added or
+/// calibrated, the mapping's addresses given to the assets); write it with a header saying
+/// where it came from, once it validates.
 pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
     let mut inputs: Vec<&Path> = a.files.iter().map(PathBuf::as_path).collect();
     inputs.extend(a.map.as_deref());
@@ -99,179 +124,23 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
             a.target.into.display()
         ),
     };
-    let mut notes = patchtwin_import::yaml::Notes::new();
-    let mut report = String::new();
-    let (mut done, mut skipped) = (0usize, 0usize);
-    {
-        let Some(obj) = root.as_object_mut() else {
-            anyhow::bail!("{} is not a mapping", a.target.into.display());
-        };
-        let flows = obj
-            .entry("flows")
-            .or_insert_with(|| Value::Array(Vec::new()));
-        let Some(flows) = flows.as_array_mut() else {
-            anyhow::bail!("`flows` of {} is not a list", a.target.into.display());
-        };
-        let mut ids: Vec<String> = flows
-            .iter()
-            .filter_map(|f| f.get("id")?.as_str().map(str::to_string))
-            .collect();
-        let mut calibrated: BTreeMap<usize, String> = BTreeMap::new();
-        for r in &reads {
-            let file = name_of(&r.file);
-            let m = patchtwin_capture::map_endpoints(&r.flows, &mapping);
-            for (f, ends) in r.flows.iter().zip(&m.assets) {
-                let what = format!(
-                    "{} → {} ({})",
-                    f.client,
-                    f.server,
-                    f.protocol.scenario_name()
-                );
-                let (Some(consumer), Some(producer)) = ends else {
-                    skipped += 1;
-                    continue;
-                };
-                let mut evidence = vec![format!("From {file}:")];
-                evidence.extend(patchtwin_capture::evidence_lines(f, true, true));
-                if a.calibrate {
-                    let proto = f.protocol.scenario_name();
-                    let found = model_flows(&scenario, consumer, producer, proto);
-                    let [i] = found[..] else {
-                        let why = if found.is_empty() {
-                            format!(
-                                "the scenario has no poll flow {consumer} → {producer}; import without --calibrate to add it"
-                            )
-                        } else {
-                            let ids: Vec<&str> = found
-                                .iter()
-                                .map(|&i| scenario.flows[i].id.as_str())
-                                .collect();
-                            format!(
-                                "several flows match ({}); which one it is is ambiguous",
-                                ids.join(", ")
-                            )
-                        };
-                        let _ = writeln!(report, "not calibrated: {what}: {why}");
-                        skipped += 1;
-                        continue;
-                    };
-                    let id = &scenario.flows[i].id;
-                    if let Some(earlier) = calibrated.get(&i) {
-                        let _ = writeln!(
-                            report,
-                            "not calibrated: {what}: flow {id} was already calibrated from {earlier}"
-                        );
-                        skipped += 1;
-                        continue;
-                    }
-                    let Some(pos) = flows
-                        .iter()
-                        .position(|v| v.get("id").and_then(Value::as_str) == Some(id))
-                    else {
-                        anyhow::bail!("flow {id} is in the scenario but not in its file");
-                    };
-                    let Some(entry) = flows[pos].as_object_mut() else {
-                        anyhow::bail!("flow {id} is not a mapping");
-                    };
-                    let changes = apply_fitted(entry, f);
-                    let change_text = if changes.is_empty() {
-                        "nothing to change".to_string()
-                    } else {
-                        changes.join(", ")
-                    };
-                    let _ = writeln!(report, "calibrated {id} from {what}: {change_text}");
-                    evidence.insert(
-                        0,
-                        format!(
-                            "Calibrated by `patchtwin import pcap --calibrate`: {change_text}."
-                        ),
-                    );
-                    notes.insert(("flows".into(), pos), evidence);
-                    calibrated.insert(i, file.clone());
-                    done += 1;
-                } else {
-                    if f.period.is_none() {
-                        let _ = writeln!(
-                            report,
-                            "not added: {what}: {} request(s), too few to measure a period",
-                            f.requests
-                        );
-                        skipped += 1;
-                        continue;
-                    }
-                    let base = format!(
-                        "{consumer}-{producer}-{}",
-                        f.protocol.scenario_name().replace('_', "-")
-                    );
-                    let mut id = base.clone();
-                    let mut n = 2;
-                    while ids.contains(&id) {
-                        id = format!("{base}-{n}");
-                        n += 1;
-                    }
-                    ids.push(id.clone());
-                    let mut entry = serde_json::Map::new();
-                    entry.insert("id".into(), Value::String(id.clone()));
-                    entry.insert("kind".into(), Value::String("poll".into()));
-                    entry.insert(
-                        "protocol".into(),
-                        Value::String(f.protocol.scenario_name().into()),
-                    );
-                    entry.insert("consumer".into(), Value::String(consumer.clone()));
-                    entry.insert("producer".into(), Value::String(producer.clone()));
-                    apply_fitted(&mut entry, f);
-                    notes.insert(("flows".into(), flows.len()), evidence);
-                    flows.push(Value::Object(entry));
-                    let _ = writeln!(report, "added {id} from {what}");
-                    done += 1;
-                }
-            }
-        }
-    }
+    let mut edits = Edits {
+        notes: patchtwin_import::yaml::Notes::new(),
+        report: String::new(),
+        done: 0,
+        skipped: 0,
+    };
+    edit_flows(&mut root, &a, &scenario, &reads, &mapping, &mut edits)?;
     print_unmatched(&reads, &mapping);
-    // The mapping file's addresses become the assets' own `addresses:`, so that the new
-    // scenario is checked against the capture without the file.
-    if let Some(assets) = root.get_mut("assets").and_then(Value::as_array_mut) {
-        for (ip, id) in &mapping {
-            let known = scenario
-                .asset_by_id(id)
-                .is_some_and(|a| scenario.assets[a.ix()].addresses.contains(ip));
-            let entry = assets
-                .iter_mut()
-                .find(|v| v.get("id").and_then(Value::as_str) == Some(id.as_str()))
-                .and_then(Value::as_object_mut);
-            if let (false, Some(entry)) = (known, entry) {
-                let list = entry
-                    .entry("addresses")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Some(list) = list.as_array_mut() {
-                    list.push(Value::String(ip.to_string()));
-                    let _ = writeln!(report, "gave asset {id} the address {ip}");
-                }
-            }
-        }
-    }
-    let into_name = name_of(&a.target.into);
-    let files: Vec<String> = a.files.iter().map(|f| name_of(f)).collect();
-    let mut header = vec![
-        format!(
-            "{} — `{into_name}` with flows {} by `patchtwin import pcap` from {}.",
-            scenario.name,
-            if a.calibrate { "calibrated" } else { "added" },
-            files.join(", ")
-        ),
-        "Each flow it touched carries the capture's evidence in a comment above it. Timeouts, retries,"
-            .into(),
-        "deadlines and service times are not in a capture: review them.".into(),
-        format!("The comments of `{into_name}` are not carried over, except its header, which follows."),
-    ];
-    let original = leading_comments(&text);
-    if !original.is_empty() {
-        header.push(String::new());
-        header.push(format!("--- header of {into_name} ---"));
-        header.extend(original);
-    }
-    let yaml = patchtwin_import::yaml::to_yaml(&root, &header, &notes);
+    give_mapped_addresses(&mut root, &scenario, &mapping, &mut edits.report);
+    let header = header(&a, &scenario.name, &text);
+    let yaml = patchtwin_import::yaml::to_yaml(&root, &header, &edits.notes);
+    let Edits {
+        mut report,
+        done,
+        skipped,
+        ..
+    } = edits;
     let _ = writeln!(
         report,
         "{done} flow(s) {}, {skipped} left out",
@@ -296,4 +165,243 @@ pub fn import_pcap(a: PcapArgs) -> anyhow::Result<Result<(), String>> {
         )));
     }
     finish(&yaml, &report, &a.target, &lib)
+}
+
+/// Every captured flow of `reads` whose ends `mapping` maps to assets, added to the `flows`
+/// list of `root` or (`--calibrate`) calibrating the scenario's flow it matches; a flow with an
+/// unmapped end is left out (counted).
+fn edit_flows(
+    root: &mut Value,
+    a: &PcapArgs,
+    scenario: &Scenario,
+    reads: &[Read],
+    mapping: &BTreeMap<IpAddr, String>,
+    edits: &mut Edits,
+) -> anyhow::Result<()> {
+    let Some(obj) = root.as_object_mut() else {
+        anyhow::bail!("{} is not a mapping", a.target.into.display());
+    };
+    let flows = obj
+        .entry("flows")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    let Some(flows) = flows.as_array_mut() else {
+        anyhow::bail!("`flows` of {} is not a list", a.target.into.display());
+    };
+    let mut ids: Vec<String> = flows
+        .iter()
+        .filter_map(|f| f.get("id")?.as_str().map(str::to_string))
+        .collect();
+    // Per scenario flow, the capture file it was calibrated from: a second capture of the
+    // same flow is reported, not applied over the first.
+    let mut calibrated: BTreeMap<usize, String> = BTreeMap::new();
+    for r in reads {
+        let file = name_of(&r.file);
+        let m = patchtwin_capture::map_endpoints(&r.flows, mapping);
+        for (f, ends) in r.flows.iter().zip(&m.assets) {
+            let (Some(consumer), Some(producer)) = ends else {
+                edits.skipped += 1;
+                continue;
+            };
+            let mut evidence = vec![format!("From {file}:")];
+            evidence.extend(patchtwin_capture::evidence_lines(f, true, true));
+            let flow = Mapped {
+                flow: f,
+                consumer,
+                producer,
+                what: format!(
+                    "{} → {} ({})",
+                    f.client,
+                    f.server,
+                    f.protocol.scenario_name()
+                ),
+                evidence,
+            };
+            if a.calibrate {
+                calibrate_flow(flows, scenario, flow, &file, &mut calibrated, edits)?;
+            } else {
+                add_flow(flows, &mut ids, flow, edits);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Calibrates the one scenario flow (`flows` is its file's list) that `m` matches: same
+/// consumer, producer and protocol. No match, several, or one already calibrated from another
+/// capture: reported and left out.
+fn calibrate_flow(
+    flows: &mut [Value],
+    scenario: &Scenario,
+    m: Mapped<'_>,
+    file: &str,
+    calibrated: &mut BTreeMap<usize, String>,
+    edits: &mut Edits,
+) -> anyhow::Result<()> {
+    let Mapped {
+        flow: f,
+        consumer,
+        producer,
+        what,
+        mut evidence,
+    } = m;
+    let proto = f.protocol.scenario_name();
+    let found = model_flows(scenario, consumer, producer, proto);
+    let [i] = found[..] else {
+        let why = if found.is_empty() {
+            format!(
+                "the scenario has no poll flow {consumer} → {producer}; import without --calibrate to add it"
+            )
+        } else {
+            let ids: Vec<&str> = found
+                .iter()
+                .map(|&i| scenario.flows[i].id.as_str())
+                .collect();
+            format!(
+                "several flows match ({}); which one it is is ambiguous",
+                ids.join(", ")
+            )
+        };
+        let _ = writeln!(edits.report, "not calibrated: {what}: {why}");
+        edits.skipped += 1;
+        return Ok(());
+    };
+    let id = &scenario.flows[i].id;
+    if let Some(earlier) = calibrated.get(&i) {
+        let _ = writeln!(
+            edits.report,
+            "not calibrated: {what}: flow {id} was already calibrated from {earlier}"
+        );
+        edits.skipped += 1;
+        return Ok(());
+    }
+    let Some(pos) = flows
+        .iter()
+        .position(|v| v.get("id").and_then(Value::as_str) == Some(id))
+    else {
+        anyhow::bail!("flow {id} is in the scenario but not in its file");
+    };
+    let Some(entry) = flows[pos].as_object_mut() else {
+        anyhow::bail!("flow {id} is not a mapping");
+    };
+    let changes = apply_fitted(entry, f);
+    let change_text = if changes.is_empty() {
+        "nothing to change".to_string()
+    } else {
+        changes.join(", ")
+    };
+    let _ = writeln!(edits.report, "calibrated {id} from {what}: {change_text}");
+    evidence.insert(
+        0,
+        format!("Calibrated by `patchtwin import pcap --calibrate`: {change_text}."),
+    );
+    edits.notes.insert(("flows".into(), pos), evidence);
+    calibrated.insert(i, file.to_string());
+    edits.done += 1;
+    Ok(())
+}
+
+/// Appends `m` to `flows` as a new poll flow with a fresh id (`consumer-producer-protocol`,
+/// numbered when taken; `ids` are those taken) and the capture's fitted parameters. A flow
+/// with too few requests to measure a period is reported and left out.
+fn add_flow(flows: &mut Vec<Value>, ids: &mut Vec<String>, m: Mapped<'_>, edits: &mut Edits) {
+    let Mapped {
+        flow: f,
+        consumer,
+        producer,
+        what,
+        evidence,
+    } = m;
+    if f.period.is_none() {
+        let _ = writeln!(
+            edits.report,
+            "not added: {what}: {} request(s), too few to measure a period",
+            f.requests
+        );
+        edits.skipped += 1;
+        return;
+    }
+    let base = format!(
+        "{consumer}-{producer}-{}",
+        f.protocol.scenario_name().replace('_', "-")
+    );
+    let mut id = base.clone();
+    let mut n = 2;
+    while ids.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    ids.push(id.clone());
+    let mut entry = serde_json::Map::new();
+    entry.insert("id".into(), Value::String(id.clone()));
+    entry.insert("kind".into(), Value::String("poll".into()));
+    entry.insert(
+        "protocol".into(),
+        Value::String(f.protocol.scenario_name().into()),
+    );
+    entry.insert("consumer".into(), Value::String(consumer.to_string()));
+    entry.insert("producer".into(), Value::String(producer.to_string()));
+    apply_fitted(&mut entry, f);
+    edits.notes.insert(("flows".into(), flows.len()), evidence);
+    flows.push(Value::Object(entry));
+    let _ = writeln!(edits.report, "added {id} from {what}");
+    edits.done += 1;
+}
+
+/// The mapping file's addresses become the assets' own `addresses:` in `root`, so that the
+/// new scenario is checked against the capture without the file. Each address given is a
+/// line of `report`.
+fn give_mapped_addresses(
+    root: &mut Value,
+    scenario: &Scenario,
+    mapping: &BTreeMap<IpAddr, String>,
+    report: &mut String,
+) {
+    let Some(assets) = root.get_mut("assets").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (ip, id) in mapping {
+        let known = scenario
+            .asset_by_id(id)
+            .is_some_and(|a| scenario.assets[a.ix()].addresses.contains(ip));
+        let entry = assets
+            .iter_mut()
+            .find(|v| v.get("id").and_then(Value::as_str) == Some(id.as_str()))
+            .and_then(Value::as_object_mut);
+        if let (false, Some(entry)) = (known, entry) {
+            let list = entry
+                .entry("addresses")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Some(list) = list.as_array_mut() {
+                list.push(Value::String(ip.to_string()));
+                let _ = writeln!(report, "gave asset {id} the address {ip}");
+            }
+        }
+    }
+}
+
+/// The written file's header comment: what made it from what, what a capture cannot say, and
+/// the original file's own header (`text`'s leading comments), since its other comments are
+/// not carried over.
+fn header(a: &PcapArgs, scenario_name: &str, text: &str) -> Vec<String> {
+    let into_name = name_of(&a.target.into);
+    let files: Vec<String> = a.files.iter().map(|f| name_of(f)).collect();
+    let mut header = vec![
+        format!(
+            "{} — `{into_name}` with flows {} by `patchtwin import pcap` from {}.",
+            scenario_name,
+            if a.calibrate { "calibrated" } else { "added" },
+            files.join(", ")
+        ),
+        "Each flow it touched carries the capture's evidence in a comment above it. Timeouts, retries,"
+            .into(),
+        "deadlines and service times are not in a capture: review them.".into(),
+        format!("The comments of `{into_name}` are not carried over, except its header, which follows."),
+    ];
+    let original = leading_comments(text);
+    if !original.is_empty() {
+        header.push(String::new());
+        header.push(format!("--- header of {into_name} ---"));
+        header.extend(original);
+    }
+    header
 }

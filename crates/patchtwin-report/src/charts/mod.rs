@@ -37,6 +37,7 @@ use latency::latency_cdf;
 use risk::exposure_vs_operations;
 pub use tornado::{tornado_chart, tornado_charts};
 
+pub use crate::blocks::{Chart, ChartKind};
 use crate::{FlowTiming, Summary};
 use hdrhistogram::Histogram;
 use patchtwin_mc::RunResult;
@@ -44,38 +45,6 @@ use patchtwin_model::Scenario;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-/// What a chart shows, so that a report can place it in the right section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChartKind {
-    /// Latency CDF of one flow (index into the scenario's flows).
-    LatencyCdf(usize),
-    /// P(compromised by t) per plan.
-    ExposureOverTime,
-    /// P(compromise) versus P(process trip) per plan, with interval bars.
-    ExposureVsOperations,
-    /// Distribution of unplanned downtime per plan.
-    Downtime,
-    /// P(loss > x) per plan with the risk appetite (`exceedance`).
-    LossExceedance,
-    /// The `k`-th tornado chart of a sensitivity analysis (`tornado`).
-    Tornado(usize),
-}
-
-/// One chart: a standalone SVG document and the words that go with it.
-#[derive(Debug, Clone)]
-pub struct Chart {
-    /// What it shows.
-    pub kind: ChartKind,
-    /// File name under `charts/`, e.g. `exposure-over-time.svg`.
-    pub file: String,
-    /// Title.
-    pub title: String,
-    /// How to read it, one or two sentences.
-    pub caption: String,
-    /// The SVG document (starts with `<svg`).
-    pub svg: String,
-}
 
 /// Width and height of every chart, pixels.
 const SIZE: (u32, u32) = (760, 440);

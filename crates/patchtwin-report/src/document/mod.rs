@@ -15,7 +15,9 @@
 //! Submodules, one per part of the report: `recommendation` (the opening: which plan and why),
 //! `sections` (comparison, exposure, operations), `timing` (communication timing), `decisions`
 //! (SSVC) and `glossary` (glossary and run details). Number formatting is the crate's
-//! `format` module.
+//! `format` module. The content model (`Block`, `Span`, `Line`, `Document`) is the crate's
+//! `blocks` module, below this one and below the crate's section modules it calls
+//! (`appetite`, `bod`, `deadline`, `rollout`, …), so none of them imports this one.
 
 mod decisions;
 mod glossary;
@@ -23,7 +25,8 @@ mod recommendation;
 mod sections;
 mod timing;
 
-use crate::charts::{Chart, ChartKind, MAX_FLOW_CHARTS, key_flows};
+use crate::blocks::{Block, Chart, ChartKind, Document, Line, Span};
+use crate::charts::{MAX_FLOW_CHARTS, key_flows};
 use crate::format::*;
 pub use crate::format::{
     delta_hours, delta_money, delta_pt, hours, hours_ci, money, money_ci, pct, pct_ci, thousands,
@@ -37,60 +40,6 @@ use recommendation::recommendation;
 pub use recommendation::{leader, preferred};
 use sections::{comparison_section, exposure_section, operations_section};
 use timing::timing_section;
-
-/// A run of inline text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Span {
-    /// Plain text.
-    Text(String),
-    /// An identifier (plan, flow, file), shown as code.
-    Code(String),
-    /// Emphasised text.
-    Strong(String),
-}
-
-/// A line of inline text.
-pub type Line = Vec<Span>;
-
-/// A block of the report.
-#[derive(Debug, Clone)]
-pub enum Block {
-    /// A section heading (level 2 or 3; the title is level 1) with an anchor id.
-    Heading {
-        /// 2 or 3.
-        level: u8,
-        /// Text.
-        text: String,
-        /// Anchor, unique in the document.
-        id: String,
-    },
-    /// A paragraph.
-    Para(Line),
-    /// A bulleted list.
-    Bullets(Vec<Line>),
-    /// A table: header, right-aligned columns, rows of cells.
-    Table {
-        /// Column headings.
-        head: Vec<String>,
-        /// Whether each column is numeric (right-aligned).
-        right: Vec<bool>,
-        /// Cells.
-        rows: Vec<Vec<Line>>,
-    },
-    /// A chart, shown inline in HTML and linked as `charts/<file>` in Markdown.
-    Figure(Chart),
-    /// Terms and their one-sentence definitions.
-    Glossary(Vec<(String, String)>),
-}
-
-/// The whole report.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// Title.
-    pub title: String,
-    /// Blocks in order.
-    pub blocks: Vec<Block>,
-}
 
 fn t(s: impl Into<String>) -> Span {
     Span::Text(s.into())

@@ -13,7 +13,7 @@
 use super::{
     Automatable, Decision, Exploitation, HumanImpact, SsvcRow, SystemExposure, deployer_decision,
 };
-use crate::document::{Block, Span};
+use crate::blocks::{Block, Span};
 use patchtwin_model::{NoteExploitation, Scenario};
 
 /// One (vulnerability, plan) with a coordinator's note.

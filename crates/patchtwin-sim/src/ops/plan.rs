@@ -344,6 +344,10 @@ impl Step<'_, '_> {
 
     /// Installation of an action's patch on `asset` finished: success or rollback. Returns
     /// whether the patch was installed (which may close exposure; the caller re-counts it).
+    /// Steps: the failure probability (`patch_failure_probability`), the draws of the outcome
+    /// and the downtimes from the deployment's own stream, then a rollback and maybe a retry
+    /// (`rolled_back`) or the fix recorded (`installed`), the asset and — for zone and system
+    /// restarts — the others taken down (`restart_others`), and what comes next scheduled.
     pub(crate) fn deploy_done(
         &mut self,
         q: &mut EventQueue<Event>,
@@ -365,46 +369,14 @@ impl Step<'_, '_> {
             return false;
         };
         let p = &s.patches[patch.ix()];
-        let a = &s.assets[asset as usize];
         let attempt = self.ops.actions[action as usize].attempt(asset);
-        // Patch quality is drawn once per replication and patch; success per asset.
-        let mut quality = keyed_stream(self.ops.key, PURPOSE_PATCH_QUALITY, u64::from(patch.0), 0);
-        let mut pf = p.failure_probability.sample(&mut quality);
-        if !p.vendor_certified {
-            pf += p.extra_failure_if_uncertified;
-        }
-        if !p.validated_in_test {
-            pf += p.extra_failure_if_unvalidated;
-        }
-        // Bad for this plant: one draw per replication and patch, shared by every host.
-        if let Some(b) = p.bad_for_plant {
-            let mut latent = keyed_stream(self.ops.key, PURPOSE_PATCH_BAD, u64::from(patch.0), 0);
-            if latent.random::<f64>() < b.probability {
-                pf = b.failure_if_bad;
-            }
-        }
+        let pf = self.patch_failure_probability(p, patch.0);
+        // The draws below come in a fixed order from the stream of this patch, asset and
+        // attempt; `restart_others` continues the same stream.
         let mut r = deploy_stream(self.ops.key, patch.0, asset, attempt);
         let _deploy = p.deploy_time.sample(&mut r); // keeps the stream aligned with deploy_next
         let failed = r.random::<f64>() < pf.min(1.0);
-        let restart = |r: &mut Pcg64Mcg, who: usize| -> u64 {
-            let b = &s.assets[who].behaviour;
-            match p.restart {
-                RestartScope::None => 0,
-                RestartScope::Service => p
-                    .restart_time
-                    .as_ref()
-                    .unwrap_or(&b.service_restart_time)
-                    .sample(r)
-                    .as_nanos(),
-                _ => p
-                    .restart_time
-                    .as_ref()
-                    .unwrap_or(&b.reboot_time)
-                    .sample(r)
-                    .as_nanos(),
-            }
-        };
-        let own = restart(&mut r, asset as usize);
+        let own = self.restart_draw(p, &mut r, asset as usize);
         let rollback = if failed {
             p.rollback_time.sample(&mut r).as_nanos()
         } else {
@@ -422,98 +394,35 @@ impl Step<'_, '_> {
                 0
             },
         );
-        let mut longest = own + rollback;
-        let scope_word = match p.restart {
-            RestartScope::None => "no restart",
-            RestartScope::Service => "service restart",
-            RestartScope::Machine => "reboot",
-            RestartScope::Zone => "zone restart",
-            RestartScope::System => "system restart",
+        let done = Finished {
+            action,
+            asset,
+            patch: p,
+            patch_ix: patch.0,
+            attempt,
+            own,
+            rollback,
+            scope_word: match p.restart {
+                RestartScope::None => "no restart",
+                RestartScope::Service => "service restart",
+                RestartScope::Machine => "reboot",
+                RestartScope::Zone => "zone restart",
+                RestartScope::System => "system restart",
+            },
         };
         if failed {
-            self.ops.outcome.failed_deployments += 1;
-            self.ops.actions[action as usize].failures += 1;
             // Retry, except in a staged rollout's first group: its failure halts the rollout.
             let pilot = staging.is_some() && self.ops.actions[action as usize].stage == 0;
-            if let Some(rt) = work.retry
-                && !pilot
-                && attempt < rt.max
-            {
-                let back = now + own + rollback;
-                let at = match rt.after {
-                    RetryAfter::NextWindow => next_window_start(model, None, back),
-                    RetryAfter::Delay(d) => Some(back + d.as_nanos()),
-                };
-                if let Some(t) = at.filter(|t| *t < self.settings.horizon_ns) {
-                    let run = &mut self.ops.actions[action as usize];
-                    match run.attempts.iter_mut().find(|(x, _)| *x == asset) {
-                        Some((_, n)) => *n += 1,
-                        None => run.attempts.push((asset, 1)),
-                    }
-                    run.retries_pending += 1;
-                    q.schedule(t, Event::Retry { action, asset });
-                    let aid = a.id.clone();
-                    self.note(now, &aid, "plan", || {
-                        format!("{aid} will be tried again in {}", fmt_ns(t - now))
-                    });
-                }
-            }
-            let (pid, aid) = (&p.id, &a.id);
-            self.note(now, aid, "patch_failed", || {
-                format!("patch {pid} failed after its {scope_word}: rolling back ({}), {aid} down meanwhile; the vulnerability stays open", fmt_ns(own + rollback))
-            });
+            let retry = work.retry.filter(|_| !pilot);
+            self.rolled_back(q, now, &done, retry);
         } else {
-            for v in &p.fixes {
-                if s.vulnerabilities[v.ix()]
-                    .assets
-                    .contains(&patchtwin_model::AssetIdx(asset))
-                {
-                    self.ops.outcome.fixed.push((v.0, asset, now + own));
-                    self.ops.attack.fixed.insert((v.0, asset));
-                }
-            }
-            // Side effects act on the timing model from now on (from the end of the baseline
-            // window if installed inside it: `net`).
-            self.side_effects(now, asset, patch.0);
-            let (pid, aid) = (&p.id, &a.id);
-            if own > 0 {
-                self.note(now, aid, "restart", || {
-                    format!(
-                        "patch {pid} installed; {aid} goes down for its {scope_word} ({})",
-                        fmt_ns(own)
-                    )
-                });
-            } else {
-                self.note(now, aid, "deploy", || {
-                    format!("patch {pid} installed, no restart needed")
-                });
-            }
+            self.installed(now, &done);
         }
         if own + rollback > 0 {
             self.take_down(q, now, asset, own + rollback);
             self.work_ends(action, asset, now + own + rollback);
         }
-        // Zone and system restarts take other assets down too, each for its own reboot time.
-        let others: Vec<u32> = match p.restart {
-            RestartScope::Zone => self.model.zone_assets[a.zone.ix()]
-                .iter()
-                .copied()
-                .filter(|x| *x != asset)
-                .collect(),
-            RestartScope::System => (0..s.assets.len() as u32).filter(|x| *x != asset).collect(),
-            _ => Vec::new(),
-        };
-        for other in others {
-            let drawn = restart(&mut r, other as usize);
-            let d = if drawn > 0 {
-                self.recovery_ns(RecoveryKind::Restart, Some(other), None, drawn)
-            } else {
-                0
-            };
-            longest = longest.max(d);
-            self.take_down(q, now, other, d);
-            self.work_ends(action, other, now + d);
-        }
+        let longest = (own + rollback).max(self.restart_others(q, now, &done, &mut r));
         self.evaluate(q, now);
         if work.crew.is_some() {
             q.schedule(now + longest, Event::WorkDone { action, asset });
@@ -521,6 +430,161 @@ impl Step<'_, '_> {
             q.schedule(now + longest, Event::DeployNext { action });
         }
         !failed
+    }
+
+    /// The probability that installing patch `p` (index `patch`) fails on a host in this
+    /// replication: its failure probability, drawn once per replication and patch, raised when
+    /// it is not vendor certified or not validated in test, or — when the patch turns out bad
+    /// for this plant (one draw per replication and patch, shared by every host) — the bad
+    /// patch's failure probability instead. Not capped here (the caller caps at 1).
+    fn patch_failure_probability(&self, p: &patchtwin_model::Patch, patch: u32) -> f64 {
+        let mut quality = keyed_stream(self.ops.key, PURPOSE_PATCH_QUALITY, u64::from(patch), 0);
+        let mut pf = p.failure_probability.sample(&mut quality);
+        if !p.vendor_certified {
+            pf += p.extra_failure_if_uncertified;
+        }
+        if !p.validated_in_test {
+            pf += p.extra_failure_if_unvalidated;
+        }
+        if let Some(b) = p.bad_for_plant {
+            let mut latent = keyed_stream(self.ops.key, PURPOSE_PATCH_BAD, u64::from(patch), 0);
+            if latent.random::<f64>() < b.probability {
+                pf = b.failure_if_bad;
+            }
+        }
+        pf
+    }
+
+    /// The restart time patch `p` costs asset `who`, ns, drawn from `r`: none, a service
+    /// restart or a reboot (the patch's own time if it states one, else the asset's), before
+    /// any recovery effect.
+    fn restart_draw(&self, p: &patchtwin_model::Patch, r: &mut Pcg64Mcg, who: usize) -> u64 {
+        let b = &self.model.scenario.assets[who].behaviour;
+        match p.restart {
+            RestartScope::None => 0,
+            RestartScope::Service => p
+                .restart_time
+                .as_ref()
+                .unwrap_or(&b.service_restart_time)
+                .sample(r)
+                .as_nanos(),
+            _ => p
+                .restart_time
+                .as_ref()
+                .unwrap_or(&b.reboot_time)
+                .sample(r)
+                .as_nanos(),
+        }
+    }
+
+    /// The installation `d` failed: counted, the host tried again after its rollback when
+    /// `retry` allows (attempts left, a retry time within the horizon), and the rollback noted.
+    fn rolled_back(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        d: &Finished<'_>,
+        retry: Option<patchtwin_model::Retry>,
+    ) {
+        let (action, asset) = (d.action, d.asset);
+        let model = self.model;
+        let aid = &model.scenario.assets[asset as usize].id;
+        self.ops.outcome.failed_deployments += 1;
+        self.ops.actions[action as usize].failures += 1;
+        if let Some(rt) = retry
+            && d.attempt < rt.max
+        {
+            let back = now + d.own + d.rollback;
+            let at = match rt.after {
+                RetryAfter::NextWindow => next_window_start(model, None, back),
+                RetryAfter::Delay(delay) => Some(back + delay.as_nanos()),
+            };
+            if let Some(t) = at.filter(|t| *t < self.settings.horizon_ns) {
+                let run = &mut self.ops.actions[action as usize];
+                match run.attempts.iter_mut().find(|(x, _)| *x == asset) {
+                    Some((_, n)) => *n += 1,
+                    None => run.attempts.push((asset, 1)),
+                }
+                run.retries_pending += 1;
+                q.schedule(t, Event::Retry { action, asset });
+                self.note(now, aid, "plan", || {
+                    format!("{aid} will be tried again in {}", fmt_ns(t - now))
+                });
+            }
+        }
+        let (pid, scope_word, down) = (&d.patch.id, d.scope_word, d.own + d.rollback);
+        self.note(now, aid, "patch_failed", || {
+            format!("patch {pid} failed after its {scope_word}: rolling back ({}), {aid} down meanwhile; the vulnerability stays open", fmt_ns(down))
+        });
+    }
+
+    /// The installation `d` succeeded: the vulnerabilities it fixes on the host are closed
+    /// from the end of its restart, its side effects act on the timing model from now on (from
+    /// the end of the baseline window if installed inside it: `net`), and it is noted.
+    fn installed(&mut self, now: u64, d: &Finished<'_>) {
+        let model = self.model;
+        let s = &model.scenario;
+        let (asset, p, own) = (d.asset, d.patch, d.own);
+        for v in &p.fixes {
+            if s.vulnerabilities[v.ix()]
+                .assets
+                .contains(&patchtwin_model::AssetIdx(asset))
+            {
+                self.ops.outcome.fixed.push((v.0, asset, now + own));
+                self.ops.attack.fixed.insert((v.0, asset));
+            }
+        }
+        self.side_effects(now, asset, d.patch_ix);
+        let (pid, aid, scope_word) = (&p.id, &s.assets[asset as usize].id, d.scope_word);
+        if own > 0 {
+            self.note(now, aid, "restart", || {
+                format!(
+                    "patch {pid} installed; {aid} goes down for its {scope_word} ({})",
+                    fmt_ns(own)
+                )
+            });
+        } else {
+            self.note(now, aid, "deploy", || {
+                format!("patch {pid} installed, no restart needed")
+            });
+        }
+    }
+
+    /// Zone and system restarts take the other assets of the zone or plant down too, each for
+    /// its own restart time drawn from `r` (the deployment's stream, in asset order). Returns
+    /// the longest of those downtimes (0 when none).
+    fn restart_others(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        now: u64,
+        d: &Finished<'_>,
+        r: &mut Pcg64Mcg,
+    ) -> u64 {
+        let model = self.model;
+        let s = &model.scenario;
+        let asset = d.asset;
+        let others: Vec<u32> = match d.patch.restart {
+            RestartScope::Zone => model.zone_assets[s.assets[asset as usize].zone.ix()]
+                .iter()
+                .copied()
+                .filter(|x| *x != asset)
+                .collect(),
+            RestartScope::System => (0..s.assets.len() as u32).filter(|x| *x != asset).collect(),
+            _ => Vec::new(),
+        };
+        let mut longest = 0;
+        for other in others {
+            let drawn = self.restart_draw(d.patch, r, other as usize);
+            let down = if drawn > 0 {
+                self.recovery_ns(RecoveryKind::Restart, Some(other), None, drawn)
+            } else {
+                0
+            };
+            longest = longest.max(down);
+            self.take_down(q, now, other, down);
+            self.work_ends(d.action, other, now + down);
+        }
+        longest
     }
 
     /// A control takes effect (its action's completion and the exposure it changes are the
@@ -604,6 +668,23 @@ impl Step<'_, '_> {
         }
         self.evaluate(q, now);
     }
+}
+
+/// One finished installation, as `deploy_done` hands it to its steps.
+struct Finished<'m> {
+    action: u16,
+    asset: u32,
+    patch: &'m patchtwin_model::Patch,
+    /// The patch's index.
+    patch_ix: u32,
+    /// Which try on this asset (0 the first).
+    attempt: u32,
+    /// The asset's own restart, ns, after recovery effects (0: none).
+    own: u64,
+    /// The rollback, ns, after recovery effects (0: installed).
+    rollback: u64,
+    /// The restart scope in words, for the notes.
+    scope_word: &'static str,
 }
 
 /// The stream of one deployment attempt: the first attempt keeps the stream it always had,
