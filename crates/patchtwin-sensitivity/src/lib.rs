@@ -20,8 +20,8 @@
 //!
 //! With `morris_trajectories` set, [`global`] adds a global screening of the swept inputs by
 //! Morris elementary effects (every input moving over its range while the others move too),
-//! on the same common random numbers. The ranges are not read from the scenario: the scenario
-//! format has no field for them yet (`--range` sets one on the command line).
+//! on the same common random numbers. An input's range is the scenario's (`sensitivity.ranges`)
+//! unless `--range` sets one on the command line, else the default of its kind.
 
 pub mod analysis;
 pub mod global;
@@ -175,8 +175,11 @@ pub struct InputResult {
     pub low: f64,
     /// High end of the range.
     pub high: f64,
-    /// `default` (the kind's rule) or `given` (`--range`).
-    pub range: String,
+    /// Where the range came from: `default` (the kind's rule), `scenario` (the scenario's
+    /// `sensitivity.ranges`) or `command_line` (`--range`, which overrides the scenario's).
+    pub range: inputs::RangeSource,
+    /// The scenario's note on where its range comes from (empty when none).
+    pub range_note: String,
     /// `linear` or `log`.
     pub scale: String,
     /// How far the decision metric's margin moves over the range (largest distance from the

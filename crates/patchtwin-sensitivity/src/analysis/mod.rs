@@ -267,7 +267,7 @@ pub(super) fn analyse_with(
 }
 
 /// How ranges are set, for the outputs.
-pub const RANGES_NOTE: &str = "Each input varies over the default range of its kind unless `--range NAME=LOW..HIGH` sets it; the scenario format has no field for ranges yet. Inputs are varied one at a time, the others held at their scenario values; durations are varied by scaling their whole distribution.";
+pub const RANGES_NOTE: &str = "Each input varies over the range the scenario gives it (`sensitivity.ranges`), else the default range of its kind; `--range NAME=LOW..HIGH` on the command line overrides both, and every input says where its range came from. Inputs are varied one at a time, the others held at their scenario values; durations are varied by scaling their whole distribution.";
 
 /// The one-sentence explanation of EVPI.
 pub const EVPI_EXPLANATION: &str = "EVPI is the expected loss a committee would save by learning an input's true value (among equally likely values across its range) before choosing a plan, instead of choosing the plan that is best on average; a small EVPI means pinning the input down is not worth much for this decision.";

@@ -74,7 +74,7 @@ pub(super) fn select<'a>(
         .map(|i| NotSwept {
             name: i.name.clone(),
             reason: format!(
-                "its range is the single value {} (the default range of a 0 is 0); give one with --range",
+                "its range is the single value {} (the default range of a 0 is 0); give one in the scenario (`sensitivity.ranges`) or with --range",
                 i.base
             ),
         })

@@ -85,12 +85,8 @@ pub(super) fn sweep(
         base: input.base,
         low: input.low,
         high: input.high,
-        range: if input.range_given {
-            "given"
-        } else {
-            "default"
-        }
-        .into(),
+        range: input.range_source,
+        range_note: input.range_note.clone(),
         scale: if input.log_scale() { "log" } else { "linear" }.into(),
         swing,
         at_low: change(ctx, low),
