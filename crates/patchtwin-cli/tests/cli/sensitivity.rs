@@ -169,7 +169,12 @@ fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
         rate["low"].as_f64().unwrap(),
         rate["high"].as_f64().unwrap(),
     );
-    assert_eq!((low, high), (0.03, 0.12), "the default range of a rate");
+    assert_eq!(
+        (low, high),
+        (0.02, 0.12),
+        "the scenario's range of the rate"
+    );
+    assert_eq!(rate["range"], "scenario");
     let be = &rate["break_even"][0];
     let value = be["value"].as_f64().expect("the flip is found");
     assert!(low < value && value < high, "{be}");
@@ -308,4 +313,148 @@ fn run_with_sensitivity_refuses_one_plan_and_a_plan_subset() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("--plans"), "{}", r.stderr);
     assert!(!out.exists(), "nothing is written");
+}
+
+/// The ranges a scenario gives (`sensitivity.ranges` of the gateway plant) are the ones swept:
+/// the low and high points are run at exactly the written ends, the EVPI values at the
+/// midpoints of five equal bins of the log scale between them (hand-computed), every input
+/// says where its range came from, and `--range` overrides the scenario's for its input only.
+/// Independently, a plain `run` of the plant with the rate written as the low end (same runs,
+/// seed and observation window) gives the sweep's low point's expected losses to the cent.
+#[test]
+fn the_scenario_ranges_are_the_end_points_swept() {
+    let dir = TempDir::new("sens-ranges");
+    let residual = "controls[disable-vendor-gateway].residual";
+    let cost = "process_units[kiln].downtime_cost_per_hour";
+    let analyse = |extra: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        let inputs = format!("{RATE},{residual},{cost}");
+        let mut args = vec![
+            "sensitivity",
+            GATEWAY,
+            "--runs",
+            "20",
+            "--inputs",
+            &inputs,
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let run = patchtwin(&args, Duration::from_secs(300));
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v
+    };
+    let input = |v: &serde_json::Value, name: &str| {
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} swept"))
+            .clone()
+    };
+    let point = |i: &serde_json::Value, role: &str| -> Vec<f64> {
+        i["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["role"] == role)
+            .map(|p| p["value"].as_f64().unwrap())
+            .collect()
+    };
+    let v = analyse(&[], "scenario");
+    // As written in scenarios/vendor-gateway-break-even.yaml.
+    for (name, low, high, note) in [
+        (RATE, 0.02, 0.12, "two to eleven failures per 90 days"),
+        (residual, 0.0, 0.2, "powered on for a vendor visit"),
+        (cost, 4000.0, 7000.0, "finance's figure"),
+    ] {
+        let i = input(&v, name);
+        assert_eq!(i["range"], "scenario", "{name}");
+        assert!(i["range_note"].as_str().unwrap().contains(note), "{name}");
+        assert_eq!(
+            (i["low"].as_f64(), i["high"].as_f64()),
+            (Some(low), Some(high))
+        );
+        assert_eq!(point(&i, "low"), vec![low], "{name}");
+        assert_eq!(point(&i, "high"), vec![high], "{name}");
+    }
+    // The EVPI values: a rate is swept on a log scale, so the midpoints of five equal bins of
+    // ln(0.02)..ln(0.12); a probability from 0 on a linear one.
+    let rate = input(&v, RATE);
+    let evpi = point(&rate, "evpi");
+    assert_eq!(evpi.len(), 5);
+    for (j, x) in evpi.iter().enumerate() {
+        let hand = 0.02 * 6f64.powf((j as f64 + 0.5) / 5.0);
+        assert!((x - hand).abs() < 1e-12, "{j}: {x} vs {hand}");
+    }
+    let r = input(&v, residual);
+    for (j, x) in point(&r, "evpi").iter().enumerate() {
+        let hand = 0.2 * (j as f64 + 0.5) / 5.0;
+        assert!((x - hand).abs() < 1e-12, "{j}: {x} vs {hand}");
+    }
+    // The words say where each range came from.
+    let ranges_note = v["ranges_note"].as_str().unwrap();
+    assert!(ranges_note.contains("sensitivity.ranges"), "{ranges_note}");
+    // --range overrides the scenario's for its input, and only for it.
+    let w = analyse(&["--range", &format!("{RATE}=0.01..0.2")], "cli");
+    let rate_cli = input(&w, RATE);
+    assert_eq!(rate_cli["range"], "command_line");
+    assert_eq!(rate_cli["range_note"], "");
+    assert_eq!(point(&rate_cli, "low"), vec![0.01]);
+    assert_eq!(point(&rate_cli, "high"), vec![0.2]);
+    assert_eq!(input(&w, cost)["range"], "scenario");
+    // Independently: a plain run at the low end gives the low point's losses.
+    let yaml = std::fs::read_to_string(crate::util::workspace_root().join(GATEWAY)).unwrap();
+    let text = yaml.replace("fault_rate_per_day: 0.06 ", "fault_rate_per_day: 0.02 ");
+    assert_ne!(text, yaml);
+    let file = dir.write("gateway-low.yaml", text.as_bytes());
+    let o = dir.path().join("plain");
+    let r = patchtwin(
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--runs",
+            "20",
+            "--observe",
+            "1ms",
+            "--out",
+            o.to_str().unwrap(),
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(o.join("summary.json")).unwrap()).unwrap();
+    let low = rate["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "low")
+        .unwrap()
+        .clone();
+    for plan in ["keep-gateway", "disable-gateway"] {
+        let run_loss = s["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == plan)
+            .unwrap()["expected_loss"]["mean"]
+            .as_f64()
+            .unwrap();
+        let swept = low["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["plan"] == plan)
+            .unwrap()["expected_loss"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (run_loss - swept).abs() < 0.01,
+            "{plan}: run {run_loss} vs sweep {swept}"
+        );
+    }
 }

@@ -159,9 +159,14 @@ impl Input {
     pub fn log_scale(&self) -> bool {
         self.kind != Kind::Probability && self.low > 0.0
     }
-    /// The point a fraction `t` ∈ [0, 1] of the way from low to high on the sweep scale.
+    /// The point a fraction `t` ∈ [0, 1] of the way from low to high on the sweep scale; the
+    /// ends are exactly `low` and `high` (the log scale's round trip would miss them by an ulp).
     pub fn at(&self, t: f64) -> f64 {
-        if self.log_scale() {
+        if t <= 0.0 {
+            self.low
+        } else if t >= 1.0 {
+            self.high
+        } else if self.log_scale() {
             (self.low.ln() + t * (self.high.ln() - self.low.ln())).exp()
         } else {
             self.low + t * (self.high - self.low)

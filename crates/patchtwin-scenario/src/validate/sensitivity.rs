@@ -19,7 +19,9 @@ pub(super) fn ranges(ctx: &mut Ctx, raw: Option<&SensitivityRaw>, s: &Scenario) 
         return Vec::new();
     };
     let inputs = enumerate(s);
-    let mut out: Vec<(usize, InputRange)> = Vec::new();
+    let mut out = Vec::new();
+    // Every input named so far, with its place, whether its range passed or not.
+    let mut seen: Vec<(&str, usize)> = Vec::new();
     for (i, r) in raw.ranges.iter().enumerate() {
         let path = format!("sensitivity.ranges[{i}]");
         let Some(input) = inputs.iter().find(|x| x.name == r.input) else {
@@ -27,7 +29,7 @@ pub(super) fn ranges(ctx: &mut Ctx, raw: Option<&SensitivityRaw>, s: &Scenario) 
             ctx.err_help(&format!("{path}.input"), message, help);
             continue;
         };
-        if let Some((j, _)) = out.iter().find(|(_, x)| x.input == r.input) {
+        if let Some((_, j)) = seen.iter().find(|(x, _)| *x == r.input) {
             ctx.err_at(
                 &format!("{path}.input"),
                 format!(
@@ -37,6 +39,7 @@ pub(super) fn ranges(ctx: &mut Ctx, raw: Option<&SensitivityRaw>, s: &Scenario) 
             );
             continue;
         }
+        seen.push((&r.input, i));
         let low = end(ctx, input, r.low, &format!("{path}.low"));
         let high = end(ctx, input, r.high, &format!("{path}.high"));
         let (Some(low), Some(high)) = (low, high) else {
@@ -49,23 +52,22 @@ pub(super) fn ranges(ctx: &mut Ctx, raw: Option<&SensitivityRaw>, s: &Scenario) 
             ctx.warn(
                 &format!("{path}.input"),
                 format!(
-                    "the scenario's value of `{}` ({}) lies outside its range {low}..{high}: the sweep covers the range, and the base runs at the scenario's value",
+                    "the scenario's value of `{}` ({}) lies outside its range {}..{}: the sweep covers the range, and the base runs at the scenario's value",
                     input.name,
-                    shown(input.base)
+                    shown(input, input.base),
+                    shown(input, low),
+                    shown(input, high)
                 ),
             );
         }
-        out.push((
-            i,
-            InputRange {
-                input: r.input.clone(),
-                low,
-                high,
-                note: r.note.as_deref().unwrap_or("").trim().to_string(),
-            },
-        ));
+        out.push(InputRange {
+            input: r.input.clone(),
+            low,
+            high,
+            note: r.note.as_deref().unwrap_or("").trim().to_string(),
+        });
     }
-    out.into_iter().map(|(_, r)| r).collect()
+    out
 }
 
 /// The message and help for a name that is not an input of the scenario.
@@ -94,7 +96,7 @@ fn unknown(inputs: &[Input], name: &str) -> (String, String) {
             if listed.is_empty() {
                 "this scenario has none"
             } else {
-                "this scenario's include"
+                "this scenario's inputs include"
             },
             listed.join(", ")
         ),
@@ -151,8 +153,8 @@ fn checked(ctx: &mut Ctx, input: &Input, low: f64, high: f64, path: &str) -> boo
             "high",
             format!(
                 "the high end must be above the low end ({}), got {}",
-                shown(low),
-                shown(high)
+                shown(input, low),
+                shown(input, high)
             ),
         ))
     } else if input.kind == Kind::Probability && high > 1.0 {
@@ -188,13 +190,13 @@ fn unit_words(input: &Input) -> String {
     }
 }
 
-/// A value as a reader would write it: at most 6 significant digits.
-fn shown(v: f64) -> String {
+/// A value in the input's unit as a reader would write it (at most 6 decimals).
+fn shown(input: &Input, v: f64) -> String {
     let s = format!("{v:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".into()
-    } else {
-        s.into()
+    let s = if s.is_empty() || s == "-" { "0" } else { s };
+    match input.kind {
+        Kind::Probability => s.to_string(),
+        _ => format!("{s} {}", input.unit),
     }
 }
