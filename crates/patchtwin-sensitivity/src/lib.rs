@@ -81,7 +81,8 @@ pub struct SettingsInfo {
     pub observe_s: f64,
     /// Bisection steps per break-even.
     pub bisection_steps: usize,
-    /// Equally likely values per input for EVPI.
+    /// Values inside each input's range (midpoints of equal bins) at which every plan is run;
+    /// with the ends and the break-evens, the nodes of EVPI's interpolation.
     pub evpi_values: usize,
     /// Inputs swept in detail at most (`--top`).
     pub top: usize,
@@ -112,8 +113,9 @@ pub struct PlanPoint {
 pub struct Point {
     /// The input's value.
     pub value: f64,
-    /// Why it was evaluated: `low`, `high`, `base`, `evpi` (an equally likely value) or
-    /// `bisection`.
+    /// Why it was evaluated: `low`, `high`, `base`, `evpi` (the midpoint of one of
+    /// `evpi_values` equal bins of the range), `bisection` (the two plans only) or
+    /// `break_even` (every plan at a break-even: a node of EVPI's interpolation).
     pub role: String,
     /// Plans run at this value (every plan, or the two compared during bisection).
     pub plans: Vec<PlanPoint>,

@@ -172,6 +172,17 @@ impl Input {
             self.low + t * (self.high - self.low)
         }
     }
+    /// Where `v` lies in the range on the sweep scale: 0 at `low`, 1 at `high` (the inverse of
+    /// [`Input::at`]).
+    pub fn position(&self, v: f64) -> f64 {
+        if self.degenerate() {
+            0.0
+        } else if self.log_scale() {
+            (v.ln() - self.low.ln()) / (self.high.ln() - self.low.ln())
+        } else {
+            (v - self.low) / (self.high - self.low)
+        }
+    }
     /// Whether the range is a single value (nothing to sweep).
     pub fn degenerate(&self) -> bool {
         self.high <= self.low
