@@ -202,6 +202,18 @@ pub struct InputResult {
     pub points: Vec<Point>,
 }
 
+impl InputResult {
+    /// Where the range came from, in words, with the scenario's note when it gives one:
+    /// `default`, `command line`, `scenario` or `scenario: vendor's field reports`.
+    pub fn range_words(&self) -> String {
+        if self.range_note.is_empty() {
+            self.range.words().to_string()
+        } else {
+            format!("{}: {}", self.range.words(), self.range_note)
+        }
+    }
+}
+
 /// The loss exceedance of one plan.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanExceedance {

@@ -231,7 +231,7 @@ pub fn markdown(s: &Sensitivity, charts: &[(String, String)]) -> String {
             num(i.low),
             num(i.high),
             i.unit,
-            crate::view::range_source(i),
+            i.range_words(),
             num(m("low")),
             num(m("high")),
             i.evpi.map_or("—".into(), num),

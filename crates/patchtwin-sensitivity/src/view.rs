@@ -63,16 +63,6 @@ fn tornado(s: &Sensitivity, m: Metric) -> Tornado {
     }
 }
 
-/// Where an input's range came from, in words, with the scenario's note when it gives one:
-/// `default`, `command line`, `scenario` or `scenario: vendor's field reports`.
-pub fn range_source(i: &InputResult) -> String {
-    if i.range_note.is_empty() {
-        i.range.words().to_string()
-    } else {
-        format!("{}: {}", i.range.words(), i.range_note)
-    }
-}
-
 fn break_even(i: &InputResult) -> String {
     let Some(b) = i.break_even.first() else {
         return "—".into();
@@ -132,7 +122,7 @@ pub fn robustness(s: &Sensitivity) -> Robustness {
                     } else {
                         format!(" {}", i.unit)
                     },
-                    range_source(i)
+                    i.range_words()
                 ),
                 break_even: break_even(i),
                 evpi: i.evpi,
