@@ -108,7 +108,7 @@ fn end(ctx: &mut Ctx, input: &Input, raw: RangeEndRaw, path: &str) -> Option<f64
     let name = &input.name;
     match (raw, input.duration_value(patchtwin_model::Duration::ZERO)) {
         (RangeEndRaw::Number(v), None) => Some(v),
-        (RangeEndRaw::Number(v), Some(_)) if v == 0.0 => Some(0.0),
+        (RangeEndRaw::Number(0.0), Some(_)) => Some(0.0),
         (RangeEndRaw::Number(v), Some(_)) => {
             ctx.err_at(
                 path,
