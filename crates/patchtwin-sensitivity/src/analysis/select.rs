@@ -1,11 +1,13 @@
-//! Which inputs to sweep: the scenario's inputs with the ranges given (`--range`), those named
-//! (`--inputs`, with did-you-mean), and those left out because their range is a single value.
+//! Which inputs to sweep: the scenario's inputs (with the ranges the scenario gives them) with
+//! the command line's ranges applied over those (`--range`), those named (`--inputs`, with
+//! did-you-mean), and those left out because their range is a single value.
 //!
 //! Not here: the inputs themselves (`crate::inputs`) or running anything.
 
 use super::*;
 
-/// The inputs of `s` with the ranges of `ranges` applied: what `--inputs` may name.
+/// The inputs of `s` (with the scenario's ranges) with the command line's `ranges` applied
+/// over them: what `--inputs` may name.
 pub fn inputs_with_ranges(
     s: &Scenario,
     ranges: &[(String, f64, f64)],
