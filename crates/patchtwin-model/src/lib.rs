@@ -17,12 +17,14 @@
 //! `appetite` (the organisation's loss tolerance and materiality threshold); `ssvc_note` (a
 //! coordinator's published SSVC decision points, CISA's CSAF note); `acceptance` (the largest
 //! P(compromise) and P(trip) at which a plan is acceptable); `model_files` (the asset model
-//! files a scenario used, with their digests).
+//! files a scenario used, with their digests); `inputs` (the scenario's uncertain inputs, named,
+//! with their plausible ranges, and the scenario with one of them set to another value).
 
 pub mod acceptance;
 pub mod appetite;
 pub mod consequence;
 pub mod dist;
+pub mod inputs;
 pub mod model_files;
 pub mod out_of_service;
 pub mod plan;
@@ -96,6 +98,8 @@ pub struct Scenario {
     /// For every flow, the assets a message crosses from consumer to producer, both ends
     /// included, and the links between them (`links.len() == hops.len() - 1`).
     pub routes: Vec<Route>,
+    /// Plausible ranges of named inputs for the sensitivity analysis (`sensitivity.ranges`).
+    pub input_ranges: Vec<inputs::InputRange>,
 }
 
 /// A precomputed path through the network.

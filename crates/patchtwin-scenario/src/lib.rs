@@ -68,6 +68,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "acceptance",
     "plans",
     "data_loss",
+    "sensitivity",
 ];
 const REQUIRED: &[&str] = &["name", "horizon", "zones", "assets", "plans"];
 
@@ -287,6 +288,11 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
             .map_err(|d| diags.push(d))
             .ok()
     });
+    let sensitivity = scalar("sensitivity", &mut diags).and_then(|v| {
+        structure::typed::<raw::SensitivityRaw>(&v, "sensitivity", file, &map)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
     let sections = validate::Sections {
         name,
         description,
@@ -308,6 +314,7 @@ pub fn load_str(text: &str, file: &str, lib: &ModelLibrary) -> Result<Loaded, Di
         acceptance,
         plans: structure::list(&root, "plans", file, &map, &mut diags),
         data_loss: structure::list(&root, "data_loss", file, &map, &mut diags),
+        sensitivity,
     };
     // The earlier stages' errors go into the checker's list: a check that needs every item
     // built (routing) must see that an item is missing.

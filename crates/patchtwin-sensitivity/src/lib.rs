@@ -20,8 +20,8 @@
 //!
 //! With `morris_trajectories` set, [`global`] adds a global screening of the swept inputs by
 //! Morris elementary effects (every input moving over its range while the others move too),
-//! on the same common random numbers. The ranges are not read from the scenario: the scenario
-//! format has no field for them yet (`--range` sets one on the command line).
+//! on the same common random numbers. An input's range is the scenario's (`sensitivity.ranges`)
+//! unless `--range` sets one on the command line, else the default of its kind.
 
 pub mod analysis;
 pub mod global;
@@ -81,7 +81,8 @@ pub struct SettingsInfo {
     pub observe_s: f64,
     /// Bisection steps per break-even.
     pub bisection_steps: usize,
-    /// Equally likely values per input for EVPI.
+    /// Values inside each input's range (midpoints of equal bins) at which every plan is run;
+    /// with the ends and the break-evens, the nodes of EVPI's interpolation.
     pub evpi_values: usize,
     /// Inputs swept in detail at most (`--top`).
     pub top: usize,
@@ -112,8 +113,9 @@ pub struct PlanPoint {
 pub struct Point {
     /// The input's value.
     pub value: f64,
-    /// Why it was evaluated: `low`, `high`, `base`, `evpi` (an equally likely value) or
-    /// `bisection`.
+    /// Why it was evaluated: `low`, `high`, `base`, `evpi` (the midpoint of one of
+    /// `evpi_values` equal bins of the range), `bisection` (the two plans only) or
+    /// `break_even` (every plan at a break-even: a node of EVPI's interpolation).
     pub role: String,
     /// Plans run at this value (every plan, or the two compared during bisection).
     pub plans: Vec<PlanPoint>,
@@ -175,8 +177,11 @@ pub struct InputResult {
     pub low: f64,
     /// High end of the range.
     pub high: f64,
-    /// `default` (the kind's rule) or `given` (`--range`).
-    pub range: String,
+    /// Where the range came from: `default` (the kind's rule), `scenario` (the scenario's
+    /// `sensitivity.ranges`) or `command_line` (`--range`, which overrides the scenario's).
+    pub range: inputs::RangeSource,
+    /// The scenario's note on where its range comes from (empty when none).
+    pub range_note: String,
     /// `linear` or `log`.
     pub scale: String,
     /// How far the decision metric's margin moves over the range (largest distance from the
@@ -195,6 +200,18 @@ pub struct InputResult {
     pub evpi: Option<f64>,
     /// Every value evaluated, by value.
     pub points: Vec<Point>,
+}
+
+impl InputResult {
+    /// Where the range came from, in words, with the scenario's note when it gives one:
+    /// `default`, `command line`, `scenario` or `scenario: vendor's field reports`.
+    pub fn range_words(&self) -> String {
+        if self.range_note.is_empty() {
+            self.range.words().to_string()
+        } else {
+            format!("{}: {}", self.range.words(), self.range_note)
+        }
+    }
 }
 
 /// The loss exceedance of one plan.

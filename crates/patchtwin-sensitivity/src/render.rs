@@ -2,6 +2,7 @@
 //! `sensitivity.md`. No statistics are computed here and nothing is written to disk.
 
 use crate::analysis::num;
+use crate::inputs::RangeSource;
 use crate::{Metric, Sensitivity};
 use std::fmt::Write as _;
 
@@ -41,7 +42,16 @@ pub fn table(s: &Sensitivity, rows: usize) -> String {
                 r.map_or((0.0, 0.0), |r| (r.p_dual_success.mean, r.expected_loss))
             })
             .unwrap_or((0.0, 0.0));
-        let name = format!("{} ({}..{})", i.name, num(i.low), num(i.high));
+        let name = match i.range {
+            RangeSource::Default => format!("{} ({}..{})", i.name, num(i.low), num(i.high)),
+            r => format!(
+                "{} ({}..{}, {})",
+                i.name,
+                num(i.low),
+                num(i.high),
+                r.words()
+            ),
+        };
         let _ = writeln!(
             out,
             "{:<64} {:>23} {:>15} {:>15} {:>12}  {}",
@@ -132,7 +142,7 @@ pub fn csv(s: &Sensitivity) -> String {
         "input,label,kind,unit,base,low,high,range,scale,swing,\
          rec_p_dual_low,rec_p_dual_high,up_p_dual_low,up_p_dual_high,\
          rec_loss_low,rec_loss_high,up_loss_low,up_loss_high,\
-         margin_low,margin_high,break_even,break_even_direction,break_even_interval_lo,break_even_interval_hi,evpi\n",
+         margin_low,margin_high,break_even,break_even_direction,break_even_interval_lo,break_even_interval_hi,evpi,range_note\n",
     );
     for i in &s.inputs {
         let margin = |role: &str| {
@@ -150,7 +160,10 @@ pub fn csv(s: &Sensitivity) -> String {
             i.base.to_string(),
             i.low.to_string(),
             i.high.to_string(),
-            i.range.clone(),
+            serde_json::to_value(i.range)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             i.scale.clone(),
             i.swing.to_string(),
             i.at_low.recommended_p_dual_success.to_string(),
@@ -170,6 +183,7 @@ pub fn csv(s: &Sensitivity) -> String {
             be.and_then(|b| b.interval)
                 .map_or(String::new(), |v| v[1].to_string()),
             i.evpi.map_or(String::new(), |e| e.to_string()),
+            csv_field(&i.range_note),
         ];
         let _ = writeln!(out, "{}", cells.join(","));
     }
@@ -212,11 +226,12 @@ pub fn markdown(s: &Sensitivity, charts: &[(String, String)]) -> String {
         };
         let _ = writeln!(
             out,
-            "| `{}` | {}..{} {} | {} / {} | {} | {} |",
+            "| `{}` | {}..{} {} ({}) | {} / {} | {} | {} |",
             i.name,
             num(i.low),
             num(i.high),
             i.unit,
+            i.range_words(),
             num(m("low")),
             num(m("high")),
             i.evpi.map_or("—".into(), num),

@@ -122,7 +122,7 @@ pub fn robustness(s: &Sensitivity) -> Robustness {
                     } else {
                         format!(" {}", i.unit)
                     },
-                    i.range
+                    i.range_words()
                 ),
                 break_even: break_even(i),
                 evpi: i.evpi,

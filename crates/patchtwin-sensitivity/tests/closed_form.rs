@@ -146,21 +146,54 @@ fn break_even_of_a_cost_matches_the_crossing_of_two_lines() {
 
 #[test]
 fn evpi_of_a_two_plan_example_by_hand() {
-    // Plan A loses 10 at low values and 2 at high ones; plan B loses 6 at both. On average A
-    // loses 6 and B 6: best on average is 6. Knowing the value, one picks B (6) or A (2):
-    // 4 on average. EVPI = 6 − 4 = 2.
-    let l = vec![vec![10.0, 6.0], vec![2.0, 6.0]];
-    assert_eq!(analysis::evpi(&l), 2.0);
-    // A dominates everywhere: information is worth nothing.
-    assert_eq!(analysis::evpi(&[vec![1.0, 6.0], vec![2.0, 6.0]]), 0.0);
-    // Three values, three plans: mean losses A 5, B 14/3, C 6 → 14/3; with information
-    // (1 + 3 + 3) / 3 = 7/3; EVPI 7/3.
+    // Over a range uniformly likely, plan A loses 10 at the low end and 2 at the high end,
+    // linearly; plan B loses 6 throughout. On average A loses 6 and B 6: best on average is
+    // 6. Knowing the value, one picks B below the middle and A above it: the saving is the
+    // triangle between A's line and 6 over the upper half, ½ · ½ · 4 = 1. EVPI = 1.
+    let l = vec![(0.0, vec![10.0, 6.0]), (1.0, vec![2.0, 6.0])];
+    assert!((analysis::evpi(&l) - 1.0).abs() < 1e-12);
+    // The same lines with a node in between (where they cross) give the same answer.
     let l = vec![
-        vec![1.0, 7.0, 6.0],
-        vec![5.0, 3.0, 6.0],
-        vec![9.0, 4.0, 3.0],
+        (0.0, vec![10.0, 6.0]),
+        (0.5, vec![6.0, 6.0]),
+        (1.0, vec![2.0, 6.0]),
     ];
-    assert!((analysis::evpi(&l) - 7.0 / 3.0).abs() < 1e-12);
+    assert!((analysis::evpi(&l) - 1.0).abs() < 1e-12);
+    // A dominates everywhere: information is worth nothing.
+    assert_eq!(
+        analysis::evpi(&[(0.0, vec![1.0, 6.0]), (1.0, vec![2.0, 6.0])]),
+        0.0
+    );
+    // A narrow flip: A loses 0 at the low end and 1 from t = 0.1 on, B 0.9 throughout. On
+    // average A loses 0.95 · 1 + 0.05 = 0.95 (trapezoid over [0, 0.1], then 1), B 0.9: B is
+    // best on average. Knowing the value saves B − A where A is below 0.9, on [0, 0.09]: the
+    // triangle ½ · 0.09 · 0.9 = 0.0405.
+    let l = vec![
+        (0.0, vec![0.0, 0.9]),
+        (0.1, vec![1.0, 0.9]),
+        (1.0, vec![1.0, 0.9]),
+    ];
+    assert!(
+        (analysis::evpi(&l) - 0.0405).abs() < 1e-12,
+        "{}",
+        analysis::evpi(&l)
+    );
+    // Three plans, three nodes at 0, ½, 1: A 1, 5, 9; B 7, 3, 4; C 6, 6, 3. Means (trapezoid):
+    // A 5, B 4.25, C 5.25 → 4.25. The lower envelope on the first half: A (1 + 4s) until it
+    // meets B (7 − 4s) at s = ¾ (value 4), then B to 3; on the second half B (3 + s) until it
+    // meets C (6 − 3s) at s = ¾ (value 3.75), then C to 3. Each half is ½ long:
+    // ∫ = ½ · (2.5 · ¾ + 3.5 · ¼) + ½ · (3.375 · ¾ + 3.375 · ¼) = 1.375 + 1.6875 = 3.0625.
+    // EVPI = 4.25 − 3.0625 = 1.1875.
+    let l = vec![
+        (0.0, vec![1.0, 7.0, 6.0]),
+        (0.5, vec![5.0, 3.0, 6.0]),
+        (1.0, vec![9.0, 4.0, 3.0]),
+    ];
+    assert!(
+        (analysis::evpi(&l) - 1.1875).abs() < 1e-12,
+        "{}",
+        analysis::evpi(&l)
+    );
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! fields an asset can override — the test finds a shipped plant where the field is set (or,
 //! for a model field, sets it as an override on an asset that uses it), perturbs it, runs
 //! every plan on the same random numbers as the unperturbed plant, and asserts that
-//! `summary.json` changes (the scenario's own digest and wall-clock time aside).
+//! `summary.json` changes (the scenario's own digest and wall-clock time aside). The fields of
+//! the sensitivity analysis's ranges ([`SENSITIVITY_FIELDS`]) act on `sensitivity.json`, not on
+//! a run: for them the sensitivity analysis of the ranged inputs is compared too.
 //!
 //! A field that cannot change any result on any plant is listed in [`NOT_APPLICABLE`] with the
 //! reason. A field that *should* change results but does not yet is a defect: it is listed in
@@ -48,7 +50,12 @@ const PLANTS: &[&str] = &[
     "substation",
     "relay-firmware",
     "vendor-remote-access",
+    "vendor-gateway-break-even",
 ];
+
+/// Fields that act on the sensitivity analysis (`patchtwin sensitivity`), not on a run: a
+/// perturbation of one is judged on `sensitivity.json` as well as `summary.json`.
+const SENSITIVITY_FIELDS: &[&str] = &["InputRangeRaw.low", "InputRangeRaw.high"];
 
 /// The schema definitions whose fields are walked, and the top-level properties.
 struct Schema {
@@ -284,12 +291,64 @@ fn comparable_summary(dir: &Path) -> Value {
     v
 }
 
+/// `sensitivity.json` without what changes with the file's bytes or the clock.
+fn comparable_sensitivity(stdout: &str) -> Value {
+    let mut v: Value = serde_json::from_str(stdout).expect("sensitivity.json is JSON");
+    if let Some(o) = v.as_object_mut() {
+        o.remove("scenario_sha256");
+    }
+    if let Some(e) = v.get_mut("engine").and_then(Value::as_object_mut) {
+        e.remove("wall_s");
+    }
+    v
+}
+
 struct Runner {
     tmp: util::TempDir,
     count: usize,
 }
 
 impl Runner {
+    /// Runs every plan of the plant `v` and, with `sensitivity`, the sensitivity analysis of
+    /// the inputs its `sensitivity.ranges` name (in the result under `"sensitivity"`); `None`
+    /// when the plant does not validate.
+    fn run_with(&mut self, v: &Value, sensitivity: bool) -> Option<Value> {
+        let mut summary = self.run(v)?;
+        if !sensitivity {
+            return Some(summary);
+        }
+        let file = self.tmp.path().join(format!("plant-{}.json", self.count));
+        let out: PathBuf = self.tmp.path().join(format!("sens-{}", self.count));
+        let inputs: Vec<&str> = v["sensitivity"]["ranges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["input"].as_str())
+            .collect();
+        let args: Vec<String> = [
+            "sensitivity",
+            &file.display().to_string(),
+            "--inputs",
+            &inputs.join(","),
+            "--runs",
+            "24",
+            "--seed",
+            "5",
+            "--threads",
+            "2",
+            "--json",
+            "--out",
+            &out.display().to_string(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let run = util::patchtwin(&args, Duration::from_secs(120));
+        assert_eq!(run.code, Some(0), "sensitivity failed:\n{}", run.stderr);
+        summary["sensitivity"] = comparable_sensitivity(&run.stdout);
+        Some(summary)
+    }
+
     /// Runs every plan of the plant `v`; `None` when the plant does not validate.
     fn run(&mut self, v: &Value) -> Option<Value> {
         self.count += 1;
@@ -489,15 +548,21 @@ fn every_quantity_field_changes_some_result() {
         // for the message when none does.
         let mut attempts = Vec::new();
         let mut alive = false;
+        let sensitivity = SENSITIVITY_FIELDS.contains(&field.as_str());
         'sites: for site in candidates {
             let plant = &plants[site.plant];
             let base = baselines
-                .entry(site.plant)
-                .or_insert_with(|| runner.run(plant).expect("a shipped plant validates"))
+                .entry((site.plant, sensitivity))
+                .or_insert_with(|| {
+                    runner
+                        .run_with(plant, sensitivity)
+                        .expect("a shipped plant validates")
+                })
                 .clone();
             let old = current_value(plant, site);
             for new in perturbations(&old) {
-                let Some(summary) = runner.run(&with_value(plant, site, &new)) else {
+                let Some(summary) = runner.run_with(&with_value(plant, site, &new), sensitivity)
+                else {
                     continue;
                 };
                 attempts.push(format!(

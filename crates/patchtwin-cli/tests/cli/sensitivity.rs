@@ -169,7 +169,12 @@ fn run_with_sensitivity_finds_the_gateway_flip_and_reports_it() {
         rate["low"].as_f64().unwrap(),
         rate["high"].as_f64().unwrap(),
     );
-    assert_eq!((low, high), (0.03, 0.12), "the default range of a rate");
+    assert_eq!(
+        (low, high),
+        (0.02, 0.12),
+        "the scenario's range of the rate"
+    );
+    assert_eq!(rate["range"], "scenario");
     let be = &rate["break_even"][0];
     let value = be["value"].as_f64().expect("the flip is found");
     assert!(low < value && value < high, "{be}");
@@ -308,4 +313,315 @@ fn run_with_sensitivity_refuses_one_plan_and_a_plan_subset() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("--plans"), "{}", r.stderr);
     assert!(!out.exists(), "nothing is written");
+}
+
+/// The ranges a scenario gives (`sensitivity.ranges` of the gateway plant) are the ones swept:
+/// the low and high points are run at exactly the written ends, the EVPI values at the
+/// midpoints of five equal bins of the log scale between them (hand-computed), every input
+/// says where its range came from, and `--range` overrides the scenario's for its input only.
+/// Independently, a plain `run` of the plant with the rate written as the low end (same runs,
+/// seed and observation window) gives the sweep's low point's expected losses to the cent.
+#[test]
+fn the_scenario_ranges_are_the_end_points_swept() {
+    let dir = TempDir::new("sens-ranges");
+    let residual = "controls[disable-vendor-gateway].residual";
+    let cost = "process_units[kiln].downtime_cost_per_hour";
+    let analyse = |extra: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        let inputs = format!("{RATE},{residual},{cost}");
+        let mut args = vec![
+            "sensitivity",
+            GATEWAY,
+            "--runs",
+            "20",
+            "--inputs",
+            &inputs,
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let run = patchtwin(&args, Duration::from_secs(300));
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v
+    };
+    let input = |v: &serde_json::Value, name: &str| {
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} swept"))
+            .clone()
+    };
+    let point = |i: &serde_json::Value, role: &str| -> Vec<f64> {
+        i["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["role"] == role)
+            .map(|p| p["value"].as_f64().unwrap())
+            .collect()
+    };
+    let v = analyse(&[], "scenario");
+    // As written in scenarios/vendor-gateway-break-even.yaml.
+    for (name, low, high, note) in [
+        (RATE, 0.02, 0.12, "two to eleven failures per 90 days"),
+        (residual, 0.0, 0.2, "powered on for a vendor visit"),
+        (cost, 4000.0, 7000.0, "finance's figure"),
+    ] {
+        let i = input(&v, name);
+        assert_eq!(i["range"], "scenario", "{name}");
+        assert!(i["range_note"].as_str().unwrap().contains(note), "{name}");
+        assert_eq!(
+            (i["low"].as_f64(), i["high"].as_f64()),
+            (Some(low), Some(high))
+        );
+        assert_eq!(point(&i, "low"), vec![low], "{name}");
+        assert_eq!(point(&i, "high"), vec![high], "{name}");
+    }
+    // The EVPI values: a rate is swept on a log scale, so the midpoints of five equal bins of
+    // ln(0.02)..ln(0.12); a probability from 0 on a linear one.
+    let rate = input(&v, RATE);
+    let evpi = point(&rate, "evpi");
+    assert_eq!(evpi.len(), 5);
+    for (j, x) in evpi.iter().enumerate() {
+        let hand = 0.02 * 6f64.powf((j as f64 + 0.5) / 5.0);
+        assert!((x - hand).abs() < 1e-12, "{j}: {x} vs {hand}");
+    }
+    let r = input(&v, residual);
+    for (j, x) in point(&r, "evpi").iter().enumerate() {
+        let hand = 0.2 * (j as f64 + 0.5) / 5.0;
+        assert!((x - hand).abs() < 1e-12, "{j}: {x} vs {hand}");
+    }
+    // The words say where each range came from.
+    let ranges_note = v["ranges_note"].as_str().unwrap();
+    assert!(ranges_note.contains("sensitivity.ranges"), "{ranges_note}");
+    // --range overrides the scenario's for its input, and only for it.
+    let w = analyse(&["--range", &format!("{RATE}=0.01..0.2")], "cli");
+    let rate_cli = input(&w, RATE);
+    assert_eq!(rate_cli["range"], "command_line");
+    assert_eq!(rate_cli["range_note"], "");
+    assert_eq!(point(&rate_cli, "low"), vec![0.01]);
+    assert_eq!(point(&rate_cli, "high"), vec![0.2]);
+    assert_eq!(input(&w, cost)["range"], "scenario");
+    // Independently: a plain run at the low end gives the low point's losses.
+    let yaml = std::fs::read_to_string(crate::util::workspace_root().join(GATEWAY)).unwrap();
+    let text = yaml.replace("fault_rate_per_day: 0.06 ", "fault_rate_per_day: 0.02 ");
+    assert_ne!(text, yaml);
+    let file = dir.write("gateway-low.yaml", text.as_bytes());
+    let o = dir.path().join("plain");
+    let r = patchtwin(
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--runs",
+            "20",
+            "--observe",
+            "1ms",
+            "--out",
+            o.to_str().unwrap(),
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(o.join("summary.json")).unwrap()).unwrap();
+    let low = rate["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "low")
+        .unwrap()
+        .clone();
+    for plan in ["keep-gateway", "disable-gateway"] {
+        let run_loss = s["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == plan)
+            .unwrap()["expected_loss"]["mean"]
+            .as_f64()
+            .unwrap();
+        let swept = low["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["plan"] == plan)
+            .unwrap()["expected_loss"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (run_loss - swept).abs() < 0.01,
+            "{plan}: run {run_loss} vs sweep {swept}"
+        );
+    }
+}
+
+/// A tiny plant whose recommendation flips in a narrow region of a patch's failure
+/// probability: patching now costs nothing when the patch works and a 100 h rollback when it
+/// fails (100,000 EUR of downtime), deferring leaves a compromise worth 11,000 EUR to the
+/// attacker in about 70% of horizons. Over the range 0..1 patching wins only below ≈ 0.09.
+const NARROW_FLIP: &str = r#"
+name: narrow-flip
+horizon: 30d
+zones:
+  - {id: dmz, purdue_level: 3.5}
+  - {id: ops, purdue_level: 3}
+conduits:
+  - {id: dmz-ops, zones: [dmz, ops], protocols: [rdp], direction: first_to_second}
+assets:
+  - {id: rag, kind: remote_access_gateway, zone: dmz, model: remote-access-gateway, overrides: {fault_rate_per_day: 0}}
+  - {id: ews, kind: engineering_workstation, zone: ops, model: windows-ews, overrides: {fault_rate_per_day: 0}}
+process_units:
+  - {id: line, depends_on: [{asset: ews}], restart_time: 1h, downtime_cost_per_hour: 1000}
+vulnerabilities:
+  - {id: V1, affects: {assets: [ews]}, service: rdp, ttc: {exponential: {mean: 3d}}}
+patches:
+  - id: P1
+    fixes: [V1]
+    applies_to: {assets: [ews]}
+    deploy_time: 10m
+    restart: none
+    failure:
+      probability: 0.05
+      rollback_time: 100h
+threat:
+  entry_points:
+    - {id: vendor, kind: vendor_remote_access, asset: rag, mean_time_between_attempts: 10d, foothold_probability: 0.5}
+  targets:
+    - {asset: ews, impact_cost: 11000}
+plans:
+  - id: defer
+  - id: patch-now
+    actions:
+      - {patch: P1, assets: [ews], at: now}
+"#;
+
+/// The review's case: a break-even inside the range next to an EVPI of 0. The flip lies below
+/// the first of the five midpoints (0.1, 0.3, …, 0.9), so EVPI on the midpoints alone is 0;
+/// with the ends and the break-even as nodes it is not, and it agrees with EVPI integrated by
+/// brute force from plain `run`s of the plant on a fine grid of the probability (same runs,
+/// seed and observation window: the same random numbers). When the break-evens are on
+/// P(dual success), the explanation says that EVPI is on expected loss.
+#[test]
+fn evpi_counts_a_narrow_flip_and_says_what_it_is_about() {
+    let dir = TempDir::new("sens-narrow");
+    let plant = dir.write("narrow.yaml", NARROW_FLIP.as_bytes());
+    let input = "patches[P1].failure_probability";
+    let analyse = |metric: &str| {
+        let out = dir.path().join(format!("out-{metric}"));
+        let run = patchtwin(
+            &[
+                "sensitivity",
+                plant.to_str().unwrap(),
+                "--inputs",
+                input,
+                "--range",
+                &format!("{input}=0..1"),
+                "--metric",
+                metric,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            Duration::from_secs(300),
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("sensitivity.json")).unwrap())
+                .unwrap();
+        (v, run.stdout)
+    };
+    let (v, _) = analyse("loss");
+    let i = &v["inputs"][0];
+    let be = i["break_even"][0]["value"].as_f64().expect("a break-even");
+    assert!(
+        0.05 < be && be < 0.1,
+        "the flip is below the first midpoint: {be}"
+    );
+    let loss = |p: &serde_json::Value, plan: &str| {
+        p["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["plan"] == plan)
+            .unwrap_or_else(|| panic!("{plan} at {}", p["value"]))["expected_loss"]
+            .as_f64()
+            .unwrap()
+    };
+    let points = i["points"].as_array().unwrap();
+    // EVPI on the five midpoints alone (the earlier grid): 0, the contradiction.
+    let mids: Vec<&serde_json::Value> = points.iter().filter(|p| p["role"] == "evpi").collect();
+    assert_eq!(mids.len(), 5);
+    let mean = |plan: &str| mids.iter().map(|p| loss(p, plan)).sum::<f64>() / 5.0;
+    let informed = mids
+        .iter()
+        .map(|p| loss(p, "defer").min(loss(p, "patch-now")))
+        .sum::<f64>()
+        / 5.0;
+    assert_eq!(mean("defer").min(mean("patch-now")) - informed, 0.0);
+    // Every plan is run at the break-even: a node of EVPI's interpolation.
+    let node = points
+        .iter()
+        .find(|p| p["role"] == "break_even")
+        .expect("a break-even node");
+    assert_eq!(node["plans"].as_array().unwrap().len(), 2);
+    // By brute force: plain runs at p = 0, 0.005, …, 0.2; above 0.2 deferring is far ahead
+    // (the check below), so EVPI = ∫ max(0, L_defer − L_patch(p)) dp over [0, 0.2].
+    let yaml_at = |p: f64| NARROW_FLIP.replace("probability: 0.05", &format!("probability: {p}"));
+    let run_losses = |p: f64| {
+        let file = dir.write(&format!("p-{p}.yaml"), yaml_at(p).as_bytes());
+        let o = dir.path().join(format!("run-{p}"));
+        let r = patchtwin(
+            &[
+                "run",
+                file.to_str().unwrap(),
+                "--runs",
+                "200",
+                "--seed",
+                "1",
+                "--observe",
+                "1ms",
+                "--out",
+                o.to_str().unwrap(),
+            ],
+            Duration::from_secs(120),
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(o.join("summary.json")).unwrap())
+                .unwrap();
+        let l = |id: &str| {
+            s["plans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|q| q["id"] == id)
+                .unwrap()["expected_loss"]["mean"]
+                .as_f64()
+                .unwrap()
+        };
+        (l("defer"), l("patch-now"))
+    };
+    let step = 0.005;
+    let gains: Vec<f64> = (0..=40)
+        .map(|k| {
+            let (d, p) = run_losses(k as f64 * step);
+            (d - p).max(0.0)
+        })
+        .collect();
+    assert_eq!(gains[40], 0.0, "deferring is ahead at 0.2");
+    let brute: f64 = gains.windows(2).map(|g| 0.5 * (g[0] + g[1]) * step).sum();
+    let evpi = i["evpi"].as_f64().unwrap();
+    assert!(
+        brute > 100.0 && (evpi - brute).abs() <= 0.15 * brute,
+        "EVPI {evpi} against {brute} by brute force"
+    );
+    // On P(dual success) the break-even is elsewhere, and the words say what EVPI is about.
+    let (d, stdout) = analyse("dual");
+    let says = "Here the break-evens are on P(dual success)";
+    assert!(d["evpi_explanation"].as_str().unwrap().contains(says));
+    assert!(stdout.contains(says), "{stdout}");
+    assert!(!v["evpi_explanation"].as_str().unwrap().contains(says));
 }

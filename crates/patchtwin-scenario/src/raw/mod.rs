@@ -9,6 +9,7 @@ mod operations;
 mod plans;
 mod plant;
 mod security;
+mod sensitivity;
 mod threat;
 mod traffic;
 mod values;
@@ -18,6 +19,7 @@ pub use operations::*;
 pub use plans::*;
 pub use plant::*;
 pub use security::*;
+pub use sensitivity::*;
 pub use threat::*;
 pub use traffic::*;
 pub use values::*;
@@ -90,4 +92,8 @@ pub struct ScenarioFile {
     /// cost_per_event: 50000}]`.
     #[serde(default)]
     pub data_loss: Vec<DataLossRaw>,
+    /// Plausible ranges of named inputs for the sensitivity analysis, e.g. `sensitivity:
+    /// {ranges: [{input: "assets[plc-kiln].fault_rate_per_day", low: 0.02, high: 0.12}]}`.
+    #[serde(default)]
+    pub sensitivity: Option<SensitivityRaw>,
 }

@@ -11,7 +11,8 @@
 //! windows), `plans` (with `when`, `crews`: a plan's crews, k-of-n rules, and its actions'
 //! crew and retry, and `take_out`: the things a plan takes out of service, which become
 //! controls after the scenario's own), `data_loss` (data-loss consequences on flows),
-//! `appetite` (the risk appetite) and `acceptance` (when a plan is acceptable). Each step
+//! `appetite` (the risk appetite) and `acceptance` (when a plan is acceptable); last, on the
+//! built scenario, `sensitivity` (the plausible ranges of named inputs). Each step
 //! returns what it built and the id table later steps resolve references against.
 //!
 //! Rules that are not obvious from the types:
@@ -38,6 +39,7 @@ mod multicast;
 mod patches;
 mod plans;
 mod routing;
+mod sensitivity;
 mod ssvc_note;
 mod take_out;
 mod threat;
@@ -103,6 +105,8 @@ pub struct Sections {
     pub plans: Vec<(usize, PlanRaw)>,
     /// `data_loss`.
     pub data_loss: Vec<(usize, DataLossRaw)>,
+    /// `sensitivity`.
+    pub sensitivity: Option<SensitivityRaw>,
 }
 
 /// Validates the typed sections into a scenario: `None` when any error was recorded (in this
@@ -204,7 +208,7 @@ pub fn validate(
     if !ctx.clean() {
         return None;
     }
-    Some(Scenario {
+    let mut scenario = Scenario {
         name,
         description: s.description.clone(),
         horizon,
@@ -227,7 +231,11 @@ pub fn validate(
         model_files,
         routes,
         data_loss,
-    })
+        input_ranges: Vec::new(),
+    };
+    // Last: a range names an input of the built scenario.
+    scenario.input_ranges = sensitivity::ranges(ctx, s.sensitivity.as_ref(), &scenario);
+    ctx.clean().then_some(scenario)
 }
 
 /// The horizon, or `None` when it is missing or failed its own check: checks against it are

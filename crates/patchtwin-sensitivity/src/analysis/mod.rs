@@ -13,17 +13,20 @@
 //! Between two neighbouring values where the margin changes sign, `bisection_steps` halvings
 //! (running only the two plans) narrow the bracket; the break-even is the linear interpolation
 //! of the margin in the final bracket (exact when the margin is linear in the input, as the
-//! expected loss is in a cost).
+//! expected loss is in a cost), and every plan is run again at the break-even.
 //!
 //! **Screening.** When more inputs are asked than `top`, each is first run at its two ends
 //! (the two plans only) and only the `top` with the largest swing of the margin are swept in
 //! detail; the others are reported with their ends.
 //!
-//! **EVPI** of an input with equally likely values `v_k`: `min_p mean_k L_p(v_k) −
-//! mean_k min_p L_p(v_k)`, where `L_p(v)` is plan `p`'s expected loss at `v` — what knowing
-//! the value before choosing saves in expectation. With common random numbers the noise in the
-//! differences is small, but the minimum over noisy estimates still biases it slightly
-//! upwards.
+//! **EVPI** of an input uniformly likely over its range on the sweep's scale: `min_p ∫ L_p −
+//! ∫ min_p L_p`, where `L_p` is plan `p`'s expected loss, interpolated linearly between the
+//! values where every plan was run — the ends, the `evpi_values` midpoints and every
+//! break-even, so a narrow flip region is a node, not a gap between midpoints — what knowing
+//! the value before choosing saves in expectation. EVPI is always on expected loss; when the
+//! break-evens are on P(dual success) the explanation says so. With common random numbers the
+//! noise in the differences is small, but the minimum over noisy estimates still biases it
+//! slightly upwards.
 //!
 //! Submodules by concern: `select` (which inputs), `decide` (the base recommendation and its
 //! metric), `context` (the shared `Ctx`: running a variant, a point's metrics), `sweep` (one
@@ -81,7 +84,8 @@ pub struct Options {
     pub top: usize,
     /// Bisection steps per break-even.
     pub bisection_steps: usize,
-    /// Equally likely values per input for EVPI (also sweep points).
+    /// Values inside each range (midpoints of equal bins) at which every plan is run: sweep
+    /// points and, with the ends and the break-evens, EVPI's nodes.
     pub evpi_values: usize,
     /// Loss tolerance for exceedance.
     pub tolerance: Option<f64>,
@@ -173,7 +177,8 @@ pub(super) fn analyse_with(
         );
     }
     let screen = chosen.len() > o.top;
-    let detail_runs = (2 + o.evpi_values + 2 * o.bisection_steps) as u64;
+    // Ends, EVPI values, and per break-even (at most two) its bisection and its node.
+    let detail_runs = (2 + o.evpi_values + 2 * (o.bisection_steps + 1)) as u64;
     let total = 1
         + if screen { 2 * chosen.len() as u64 } else { 0 }
         + detail_runs * chosen.len().min(o.top) as u64
@@ -254,7 +259,7 @@ pub(super) fn analyse_with(
         inputs: swept,
         not_swept,
         robustness,
-        evpi_explanation: EVPI_EXPLANATION.into(),
+        evpi_explanation: evpi_explanation(metric),
         exceedance: exceedance(s, &base_sample, o.tolerance, o.appetite),
         global,
         engine: EngineInfo {
@@ -267,7 +272,18 @@ pub(super) fn analyse_with(
 }
 
 /// How ranges are set, for the outputs.
-pub const RANGES_NOTE: &str = "Each input varies over the default range of its kind unless `--range NAME=LOW..HIGH` sets it; the scenario format has no field for ranges yet. Inputs are varied one at a time, the others held at their scenario values; durations are varied by scaling their whole distribution.";
+pub const RANGES_NOTE: &str = "Each input varies over the range the scenario gives it (`sensitivity.ranges`), else the default range of its kind; `--range NAME=LOW..HIGH` on the command line overrides both, and every input says where its range came from. Inputs are varied one at a time, the others held at their scenario values; durations are varied by scaling their whole distribution.";
 
 /// The one-sentence explanation of EVPI.
-pub const EVPI_EXPLANATION: &str = "EVPI is the expected loss a committee would save by learning an input's true value (among equally likely values across its range) before choosing a plan, instead of choosing the plan that is best on average; a small EVPI means pinning the input down is not worth much for this decision.";
+pub const EVPI_EXPLANATION: &str = "EVPI is the expected loss a committee would save by learning an input's true value (any value across its range equally likely) before choosing a plan, instead of choosing the plan that is best on average; a small EVPI means pinning the input down is not worth much for this decision.";
+
+/// EVPI explained, and, when the break-evens are on P(dual success), what each number is
+/// about: EVPI is on expected loss, so a flip with an EVPI of 0 is no contradiction.
+pub fn evpi_explanation(metric: Metric) -> String {
+    match metric {
+        Metric::ExpectedLoss => EVPI_EXPLANATION.into(),
+        Metric::DualSuccess => format!(
+            "{EVPI_EXPLANATION} Here the break-evens are on P(dual success), the metric the recommendation was decided on, while EVPI is on expected loss: an input can flip the recommendation with an EVPI near 0 (knowing it changes which plan succeeds more often, not the loss to expect), and the other way round."
+        ),
+    }
+}

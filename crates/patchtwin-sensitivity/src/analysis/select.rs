@@ -1,11 +1,13 @@
-//! Which inputs to sweep: the scenario's inputs with the ranges given (`--range`), those named
-//! (`--inputs`, with did-you-mean), and those left out because their range is a single value.
+//! Which inputs to sweep: the scenario's inputs (with the ranges the scenario gives them) with
+//! the command line's ranges applied over those (`--range`), those named (`--inputs`, with
+//! did-you-mean), and those left out because their range is a single value.
 //!
 //! Not here: the inputs themselves (`crate::inputs`) or running anything.
 
 use super::*;
 
-/// The inputs of `s` with the ranges of `ranges` applied: what `--inputs` may name.
+/// The inputs of `s` (with the scenario's ranges) with the command line's `ranges` applied
+/// over them: what `--inputs` may name.
 pub fn inputs_with_ranges(
     s: &Scenario,
     ranges: &[(String, f64, f64)],
@@ -74,7 +76,7 @@ pub(super) fn select<'a>(
         .map(|i| NotSwept {
             name: i.name.clone(),
             reason: format!(
-                "its range is the single value {} (the default range of a 0 is 0); give one with --range",
+                "its range is the single value {} (the default range of a 0 is 0); give one in the scenario (`sensitivity.ranges`) or with --range",
                 i.base
             ),
         })

@@ -1,6 +1,8 @@
 //! One input's sweep: its ends (the two plans when screening) or in detail (every plan at the
 //! ends and at the EVPI values, then bisection between the neighbouring values where the margin
-//! changes sign, nearest the base on each side), and the break-even with its interval.
+//! changes sign, nearest the base on each side, and every plan again at each break-even, so
+//! EVPI's interpolation has a node where the recommendation flips), and the break-even with its
+//! interval.
 //!
 //! Not here: EVPI's formula (`evpi`) or the sentences (`words`).
 
@@ -20,22 +22,28 @@ pub(super) fn sweep(
     let pair = [ctx.rec.min(ctx.up), ctx.rec.max(ctx.up)];
     let plans: &[usize] = if detail { &ctx.all_plans } else { &pair };
     let mut points = vec![base];
-    let mut evpi_losses: Vec<Vec<f64>> = Vec::new();
+    // EVPI's nodes: position in the range, every plan's expected loss there.
+    let mut nodes: Vec<(f64, Vec<f64>)> = Vec::new();
     let eval = |value: f64, role: &str, plans: &[usize]| {
         let sample = ctx.run(&input.apply(ctx.base, value), plans);
         let p = ctx.point(&sample, value, role);
         (p, sample)
     };
+    let mut node = |value: f64, role: &str, points: &mut Vec<Point>| {
+        let (p, sample) = eval(value, role, plans);
+        if detail {
+            let losses = ctx.all_plans.iter().map(|&q| sample.mean_loss(q));
+            nodes.push((input.position(value), losses.collect()));
+        }
+        points.push(p);
+    };
     for (t, role) in [(0.0, "low"), (1.0, "high")] {
-        points.push(eval(input.at(t), role, plans).0);
+        node(input.at(t), role, &mut points);
     }
     if detail {
         let k = o.evpi_values.max(1);
         for j in 0..k {
-            let v = input.at((j as f64 + 0.5) / k as f64);
-            let (p, sample) = eval(v, "evpi", plans);
-            evpi_losses.push(ctx.all_plans.iter().map(|&q| sample.mean_loss(q)).collect());
-            points.push(p);
+            node(input.at((j as f64 + 0.5) / k as f64), "evpi", &mut points);
         }
     }
     points.sort_by(|a, b| a.value.total_cmp(&b.value));
@@ -57,8 +65,12 @@ pub(super) fn sweep(
             let value = lo.value + (hi.value - lo.value) * lo.margin / (lo.margin - hi.margin);
             break_even.push((value, lo.value, hi.value));
         }
+        for &(value, _, _) in &break_even {
+            node(value, "break_even", &mut points);
+        }
         points.sort_by(|a, b| a.value.total_cmp(&b.value));
     }
+    nodes.sort_by(|a, b| a.0.total_cmp(&b.0));
     let break_even: Vec<BreakEven> = break_even
         .into_iter()
         .map(|(v, a, b)| break_even_entry(ctx, &points, input.base, v, a, b))
@@ -85,19 +97,15 @@ pub(super) fn sweep(
         base: input.base,
         low: input.low,
         high: input.high,
-        range: if input.range_given {
-            "given"
-        } else {
-            "default"
-        }
-        .into(),
+        range: input.range_source,
+        range_note: input.range_note.clone(),
         scale: if input.log_scale() { "log" } else { "linear" }.into(),
         swing,
         at_low: change(ctx, low),
         at_high: change(ctx, high),
         break_even,
         statement,
-        evpi: detail.then(|| evpi(&evpi_losses)),
+        evpi: detail.then(|| evpi(&nodes)),
         points,
     }
 }
