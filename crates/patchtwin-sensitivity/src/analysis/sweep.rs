@@ -71,14 +71,16 @@ pub(super) fn sweep(
         points.sort_by(|a, b| a.value.total_cmp(&b.value));
     }
     nodes.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let break_even: Vec<BreakEven> = break_even
-        .into_iter()
-        .map(|(v, a, b)| break_even_entry(ctx, &points, input.base, v, a, b))
-        .collect();
     let base_margin = points
         .iter()
         .find(|p| p.role == "base")
         .map_or(0.0, |p| p.margin);
+    // Ahead as `crossings` counts it (a tie counts as ahead).
+    let base_ahead = base_margin >= 0.0;
+    let break_even: Vec<BreakEven> = break_even
+        .into_iter()
+        .map(|(v, a, b)| break_even_entry(ctx, &points, input.base, base_ahead, v, a, b))
+        .collect();
     let swing = points
         .iter()
         .map(|p| (p.margin - base_margin).abs())
@@ -88,7 +90,7 @@ pub(super) fn sweep(
         .iter()
         .find(|p| p.role == "high")
         .expect("high is run");
-    let statement = statement(ctx, input, &break_even, detail);
+    let statement = statement(ctx, input, &break_even, base_ahead, detail);
     InputResult {
         name: input.name.clone(),
         label: input.label.clone(),
@@ -138,40 +140,61 @@ pub(super) fn crossings(points: &[Point], base: f64) -> Vec<(usize, usize)> {
     below.into_iter().chain(above).collect()
 }
 
+/// The break-even at `value` (bisection bracket `a..b`) with its direction and interval.
+///
+/// The crossings are the nearest to the base on each side, so between the base and the
+/// crossing the margin keeps its sign at the base: the plan behind at the base wins beyond the
+/// crossing. `direction` is the side where the RUNNER-UP is better, which is beyond the
+/// crossing only when the recommended plan leads at the base on this metric (it need not:
+/// `--metric` can pick a metric it trails on).
 pub(super) fn break_even_entry(
     ctx: &Ctx<'_>,
     points: &[Point],
     base: f64,
+    base_ahead: bool,
     value: f64,
     a: f64,
     b: f64,
 ) -> BreakEven {
-    let above = value > base;
-    // Clear points on the base side (nearest the crossing) and beyond it.
-    let near_side = |p: &&Point| if above { p.value <= a } else { p.value >= b };
-    let far_side = |p: &&Point| if above { p.value >= b } else { p.value <= a };
+    let beyond_is_above = value > base;
+    let up_better_above = beyond_is_above == base_ahead;
+    // Clear points on the recommended plan's side of the crossing and on the runner-up's.
+    let rec_side = |p: &&Point| {
+        if up_better_above {
+            p.value <= a
+        } else {
+            p.value >= b
+        }
+    };
+    let up_side = |p: &&Point| {
+        if up_better_above {
+            p.value >= b
+        } else {
+            p.value <= a
+        }
+    };
     let nearest = |it: Vec<&Point>| {
         it.into_iter()
             .min_by(|x, y| (x.value - value).abs().total_cmp(&(y.value - value).abs()))
             .map(|p| p.value)
     };
-    let here: Vec<&Point> = points
+    let rec_clear: Vec<&Point> = points
         .iter()
-        .filter(near_side)
+        .filter(rec_side)
         .filter(|p| ctx.clear(p) == Some(true))
         .collect();
-    let there: Vec<&Point> = points
+    let up_clear: Vec<&Point> = points
         .iter()
-        .filter(far_side)
+        .filter(up_side)
         .filter(|p| ctx.clear(p) == Some(false))
         .collect();
-    let interval = match (nearest(here), nearest(there)) {
+    let interval = match (nearest(rec_clear), nearest(up_clear)) {
         (Some(x), Some(y)) => Some([x.min(y), x.max(y)]),
         _ => None,
     };
     BreakEven {
         value,
-        direction: if above { "above" } else { "below" }.into(),
+        direction: if up_better_above { "above" } else { "below" }.into(),
         bracket: [a.min(b), a.max(b)],
         interval,
     }

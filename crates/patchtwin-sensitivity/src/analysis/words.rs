@@ -27,7 +27,16 @@ pub(super) fn with_unit(x: f64, unit: &str) -> String {
     }
 }
 
-pub(super) fn statement(ctx: &Ctx<'_>, input: &Input, be: &[BreakEven], detail: bool) -> String {
+/// One input's statement. `base_ahead`: the recommended plan leads the runner-up on the
+/// decision metric at the scenario's own values; when it trails (a `--metric` it was not
+/// chosen on), the statement says which plan leads and where the other would overtake it.
+pub(super) fn statement(
+    ctx: &Ctx<'_>,
+    input: &Input,
+    be: &[BreakEven],
+    base_ahead: bool,
+    detail: bool,
+) -> String {
     let (rid, uid) = (&ctx.base.plans[ctx.rec].id, &ctx.base.plans[ctx.up].id);
     let range = format!(
         "{}..{}",
@@ -37,37 +46,63 @@ pub(super) fn statement(ctx: &Ctx<'_>, input: &Input, be: &[BreakEven], detail: 
     if !detail {
         return format!("screened at the ends of {range} only (outside --top)");
     }
+    // The plan that leads at the base, and the one that overtakes it beyond a break-even.
+    let (leader, other) = if base_ahead { (rid, uid) } else { (uid, rid) };
     if be.is_empty() {
-        return format!("does not flip within the range {range}: {rid} stays ahead of {uid}");
+        return format!("does not flip within the range {range}: {leader} stays ahead of {other}");
     }
-    be.iter()
+    let flips = be
+        .iter()
         .map(|b| {
+            // `direction` is where the runner-up is better; the recommended plan is better on
+            // the other side.
+            let up_above = b.direction == "above";
+            let side = if up_above == base_ahead {
+                "above"
+            } else {
+                "below"
+            };
             format!(
-                "{uid} overtakes {rid} {} {}",
-                if b.direction == "above" {
-                    "above"
-                } else {
-                    "below"
-                },
+                "{other} overtakes {leader} {side} {}",
                 with_unit(b.value, &input.unit)
             )
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if base_ahead {
+        flips
+    } else {
+        format!(
+            "{uid} is ahead of {rid} on {} at the scenario's value; {flips}",
+            ctx.metric.name()
+        )
+    }
 }
 
 /// The robustness sentence, from the break-evens nearest the base value.
+///
+/// When the recommended plan trails the runner-up on the decision metric at the scenario's
+/// own values (a `--metric` the recommendation was not made on), "stays best unless" would be
+/// false: the sentence says so and names the values at which the recommended plan would lead.
 pub(super) fn robustness(ctx: &Ctx<'_>, inputs: &[InputResult]) -> String {
     let rid = &ctx.base.plans[ctx.rec].id;
     let uid = &ctx.base.plans[ctx.up].id;
+    let base_ahead = inputs
+        .iter()
+        .flat_map(|i| i.points.iter())
+        .find(|p| p.role == "base")
+        .is_none_or(|p| p.margin >= 0.0);
     let conditions: Vec<String> = inputs
         .iter()
         .flat_map(|i| {
             i.break_even.iter().map(move |b| {
+                // Where the plan behind at the base wins: the runner-up's side when the
+                // recommended plan leads, the other side when it trails.
+                let up_above = b.direction == "above";
                 format!(
                     "{} {} {}",
                     i.label,
-                    if b.direction == "above" {
+                    if up_above == base_ahead {
                         "exceeds"
                     } else {
                         "is below"
@@ -78,6 +113,19 @@ pub(super) fn robustness(ctx: &Ctx<'_>, inputs: &[InputResult]) -> String {
         })
         .collect();
     let detailed = inputs.iter().filter(|i| i.evpi.is_some()).count();
+    if !base_ahead {
+        let metric = ctx.metric.name();
+        return if conditions.is_empty() {
+            format!(
+                "On {metric}, {uid} is ahead of {rid} at the scenario's values and stays ahead across the whole range of every input swept ({detailed}, one at a time)."
+            )
+        } else {
+            format!(
+                "On {metric}, {uid} is ahead of {rid} at the scenario's values; {rid} would lead only if {} (one input at a time; {detailed} inputs swept).",
+                conditions.join(", or if ")
+            )
+        };
+    }
     if conditions.is_empty() {
         format!(
             "{rid} stays best against {uid} on {} across the whole range of every input swept ({detailed}, one at a time).",
