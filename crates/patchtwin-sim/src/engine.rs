@@ -183,6 +183,7 @@ impl Step<'_, '_> {
             Event::Fire { flow } => self.fire(q, now, flow),
             Event::Hop(m) => self.hop(q, now, m),
             Event::Processed(m) => self.processed(q, now, m),
+            Event::Ready(m) => self.ready(q, now, m),
             Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
             Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
             Event::Watchdog {
@@ -271,7 +272,7 @@ impl Step<'_, '_> {
     #[inline]
     fn warm(&self, next: &Event) {
         let flow = match *next {
-            Event::Hop(m) | Event::Processed(m) => m.flow,
+            Event::Hop(m) | Event::Ready(m) | Event::Processed(m) => m.flow,
             Event::Fire { flow }
             | Event::Respond { flow, .. }
             | Event::Timeout { flow, .. }
