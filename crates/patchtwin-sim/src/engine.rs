@@ -150,10 +150,13 @@ impl<'m> Replication<'m> {
             .c
             .flows
             .iter_mut()
-            .map(|st| {
+            .zip(&self.model.scenario.flows)
+            .map(|(st, flow)| {
                 st.close_phase(last_phase);
-                let [before, after] =
+                let [mut before, mut after] =
                     std::mem::replace(&mut *st.stats, [FlowStats::empty(), FlowStats::empty()]);
+                before.close_run(flow.kind);
+                after.close_run(flow.kind);
                 (before, after)
             })
             .unzip();

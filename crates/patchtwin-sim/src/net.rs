@@ -92,6 +92,7 @@ impl Step<'_, '_> {
                 if st.outstanding {
                     // A master waits for its answer before polling again (Modbus/TCP
                     // clients usually keep one request in flight per server).
+                    st.live.skipped += 1;
                     return;
                 }
                 st.outstanding = true;
