@@ -12,7 +12,8 @@
 //!
 //! This crate does no I/O; progress is reported through a callback.
 //!
-//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `rollout`
+//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `late`
+//! (P(late) of a flow's messages with an interval over replications), `rollout`
 //! (rollbacks per run, time to patch 50/90/95% of open pairs, per-vulnerability closing
 //! days), `merge`
 //! (exact merging of disjoint replication ranges, and the `--target-ci` driver) and `part`
@@ -20,6 +21,7 @@
 //! `wide` (the 256-bit integer behind the exact sums of squares).
 
 pub mod estimate;
+pub mod late;
 pub mod merge;
 pub mod part;
 pub mod rollout;

@@ -117,6 +117,10 @@ pub struct FlowTiming {
     pub timeouts: u64,
     /// Polls issued or publications sent.
     pub sent: u64,
+    /// Poll arrivals the master let pass because its previous request was still outstanding
+    /// (it keeps one request in flight): with Poisson arrivals at rate λ and a busy time B it
+    /// sends λ / (1 + λ·B). Always 0 for publications.
+    pub skipped: u64,
     /// Completed.
     pub completed: u64,
     /// Comm-fail declarations.
@@ -487,18 +491,8 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         mean: st.latency_sum_ns as f64 / st.completed as f64 / 1e6,
         quantile_significant_digits: h.sigfig(),
     });
-    // Denominator: everything that should have completed — completed ones plus failed polls
-    // (poll) or sent publications (publish, where undelivered ones are the difference).
-    let (misses, total) = match f.kind {
-        FlowKind::Poll => (
-            st.deadline_misses + st.failed_polls,
-            st.completed + st.failed_polls,
-        ),
-        FlowKind::Publish => (
-            st.deadline_misses + st.sent.saturating_sub(st.completed),
-            st.sent,
-        ),
-    };
+    // Denominator: everything that should have completed (`FlowStats::late`).
+    let (misses, total) = st.late(f.kind);
     FlowTiming {
         id: f.id.clone(),
         kind: f.kind,
@@ -511,9 +505,10 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         } else {
             misses as f64 / total as f64
         },
-        deadline_target: crate::deadline::target(f.deadline_p_max, misses, total),
+        deadline_target: crate::deadline::target(f.deadline_p_max, misses, total, &st.late_by_run),
         timeouts: st.timeouts,
         sent: st.sent,
+        skipped: st.skipped,
         completed: st.completed,
         comm_fail_events: st.comm_fail_events,
         stale_events: st.stale_events,

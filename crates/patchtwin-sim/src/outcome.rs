@@ -205,7 +205,7 @@ impl AttackerStopped {
 /// `messages²` over them. Messages of one run are correlated (a long queue delays many in a
 /// row), so the uncertainty of P(late) comes from how late counts vary between runs — these
 /// sums give the ratio estimator's cluster-robust variance exactly
-/// (`patchtwin_mc::estimate::late_share`).
+/// (`patchtwin_mc::late::late_share`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LateByRun {
     /// Replications with at least one message.
