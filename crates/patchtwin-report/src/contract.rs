@@ -158,6 +158,36 @@ pub struct Timing {
     /// Per flow after the plan's changes completed (null when the plan changes nothing or
     /// its changes did not complete within the horizon).
     pub after: Option<Vec<FlowTiming>>,
+    /// Per link, scenario order: the messages put on the wire in the observation windows.
+    pub link_messages: Vec<LinkMessages>,
+}
+
+/// Messages one link carried in the observation windows (before and after together), summed
+/// over every run.
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, PartialEq, Eq)]
+pub struct LinkMessages {
+    /// Link id (`a--b` when the scenario gives none).
+    pub link: String,
+    /// Its two ends, as the scenario lists them.
+    pub ends: [String; 2],
+    /// Messages transmitted `ends[0] → ends[1]`, then `ends[1] → ends[0]`: every poll,
+    /// answer and publication each time it crosses the link; a multicast publication counts
+    /// once per link however many subscribers its copies serve (they part where the routes
+    /// do). Lost messages count: they were sent.
+    pub messages: [u64; 2],
+}
+
+/// Per link of the scenario, the messages `r`'s runs put on it.
+pub fn link_messages(s: &Scenario, r: &PlanResult) -> Vec<LinkMessages> {
+    s.links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LinkMessages {
+            link: l.id.clone(),
+            ends: l.ends.map(|a| s.assets[a.ix()].id.clone()),
+            messages: r.link_messages.get(i).copied().unwrap_or([0, 0]),
+        })
+        .collect()
 }
 
 /// An estimate with its 95% interval.
@@ -557,6 +587,7 @@ pub fn summary(
                             .map(|(i, st)| flow_timing(s, i, st))
                             .collect()
                     }),
+                    link_messages: link_messages(s, r),
                 },
                 operations: operations(r),
                 exposure: exposure(r),

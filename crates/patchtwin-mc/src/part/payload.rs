@@ -155,6 +155,10 @@ struct PlanState {
     /// Rollout progress (`crate::rollout`).
     #[serde(default)]
     rollout: Option<RolloutState>,
+    /// Messages per link and direction (`PlanResult::link_messages`); absent from payloads
+    /// written before it (read as none: every link 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    link_messages: Vec<[u64; 2]>,
 }
 
 /// A [`RolloutAcc`](crate::rollout::RolloutAcc), every field exactly.
@@ -516,6 +520,7 @@ impl PlanState {
             },
             flows: p.flows.iter().map(FlowState::of).collect(),
             flows_after: p.flows_after.iter().map(FlowState::of).collect(),
+            link_messages: p.link_messages.clone(),
             rollout: Some(RolloutState::of(&p.rollout)),
             saturated: p
                 .saturated
@@ -542,6 +547,7 @@ impl PlanState {
             flows_after,
             saturated,
             rollout,
+            link_messages,
         } = self;
         if plan_runs != runs || ops.counts[0] != runs || exposure.counts[0] != runs {
             return err(format!(
@@ -582,6 +588,7 @@ impl PlanState {
             },
             events,
             runs,
+            link_messages,
             saturated: saturated
                 .iter()
                 .map(|&[kind, index, dir, runs, dropped, first]| {

@@ -195,6 +195,9 @@ fn random_result(seed: u64) -> (RunResult, Identity, u64) {
             saturated,
             events: below(1 << 50),
             runs,
+            link_messages: (0..below(4))
+                .map(|_| [below(1 << 40), below(1 << 40)])
+                .collect(),
         });
     }
     let pair = |a: usize, b: usize, below: &mut dyn FnMut(u64) -> u64| Pairwise {
