@@ -6,8 +6,8 @@
 //! Late messages come in runs: a queue that is long for one message is long for the next, and a
 //! storm or a slow device makes a whole replication late while another has none. Treating every
 //! message as an independent trial (Clopper–Pearson over the pooled messages) then claims far
-//! more precision than the replications hold: on relay-firmware the per-run late counts varied
-//! about fifty times more than a binomial would. The replications are independent, so the
+//! more precision than the replications hold: on relay-firmware's firmware plan (10 runs) the
+//! interval over runs is six times as wide as the pooled one. The replications are independent, so the
 //! interval is computed over them: the pooled share `p = Σ late / Σ messages` is a ratio
 //! estimator, and its cluster-robust (linearisation) variance is
 //! `m / (m − 1) · Σ (late_i − p · messages_i)² / (Σ messages)²` over the `m` runs with messages,
