@@ -120,7 +120,11 @@ mod tests {
         // 0), at most 3 times in 97.5% (upper point 3 · 50 / 187,500 = 8.0e-4).
         assert_eq!(boot_lo, 0.0);
         assert!((boot_hi - 8.0e-4).abs() < 1e-12, "{boot_hi}");
-        assert!(e.lo <= boot_lo, "lo {} above the resampling's {boot_lo}", e.lo);
+        assert!(
+            e.lo <= boot_lo,
+            "lo {} above the resampling's {boot_lo}",
+            e.lo
+        );
         // The t interval's upper end, 7.96e-4, is the resampling's to within its step (one
         // more copy of the late run moves the share by 2.7e-4).
         assert!(
@@ -131,7 +135,10 @@ mod tests {
         // The pooled interval, which treats the 187,500 messages as independent, would say
         // [2.0e-4, 3.5e-4]: it excludes both what 63% of resamples give and their upper end.
         let pooled = clopper_pearson(late, messages);
-        assert!(pooled.lo > boot_lo && pooled.hi < 0.5 * boot_hi, "{pooled:?}");
+        assert!(
+            pooled.lo > boot_lo && pooled.hi < 0.5 * boot_hi,
+            "{pooled:?}"
+        );
     }
 
     #[test]
@@ -149,7 +156,10 @@ mod tests {
         let (late, messages) = (by_run.late, by_run.messages);
         let e = late_share(late, messages, &by_run).estimate;
         let pooled = clopper_pearson(late, messages);
-        assert!(e.lo <= pooled.lo && e.hi >= pooled.hi, "the hull holds the pooled interval");
+        assert!(
+            e.lo <= pooled.lo && e.hi >= pooled.hi,
+            "the hull holds the pooled interval"
+        );
         let width = |x: &Estimate| x.hi - x.lo;
         assert!(
             width(&e) < 1.2 * width(&pooled),
@@ -162,7 +172,11 @@ mod tests {
         let runs = vec![(0u64, 1000u64); 20];
         let by_run = sums(&runs);
         let e = late_share(0, 20_000, &by_run);
-        assert_eq!(e.estimate, clopper_pearson(0, 20_000), "the rule of three at zero");
+        assert_eq!(
+            e.estimate,
+            clopper_pearson(0, 20_000),
+            "the rule of three at zero"
+        );
         // Counts from before per-run sums were kept, or sums that do not add up: pooled only.
         let old = late_share(50, 187_500, &LateByRun::default());
         assert_eq!((old.estimate, old.runs), (clopper_pearson(50, 187_500), 0));

@@ -263,9 +263,15 @@ mod tests {
         let t = target(Some(1e-4), 0, 100_000, &none).unwrap();
         assert_eq!(t.verdict, "met");
         // 0 late of 1,000: upper bound 3.7e-3 > 1e-4 and lower 0 → undecided.
-        assert_eq!(target(Some(1e-4), 0, 1_000, &none).unwrap().verdict, "undecided");
+        assert_eq!(
+            target(Some(1e-4), 0, 1_000, &none).unwrap().verdict,
+            "undecided"
+        );
         // 50 late of 100,000: lower bound ≈ 3.7e-4 > 1e-4 → missed.
-        assert_eq!(target(Some(1e-4), 50, 100_000, &none).unwrap().verdict, "missed");
+        assert_eq!(
+            target(Some(1e-4), 50, 100_000, &none).unwrap().verdict,
+            "missed"
+        );
         assert_eq!(target(None, 50, 100_000, &none), None);
         assert_eq!(target(Some(0.5), 0, 0, &none).unwrap().verdict, "undecided");
     }
@@ -285,7 +291,10 @@ mod tests {
         for i in 0..20 {
             spread.add(&LateByRun::one(2 + u64::from(i % 2 == 0), 5_000));
         }
-        assert_eq!(target(Some(1e-4), 50, 100_000, &spread).unwrap().verdict, "missed");
+        assert_eq!(
+            target(Some(1e-4), 50, 100_000, &spread).unwrap().verdict,
+            "missed"
+        );
     }
 
     #[test]

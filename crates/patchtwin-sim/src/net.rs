@@ -33,10 +33,10 @@ use crate::state::{FlowState, record};
 use crate::step::{Step, fmt_ns, round_u64};
 
 mod scan;
-pub(crate) use scan::next_scan_end;
 use patchtwin_model::FlowKind;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
+pub(crate) use scan::next_scan_end;
 
 impl Step<'_, '_> {
     /// Stats of the running observation phase.

@@ -47,7 +47,10 @@ plans: [{{id: defer}}]
 /// 300 B frame at 100 Mbps (24 us) and 2 us on the first link, the switch (5 us, in hardware:
 /// no stretch), the frame again and 3 us, the subscriber's processing (100 us / 0.8).
 fn to_b_ns() -> u64 {
-    250_000 + serialization_ns(300, 100_000_000) + 2_000 + 5_000
+    250_000
+        + serialization_ns(300, 100_000_000)
+        + 2_000
+        + 5_000
         + serialization_ns(300, 100_000_000)
         + 3_000
         + 125_000
@@ -63,7 +66,11 @@ fn a_publications_latency_is_its_exact_transfer_time_whatever_the_scan() {
         let settings = model.run_settings(2 * S);
         let (out, _) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(5)).run();
         let st = &out.flows[0];
-        assert!(st.completed >= 490, "scan {scan}: {} delivered", st.completed);
+        assert!(
+            st.completed >= 490,
+            "scan {scan}: {} delivered",
+            st.completed
+        );
         assert_eq!(
             (st.latency_min_ns, st.latency_max_ns),
             (to_b_ns(), to_b_ns()),
@@ -112,11 +119,18 @@ plans: [{id: defer}]
     let (out, _) = Replication::new(&model, 0, settings, Pcg64Mcg::seed_from_u64(9)).run();
     let id = |i: usize| model.scenario.flows[i].id.clone();
     let (b, c) = (
-        (0..2).find(|&i| id(i) == "trip/ied-b").expect("copy to ied-b"),
-        (0..2).find(|&i| id(i) == "trip/ied-c").expect("copy to ied-c"),
+        (0..2)
+            .find(|&i| id(i) == "trip/ied-b")
+            .expect("copy to ied-b"),
+        (0..2)
+            .find(|&i| id(i) == "trip/ied-c")
+            .expect("copy to ied-c"),
     );
     // To ied-c the second frame crosses 1 Gbps (2.4 us) and 7 us instead of 24 us and 3 us.
-    let to_c = 250_000 + serialization_ns(300, 100_000_000) + 2_000 + 5_000
+    let to_c = 250_000
+        + serialization_ns(300, 100_000_000)
+        + 2_000
+        + 5_000
         + serialization_ns(300, 1_000_000_000)
         + 7_000
         + 125_000;

@@ -65,7 +65,12 @@ pub(super) fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> 
     let skipped = summary.plans.iter().any(|p| {
         key.iter().any(|&i| {
             let after = p.timing.after.as_ref().and_then(|a| a.get(i));
-            p.timing.flows.get(i).into_iter().chain(after).any(|f| f.skipped > 0)
+            p.timing
+                .flows
+                .get(i)
+                .into_iter()
+                .chain(after)
+                .any(|f| f.skipped > 0)
         })
     });
     let mut rows = Vec::new();
