@@ -31,11 +31,11 @@ use crate::queue::EventQueue;
 use crate::saturation::QUEUE_BOUND;
 use crate::state::{FlowState, record};
 use crate::step::{Step, fmt_ns, round_u64};
-
-mod scan;
 use patchtwin_model::FlowKind;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
+
+mod scan;
 pub(crate) use scan::next_scan_end;
 
 impl Step<'_, '_> {
