@@ -12,7 +12,8 @@
 //!
 //! This crate does no I/O; progress is reported through a callback.
 //!
-//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `rollout`
+//! Modules: `estimate` (Wilson, Student-t and Tango intervals from exact moments), `late`
+//! (P(late) of a flow's messages with an interval over replications), `rollout`
 //! (rollbacks per run, time to patch 50/90/95% of open pairs, per-vulnerability closing
 //! days), `merge`
 //! (exact merging of disjoint replication ranges, and the `--target-ci` driver) and `part`
@@ -20,6 +21,7 @@
 //! `wide` (the 256-bit integer behind the exact sums of squares).
 
 pub mod estimate;
+pub mod late;
 pub mod merge;
 pub mod part;
 pub mod rollout;
@@ -354,6 +356,22 @@ pub struct PlanResult {
     pub events: u64,
     /// Replications run.
     pub runs: u64,
+    /// Per link (scenario order), messages put on the wire in the observation windows, per
+    /// direction (`[ends[0] → ends[1], back]`), summed over replications: one per multicast
+    /// message however many subscribers it serves (`Outcome::link_messages`). May be shorter
+    /// than the links (a part file from before it was kept): missing links count 0.
+    pub link_messages: Vec<[u64; 2]>,
+}
+
+/// Adds per-link message counts `o` to `acc`, growing it to `o`'s length.
+pub fn add_link_messages(acc: &mut Vec<[u64; 2]>, o: &[[u64; 2]]) {
+    if acc.len() < o.len() {
+        acc.resize(o.len(), [0, 0]);
+    }
+    for (a, b) in acc.iter_mut().zip(o) {
+        a[0] += b[0];
+        a[1] += b[1];
+    }
 }
 
 /// Why a run could not start.
@@ -500,6 +518,7 @@ pub fn run_range(
             exposure: ExposureAcc::default(),
             rollout: rollout::RolloutAcc::new(s, p),
             saturated: std::collections::BTreeMap::new(),
+            link_messages: vec![[0, 0]; s.links.len()],
             events: 0,
             runs: settings.runs,
         })
@@ -554,6 +573,7 @@ pub fn run_range(
                 r.rollout.push(&o.ops);
                 r.rollout.push_exposure(&o.exposure);
                 push_saturation(&mut r.saturated, &o.saturated);
+                add_link_messages(&mut r.link_messages, &o.link_messages);
                 r.events += o.events;
             }
             for (c, o) in comparisons.iter_mut().zip(&per_plan[1..]) {

@@ -86,6 +86,7 @@ impl PlanResult {
                 .and_modify(|a| a.merge(s))
                 .or_insert(*s);
         }
+        crate::add_link_messages(&mut self.link_messages, &o.link_messages);
         self.events += o.events;
         self.runs += o.runs;
     }

@@ -117,6 +117,10 @@ pub struct FlowTiming {
     pub timeouts: u64,
     /// Polls issued or publications sent.
     pub sent: u64,
+    /// Poll arrivals the master let pass because its previous request was still outstanding
+    /// (it keeps one request in flight): with Poisson arrivals at rate λ and a busy time B it
+    /// sends λ / (1 + λ·B). Always 0 for publications.
+    pub skipped: u64,
     /// Completed.
     pub completed: u64,
     /// Comm-fail declarations.
@@ -154,6 +158,36 @@ pub struct Timing {
     /// Per flow after the plan's changes completed (null when the plan changes nothing or
     /// its changes did not complete within the horizon).
     pub after: Option<Vec<FlowTiming>>,
+    /// Per link, scenario order: the messages put on the wire in the observation windows.
+    pub link_messages: Vec<LinkMessages>,
+}
+
+/// Messages one link carried in the observation windows (before and after together), summed
+/// over every run.
+#[derive(Debug, Serialize, schemars::JsonSchema, Clone, PartialEq, Eq)]
+pub struct LinkMessages {
+    /// Link id (`a--b` when the scenario gives none).
+    pub link: String,
+    /// Its two ends, as the scenario lists them.
+    pub ends: [String; 2],
+    /// Messages transmitted `ends[0] → ends[1]`, then `ends[1] → ends[0]`: every poll,
+    /// answer and publication each time it crosses the link; a multicast publication counts
+    /// once per link however many subscribers its copies serve (they part where the routes
+    /// do). Lost messages count: they were sent.
+    pub messages: [u64; 2],
+}
+
+/// Per link of the scenario, the messages `r`'s runs put on it.
+pub fn link_messages(s: &Scenario, r: &PlanResult) -> Vec<LinkMessages> {
+    s.links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LinkMessages {
+            link: l.id.clone(),
+            ends: l.ends.map(|a| s.assets[a.ix()].id.clone()),
+            messages: r.link_messages.get(i).copied().unwrap_or([0, 0]),
+        })
+        .collect()
 }
 
 /// An estimate with its 95% interval.
@@ -487,18 +521,8 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         mean: st.latency_sum_ns as f64 / st.completed as f64 / 1e6,
         quantile_significant_digits: h.sigfig(),
     });
-    // Denominator: everything that should have completed — completed ones plus failed polls
-    // (poll) or sent publications (publish, where undelivered ones are the difference).
-    let (misses, total) = match f.kind {
-        FlowKind::Poll => (
-            st.deadline_misses + st.failed_polls,
-            st.completed + st.failed_polls,
-        ),
-        FlowKind::Publish => (
-            st.deadline_misses + st.sent.saturating_sub(st.completed),
-            st.sent,
-        ),
-    };
+    // Denominator: everything that should have completed (`FlowStats::late`).
+    let (misses, total) = st.late(f.kind);
     FlowTiming {
         id: f.id.clone(),
         kind: f.kind,
@@ -511,9 +535,10 @@ pub fn flow_timing(s: &Scenario, i: usize, st: &FlowStats) -> FlowTiming {
         } else {
             misses as f64 / total as f64
         },
-        deadline_target: crate::deadline::target(f.deadline_p_max, misses, total),
+        deadline_target: crate::deadline::target(f.deadline_p_max, misses, total, &st.late_by_run),
         timeouts: st.timeouts,
         sent: st.sent,
+        skipped: st.skipped,
         completed: st.completed,
         comm_fail_events: st.comm_fail_events,
         stale_events: st.stale_events,
@@ -562,6 +587,7 @@ pub fn summary(
                             .map(|(i, st)| flow_timing(s, i, st))
                             .collect()
                     }),
+                    link_messages: link_messages(s, r),
                 },
                 operations: operations(r),
                 exposure: exposure(r),

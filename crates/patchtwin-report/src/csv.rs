@@ -245,6 +245,7 @@ pub fn flows(summary: &Summary) -> String {
         "completed",
         "comm_fail_events",
         "stale_events",
+        "skipped",
     ]
     .map(String::from)
     .to_vec();
@@ -272,6 +273,7 @@ pub fn flows(summary: &Summary) -> String {
             f.completed.to_string(),
             f.comm_fail_events.to_string(),
             f.stale_events.to_string(),
+            f.skipped.to_string(),
         ]
     };
     let mut rows = Vec::new();

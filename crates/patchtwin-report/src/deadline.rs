@@ -1,16 +1,19 @@
 //! Deadline targets: a flow's `deadline_p_max` ("P(a message later than its deadline) at most
-//! p") judged per plan, before and after, from exact counts with a Clopper–Pearson interval
-//! (`patchtwin_mc::estimate::clopper_pearson`), and the recommendation's use of them as an
-//! operational-success criterion. Not here: counting misses (the simulation) or the flow
-//! table (`crate::flow_timing`).
+//! p") judged per plan, before and after, from exact counts with a 95% interval over the
+//! replications (`patchtwin_mc::late::late_share`: the exact Clopper–Pearson interval of the
+//! pooled messages, widened to the cluster-robust interval of the per-run late counts where
+//! late messages cluster within runs), and the recommendation's use of them as an
+//! operational-success criterion. Not here: counting misses (the simulation) or the flow table
+//! (`crate::flow_timing`).
 //!
 //! A message counts as late when it completed after the deadline or never completed (a failed
 //! poll, a publication never delivered), over every message of every replication's window.
-//! The interval treats messages as independent trials; messages of one window are positively
-//! correlated (a queue that is long for one is long for the next), so the true uncertainty is
-//! wider than the interval says. The verdict is "met" when the upper bound is at most the
-//! target, "missed" when the lower bound is above it, and "undecided" otherwise (too few
-//! messages to tell: run longer, `--observe` or `--runs`).
+//! Messages of one window are positively correlated (a queue that is long for one is long for
+//! the next), so the interval is computed over the replications, which are independent; it is
+//! never narrower than the exact pooled interval (which alone speaks when no run, or one, has
+//! a late message). The verdict is "met" when the upper bound is at most the target, "missed"
+//! when the lower bound is above it, and "undecided" otherwise (too few messages or runs to
+//! tell: run longer, `--observe` or `--runs`).
 
 use crate::blocks::{Block, Line, Span};
 use crate::{FlowTiming, PlanSummary, Summary};
@@ -27,18 +30,30 @@ pub struct DeadlineTarget {
     pub messages: u64,
     /// `late / messages` (0 when there were none).
     pub p_late: f64,
-    /// Lower end of the exact (Clopper–Pearson) 95% interval of P(late).
+    /// Lower end of the 95% interval of P(late): the exact (Clopper–Pearson) interval of the
+    /// pooled messages, widened to the cluster-robust interval over runs where late messages
+    /// cluster within runs.
     pub lo: f64,
     /// Upper end of that interval (about 3.69 / messages when none was late).
     pub hi: f64,
+    /// Runs with messages the interval is computed over (0: the per-run counts were not
+    /// there, and the interval is the exact pooled one).
+    pub runs: u64,
     /// `met` (upper bound at most the target), `missed` (lower bound above it) or `undecided`.
     pub verdict: String,
 }
 
-/// The target of a flow whose `deadline_p_max` is `p_max`, from `late` of `messages`.
-pub fn target(p_max: Option<f64>, late: u64, messages: u64) -> Option<DeadlineTarget> {
+/// The target of a flow whose `deadline_p_max` is `p_max`, from `late` of `messages` and the
+/// per-run late counts `by_run`.
+pub fn target(
+    p_max: Option<f64>,
+    late: u64,
+    messages: u64,
+    by_run: &patchtwin_sim::outcome::LateByRun,
+) -> Option<DeadlineTarget> {
     let p_max = p_max?;
-    let e = patchtwin_mc::estimate::clopper_pearson(late, messages);
+    let share = patchtwin_mc::late::late_share(late, messages, by_run);
+    let e = share.estimate;
     let verdict = if messages > 0 && e.hi <= p_max {
         "met"
     } else if e.lo > p_max {
@@ -53,6 +68,7 @@ pub fn target(p_max: Option<f64>, late: u64, messages: u64) -> Option<DeadlineTa
         p_late: e.mean,
         lo: e.lo,
         hi: e.hi,
+        runs: share.runs,
         verdict: verdict.to_string(),
     })
 }
@@ -189,9 +205,10 @@ pub fn blocks(summary: &Summary) -> Vec<Block> {
     vec![
         Block::Para(vec![Span::Text(
             "Deadline targets: P(a message later than its deadline, or never completed) at \
-             most the target. Counts are over every message of every run's window; the interval \
-             is the exact (Clopper–Pearson) 95% interval, which treats messages as independent \
-             (messages of one window are correlated, so the real uncertainty is wider). A target \
+             most the target. Counts are over every message of every run's window; the 95% \
+             interval is over the runs, which are independent (messages of one window are not: \
+             late ones come together), and never narrower than the exact (Clopper–Pearson) \
+             interval of the pooled messages. A target \
              is met when the upper bound is at most it, missed when the lower bound is above it, \
              undecided otherwise. The recommendation ranks plans that miss a target once their \
              changes are in after every plan that does not."
@@ -237,17 +254,47 @@ fn trim(ms: f64) -> String {
 mod tests {
     use super::*;
 
+    use patchtwin_sim::outcome::LateByRun;
+
     #[test]
     fn verdicts_follow_the_interval() {
+        let none = LateByRun::default();
         // 0 late of 100,000: upper bound 3.69e-5 ≤ 1e-4 → met.
-        let t = target(Some(1e-4), 0, 100_000).unwrap();
+        let t = target(Some(1e-4), 0, 100_000, &none).unwrap();
         assert_eq!(t.verdict, "met");
         // 0 late of 1,000: upper bound 3.7e-3 > 1e-4 and lower 0 → undecided.
-        assert_eq!(target(Some(1e-4), 0, 1_000).unwrap().verdict, "undecided");
+        assert_eq!(
+            target(Some(1e-4), 0, 1_000, &none).unwrap().verdict,
+            "undecided"
+        );
         // 50 late of 100,000: lower bound ≈ 3.7e-4 > 1e-4 → missed.
-        assert_eq!(target(Some(1e-4), 50, 100_000).unwrap().verdict, "missed");
-        assert_eq!(target(None, 50, 100_000), None);
-        assert_eq!(target(Some(0.5), 0, 0).unwrap().verdict, "undecided");
+        assert_eq!(
+            target(Some(1e-4), 50, 100_000, &none).unwrap().verdict,
+            "missed"
+        );
+        assert_eq!(target(None, 50, 100_000, &none), None);
+        assert_eq!(target(Some(0.5), 0, 0, &none).unwrap().verdict, "undecided");
+    }
+
+    #[test]
+    fn late_messages_of_one_run_alone_do_not_decide_a_miss() {
+        // The same 50 late of 100,000, all in one of 20 runs of 5,000: the runs say P(late) may
+        // well be below 1e-4 (19 of 20 runs had none) — undecided, not missed.
+        let mut by_run = LateByRun::default();
+        for i in 0..20 {
+            by_run.add(&LateByRun::one(if i == 3 { 50 } else { 0 }, 5_000));
+        }
+        let t = target(Some(1e-4), 50, 100_000, &by_run).unwrap();
+        assert_eq!((t.verdict.as_str(), t.runs, t.lo), ("undecided", 20, 0.0));
+        // Spread over the runs like independent trials (2 or 3 in each), it is missed.
+        let mut spread = LateByRun::default();
+        for i in 0..20 {
+            spread.add(&LateByRun::one(2 + u64::from(i % 2 == 0), 5_000));
+        }
+        assert_eq!(
+            target(Some(1e-4), 50, 100_000, &spread).unwrap().verdict,
+            "missed"
+        );
     }
 
     #[test]

@@ -150,10 +150,13 @@ impl<'m> Replication<'m> {
             .c
             .flows
             .iter_mut()
-            .map(|st| {
+            .zip(&self.model.scenario.flows)
+            .map(|(st, flow)| {
                 st.close_phase(last_phase);
-                let [before, after] =
+                let [mut before, mut after] =
                     std::mem::replace(&mut *st.stats, [FlowStats::empty(), FlowStats::empty()]);
+                before.close_run(flow.kind);
+                after.close_run(flow.kind);
                 (before, after)
             })
             .unzip();
@@ -183,6 +186,7 @@ impl Step<'_, '_> {
             Event::Fire { flow } => self.fire(q, now, flow),
             Event::Hop(m) => self.hop(q, now, m),
             Event::Processed(m) => self.processed(q, now, m),
+            Event::Ready(m) => self.ready(q, now, m),
             Event::Respond { flow, tag } => self.respond(q, now, flow, tag),
             Event::Timeout { flow, tag } => self.timeout(q, now, flow, tag),
             Event::Watchdog {
@@ -271,7 +275,7 @@ impl Step<'_, '_> {
     #[inline]
     fn warm(&self, next: &Event) {
         let flow = match *next {
-            Event::Hop(m) | Event::Processed(m) => m.flow,
+            Event::Hop(m) | Event::Ready(m) | Event::Processed(m) => m.flow,
             Event::Fire { flow }
             | Event::Respond { flow, .. }
             | Event::Timeout { flow, .. }

@@ -15,6 +15,9 @@ pub enum Event {
     /// A device finished processing a message at its route position (the sender itself at
     /// 0, the receiver at the end): the message moves on, or is delivered.
     Processed(Message),
+    /// A message waiting for the end of its device's running scan (a publication at its
+    /// publisher, a request at the controller it polls) joins the device's queue.
+    Ready(Message),
     /// The producer starts answering a poll.
     Respond { flow: u32, tag: u32 },
     /// The consumer's wait for an answer ends (the flow's lazily re-armed timer: see
@@ -78,15 +81,15 @@ pub enum Event {
 
 /// A message in flight: which flow it belongs to, where it is, which way it goes, its size and
 /// its stamp. One value, carried whole from device to link to device (`Event::Hop`,
-/// `Event::Processed`).
+/// `Event::Ready`, `Event::Processed`).
 ///
 /// Packed to 4-byte alignment so that the two events that carry it stay 24 bytes (the stamp
 /// would otherwise align the message to 8 and the event to 32); read its fields by value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C, packed(4))]
 pub struct Message {
-    /// A poll's attempt tag, or for a publication the time it was sent (publications of one
-    /// flow can overlap in flight).
+    /// A poll's attempt tag, or for a publication the time it was ready at the publisher
+    /// (publications of one flow can overlap in flight).
     pub stamp: u64,
     /// The flow.
     pub flow: u32,

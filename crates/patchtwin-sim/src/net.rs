@@ -9,7 +9,11 @@
 //! inspecting device, `compiled::Inspection`), the producer serving it at the end of its
 //! running scan, the devices forwarding the answer and the consumer receiving it; a
 //! publication is produced at the end of the publisher's running scan (a controller's logic
-//! publishes what a scan computed) and processed by every device to its subscriber. A device's
+//! publishes what a scan computed) and processed by every device to its subscriber. A poll's
+//! latency runs from the request to the answer taken in; a publication's is its transfer time
+//! (IEC 61850-5): from the end of that scan, when the message is ready, to the subscriber
+//! having taken it in — the publisher's own processing, the network and the subscriber's
+//! processing, not the wait for the scan to end. A device's
 //! processing time is its service time plus what patches added, stretched by its CPU load
 //! (`1 / (1 − load)`, as its scan), in one FIFO queue per device (`Node::busy_until`); the
 //! message moves on when processing ends (`Event::Processed`), so a message reaches the next
@@ -20,17 +24,19 @@
 //! the operations layer (`ops`) decides when a flow counts as failed, using detection delays
 //! derived from the same parameters (see `ops::detection_delay_ns`).
 
-use crate::compiled::{CompiledFlow, HopLink, ScanCycle, serialization_ns};
+use crate::compiled::{CompiledFlow, HopLink, serialization_ns};
 use crate::event::{Event, Message};
 use crate::outcome::SaturatedQueue;
 use crate::queue::EventQueue;
 use crate::saturation::QUEUE_BOUND;
-use crate::state::{FlowState, Node, record};
+use crate::state::{FlowState, record};
 use crate::step::{Step, fmt_ns, round_u64};
 use patchtwin_model::FlowKind;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
-use rand_pcg::Pcg64Mcg;
+
+mod scan;
+pub(crate) use scan::next_scan_end;
 
 impl Step<'_, '_> {
     /// Stats of the running observation phase.
@@ -86,6 +92,7 @@ impl Step<'_, '_> {
                 if st.outstanding {
                     // A master waits for its answer before polling again (Modbus/TCP
                     // clients usually keep one request in flight per server).
+                    st.live.skipped += 1;
                     return;
                 }
                 st.outstanding = true;
@@ -254,28 +261,64 @@ impl Step<'_, '_> {
     }
 
     /// The sender of a new message (the consumer's request, or the producer's publication at
-    /// the end of its running scan) processes it, then sends it (`processed`).
+    /// the end of its running scan) processes it, then sends it (`processed`). A publication
+    /// is stamped with that scan end: its latency is measured from when it is ready.
     fn originate(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
-        let (flow, back) = (m.flow, m.back);
+        let f = &self.model.flows[m.flow as usize];
+        if !m.back {
+            let asset = f.links[0].consumer_side;
+            let service = self.processing_ns(asset, m.flow, 0);
+            self.enqueue(q, now, now, asset, service, m, Event::Processed(m));
+            return;
+        }
+        let ready = self.scan_end(f.producer, now);
+        // A publication's latency is its transfer time (IEC 61850-5: from the moment the
+        // message is ready at the publisher to the moment the subscriber has taken it in), so
+        // its stamp is the end of the scan that produced it, not the tick that fired it: the
+        // wait for the scan end is the protection function's time, not the communication's.
+        self.join_when_ready(q, now, ready, Message { stamp: ready, ..m });
+    }
+
+    /// The end of `asset`'s running scan after `now`; `now` for a device without a scan.
+    fn scan_end(&mut self, asset: u32, now: u64) -> u64 {
         let model = self.model;
-        let f = &model.flows[flow as usize];
-        let (asset, at) = if back {
-            (f.producer, f.links.len())
+        let rng = &mut *self.rng;
+        let node = &mut *self.c.nodes[asset as usize];
+        match node.scan {
+            Some(scan) => next_scan_end(node, &model.scans[scan as usize], now, rng),
+            None => now,
+        }
+    }
+
+    /// A message that waits for the end of its device's running scan — a publication at its
+    /// publisher, a request at the controller it polls — joins the device's queue only when
+    /// that scan ends (`ready`): meanwhile the device processes whatever else reaches it (the
+    /// scan computes; the communication processor is free), so a message waiting for a scan
+    /// never holds up one that is already there.
+    fn join_when_ready(&mut self, q: &mut EventQueue<Event>, now: u64, ready: u64, m: Message) {
+        if ready > now {
+            q.schedule(ready, Event::Ready(m));
         } else {
-            (f.links[0].consumer_side, 0)
-        };
-        let service = self.processing_ns(asset, flow, at);
-        let ready = if back {
-            let rng = &mut *self.rng;
-            let node = &mut *self.c.nodes[asset as usize];
-            match node.scan {
-                Some(scan) => next_scan_end(node, &model.scans[scan as usize], now, rng),
-                None => now,
+            self.ready(q, now, m);
+        }
+    }
+
+    /// A publication at its publisher, or a request at its producer, is ready
+    /// ([`Step::join_when_ready`]): it joins the device's FIFO queue, to be sent (`processed`)
+    /// or answered (`respond`) once processed.
+    pub(crate) fn ready(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
+        let f = &self.model.flows[m.flow as usize];
+        let (asset, at) = (f.producer, f.links.len());
+        let service = self.processing_ns(asset, m.flow, at);
+        let event = if m.back {
+            Event::Processed(m)
+        } else {
+            Event::Respond {
+                flow: m.flow,
+                tag: m.stamp as u32,
             }
-        } else {
-            now
         };
-        self.enqueue(q, now, ready, asset, service, m, Event::Processed(m));
+        self.enqueue(q, now, now, asset, service, m, event);
     }
 
     /// Transmits a message leaving its route position onto the next link.
@@ -343,11 +386,7 @@ impl Step<'_, '_> {
     /// A message reached the device at its route position: it joins the device's queue.
     pub(crate) fn hop(&mut self, q: &mut EventQueue<Event>, now: u64, m: Message) {
         let Message {
-            flow,
-            pos,
-            back,
-            stamp,
-            ..
+            flow, pos, back, ..
         } = m;
         let f = &self.model.flows[flow as usize];
         // A hop event is always past the sender (pos >= 1): the asset reached is at the far
@@ -368,32 +407,22 @@ impl Step<'_, '_> {
         let dir = usize::from(crossed.forward == back);
         lq.queued[dir] = lq.queued[dir].saturating_sub(1);
         let last = pos as usize == n;
-        let model = self.model;
         if !self.node_ref(asset).up {
             self.lose(m);
             return;
         }
-        let at = if back { n - pos as usize } else { pos as usize };
-        let service = self.processing_ns(asset, flow, at);
         if !last || back {
             // A network device forwards (or inspects) after its processing, and the consumer
             // takes in an answer or publication, each in the device's own FIFO queue.
+            let at = if back { n - pos as usize } else { pos as usize };
+            let service = self.processing_ns(asset, flow, at);
             self.enqueue(q, now, now, asset, service, m, Event::Processed(m));
             return;
         }
-        // A request reached the producer: serve at the end of the controller's running
-        // scan, or as soon as the FIFO server is free. CPU load stretches the scan.
-        let rng = &mut *self.rng;
-        let node = &mut *self.c.nodes[asset as usize];
-        let ready = match node.scan {
-            Some(scan) => next_scan_end(node, &model.scans[scan as usize], now, rng),
-            None => now,
-        };
-        let event = Event::Respond {
-            flow,
-            tag: stamp as u32,
-        };
-        self.enqueue(q, now, ready, asset, service, m, event);
+        // A request reached the producer: served at the end of the controller's running scan
+        // (CPU load stretches the scan), or at once by a device without one, in its FIFO.
+        let ready = self.scan_end(asset, now);
+        self.join_when_ready(q, now, ready, m);
     }
 
     /// A device finished processing a message at route position `pos` (counted from the
@@ -452,7 +481,7 @@ impl Step<'_, '_> {
                 self.note_latency(now, flow, latency);
             }
             FlowKind::Publish => {
-                // The stamp is the publication's send time: publications may overlap.
+                // The stamp is when the publication was ready (`originate`): they may overlap.
                 let latency = now.saturating_sub(stamp);
                 record(st, phase, latency, deadline);
                 st.arrivals = st.arrivals.wrapping_add(1);
@@ -669,87 +698,4 @@ fn arm_timer(q: &mut EventQueue<Event>, st: &mut FlowState, at: u64, event: Even
 fn requeue_timer(q: &mut EventQueue<Event>, st: &mut FlowState, event: Event) {
     st.timer_queued = true;
     q.schedule_reserved(st.timer_at, st.timer_seq, event);
-}
-
-/// When the controller `node` next ends a scan after `now` (a request's arrival): the time it
-/// serves the request.
-///
-/// Each controller runs one scan clock: its scan boundaries are a renewal process whose gaps
-/// are scan lengths drawn from `cycle` and stretched by the CPU load (`Node::scan_stretch`).
-/// Consecutive requests therefore see consecutive scans, and a poll whose period is close to
-/// the scan lands at nearly the same point of successive scans — its timeouts come in runs
-/// (aliasing), as on a real PLC. The clock is advanced lazily, never by an event: a request
-/// draws the scans between the last boundary the clock knows and its own arrival, so the step
-/// loop pays per request, not per idle scan (a constant scan advances by arithmetic).
-///
-/// The clock (re)starts in its stationary state — the wait is the residual of a length-biased
-/// scan ([`scan_wait_ns`]) — on the controller's first request, when the controller went down
-/// since its last request (a restarted PLC scans afresh), and when a request arrives more than
-/// `cycle.memory_ns` (stretched) after the last boundary: by then the clock has forgotten its
-/// phase (see `ScanCycle::memory_ns` for the bound), so the restart is exact to within 5·10⁻⁹
-/// and the scans a request draws stay bounded (at most about 1024). The gap between the
-/// baseline and the after window always restarts it.
-///
-/// A patch that changes the load or installs a new scan cycle acts on every scan drawn after
-/// it takes effect; the scan running when it takes effect keeps its drawn end.
-#[inline]
-pub(crate) fn next_scan_end(
-    node: &mut Node,
-    cycle: &ScanCycle,
-    now: u64,
-    rng: &mut Pcg64Mcg,
-) -> u64 {
-    let stretch = node.scan_stretch;
-    let clock = &mut node.scan_clock;
-    let forgotten =
-        now > clock.scan_end && (now - clock.scan_end) as f64 > cycle.memory_ns * stretch;
-    if !clock.running || clock.down_seen != node.down_since || forgotten {
-        clock.running = true;
-        clock.down_seen = node.down_since;
-        clock.scan_end = now + round_u64(scan_wait_ns(cycle, rng) as f64 * stretch);
-    } else if clock.scan_end <= now {
-        if cycle.dist.0.is_constant() {
-            let length = round_u64(cycle.dist.0.sample(rng) * stretch).max(1);
-            clock.scan_end += ((now - clock.scan_end) / length + 1) * length;
-        } else {
-            // At most about `memory_ns / E[S]` ≤ 1024 draws (`forgotten` above).
-            while clock.scan_end <= now {
-                clock.scan_end += round_u64(cycle.dist.0.sample(rng) * stretch).max(1);
-            }
-        }
-    }
-    clock.scan_end
-}
-
-/// Time from a request's arrival to the next scan boundary of a controller whose scan clock
-/// (re)starts at a random moment: the stationary residual of its scan.
-///
-/// Scan boundaries form a renewal process whose gaps are the scan cycle `S`. A request arriving
-/// at a random moment lands in a gap drawn with probability proportional to its length (the
-/// inspection paradox), at a uniform point inside it; the wait is the rest of that gap. We
-/// draw the length-biased gap by rejection (accept `S` with probability `S / max`, at most
-/// `max / mean` tries on average) when the scan is bounded; for an unbounded distribution we
-/// fall back to an unbiased draw, which underestimates the mean wait by `Var(S) / (2 E[S])`.
-/// For a constant scan `s` this is exactly U[0, s).
-#[inline]
-pub(crate) fn scan_wait_ns(cycle: &ScanCycle, rng: &mut Pcg64Mcg) -> u64 {
-    let (scan, max_ns) = (&cycle.dist, cycle.max_ns);
-    let gap = if scan.0.is_constant() {
-        scan.0.sample(rng)
-    } else {
-        match max_ns {
-            Some(max) if max > 0.0 => {
-                let mut g = scan.0.sample(rng);
-                for _ in 0..64 {
-                    if rng.random::<f64>() * max < g {
-                        break;
-                    }
-                    g = scan.0.sample(rng);
-                }
-                g
-            }
-            _ => scan.0.sample(rng),
-        }
-    };
-    round_u64(gap * (1.0 - rng.random::<f64>()))
 }

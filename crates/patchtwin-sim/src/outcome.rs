@@ -3,6 +3,7 @@
 //! report; no handler logic and no ECS types.
 
 use hdrhistogram::Histogram;
+use patchtwin_model::FlowKind;
 
 /// One line of a narrated replication, for `trace`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -199,6 +200,56 @@ impl AttackerStopped {
     }
 }
 
+/// A flow's late messages counted per replication, kept as exact sums over replications: how
+/// many had messages, and the sums of `late`, `messages`, `late²`, `late · messages` and
+/// `messages²` over them. Messages of one run are correlated (a long queue delays many in a
+/// row), so the uncertainty of P(late) comes from how late counts vary between runs — these
+/// sums give the ratio estimator's cluster-robust variance exactly
+/// (`patchtwin_mc::late::late_share`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LateByRun {
+    /// Replications with at least one message.
+    pub runs: u64,
+    /// Late messages, summed over them.
+    pub late: u64,
+    /// Messages, summed over them.
+    pub messages: u64,
+    /// Σ late².
+    pub late_sq: u128,
+    /// Σ late · messages.
+    pub late_messages: u128,
+    /// Σ messages².
+    pub messages_sq: u128,
+}
+
+impl LateByRun {
+    /// One replication's `late` of `messages` (nothing when it had no messages).
+    pub fn one(late: u64, messages: u64) -> Self {
+        if messages == 0 {
+            return LateByRun::default();
+        }
+        let (y, n) = (u128::from(late), u128::from(messages));
+        LateByRun {
+            runs: 1,
+            late,
+            messages,
+            late_sq: y * y,
+            late_messages: y * n,
+            messages_sq: n * n,
+        }
+    }
+
+    /// Adds `o` (exact).
+    pub fn add(&mut self, o: &LateByRun) {
+        self.runs += o.runs;
+        self.late += o.late;
+        self.messages += o.messages;
+        self.late_sq += o.late_sq;
+        self.late_messages += o.late_messages;
+        self.messages_sq += o.messages_sq;
+    }
+}
+
 /// Per-flow timing results of one replication (mergeable, exact).
 #[derive(Debug, Clone)]
 pub struct FlowStats {
@@ -236,6 +287,12 @@ pub struct FlowStats {
     pub latency_max_ns: u64,
     /// Failures while the attacker held a controller of the route stopped, not counted above.
     pub attacker_stopped: AttackerStopped,
+    /// Poll arrivals skipped because the master's previous request was still outstanding (a
+    /// poll master keeps one request in flight; Poisson arrivals send λ / (1 + λ·B) for a busy
+    /// time B). Not counted while the attacker holds a controller of the route stopped.
+    pub skipped: u64,
+    /// Late messages per replication ([`FlowStats::close_run`]), summed exactly.
+    pub late_by_run: LateByRun,
 }
 
 impl FlowStats {
@@ -269,6 +326,8 @@ impl FlowStats {
             latency_min_ns: u64::MAX,
             latency_max_ns: 0,
             attacker_stopped: AttackerStopped::default(),
+            skipped: 0,
+            late_by_run: LateByRun::default(),
         }
     }
 
@@ -332,6 +391,29 @@ impl FlowStats {
         self.histogram_mut(value_us).record_n(value_us, count)
     }
 
+    /// Messages later than the deadline or never completed, of those that should have
+    /// completed: for a poll, completed ones plus failed polls; for a publication, every one
+    /// sent (the undelivered are late). The one definition of a deadline target's counts.
+    pub fn late(&self, kind: FlowKind) -> (u64, u64) {
+        match kind {
+            FlowKind::Poll => (
+                self.deadline_misses + self.failed_polls,
+                self.completed + self.failed_polls,
+            ),
+            FlowKind::Publish => (
+                self.deadline_misses + self.sent.saturating_sub(self.completed),
+                self.sent,
+            ),
+        }
+    }
+
+    /// Ends a replication's statistics of a flow of kind `kind`: its late messages
+    /// ([`FlowStats::late`]) become its [`LateByRun`], which merging sums over replications.
+    pub fn close_run(&mut self, kind: FlowKind) {
+        let (late, messages) = self.late(kind);
+        self.late_by_run = LateByRun::one(late, messages);
+    }
+
     /// Exact mean latency in nanoseconds, if anything completed.
     pub fn mean_latency_ns(&self) -> Option<f64> {
         (self.completed > 0).then(|| self.latency_sum_ns as f64 / self.completed as f64)
@@ -339,6 +421,8 @@ impl FlowStats {
     /// Adds another replication's statistics (exact: counts only).
     pub fn merge(&mut self, other: &FlowStats) {
         self.attacker_stopped.add(&other.attacker_stopped);
+        self.late_by_run.add(&other.late_by_run);
+        self.skipped += other.skipped;
         if other.sent == 0 && other.completed == 0 && other.timeouts == 0 {
             return;
         }

@@ -19,7 +19,7 @@ use super::{Identity, PartError, err};
 use crate::estimate::Moments;
 use crate::{ExposureAcc, OpsAcc, Pairwise, PlanResult, RunResult};
 use hdrhistogram::Histogram;
-use patchtwin_sim::outcome::AttackerStopped;
+use patchtwin_sim::outcome::{AttackerStopped, LateByRun};
 use patchtwin_sim::{FlowStats, SaturatedQueue};
 use serde::{Deserialize, Serialize};
 
@@ -155,6 +155,10 @@ struct PlanState {
     /// Rollout progress (`crate::rollout`).
     #[serde(default)]
     rollout: Option<RolloutState>,
+    /// Messages per link and direction (`PlanResult::link_messages`); absent from payloads
+    /// written before it (read as none: every link 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    link_messages: Vec<[u64; 2]>,
 }
 
 /// A [`RolloutAcc`](crate::rollout::RolloutAcc), every field exactly.
@@ -263,6 +267,69 @@ struct FlowState {
     /// comm_fail_events, stale_events, lost.
     #[serde(default)]
     attacker_stopped: [u64; 6],
+    /// Poll arrivals skipped (`FlowStats::skipped`); left out when 0, and absent from
+    /// payloads written before it (read as 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    skipped: u64,
+    /// Late messages per run (`FlowStats::late_by_run`); left out when no run had messages,
+    /// and absent from payloads written before it (read as none: the report then falls back
+    /// to the pooled interval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    late_by_run: Option<LateByRunState>,
+}
+
+/// A [`LateByRun`]: `[runs, late, messages]` and the sums `[Σlate², Σlate·messages,
+/// Σmessages²]` as decimal strings (128 bits).
+#[derive(Serialize, Deserialize)]
+struct LateByRunState {
+    counts: [u64; 3],
+    sums: [String; 3],
+}
+
+fn is_zero(x: &u64) -> bool {
+    *x == 0
+}
+
+impl LateByRunState {
+    fn of(r: &LateByRun) -> Option<Self> {
+        let LateByRun {
+            runs,
+            late,
+            messages,
+            late_sq,
+            late_messages,
+            messages_sq,
+        } = *r;
+        (*r != LateByRun::default()).then(|| LateByRunState {
+            counts: [runs, late, messages],
+            sums: [late_sq, late_messages, messages_sq].map(|x| x.to_string()),
+        })
+    }
+
+    fn into_acc(self, part_runs: u64) -> Result<LateByRun, PartError> {
+        let LateByRunState { counts, sums } = self;
+        let [runs, late, messages] = counts;
+        let mut parsed = [0u128; 3];
+        for (x, s) in parsed.iter_mut().zip(&sums) {
+            *x = s
+                .parse()
+                .map_err(|_| PartError(format!("damaged payload: `{s}` is not a sum")))?;
+        }
+        let [late_sq, late_messages, messages_sq] = parsed;
+        if runs > part_runs || late > messages {
+            return err(format!(
+                "damaged payload: late messages per run count {runs} runs and {late} late of {messages} in a part of {part_runs}"
+            ));
+        }
+        Ok(LateByRun {
+            runs,
+            late,
+            messages,
+            late_sq,
+            late_messages,
+            messages_sq,
+        })
+    }
 }
 
 /// `[d_compromise, d_trip, d_downtime_h, d_loss, d_dual_success]` of a pair of plans.
@@ -453,6 +520,7 @@ impl PlanState {
             },
             flows: p.flows.iter().map(FlowState::of).collect(),
             flows_after: p.flows_after.iter().map(FlowState::of).collect(),
+            link_messages: p.link_messages.clone(),
             rollout: Some(RolloutState::of(&p.rollout)),
             saturated: p
                 .saturated
@@ -479,6 +547,7 @@ impl PlanState {
             flows_after,
             saturated,
             rollout,
+            link_messages,
         } = self;
         if plan_runs != runs || ops.counts[0] != runs || exposure.counts[0] != runs {
             return err(format!(
@@ -505,11 +574,11 @@ impl PlanState {
             plan,
             flows: flow_states
                 .into_iter()
-                .map(FlowState::into_stats)
+                .map(|f| f.into_stats(runs))
                 .collect::<Result<_, _>>()?,
             flows_after: flows_after
                 .into_iter()
-                .map(FlowState::into_stats)
+                .map(|f| f.into_stats(runs))
                 .collect::<Result<_, _>>()?,
             ops,
             exposure,
@@ -519,6 +588,7 @@ impl PlanState {
             },
             events,
             runs,
+            link_messages,
             saturated: saturated
                 .iter()
                 .map(|&[kind, index, dir, runs, dropped, first]| {
@@ -621,16 +691,20 @@ impl FlowState {
             latency_sumsq_ns: f.latency_sumsq_ns.to_string(),
             latency_us: histogram_state(&f.latency_histogram()),
             attacker_stopped: StoppedCounts::get(&f.attacker_stopped),
+            skipped: f.skipped,
+            late_by_run: LateByRunState::of(&f.late_by_run),
         }
     }
 
-    fn into_stats(self) -> Result<FlowStats, PartError> {
+    fn into_stats(self, runs: u64) -> Result<FlowStats, PartError> {
         let FlowState {
             counts,
             latency_sum_ns,
             latency_sumsq_ns,
             latency_us,
             attacker_stopped,
+            skipped,
+            late_by_run,
         } = self;
         let sum = |s: &str| {
             s.parse::<u128>()
@@ -641,6 +715,10 @@ impl FlowState {
         f.latency_sum_ns = sum(&latency_sum_ns)?;
         f.latency_sumsq_ns = sum(&latency_sumsq_ns)?;
         StoppedCounts::set(&mut f.attacker_stopped, attacker_stopped);
+        f.skipped = skipped;
+        if let Some(l) = late_by_run {
+            f.late_by_run = l.into_acc(runs)?;
+        }
         // Latencies are clamped to LATENCY_MAX_US when recorded; a bucket's top value is
         // within a factor of two of it. Anything larger is not from a run.
         let limit = 2 * patchtwin_sim::outcome::LATENCY_MAX_US;

@@ -112,7 +112,7 @@ pub(super) fn glossary(summary: &Summary, s: &Scenario) -> Block {
         ),
         g(
             "latency p50 / p95 / p99 / max / mean",
-            "Time for a poll's answer or a publication to arrive that half, 95%, 99% or all of the completed messages beat, and its average, in milliseconds. Max and mean are exact; the percentiles come from a histogram of 2 significant digits and may read up to 0.8% high, never low.",
+            "Time for a poll's answer or a publication to arrive that half, 95%, 99% or all of the completed messages beat, and its average, in milliseconds. A poll is timed from its request to its answer taken in; a publication from the end of the publisher's scan, when the message is ready, to the subscriber having taken it in (its transfer time, as IEC 61850-5 defines it; the wait for the scan is the publisher's function, not the communication). Max and mean are exact; the percentiles come from a histogram of 2 significant digits and may read up to 0.8% high, never low.",
         ),
         g("TTC", "Time to compromise (see above), in days."),
         g(

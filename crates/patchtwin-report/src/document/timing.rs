@@ -1,5 +1,6 @@
-//! The report's communication-timing section: latency quantiles, deadline misses and timeouts
-//! of the key flows before and after each plan, with their CDF charts.
+//! The report's communication-timing section: latency quantiles, deadline misses, timeouts
+//! (and skipped poll arrivals, when any) of the key flows before and after each plan, with
+//! their CDF charts.
 //!
 //! This module is not the latency measurement (the engine's histograms, read off in the
 //! crate root's `flow_timing`); it lays out what the summary holds.
@@ -11,13 +12,15 @@ fn same_timing(a: &FlowTiming, b: &FlowTiming) -> bool {
         && a.deadline_miss_rate == b.deadline_miss_rate
         && a.timeouts == b.timeouts
         && a.sent == b.sent
+        && a.skipped == b.skipped
         && a.completed == b.completed
 }
 
-fn timing_row(flow: &FlowTiming, when: Line) -> Vec<Line> {
+/// A row of the table; with `skipped`, the column of poll arrivals skipped.
+fn timing_row(flow: &FlowTiming, when: Line, skipped: bool) -> Vec<Line> {
     let l = flow.latency_ms.as_ref();
     let q = |v: Option<f64>| v.map_or("—".to_string(), ms);
-    vec![
+    let mut row = vec![
         vec![code(&flow.id)],
         when,
         cell(q(l.map(|l| l.p50))),
@@ -28,7 +31,11 @@ fn timing_row(flow: &FlowTiming, when: Line) -> Vec<Line> {
         cell(ms(flow.deadline_ms)),
         cell(format!("{:.2}%", 100.0 * flow.deadline_miss_rate)),
         cell(flow.timeouts.to_string()),
-    ]
+    ];
+    if skipped {
+        row.push(cell(flow.skipped.to_string()));
+    }
+    row
 }
 
 pub(super) fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> {
@@ -54,6 +61,18 @@ pub(super) fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> 
         summary.settings.observe_s,
         key.len()
     ))]));
+    // The skipped-polls column only when a flow shown skipped any.
+    let skipped = summary.plans.iter().any(|p| {
+        key.iter().any(|&i| {
+            let after = p.timing.after.as_ref().and_then(|a| a.get(i));
+            p.timing
+                .flows
+                .get(i)
+                .into_iter()
+                .chain(after)
+                .any(|f| f.skipped > 0)
+        })
+    });
     let mut rows = Vec::new();
     for &i in &key {
         let befores: Vec<&FlowTiming> = summary
@@ -62,36 +81,45 @@ pub(super) fn timing_section(summary: &Summary, charts: &[Chart]) -> Vec<Block> 
             .filter_map(|p| p.timing.flows.get(i))
             .collect();
         if befores.iter().all(|f| same_timing(f, befores[0])) {
-            rows.push(timing_row(befores[0], cell("before (all plans)")));
+            rows.push(timing_row(befores[0], cell("before (all plans)"), skipped));
         } else {
             for (p, f) in summary.plans.iter().zip(&befores) {
-                rows.push(timing_row(f, vec![t("before, "), code(&p.id)]));
+                rows.push(timing_row(f, vec![t("before, "), code(&p.id)], skipped));
             }
         }
         for p in &summary.plans {
             if let Some(f) = p.timing.after.as_ref().and_then(|a| a.get(i)) {
-                rows.push(timing_row(f, vec![t("after, "), code(&p.id)]));
+                rows.push(timing_row(f, vec![t("after, "), code(&p.id)], skipped));
             }
         }
     }
-    blocks.push(Block::Table {
-        head: [
-            "flow",
-            "when",
-            "p50",
-            "p95",
-            "p99",
-            "max",
-            "mean",
-            "deadline",
-            "miss rate",
-            "timeouts",
-        ]
-        .map(String::from)
-        .to_vec(),
-        right: vec![false, false, true, true, true, true, true, true, true, true],
-        rows,
-    });
+    let mut head: Vec<String> = [
+        "flow",
+        "when",
+        "p50",
+        "p95",
+        "p99",
+        "max",
+        "mean",
+        "deadline",
+        "miss rate",
+        "timeouts",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut right = vec![false, false, true, true, true, true, true, true, true, true];
+    if skipped {
+        head.push("skipped".to_string());
+        right.push(true);
+    }
+    blocks.push(Block::Table { head, right, rows });
+    if skipped {
+        blocks.push(Block::Para(vec![t(
+            "skipped: poll arrivals the master let pass because its previous request was still \
+             outstanding (it keeps one request in flight): at Poisson arrivals of rate λ and a \
+             busy time B per poll it sends λ / (1 + λ·B), not λ.",
+        )]));
+    }
     let without_after: Vec<&str> = summary
         .plans
         .iter()

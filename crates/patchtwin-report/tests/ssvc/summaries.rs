@@ -19,6 +19,7 @@ pub(crate) fn plan_summary(id: &str, dual: f64, lo: f64, hi: f64, loss: f64) -> 
         timing: Timing {
             flows: vec![],
             after: None,
+            link_messages: vec![],
         },
         operations: Operations {
             p_trip: p(0.8 * (1.0 - dual)),

@@ -63,7 +63,10 @@ pub struct FlowRaw {
     /// Retries after a timeout (poll only; default 0).
     #[serde(default)]
     pub retries: Option<u32>,
-    /// Latency target for deadline-miss rates (default the timeout, or the period).
+    /// Latency target for deadline-miss rates (default the timeout, or the period). A poll's
+    /// latency runs from the request to the answer taken in; a publication's is its transfer
+    /// time (IEC 61850-5): from the end of the publisher's scan, when the message is ready,
+    /// to the subscriber having taken it in — so a GOOSE trip's `deadline: 3ms` is TT6.
     #[serde(default)]
     pub deadline: Option<DurationText>,
     /// Consequence on loss.

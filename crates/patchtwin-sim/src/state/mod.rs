@@ -168,6 +168,7 @@ pub struct LiveCounts {
     pub comm_fail_events: u32,
     pub stale_events: u32,
     pub lost: u32,
+    pub skipped: u32,
     pub latency_min_ns: u64,
     pub latency_max_ns: u64,
     pub latency_sum_ns: u128,
@@ -185,6 +186,7 @@ impl LiveCounts {
         comm_fail_events: 0,
         stale_events: 0,
         lost: 0,
+        skipped: 0,
         latency_min_ns: u64::MAX,
         latency_max_ns: 0,
         latency_sum_ns: 0,
@@ -193,6 +195,7 @@ impl LiveCounts {
 
     /// Adds counts taken while the attacker held a controller of the route stopped: the
     /// failures to `apart`, completions and latencies to these counts.
+    /// (Skipped poll arrivals under the attacker are not counted: see `FlowStats::skipped`.)
     pub fn absorb_under_attack(&mut self, during: &LiveCounts, apart: &mut AttackerStopped) {
         self.completed += during.completed;
         self.deadline_misses += during.deadline_misses;
@@ -220,6 +223,7 @@ impl LiveCounts {
         stats.comm_fail_events += u64::from(self.comm_fail_events);
         stats.stale_events += u64::from(self.stale_events);
         stats.lost += u64::from(self.lost);
+        stats.skipped += u64::from(self.skipped);
         stats.latency_sum_ns += self.latency_sum_ns;
         stats.latency_sumsq_ns += self.latency_sumsq_ns;
         stats.latency_min_ns = stats.latency_min_ns.min(self.latency_min_ns);
