@@ -26,8 +26,11 @@ mod payload;
 
 /// The `format` field of every part file's header.
 pub const FORMAT: &str = "patchtwin-part";
-/// The version of the part-file layout this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The version of the part-file layout this build writes and reads. Bumped whenever a payload
+/// written before could be misread: 2 keeps the rollout's times to a share in nanoseconds
+/// (layout 1 kept whole hours, rounded up), so a layout-1 part is refused, not merged.
+/// Fields only added (read as empty when absent) do not bump it.
+pub const VERSION: u32 = 2;
 /// The file name extension of part files.
 pub const EXTENSION: &str = "ptpart";
 

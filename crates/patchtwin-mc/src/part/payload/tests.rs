@@ -1,6 +1,6 @@
 //! Tests of the payload codec: histograms survive a round trip, random payloads with every
-//! accumulator field set come back whole, and a payload committed before the codec was folded
-//! still reads and writes back byte for byte. Not the part file's header or checksum (the
+//! accumulator field set come back whole, a payload without the fields added since reads
+//! and writes back byte for byte, and a payload of the previous layout is refused. Not the part file's header or checksum (the
 //! parent module's tests and `tests/parts.rs`).
 
 use super::*;
@@ -278,21 +278,33 @@ fn a_committed_payload_reads_and_writes_back_byte_for_byte() {
     assert_eq!(encode(&back), committed);
 }
 
-/// A payload written before flows kept their skipped polls and late messages per run
-/// (`tests/data/part-payload-before-late-counts.json`, a copy of the v1 fixture of that
-/// time): it still reads — no flow has skipped polls or per-run counts (the report then falls
-/// back to the pooled interval) — and writes back byte for byte, since both fields are left
-/// out when empty. So the rest of it round-trips unchanged.
+/// Fields added later read as empty when a payload does not have them (the late counts, the
+/// skipped polls, the messages per link), and such a payload writes back byte for byte, since
+/// those fields are left out when empty: today's payload with them stripped is the test.
+/// (A payload committed from before these fields is `part-payload-layout-1.json`, which the
+/// rollout's change of unit made unreadable on purpose: see the next test.)
 #[test]
-fn a_payload_from_before_late_counts_still_reads() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/part-payload-before-late-counts.json");
-    let committed = std::fs::read_to_string(&path).expect("the committed payload");
-    let committed = committed.trim_end();
-    assert!(!committed.contains("late_by_run") && !committed.contains("skipped"));
-    // The identity (plans, flows, runs) is drawn first, so today's generator gives the same.
-    let (_, id, runs) = random_result(7);
-    let back = decode(committed, &id, runs);
+fn a_payload_without_the_added_fields_still_reads() {
+    let (result, id, runs) = random_result(7);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&encode(&result)).expect("a payload is JSON");
+    fn strip(v: &mut serde_json::Value, removed: &mut usize) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for key in ["late_by_run", "skipped", "link_messages"] {
+                    *removed += usize::from(map.remove(key).is_some());
+                }
+                map.values_mut().for_each(|x| strip(x, removed));
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|x| strip(x, removed)),
+            _ => {}
+        }
+    }
+    let mut removed = 0;
+    strip(&mut value, &mut removed);
+    assert!(removed > 0, "the generator sets the added fields");
+    let older = serde_json::to_string(&value).expect("JSON");
+    let back = decode(&older, &id, runs);
     let mut flows = 0;
     for p in &back.plans {
         for f in p.flows.iter().chain(&p.flows_after) {
@@ -300,8 +312,55 @@ fn a_payload_from_before_late_counts_still_reads() {
             assert_eq!(f.late_by_run, LateByRun::default());
             flows += 1;
         }
-        assert!(p.flows.iter().any(|f| f.sent > 0) || p.flows.is_empty());
+        assert!(p.link_messages.is_empty());
     }
-    assert!(flows > 0, "the fixture holds flows");
-    assert_eq!(encode(&back), committed);
+    assert!(flows > 0, "the payload holds flows");
+    // Written back, it is the same payload (compared as JSON values: the stripped copy went
+    // through a map that sorts its keys).
+    let again: serde_json::Value = serde_json::from_str(&encode(&back)).expect("JSON");
+    assert_eq!(again, value);
+}
+
+/// A payload of layout 1 (committed as written by that code: rollout times in whole hours)
+/// is not misread as today's: decoding it fails on the field that changed meaning, and a part
+/// file whose header says layout 1 is refused with the way out.
+#[test]
+fn a_layout_1_payload_is_refused_not_misread() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/part-payload-layout-1.json");
+    let committed = std::fs::read_to_string(&path).expect("the committed payload");
+    let e = serde_json::from_str::<PayloadState>(committed.trim_end())
+        .err()
+        .expect("a layout-1 payload does not decode");
+    assert!(e.to_string().contains("ns_to_share"), "{e}");
+    let (result, id, runs) = random_result(7);
+    let part = crate::part::Part {
+        identity: id,
+        span: crate::part::Span {
+            first: 0,
+            end: runs,
+            part: None,
+        },
+        threads: 1,
+        wall_s: 0.0,
+        result,
+    };
+    let sha = |b: &[u8]| format!("{}", b.len());
+    let bytes = crate::part::encode(&part, sha);
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    let old = text.replacen(
+        &format!("\"version\":{}", crate::part::VERSION),
+        "\"version\":1",
+        1,
+    );
+    assert_ne!(old, text, "the header carries the layout version");
+    let e = crate::part::decode(old.as_bytes(), sha)
+        .err()
+        .expect("a layout-1 part is refused");
+    assert!(
+        e.to_string().contains("part file version 1")
+            && e.to_string()
+                .contains("merge with the patchtwin that wrote it"),
+        "{e}"
+    );
 }
