@@ -48,10 +48,11 @@ pub fn conduit_out(s: &Scenario, conduit: ConduitIdx, active: &[bool]) -> Option
 }
 
 /// The active control that shuts entry point `entry`: the entry point itself out of service,
-/// or the asset it lands on (the entry point first).
+/// or the asset it lands on (the entry point first; an entry from outside the plant lands on
+/// none).
 pub fn entry_out(s: &Scenario, entry: EntryIdx, active: &[bool]) -> Option<ControlIdx> {
     first_out(s, active, ServiceItem::Entry(entry)).or_else(|| {
-        let landing = s.threat.entry_points[entry.ix()].asset;
+        let landing = s.threat.entry_points[entry.ix()].asset?;
         asset_out(s, landing, active)
     })
 }

@@ -26,6 +26,7 @@ use crate::state::Handles;
 use crate::state::ledger::Ledger;
 use crate::state::{ColumnQueries, Components, Queue, Stream, spawn};
 use crate::step::Step;
+use crate::attack::Landed;
 use crate::{attack, ops};
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemState;
@@ -233,11 +234,11 @@ impl Step<'_, '_> {
             Event::UnitRestarted { unit, generation } => {
                 self.unit_restarted(q, now, unit, generation)
             }
-            Event::AttackAttempt { entry } => {
-                if let Some(landing) = self.attack_attempt(q, now, entry) {
-                    self.compromised(q, now, landing);
-                }
-            }
+            Event::AttackAttempt { entry } => match self.attack_attempt(q, now, entry) {
+                Some(Landed::Asset(landing)) => self.compromised(q, now, landing),
+                Some(Landed::Outside) => self.attack_plan(q, now),
+                None => {}
+            },
             Event::AttackStep {
                 asset,
                 vuln,
