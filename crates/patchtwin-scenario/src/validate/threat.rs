@@ -169,11 +169,20 @@ fn landing(
             }
             Some((None, zone))
         }
-        _ => {
+        (Some(_), Some(_)) => {
+            ctx.err_at(
+                &join_key(path, "from"),
+                "an entry point names `asset` (where the attacker lands) or `from` (the zone \
+                 outside the plant it attacks from), not both"
+                    .into(),
+            );
+            None
+        }
+        (None, None) => {
             ctx.err_at(
                 path,
-                "an entry point names exactly one of `asset` (where the attacker lands) or \
-                 `from` (the zone outside the plant it attacks from, e.g. `internet`)"
+                "an entry point needs `asset` (where the attacker lands) or `from` (the zone \
+                 outside the plant it attacks from, e.g. `internet`)"
                     .into(),
             );
             None
