@@ -54,12 +54,17 @@ fn two_stage_cdf(mu: f64, lambda: f64, t: f64) -> f64 {
 }
 
 fn exposure(model: &Compiled, runs: u64) -> Vec<patchtwin_mc::ExposureAcc> {
-    run(model, &[0, 1], common::mc_settings(runs, 7, 1_000_000), &|_| {})
-        .expect("run")
-        .plans
-        .into_iter()
-        .map(|p| p.exposure)
-        .collect()
+    run(
+        model,
+        &[0, 1],
+        common::mc_settings(runs, 7, 1_000_000),
+        &|_| {},
+    )
+    .expect("run")
+    .plans
+    .into_iter()
+    .map(|p| p.exposure)
+    .collect()
 }
 
 /// Arrivals ten minutes apart: the attacker is on the internet almost at once, and P(gw by
@@ -70,7 +75,10 @@ fn from_the_internet_one_step_is_one_minus_e_to_the_minus_t_over_mean() {
     let exposure = exposure(&internet_plant("from: internet", "", "10m"), 3000);
     let closed_form = 1.0 - (-30.0f64 / 10.0).exp();
     let exact = two_stage_cdf(1.0 / (10.0 * DAY), 1.0 / (10.0 * MIN), 30.0 * DAY);
-    assert!((exact - closed_form).abs() < 1e-4, "{exact} vs {closed_form}");
+    assert!(
+        (exact - closed_form).abs() < 1e-4,
+        "{exact} vs {closed_form}"
+    );
     let p = exposure[0].p_compromise();
     eprintln!("1 − e^(−3) = {closed_form:.4}; simulated {p:?}");
     assert!(

@@ -4,7 +4,8 @@
 //! [`ControlEffect::OutOfService`] enabled for that period,
 //! so the one reach rule (`reach`) and the simulation's cascade see it like any control in
 //! force: an asset out of service is down (its flows are cut, the functions and units that
-//! depend on it fail), cannot be attacked, and the entry points landing on it are shut; a
+//! depend on it fail), cannot be attacked, the entry points landing on it are shut, and an
+//! attacker holding it loses it (the simulation's `attack`; persistence is not modelled); a
 //! conduit out of service carries nothing (plant flows crossing it are cut, the attacker cannot
 //! cross it); an entry point out of service lets no attempt through.
 //!

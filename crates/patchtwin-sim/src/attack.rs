@@ -27,6 +27,11 @@
 //!   are reachable only within a zone.
 //! - A vulnerability is open on an asset until its patch succeeds there; a rollback leaves it
 //!   open. A control acts from the moment it is effective.
+//! - Taking a held asset out of service (a plan's `take_out`) evicts the attacker from it:
+//!   powered off or isolated, its sessions and implant there are gone (persistence is not
+//!   modelled). Its exploits in progress that needed that asset fail when they complete (reach
+//!   is judged then, as after any control); when the asset returns the attacker must win it
+//!   again, through an entry point landing on it (shut while it is out) or an exploit.
 //! - Monitoring in a zone detects each foothold or step into it with its probability; the
 //!   attacker is evicted from everything it holds `time_to_respond` later (and may come back).
 //! - Compromising a target (an asset, or a controller a target unit depends on) is the impact:
@@ -374,7 +379,11 @@ impl Step<'_, '_> {
                 Some(c) => format!(" across conduit {}", s.conduits[c].id),
                 None => String::new(),
             };
-            let from = if outside { " from outside the plant" } else { "" };
+            let from = if outside {
+                " from outside the plant"
+            } else {
+                ""
+            };
             format!("attacker compromises {aid} exploiting {vid}{how}{from}")
         });
         Some(asset)
@@ -500,6 +509,34 @@ impl Step<'_, '_> {
                 format!("{aid} restored from a known-good image: the attacker no longer holds it")
             });
         }
+        true
+    }
+
+    /// `control` has just taken effect: if it takes an asset the attacker holds out of
+    /// service, the attacker loses it (powered off or isolated, its sessions and implant there
+    /// are gone; persistence is not modelled): it no longer attacks from it, and when the asset
+    /// returns it must be won again, through an entry point landing on it or an exploit.
+    /// Returns whether it lost something (the caller re-counts exposure and re-plans).
+    pub(crate) fn attacker_loses_taken_out(&mut self, now: u64, control: u32) -> bool {
+        let model = self.model;
+        let c = &model.scenario.controls[control as usize];
+        let ControlEffect::OutOfService {
+            what: patchtwin_model::ServiceItem::Asset(a),
+        } = c.effect
+        else {
+            return false;
+        };
+        let st = &mut self.ops.attack;
+        if !self.ops.controls_active[control as usize]
+            || !std::mem::replace(&mut st.held[a.ix()], false)
+        {
+            return false;
+        }
+        st.held_in_zone[model.attack.asset_zone[a.ix()] as usize] -= 1;
+        let aid = &model.scenario.assets[a.ix()].id;
+        self.note(now, aid, "attack", || {
+            format!("{aid} taken out of service: the attacker loses its hold on it and must win it again when it returns")
+        });
         true
     }
 

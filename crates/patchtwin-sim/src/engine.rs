@@ -17,6 +17,7 @@
 //! stream (and from keyed streams derived from it), so a replication is a pure function of
 //! (compiled scenario, plan, settings, stream).
 
+use crate::attack::Landed;
 use crate::compiled::Compiled;
 use crate::event::Event;
 use crate::outcome::{FlowStats, Outcome, TraceLine};
@@ -26,7 +27,6 @@ use crate::state::Handles;
 use crate::state::ledger::Ledger;
 use crate::state::{ColumnQueries, Components, Queue, Stream, spawn};
 use crate::step::Step;
-use crate::attack::Landed;
 use crate::{attack, ops};
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemState;
@@ -213,6 +213,8 @@ impl Step<'_, '_> {
             }
             Event::ControlEffective { control } => {
                 self.control_effective(q, now, control);
+                // A held asset taken out of service is lost to the attacker.
+                self.attacker_loses_taken_out(now, control);
                 // A control changes reach: exposure, and what the attacker can try next.
                 self.update_exposure(now);
                 self.attack_plan(q, now);

@@ -176,3 +176,79 @@ fn exposure_is_the_horizon_less_the_time_out_of_service() {
     }
     assert_eq!(run(&m, "conduit-off", 3).exposure.exposure_pair_ns, 0);
 }
+
+/// The attacker lands on `ws` (arrivals every 10 min on average, each a foothold) and goes for
+/// `plc` behind the conduit (TTC exponential, mean 5 d) over a 5-day horizon; plan `ws-off`
+/// takes `ws` out of service from day 1 to day 3.
+const HELD: &str = r#"
+name: take-out-held
+horizon: 5d
+zones: [{id: field, purdue_level: 2}, {id: control, purdue_level: 1}]
+conduits:
+  - {id: c-field-control, zones: [field, control], protocols: [modbus_tcp], direction: first_to_second}
+assets:
+  - {id: ws, kind: engineering_workstation, zone: field, model: windows-ews, overrides: {fault_rate_per_day: 0}}
+  - {id: fw, kind: firewall, zone: field, model: firewall, overrides: {fault_rate_per_day: 0}}
+  - {id: plc, kind: plc, zone: control, model: fast-plc, overrides: {fault_rate_per_day: 0}}
+links:
+  - {between: [ws, fw], bandwidth: 1Gbps}
+  - {between: [fw, plc], bandwidth: 1Gbps}
+vulnerabilities:
+  - {id: V, affects: {assets: [plc]}, service: modbus_tcp, ttc: {exponential: {mean: 5d}}}
+threat:
+  entry_points:
+    - {id: vendor, kind: vendor_remote_access, asset: ws, mean_time_between_attempts: 10m, foothold_probability: 1}
+  targets:
+    - {asset: plc}
+plans:
+  - {id: keep}
+  - {id: ws-off, actions: [{take_out: ws, at: 1d, for: 2d}]}
+"#;
+
+/// Wilson interval at z = 3.29 (99.9%).
+fn wilson(k: u64, n: u64) -> (f64, f64) {
+    let (k, n, z) = (k as f64, n as f64, 3.29f64);
+    let p = k / n;
+    let mid = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (mid - half, mid + half)
+}
+
+/// Hand calculation. The attacker holds `ws` from its first landing t1 ~ Exp(10 min); the
+/// exploit of the PLC is exponential (mean m = 5 d), so by memorylessness what matters is the
+/// time during which the attacker holds a way to the PLC. Taking `ws` out of service at day 1
+/// evicts the attacker from it: an exploit completing while `ws` is out fails, and the
+/// attacker wins `ws` back only with its first arrival ε ~ Exp(10 min) after day 3. So
+/// P(no compromise by T) = E[e^(−(T − d − t1 − ε)/m)] = e^(−(T−d)/m) / (1 − a/m)², with
+/// T = 5 d, d = 2 d, a = 10 min: P(compromise) = 0.4497; keeping `ws` (or an attacker that
+/// kept its hold through the take-out) gives 1 − e^(−T/m) / (1 − a/m) = 0.6316.
+#[test]
+fn an_asset_taken_out_of_service_is_lost_to_the_attacker_and_must_be_won_again() {
+    let m = model(HELD);
+    let runs = 3000;
+    let (t, mean, d, a): (f64, f64, f64, f64) = (5.0, 5.0, 2.0, 10.0 / 1440.0);
+    let keep_exact = 1.0 - (-t / mean).exp() / (1.0 - a / mean);
+    let off_exact = 1.0 - (-(t - d) / mean).exp() / (1.0 - a / mean).powi(2);
+    for (plan, exact) in [("keep", keep_exact), ("ws-off", off_exact)] {
+        let k = (0..runs)
+            .filter(|i| run(&m, plan, *i).exposure.compromised_at.is_some())
+            .count() as u64;
+        let (lo, hi) = wilson(k, runs);
+        eprintln!(
+            "{plan}: hand {exact:.4}, simulated {:.4} [{lo:.4}, {hi:.4}]",
+            k as f64 / runs as f64
+        );
+        assert!(
+            lo <= exact && exact <= hi,
+            "{plan}: P(compromise) {exact:.4} by hand, {k}/{runs} simulated [{lo:.4}, {hi:.4}]"
+        );
+    }
+    // No compromise while `ws` is out: an exploit that completes then fails.
+    for i in 0..runs {
+        let at = run(&m, "ws-off", i).exposure.compromised_at;
+        assert!(
+            at.is_none_or(|t| t < DAY || t > 3 * DAY),
+            "run {i}: compromised at {at:?} while ws was out"
+        );
+    }
+}

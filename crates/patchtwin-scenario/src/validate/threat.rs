@@ -149,11 +149,10 @@ fn landing(
             }
             let zone = ZoneIdx(refs.zone_ids.resolve(ctx, z, &at, "zone")?);
             let has_asset = refs.assets.iter().any(|a| a.zone == zone);
-            let leads_out = refs.conduits.iter().any(|c| {
-                c.zones
-                    .iter()
-                    .any(|&to| reach::conduit_leads(c, zone, to))
-            });
+            let leads_out = refs
+                .conduits
+                .iter()
+                .any(|c| c.zones.iter().any(|&to| reach::conduit_leads(c, zone, to)));
             // A conduit or asset that failed its own checks is missing here: judge only a
             // plant built whole.
             if ctx.clean() && !has_asset && !leads_out {
