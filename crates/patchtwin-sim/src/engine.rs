@@ -222,6 +222,8 @@ impl Step<'_, '_> {
             }
             Event::ControlEnds { control } => {
                 self.control_ends(q, now, control);
+                // Deployments that waited for an asset back in service start now.
+                self.resume_waiting_hosts(q, now);
                 self.update_exposure(now);
                 self.attack_plan(q, now);
             }

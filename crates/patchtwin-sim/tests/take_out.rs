@@ -252,3 +252,64 @@ fn an_asset_taken_out_of_service_is_lost_to_the_attacker_and_must_be_won_again()
         );
     }
 }
+
+/// A server `srv` that operators' view depends on, carrying V; patch P installs in 30 min,
+/// never fails, and reboots `srv` for 10 min. Every plan patches at 2 h; some take `srv` out
+/// of service around it.
+const DEPLOY: &str = r#"
+name: take-out-deploy
+horizon: 1d
+zones: [{id: ops, purdue_level: 2}]
+assets:
+  - {id: srv, zone: ops, model: historian, overrides: {fault_rate_per_day: 0}}
+functions:
+  - {id: view, kind: view, depends_on: [{asset: srv}]}
+vulnerabilities:
+  - {id: V, affects: {assets: [srv]}, service: https, ttc: 365d}
+patches:
+  - {id: P, fixes: [V], deploy_time: 30m, restart: machine, restart_time: 10m, failure: {probability: 0, rollback_time: 10m}}
+plans:
+  - {id: patch, actions: [{patch: P, at: 2h}]}
+  - {id: out-then-patch, actions: [{take_out: srv, at: 1h, for: 4h}, {patch: P, at: 2h}]}
+  - {id: same-time, actions: [{take_out: srv, at: 2h, for: 4h}, {patch: P, at: 2h}]}
+  - {id: same-time-patch-first, actions: [{patch: P, at: 2h}, {take_out: srv, at: 2h, for: 4h}]}
+  - {id: out-mid-install, actions: [{patch: P, at: 2h}, {take_out: srv, at: 2h10m, for: 5m}]}
+  - {id: out-to-the-end, actions: [{take_out: srv, at: 1h}, {patch: P, at: 2h}]}
+"#;
+
+/// Hand calculation. A patch due on an asset out of service waits for it to return, and a
+/// take-out during an installation (at the same moment included, in either order) voids it:
+/// nothing can be installed on a machine switched off. Patching alone: installed at 2 h 30,
+/// down 10 min, fixed at 2 h 40, 10 min of view lost. Out from 1 h to 5 h: the install runs
+/// 5 h – 5 h 30, fixed at 5 h 40, view lost 4 h + 10 min (installing while out would have
+/// fixed it at 2 h 40 and lost 4 h). Out from 2 h to 6 h, whichever action is listed first:
+/// fixed at 6 h 40. Out for 5 min in mid-install (2 h 10 – 2 h 15): the install starts over
+/// at 2 h 30 (its end, when the void one is found), fixed at 3 h 10, view lost 5 + 10 min.
+/// Out to the end of the horizon: never deployed, the plan's changes never complete.
+#[test]
+fn a_patch_waits_for_its_asset_to_return_to_service() {
+    let m = model(DEPLOY);
+    let fixed = |o: &Outcome| o.ops.fixed.first().map(|f| f.2);
+    let cases = [
+        ("patch", 2 * H + 40 * MIN, 10 * MIN),
+        ("out-then-patch", 5 * H + 40 * MIN, 4 * H + 10 * MIN),
+        ("same-time", 6 * H + 40 * MIN, 4 * H + 10 * MIN),
+        ("same-time-patch-first", 6 * H + 40 * MIN, 4 * H + 10 * MIN),
+        ("out-mid-install", 3 * H + 10 * MIN, 15 * MIN),
+    ];
+    for (plan, at, view) in cases {
+        let o = run(&m, plan, 1);
+        assert_eq!(fixed(&o), Some(at), "{plan}: fixed at");
+        assert_eq!(o.ops.loss_of_view_ns, view, "{plan}: view lost");
+        // Installations started: a voided one counts (the same moment: the install starts
+        // first, its take-out comes in the same instant and voids it).
+        let voided = plan.starts_with("same-time") || plan == "out-mid-install";
+        assert_eq!(o.ops.deployments, 1 + u32::from(voided), "{plan}");
+        assert_eq!(o.ops.changes_done_at, Some(at), "{plan}: done at");
+    }
+    let o = run(&m, "out-to-the-end", 1);
+    assert_eq!(fixed(&o), None);
+    assert_eq!(o.ops.deployments, 0);
+    assert_eq!(o.ops.changes_done_at, None);
+    assert_eq!(o.ops.loss_of_view_ns, 23 * H);
+}
