@@ -4,7 +4,8 @@
 //! [`ControlEffect::OutOfService`] enabled for that period,
 //! so the one reach rule (`reach`) and the simulation's cascade see it like any control in
 //! force: an asset out of service is down (its flows are cut, the functions and units that
-//! depend on it fail), cannot be attacked, and the entry points landing on it are shut; a
+//! depend on it fail), cannot be attacked, the entry points landing on it are shut, and an
+//! attacker holding it loses it (the simulation's `attack`; persistence is not modelled); a
 //! conduit out of service carries nothing (plant flows crossing it are cut, the attacker cannot
 //! cross it); an entry point out of service lets no attempt through.
 //!
@@ -48,10 +49,11 @@ pub fn conduit_out(s: &Scenario, conduit: ConduitIdx, active: &[bool]) -> Option
 }
 
 /// The active control that shuts entry point `entry`: the entry point itself out of service,
-/// or the asset it lands on (the entry point first).
+/// or the asset it lands on (the entry point first; an entry from outside the plant lands on
+/// none).
 pub fn entry_out(s: &Scenario, entry: EntryIdx, active: &[bool]) -> Option<ControlIdx> {
     first_out(s, active, ServiceItem::Entry(entry)).or_else(|| {
-        let landing = s.threat.entry_points[entry.ix()].asset;
+        let landing = s.threat.entry_points[entry.ix()].asset?;
         asset_out(s, landing, active)
     })
 }

@@ -37,6 +37,10 @@
 //!   an asset out of service cannot be attempted (its factor is 0, like allowlisting that
 //!   stops every exploit) and shuts the entry points landing on it; an entry point out of
 //!   service lets nothing through (like a restriction with residual 0).
+//! - **From outside the plant**: an entry point with no landing asset (`from:` a zone such as
+//!   the internet) puts the attacker in that zone holding no asset; holding a zone is what
+//!   reach asks, so it reaches the plant through the conduits that lead out of that zone, and
+//!   the assets in the zone itself, by the same rule as from a landing asset.
 //! - **Reach from the entry points** ([`Spread`]): the attacker holds the landing zones of the
 //!   usable entry points and, step by step, the zone of every asset it can compromise; a
 //!   `(vulnerability, asset)` pair is **exposed** when it is open (not fixed) and can be
@@ -299,7 +303,8 @@ pub enum Hindrance {
 pub enum HeldVia {
     /// Given from the start (assets whose consequences are weighed).
     Start,
-    /// An entry point lands there.
+    /// An entry point lands there (on an asset, or, from outside the plant, in the zone the
+    /// attacker attacks from, holding no asset).
     Entry(EntryIdx),
     /// A step compromised `asset` through `vuln`, coming from zone `from` (through `conduit`,
     /// or within the zone).
@@ -380,7 +385,7 @@ impl<'a> Spread<'a> {
                 continue;
             }
             self.passed.extend(by);
-            let z = s.assets[e.asset.ix()].zone;
+            let z = e.zone;
             self.zone[z.ix()].get_or_insert(HeldVia::Entry(EntryIdx(ei as u32)));
         }
     }

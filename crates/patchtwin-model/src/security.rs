@@ -315,11 +315,16 @@ pub struct EntryPoint {
     pub id: String,
     /// Kind of entry.
     pub kind: EntryKind,
-    /// The asset where the attacker lands.
-    pub asset: AssetIdx,
+    /// The asset where the attacker lands; `None` for an attacker outside the plant (`from:`
+    /// a zone, e.g. the internet), who holds no asset and attacks from [`EntryPoint::zone`].
+    pub asset: Option<AssetIdx>,
+    /// The zone the attacker is in once through: the landing asset's zone, or the zone outside
+    /// the plant it attacks from (reaching the plant through the conduits out of it).
+    pub zone: ZoneIdx,
     /// Mean time between attack attempts through this entry (Poisson arrivals).
     pub mean_time_between_attempts: Duration,
-    /// Probability that an attempt establishes a foothold on the landing asset.
+    /// Probability that an attempt establishes a foothold on the landing asset (from outside:
+    /// that the attacker engages the plant, standing in the zone it attacks from).
     pub foothold_probability: Probability,
 }
 

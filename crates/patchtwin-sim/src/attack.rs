@@ -4,6 +4,11 @@
 //! - Attempts arrive at each entry point as a Poisson process (mean gap from the threat). A
 //!   remote-access restriction lets only its `residual` share through; an attempt gets a
 //!   foothold on the landing asset with the entry's foothold probability.
+//! - An entry point from outside the plant (`from:` a zone, e.g. the internet) has no landing
+//!   asset: an attempt that gets through (same draws) puts the attacker in that zone holding
+//!   nothing (`AttackState::present`), and it attacks from there like from a held zone. Its
+//!   foothold is the first asset it compromises; nothing there is watched by monitoring until
+//!   it touches an asset. An eviction cuts it off too: it is back with its next arrival.
 //! - A source allowlist (on an entry point or a conduit) admits the run's attacker or not,
 //!   once per run (`AttackState::source_admitted`, true with the allowlist's residual share:
 //!   spoofed or insider sources): a refused attacker's attempts through the entry point all
@@ -22,6 +27,11 @@
 //!   are reachable only within a zone.
 //! - A vulnerability is open on an asset until its patch succeeds there; a rollback leaves it
 //!   open. A control acts from the moment it is effective.
+//! - Taking a held asset out of service (a plan's `take_out`) evicts the attacker from it:
+//!   powered off or isolated, its sessions and implant there are gone (persistence is not
+//!   modelled). Its exploits in progress that needed that asset fail when they complete (reach
+//!   is judged then, as after any control); when the asset returns the attacker must win it
+//!   again, through an entry point landing on it (shut while it is out) or an exploit.
 //! - Monitoring in a zone detects each foothold or step into it with its probability; the
 //!   attacker is evicted from everything it holds `time_to_respond` later (and may come back).
 //! - Compromising a target (an asset, or a controller a target unit depends on) is the impact:
@@ -70,6 +80,15 @@ pub fn schedule_first_attempts(model: &Compiled, key: u64, q: &mut EventQueue<Ev
         let gap = exp_sample(&mut r, e.mean_time_between_attempts.as_nanos() as f64);
         q.schedule(gap, Event::AttackAttempt { entry: ei as u16 });
     }
+}
+
+/// Where an attempt that gets through puts the attacker.
+pub(crate) enum Landed {
+    /// On this asset (the caller carries out the compromise).
+    Asset(u32),
+    /// In the zone outside the plant its entry point attacks from, holding no asset (the
+    /// caller re-plans the attack).
+    Outside,
 }
 
 fn exp_sample<R: Rng>(r: &mut R, mean: f64) -> u64 {
@@ -179,14 +198,14 @@ impl Step<'_, '_> {
         );
     }
 
-    /// An attack attempt at entry point `entry`; returns the asset it lands on, if it gets a
-    /// foothold (the caller carries out the compromise, see `engine`).
+    /// An attack attempt at entry point `entry`; returns where it puts the attacker, if it
+    /// gets through (the caller carries out the compromise or re-plans, see `engine`).
     pub(crate) fn attack_attempt(
         &mut self,
         q: &mut EventQueue<Event>,
         now: u64,
         entry: u16,
-    ) -> Option<u32> {
+    ) -> Option<Landed> {
         let s = &*self.model.scenario;
         let e = &s.threat.entry_points[entry as usize];
         let n = self.ops.attack.arrivals[entry as usize] + 1;
@@ -195,7 +214,6 @@ impl Step<'_, '_> {
         let gap = exp_sample(&mut r, e.mean_time_between_attempts.as_nanos() as f64);
         q.schedule(now + gap, Event::AttackAttempt { entry });
         // Restrictions on this entry point: each lets its residual share through.
-        let landing = e.asset.0;
         // Out of service (the entry point, or the asset it lands on): nothing gets through.
         let mut blocked_by = patchtwin_model::out_of_service::entry_out(
             s,
@@ -233,7 +251,11 @@ impl Step<'_, '_> {
                 .find(|ci| self.ops.controls_active[*ci] && !self.ops.attack.source_admitted[*ci])
                 .map(|ci| &s.controls[ci].id);
         }
-        if self.ops.attack.held[landing as usize] {
+        let already = match e.asset {
+            Some(a) => self.ops.attack.held[a.ix()],
+            None => self.ops.attack.present[entry as usize],
+        };
+        if already {
             return None;
         }
         let eid = &e.id;
@@ -246,12 +268,24 @@ impl Step<'_, '_> {
         if !gets_in {
             return None;
         }
+        let Some(landing) = e.asset else {
+            // From outside the plant: the attacker stands in the zone it attacks from, holding
+            // no asset; its foothold is the first asset it compromises from there.
+            let st = &mut self.ops.attack;
+            st.present[entry as usize] = true;
+            st.held_in_zone[e.zone.ix()] += 1;
+            let zid = &s.zones[e.zone.ix()].id;
+            self.note(now, eid, "attack", || {
+                format!("attacker arrives through {eid} from outside the plant, in zone {zid}; it holds no asset yet")
+            });
+            return Some(Landed::Outside);
+        };
         self.ops.exposure.footholds += 1;
-        let aid = &s.assets[landing as usize].id;
+        let aid = &s.assets[landing.ix()].id;
         self.note(now, aid, "attack", || {
             format!("attacker gets a foothold on {aid} through {eid}")
         });
-        Some(landing)
+        Some(Landed::Asset(landing.0))
     }
 
     /// An exploit attempt on `asset` through `vuln` completes; returns the asset if it is
@@ -337,12 +371,20 @@ impl Step<'_, '_> {
             self.schedule_step(q, now, asset, vuln);
             return None;
         }
+        // An attacker that holds no asset (it attacks from outside the plant) gets its foothold.
+        let outside = !self.ops.attack.held.iter().any(|h| *h);
+        self.ops.exposure.footholds += u32::from(outside);
         self.note(now, aid, "attack", || {
             let how = match via {
                 Some(c) => format!(" across conduit {}", s.conduits[c].id),
                 None => String::new(),
             };
-            format!("attacker compromises {aid} exploiting {vid}{how}")
+            let from = if outside {
+                " from outside the plant"
+            } else {
+                ""
+            };
+            format!("attacker compromises {aid} exploiting {vid}{how}{from}")
         });
         Some(asset)
     }
@@ -470,12 +512,42 @@ impl Step<'_, '_> {
         true
     }
 
+    /// `control` has just taken effect: if it takes an asset the attacker holds out of
+    /// service, the attacker loses it (powered off or isolated, its sessions and implant there
+    /// are gone; persistence is not modelled): it no longer attacks from it, and when the asset
+    /// returns it must be won again, through an entry point landing on it or an exploit.
+    /// Returns whether it lost something (the caller re-counts exposure and re-plans).
+    pub(crate) fn attacker_loses_taken_out(&mut self, now: u64, control: u32) -> bool {
+        let model = self.model;
+        let c = &model.scenario.controls[control as usize];
+        let ControlEffect::OutOfService {
+            what: patchtwin_model::ServiceItem::Asset(a),
+        } = c.effect
+        else {
+            return false;
+        };
+        let st = &mut self.ops.attack;
+        if !self.ops.controls_active[control as usize]
+            || !std::mem::replace(&mut st.held[a.ix()], false)
+        {
+            return false;
+        }
+        st.held_in_zone[model.attack.asset_zone[a.ix()] as usize] -= 1;
+        let aid = &model.scenario.assets[a.ix()].id;
+        self.note(now, aid, "attack", || {
+            format!("{aid} taken out of service: the attacker loses its hold on it and must win it again when it returns")
+        });
+        true
+    }
+
     pub(crate) fn evict(&mut self, q: &mut EventQueue<Event>, now: u64, generation: u32) {
         if generation != self.ops.attack.generation {
             return;
         }
         let held = self.ops.attack.held.iter().filter(|h| **h).count();
         self.ops.attack.held.iter_mut().for_each(|h| *h = false);
+        // An attacker outside the plant is cut off too: it is back with its next arrival.
+        self.ops.attack.present.iter_mut().for_each(|p| *p = false);
         self.ops.attack.held_in_zone.iter_mut().for_each(|n| *n = 0);
         self.ops.attack.pending.clear();
         self.ops.attack.generation = self.ops.attack.generation.wrapping_add(1);

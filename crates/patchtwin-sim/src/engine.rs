@@ -17,6 +17,7 @@
 //! stream (and from keyed streams derived from it), so a replication is a pure function of
 //! (compiled scenario, plan, settings, stream).
 
+use crate::attack::Landed;
 use crate::compiled::Compiled;
 use crate::event::Event;
 use crate::outcome::{FlowStats, Outcome, TraceLine};
@@ -216,6 +217,8 @@ impl Step<'_, '_> {
             }
             Event::ControlEffective { control } => {
                 self.control_effective(q, now, control);
+                // A held asset taken out of service is lost to the attacker.
+                self.attacker_loses_taken_out(now, control);
                 // A control changes reach: exposure, and what the attacker can try next.
                 self.update_exposure(now);
                 self.attack_plan(q, now);
@@ -223,6 +226,8 @@ impl Step<'_, '_> {
             }
             Event::ControlEnds { control } => {
                 self.control_ends(q, now, control);
+                // Deployments that waited for an asset back in service start now.
+                self.resume_waiting_hosts(q, now);
                 self.update_exposure(now);
                 self.attack_plan(q, now);
             }
@@ -237,11 +242,11 @@ impl Step<'_, '_> {
             Event::UnitRestarted { unit, generation } => {
                 self.unit_restarted(q, now, unit, generation)
             }
-            Event::AttackAttempt { entry } => {
-                if let Some(landing) = self.attack_attempt(q, now, entry) {
-                    self.compromised(q, now, landing);
-                }
-            }
+            Event::AttackAttempt { entry } => match self.attack_attempt(q, now, entry) {
+                Some(Landed::Asset(landing)) => self.compromised(q, now, landing),
+                Some(Landed::Outside) => self.attack_plan(q, now),
+                None => {}
+            },
             Event::AttackStep {
                 asset,
                 vuln,

@@ -176,3 +176,140 @@ fn exposure_is_the_horizon_less_the_time_out_of_service() {
     }
     assert_eq!(run(&m, "conduit-off", 3).exposure.exposure_pair_ns, 0);
 }
+
+/// The attacker lands on `ws` (arrivals every 10 min on average, each a foothold) and goes for
+/// `plc` behind the conduit (TTC exponential, mean 5 d) over a 5-day horizon; plan `ws-off`
+/// takes `ws` out of service from day 1 to day 3.
+const HELD: &str = r#"
+name: take-out-held
+horizon: 5d
+zones: [{id: field, purdue_level: 2}, {id: control, purdue_level: 1}]
+conduits:
+  - {id: c-field-control, zones: [field, control], protocols: [modbus_tcp], direction: first_to_second}
+assets:
+  - {id: ws, kind: engineering_workstation, zone: field, model: windows-ews, overrides: {fault_rate_per_day: 0}}
+  - {id: fw, kind: firewall, zone: field, model: firewall, overrides: {fault_rate_per_day: 0}}
+  - {id: plc, kind: plc, zone: control, model: fast-plc, overrides: {fault_rate_per_day: 0}}
+links:
+  - {between: [ws, fw], bandwidth: 1Gbps}
+  - {between: [fw, plc], bandwidth: 1Gbps}
+vulnerabilities:
+  - {id: V, affects: {assets: [plc]}, service: modbus_tcp, ttc: {exponential: {mean: 5d}}}
+threat:
+  entry_points:
+    - {id: vendor, kind: vendor_remote_access, asset: ws, mean_time_between_attempts: 10m, foothold_probability: 1}
+  targets:
+    - {asset: plc}
+plans:
+  - {id: keep}
+  - {id: ws-off, actions: [{take_out: ws, at: 1d, for: 2d}]}
+"#;
+
+/// Wilson interval at z = 3.29 (99.9%).
+fn wilson(k: u64, n: u64) -> (f64, f64) {
+    let (k, n, z) = (k as f64, n as f64, 3.29f64);
+    let p = k / n;
+    let mid = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (mid - half, mid + half)
+}
+
+/// Hand calculation. The attacker holds `ws` from its first landing t1 ~ Exp(10 min); the
+/// exploit of the PLC is exponential (mean m = 5 d), so by memorylessness what matters is the
+/// time during which the attacker holds a way to the PLC. Taking `ws` out of service at day 1
+/// evicts the attacker from it: an exploit completing while `ws` is out fails, and the
+/// attacker wins `ws` back only with its first arrival ε ~ Exp(10 min) after day 3. So
+/// P(no compromise by T) = E[e^(−(T − d − t1 − ε)/m)] = e^(−(T−d)/m) / (1 − a/m)², with
+/// T = 5 d, d = 2 d, a = 10 min: P(compromise) = 0.4497; keeping `ws` (or an attacker that
+/// kept its hold through the take-out) gives 1 − e^(−T/m) / (1 − a/m) = 0.6316.
+#[test]
+fn an_asset_taken_out_of_service_is_lost_to_the_attacker_and_must_be_won_again() {
+    let m = model(HELD);
+    let runs = 3000;
+    let (t, mean, d, a): (f64, f64, f64, f64) = (5.0, 5.0, 2.0, 10.0 / 1440.0);
+    let keep_exact = 1.0 - (-t / mean).exp() / (1.0 - a / mean);
+    let off_exact = 1.0 - (-(t - d) / mean).exp() / (1.0 - a / mean).powi(2);
+    for (plan, exact) in [("keep", keep_exact), ("ws-off", off_exact)] {
+        let k = (0..runs)
+            .filter(|i| run(&m, plan, *i).exposure.compromised_at.is_some())
+            .count() as u64;
+        let (lo, hi) = wilson(k, runs);
+        eprintln!(
+            "{plan}: hand {exact:.4}, simulated {:.4} [{lo:.4}, {hi:.4}]",
+            k as f64 / runs as f64
+        );
+        assert!(
+            lo <= exact && exact <= hi,
+            "{plan}: P(compromise) {exact:.4} by hand, {k}/{runs} simulated [{lo:.4}, {hi:.4}]"
+        );
+    }
+    // No compromise while `ws` is out: an exploit that completes then fails.
+    for i in 0..runs {
+        let at = run(&m, "ws-off", i).exposure.compromised_at;
+        assert!(
+            at.is_none_or(|t| !(DAY..=3 * DAY).contains(&t)),
+            "run {i}: compromised at {at:?} while ws was out"
+        );
+    }
+}
+
+/// A server `srv` that operators' view depends on, carrying V; patch P installs in 30 min,
+/// never fails, and reboots `srv` for 10 min. Every plan patches at 2 h; some take `srv` out
+/// of service around it.
+const DEPLOY: &str = r#"
+name: take-out-deploy
+horizon: 1d
+zones: [{id: ops, purdue_level: 2}]
+assets:
+  - {id: srv, zone: ops, model: historian, overrides: {fault_rate_per_day: 0}}
+functions:
+  - {id: view, kind: view, depends_on: [{asset: srv}]}
+vulnerabilities:
+  - {id: V, affects: {assets: [srv]}, service: https, ttc: 365d}
+patches:
+  - {id: P, fixes: [V], deploy_time: 30m, restart: machine, restart_time: 10m, failure: {probability: 0, rollback_time: 10m}}
+plans:
+  - {id: patch, actions: [{patch: P, at: 2h}]}
+  - {id: out-then-patch, actions: [{take_out: srv, at: 1h, for: 4h}, {patch: P, at: 2h}]}
+  - {id: same-time, actions: [{take_out: srv, at: 2h, for: 4h}, {patch: P, at: 2h}]}
+  - {id: same-time-patch-first, actions: [{patch: P, at: 2h}, {take_out: srv, at: 2h, for: 4h}]}
+  - {id: out-mid-install, actions: [{patch: P, at: 2h}, {take_out: srv, at: 2h10m, for: 5m}]}
+  - {id: out-to-the-end, actions: [{take_out: srv, at: 1h}, {patch: P, at: 2h}]}
+"#;
+
+/// Hand calculation. A patch due on an asset out of service waits for it to return, and a
+/// take-out during an installation (at the same moment included, in either order) voids it:
+/// nothing can be installed on a machine switched off. Patching alone: installed at 2 h 30,
+/// down 10 min, fixed at 2 h 40, 10 min of view lost. Out from 1 h to 5 h: the install runs
+/// 5 h – 5 h 30, fixed at 5 h 40, view lost 4 h + 10 min (installing while out would have
+/// fixed it at 2 h 40 and lost 4 h). Out from 2 h to 6 h, whichever action is listed first:
+/// fixed at 6 h 40. Out for 5 min in mid-install (2 h 10 – 2 h 15): the install starts over
+/// at 2 h 30 (its end, when the void one is found), fixed at 3 h 10, view lost 5 + 10 min.
+/// Out to the end of the horizon: never deployed, the plan's changes never complete.
+#[test]
+fn a_patch_waits_for_its_asset_to_return_to_service() {
+    let m = model(DEPLOY);
+    let fixed = |o: &Outcome| o.ops.fixed.first().map(|f| f.2);
+    let cases = [
+        ("patch", 2 * H + 40 * MIN, 10 * MIN),
+        ("out-then-patch", 5 * H + 40 * MIN, 4 * H + 10 * MIN),
+        ("same-time", 6 * H + 40 * MIN, 4 * H + 10 * MIN),
+        ("same-time-patch-first", 6 * H + 40 * MIN, 4 * H + 10 * MIN),
+        ("out-mid-install", 3 * H + 10 * MIN, 15 * MIN),
+    ];
+    for (plan, at, view) in cases {
+        let o = run(&m, plan, 1);
+        assert_eq!(fixed(&o), Some(at), "{plan}: fixed at");
+        assert_eq!(o.ops.loss_of_view_ns, view, "{plan}: view lost");
+        // Installations started: a voided one counts (the same moment: the install starts
+        // first, its take-out comes in the same instant and voids it).
+        let voided = plan.starts_with("same-time") || plan == "out-mid-install";
+        assert_eq!(o.ops.deployments, 1 + u32::from(voided), "{plan}");
+        assert_eq!(o.ops.changes_done_at, Some(at), "{plan}: done at");
+    }
+    let o = run(&m, "out-to-the-end", 1);
+    assert_eq!(fixed(&o), None);
+    assert_eq!(o.ops.deployments, 0);
+    assert_eq!(o.ops.changes_done_at, None);
+    assert_eq!(o.ops.loss_of_view_ns, 23 * H);
+}

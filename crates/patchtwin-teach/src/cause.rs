@@ -176,6 +176,8 @@ pub fn classify(l: &TraceLine) -> Class {
         "unit_restart" => Class::UnitRestart,
         "unit_running" => Class::UnitRunning,
         "attack" if l.text.starts_with("attacker gets a foothold") => Class::Foothold,
+        // From outside the plant: in the zone it attacks from, holding no asset yet.
+        "attack" if l.text.starts_with("attacker arrives") => Class::Foothold,
         "attack" if l.text.starts_with("attacker compromises") => Class::Compromise,
         "attack" if l.text.starts_with("attacker stops") => Class::AttackStop,
         "attack" if l.text.contains("restored from a known-good image") => Class::Cleaned,

@@ -331,3 +331,33 @@ fn text_trace_columns_align_and_times_are_milliseconds() {
         "{out:#?}"
     );
 }
+
+/// An attacker outside the plant (an entry point `from: internet`, water-treatment's
+/// `iiot-internet`) holds no asset when it arrives: the arrival is its root, classed with
+/// footholds, and the gateway it then compromises is explained by it.
+#[test]
+fn an_arrival_from_outside_the_plant_explains_the_first_compromise() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/water-treatment.yaml");
+    let s = patchtwin_scenario::load_file(&file)
+        .unwrap_or_else(|d| panic!("{}", d.render()))
+        .scenario;
+    let lines = vec![
+        line(
+            3 * DAY,
+            "iiot-internet",
+            "attack",
+            "attacker arrives through iiot-internet from outside the plant, in zone internet; it holds no asset yet",
+        ),
+        line(
+            3 * DAY + 5,
+            "iiot-gw",
+            "attack",
+            "attacker compromises iiot-gw exploiting CVE-2023-20198 across conduit c-iiot-internet from outside the plant",
+        ),
+    ];
+    let classes: Vec<Class> = lines.iter().map(cause::classify).collect();
+    assert_eq!(classes, [Class::Foothold, Class::Compromise]);
+    let c = cause::infer(&s, &lines);
+    assert!(c[0].is_empty(), "the arrival is a root");
+    assert_eq!(c[1].iter().map(|x| x.line).collect::<Vec<_>>(), [0]);
+}

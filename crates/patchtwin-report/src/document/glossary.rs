@@ -56,7 +56,7 @@ pub(super) fn glossary(summary: &Summary, s: &Scenario) -> Block {
         ),
         g(
             "foothold share",
-            "Share of runs in which the attacker gets into the plant's network at all.",
+            "Share of runs in which the attacker gets into the plant's network at all: holds an asset of it, the one its entry point lands on or, for an attacker outside the plant (an entry point `from:` a zone such as the internet), the first asset it compromises from there.",
         ),
         g(
             "impact cost",

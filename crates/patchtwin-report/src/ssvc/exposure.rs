@@ -87,12 +87,12 @@ pub(super) fn path(spread: &Spread<'_>, s: &Scenario, z: usize) -> String {
         match &spread.zone[z] {
             Some(HeldVia::Entry(e)) => {
                 let e = &s.threat.entry_points[e.ix()];
-                steps.push(format!(
-                    "{} ({}) lands in {}",
-                    e.id,
-                    entry_kind(e.kind),
-                    s.zones[z].id
-                ));
+                let (id, kind, zone) = (&e.id, entry_kind(e.kind), &s.zones[z].id);
+                steps.push(match e.asset {
+                    Some(_) => format!("{id} ({kind}) lands in {zone}"),
+                    // From outside the plant: no asset of the plant is the way in.
+                    None => format!("from {zone}, outside the plant ({id}, {kind})"),
+                });
                 break;
             }
             Some(HeldVia::Step {

@@ -28,7 +28,7 @@
 //! - **System exposure** (from the plan's end state: every control the plan enables is in
 //!   effect, every patch it applies has succeeded). Reach is decided by the one rule the
 //!   simulated attacker uses too, [`patchtwin_model::reach`]: the attacker lands in an entry
-//!   point's zone, attacks assets in a zone it holds or in an adjacent zone through a conduit
+//!   point's zone (or, from outside the plant, stands in the zone it attacks from), attacks assets in a zone it holds or in an adjacent zone through a conduit
 //!   that admits the vulnerability's service in that direction, and needs a compromised asset
 //!   in a zone to go on from it. A test keeps the vulnerabilities this calls open or
 //!   controlled equal to those with a pair the simulation counts as exposed.

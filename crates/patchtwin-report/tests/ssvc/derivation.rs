@@ -469,3 +469,39 @@ fn rehearsals_that_rule_out_the_consequence_lower_mission_impact_only() {
     let v = rows.iter().find(|r| r.vulnerability == "V").unwrap();
     assert_eq!(v.human_impact.value, HumanImpact::VeryHigh);
 }
+
+/// An attacker on the internet (entry point `from: internet`, an empty zone): the DMZ server's
+/// web flaw is open, and the path says where it comes from, never a stand-in asset; with the
+/// only conduit out of the internet taken out of service, nothing reaches it.
+#[test]
+fn an_attacker_from_the_internet_is_named_as_such_in_the_path() {
+    let s = load(
+        r#"
+name: ssvc-internet
+horizon: 30d
+zones: [{id: internet, purdue_level: 5}, {id: dmz, purdue_level: 3.5}]
+conduits:
+  - {id: net-dmz, zones: [internet, dmz], protocols: [https], direction: first_to_second}
+assets:
+  - {id: srv, zone: dmz, model: mes-server}
+vulnerabilities:
+  - {id: W, affects: {assets: [srv]}, service: https, cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}
+threat:
+  entry_points: [{id: web, kind: internet_service, from: internet, mean_time_between_attempts: 5d}]
+  targets: [{asset: srv}]
+plans:
+  - {id: defer}
+  - {id: cut, actions: [{take_out: net-dmz, at: now}]}
+"#,
+    );
+    let (x, why) = exposure_under(&s, "defer", "W");
+    assert_eq!(x, SystemExposure::Open, "{why}");
+    assert!(
+        why.contains(
+            "from internet, outside the plant (web, internet_service) → srv (W over net-dmz)"
+        ),
+        "{why}"
+    );
+    let (x, why) = exposure_under(&s, "cut", "W");
+    assert_eq!(x, SystemExposure::Small, "{why}");
+}

@@ -28,8 +28,17 @@ pub struct EntryPointRaw {
     pub id: String,
     /// Kind of entry.
     pub kind: EntryKindRaw,
-    /// The asset where the attacker lands.
-    pub asset: String,
+    /// The asset where the attacker lands, e.g. `rag-1` (a VPN gateway). Exactly one of
+    /// `asset` or `from`.
+    #[serde(default)]
+    pub asset: Option<String>,
+    /// An attacker outside the plant: the zone it attacks from, e.g. `internet` (a zone under
+    /// `zones`, usually with no plant asset in it). It holds no asset there; it reaches the
+    /// assets in that zone and, through the conduits that open out of it, the plant's exposed
+    /// assets, by the same reach rule as from a landing asset. Use it instead of a stand-in
+    /// asset for "the internet" or "a vendor's network". Exactly one of `asset` or `from`.
+    #[serde(default)]
+    pub from: Option<String>,
     /// Mean time between attack attempts (Poisson arrivals), e.g. `30d`.
     pub mean_time_between_attempts: DurationText,
     /// Probability that an attempt gets a foothold (default 1).

@@ -159,7 +159,15 @@ pub fn validate(
         &vulnerabilities,
     );
     // The threat before controls: remote-access restrictions name entry points.
-    let (entry_ids, threat) = threat::threat(ctx, root, s, &asset_ids, &unit_ids, &process_units);
+    let threat_refs = threat::ThreatRefs {
+        asset_ids: &asset_ids,
+        zone_ids: &zone_ids,
+        unit_ids: &unit_ids,
+        process_units: &process_units,
+        assets: &assets,
+        conduits: &conduits,
+    };
+    let (entry_ids, threat) = threat::threat(ctx, root, s, &threat_refs);
     let control_refs = ControlRefs {
         conduits: &conduit_ids,
         entries: &entry_ids,

@@ -9,16 +9,26 @@ use crate::source::{join_index, join_key};
 use patchtwin_model::time::unit;
 use patchtwin_model::*;
 
+/// What the threat's entry points and targets name: assets, zones (an attacker outside the
+/// plant), process units, and the plant built so far (where an outside attacker can go).
+pub(super) struct ThreatRefs<'a> {
+    pub asset_ids: &'a Ids,
+    pub zone_ids: &'a Ids,
+    pub unit_ids: &'a Ids,
+    pub process_units: &'a [ProcessUnit],
+    pub assets: &'a [Asset],
+    pub conduits: &'a [Conduit],
+}
+
 /// Checks `threat` (a scenario without one gets no entry points, medium capability and the
 /// default recovery time). Returns the entry points' ids, which controls may name.
 pub(super) fn threat(
     ctx: &mut Ctx,
     root: &serde_json::Value,
     s: &Sections,
-    asset_ids: &Ids,
-    unit_ids: &Ids,
-    process_units: &[ProcessUnit],
+    refs: &ThreatRefs<'_>,
 ) -> (Ids, Threat) {
+    let (asset_ids, unit_ids, process_units) = (refs.asset_ids, refs.unit_ids, refs.process_units);
     let mut entry_ids = Ids::new(
         "threat.entry_points",
         written_ids_nested(root, "threat", "entry_points"),
@@ -31,7 +41,7 @@ pub(super) fn threat(
             recovery_time: default_recovery(),
         },
         Some(t) => {
-            let entry_points = entry_points(ctx, t, &mut entry_ids, asset_ids);
+            let entry_points = entry_points(ctx, t, &mut entry_ids, refs);
             let targets = targets(ctx, t, asset_ids, unit_ids, process_units);
             if t.entry_points.is_empty() {
                 ctx.warn(
@@ -62,19 +72,20 @@ pub(super) fn threat(
     (entry_ids, threat)
 }
 
-/// Checks `threat.entry_points`: a known asset, attempts at most every minute, a foothold
-/// probability (certain when not given).
+/// Checks `threat.entry_points`: a known asset to land on or a known zone outside the plant
+/// to attack from (exactly one), attempts at most every minute, a foothold probability
+/// (certain when not given).
 fn entry_points(
     ctx: &mut Ctx,
     t: &ThreatRaw,
     entry_ids: &mut Ids,
-    asset_ids: &Ids,
+    refs: &ThreatRefs<'_>,
 ) -> Vec<EntryPoint> {
     let mut entry_points = Vec::new();
     for (j, e) in t.entry_points.iter().enumerate() {
         let path = join_index("threat.entry_points", j);
         entry_ids.define(ctx, &e.id, &path, "entry point");
-        let asset = asset_ids.resolve(ctx, &e.asset, &join_key(&path, "asset"), "asset");
+        let landing = landing(ctx, e, &path, refs);
         if e.mean_time_between_attempts.0 < Duration(unit::MIN) {
             ctx.err_at(
                 &join_key(&path, "mean_time_between_attempts"),
@@ -94,17 +105,88 @@ fn entry_points(
             EntryKindRaw::InternetService => EntryKind::InternetService,
             EntryKindRaw::RemovableMedia => EntryKind::RemovableMedia,
         };
-        if let (Some(a), Some(foothold_probability)) = (asset, foothold) {
+        if let (Some((asset, zone)), Some(foothold_probability)) = (landing, foothold) {
             entry_points.push(EntryPoint {
                 id: e.id.clone(),
                 kind,
-                asset: AssetIdx(a),
+                asset,
+                zone,
                 mean_time_between_attempts: e.mean_time_between_attempts.0,
                 foothold_probability,
             });
         }
     }
     entry_points
+}
+
+/// Where an entry point lets the attacker in: the landing asset and its zone, or no asset and
+/// the zone outside the plant it attacks from, which must lead somewhere (an asset in it or a
+/// conduit that opens out of it).
+fn landing(
+    ctx: &mut Ctx,
+    e: &EntryPointRaw,
+    path: &str,
+    refs: &ThreatRefs<'_>,
+) -> Option<(Option<AssetIdx>, ZoneIdx)> {
+    match (&e.asset, &e.from) {
+        (Some(a), None) => {
+            let a = refs
+                .asset_ids
+                .resolve(ctx, a, &join_key(path, "asset"), "asset")?;
+            let zone = refs.assets.get(a as usize)?.zone;
+            Some((Some(AssetIdx(a)), zone))
+        }
+        (None, Some(z)) => {
+            let at = join_key(path, "from");
+            if matches!(e.kind, EntryKindRaw::RemovableMedia) {
+                ctx.err_at(
+                    &at,
+                    "removable media is carried onto an asset: name the `asset` it lands on, not \
+                     a zone to attack `from`"
+                        .into(),
+                );
+                return None;
+            }
+            let zone = ZoneIdx(refs.zone_ids.resolve(ctx, z, &at, "zone")?);
+            let has_asset = refs.assets.iter().any(|a| a.zone == zone);
+            let leads_out = refs
+                .conduits
+                .iter()
+                .any(|c| c.zones.iter().any(|&to| reach::conduit_leads(c, zone, to)));
+            // A conduit or asset that failed its own checks is missing here: judge only a
+            // plant built whole.
+            if ctx.clean() && !has_asset && !leads_out {
+                ctx.err_at(
+                    &at,
+                    format!(
+                        "an attacker in zone `{z}` reaches nothing: no asset is in it and no \
+                         conduit under `conduits` opens out of it (add one from `{z}` to the \
+                         zone it reaches, with the protocols it lets in)"
+                    ),
+                );
+                return None;
+            }
+            Some((None, zone))
+        }
+        (Some(_), Some(_)) => {
+            ctx.err_at(
+                &join_key(path, "from"),
+                "an entry point names `asset` (where the attacker lands) or `from` (the zone \
+                 outside the plant it attacks from), not both"
+                    .into(),
+            );
+            None
+        }
+        (None, None) => {
+            ctx.err_at(
+                path,
+                "an entry point needs `asset` (where the attacker lands) or `from` (the zone \
+                 outside the plant it attacks from, e.g. `internet`)"
+                    .into(),
+            );
+            None
+        }
+    }
 }
 
 /// Checks `threat.targets`: each names one known asset or process unit; a unit's impact cost

@@ -54,8 +54,9 @@ pub struct AttackIndex {
     /// Per asset: the allowlisting controls covering it and the controls that take it out of
     /// service, in control order.
     pub(crate) asset_allowlisting: Vec<Vec<u32>>,
-    /// Per entry point: its landing zone and the remote-access restrictions, source
-    /// allowlists and out-of-service controls (of it or of the asset it lands on) on it.
+    /// Per entry point: its landing zone (the landing asset's, or the zone outside the plant
+    /// it attacks from) and the remote-access restrictions, source allowlists and
+    /// out-of-service controls (of it or of the asset it lands on) on it.
     pub(crate) entry_restrictions: Vec<(u32, Vec<u32>)>,
     /// Per zone: the `(vulnerability, asset)` pairs of assets in it, in scenario order.
     pub(crate) zone_pairs: Vec<Vec<(u32, u32)>>,
@@ -111,7 +112,7 @@ impl AttackIndex {
             .threat
             .entry_points
             .iter()
-            .map(|e| (s.assets[e.asset.ix()].zone.0, Vec::new()))
+            .map(|e| (e.zone.0, Vec::new()))
             .collect();
         let mut zone_monitoring = vec![Vec::new(); zones];
         let mut allowlisted = vec![Vec::new(); controls];
@@ -161,7 +162,7 @@ impl AttackIndex {
                     ServiceItem::Asset(a) => {
                         asset_allowlisting[a.ix()].push(ci as u32);
                         for (ei, e) in s.threat.entry_points.iter().enumerate() {
-                            if e.asset == *a {
+                            if e.asset == Some(*a) {
                                 entry_restrictions[ei].1.push(ci as u32);
                             }
                         }

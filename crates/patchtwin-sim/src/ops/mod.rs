@@ -46,7 +46,8 @@
 
 //!
 //! Submodules by concern: `plan` (actions, deployments, controls, windows), `service`
-//! (controls that end, and what a plan takes out of service), `fault` (spontaneous faults), `health` (assets
+//! (controls that end, and what a plan takes out of service), `waiting_hosts` (deployments due
+//! on an asset out of service wait for it to return), `fault` (spontaneous faults), `health` (assets
 //! going down and coming back, coarse flow health, unit restarts), `evaluate` (functions and
 //! units, closing the books). They never call into `attack`; cross-domain reactions are
 //! `engine`'s.
@@ -56,6 +57,7 @@ mod fault;
 mod health;
 mod plan;
 mod service;
+mod waiting_hosts;
 
 pub(crate) use fault::schedule_first_faults;
 

@@ -138,6 +138,9 @@ impl Step<'_, '_> {
 
     /// A deployment of `action`'s patch on `asset` starts now (its attempt's stream).
     fn start_deployment(&mut self, q: &mut EventQueue<Event>, now: u64, action: u16, asset: u32) {
+        if self.deployment_waits(q, now, action, asset) {
+            return; // out of service: it starts when the asset returns (`waiting_hosts`)
+        }
         let plan = &self.model.scenario.plans[self.plan];
         let Action::ApplyPatch { patch, .. } = &plan.actions[action as usize] else {
             return;
@@ -355,6 +358,9 @@ impl Step<'_, '_> {
         action: u16,
         asset: u32,
     ) -> bool {
+        if self.installation_interrupted(q, now, action, asset) {
+            return false; // taken out meanwhile: nothing installed (`waiting_hosts`)
+        }
         // The model outlives the step: borrowing it does not hold `self`.
         let model = self.model;
         let s = &model.scenario;

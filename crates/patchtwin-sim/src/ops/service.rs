@@ -69,6 +69,8 @@ impl Step<'_, '_> {
                 if first {
                     self.go_down(q, now, a.0);
                 }
+                // An installation under way on it is void (`waiting_hosts`).
+                self.ops.take_outs[a.ix()] += 1;
                 let aid = &s.assets[a.ix()].id;
                 self.note(now, &c.id, "control", || {
                     format!("{aid} taken out of service: it is down, its flows cut, the attacker cannot use it")

@@ -69,8 +69,12 @@ impl PairSet {
 pub struct AttackState {
     /// Held assets.
     pub held: Vec<bool>,
-    /// Held assets per zone (so reach is answered without scanning every asset).
+    /// Held assets per zone, plus one per entry point from outside the plant where the
+    /// attacker stands (so reach is answered without scanning every asset).
     pub held_in_zone: Vec<u32>,
+    /// Per entry point from outside the plant: the attacker stands in its zone now (it came
+    /// through and was not evicted since); always false for an entry point with an asset.
+    pub present: Vec<bool>,
     /// Bumped on eviction; older steps and evictions are stale.
     pub generation: u32,
     /// (asset, vulnerability) attempts in progress.
@@ -126,6 +130,7 @@ impl AttackState {
             pending: PairSet::new(s.assets.len(), s.vulnerabilities.len()),
             fixed: PairSet::new(s.vulnerabilities.len(), s.assets.len()),
             arrivals: vec![0; s.threat.entry_points.len()],
+            present: vec![false; s.threat.entry_points.len()],
             stopped: vec![false; s.assets.len()],
             restores: vec![0; s.assets.len()],
             targets_reached: vec![false; s.threat.targets.len()],

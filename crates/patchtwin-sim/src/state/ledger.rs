@@ -101,6 +101,13 @@ pub struct Ledger {
     /// Patch side effects (asset, patch) installed inside the baseline window: the timing
     /// model takes them when it closes, so "before" is the plant as found (see `net`).
     pub deferred_effects: Vec<(u32, u32)>,
+    /// Deployments (action, asset) waiting for their asset to return to service (see
+    /// `ops::waiting_hosts`), in the order they came due.
+    pub waiting_hosts: Vec<(u16, u32)>,
+    /// Installations under way: (action, asset, the asset's `take_outs` when it started).
+    pub installing: Vec<(u16, u32, u32)>,
+    /// Per asset: times a take-out put it out of service so far.
+    pub take_outs: Vec<u32>,
     /// Per function then per process unit, its last evaluation (see the module docs).
     pub(crate) cache: Vec<Cached>,
     /// Some entry of `cache` is dirty.
@@ -159,6 +166,9 @@ impl Ledger {
             exposure: ExposureOutcome::default(),
             saturated: Vec::new(),
             deferred_effects: Vec::new(),
+            waiting_hosts: Vec::new(),
+            installing: Vec::new(),
+            take_outs: vec![0; s.assets.len()],
             // Everything starts dirty: tests may change the world before the run.
             cache: vec![
                 Cached {
