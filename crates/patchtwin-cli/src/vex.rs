@@ -61,6 +61,34 @@ fn field<'a>(v: &'a Value, path: &[&str], file: &Path) -> Result<&'a Value, Stri
     Ok(cur)
 }
 
+/// Refuses an `--out` that is one of the command's inputs (the scenario or the summary), even
+/// with `--force`, and one inside a run's output folder (a folder carrying the run marker):
+/// the file would not be in the marker's list, so every later `run --out` there is refused.
+fn check_out(out: &Path, scenario: &Path, summary: &Path) -> Result<(), String> {
+    for input in [scenario, summary] {
+        if crate::import_io::same_file(input, out) {
+            return Err(format!(
+                "error: --out {} is an input file ({}); write the VEX document to a new file (inputs are never modified, even with --force)",
+                out.display(),
+                input.display()
+            ));
+        }
+    }
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if dir.join(patchtwin_report::output::MARKER).exists() {
+        return Err(format!(
+            "error: --out {}: {} holds a patchtwin run (it has {}); a file added there would make every later `run --out` into that folder refuse it. Write the VEX document elsewhere, or use `run --vex` to put it in the run's set",
+            out.display(),
+            dir.display(),
+            patchtwin_report::output::MARKER
+        ));
+    }
+    Ok(())
+}
+
 /// Runs `patchtwin vex`. The outer error is internal; the inner one is bad input.
 pub fn run(args: VexArgs) -> anyhow::Result<Result<(), String>> {
     let loaded = match patchtwin_scenario::load_file(&args.file) {
@@ -160,6 +188,9 @@ pub fn run(args: VexArgs) -> anyhow::Result<Result<(), String>> {
     match &args.out {
         None => say_raw!("{text}"),
         Some(out) => {
+            if let Err(e) = check_out(out, &args.file, &args.summary) {
+                return Ok(Err(e));
+            }
             if let Err(e) =
                 patchtwin_report::write_new_file(out, text.as_bytes(), args.force, "--out")
             {
