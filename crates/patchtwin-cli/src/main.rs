@@ -583,6 +583,9 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
+    if let Err(e) = vex::check_names(plan_ix.iter().map(|&i| s.plans[i].id.as_str()), &o.vex) {
+        return Ok(Err(BadInput(e)));
+    }
     if o.part.is_none()
         && let Err(e) = preflight_out(o, &s.name)
     {

@@ -247,6 +247,28 @@ pub fn run_documents(
     docs
 }
 
+/// Refuses, before any replication, plan ids whose `run --vex` documents could not be
+/// written under their names (validation already refuses such ids; this keeps the end of a
+/// long run from being the first to notice).
+pub fn check_names<'a>(
+    plans: impl IntoIterator<Item = &'a str>,
+    formats: &[FormatArg],
+) -> Result<(), String> {
+    for id in plans {
+        for f in formats {
+            let name = format!("vex-{id}.{}.json", f.name());
+            if !patchtwin_report::output::is_output_name(&name) {
+                return Err(format!(
+                    "error: --vex: plan `{}` cannot be part of a file name (`vex-PLAN.{}.json` would not be a plain file name of at most 255 bytes); rename the plan. Nothing was run",
+                    id.escape_debug(),
+                    f.name()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl FormatArg {
     /// As `--format` and `--vex` spell it.
     fn name(self) -> &'static str {
@@ -279,4 +301,25 @@ pub fn stamp(summary: &mut Summary, file: &Path, sha256: &str) -> Result<(), Str
     }
     patchtwin_report::provenance::stamp_sources(summary, &String::from_utf8_lossy(&bytes));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FormatArg, check_names};
+
+    #[test]
+    fn plan_ids_that_cannot_be_file_names_are_refused_before_the_run() {
+        let all = [FormatArg::Csaf, FormatArg::Cyclonedx, FormatArg::Openvex];
+        assert!(check_names(["defer", "résumé 計画", "patch-now"], &all).is_ok());
+        for bad in ["../x", "a/b", "a\\b", "nul\0"] {
+            let e = check_names([bad], &all).expect_err(bad);
+            assert!(e.contains("cannot be part of a file name"), "{e}");
+        }
+        // 255 bytes per name: `vex-` + id + `.cyclonedx.json` is 19 bytes more than the id.
+        let longest = "x".repeat(255 - 19);
+        assert!(check_names([longest.as_str()], &all).is_ok());
+        let over = "x".repeat(255 - 18);
+        assert!(check_names([over.as_str()], &all).is_err());
+        assert!(check_names([over.as_str()], &[FormatArg::Csaf]).is_ok());
+    }
 }

@@ -87,3 +87,81 @@ fn vex_force_never_replaces_its_own_inputs_nor_writes_into_a_run_folder() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(beside.is_file());
 }
+
+#[test]
+fn a_run_sweeps_the_abandoned_staging_folders_of_its_out_and_nothing_else() {
+    let dir = TempDir::new("stale-staging");
+    let (plant, out) = starter_with_run(&dir);
+    // A process that has exited: its id names no process now (ids are not reused this fast).
+    let mut child = std::process::Command::new("true").spawn().expect("spawn true");
+    let dead = child.id();
+    child.wait().expect("wait");
+    let stamp = |pid: u32| format!("{{\"tool\":\"patchtwin\",\"pid\":{pid}}}");
+    let plant_folder = |name: &str, stamp_text: Option<String>| {
+        let d = dir.path().join(name);
+        std::fs::create_dir_all(d.join("charts")).expect("mkdir");
+        std::fs::write(d.join("summary.json"), "{\"partial\":").expect("write");
+        std::fs::write(d.join("charts/risk.svg"), "<svg").expect("write");
+        if let Some(t) = stamp_text {
+            std::fs::write(d.join(".patchtwin-staging.json"), t).expect("write");
+        }
+        d
+    };
+    // Abandoned: our stamp, its process gone → swept, whole.
+    let abandoned = plant_folder(".out.patchtwin-AbAnD1", Some(stamp(dead)));
+    // Abandoned but holding a file no set has → emptied of what a set holds, then kept.
+    let foreign = plant_folder(".out.patchtwin-FoRe1G", Some(stamp(dead)));
+    std::fs::create_dir(foreign.join("notes")).expect("mkdir");
+    // No stamp → not provably ours: kept untouched.
+    let unstamped = plant_folder(".out.patchtwin-NoStMp", None);
+    // The stamp of a live process (this test) → in use: kept untouched.
+    let live = plant_folder(".out.patchtwin-LiVe01", Some(stamp(std::process::id())));
+    // Another output's staging folder → not ours to judge here.
+    let other = plant_folder(".other.patchtwin-AbAnD2", Some(stamp(dead)));
+    let r = patchtwin(
+        &["run", &s(&plant), "--runs", "4", "--seed", "3", "--out", &s(&out)],
+        LIMIT,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(!abandoned.exists(), "the abandoned staging folder is swept");
+    assert!(foreign.join("notes").is_dir() && !foreign.join("summary.json").exists());
+    for kept in [&unstamped, &live, &other] {
+        assert!(kept.join("summary.json").is_file(), "{}", kept.display());
+        assert!(kept.join("charts/risk.svg").is_file(), "{}", kept.display());
+    }
+    // The run's own staging folder is gone and its set carries no stamp.
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out.patchtwin-"))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [".out.patchtwin-FoRe1G", ".out.patchtwin-LiVe01", ".out.patchtwin-NoStMp"]
+    );
+    assert!(!out.join(".patchtwin-staging.json").exists());
+}
+
+#[test]
+fn a_plan_id_that_cannot_be_a_file_name_is_refused_before_the_run() {
+    let dir = TempDir::new("plan-id-file-name");
+    let plant = dir.path().join("plant.yaml");
+    assert_eq!(patchtwin(&["init", &s(&plant)], LIMIT).code, Some(0));
+    let text = std::fs::read_to_string(&plant).expect("plant");
+    assert!(text.contains("  - id: restrict-now"), "the starter plant changed");
+    std::fs::write(
+        &plant,
+        text.replace("  - id: restrict-now", "  - id: \"../../etc/passwd\""),
+    )
+    .expect("write");
+    let out = dir.path().join("o");
+    let r = patchtwin(
+        &["run", &s(&plant), "--runs", "3", "--vex", "csaf", "--out", &s(&out)],
+        LIMIT,
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("field: plans[") && r.stderr.contains("contains `/`"), "{}", r.stderr);
+    assert!(!r.stderr.contains("internal error"), "{}", r.stderr);
+    assert!(!out.exists());
+}
