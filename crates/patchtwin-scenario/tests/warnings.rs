@@ -101,7 +101,7 @@ patches:
     applies_to: {{assets: [{targets}]}}
     deploy_time: 1h
     restart: machine
-    failure: {{probability: 0.05}}
+    failure: {{probability: 0.05, rollback_time: 30m}}
 plans:
   - id: defer
 "

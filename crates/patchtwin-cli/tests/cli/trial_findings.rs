@@ -165,3 +165,36 @@ fn a_plan_id_that_cannot_be_a_file_name_is_refused_before_the_run() {
     assert!(!r.stderr.contains("internal error"), "{}", r.stderr);
     assert!(!out.exists());
 }
+
+/// `trace --find compromise` matches a compromise of any asset, while a run's line (like
+/// P(compromise)) is about the targets: the line says so, so that a run found by
+/// `compromise and not impact` never reads as a contradiction, and every `impact` run's line
+/// names the target compromise.
+#[test]
+fn a_found_runs_line_says_whether_a_target_was_compromised() {
+    let dir = TempDir::new("find-compromise");
+    let plant = dir.path().join("plant.yaml");
+    assert_eq!(patchtwin(&["init", &s(&plant)], LIMIT).code, Some(0));
+    let find = |expr: &str| {
+        let r = patchtwin(
+            &["trace", &s(&plant), "--plan", "defer", "--runs", "200", "--find", expr],
+            LIMIT,
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let text = format!("{}{}", r.stdout, r.stderr);
+        text.lines()
+            .filter(|l| l.starts_with("run "))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let non_target = find("compromise and not impact");
+    assert!(!non_target.is_empty(), "the starter plant has such a run at seed 1");
+    for l in &non_target {
+        assert!(l.contains("no target compromised"), "{l}");
+    }
+    let impact = find("impact");
+    assert!(!impact.is_empty());
+    for l in &impact {
+        assert!(l.contains(", target compromised d"), "{l}");
+    }
+}
