@@ -77,7 +77,16 @@ fn vex_force_never_replaces_its_own_inputs_nor_writes_into_a_run_folder() {
     assert!(r.stderr.contains("holds a patchtwin run"), "{}", r.stderr);
     assert!(!inside.exists());
     let r = patchtwin(
-        &["run", &s(&plant), "--runs", "4", "--seed", "2", "--out", &s(&out)],
+        &[
+            "run",
+            &s(&plant),
+            "--runs",
+            "4",
+            "--seed",
+            "2",
+            "--out",
+            &s(&out),
+        ],
         LIMIT,
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -93,7 +102,9 @@ fn a_run_sweeps_the_abandoned_staging_folders_of_its_out_and_nothing_else() {
     let dir = TempDir::new("stale-staging");
     let (plant, out) = starter_with_run(&dir);
     // A process that has exited: its id names no process now (ids are not reused this fast).
-    let mut child = std::process::Command::new("true").spawn().expect("spawn true");
+    let mut child = std::process::Command::new("true")
+        .spawn()
+        .expect("spawn true");
     let dead = child.id();
     child.wait().expect("wait");
     let stamp = |pid: u32| format!("{{\"tool\":\"patchtwin\",\"pid\":{pid}}}");
@@ -119,7 +130,16 @@ fn a_run_sweeps_the_abandoned_staging_folders_of_its_out_and_nothing_else() {
     // Another output's staging folder → not ours to judge here.
     let other = plant_folder(".other.patchtwin-AbAnD2", Some(stamp(dead)));
     let r = patchtwin(
-        &["run", &s(&plant), "--runs", "4", "--seed", "3", "--out", &s(&out)],
+        &[
+            "run",
+            &s(&plant),
+            "--runs",
+            "4",
+            "--seed",
+            "3",
+            "--out",
+            &s(&out),
+        ],
         LIMIT,
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -138,7 +158,11 @@ fn a_run_sweeps_the_abandoned_staging_folders_of_its_out_and_nothing_else() {
     left.sort();
     assert_eq!(
         left,
-        [".out.patchtwin-FoRe1G", ".out.patchtwin-LiVe01", ".out.patchtwin-NoStMp"]
+        [
+            ".out.patchtwin-FoRe1G",
+            ".out.patchtwin-LiVe01",
+            ".out.patchtwin-NoStMp"
+        ]
     );
     assert!(!out.join(".patchtwin-staging.json").exists());
 }
@@ -149,7 +173,10 @@ fn a_plan_id_that_cannot_be_a_file_name_is_refused_before_the_run() {
     let plant = dir.path().join("plant.yaml");
     assert_eq!(patchtwin(&["init", &s(&plant)], LIMIT).code, Some(0));
     let text = std::fs::read_to_string(&plant).expect("plant");
-    assert!(text.contains("  - id: restrict-now"), "the starter plant changed");
+    assert!(
+        text.contains("  - id: restrict-now"),
+        "the starter plant changed"
+    );
     std::fs::write(
         &plant,
         text.replace("  - id: restrict-now", "  - id: \"../../etc/passwd\""),
@@ -157,11 +184,24 @@ fn a_plan_id_that_cannot_be_a_file_name_is_refused_before_the_run() {
     .expect("write");
     let out = dir.path().join("o");
     let r = patchtwin(
-        &["run", &s(&plant), "--runs", "3", "--vex", "csaf", "--out", &s(&out)],
+        &[
+            "run",
+            &s(&plant),
+            "--runs",
+            "3",
+            "--vex",
+            "csaf",
+            "--out",
+            &s(&out),
+        ],
         LIMIT,
     );
     assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(r.stderr.contains("field: plans[") && r.stderr.contains("contains `/`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("field: plans[") && r.stderr.contains("contains `/`"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("internal error"), "{}", r.stderr);
     assert!(!out.exists());
 }
@@ -177,7 +217,16 @@ fn a_found_runs_line_says_whether_a_target_was_compromised() {
     assert_eq!(patchtwin(&["init", &s(&plant)], LIMIT).code, Some(0));
     let find = |expr: &str| {
         let r = patchtwin(
-            &["trace", &s(&plant), "--plan", "defer", "--runs", "200", "--find", expr],
+            &[
+                "trace",
+                &s(&plant),
+                "--plan",
+                "defer",
+                "--runs",
+                "200",
+                "--find",
+                expr,
+            ],
             LIMIT,
         );
         assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -188,7 +237,10 @@ fn a_found_runs_line_says_whether_a_target_was_compromised() {
             .collect::<Vec<_>>()
     };
     let non_target = find("compromise and not impact");
-    assert!(!non_target.is_empty(), "the starter plant has such a run at seed 1");
+    assert!(
+        !non_target.is_empty(),
+        "the starter plant has such a run at seed 1"
+    );
     for l in &non_target {
         assert!(l.contains("no target compromised"), "{l}");
     }

@@ -70,9 +70,17 @@ fn unaffected_targets(
     vulnerabilities: &[Vulnerability],
 ) {
     let Some(a) = &p.applies_to else { return };
-    let fixed: Vec<&Vulnerability> = patch.fixes.iter().map(|v| &vulnerabilities[v.ix()]).collect();
+    let fixed: Vec<&Vulnerability> = patch
+        .fixes
+        .iter()
+        .map(|v| &vulnerabilities[v.ix()])
+        .collect();
     let on = |v: &Vulnerability| {
-        let ids: Vec<&str> = v.assets.iter().map(|x| assets[x.ix()].id.as_str()).collect();
+        let ids: Vec<&str> = v
+            .assets
+            .iter()
+            .map(|x| assets[x.ix()].id.as_str())
+            .collect();
         if ids.is_empty() {
             format!("`{}` (on no asset here)", v.id)
         } else {
