@@ -273,11 +273,12 @@ fn summary(s: &Scenario, file: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let _ = writeln!(out, "{file}: valid scenario `{}`", s.name);
+    let days = s.horizon.as_days_f64();
     let _ = writeln!(
         out,
-        "  horizon      {} ({:.0} days)",
+        "  horizon      {} ({days:.0} day{})",
         s.horizon,
-        s.horizon.as_days_f64()
+        if format!("{days:.0}") == "1" { "" } else { "s" }
     );
     let mut kinds: BTreeMap<AssetKind, usize> = BTreeMap::new();
     for a in &s.assets {
@@ -344,7 +345,10 @@ fn summary(s: &Scenario, file: &str) -> String {
         "  plans        {}",
         s.plans
             .iter()
-            .map(|p| format!("{} ({} actions)", p.id, p.actions.len()))
+            .map(|p| {
+                let n = p.actions.len();
+                format!("{} ({n} action{})", p.id, if n == 1 { "" } else { "s" })
+            })
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -583,6 +587,9 @@ fn run_plans(file: &std::path::Path, o: &RunOpts) -> anyhow::Result<Result<(), B
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
+    if let Err(e) = vex::check_names(plan_ix.iter().map(|&i| s.plans[i].id.as_str()), &o.vex) {
+        return Ok(Err(BadInput(e)));
+    }
     if o.part.is_none()
         && let Err(e) = preflight_out(o, &s.name)
     {

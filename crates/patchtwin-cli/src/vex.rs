@@ -61,6 +61,34 @@ fn field<'a>(v: &'a Value, path: &[&str], file: &Path) -> Result<&'a Value, Stri
     Ok(cur)
 }
 
+/// Refuses an `--out` that is one of the command's inputs (the scenario or the summary), even
+/// with `--force`, and one inside a run's output folder (a folder carrying the run marker):
+/// the file would not be in the marker's list, so every later `run --out` there is refused.
+fn check_out(out: &Path, scenario: &Path, summary: &Path) -> Result<(), String> {
+    for input in [scenario, summary] {
+        if crate::import_io::same_file(input, out) {
+            return Err(format!(
+                "error: --out {} is an input file ({}); write the VEX document to a new file (inputs are never modified, even with --force)",
+                out.display(),
+                input.display()
+            ));
+        }
+    }
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if dir.join(patchtwin_report::output::MARKER).exists() {
+        return Err(format!(
+            "error: --out {}: {} holds a patchtwin run (it has {}); a file added there would make every later `run --out` into that folder refuse it. Write the VEX document elsewhere, or use `run --vex` to put it in the run's set",
+            out.display(),
+            dir.display(),
+            patchtwin_report::output::MARKER
+        ));
+    }
+    Ok(())
+}
+
 /// Runs `patchtwin vex`. The outer error is internal; the inner one is bad input.
 pub fn run(args: VexArgs) -> anyhow::Result<Result<(), String>> {
     let loaded = match patchtwin_scenario::load_file(&args.file) {
@@ -160,6 +188,9 @@ pub fn run(args: VexArgs) -> anyhow::Result<Result<(), String>> {
     match &args.out {
         None => say_raw!("{text}"),
         Some(out) => {
+            if let Err(e) = check_out(out, &args.file, &args.summary) {
+                return Ok(Err(e));
+            }
             if let Err(e) =
                 patchtwin_report::write_new_file(out, text.as_bytes(), args.force, "--out")
             {
@@ -216,6 +247,28 @@ pub fn run_documents(
     docs
 }
 
+/// Refuses, before any replication, plan ids whose `run --vex` documents could not be
+/// written under their names (validation already refuses such ids; this keeps the end of a
+/// long run from being the first to notice).
+pub fn check_names<'a>(
+    plans: impl IntoIterator<Item = &'a str>,
+    formats: &[FormatArg],
+) -> Result<(), String> {
+    for id in plans {
+        for f in formats {
+            let name = format!("vex-{id}.{}.json", f.name());
+            if !patchtwin_report::output::is_output_name(&name) {
+                return Err(format!(
+                    "error: --vex: plan `{}` cannot be part of a file name (`vex-PLAN.{}.json` would not be a plain file name of at most 255 bytes); rename the plan. Nothing was run",
+                    id.escape_debug(),
+                    f.name()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl FormatArg {
     /// As `--format` and `--vex` spell it.
     fn name(self) -> &'static str {
@@ -248,4 +301,25 @@ pub fn stamp(summary: &mut Summary, file: &Path, sha256: &str) -> Result<(), Str
     }
     patchtwin_report::provenance::stamp_sources(summary, &String::from_utf8_lossy(&bytes));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FormatArg, check_names};
+
+    #[test]
+    fn plan_ids_that_cannot_be_file_names_are_refused_before_the_run() {
+        let all = [FormatArg::Csaf, FormatArg::Cyclonedx, FormatArg::Openvex];
+        assert!(check_names(["defer", "résumé 計画", "patch-now"], &all).is_ok());
+        for bad in ["../x", "a/b", "a\\b", "nul\0"] {
+            let e = check_names([bad], &all).expect_err(bad);
+            assert!(e.contains("cannot be part of a file name"), "{e}");
+        }
+        // 255 bytes per name: `vex-` + id + `.cyclonedx.json` is 19 bytes more than the id.
+        let longest = "x".repeat(255 - 19);
+        assert!(check_names([longest.as_str()], &all).is_ok());
+        let over = "x".repeat(255 - 18);
+        assert!(check_names([over.as_str()], &all).is_err());
+        assert!(check_names([over.as_str()], &[FormatArg::Csaf]).is_ok());
+    }
 }

@@ -19,6 +19,8 @@
 //! - `teach`: `trace --find/--pick/--html/--latency` and `patchtwin lesson` end to end;
 //! - `independent`: tiny plants against closed forms computed in the test (a path's latency
 //!   by hand, M/D/1 and M/M/1 in a switch, a hypoexponential attack chain, binomial rollbacks);
+//! - `trial_findings`: findings of a hostile user's trial — `vex --out` never replaces its
+//!   inputs, unusable plan ids refused before the replications, stale staging folders swept;
 //! - `slurm`: the shipped Slurm job array on a real one-node cluster (skipped when Slurm is
 //!   not installed, unless `PATCHTWIN_REQUIRE_SLURM=1`) and the Kubernetes manifests'
 //!   structure and command line.
@@ -89,3 +91,6 @@ mod teach;
 
 #[path = "cli/independent/mod.rs"]
 mod independent;
+
+#[path = "cli/trial_findings.rs"]
+mod trial_findings;

@@ -21,7 +21,15 @@
 //! anything, files not in the marker's list, a symlink, a file — is refused, `force` or not:
 //! patchtwin never deletes or moves a file it did not write.
 //!
+//! **Leftovers of an interrupted run.** A run stopped by a signal while it fills its private
+//! folder, or before it has removed the old set, leaves `.NAME.patchtwin-XXXXXX` beside
+//! `--out`. Every private folder carries a staging stamp naming the process that owns it, and
+//! the next write of the same `--out` removes the folders whose process no longer exists
+//! (`stale`); nothing else is ever removed.
+//!
 //! This module does not render anything; the crate root hands it the files' text.
+
+mod stale;
 
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -100,6 +108,12 @@ fn valid_entry(rel: &str) -> bool {
         None => plain(rel) && rel != MARKER && rel != CHARTS,
         Some((dir, name)) => dir == CHARTS && plain(name),
     }
+}
+
+/// Can `rel` be a file of an output set: a valid entry (see [`write_set`]) whose every name
+/// fits a file system's limit of 255 bytes. `run` asks before the replications.
+pub fn is_output_name(rel: &str) -> bool {
+    valid_entry(rel) && rel.split('/').all(|n| n.len() <= 255)
 }
 
 /// What `--out` holds now.
@@ -360,6 +374,10 @@ fn remove_old_set(old: &Path) -> Option<PathBuf> {
             }
         }
     }
+    let stamp = old.join(stale::STAGING);
+    if std::fs::symlink_metadata(&stamp).is_ok_and(|m| m.is_file()) {
+        let _ = std::fs::remove_file(&stamp);
+    }
     let _ = std::fs::remove_dir(old.join(CHARTS));
     match std::fs::remove_dir(old) {
         Ok(()) => None,
@@ -425,7 +443,7 @@ pub fn write_set(
             out.display()
         )));
     }
-    if let Some(bad) = files.iter().find(|(rel, _)| !valid_entry(rel)) {
+    if let Some(bad) = files.iter().find(|(rel, _)| !is_output_name(rel)) {
         return Err(WriteError::Refused(format!(
             "internal error: `{}` is not a valid output file name",
             bad.0
@@ -438,12 +456,17 @@ pub fn write_set(
     };
     let mut existing = inspect(out, &marker.scenario, force)?;
     std::fs::create_dir_all(&parent).map_err(io_at(out))?;
+    stale::sweep(out, &parent);
     let private = tempfile::Builder::new()
         .prefix(&format!(".{}.patchtwin-", name_of(out)))
         .tempdir_in(&parent)
         .map_err(io_at(out))?;
+    stale::stamp(private.path())?;
     fill(private.path(), files, &marker)?;
     open_up(private.path(), out);
+    // The complete set goes in without its stamp (a stop from here to the switch leaves an
+    // unstamped folder, which is never swept).
+    stale::unstamp(private.path())?;
     // From here on the private path may hold the old set: never let `TempDir` delete it
     // wholesale.
     let new = private.keep();
@@ -475,6 +498,11 @@ pub fn write_set(
             }
         }
     };
+    if old_at_private {
+        // The old set now at the private name is ours to remove; stamp it so that a stop
+        // before the removal leaves a folder the next run sweeps.
+        let _ = stale::stamp(&new);
+    }
     sync_dir(&parent);
     let left_behind = if old_at_private {
         remove_old_set(&new)

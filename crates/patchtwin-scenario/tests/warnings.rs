@@ -78,3 +78,74 @@ fn implausible_bandwidths_are_warned_about_at_both_ends() {
         );
     }
 }
+
+/// A patch named on an asset none of its fixed vulnerabilities affects (a Windows update on
+/// the PLC): warned at that asset, saying what the patch fixes and where; the same patch on
+/// the affected workstation, or on both where one is affected, warns only about the other.
+#[test]
+fn a_patch_on_an_asset_its_vulnerabilities_do_not_affect_is_warned_about() {
+    let plant = |targets: &str| {
+        format!(
+            "name: patch-target
+horizon: 30d
+zones:
+  - {{id: control, purdue_level: 1}}
+assets:
+  - {{id: ews-1, zone: control, model: windows-ews}}
+  - {{id: plc-1, zone: control, model: fast-plc}}
+vulnerabilities:
+  - {{id: CVE-2019-0708, affects: {{assets: [ews-1]}}}}
+patches:
+  - id: KB4499175
+    fixes: [CVE-2019-0708]
+    applies_to: {{assets: [{targets}]}}
+    deploy_time: 1h
+    restart: machine
+    failure: {{probability: 0.05, rollback_time: 30m}}
+plans:
+  - id: defer
+"
+        )
+    };
+    assert_eq!(warnings(&plant("ews-1")), Vec::new());
+    let w = warnings(&plant("plc-1"));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, "patches[0].applies_to.assets[0]");
+    assert_eq!(w[0].1, 13);
+    assert!(
+        w[0].2.contains("`CVE-2019-0708` (on ews-1)") && w[0].2.contains("affects `plc-1`"),
+        "{w:?}"
+    );
+    let w = warnings(&plant("ews-1, plc-1"));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, "patches[0].applies_to.assets[1]");
+}
+
+/// Taking the same asset out twice in one plan when the first has no `for:` (out to the end
+/// of the horizon): the two overlap, warned at the second; with a `for:` on the first, not.
+#[test]
+fn taking_the_same_thing_out_twice_overlapping_is_warned_about() {
+    let plant = |first_for: &str| {
+        format!(
+            "name: take-out-twice
+horizon: 30d
+zones:
+  - {{id: vendor-access, purdue_level: 3}}
+assets:
+  - {{id: rag-1, kind: remote_access_gateway, zone: vendor-access, model: remote-access-gateway}}
+plans:
+  - id: defer
+  - id: gateway-off
+    actions:
+      - {{take_out: rag-1, at: now{first_for}}}
+      - {{take_out: rag-1, at: 2d}}
+"
+        )
+    };
+    let w = warnings(&plant(""));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, "plans[1].actions[1].take_out");
+    assert_eq!(w[0].1, 12);
+    assert!(w[0].2.contains("action 0"), "{w:?}");
+    assert_eq!(warnings(&plant(", for: 1d")), Vec::new());
+}

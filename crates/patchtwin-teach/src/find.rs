@@ -52,7 +52,10 @@ pub const TERMS: [(&str, &str); 22] = [
     ),
     ("saturated", "a queue reaches its bound"),
     ("foothold", "the attacker gets a foothold"),
-    ("compromise", "the attacker compromises an asset"),
+    (
+        "compromise",
+        "the attacker compromises an asset (any; `impact`: a target)",
+    ),
     ("stop", "the attacker stops a controller"),
     ("impact", "a target is in the attacker's hands"),
     ("detect", "monitoring detects the attacker"),
@@ -325,8 +328,9 @@ impl RunFacts {
             ));
         }
         parts.push(match self.compromised_at {
-            Some(t) => format!("compromised {}", crate::fmt_time(t, false)),
-            None => "not compromised".into(),
+            // A target, as P(compromise) counts it; `--find compromise` matches any asset.
+            Some(t) => format!("target compromised {}", crate::fmt_time(t, false)),
+            None => "no target compromised".into(),
         });
         parts.push(format!("loss {currency} {:.0}", self.loss));
         format!("run {:>4}: {}", self.run, parts.join(", "))

@@ -181,7 +181,8 @@ fn every_export_validates_against_its_published_schema_on_every_shipped_plant() 
                         &format!("{plant} {id} run --vex {format}"),
                     );
                 }
-                let file = out.join(format!("{id}.{format}.json"));
+                // Beside the run's folder: `vex` refuses to add a file to a run's set.
+                let file = out.with_file_name(format!("{plant}-{id}.{format}.json"));
                 let r = patchtwin(
                     &[
                         "vex",

@@ -21,6 +21,17 @@ pub(super) fn assets(
     lib: &ModelLibrary,
 ) -> (Ids, Vec<Asset>) {
     let mut asset_ids = Ids::new("assets", written_ids(root, "assets"));
+    if root
+        .get("assets")
+        .and_then(|a| a.as_array())
+        .is_some_and(|a| a.is_empty())
+    {
+        ctx.err_at(
+            "assets",
+            "at least one asset is needed: a plant with nothing in it has nothing to rehearse"
+                .into(),
+        );
+    }
     for (i, a) in &s.assets {
         asset_ids.define(ctx, &a.id, &join_index("assets", *i), "asset");
     }

@@ -128,7 +128,8 @@ fn flow(
         }
     }
     let timeout = f.timeout.map_or(period, |d| d.0);
-    if poll && timeout == Duration::ZERO {
+    // An unwritten timeout is the period, whose own check reports a zero.
+    if poll && f.timeout.is_some() && timeout == Duration::ZERO {
         ctx.err_at(
             &join_key(path, "timeout"),
             "a poll timeout must be longer than 0".into(),
@@ -145,6 +146,12 @@ fn flow(
     let deadline = f
         .deadline
         .map_or(if poll { timeout } else { period }, |d| d.0);
+    if f.deadline.is_some() && deadline == Duration::ZERO {
+        ctx.err_at(
+            &join_key(path, "deadline"),
+            "a deadline must be longer than 0 (every message would miss it)".into(),
+        );
+    }
     if f.deadline.is_some() && deadline > period && period >= Duration(100 * unit::US) {
         ctx.warn(
             &join_key(path, "deadline"),

@@ -44,6 +44,9 @@ pub(super) fn patches(
         }
         if let Some(patch) = &patch {
             remediation_agrees(ctx, patch, &path, vulnerabilities);
+            if ctx.diags.len() == errors_before {
+                unaffected_targets(ctx, p, patch, &path, asset_ids, assets, vulnerabilities);
+            }
         }
         patches.extend(patch);
     }
@@ -51,6 +54,54 @@ pub(super) fn patches(
         ids: patch_ids,
         items: patches,
         incomplete: incomplete_patches,
+    }
+}
+
+/// Warns about an asset a patch names in `applies_to.assets` that none of the vulnerabilities
+/// it fixes affects: almost certainly a typo, and applying the patch there rehearses a
+/// restart of the wrong asset while the vulnerable one stays as it was.
+fn unaffected_targets(
+    ctx: &mut Ctx,
+    p: &PatchRaw,
+    patch: &Patch,
+    path: &str,
+    asset_ids: &Ids,
+    assets: &[Asset],
+    vulnerabilities: &[Vulnerability],
+) {
+    let Some(a) = &p.applies_to else { return };
+    let fixed: Vec<&Vulnerability> = patch
+        .fixes
+        .iter()
+        .map(|v| &vulnerabilities[v.ix()])
+        .collect();
+    let on = |v: &Vulnerability| {
+        let ids: Vec<&str> = v
+            .assets
+            .iter()
+            .map(|x| assets[x.ix()].id.as_str())
+            .collect();
+        if ids.is_empty() {
+            format!("`{}` (on no asset here)", v.id)
+        } else {
+            format!("`{}` (on {})", v.id, ids.join(", "))
+        }
+    };
+    for (j, id) in a.assets.iter().enumerate() {
+        let Some(&x) = asset_ids.index.get(id) else {
+            continue;
+        };
+        if fixed.iter().any(|v| v.assets.contains(&AssetIdx(x))) {
+            continue;
+        }
+        ctx.warn(
+            &join_index(&join_key(&join_key(path, "applies_to"), "assets"), j),
+            format!(
+                "patch `{}` fixes {}, none of which affects `{id}`: applying it there restarts `{id}` and fixes nothing; is the asset a typo?",
+                p.id,
+                fixed.iter().map(|v| on(v)).collect::<Vec<_>>().join(", ")
+            ),
+        );
     }
 }
 

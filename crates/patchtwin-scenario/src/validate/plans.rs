@@ -51,14 +51,29 @@ pub(super) fn plans(
     for (i, p) in &s.plans {
         let path = join_index("plans", *i);
         plan_ids.define(ctx, &p.id, &path, "plan");
+        file_name_id(ctx, &p.id, &path);
         let (crews, crew_ids) = super::crews::crews(ctx, &p.crews, &path);
         let max_down =
             super::crews::max_down(ctx, &p.max_down, &path, refs.asset_ids, !p.crews.is_empty());
         let mut actions = Vec::new();
         // (patch, asset) → the action that first installs it, to refuse a repeat.
         let mut installs: std::collections::BTreeMap<(u32, u32), usize> = Default::default();
+        // Thing taken out → the first action taking it out with no `for:` (out to the end).
+        let mut out_for_good: std::collections::BTreeMap<&str, usize> = Default::default();
         for (j, a) in p.actions.iter().enumerate() {
             let apath = join_index(&join_key(&path, "actions"), j);
+            if let Some(t) = &a.take_out {
+                if let Some(first) = out_for_good.get(t.as_str()) {
+                    ctx.warn(
+                        &join_key(&apath, "take_out"),
+                        format!(
+                            "`{t}` is also taken out by action {first} of this plan, with no `for:` (out to the end of the horizon), so the two overlap and one of them changes nothing; give that one a `for:`, or drop one"
+                        ),
+                    );
+                } else if a.for_.is_none() {
+                    out_for_good.insert(t, j);
+                }
+            }
             let built = action(ctx, a, &apath, refs, &crew_ids, &mut taken);
             if let Some(Action::ApplyPatch { patch, assets, .. }) = &built {
                 repeated_install(ctx, &mut installs, *patch, assets, j, &apath, a);
@@ -74,6 +89,42 @@ pub(super) fn plans(
         });
     }
     (plans, taken.controls)
+}
+
+/// Longest plan id, bytes: the id becomes part of output file names (`vex-PLAN.FORMAT.json`),
+/// which file systems cap at 255 bytes.
+const MAX_PLAN_ID_BYTES: usize = 100;
+
+/// Refuses a plan id that cannot be part of a file name: a path separator, a control
+/// character, or more than [`MAX_PLAN_ID_BYTES`] bytes. Letters of any script are fine.
+fn file_name_id(ctx: &mut Ctx, id: &str, path: &str) {
+    let why = if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\')) {
+        format!("contains `{c}`")
+    } else if let Some(c) = id.chars().find(|c| c.is_control()) {
+        format!("contains the control character U+{:04X}", c as u32)
+    } else if id.len() > MAX_PLAN_ID_BYTES {
+        format!("is {} bytes long", id.len())
+    } else {
+        return;
+    };
+    let shown: String = id
+        .chars()
+        .take(40)
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let more = if id.chars().count() > 40 { "…" } else { "" };
+    ctx.err_at(
+        &join_key(path, "id"),
+        format!(
+            "plan id `{shown}{more}` {why}; a plan id names output files (`vex-PLAN.csaf.json`), so it must have no `/`, `\\` or control character and at most {MAX_PLAN_ID_BYTES} bytes"
+        ),
+    );
 }
 
 /// Refuses a second action of one plan installing the same patch on the same asset: the
