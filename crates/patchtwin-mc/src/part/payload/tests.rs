@@ -354,9 +354,7 @@ fn a_layout_1_payload_is_refused_not_misread() {
         1,
     );
     assert_ne!(old, text, "the header carries the layout version");
-    let e = crate::part::decode(old.as_bytes(), sha)
-        .err()
-        .expect("a layout-1 part is refused");
+    let e = crate::part::decode(old.as_bytes(), sha).expect_err("a layout-1 part is refused");
     assert!(
         e.to_string().contains("part file version 1")
             && e.to_string()
