@@ -36,8 +36,10 @@ pub use analysis::{Options, analyse};
 use patchtwin_report::Est;
 use serde::Serialize;
 
-/// Format version of `sensitivity.json`.
-pub const FORMAT: &str = "patchtwin-sensitivity/1";
+/// Format version of `sensitivity.json`. 2: an input's `range` says where its range came
+/// from as `default`, `scenario` or `command_line` (1 wrote `given` for the command line and
+/// had no `scenario`), with `range_note`.
+pub const FORMAT: &str = "patchtwin-sensitivity/2";
 
 /// The decision metric on which the recommendation was decided against the runner-up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
