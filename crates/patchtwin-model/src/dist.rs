@@ -33,8 +33,19 @@ fn check(ok: bool, msg: impl FnOnce() -> String) -> Result<(), DistError> {
 
 fn finite(name: &str, v: f64) -> Result<(), DistError> {
     check(v.is_finite(), || {
-        format!("`{name}` must be a finite number, got {v}")
+        format!("`{name}` must be a finite number, got {}", shown(v))
     })
+}
+
+/// A number as a diagnostic quotes it: plain when it reads well, otherwise in scientific
+/// notation (Rust's `{}` writes `1e308` out as 309 digits).
+fn shown(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || (1e-6..1e15).contains(&a) || !v.is_finite() {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
 }
 
 /// The parameters a distribution was written with, kept for reports and schema round trips.
@@ -93,7 +104,7 @@ impl Sampler {
     fn constant(v: f64) -> Result<Self, DistError> {
         finite("value", v)?;
         check(v >= 0.0, || {
-            format!("the value must not be negative, got {v}")
+            format!("the value must not be negative, got {}", shown(v))
         })?;
         Ok(Sampler::Constant(v))
     }
@@ -202,7 +213,7 @@ impl Sampler {
         for v in values {
             finite("sample", *v)?;
             check(*v >= 0.0, || {
-                format!("empirical samples must not be negative, got {v}")
+                format!("empirical samples must not be negative, got {}", shown(*v))
             })?;
         }
         Ok(Sampler::Empirical(values.to_vec().into_boxed_slice()))
@@ -517,7 +528,7 @@ impl Probability {
     /// A known probability; rejects values outside `[0, 1]`.
     pub fn fixed(p: f64) -> Result<Self, DistError> {
         check((0.0..=1.0).contains(&p), || {
-            format!("a probability must be between 0 and 1, got {p}")
+            format!("a probability must be between 0 and 1, got {}", shown(p))
         })?;
         Ok(Probability::Fixed(p))
     }
@@ -553,6 +564,16 @@ impl Probability {
 
 #[cfg(test)]
 mod tests {
+    /// Trial finding: `probability: 1e308` was quoted back with 309 digits.
+    #[test]
+    fn huge_and_tiny_numbers_are_quoted_in_scientific_notation() {
+        let e = super::Probability::fixed(1e308).expect_err("out of range");
+        assert!(e.to_string().ends_with("got 1e308"), "{e}");
+        let e = super::Probability::fixed(-2.5e-9).expect_err("out of range");
+        assert!(e.to_string().ends_with("got -2.5e-9"), "{e}");
+        let e = super::Probability::fixed(1.5).expect_err("out of range");
+        assert!(e.to_string().ends_with("got 1.5"), "{e}");
+    }
     use super::*;
     use rand::SeedableRng;
     use rand_pcg::Pcg64Mcg;
