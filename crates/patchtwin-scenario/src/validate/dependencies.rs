@@ -110,8 +110,8 @@ fn dependency(
 
 /// Every cycle of functions, one diagnostic each (all in one pass): each strongly connected
 /// group of functions that depend on each other, and each function that depends on itself, is
-/// reported at its first function in file order with one shortest cycle through it spelled
-/// out.
+/// reported at its first function in file order, at the dependency that takes the cycle's
+/// first step, with one shortest cycle through it spelled out.
 pub(super) fn check_function_cycles(ctx: &mut Ctx, functions: &[Function], s: &Sections) {
     let next: Vec<Vec<usize>> = functions
         .iter()
@@ -133,8 +133,16 @@ pub(super) fn check_function_cycles(ctx: &mut Ctx, functions: &[Function], s: &S
         let path = shortest_cycle(&next, start);
         let names: Vec<&str> = path.iter().map(|&k| functions[k].id.as_str()).collect();
         let file_index = s.functions.get(start).map_or(start, |(fi, _)| *fi);
+        // Located at the dependency that takes the first step of the cycle (the line a user
+        // must change), not at the list's first entry.
+        let list = join_key(&join_index("functions", file_index), "depends_on");
+        let step = functions[start].depends_on.iter().position(|d| {
+            let mut named = Vec::new();
+            patchtwin_model::walk::direct_functions(std::slice::from_ref(d), &mut named);
+            named.iter().any(|f| f.ix() == path[1])
+        });
         ctx.err_at(
-            &join_key(&join_index("functions", file_index), "depends_on"),
+            &step.map_or_else(|| list.clone(), |j| join_index(&list, j)),
             format!(
                 "function `{}` depends on itself through a cycle of functions: {}; a function may depend on another only if that one does not depend back on it",
                 functions[start].id,
