@@ -1,7 +1,7 @@
 //! Window overrun against hand calculation: it is the time the plan's own work on an asset
-//! (deployment, restart, rollback) ends after the maintenance window it started in closed —
-//! not a later outage of the same asset (a spontaneous fault, an attacker) after the work was
-//! done.
+//! (deployment, restart, rollback, or a take-out of service started in the window) ends after
+//! the maintenance window it started in closed — not a later outage of the same asset (a
+//! spontaneous fault, an attacker) after the work was done.
 
 use patchtwin_scenario::{ModelLibrary, load_str};
 use patchtwin_sim::{Compiled, Outcome, Replication};
@@ -90,4 +90,38 @@ fn work_that_ends_after_the_window_overruns_by_exactly_that() {
         checked >= 15,
         "only {checked} of 20 runs had the asset up during the window"
     );
+}
+
+/// One HMI that never faults, taken out of service when the 1-day window opens on day 1.
+fn taken_out_for(period: &str) -> Compiled {
+    let yaml = format!(
+        r#"
+name: take-out-overrun
+horizon: 5d
+zones: [{{id: z, purdue_level: 2}}]
+assets:
+  - {{id: h1, zone: z, model: hmi-panel, overrides: {{fault_rate_per_day: 0}}}}
+maintenance_windows:
+  - {{id: w, first: 1d, every: 30d, duration: 1d}}
+plans:
+  - {{id: out, actions: [{{take_out: h1, at: next_window, for: {period}}}]}}
+"#
+    );
+    match load_str(&yaml, "take-out-overrun.yaml", &ModelLibrary::builtin()) {
+        Ok(l) => Compiled::new(Arc::new(l.scenario)),
+        Err(d) => panic!("take-out scenario invalid:\n{}", d.render()),
+    }
+}
+
+#[test]
+fn a_take_out_that_outlasts_its_window_overruns_by_exactly_the_excess() {
+    // Out from day 1 (the window opens) for 36 h; the window closes at day 2: the asset is
+    // back 12 h after it closed. Out for 6 h: back inside the window, no overrun.
+    const HOUR: u64 = 60 * MIN;
+    for seed in 0..3 {
+        let o = run(&taken_out_for("36h"), seed);
+        assert_eq!(o.ops.window_overrun_ns, 12 * HOUR, "seed {seed}");
+        let o = run(&taken_out_for("6h"), seed);
+        assert_eq!(o.ops.window_overrun_ns, 0, "seed {seed}");
+    }
 }

@@ -15,7 +15,7 @@ use crate::rng::{
 };
 use crate::state::UnitMode;
 use crate::step::{Step, fmt_ns};
-use patchtwin_model::{Action, ControlEffect, RecoveryKind, RestartScope, RetryAfter};
+use patchtwin_model::{Action, ControlEffect, RecoveryKind, RestartScope, RetryAfter, ServiceItem};
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 
@@ -58,6 +58,15 @@ impl Step<'_, '_> {
                             now + delay + d.as_nanos(),
                             Event::ControlEnds { control: control.0 },
                         );
+                        // An asset taken out in a maintenance window is the action's own
+                        // work on it: back after the window closed, that is window overrun.
+                        if let ControlEffect::OutOfService {
+                            what: ServiceItem::Asset(a),
+                        } = c.effect
+                        {
+                            self.ops.actions[action as usize].window_end = window_end;
+                            self.work_ends(action, a.0, now + delay + d.as_nanos());
+                        }
                     }
                 }
             }
