@@ -54,10 +54,7 @@ pub(super) fn statement(
     let flips = be
         .iter()
         .map(|b| {
-            // `direction` is where the runner-up is better; the recommended plan is better on
-            // the other side.
-            let up_above = b.direction == "above";
-            let side = if up_above == base_ahead {
+            let side = if behind_wins_above(b, base_ahead) {
                 "above"
             } else {
                 "below"
@@ -79,6 +76,13 @@ pub(super) fn statement(
     }
 }
 
+/// Whether the plan behind at the base wins above the break-even `b`: `direction` is where
+/// the runner-up wins, which is the behind plan's side when the recommended plan leads at the
+/// base (`base_ahead`) and the other side when it trails.
+fn behind_wins_above(b: &BreakEven, base_ahead: bool) -> bool {
+    (b.direction == "above") == base_ahead
+}
+
 /// The robustness sentence, from the break-evens nearest the base value.
 ///
 /// When the recommended plan trails the runner-up on the decision metric at the scenario's
@@ -96,13 +100,10 @@ pub(super) fn robustness(ctx: &Ctx<'_>, inputs: &[InputResult]) -> String {
         .iter()
         .flat_map(|i| {
             i.break_even.iter().map(move |b| {
-                // Where the plan behind at the base wins: the runner-up's side when the
-                // recommended plan leads, the other side when it trails.
-                let up_above = b.direction == "above";
                 format!(
                     "{} {} {}",
                     i.label,
-                    if up_above == base_ahead {
+                    if behind_wins_above(b, base_ahead) {
                         "exceeds"
                     } else {
                         "is below"

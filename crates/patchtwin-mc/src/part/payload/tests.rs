@@ -259,14 +259,16 @@ fn random_payloads_survive_a_round_trip() {
     assert!(shapes.len() >= 12, "too few shapes of payload: {shapes:?}");
 }
 
-/// A payload written by the code before the codec was folded (seed 7 of
-/// `random_result`), committed: this build must read it to the same accumulators and
-/// write it back byte for byte. Re-bless only when the format changes on purpose (and
-/// bump `VERSION`), with `PATCHTWIN_BLESS=1`.
+/// A payload of today's layout (seed 7 of `random_result`), committed: this build must read
+/// it to the same accumulators and write it back byte for byte, so an unintended change of
+/// the on-disk format fails here. Re-bless with `PATCHTWIN_BLESS=1` only when the format
+/// changes on purpose: a field added (read as empty when absent, see the next test), or a
+/// meaning changed, which also bumps `VERSION` (see `a_layout_1_payload_is_refused_not_misread`).
+/// The bless writes this committed test file only, never a user's output.
 #[test]
 fn a_committed_payload_reads_and_writes_back_byte_for_byte() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/part-payload-v1.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/part-payload-current.json");
     let (r, id, runs) = random_result(7);
     if std::env::var_os("PATCHTWIN_BLESS").is_some() {
         std::fs::write(&path, encode(&r) + "\n").expect("write the fixture");
